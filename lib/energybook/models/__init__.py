@@ -1,0 +1,1 @@
+"""Chapter models: pure functions, units in names, no I/O."""

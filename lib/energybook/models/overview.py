@@ -1,0 +1,102 @@
+"""The demand picture: data-centre electricity against national demand.
+
+Pure functions over the ``dc_electricity`` and ``national_electricity`` tables.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+WORLD = "World"
+
+
+def split_projection(projection: str) -> tuple[str, int]:
+    """``"IEA Base 2030"`` -> ``("IEA Base", 2030)``."""
+    case, _, year = projection.rpartition(" ")
+    if not case or not year.isdigit():
+        raise ValueError(f"projection {projection!r} is not of the form 'CASE YEAR'")
+    return case, int(year)
+
+
+def lookup_twh(dc: pd.DataFrame, scope: str, year: int, case: str) -> float:
+    """The one figure for (scope, year, case); a clear error if absent."""
+    hit = dc[(dc["scope"] == scope) & (dc["year"] == year) & (dc["case"] == case)]
+    if len(hit) != 1:
+        raise KeyError(f"no single data-centre figure for {scope}, {year}, {case!r}")
+    return float(hit["energy_twh"].iloc[0])
+
+
+def demand_twh(national: pd.DataFrame, country: str, year: int) -> float:
+    hit = national[(national["country"] == country) & (national["year"] == year)]
+    if len(hit) != 1:
+        raise KeyError(f"no electricity demand for {country} in {year}")
+    return float(hit["demand_twh"].iloc[0])
+
+
+def compound_growth_per_year(start: float, end: float, years: float) -> float:
+    """Compound annual growth rate (a fraction per year) taking ``start`` to ``end``."""
+    if start <= 0 or end <= 0:
+        raise ValueError("growth needs positive start and end values")
+    if years <= 0:
+        raise ValueError("growth needs a positive number of years")
+    return (end / start) ** (1.0 / years) - 1.0
+
+
+def headline_results(dc: pd.DataFrame, national: pd.DataFrame, projection: str,
+                     base_year: int, reference_country: str,
+                     demand_year: int) -> dict[str, float]:
+    case, year = split_projection(projection)
+    base = lookup_twh(dc, WORLD, base_year, "Estimate")
+    proj = lookup_twh(dc, WORLD, year, case)
+    ref = demand_twh(national, reference_country, demand_year)
+    return {
+        "base_twh": base,
+        "projection_twh": proj,
+        "growth_factor": proj / base,
+        "growth_pct_per_year": 100.0 * compound_growth_per_year(base, proj, year - base_year),
+        "ratio_to_reference": proj / ref,
+        "added_twh": proj - base,
+    }
+
+
+def comparison_table(dc: pd.DataFrame, national: pd.DataFrame, projection: str,
+                     base_year: int, countries: tuple[str, ...] | list[str],
+                     demand_year: int) -> pd.DataFrame:
+    """Bars for the comparison chart: national demand and world data-centre use."""
+    case, year = split_projection(projection)
+    rows = [{"label": f"{c} (all electricity, {demand_year})", "energy_twh":
+             demand_twh(national, c, demand_year), "kind": "National demand"}
+            for c in countries]
+    rows.append({"label": f"World data centres, {base_year}",
+                 "energy_twh": lookup_twh(dc, WORLD, base_year, "Estimate"),
+                 "kind": "Data centres (estimate)"})
+    rows.append({"label": f"World data centres, {year} ({case})",
+                 "energy_twh": lookup_twh(dc, WORLD, year, case),
+                 "kind": "Data centres (projection)"})
+    return pd.DataFrame(rows).sort_values("energy_twh", ascending=False, ignore_index=True)
+
+
+def forecasts_table(dc: pd.DataFrame) -> pd.DataFrame:
+    """Every world and US figure, tagged by publisher and kind, for the timeline chart."""
+    keep = dc[dc["scope"].isin([WORLD, "United States", "World (incl. crypto)"])].copy()
+    keep["series"] = keep["scope"] + ": " + keep["case"].where(
+        keep["case"] != "Estimate", "estimates")
+    keep["kind"] = keep["tier"].map({"estimated": "Estimate", "projected": "Projection"})
+    keep["source"] = keep["source_publisher"] + ", " + keep["source_title"] + " (" + \
+        keep["source_year"].astype(str) + ")"
+    return keep[["scope", "year", "case", "energy_twh", "series", "kind", "source",
+                 "checked"]].sort_values(["scope", "year", "case"], ignore_index=True)
+
+
+def regional_table(dc: pd.DataFrame) -> pd.DataFrame:
+    """IEA's regional split, 2024 estimate and 2030 Base Case, with the change."""
+    regions = dc[(dc["source_title"] == "Energy and AI (regional split)")]
+    wide = regions.pivot_table(index="scope", columns="year", values="energy_twh")
+    out = pd.DataFrame({
+        "region": wide.index,
+        "twh_2024": wide[2024].to_numpy(),
+        "twh_2030": wide[2030].to_numpy(),
+    })
+    out["added_twh"] = out["twh_2030"] - out["twh_2024"]
+    out["growth_factor"] = out["twh_2030"] / out["twh_2024"]
+    return out.sort_values("added_twh", ascending=False, ignore_index=True)

@@ -1,0 +1,187 @@
+"""What a chapter notebook calls to take its parameters and publish its headline numbers.
+
+A chapter notebook starts with its papermill parameters cell, then::
+
+    P = publish.start("rebound", globals())      # validated parameters (a dict)
+    ...
+    publish.headlines("rebound", P, results)      # glue + headline box + re-run box
+
+``headlines`` glues every declared headline number (plain Python floats, so that
+``{glue:text}`name`:.1f`` formats it in prose) and displays the boxes the reader sees:
+the headline numbers framed as conditional on the stated assumptions, and the command that
+re-runs the chapter. The glued values are the values written to ``results.json``: the
+pipeline reads them back from the executed notebook (:func:`extract_results`).
+"""
+
+from __future__ import annotations
+
+import ast
+import html
+import math
+import shlex
+from collections.abc import Mapping
+from typing import Any
+
+from energybook import specs
+from energybook.params import ParameterError
+
+GLUE_KEY = "scrapbook"
+
+
+def start(chapter: str, namespace: Mapping[str, Any]) -> dict[str, Any]:
+    """Read the chapter's parameters from the notebook namespace and validate them.
+
+    Also the guard for plain ``papermill -p`` runs: a bad value stops the notebook here with
+    the same message the command line gives.
+    """
+    spec = specs.get(chapter)
+    values = {name: namespace[name] for name in spec.params.names if name in namespace}
+    missing = [n for n in spec.params.names if n not in namespace]
+    if missing:
+        raise ParameterError([f"chapter {chapter!r}: parameters cell lacks {missing}"])
+    return spec.params.validate(values, context=f"chapter {chapter!r}")
+
+
+def rerun_command(chapter: str, params: Mapping[str, Any]) -> str:
+    """The command line that re-runs ``chapter`` with ``params`` (non-defaults only)."""
+    spec = specs.get(chapter)
+    parts = ["energybook", "run", chapter]
+    for p in spec.params:
+        value = params.get(p.name, p.default)
+        if value != p.default:
+            text = ",".join(value) if isinstance(value, tuple) else _plain(value)
+            parts += ["-p", p.name, text]
+    return " ".join(shlex.quote(x) for x in parts)
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def format_value(value: float, fmt: str) -> str:
+    return format(value, fmt)
+
+
+def headlines(chapter: str, params: Mapping[str, Any], results: Mapping[str, float]):
+    """Glue every headline number and display the headline and re-run boxes."""
+    from IPython.display import display
+    from myst_nb import glue
+
+    spec = specs.get(chapter)
+    declared = [h.name for h in spec.headlines]
+    if set(results) != set(declared):
+        missing = sorted(set(declared) - set(results))
+        extra = sorted(set(results) - set(declared))
+        raise ValueError(f"chapter {chapter!r}: headline results do not match the declaration "
+                         f"(missing {missing}, undeclared {extra})")
+    clean = {}
+    for h in spec.headlines:
+        value = float(results[h.name])
+        if not math.isfinite(value):
+            raise ValueError(f"headline {h.name!r} is not finite: {value}")
+        clean[h.name] = value
+        glue(h.name, value, display=False)
+    display(HeadlineBox(chapter, params, clean))
+
+
+def text(name: str, value: str) -> None:
+    """Glue a piece of text (a label that depends on the parameters) for use in prose as
+    ``{glue:md}`name```."""
+    from IPython.display import Markdown
+    from myst_nb import glue
+
+    glue(name, Markdown(value), display=False)
+
+
+class HeadlineBox:
+    """The reader-facing summary: headline numbers, assumptions and the re-run command."""
+
+    def __init__(self, chapter: str, params: Mapping[str, Any], results: Mapping[str, float]):
+        self.spec = specs.get(chapter)
+        self.params = dict(params)
+        self.results = dict(results)
+
+    def _rows(self) -> str:
+        rows = []
+        for h in self.spec.headlines:
+            v = format_value(self.results[h.name], h.fmt)
+            unit = html.escape(h.unit)
+            rows.append(
+                f'<tr><th scope="row">{html.escape(h.description)}</th>'
+                f'<td class="eb-value" data-headline="{h.name}" data-value="{self.results[h.name]!r}">'
+                f"{v}</td><td>{unit}</td></tr>")
+        return "\n".join(rows)
+
+    def _assumptions(self) -> str:
+        items = []
+        for p in self.spec.params:
+            value = self.params.get(p.name, p.default)
+            text = ", ".join(value) if isinstance(value, tuple) else _plain(value)
+            changed = "" if value == p.default else " <em>(changed from default)</em>"
+            unit = f" {html.escape(p.unit)}" if p.unit else ""
+            items.append(f"<li><code>{p.name}</code> = {html.escape(text)}{unit}{changed}: "
+                         f"{html.escape(p.description)}</li>")
+        return "\n".join(items)
+
+    def _repr_html_(self) -> str:
+        name = self.spec.name
+        cmd = html.escape(rerun_command(name, self.params))
+        return (
+            f'<div class="eb-box eb-headlines" id="eb-headlines-{name}">\n'
+            '<p class="eb-box-title">Headline numbers</p>\n'
+            '<p class="eb-conditional">These are the model\'s results <strong>under the '
+            "assumptions listed below</strong>: conditional explorations, not predictions. "
+            "Change an assumption and re-run the chapter to see how they move.</p>\n"
+            f'<table class="eb-table">\n<thead><tr><th scope="col">Quantity</th>'
+            f'<th scope="col">Value</th><th scope="col">Unit</th></tr></thead>\n'
+            f"<tbody>\n{self._rows()}\n</tbody></table>\n"
+            f'<p class="eb-links"><a href="../results/{name}.json">results.json</a> · '
+            f'<a href="../_sources/chapters/{name}.ipynb">executed notebook (.ipynb)</a></p>\n'
+            "</div>\n"
+            f'<div class="eb-box eb-rerun" id="eb-rerun-{name}">\n'
+            '<p class="eb-box-title">Re-run this chapter</p>\n'
+            f"<pre><code>{cmd}</code></pre>\n"
+            "<p>Add <code>-p NAME VALUE</code> for any assumption below "
+            f"(<code>energybook params {name}</code> lists them with their ranges), "
+            "or <code>-f params.yaml</code>.</p>\n"
+            f'<details><summary>Assumptions used on this page</summary>\n<ul>\n'
+            f"{self._assumptions()}\n</ul></details>\n</div>"
+        )
+
+    def _repr_markdown_(self):
+        return None
+
+    def __repr__(self) -> str:
+        lines = [f"Headline numbers ({self.spec.name}, under the stated assumptions):"]
+        for h in self.spec.headlines:
+            lines.append(f"  {h.name} = {format_value(self.results[h.name], h.fmt)} {h.unit}")
+        return "\n".join(lines)
+
+
+def extract_results(nb: Any, chapter: str) -> dict[str, dict[str, Any]]:
+    """Headline numbers glued in an executed notebook, as written to results.json."""
+    spec = specs.get(chapter)
+    glued: dict[str, float] = {}
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            meta = out.get("metadata", {}).get(GLUE_KEY)
+            if not meta:
+                continue
+            prefix = meta.get("mime_prefix", "")
+            text = out.get("data", {}).get(f"{prefix}text/plain")
+            if text is None:
+                continue
+            try:
+                glued[meta["name"]] = float(ast.literal_eval(text))
+            except (ValueError, SyntaxError):
+                continue
+    missing = [h.name for h in spec.headlines if h.name not in glued]
+    if missing:
+        raise ValueError(f"chapter {chapter!r}: executed notebook lacks headline numbers "
+                         f"{missing}")
+    return {h.name: {"value": glued[h.name], "unit": h.unit, "description": h.description}
+            for h in spec.headlines}
