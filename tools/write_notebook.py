@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 import nbformat
-
 from energybook import specs
 from energybook.params import parameters_cell_source
 

@@ -67,7 +67,10 @@ def render_html(spec: dict) -> str:
     return (
         f'<div id="{cid}" class="eb-chart" role="figure" aria-label="{html.escape(label)}">'
         f"</div>\n<script>(function(){{var s={spec_json};"
-        f"function go(){{vegaEmbed('#{cid}',s,{opts}).catch(function(e){{console.error(e);}});}}"
+        f"function go(){{vegaEmbed('#{cid}',s,{opts}).then(function(){{"
+        f"var m=document.querySelector('#{cid} summary');"
+        "if(m){m.setAttribute('aria-label','Chart actions: save as image');}"
+        "}).catch(function(e){console.error(e);});}"
         "if(window.vegaEmbed){go();}else{window.addEventListener('load',go);}})();</script>"
     )
 
@@ -166,10 +169,28 @@ def js_bundle() -> str:
     return "(function(){\n" + vl_convert.javascript_bundle() + "\n})();\n"
 
 
+def _cached_bundle() -> Path:
+    """The bundle, generated once per vl-convert version into the user's cache folder."""
+    import os
+
+    import vl_convert
+
+    version = getattr(vl_convert, "__version__", "unknown")
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "energybook"
+    path = cache / f"vega-bundle-{version}-wrapped.js"
+    if not path.exists():
+        cache.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(js_bundle(), encoding="utf-8")
+        os.replace(tmp, path)
+    return path
+
+
 def write_js_bundle(directory: Path) -> Path:
-    """Write the bundle into ``directory`` (once); return its path."""
+    """Copy the bundle into ``directory``; return its path."""
+    import shutil
+
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / BUNDLE_NAME
-    if not path.exists() or not path.read_text(encoding="utf-8").startswith("(function(){"):
-        path.write_text(js_bundle(), encoding="utf-8")
+    shutil.copyfile(_cached_bundle(), path)
     return path

@@ -128,7 +128,13 @@ def write_html_page(nb_path: Path, html_path: Path) -> None:
     from energybook import charts
 
     nb = nbformat.read(str(nb_path), as_version=4)
+    from energybook.publish import glued_values, resolve_glue
+
     nb.cells = [c for c in nb.cells if "remove-cell" not in c.metadata.get("tags", [])]
+    glued = glued_values(nb)
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = resolve_glue(cell.source, glued)
     exporter = HTMLExporter(template_name="basic")
     exporter.exclude_input = True
     body, _ = exporter.from_notebook_node(nb)

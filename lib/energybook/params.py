@@ -168,6 +168,8 @@ class Param:
             if self.max is not None and value > self.max:
                 return [f"{where}: {_fmt(value)} is above the maximum {_fmt(self.max)}; "
                         f"allowed: {self.allowed()}"]
+            if self.choices is not None and value not in self.choices:
+                return [f"{where}: {_fmt(value)} is not allowed; allowed: {self.allowed()}"]
             return []
         if self.type == "list[str]":
             if not value:

@@ -45,6 +45,9 @@ class ChapterFailed(RuntimeError):
         where = f"cell {cell}" if cell is not None else "unknown cell"
         super().__init__(f"chapter {chapter!r} failed in {where}:\n{detail}")
 
+    def __reduce__(self):  # raised in worker processes: must survive pickling
+        return (type(self), (self.chapter, self.cell, self.detail))
+
 
 class BuildFailed(RuntimeError):
     """The Jupyter Book build reported an error or a warning."""
@@ -268,7 +271,9 @@ def execute_chapters(resolved: Mapping[str, Mapping[str, Any]], root: Path,
                 chapter, key, tmp = futures[fut]
                 try:
                     res = fut.result()
-                except ChapterFailed as e:
+                except Exception as e:
+                    if not isinstance(e, ChapterFailed):
+                        e = ChapterFailed(chapter, None, f"{type(e).__name__}: {e}")
                     runs.append(ChapterRun(chapter, "failed", error=e))
                     tmp.unlink(missing_ok=True)
                     if progress:
@@ -312,8 +317,7 @@ def stage_sources(root: Path, stage: Path) -> None:
         shutil.copy2(executed / f"{spec.name}.ipynb", stage / spec.notebook)
         shutil.copy2(executed / f"{spec.name}.results.json", results_dir / f"{spec.name}.json")
     shutil.copytree(root / "data", stage / "data")
-    bundle = charts.write_js_bundle(root / BUILD / "cache")
-    shutil.copy2(bundle, stage / "_static" / bundle.name)
+    charts.write_js_bundle(stage / "_static")
     site.write_generated_pages(root, stage)
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import ast
 import html
 import math
+import re
 import shlex
 from collections.abc import Mapping
 from typing import Any
@@ -160,6 +161,44 @@ class HeadlineBox:
         for h in self.spec.headlines:
             lines.append(f"  {h.name} = {format_value(self.results[h.name], h.fmt)} {h.unit}")
         return "\n".join(lines)
+
+
+def glued_values(nb: Any) -> dict[str, dict[str, str]]:
+    """Every glued output of an executed notebook: name -> {mimetype: data}."""
+    found: dict[str, dict[str, str]] = {}
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            meta = out.get("metadata", {}).get(GLUE_KEY)
+            if meta:
+                prefix = meta.get("mime_prefix", "")
+                found[meta["name"]] = {k.removeprefix(prefix): v
+                                       for k, v in out.get("data", {}).items()}
+    return found
+
+
+GLUE_ROLE = re.compile(r"\{glue(?::(text|md|any)?)?\}`([A-Za-z_][\w]*)(?::([^`]*))?`")
+
+
+def resolve_glue(markdown: str, glued: Mapping[str, Mapping[str, str]]) -> str:
+    """Replace MyST glue roles in ``markdown`` by their values (for pages that are not built
+    by Jupyter Book, such as the HTML of ``energybook run``)."""
+
+    def sub(m: re.Match) -> str:
+        kind, name, fmt = m.group(1), m.group(2), m.group(3)
+        data = glued.get(name)
+        if data is None:
+            return m.group(0)
+        if kind == "md" and "text/markdown" in data:
+            return str(data["text/markdown"]).strip()
+        text = str(data.get("text/plain", ""))
+        if fmt:
+            try:
+                return format(float(ast.literal_eval(text)), fmt)
+            except (ValueError, SyntaxError):
+                return text
+        return text.strip("'\"")
+
+    return GLUE_ROLE.sub(sub, markdown)
 
 
 def extract_results(nb: Any, chapter: str) -> dict[str, dict[str, Any]]:

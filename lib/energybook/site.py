@@ -12,7 +12,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from energybook import data, specs
+from energybook import data
 from energybook.publish import rerun_command
 
 APPENDIX_PAGES = ("parameters", "data", "reproducibility")
@@ -81,10 +81,10 @@ def data_page(root: Path) -> str:
     ]
     for res in pkg["resources"]:
         path = root / "data" / res["path"]
+        link = (f"{{download}}`{res['path']} <../data/{res['path']}>`" if path.exists()
+                else f"`{res['path']}` (not yet present)")
         parts += ["", f"## {res.get('title', res['name'])}", "",
-                  res.get("description", ""), "",
-                  f"Table `{res['name']}`: {{download}}`{res['path']} <../data/{res['path']}>`",
-                  ""]
+                  res.get("description", ""), "", f"Table `{res['name']}`: {link}", ""]
         fields = res["schema"]["fields"]
         parts += ["### Fields", "",
                   _table(["Field", "Type", "Unit", "Description"],

@@ -7,7 +7,7 @@ hand anywhere else.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import pint
 
@@ -15,7 +15,7 @@ ureg = pint.UnitRegistry()
 Q_ = ureg.Quantity
 
 
-@lru_cache(maxsize=None)
+@cache
 def factor(from_unit: str, to_unit: str) -> float:
     """Multiplicative factor converting a value in ``from_unit`` into ``to_unit``."""
     return float(Q_(1.0, from_unit).to(to_unit).magnitude)

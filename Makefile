@@ -1,0 +1,62 @@
+# Ambition Creep: build, test and benchmark the book.
+#   make book   - create .venv from requirements.lock (once), execute chapters, build the site
+#   make test   - the same set-up, then lint, unit/property/CLI tests, nbval, strict build,
+#                 browser tests of the site (skipped, loudly, when chromium is missing)
+#   make bench  - timings of the build and the models
+#   make refresh - re-execute chapters and store their outputs (nbval's reference)
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml 2>/dev/null | cksum | cut -d' ' -f1)
+PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
+NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+CHAPTER_NOTEBOOKS := $(wildcard chapters/*.ipynb)
+export PYTHONHASHSEED := 0
+export MPLBACKEND := Agg
+
+.PHONY: venv book test lint unit nbval site-test bench refresh lock clean
+
+venv: $(STAMP)
+
+$(STAMP):
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+book: $(STAMP)
+	$(BIN)/energybook build
+
+test: $(STAMP)
+	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory unit
+	$(MAKE) --no-print-directory nbval
+	$(MAKE) --no-print-directory book
+	$(MAKE) --no-print-directory site-test
+
+lint: $(STAMP)
+	$(BIN)/ruff check lib tests tools bench chapters
+
+unit: $(STAMP)
+	$(PYTEST) -n 2 tests --ignore=tests/site
+
+nbval: $(STAMP)
+	$(PYTEST) $(NBVAL) $(CHAPTER_NOTEBOOKS)
+
+site-test: $(STAMP)
+	$(PYTEST) tests/site
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench.py
+
+refresh: $(STAMP)
+	$(BIN)/energybook refresh
+
+lock:
+	$(PYTHON) -m pip install --quiet uv
+	$(PYTHON) -m uv pip compile requirements.in --python-version 3.11 --generate-hashes -o requirements.lock
+
+clean:
+	rm -rf _build out

@@ -1,0 +1,327 @@
+"""Pure arithmetic of GPU energy measurement, and the measured chapter's small models.
+
+Standard library only (no numpy, no torch): the measurement harness
+(:mod:`energybook.measure`) imports this on a bare GPU machine, and the book's tests run it on
+the CPU.
+
+Measurement arithmetic
+    NVML's ``nvmlDeviceGetTotalEnergyConsumption`` is an unsigned 64-bit counter of
+    millijoules since the driver loaded (Volta and newer; it updates every ~20-100 ms). A run's
+    energy is the difference of two readings taken around a synchronized window of steady work
+    of at least about 1-2 s; :func:`summarize` turns the raw readings into a result row and
+    :func:`check_run` rejects a run that cannot be trusted (counter did not move, window too
+    short, average power implausible).
+
+Chapter models
+    :func:`misalignment_penalty` (extra energy per FLOP of a shape against its aligned
+    neighbour), :func:`transformer_layer_training_flop` and :func:`misalignment_worked_example`
+    (what such a penalty means for a transformer layer's training energy), and
+    :func:`datasheet_share` (delivered TFLOP per joule against a datasheet's peak per watt).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+
+#: NVML's total-energy counter is an unsigned 64-bit integer of millijoules.
+ENERGY_COUNTER_MODULUS_MJ = 2**64
+#: Shortest measurement window accepted: the counter updates only every ~20-100 ms.
+MIN_WINDOW_S = 1.0
+#: Lowest plausible average board power of a data-centre GPU with a CUDA context open.
+MIN_PLAUSIBLE_POWER_W = 10.0
+#: Highest plausible average power, as a multiple of the enforced power limit.
+MAX_POWER_LIMIT_FACTOR = 2.0
+#: Highest plausible average power when the power limit is unknown.
+MAX_PLAUSIBLE_POWER_W = 3000.0
+
+TERA = 1e12
+PICO = 1e-12
+
+
+class MeasurementError(ValueError):
+    """A measurement that cannot be trusted (and must not become a data row as 'ok')."""
+
+
+def _positive(value: float, name: str) -> float:
+    value = float(value)
+    if not math.isfinite(value) or value <= 0:
+        raise MeasurementError(f"{name} must be a positive finite number, got {value!r}")
+    return value
+
+
+# --- energy counter and unit arithmetic -------------------------------------------------------
+
+
+def energy_delta_mj(before_mj: int, after_mj: int,
+                    modulus_mj: int = ENERGY_COUNTER_MODULUS_MJ) -> int:
+    """Energy between two readings of a wrapping counter, in millijoules.
+
+    If ``after_mj < before_mj`` the counter is taken to have wrapped once past ``modulus_mj``
+    (a driver reload also looks like this; the result is then huge and :func:`check_run`
+    rejects the implied power).
+    """
+    before_mj, after_mj, modulus_mj = int(before_mj), int(after_mj), int(modulus_mj)
+    if modulus_mj <= 0:
+        raise ValueError("modulus_mj must be positive")
+    for name, v in (("before_mj", before_mj), ("after_mj", after_mj)):
+        if not 0 <= v < modulus_mj:
+            raise MeasurementError(f"{name}={v} is outside the counter's range [0, {modulus_mj})")
+    return (after_mj - before_mj) % modulus_mj
+
+
+def mj_to_j(energy_mj: float) -> float:
+    """Millijoules to joules."""
+    return float(energy_mj) / 1000.0
+
+
+def average_power_w(energy_j: float, duration_s: float) -> float:
+    """Average power (W) over a window: energy / duration."""
+    return float(energy_j) / _positive(duration_s, "duration_s")
+
+
+def gemm_flop(m: int, n: int, k: int) -> int:
+    """Floating-point operations of one (m x k) @ (k x n) matrix product: 2*m*n*k.
+
+    One multiply and one add per term of each of the m*n dot products of length k.
+    """
+    m, n, k = int(m), int(n), int(k)
+    if min(m, n, k) < 0:
+        raise ValueError("matrix dimensions must be non-negative")
+    return 2 * m * n * k
+
+
+def throughput_tflop_per_s(flop: float, duration_s: float) -> float:
+    """Delivered rate in TFLOP/s."""
+    return float(flop) / _positive(duration_s, "duration_s") / TERA
+
+
+def tflop_per_j(flop: float, energy_j: float) -> float:
+    """Energy efficiency in TFLOP per joule (numerically equal to TFLOP/s per watt)."""
+    return float(flop) / _positive(energy_j, "energy_j") / TERA
+
+
+def pj_per_flop(flop: float, energy_j: float) -> float:
+    """Energy per floating-point operation in picojoules."""
+    return float(energy_j) / _positive(flop, "flop") / PICO
+
+
+def bytes_per_j(bytes_moved: float, energy_j: float) -> float:
+    """Bytes moved per joule."""
+    return float(bytes_moved) / _positive(energy_j, "energy_j")
+
+
+def pj_per_byte(bytes_moved: float, energy_j: float) -> float:
+    """Energy per byte moved, in picojoules."""
+    return float(energy_j) / _positive(bytes_moved, "bytes_moved") / PICO
+
+
+def bandwidth_gb_per_s(bytes_moved: float, duration_s: float) -> float:
+    """Bytes moved per second, in GB/s (10^9 bytes)."""
+    return float(bytes_moved) / _positive(duration_s, "duration_s") / 1e9
+
+
+def mean_w(samples_w: Iterable[float]) -> float | None:
+    """Mean of power samples (W), or None when there are none."""
+    values = [float(v) for v in samples_w]
+    return sum(values) / len(values) if values else None
+
+
+def iterations_for_window(trial_duration_s: float, trial_iterations: int, window_s: float,
+                          minimum: int = 1) -> int:
+    """Iterations needed to fill ``window_s`` given a timed trial of ``trial_iterations``."""
+    per_iter = _positive(trial_duration_s, "trial_duration_s") / max(int(trial_iterations), 1)
+    return max(int(minimum), math.ceil(float(window_s) / per_iter))
+
+
+# --- sanity checks and the result row ---------------------------------------------------------
+
+
+def check_run(energy_mj: float, duration_s: float, power_limit_w: float | None = None, *,
+              min_duration_s: float = MIN_WINDOW_S,
+              min_power_w: float = MIN_PLAUSIBLE_POWER_W,
+              max_power_factor: float = MAX_POWER_LIMIT_FACTOR) -> None:
+    """Raise :class:`MeasurementError` unless a window's energy and duration are plausible.
+
+    Rejected: non-positive or non-finite duration; a window shorter than ``min_duration_s``
+    (the counter updates only every ~20-100 ms); an energy counter that did not move; an
+    average power below ``min_power_w`` or above ``max_power_factor`` times the power limit
+    (or above :data:`MAX_PLAUSIBLE_POWER_W` when the limit is unknown).
+    """
+    duration_s = float(duration_s)
+    if not math.isfinite(duration_s) or duration_s <= 0:
+        raise MeasurementError(f"non-positive duration: {duration_s!r} s")
+    if duration_s < min_duration_s:
+        raise MeasurementError(
+            f"window of {duration_s:.3f} s is shorter than {min_duration_s} s: the energy "
+            "counter updates only every ~20-100 ms")
+    energy_mj = float(energy_mj)
+    if not math.isfinite(energy_mj) or energy_mj < 0:
+        raise MeasurementError(f"invalid energy {energy_mj!r} mJ")
+    if energy_mj == 0:
+        raise MeasurementError(
+            f"the energy counter did not move over {duration_s:.3f} s: the reading is stale "
+            "or the counter is unsupported")
+    power_w = energy_mj / 1000.0 / duration_s
+    if power_w < min_power_w:
+        raise MeasurementError(
+            f"implausibly low average power {power_w:.2f} W (floor {min_power_w} W)")
+    if power_limit_w is not None and float(power_limit_w) > 0:
+        ceiling = max_power_factor * float(power_limit_w)
+        what = f"{max_power_factor} x the {float(power_limit_w):.0f} W power limit"
+    else:
+        ceiling, what = MAX_PLAUSIBLE_POWER_W, "the absolute ceiling"
+    if power_w > ceiling:
+        raise MeasurementError(
+            f"implausibly high average power {power_w:.1f} W, above {what} "
+            f"({ceiling:.0f} W): counter reset or wrap?")
+
+
+def summarize(*, energy_before_mj: int, energy_after_mj: int, duration_s: float,
+              iterations: int, flop_per_iteration: float = 0.0,
+              bytes_per_iteration: float = 0.0, power_limit_w: float | None = None,
+              sampled_power_w: float | None = None,
+              modulus_mj: int = ENERGY_COUNTER_MODULUS_MJ) -> dict:
+    """Turn one window's raw readings into a result row.
+
+    Returns a dict with ``status`` ('ok' or 'rejected'), ``error`` ('' or the reason),
+    ``iterations``, ``duration_s``, ``energy_j``, ``avg_power_w``, ``sampled_power_w``,
+    ``flop``, ``throughput_tflop_per_s``, ``tflop_per_j``, ``pj_per_flop``, ``bytes_moved``,
+    ``bandwidth_gb_per_s``, ``pj_per_byte``. Derived quantities that do not apply (no FLOPs,
+    no bytes) or cannot be computed are None. A rejected row keeps its raw numbers so the reason
+    can be read off it.
+    """
+    row: dict = {"status": "ok", "error": "", "iterations": int(iterations)}
+    try:
+        delta_mj = energy_delta_mj(energy_before_mj, energy_after_mj, modulus_mj)
+    except MeasurementError as e:
+        delta_mj = None
+        row.update(status="rejected", error=str(e))
+    row["duration_s"] = float(duration_s)
+    row["energy_j"] = mj_to_j(delta_mj) if delta_mj is not None else None
+    flop = float(flop_per_iteration) * int(iterations)
+    bytes_moved = float(bytes_per_iteration) * int(iterations)
+    row["flop"] = flop if flop > 0 else None
+    row["bytes_moved"] = bytes_moved if bytes_moved > 0 else None
+    row["sampled_power_w"] = None if sampled_power_w is None else float(sampled_power_w)
+    for key in ("avg_power_w", "throughput_tflop_per_s", "tflop_per_j", "pj_per_flop",
+                "bandwidth_gb_per_s", "pj_per_byte"):
+        row[key] = None
+    if row["status"] == "ok":
+        try:
+            check_run(delta_mj, duration_s, power_limit_w)
+        except MeasurementError as e:
+            row.update(status="rejected", error=str(e))
+    energy_j, ok_time = row["energy_j"], math.isfinite(duration_s) and duration_s > 0
+    if ok_time and energy_j is not None:
+        row["avg_power_w"] = average_power_w(energy_j, duration_s)
+    if ok_time and flop > 0:
+        row["throughput_tflop_per_s"] = throughput_tflop_per_s(flop, duration_s)
+    if ok_time and bytes_moved > 0:
+        row["bandwidth_gb_per_s"] = bandwidth_gb_per_s(bytes_moved, duration_s)
+    if energy_j is not None and energy_j > 0:
+        if flop > 0:
+            row["tflop_per_j"] = tflop_per_j(flop, energy_j)
+            row["pj_per_flop"] = pj_per_flop(flop, energy_j)
+        if bytes_moved > 0:
+            row["pj_per_byte"] = pj_per_byte(bytes_moved, energy_j)
+    return row
+
+
+# --- the chapter's models ---------------------------------------------------------------------
+
+
+def power_of_two_factor(n: int) -> int:
+    """The largest power of two dividing ``n`` (4096 -> 4096, 4160 -> 64, 4097 -> 1)."""
+    n = int(n)
+    if n <= 0:
+        raise ValueError("n must be a positive integer")
+    return n & -n
+
+
+def aligned_neighbour(hidden_size: int, candidates: Sequence[int], multiple: int = 64) -> int:
+    """The candidate nearest ``hidden_size`` that is a multiple of ``multiple``.
+
+    Ties go to the smaller candidate. A size that is itself aligned (and among the candidates)
+    is its own neighbour.
+    """
+    aligned = sorted(int(c) for c in candidates if int(c) % int(multiple) == 0)
+    if not aligned:
+        raise ValueError(f"no candidate is a multiple of {multiple}")
+    return min(aligned, key=lambda c: (abs(c - int(hidden_size)), c))
+
+
+def misalignment_penalty(tflop_per_j_shape: float, tflop_per_j_aligned: float) -> float:
+    """Extra energy per FLOP of a shape over its aligned neighbour, as a fraction.
+
+    ``(J/FLOP of shape) / (J/FLOP of aligned) - 1 = tflop_per_j_aligned / tflop_per_j_shape - 1``;
+    0.25 means each FLOP of the misaligned shape costs 25% more energy.
+    """
+    return _positive(tflop_per_j_aligned, "tflop_per_j_aligned") / _positive(
+        tflop_per_j_shape, "tflop_per_j_shape") - 1.0
+
+
+def transformer_layer_training_flop(tokens: float, hidden_size: float,
+                                    seq_len: float = 0.0) -> float:
+    """Training FLOPs of one standard transformer layer over ``tokens`` tokens.
+
+    ``72 * tokens * h**2 * (1 + seq_len / (6 * h))``: the forward pass of a layer with a
+    4h-wide MLP costs ``24 * h**2`` FLOPs per token in its weight matrices (QKV and output
+    projections 8h^2, MLP 16h^2: 2 FLOPs per weight) plus ``4 * seq_len * h`` in the attention
+    scores and their product with the values; the backward pass costs twice the forward.
+    Source: Narayanan et al., "Efficient Large-Scale Language Model Training on GPU Clusters
+    Using Megatron-LM", SC21 (arXiv:2104.04473), section 5.1, whose ``96 B s l h^2`` includes a
+    recomputed forward pass (factor 4 instead of 3). ``seq_len=0`` counts the weight matrices
+    only (Kaplan et al. 2020's 6 FLOPs per parameter per token).
+    """
+    tokens, h, s = float(tokens), float(hidden_size), float(seq_len)
+    if tokens < 0 or h <= 0 or s < 0:
+        raise ValueError("tokens and seq_len must be non-negative, hidden_size positive")
+    return 72.0 * tokens * h * h * (1.0 + s / (6.0 * h))
+
+
+def training_energy_j(flop: float, tflop_per_j_value: float) -> float:
+    """Energy (J) of ``flop`` FLOPs delivered at ``tflop_per_j_value`` TFLOP per joule."""
+    return float(flop) / (_positive(tflop_per_j_value, "tflop_per_j") * TERA)
+
+
+def misalignment_worked_example(*, tokens: float, hidden_size: int, aligned_hidden_size: int,
+                                tflop_per_j_shape: float, tflop_per_j_aligned: float,
+                                seq_len: float = 0.0, layers: int = 1) -> dict:
+    """What a misaligned hidden size costs in training energy, for ``layers`` layers.
+
+    Counts FLOPs with :func:`transformer_layer_training_flop` and prices them at the measured
+    TFLOP/J of each shape. Returns ``flop`` and ``energy_j`` of the misaligned model,
+    ``energy_j_at_aligned_efficiency`` (the same FLOPs at the aligned shape's efficiency),
+    ``extra_energy_j`` (the difference), ``penalty`` (fraction, as
+    :func:`misalignment_penalty`), and ``flop_aligned`` / ``energy_j_aligned`` for the model
+    built with the aligned hidden size instead.
+    """
+    layers = int(layers)
+    if layers < 1:
+        raise ValueError("layers must be >= 1")
+    flop = layers * transformer_layer_training_flop(tokens, hidden_size, seq_len)
+    flop_aligned = layers * transformer_layer_training_flop(tokens, aligned_hidden_size, seq_len)
+    energy = training_energy_j(flop, tflop_per_j_shape)
+    energy_at_aligned = training_energy_j(flop, tflop_per_j_aligned)
+    return {
+        "flop": flop,
+        "energy_j": energy,
+        "energy_j_at_aligned_efficiency": energy_at_aligned,
+        "extra_energy_j": energy - energy_at_aligned,
+        "penalty": misalignment_penalty(tflop_per_j_shape, tflop_per_j_aligned),
+        "flop_aligned": flop_aligned,
+        "energy_j_aligned": training_energy_j(flop_aligned, tflop_per_j_aligned),
+    }
+
+
+def datasheet_tflop_per_j(peak_tflop_per_s: float, board_power_w: float) -> float:
+    """A datasheet's peak efficiency: peak TFLOP/s over board power (TFLOP per joule)."""
+    return _positive(peak_tflop_per_s, "peak_tflop_per_s") / _positive(
+        board_power_w, "board_power_w")
+
+
+def datasheet_share(delivered_tflop_per_j: float, peak_tflop_per_s: float,
+                    board_power_w: float) -> float:
+    """Measured TFLOP/J as a fraction of the datasheet's peak TFLOP/s per board watt."""
+    return float(delivered_tflop_per_j) / datasheet_tflop_per_j(peak_tflop_per_s, board_power_w)

@@ -1,0 +1,94 @@
+"""The built site's links and weight, checked without a browser.
+
+Every internal link and anchor must resolve; external citation links are listed in
+_build/external-links.txt, never fetched. Each chapter page, without the shared chart
+scripts, stays under 1 MB.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urldefrag, urlparse
+
+import pytest
+
+from .conftest import HTML, site_pages
+
+PAGES = site_pages()
+
+
+class _Collector(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if "id" in a:
+            self.ids.add(a["id"])
+        if tag == "a" and a.get("name"):
+            self.ids.add(a["name"])
+        for key in ("href", "src"):
+            if a.get(key) and (tag in ("a", "img", "script") or
+                               (tag == "link" and key == "href")):
+                self.links.append(a[key])
+
+
+def parse(path: Path) -> _Collector:
+    c = _Collector()
+    c.feed(path.read_text(encoding="utf-8"))
+    return c
+
+
+@pytest.fixture(scope="module")
+def parsed(built_site):
+    return {p: parse(HTML / p) for p in PAGES}
+
+
+def test_every_internal_link_and_anchor_resolves(parsed):
+    broken, external = [], set()
+    for rel, page in parsed.items():
+        base = HTML / rel
+        for link in page.links:
+            url, frag = urldefrag(link)
+            scheme = urlparse(url).scheme
+            if scheme in ("http", "https", "mailto"):
+                external.add(link)
+                continue
+            if scheme or link.startswith("javascript:"):
+                continue
+            target = (base.parent / unquote(url.split("?")[0])).resolve() if url else base
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                broken.append(f"{rel}: {link} (no file)")
+                continue
+            if frag and target.suffix == ".html":
+                ids = parsed.get(str(target.relative_to(HTML)), None)
+                ids = ids.ids if ids else parse(target).ids
+                if frag not in ids:
+                    broken.append(f"{rel}: {link} (no anchor #{frag})")
+    (HTML.parent / "external-links.txt").write_text("\n".join(sorted(external)) + "\n")
+    assert broken == []
+
+
+def test_no_page_loads_anything_from_a_cdn(parsed):
+    for rel, page in parsed.items():
+        text = (HTML / rel).read_text(encoding="utf-8")
+        assert not re.search(r"(cdn\.jsdelivr\.net|unpkg\.com|cdnjs\.cloudflare\.com)", text), rel
+
+
+def test_chart_scripts_load_once_per_site(parsed):
+    for rel, page in parsed.items():
+        if rel == "index.html":  # a redirect to the title page
+            continue
+        bundles = [x for x in page.links if "vega-bundle.js" in x]
+        assert len(bundles) == 1, rel
+
+
+@pytest.mark.parametrize("rel", [p for p in PAGES if p.startswith("chapters/")])
+def test_chapter_page_weighs_under_1_mb(rel):
+    assert (HTML / rel).stat().st_size < 1_000_000

@@ -1,0 +1,75 @@
+"""The book's contents agree with its declarations: toc, specs, notebooks, parameters."""
+
+import json
+
+import nbformat
+import pytest
+from energybook import pipeline, specs
+from energybook.params import parameters_cell_source
+
+CHAPTERS = pipeline.toc_chapters()
+
+
+def test_toc_lists_exactly_the_declared_chapters_in_order():
+    declared = [s.name for s in specs.all_chapters()]
+    assert CHAPTERS == declared, "every spec in lib/energybook/specs needs a _toc.yml entry, " \
+        "in the order of its `order`, and vice versa"
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_notebook_parameters_cell_matches_the_declaration(root, name):
+    spec = specs.get(name)
+    nb = nbformat.read(str(root / spec.notebook), as_version=4)
+    cells = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(cells) == 1, "exactly one papermill parameters cell"
+    assert cells[0].source == parameters_cell_source(spec.params), \
+        "regenerate it with `energybook refresh " + name + "`"
+    assert "remove-cell" in cells[0].metadata["tags"]
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_notebook_is_thin_and_importable_without_path_hacks(root, name):
+    nb = nbformat.read(str(root / specs.get(name).notebook), as_version=4)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert "sys.path" not in code
+    assert f'publish.start("{name}", globals())' in code
+    assert f'publish.headlines("{name}"' in code
+    assert "def " not in code and "class " not in code, "logic belongs in lib/"
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_notebook_has_stored_outputs_and_one_title(root, name):
+    spec = specs.get(name)
+    nb = nbformat.read(str(root / spec.notebook), as_version=4)
+    assert any(c.get("outputs") for c in nb.cells if c.cell_type == "code"), \
+        "store outputs with `energybook refresh`: nbval compares against them"
+    titles = [ln for c in nb.cells if c.cell_type == "markdown"
+              for ln in c.source.splitlines() if ln.startswith("# ")]
+    assert titles == [f"# {spec.title}"]
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_stored_headlines_are_the_declared_ones(root, name):
+    from energybook.publish import extract_results
+
+    nb = nbformat.read(str(root / specs.get(name).notebook), as_version=4)
+    results = extract_results(nb, name)
+    assert list(results) == [h.name for h in specs.get(name).headlines]
+
+
+def test_specs_declare_units_and_meanings():
+    for spec in specs.all_chapters():
+        assert spec.headlines, spec.name
+        for p in spec.params:
+            assert p.description and p.description[0].isupper(), (spec.name, p.name)
+            assert (p.min is not None and p.max is not None) or p.choices is not None \
+                or p.type == "bool", f"{spec.name}.{p.name} needs a range or choices"
+        for h in spec.headlines:
+            assert h.unit and h.description, (spec.name, h.name)
+
+
+def test_data_package_is_valid_json_with_every_csv(root):
+    pkg = json.loads((root / "data" / "datapackage.json").read_text())
+    listed = {r["path"] for r in pkg["resources"]}
+    on_disk = {str(p.relative_to(root / "data")) for p in (root / "data").rglob("*.csv")}
+    assert on_disk <= listed, f"undeclared tables: {on_disk - listed}"

@@ -1,0 +1,31 @@
+"""Execute the analog chapter: with defaults, and with a worse ADC, the headlines move as the
+model says they should."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from energybook import pipeline, specs
+
+
+@pytest.mark.slow
+def test_chapter_reruns_with_worse_adc(tmp_path):
+    spec = specs.get("analog")
+    base_params = spec.params.validate({})
+    worse_params = spec.params.validate({"adc_walden_fj": 320.0})
+    base = pipeline.execute_notebook("analog", base_params, tmp_path / "base" / "analog.ipynb")
+    worse = pipeline.execute_notebook("analog", worse_params,
+                                      tmp_path / "worse" / "analog.ipynb")
+    b = {k: v["value"] for k, v in base.items()}
+    w = {k: v["value"] for k, v in worse.items()}
+    assert list(b) == [h.name for h in spec.headlines]
+    assert all(math.isfinite(v) for v in (*b.values(), *w.values()))
+    # defaults: analog wins at 8 bits and loses somewhere above it
+    assert b["ratio_at_8_bits"] < 1 and 8 < b["crossover_bits"] < 24
+    assert b["saving_2030_twh"] > 0
+    # a ten times worse converter: analog costs more, wins over fewer bits, saves less
+    assert w["ratio_at_8_bits"] > b["ratio_at_8_bits"]
+    assert w["crossover_bits"] < b["crossover_bits"]
+    assert w["least_energy_within_1pt_fj"] > b["least_energy_within_1pt_fj"]
+    assert w["saving_2030_twh"] < b["saving_2030_twh"]

@@ -1,0 +1,464 @@
+"""Tests of energybook.models.geopolitics: hand-worked cases, limits, properties."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from energybook import units
+from energybook.models import geopolitics as g
+from energybook.specs import get
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+H = units.HOURS_PER_YEAR
+
+CAMPUS = dict(it_power_mw=1000.0, accelerator_price_usd=27500.0, accelerator_power_w=700.0,
+              accelerator_peak_flop_per_s=989e12, pue=1.2, utilization=0.7,
+              accelerator_lifetime_years=5.0, discount_rate=0.1,
+              facility_capex_usd_per_mw=11.7e6, system_overhead_fraction=0.3)
+
+PRICES = pd.DataFrame({
+    "country": ["United States", "China", "Germany", "France", "United States"],
+    "year": [2024, 2024, 2024, 2024, 2023],
+    "consumer": ["industrial"] * 5,
+    "price_usd_per_kwh": [0.081, 0.088, 0.218, np.nan, 0.0806],
+})
+
+pos = st.floats(min_value=1e-3, max_value=1e3, allow_nan=False)
+frac = st.floats(min_value=0.05, max_value=1.0)
+
+
+# --------------------------------------------------------------------------- TCO
+
+
+def test_one_accelerator_by_hand():
+    # 1 kW accelerator, 10,000 USD, 4 years straight-line, PUE 1.5, 50% used, 0.10 USD/kWh,
+    # no facility or servers, 1e15 FLOP/s peak.
+    r = g.campus_tco(it_power_mw=0.001, accelerator_price_usd=10_000.0,
+                     accelerator_power_w=1000.0, accelerator_peak_flop_per_s=1e15,
+                     price_usd_per_kwh=0.10, pue=1.5, utilization=0.5,
+                     accelerator_lifetime_years=4.0)
+    assert r["n_accelerators"] == pytest.approx(1.0)
+    assert r["accelerators_usd_per_year"] == pytest.approx(2500.0)
+    hours = 365.25 * 24  # pint's year
+    energy = 1.0 * 0.5 * 1.5 * hours * 0.10  # kW x util x PUE x h x USD/kWh
+    assert r["energy_usd_per_year"] == pytest.approx(energy)  # 657.45
+    assert r["energy_usd_per_year"] == pytest.approx(657.45)
+    assert r["total_usd_per_year"] == pytest.approx(2500.0 + energy)
+    assert r["energy_share"] == pytest.approx(energy / (2500.0 + energy))
+    eflop = 1e15 * 0.5 * hours * 3600 / 1e18
+    assert r["compute_eflop_per_year"] == pytest.approx(eflop)
+    assert r["usd_per_eflop"] == pytest.approx((2500.0 + energy) / eflop)
+
+
+def test_capital_recovery_factor_known_values():
+    assert g.capital_recovery_factor(0.0, 5) == pytest.approx(0.2)
+    # 10%, 5 years: 0.263797...
+    assert g.capital_recovery_factor(0.10, 5) == pytest.approx(0.2637974808)
+    with pytest.raises(ValueError):
+        g.capital_recovery_factor(0.1, 0)
+
+
+@given(rate=st.floats(min_value=0.0, max_value=0.5), n=st.floats(min_value=1, max_value=30))
+def test_crf_bounds(rate, n):
+    crf = g.capital_recovery_factor(rate, n)
+    assert crf >= 1.0 / n - 1e-12
+    assert crf >= rate - 1e-12
+
+
+@settings(max_examples=50)
+@given(price=st.floats(min_value=0, max_value=1), pue=st.floats(1, 3), util=frac,
+       overhead=st.floats(0, 2), rate=st.floats(0, 0.3))
+def test_components_add_up(price, pue, util, overhead, rate):
+    r = g.campus_tco(**{**CAMPUS, "pue": pue, "utilization": util,
+                        "system_overhead_fraction": overhead, "discount_rate": rate},
+                     price_usd_per_kwh=price)
+    parts = sum(r[f"{c}_usd_per_year"] for c in g.TCO_COMPONENTS)
+    assert r["total_usd_per_year"] == pytest.approx(parts, rel=1e-12)
+    assert 0.0 <= r["energy_share"] < 1.0
+
+
+def test_energy_share_goes_to_zero_with_price():
+    shares = [g.campus_tco(**CAMPUS, price_usd_per_kwh=p)["energy_share"]
+              for p in (0.1, 0.01, 1e-4, 1e-6, 0.0)]
+    assert shares == sorted(shares, reverse=True)
+    assert shares[-1] == 0.0
+    assert shares[-2] < 1e-5
+
+
+@given(p1=st.floats(0, 1), p2=st.floats(0, 1))
+def test_energy_share_monotone_in_price(p1, p2):
+    lo, hi = sorted((p1, p2))
+    s_lo = g.campus_tco(**CAMPUS, price_usd_per_kwh=lo)["energy_share"]
+    s_hi = g.campus_tco(**CAMPUS, price_usd_per_kwh=hi)["energy_share"]
+    assert s_lo <= s_hi + 1e-15
+
+
+@given(scale=st.floats(0.01, 100))
+def test_campus_size_scales_costs_not_shares(scale):
+    a = g.campus_tco(**CAMPUS, price_usd_per_kwh=0.08)
+    b = g.campus_tco(**{**CAMPUS, "it_power_mw": CAMPUS["it_power_mw"] * scale},
+                     price_usd_per_kwh=0.08)
+    assert b["total_usd_per_year"] == pytest.approx(a["total_usd_per_year"] * scale)
+    assert b["energy_share"] == pytest.approx(a["energy_share"])
+    assert b["usd_per_eflop"] == pytest.approx(a["usd_per_eflop"])
+
+
+def test_arrays_broadcast():
+    prices = np.array([0.0, 0.05, 0.1])
+    r = g.campus_tco(**CAMPUS, price_usd_per_kwh=prices)
+    assert r["energy_share"].shape == (3,)
+    assert np.all(np.diff(r["energy_share"]) > 0)
+
+
+def test_resolve_price():
+    assert g.resolve_price_usd_per_kwh(PRICES, "United States") == 0.081  # latest year
+    assert g.resolve_price_usd_per_kwh(PRICES, "France", use_override=True,
+                                       override_usd_per_kwh=0.05) == 0.05
+    with pytest.raises(ValueError, match="France"):
+        g.resolve_price_usd_per_kwh(PRICES, "France")  # a gap is not filled silently
+    with pytest.raises(ValueError):
+        g.resolve_price_usd_per_kwh(PRICES, "China", use_override=True,
+                                    override_usd_per_kwh=-1)
+
+
+def test_tco_by_country_and_stack():
+    lp = g.latest_prices(PRICES)
+    assert set(lp["country"]) == {"United States", "China", "Germany"}
+    t = g.tco_by_country(lp, **CAMPUS)
+    by = t.set_index("country")
+    # cheaper power -> lower energy share and lower cost per unit of compute
+    assert by.loc["United States", "energy_share"] < by.loc["Germany", "energy_share"]
+    assert by.loc["United States", "usd_per_eflop"] < by.loc["Germany", "usd_per_eflop"]
+    s = g.tco_stack(t)
+    assert len(s) == 3 * len(g.TCO_COMPONENTS)
+    sums = s.groupby("country")["share"].sum()
+    assert np.allclose(sums, 1.0)
+    tot = s.groupby("country")["cost_usd_per_year"].sum()
+    assert np.allclose(tot.loc[by.index], by["total_usd_per_year"])
+
+
+# --------------------------------------------------------------------------- time to power
+
+
+def test_breakeven_premium_rises_with_wait():
+    tco = g.campus_tco(**CAMPUS, price_usd_per_kwh=0.08)
+    idle = g.idle_capital_usd_per_month(tco)
+    kwh = tco["energy_mwh_per_year"] * 1000
+    waits = np.array([0, 1, 6, 12, 24, 36])
+    prem = g.breakeven_price_premium_usd_per_kwh(waits, idle, kwh, 5)
+    assert prem[0] == 0
+    assert np.all(np.diff(prem) > 0)
+    # linear: 24 months is twice 12 months
+    assert prem[4] == pytest.approx(2 * prem[3])
+    capex = g.breakeven_onsite_capex_usd_per_kw(waits, idle, 1000 * 1000 * 1.2)
+    assert np.all(np.diff(capex) > 0)
+
+
+def test_breakeven_by_hand():
+    # 1,000 USD/month idle, 12 months wait, 10,000 kWh/yr over 2 years -> 0.6 USD/kWh
+    assert g.breakeven_price_premium_usd_per_kwh(12, 1000.0, 10_000.0, 2) == pytest.approx(0.6)
+    # same wait over a 100 kW site -> 120 USD/kW
+    assert g.breakeven_onsite_capex_usd_per_kw(12, 1000.0, 100.0) == pytest.approx(120.0)
+
+
+def test_idle_capital_is_capital_only():
+    tco = g.campus_tco(**CAMPUS, price_usd_per_kwh=0.5)
+    idle = g.idle_capital_usd_per_month(tco)
+    assert idle * 12 == pytest.approx(tco["total_usd_per_year"] - tco["energy_usd_per_year"])
+
+
+@given(w1=st.floats(0, 120), w2=st.floats(0, 120), idle=pos, kwh=pos, years=pos)
+def test_breakeven_monotone(w1, w2, idle, kwh, years):
+    lo, hi = sorted((w1, w2))
+    assert (g.breakeven_price_premium_usd_per_kwh(lo, idle, kwh, years)
+            <= g.breakeven_price_premium_usd_per_kwh(hi, idle, kwh, years))
+
+
+def test_time_to_power_tradeoff_crossover():
+    df = g.time_to_power_tradeoff(np.arange(0, 37), idle_usd_per_month=100.0,
+                                  energy_kwh_per_year=1000.0, premium_usd_per_kwh=0.1,
+                                  premium_years=5, site_power_kw=10.0)
+    # premium cost = 500 USD; waiting costs 100/month -> fast power pays beyond 5 months
+    assert not df.loc[df["wait_months"] <= 5, "fast_power_pays"].any()
+    assert df.loc[df["wait_months"] > 5, "fast_power_pays"].all()
+    row = df.loc[df["wait_months"] == 5].iloc[0]
+    assert row["breakeven_premium_usd_per_kwh"] == pytest.approx(0.1)
+    assert len(df) < 5000
+
+
+# --------------------------------------------------------------------------- power cap
+
+
+def test_wtp_by_hand():
+    # base 10,000 USD, a = 0.25, 2x as efficient
+    # uncapped: 2 x 10,000 + 1 x 1,000 / 0.25 = 24,000
+    assert g.max_price_uncapped_usd(10_000, 2.0, 1_000, 0.25) == pytest.approx(24_000)
+    # capped, output worth 5,000 USD/yr: 10,000 + 5,000 / 0.25 = 30,000
+    assert g.max_price_capped_usd(10_000, 2.0, 5_000, 0.25) == pytest.approx(30_000)
+    # equal efficiency: both give the base price
+    assert g.max_price_uncapped_usd(10_000, 1.0, 1_000, 0.25) == pytest.approx(10_000)
+    assert g.max_price_capped_usd(10_000, 1.0, 5_000, 0.25) == pytest.approx(10_000)
+
+
+@given(c0=st.floats(1e3, 1e5), r=st.floats(1.0, 10), k=st.floats(0, 1e4), a=st.floats(0.05, 1))
+def test_capped_beats_uncapped_iff_value_exceeds_full_cost(c0, r, k, a):
+    # capped > uncapped  <=>  V > c0 a + K  (the chip earns more than it costs)
+    for v in (0.5 * (c0 * a + k), 2.0 * (c0 * a + k) + 1.0):
+        cap = g.max_price_capped_usd(c0, r, v, a)
+        unc = g.max_price_uncapped_usd(c0, r, k, a)
+        if r > 1.0 + 1e-9:
+            assert (cap > unc) == (v > c0 * a + k)
+
+
+@given(r1=st.floats(1, 10), r2=st.floats(1, 10))
+def test_wtp_rises_with_efficiency(r1, r2):
+    lo, hi = sorted((r1, r2))
+    assert g.max_price_capped_usd(1e4, lo, 5e3, 0.25) <= g.max_price_capped_usd(1e4, hi, 5e3, 0.25)
+    assert (g.max_price_uncapped_usd(1e4, lo, 1e3, 0.25)
+            <= g.max_price_uncapped_usd(1e4, hi, 1e3, 0.25))
+
+
+def test_wtp_curve_shape():
+    df = g.willingness_to_pay_curve(np.linspace(1, 4, 31), base_price_usd=1e4,
+                                    power_cost_usd_per_year=1e3, value_usd_per_year=5e3,
+                                    crf=0.25)
+    assert set(df["regime"]) == {"power not binding", "power binding"}
+    assert len(df) == 62
+    assert np.allclose(df.loc[df["perf_per_watt_ratio"] == 1, "premium"], 1.0)
+
+
+def test_power_cost_per_chip_by_hand():
+    # 1 kW, util 1, PUE 1, 0.1 USD/kWh -> 0.1 x hours; facility 1e6 USD/MW x 0.1 -> 100 USD
+    k = g.power_costs_usd_per_year_per_chip(accelerator_power_w=1000, price_usd_per_kwh=0.1,
+                                            pue=1.0, utilization=1.0,
+                                            facility_capex_usd_per_mw=1e6, facility_crf=0.1)
+    assert k == pytest.approx(0.1 * H + 100.0)
+
+
+# --------------------------------------------------------------------------- China vs US
+
+
+def test_compare_regions():
+    regions = pd.DataFrame({"region": ["United States", "China"],
+                            "price_usd_per_kwh": [0.081, 0.088],
+                            "perf_per_watt_ratio": [1.0, 0.5]})
+    df = g.compare_regions(regions, **CAMPUS)
+    assert df["cost_ratio"].iloc[0] == pytest.approx(1.0)
+    assert df["power_mw_for_same_compute"].iloc[1] == pytest.approx(2000.0)
+    assert df["cost_ratio"].iloc[1] > 1.9  # half the compute per dollar, slightly dearer power
+
+
+def test_cheap_power_cannot_offset_half_efficiency_when_energy_is_small():
+    regions = pd.DataFrame({"region": ["US", "CN"], "price_usd_per_kwh": [0.08, 0.0],
+                            "perf_per_watt_ratio": [1.0, 0.5]})
+    df = g.compare_regions(regions, **CAMPUS)
+    assert df["cost_ratio"].iloc[1] > 1.5
+
+
+def test_datacentre_gw_supported_by_hand():
+    # 430 GW x 0.4 / (1.2 x 0.8) = 179.17 GW of IT capacity
+    assert g.datacentre_gw_supported(430.0, 0.4, 1.2, 0.8) == pytest.approx(430 * 0.4 / 0.96)
+    assert g.capacity_factor_from_hours(H / 2) == pytest.approx(0.5)
+
+
+# --------------------------------------------------------------------------- 945 TWh
+
+
+def test_share_of_national_demand():
+    nat = pd.DataFrame({"country": ["Germany", "China", "Germany"], "year": [2024, 2024, 2025],
+                        "demand_twh": [522.0, 10070.0, 520.0]})
+    df = g.share_of_national_demand(nat, 945.0, 2024)
+    assert list(df["country"]) == ["China", "Germany"]
+    assert df.set_index("country").loc["Germany", "share_of_demand"] == pytest.approx(945 / 522)
+
+
+def test_supply_growth_comparison_by_hand():
+    add = pd.DataFrame({"country": ["China", "United States"], "year": [2024, 2024],
+                        "additions_gw": [430.0, 48.6],
+                        "generation_growth_twh": [630.0, np.nan]})
+    dc = g.dc_growth_twh_per_year(415.0, 945.0, 6)
+    assert dc == pytest.approx(530 / 6)
+    df = g.supply_growth_comparison(add, dc, 0.2).set_index("country")
+    assert df.loc["China", "generation_from_additions_twh"] == pytest.approx(430 * 0.2 * H / 1000)
+    assert df.loc["China", "dc_share_of_generation_growth"] == pytest.approx(dc / 630)
+    assert math.isnan(df.loc["United States", "dc_share_of_generation_growth"])
+
+
+# --------------------------------------------------------------------------- carbon
+
+
+def test_campus_emissions_by_hand():
+    # 1 GW, util 1, PUE 1, 400 g/kWh -> 8766 GWh x 400 g = 3.5064 Mt
+    t = g.campus_emissions_t_per_year(1000.0, 1.0, 1.0, 400.0)
+    assert t == pytest.approx(H * 1e6 * 400 / 1e6)
+
+
+def test_training_run_energy_by_hand():
+    # 1e24 FLOP at 1e15 FLOP/s x 0.5 -> 2e9 accelerator-s; x 1 kW x PUE 1.5 = 3e12 J
+    mwh = g.training_run_energy_mwh(1e24, 1e15, 1000.0, 0.5, 1.5)
+    assert mwh == pytest.approx(3e12 / 3.6e9)
+
+
+def test_carbon_by_country_ordering():
+    gc = pd.DataFrame({"country": ["France", "China", "China"], "year": [2024, 2023, 2024],
+                       "carbon_intensity_g_per_kwh": [40.0, 582.0, 555.0]})
+    df = g.carbon_by_country(gc, campus_mwh_per_year=1e6, training_mwh=1e4)
+    assert list(df["country"]) == ["China", "France"]
+    assert df["carbon_intensity_g_per_kwh"].iloc[0] == 555.0  # latest year
+    assert df["training_t"].iloc[0] == pytest.approx(1e4 * 555 / 1e3)
+    assert df["campus_kt_per_year"].iloc[1] == pytest.approx(1e6 * 40 / 1e6)
+
+
+# --------------------------------------------------------------------------- headlines
+
+
+DATA_KW = dict(accelerator_power_w=700.0, accelerator_peak_flop_per_s=989e12,
+               facility_capex_usd_per_mw=11.7e6, rental_usd_per_hour=2.0)
+
+
+def test_headlines_defaults():
+    spec = get("geopolitics")
+    p = spec.params.defaults()
+    h = g.headline_numbers(p, PRICES, **DATA_KW)
+    for hl in spec.headlines:
+        assert hl.name in h and math.isfinite(h[hl.name])
+    assert h["energy_share_us"] < h["energy_share_china"] < h["energy_share_germany"]
+    assert h["efficiency_premium_capped"] > 1.0
+    assert h["china_us_cost_ratio"] > 1.0
+
+
+def test_headlines_change_with_country():
+    spec = get("geopolitics")
+    us = g.headline_numbers(spec.params.validate({"country": "United States"}), PRICES, **DATA_KW)
+    de = g.headline_numbers(spec.params.validate({"country": "Germany"}), PRICES, **DATA_KW)
+    assert de["energy_share_selected"] > us["energy_share_selected"]
+    assert de["usd_per_eflop_selected"] > us["usd_per_eflop_selected"]
+    # dearer power: the same wait is worth a smaller *relative* premium but the same absolute
+    assert de["breakeven_premium_usd_per_kwh"] == pytest.approx(us["breakeven_premium_usd_per_kwh"])
+    assert de["max_rational_price_usd_per_kwh"] > us["max_rational_price_usd_per_kwh"]
+    # power-related costs are bigger in Germany: a larger uncapped premium
+    assert de["efficiency_premium_uncapped"] > us["efficiency_premium_uncapped"]
+    # country-fixed headlines do not move
+    assert de["energy_share_us"] == us["energy_share_us"]
+
+
+def test_headlines_override_and_wait():
+    spec = get("geopolitics")
+    base = spec.params.validate({})
+    cheap = g.headline_numbers({**base, "use_price_override": True,
+                                "price_override_usd_per_kwh": 0.0}, PRICES, **DATA_KW)
+    assert cheap["energy_share_selected"] == 0.0
+    longer = g.headline_numbers({**base, "grid_wait_months": 48.0}, PRICES, **DATA_KW)
+    shorter = g.headline_numbers({**base, "grid_wait_months": 6.0}, PRICES, **DATA_KW)
+    assert longer["breakeven_premium_usd_per_kwh"] > shorter["breakeven_premium_usd_per_kwh"]
+    worse = g.headline_numbers({**base, "compared_perf_per_watt": 0.25}, PRICES, **DATA_KW)
+    assert worse["china_us_cost_ratio"] > g.headline_numbers(base, PRICES, **DATA_KW)[
+        "china_us_cost_ratio"]
+
+
+# --------------------------------------------------------------------------- chapter helpers
+
+
+@pytest.fixture(scope="module")
+def tables():
+    from energybook import data
+
+    names = ("country_prices", "accelerators", "compute_costs", "capacity_additions",
+             "dc_electricity", "national_electricity", "grid_carbon")
+    return {n: data.load_table(n) for n in names}
+
+
+def test_reference_inputs_from_data(tables):
+    ref = g.reference_inputs(tables["accelerators"], tables["compute_costs"])
+    assert ref["accelerator_power_w"] == 700.0
+    assert ref["accelerator_peak_flop_per_s"] == pytest.approx(989.4e12)
+    assert ref["facility_capex_usd_per_mw"] == pytest.approx(11.7e6)
+    assert ref["h100_price_low_usd"] < ref["h100_price_high_usd"]
+    assert ref["published_energy_share_low"] == 0.02
+
+
+def test_chapter_numbers_defaults(tables):
+    spec = get("geopolitics")
+    heads, extra = g.chapter_numbers(spec.params.defaults(), tables)
+    assert set(heads) == {h.name for h in spec.headlines}
+    assert all(isinstance(v, float) and math.isfinite(v) for v in {**heads, **extra}.values())
+    assert not set(heads) & set(extra)
+    # the threshold rental rate is the full cost per accelerator-hour (no server overhead)
+    assert extra["rental_threshold_usd_per_hour"] == pytest.approx(
+        extra["usd_per_accelerator_hour_selected"])
+    # capped premium beats uncapped exactly when compute sells above cost
+    assert (heads["efficiency_premium_capped"] > heads["efficiency_premium_uncapped"]) == bool(
+        extra["compute_sells_above_cost"])
+    # break-even wait: idle capital over that wait equals the lifetime premium
+    assert extra["breakeven_wait_months"] * extra["idle_busd_per_month"] * 1e9 == pytest.approx(
+        extra["fast_power_extra_usd_per_kwh"] * extra["energy_twh_selected"] * 1e9 * 5.0)
+    # the 90% interval brackets the point estimate's neighbourhood
+    assert extra["energy_share_us_p05_pct"] < extra["energy_share_us_p95_pct"]
+    assert extra["carbon_china_over_france"] > 1.0
+    assert extra["parity_perf_per_watt_free_power"] < 1.0
+
+
+def test_tco_table_keeps_gaps(tables):
+    spec = get("geopolitics")
+    p = spec.params.defaults()
+    ref = g.reference_inputs(tables["accelerators"], tables["compute_costs"])
+    t = g.tco_country_table(tables["country_prices"], g.campus_kwargs(p, ref))
+    gaps = t[t["price_status"] == g.PRICE_GAP]
+    assert {"France", "Japan", "India"} <= set(gaps["country"])
+    assert gaps["total_usd_per_year"].isna().all()
+    stack, gap_rows = g.tco_chart_data(t)
+    assert set(gap_rows["country"]) == set(gaps["country"])
+    assert not stack["cost_busd_per_year"].isna().any()
+    reader = g.tco_reader_table(t)
+    assert (reader.loc[reader["Country"] == "France", "Energy share"] == "gap").all()
+    with_override = g.tco_country_table(tables["country_prices"], g.campus_kwargs(p, ref), 0.0)
+    row = with_override.set_index("country").loc["Override price"]
+    assert row["energy_share"] == 0.0
+
+
+def test_supply_table_shows_gaps(tables):
+    df = g.supply_table(tables["capacity_additions"], 88.0, 0.2)
+    assert (df == "gap").any(axis=None)
+    cf = g.implied_capacity_factor(tables["capacity_additions"])
+    assert 0.0 < cf < 1.0
+
+
+def test_parity_perf_per_watt():
+    # equal prices -> parity at equal efficiency; free power -> below 1
+    assert g.parity_perf_per_watt(CAMPUS, 0.08, 0.08) == pytest.approx(1.0)
+    r = g.parity_perf_per_watt(CAMPUS, 0.0, 0.08)
+    assert r < 1.0
+    regions = pd.DataFrame({"region": ["US", "CN"], "price_usd_per_kwh": [0.08, 0.0],
+                            "perf_per_watt_ratio": [1.0, r]})
+    assert g.compare_regions(regions, **CAMPUS)["cost_ratio"].iloc[1] == pytest.approx(1.0)
+
+
+def test_rental_threshold_by_hand():
+    # base 10,000 USD, a = 0.25, K = 500 USD/yr, util 0.5: (2,500 + 500) / (0.5 H)
+    assert g.rental_threshold_usd_per_hour(10_000, 500, 0.25, 0.5) == pytest.approx(
+        3000 / (0.5 * H))
+    w = {"base_price_usd": 10_000.0, "power_cost_usd_per_year": 500.0, "crf": 0.25,
+         "ratio": 2.0, "value_usd_per_year": 0.0, "value_peak_usd_per_year": 0.0}
+    thr = g.rental_threshold_usd_per_hour(10_000, 500, 0.25, 0.5)
+    df = g.premium_vs_value_data(w, 0.5, max_usd_per_hour=2 * thr, n=3).pivot(
+        index="rental_usd_per_hour", columns="regime", values="premium")
+    mid = df.iloc[1]
+    assert mid["Power binding"] == pytest.approx(mid["Power not binding"])
+
+
+def test_chart_datasets_small(tables):
+    spec = get("geopolitics")
+    p = spec.params.defaults()
+    ref = g.reference_inputs(tables["accelerators"], tables["compute_costs"])
+    campus = g.campus_kwargs(p, ref)
+    tco = g.campus_tco(price_usd_per_kwh=0.081, **campus)
+    w = g.wtp_inputs(p, ref, 0.081)
+    for df in (g.demand_chart_data(tables["national_electricity"], tables["dc_electricity"]),
+               g.time_to_power_chart_data(p, tco, 0.081), g.wtp_chart_data(w),
+               g.premium_vs_value_data(w, p["utilization"]),
+               g.china_us_chart_data(campus, 0.081, 0.088),
+               g.carbon_chart_data(tables["grid_carbon"], p, ref, 1e6)):
+        assert 0 < len(df) < 5000
+        assert not df.select_dtypes("number").isna().any(axis=None)

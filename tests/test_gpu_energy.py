@@ -1,0 +1,301 @@
+"""The pure arithmetic of GPU energy measurement and the measured chapter's models."""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from energybook import gpu_energy as ge
+from hypothesis import given
+from hypothesis import strategies as st
+
+LIB = Path(__file__).resolve().parents[1] / "lib"
+M64 = 2**64
+
+
+# --- counter and units ------------------------------------------------------------------------
+
+
+def test_energy_delta_plain():
+    assert ge.energy_delta_mj(1_000, 5_500) == 4_500
+
+
+def test_energy_delta_wraps_past_2_to_the_64():
+    # 300 mJ before the top, 200 mJ after the wrap: 500 mJ in all
+    assert ge.energy_delta_mj(M64 - 300, 200) == 500
+
+
+def test_energy_delta_small_modulus_wrap():
+    assert ge.energy_delta_mj(90, 10, modulus_mj=100) == 20
+
+
+def test_energy_delta_rejects_readings_outside_the_counter():
+    with pytest.raises(ge.MeasurementError):
+        ge.energy_delta_mj(-1, 10)
+    with pytest.raises(ge.MeasurementError):
+        ge.energy_delta_mj(0, M64)
+
+
+def test_mj_to_j_and_watts_by_hand():
+    # 1,750,000 mJ = 1,750 J over 2.5 s = 700 W
+    energy_j = ge.mj_to_j(ge.energy_delta_mj(10_000_000, 11_750_000))
+    assert energy_j == 1750.0
+    assert ge.average_power_w(energy_j, 2.5) == 700.0
+
+
+def test_average_power_rejects_non_positive_duration():
+    for d in (0.0, -1.0, float("nan")):
+        with pytest.raises(ge.MeasurementError):
+            ge.average_power_w(10.0, d)
+
+
+def test_gemm_flop():
+    assert ge.gemm_flop(2, 3, 4) == 48
+    assert ge.gemm_flop(8192, 8192, 8192) == 2 * 8192**3
+    assert ge.gemm_flop(16384, 4 * 4096, 4096) == 2 * 16384 * 16384 * 4096
+    with pytest.raises(ValueError):
+        ge.gemm_flop(-1, 2, 3)
+
+
+def test_throughput_and_efficiency_by_hand():
+    flop = 2 * 8192**3 * 1000  # 1000 square GEMMs: 1.0995e15 FLOP
+    assert ge.throughput_tflop_per_s(flop, 2.0) == pytest.approx(549.755813888)
+    # at 700 J: 1.0995e15 / 700 / 1e12 = 1.5707 TFLOP/J
+    assert ge.tflop_per_j(flop, 700.0) == pytest.approx(1.5707308968)
+    # and 1 / that = 0.6366 pJ/FLOP
+    assert ge.pj_per_flop(flop, 700.0) == pytest.approx(1 / 1.5707308968)
+
+
+def test_bytes_arithmetic_by_hand():
+    # 8 GiB read+written per copy, 1000 copies in 3 s at 1800 J
+    b = 2 * 4 * 2**30 * 1000
+    assert ge.bandwidth_gb_per_s(b, 3.0) == pytest.approx(b / 3e9)
+    assert ge.bytes_per_j(b, 1800.0) == pytest.approx(b / 1800)
+    assert ge.pj_per_byte(b, 1800.0) == pytest.approx(1800 / b * 1e12)
+    assert ge.pj_per_byte(b, 1800.0) == pytest.approx(209.5476, rel=1e-6)
+
+
+def test_mean_w_and_iterations_for_window():
+    assert ge.mean_w([]) is None
+    assert ge.mean_w([600.0, 700.0]) == 650.0
+    # 10 iterations took 0.1 s: a 2.5 s window needs 250
+    assert ge.iterations_for_window(0.1, 10, 2.5) == 250
+    assert ge.iterations_for_window(5.0, 1, 2.5) == 1
+
+
+# --- sanity checks ----------------------------------------------------------------------------
+
+
+def test_check_run_accepts_a_plausible_run():
+    ge.check_run(energy_mj=1_750_000, duration_s=2.5, power_limit_w=700)
+
+
+def test_check_run_rejects_a_counter_that_did_not_move():
+    with pytest.raises(ge.MeasurementError, match="did not move"):
+        ge.check_run(0, 2.5, 700)
+
+
+def test_check_run_rejects_too_short_a_window():
+    with pytest.raises(ge.MeasurementError, match="shorter"):
+        ge.check_run(500_000, 0.5, 700)
+
+
+def test_check_run_rejects_non_positive_duration():
+    for d in (0.0, -2.0, float("inf"), float("nan")):
+        with pytest.raises(ge.MeasurementError):
+            ge.check_run(1_000_000, d, 700)
+
+
+def test_check_run_rejects_absurd_power():
+    with pytest.raises(ge.MeasurementError, match="high"):
+        ge.check_run(4_000_000, 2.0, 700)  # 2000 W > 2 x 700 W
+    with pytest.raises(ge.MeasurementError, match="low"):
+        ge.check_run(5_000, 2.0, 700)  # 2.5 W
+    with pytest.raises(ge.MeasurementError, match="high"):
+        ge.check_run(10_000_000, 2.0, None)  # 5000 W, no limit known
+
+
+def test_check_run_rejects_a_reset_counter_through_summarize():
+    # counter reset to a small value: the wrapped difference implies absurd power
+    row = ge.summarize(energy_before_mj=50_000_000, energy_after_mj=1_000, duration_s=2.5,
+                       iterations=10, flop_per_iteration=1e12, power_limit_w=700)
+    assert row["status"] == "rejected"
+    assert "high" in row["error"]
+
+
+def test_summarize_ok_row_by_hand():
+    row = ge.summarize(energy_before_mj=10_000_000, energy_after_mj=11_750_000, duration_s=2.5,
+                       iterations=1000, flop_per_iteration=ge.gemm_flop(8192, 8192, 8192),
+                       power_limit_w=700, sampled_power_w=690.0)
+    assert row["status"] == "ok" and row["error"] == ""
+    assert row["energy_j"] == 1750.0
+    assert row["avg_power_w"] == 700.0
+    assert row["sampled_power_w"] == 690.0
+    assert row["flop"] == 2 * 8192**3 * 1000
+    assert row["throughput_tflop_per_s"] == pytest.approx(439.8046511104)
+    assert row["tflop_per_j"] == pytest.approx(439.8046511104 / 700)
+    assert row["bytes_moved"] is None and row["pj_per_byte"] is None
+
+
+def test_summarize_memory_row():
+    row = ge.summarize(energy_before_mj=0, energy_after_mj=1_500_000, duration_s=2.5,
+                       iterations=1000, bytes_per_iteration=2 * 2**30, power_limit_w=700)
+    assert row["status"] == "ok"
+    assert row["flop"] is None and row["tflop_per_j"] is None
+    assert row["bandwidth_gb_per_s"] == pytest.approx(2 * 2**30 * 1000 / 2.5e9)
+    assert row["pj_per_byte"] == pytest.approx(1500 / (2 * 2**30 * 1000) * 1e12)
+
+
+def test_summarize_rejects_but_keeps_raw_numbers():
+    row = ge.summarize(energy_before_mj=123, energy_after_mj=123, duration_s=2.5, iterations=5,
+                       flop_per_iteration=1e12, power_limit_w=700)
+    assert row["status"] == "rejected" and "did not move" in row["error"]
+    assert row["energy_j"] == 0.0 and row["duration_s"] == 2.5
+    assert row["tflop_per_j"] is None  # no division by zero energy
+    assert row["throughput_tflop_per_s"] == pytest.approx(5e12 / 2.5 / 1e12)
+
+
+def test_summarize_idle_row():
+    row = ge.summarize(energy_before_mj=0, energy_after_mj=175_000, duration_s=2.5,
+                       iterations=0, power_limit_w=700)
+    assert row["status"] == "ok" and row["avg_power_w"] == 70.0
+    assert row["flop"] is None and row["throughput_tflop_per_s"] is None
+
+
+# --- properties -------------------------------------------------------------------------------
+
+counter = st.integers(min_value=0, max_value=M64 - 1)
+
+
+@given(counter, counter)
+def test_delta_non_negative_and_below_modulus(a, b):
+    d = ge.energy_delta_mj(a, b)
+    assert 0 <= d < M64
+
+
+@given(counter, st.integers(min_value=0, max_value=10**12))
+def test_delta_recovers_the_increment_across_wrap(start, used):
+    assert ge.energy_delta_mj(start, (start + used) % M64) == used
+
+
+@given(st.floats(1e9, 1e18), st.floats(1.0, 1e5), st.floats(0.1, 1e3))
+def test_efficiency_is_rate_per_watt(flop, energy_j, duration_s):
+    power = ge.average_power_w(energy_j, duration_s)
+    assert ge.tflop_per_j(flop, energy_j) == pytest.approx(
+        ge.throughput_tflop_per_s(flop, duration_s) / power, rel=1e-9)
+    assert ge.tflop_per_j(flop, energy_j) * ge.pj_per_flop(flop, energy_j) == pytest.approx(1.0)
+
+
+@given(st.floats(1e9, 1e18), st.floats(1.0, 1e5), st.floats(0.01, 100.0))
+def test_efficiency_scales(flop, energy_j, c):
+    # twice the work for twice the energy is the same efficiency
+    assert ge.tflop_per_j(c * flop, c * energy_j) == pytest.approx(
+        ge.tflop_per_j(flop, energy_j), rel=1e-9)
+
+
+@given(st.integers(1, 5000), st.integers(1, 5000), st.integers(1, 5000), st.integers(1, 8))
+def test_flop_is_linear_in_each_dimension(m, n, k, c):
+    f = ge.gemm_flop(m, n, k)
+    assert ge.gemm_flop(c * m, n, k) == c * f == ge.gemm_flop(m, n, c * k)
+
+
+@given(st.integers(1, 10**9), st.floats(1.0, 100.0), st.floats(20.0, 700.0))
+def test_plausible_runs_pass_and_summarize_ok(start, duration_s, power_w):
+    used = round(power_w * duration_s * 1000)
+    row = ge.summarize(energy_before_mj=start, energy_after_mj=start + used,
+                       duration_s=duration_s, iterations=1, flop_per_iteration=1e12,
+                       power_limit_w=700)
+    assert row["status"] == "ok"
+    assert row["avg_power_w"] == pytest.approx(power_w, abs=1e-3)  # counter counts whole mJ
+
+
+# --- chapter models ---------------------------------------------------------------------------
+
+
+def test_power_of_two_factor():
+    assert [ge.power_of_two_factor(n) for n in (4095, 4096, 4097, 4100, 4104, 4160, 5000, 5120,
+                                                6000, 6144)] == [
+        1, 4096, 1, 4, 8, 64, 8, 1024, 16, 2048]
+    with pytest.raises(ValueError):
+        ge.power_of_two_factor(0)
+
+
+def test_aligned_neighbour():
+    sizes = (4095, 4096, 4097, 4100, 4104, 4160, 5000, 5120, 6000, 6144)
+    assert ge.aligned_neighbour(4097, sizes) == 4096
+    assert ge.aligned_neighbour(4104, sizes) == 4096
+    assert ge.aligned_neighbour(5000, sizes) == 5120
+    assert ge.aligned_neighbour(6000, sizes) == 6144
+    assert ge.aligned_neighbour(4160, sizes) == 4160
+    assert ge.aligned_neighbour(4160, sizes, multiple=128) == 4096
+    with pytest.raises(ValueError):
+        ge.aligned_neighbour(4097, (4095, 4097), multiple=64)
+
+
+def test_misalignment_penalty():
+    # aligned shape 1.0 TFLOP/J, misaligned 0.8 TFLOP/J: each FLOP costs 25% more energy
+    assert ge.misalignment_penalty(0.8, 1.0) == pytest.approx(0.25)
+    assert ge.misalignment_penalty(1.0, 1.0) == 0.0
+    with pytest.raises(ge.MeasurementError):
+        ge.misalignment_penalty(0.0, 1.0)
+
+
+def test_transformer_layer_training_flop_by_hand():
+    # 72 * T * h^2 without attention scores: 1e9 tokens at h=4096
+    assert ge.transformer_layer_training_flop(1e9, 4096) == pytest.approx(72 * 1e9 * 4096**2)
+    # with seq_len s the factor is 1 + s/(6h): s = 6h doubles it
+    assert ge.transformer_layer_training_flop(1e9, 4096, seq_len=6 * 4096) == pytest.approx(
+        2 * 72 * 1e9 * 4096**2)
+    # = 3 x (forward 24 h^2 + 4 s h per token)
+    t, h, s = 1000.0, 512.0, 2048.0
+    assert ge.transformer_layer_training_flop(t, h, s) == pytest.approx(
+        3 * t * (24 * h * h + 4 * s * h))
+
+
+def test_worked_example_by_hand():
+    ex = ge.misalignment_worked_example(tokens=1e12, hidden_size=4097, aligned_hidden_size=4096,
+                                        tflop_per_j_shape=0.8, tflop_per_j_aligned=1.0,
+                                        layers=32)
+    flop = 32 * 72 * 1e12 * 4097**2
+    assert ex["flop"] == pytest.approx(flop)
+    assert ex["energy_j"] == pytest.approx(flop / 0.8e12)
+    assert ex["energy_j_at_aligned_efficiency"] == pytest.approx(flop / 1e12)
+    assert ex["extra_energy_j"] == pytest.approx(flop / 0.8e12 - flop / 1e12)
+    assert ex["extra_energy_j"] / ex["energy_j_at_aligned_efficiency"] == pytest.approx(
+        ex["penalty"])
+    assert ex["flop_aligned"] == pytest.approx(32 * 72 * 1e12 * 4096**2)
+    assert ex["energy_j_aligned"] < ex["energy_j"]
+    with pytest.raises(ValueError):
+        ge.misalignment_worked_example(tokens=1, hidden_size=2, aligned_hidden_size=2,
+                                       tflop_per_j_shape=1, tflop_per_j_aligned=1, layers=0)
+
+
+def test_datasheet_share_by_hand():
+    # H100 SXM: 989 dense BF16 TFLOP/s at 700 W = 1.4129 TFLOP/J
+    assert ge.datasheet_tflop_per_j(989, 700) == pytest.approx(1.412857, rel=1e-5)
+    assert ge.datasheet_share(1.0, 989, 700) == pytest.approx(700 / 989)
+    assert ge.datasheet_share(ge.datasheet_tflop_per_j(989, 700), 989, 700) == pytest.approx(1)
+
+
+@given(st.floats(0.01, 10), st.floats(0.01, 10), st.floats(0.01, 100))
+def test_penalty_is_scale_free(a, b, c):
+    assert ge.misalignment_penalty(c * a, c * b) == pytest.approx(
+        ge.misalignment_penalty(a, b), rel=1e-9, abs=1e-12)
+    assert math.isclose(1 + ge.misalignment_penalty(a, b), b / a, rel_tol=1e-9)
+
+
+# --- import hygiene ---------------------------------------------------------------------------
+
+
+def test_importing_the_harness_pulls_in_no_book_stack():
+    code = (
+        "import sys, energybook.measure, energybook.gpu_energy\n"
+        "heavy = ['pandas', 'numpy', 'altair', 'pint', 'papermill', 'jupyter_core', "
+        "'torch', 'pynvml', 'energybook.data', 'energybook.units']\n"
+        "print(','.join(m for m in heavy if m in sys.modules))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env={"PYTHONPATH": str(LIB), "PATH": "/usr/bin:/bin"}, check=True)
+    assert out.stdout.strip() == ""

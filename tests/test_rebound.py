@@ -1,0 +1,404 @@
+"""Tests of the rebound ("ambition creep") models, data and spec."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from energybook import data, specs
+from energybook import uncertainty as u
+from energybook.models import rebound as rb
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+rate = st.floats(0.0, 1.5)
+share = st.floats(0.0, 1.0)
+elast = st.floats(0.0, 3.0)
+
+
+# ----------------------------------------------------------------- hand-worked limits
+@pytest.mark.parametrize("k", [1.1, 1.4328, 2.0, 10.0])
+@pytest.mark.parametrize("s", [0.05, 0.5, 1.0])
+def test_elasticity_zero_keeps_the_whole_saving(k, s):
+    assert rb.rebound(k, 0.0, s) == pytest.approx(0.0, abs=1e-12)
+    assert rb.energy_ratio(k, 0.0, s) == pytest.approx(1.0 / k)
+
+
+@pytest.mark.parametrize("k", [1.1, 1.4328, 2.0, 10.0])
+def test_unit_elasticity_with_energy_the_whole_cost_is_full_rebound(k):
+    assert rb.rebound(k, 1.0, 1.0) == pytest.approx(1.0)
+    assert rb.energy_ratio(k, 1.0, 1.0) == pytest.approx(1.0)  # energy unchanged
+    assert rb.backfire_elasticity(k, 1.0) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("e", [1.01, 1.5, 3.0])
+def test_elasticity_above_one_backfires(e):
+    assert rb.rebound(2.0, e, 1.0) > 1.0
+    assert rb.is_backfire(2.0, e, 1.0)
+    assert not rb.is_backfire(2.0, 0.99, 1.0)
+
+
+def test_hand_worked_rebound():
+    # k = 2, energy half the cost, elasticity 1: cost ratio 0.5 + 0.25 = 0.75
+    assert rb.cost_ratio(2.0, 0.5) == pytest.approx(0.75)
+    q = 1 / 0.75
+    assert rb.rebound(2.0, 1.0, 0.5) == pytest.approx((q - 1) / (2 - 1))
+    assert rb.energy_ratio(2.0, 1.0, 0.5) == pytest.approx(q / 2)
+    # small energy share: price-driven rebound ~ elasticity x share for a marginal gain
+    assert rb.rebound(1.0001, 1.0, 0.05) == pytest.approx(0.05, rel=1e-3)
+    assert rb.marginal_rebound(1.0, 0.05) == pytest.approx(0.05)
+    # hardware cost falling with efficiency: whole cost falls by k, energy share irrelevant
+    assert rb.rebound(1.5, 1.0, 0.05, 1.5) == pytest.approx(1.0)
+
+
+def test_no_efficiency_gain_has_no_rebound_defined():
+    assert math.isnan(rb.rebound(1.0, 1.0, 0.5))
+    assert math.isinf(rb.backfire_elasticity(1.0, 0.5))
+
+
+def test_energy_share_of_cost():
+    # 1000 W x PUE 1 x 1 h = 1 kWh at 1 USD/kWh = 1 USD; hardware 3 USD/h -> 25 %
+    assert rb.energy_share_of_cost(1000, 1.0, 1.0, 3.0) == pytest.approx(0.25)
+
+
+def test_rebound_curve_dataset():
+    df = rb.rebound_curve(np.linspace(0, 3, 31), 1.5, [0.05, 0.5, 1.0])
+    assert len(df) == 93
+    assert set(df.columns) >= {"elasticity", "energy_share", "rebound", "backfire"}
+    full = df[df["energy_share"] == 1.0]
+    assert full.loc[full["elasticity"] > 1.0 + 1e-9, "backfire"].all()
+    assert not full.loc[full["elasticity"] < 1.0 - 1e-9, "backfire"].any()
+
+
+# ----------------------------------------------------------------- identity
+def test_identity_hand_worked():
+    df = rb.energy_identity(training_flop=3.6e15, users=10, uses_per_user_per_year=100,
+                            flop_per_use=3.6e12, flop_per_j=1e3, pue=1.5)
+    e = df.set_index("component")["energy_twh"]
+    # 3.6e15 FLOP / 1e3 FLOP/J x 1.5 = 5.4e12 J = 1.5 GWh = 1.5e-3 TWh
+    assert e["training"] == pytest.approx(1.5e-3)
+    assert e["inference"] == pytest.approx(1.5e-3)  # 10 x 100 x 3.6e12 = 3.6e15 FLOP
+    assert e["total"] == pytest.approx(3e-3)
+    assert rb.flop_per_use(70e9, 1000) == pytest.approx(1.4e14)
+    assert rb.delivered_flop_per_j(989, 700, 1.0) == pytest.approx(989e12 / 700)
+
+
+# ----------------------------------------------------------------- H100 -> H200
+def test_h100_h200_memory_bound_case():
+    h = rb.h100_h200_case(3.35, 4.8, 700, 700, model_growth=1.0)
+    assert h["efficiency_gain"] == pytest.approx(4.8 / 3.35)
+    assert h["j_per_token_saving"] == pytest.approx(1 - 3.35 / 4.8)
+    assert h["rebound_model_growth"] == 0.0
+    at_breakeven = rb.h100_h200_case(3.35, 4.8, 700, 700, model_growth=4.8 / 3.35)
+    assert at_breakeven["rebound_model_growth"] == pytest.approx(1.0)
+    assert at_breakeven["energy_per_token_ratio"] == pytest.approx(1.0)
+    assert rb.h100_h200_case(3.35, 4.8, 700, 700, 2.0)["backfire_model_growth"] == 1.0
+
+
+def test_model_growth_factor():
+    assert rb.model_growth_factor(4.0, 2, 0.5) == pytest.approx(4.0)
+    assert rb.model_growth_factor(4.0, 0, 0.5) == 1.0
+
+
+# ----------------------------------------------------------------- growth and LMDI
+def test_annual_factor_conversions():
+    assert rb.annual_factor("factor_per_year", 4.7) == 4.7
+    assert rb.annual_factor("factor_over_period", 100, 2010, 2020) == pytest.approx(10 ** 0.2)
+    assert rb.annual_factor("doubling_time_years", 2.0) == pytest.approx(math.sqrt(2))
+    with pytest.raises(ValueError):
+        rb.annual_factor("per_fortnight", 1.0)
+
+
+def test_energy_growth_identity():
+    assert rb.energy_growth_rate(0.5, 0.5) == pytest.approx(0.0)
+    assert rb.energy_growth_rate(3.0, 1.0) == pytest.approx(1.0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.floats(0.01, 100), st.floats(0.01, 100)), min_size=1, max_size=6))
+def test_lmdi_sums_exactly_to_the_total_change(pairs):
+    start = {f"x{i}": a for i, (a, _) in enumerate(pairs)}
+    end = {f"x{i}": b for i, (_, b) in enumerate(pairs)}
+    df = rb.lmdi(start, end)
+    total = math.prod(end.values()) - math.prod(start.values())
+    assert df["contribution"].sum() == pytest.approx(total, rel=1e-9, abs=1e-9 * max(
+        1.0, math.prod(end.values()), math.prod(start.values())))
+
+
+def test_lmdi_hand_worked_and_projection_decomposition():
+    df = rb.lmdi({"a": 1.0, "b": 2.0}, {"a": 2.0, "b": 2.0})
+    assert df["contribution"].tolist() == pytest.approx([2.0, 0.0])
+    dec = rb.projection_decomposition(415, 6, 0.1, 0.28, 1.0, 0.05, 0.33, 1.4 / 1.56)
+    end = float(rb.project_energy_twh(415, 6, 0.1, 0.28, 1.0, 0.05, 0.33, 1.4 / 1.56))
+    assert dec["contribution"].sum() == pytest.approx(end - 415, rel=1e-12)
+    assert dec["share"].sum() == pytest.approx(1.0)
+
+
+# ----------------------------------------------------------------- hold flat
+def test_efficiency_to_hold_flat():
+    assert rb.efficiency_growth_to_hold_flat(0.5) == pytest.approx(0.5)
+    # energy the whole cost, elasticity 0.5: (1 + a) x**-0.5 = 1 -> x = (1 + a)**2
+    assert rb.efficiency_growth_to_hold_flat(0.5, 0.5, 1.0) == pytest.approx(1.25)
+    assert math.isinf(rb.efficiency_growth_to_hold_flat(0.5, 1.5, 1.0))
+    assert rb.efficiency_growth_to_hold_flat(-0.1) == 0.0
+    f = rb.efficiency_growth_to_hold_flat(0.1, 1.0, 0.05, 0.33)
+    assert float(rb.projection_factor_per_year(0.1, f, 1.0, 0.05, 0.33)) == pytest.approx(1.0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(a=rate, e=elast, s=st.floats(0.0, 0.95), h=rate)
+def test_hold_flat_solution_holds_flat(a, e, s, h):
+    f = rb.efficiency_growth_to_hold_flat(a, e, s, h)
+    assert f >= 0
+    if math.isfinite(f) and f > 0:
+        g = float(rb.projection_factor_per_year(a, f, e, s, h))
+        assert g == pytest.approx(1.0, rel=1e-6)
+        assert float(rb.projection_factor_per_year(a, f * 1.5 + 0.01, e, s, h)) <= 1.0 + 1e-9
+
+
+# ----------------------------------------------------------------- properties
+@settings(max_examples=100, deadline=None)
+@given(a=rate, f=rate, e1=elast, e2=elast, s=share, h=rate)
+def test_energy_rises_with_elasticity(a, f, e1, e2, s, h):
+    lo, hi = sorted((e1, e2))
+    e_lo = rb.project_energy_twh(100, 5, a, f, lo, s, h)
+    e_hi = rb.project_energy_twh(100, 5, a, f, hi, s, h)
+    assert e_hi >= e_lo * (1 - 1e-12)
+
+
+@settings(max_examples=100, deadline=None)
+@given(a1=rate, a2=rate, f=rate, e=elast, s=share, h=rate)
+def test_energy_rises_with_demand_growth(a1, a2, f, e, s, h):
+    lo, hi = sorted((a1, a2))
+    assert rb.project_energy_twh(100, 5, hi, f, e, s, h) >= \
+        rb.project_energy_twh(100, 5, lo, f, e, s, h) * (1 - 1e-12)
+
+
+@settings(max_examples=100, deadline=None)
+@given(a=rate, f1=rate, f2=rate, e=st.floats(0.0, 1.0), s=share, h=rate)
+def test_energy_falls_with_efficiency_growth_without_backfire(a, f1, f2, e, s, h):
+    # d ln E / d ln k = elasticity x (energy share of cost) - 1 <= 0 when elasticity <= 1
+    lo, hi = sorted((f1, f2))
+    assert rb.project_energy_twh(100, 5, a, hi, e, s, h) <= \
+        rb.project_energy_twh(100, 5, a, lo, e, s, h) * (1 + 1e-12)
+    assert rb.project_energy_twh(100, 5, a, hi) <= rb.project_energy_twh(100, 5, a, lo) * (
+        1 + 1e-12)
+
+
+def test_energy_rises_with_efficiency_in_backfire():
+    assert rb.project_energy_twh(100, 5, 0.1, 0.5, 2.0, 1.0) > \
+        rb.project_energy_twh(100, 5, 0.1, 0.2, 2.0, 1.0)
+
+
+# ----------------------------------------------------------------- scenarios
+@pytest.fixture(scope="module")
+def dc():
+    return data.load_table("dc_electricity")
+
+
+@pytest.mark.parametrize("params", [(0.28, 0.0, 1.0, 0.0), (0.28, 1.0, 0.05, 0.33),
+                                    (0.5, 2.0, 0.3, 0.1)])
+def test_each_named_scenario_reproduces_its_published_figure(dc, params):
+    table = rb.scenario_table(dc, *params)
+    named = {("World", "IEA Base", 2030), ("World", "IEA Lift-Off", 2035),
+             ("World", "IEA High Efficiency", 2035), ("World", "IEA Headwinds", 2035),
+             ("World", "IEA Base", 2035), ("United States", "LBNL Low", 2028),
+             ("United States", "LBNL High", 2028)}
+    have = set(zip(table["scope"], table["scenario"], table["horizon_year"], strict=True))
+    assert named <= have
+    for _, row in table.iterrows():
+        # the implied parameters, run through the model, give the published figure
+        model = rb.project_energy_twh(row["base_twh"], row["years"],
+                                      row["implied_demand_growth"], *params)
+        assert model == pytest.approx(row["published_twh"], rel=0.02)
+        assert abs(row["error_pct"]) < 2.0
+    base = table[(table["scope"] == "World") & (table["scenario"] == "IEA Base")
+                 & (table["horizon_year"] == 2030)].iloc[0]
+    assert base["base_twh"] == 415 and base["published_twh"] == 945
+    assert base["implied_net_growth"] == pytest.approx((945 / 415) ** (1 / 6) - 1)
+    lbnl = table[table["scenario"] == "LBNL High"].iloc[0]
+    assert lbnl["base_year"] == 2023 and lbnl["base_twh"] == 176
+
+
+def test_base_energy_lookup(dc):
+    assert rb.base_energy_twh(dc, "World", 2024) == 415
+    with pytest.raises(ValueError, match="estimates exist"):
+        rb.base_energy_twh(dc, "World", 2019)
+    pts = rb.published_points(dc, "World")
+    assert {"year", "energy_twh", "case"} <= set(pts.columns)
+
+
+# ----------------------------------------------------------------- Microsoft
+def test_microsoft_case_hand_worked():
+    m = rb.microsoft_case(168.0, 23.4, 4, 0.0)
+    assert m["energy_factor"] == pytest.approx(2.68)
+    assert m["efficiency_growth_to_hold_flat"] == pytest.approx(2.68 ** 0.25 - 1)
+    m2 = rb.microsoft_case(168.0, 23.4, 4, 0.28)
+    assert m2["efficiency_growth_to_hold_flat"] == pytest.approx(2.68 ** 0.25 * 1.28 - 1)
+    tab = data.load_table("microsoft_sustainability")
+    assert rb.microsoft_from_table(tab, 0.28) == pytest.approx(m2)
+
+
+# ----------------------------------------------------------------- Monte Carlo
+def _params(**over):
+    p = specs.get("rebound").params.defaults()
+    p.update(n_draws=20_000, **over)
+    return p
+
+
+def test_uncertainty_analysis_reproducible_and_consistent(dc):
+    r1 = rb.run_uncertainty(_params(), dc, fan_end_year=2035)
+    r2 = rb.run_uncertainty(_params(), dc, fan_end_year=2035)
+    assert r1["energy"] == r2["energy"]
+    e = r1["energy"]
+    assert e["p05"] < e["median"] < e["p95"]
+    assert 0.0 <= r1["p_backfire"] <= 1.0
+    assert r1["fan"]["year"].tolist() == list(range(2024, 2036))
+    assert r1["fan"].loc[0, "p50"] == pytest.approx(415)
+    # the fan at the horizon is the horizon distribution
+    at_h = r1["fan"].set_index("year").loc[2030]
+    assert at_h["p50"] == pytest.approx(e["median"], rel=1e-9)
+    assert r1["tornado"]["rank"].tolist() == list(range(1, 7))
+    # anchored: the elasticity does not move the calibrated level; unanchored it dominates
+    assert r1["anchored"]
+    assert r1["tornado"].set_index("input").loc["elasticity", "rank"] == 6
+    wide = rb.run_uncertainty(_params(), dc, anchor=False)
+    assert not wide["anchored"]
+    assert wide["tornado"].loc[0, "input"] == "elasticity"
+    assert (wide["energy"]["p95"] / wide["energy"]["p05"]
+            > 3 * e["p95"] / e["p05"])
+    assert wide["p_backfire"] == r1["p_backfire"]  # backfire does not depend on anchoring
+
+
+def test_flip_elasticity_matches_backfire_probability(dc):
+    r = rb.run_uncertainty(_params(growth_spread=0.0, energy_share=0.05), dc)
+    flip = r["flip_elasticity"]
+    # with the growths fixed, backfire is exactly elasticity > flip (energy share still varies)
+    share_above = u.probability(r["samples"]["elasticity"] > flip)
+    assert r["p_backfire"] == pytest.approx(share_above, abs=0.05)
+    p_none = rb.run_uncertainty(_params(elasticity=0.0, elasticity_max=0.0), dc)["p_backfire"]
+    assert p_none == 0.0
+    # the energy credit alone needs a far larger elasticity to backfire
+    assert r["flip_elasticity_energy_only"] > 5 * flip
+    assert r["p_backfire_energy_only"] <= r["p_backfire"]
+
+
+def test_horizon_before_base_is_refused(dc):
+    with pytest.raises(ValueError, match="after base_year"):
+        rb.run_uncertainty(_params(horizon_year=2025, base_year=2025), dc)
+
+
+def test_headlines_cover_the_spec(dc):
+    spec = specs.get("rebound")
+    p = _params()
+    tables = {n: data.load_table(n) for n in ("accelerators", "growth_trends",
+                                              "microsoft_sustainability")}
+    h = rb.headlines(p, dc, tables["accelerators"], tables["growth_trends"],
+                     tables["microsoft_sustainability"])
+    assert set(h) == {x.name for x in spec.headlines}
+    assert all(type(v) is float for v in h.values())
+    assert h["h200_j_per_token_saving_pct"] == pytest.approx(100 * (1 - 3.35 / 4.8))
+    assert h["energy_p05_twh"] < h["energy_median_twh"] < h["energy_p95_twh"]
+
+
+def test_spec_declares_the_required_parameters():
+    spec = specs.get("rebound")
+    needed = {"elasticity", "efficiency_growth", "demand_growth", "energy_share", "pue",
+              "base_year", "horizon_year", "users", "n_draws", "seed"}
+    assert needed <= set(spec.params.names)
+    assert spec.order == 20
+
+
+def test_tables_load():
+    for name in ("growth_trends", "microsoft_sustainability", "ai_adoption"):
+        df = data.load_table(name)
+        assert len(df) > 0
+    gt = rb.growth_table(data.load_table("growth_trends")).set_index("metric")
+    assert gt.loc["hardware_efficiency", "factor_per_year"] == pytest.approx(12 ** 0.1)
+    assert isinstance(gt, pd.DataFrame)
+
+
+# ----------------------------------------------------------------- distribution decisions
+def test_anchored_model_equals_unanchored_at_the_point_elasticity():
+    trend = {"elasticity": 1.2, "efficiency_growth": 0.28, "energy_share": 0.05,
+             "hardware_cost_decline": 0.33}
+    f = np.array([0.2, 0.28, 0.4])
+    h = np.array([0.3, 0.33, 0.2])
+    a = rb.mc_factor_per_year(1.2, f, 0.1, 0.05, h, trend)
+    b = rb.mc_factor_per_year(1.2, f, 0.1, 0.05, h, None)
+    np.testing.assert_allclose(a, b, rtol=1e-12)
+    # at the trend, the drawn elasticity does not matter when anchored
+    at_trend = rb.mc_factor_per_year(np.array([0.0, 1.0, 2.5]), 0.28, 0.1, 0.05, 0.33, trend)
+    np.testing.assert_allclose(at_trend, at_trend[0], rtol=1e-12)
+
+
+def test_elasticity_distribution_is_centred_on_the_point_value():
+    d = rb.declared_distributions(1.0, 2.5, 0.28, 0.106, 0.05, 0.33, 1.56, 1.09, 0.05)
+    e = d["elasticity"]
+    assert float(e.ppf(0.0)) == pytest.approx(0.0)
+    assert float(e.ppf(1.0)) == pytest.approx(2.5)
+    assert 0.9 < e.median() < 1.2
+    # point elasticity above the upper end: the upper end follows it
+    d2 = rb.declared_distributions(3.0, 2.5, 0.28, 0.106, 0.05, 0.33, 1.56, 1.09, 0.05)
+    assert float(d2["elasticity"].ppf(1.0)) == pytest.approx(3.0)
+    d0 = rb.declared_distributions(0.0, 0.0, 0.28, 0.106, 0.05, 0.33, 1.56, 1.09, 0.05)
+    assert d0["elasticity"].median() == 0.0
+
+
+def test_default_demand_growth_is_calibrated_to_the_iea_base_case(dc):
+    p = specs.get("rebound").params.defaults()
+    table = rb.scenario_table(dc, p["efficiency_growth"], p["elasticity"], p["energy_share"],
+                              p["hardware_cost_decline"])
+    row = table[(table["scope"] == "World") & (table["scenario"] == "IEA Base")
+                & (table["horizon_year"] == 2030)].iloc[0]
+    assert p["demand_growth"] == pytest.approx(row["implied_demand_growth"], abs=5e-4)
+
+
+def test_default_growth_spread_covers_the_iea_cases(dc):
+    spread = rb.iea_case_spread(dc)
+    f_lo, f_hi = (700 / 415) ** (1 / 11), (1700 / 415) ** (1 / 11)
+    assert spread == pytest.approx(math.sqrt(f_hi / f_lo) - 1)
+    default = specs.get("rebound").params.defaults()["growth_spread"]
+    assert spread <= default < spread + 0.01
+
+
+def test_default_interval_is_informative_and_holds_the_iea_base(dc):
+    r = rb.run_uncertainty(_params(), dc)
+    e = r["energy"]
+    assert e["p95"] / e["p05"] < 4.0
+    assert e["p05"] < 945 < e["p95"]
+
+
+def test_rebound_cases_tell_the_levers_apart():
+    df = rb.rebound_cases(np.linspace(0, 3, 31), 1.28, 0.05, 1.33)
+    assert df["case"].nunique() == 3
+    at1 = df[np.isclose(df["elasticity"], 1.0)].set_index("case")["rebound_pct"]
+    full = at1[at1.index.str.contains("100%")].iloc[0]
+    assert full == pytest.approx(100.0)
+    both = at1[at1.index.str.contains("hardware")].iloc[0]
+    energy_only = at1[at1.index.str.contains("credit only") & at1.index.str.contains("5%")]
+    assert both > 100.0 > full - 1e-9 > energy_only.iloc[0]
+
+
+def test_identity_example_and_prose_numbers(dc):
+    p = specs.get("rebound").params.defaults()
+    acc = data.load_table("accelerators")
+    ident = rb.identity_example(p, acc).set_index("component")
+    uses = p["users"] * p["uses_per_user_per_day"] * 365.25
+    assert ident.loc["inference", "flop"] == pytest.approx(uses * p["flop_per_use"])
+    assert ident.loc["training", "flop_per_j"] == pytest.approx(989.4e12 * 0.3 / 700)
+    tables = {n: data.load_table(n) for n in ("growth_trends", "microsoft_sustainability",
+                                              "ai_adoption")}
+    p["n_draws"] = 5000
+    mc = rb.run_uncertainty(p, dc)
+    wide = rb.run_uncertainty(p, dc, anchor=False)
+    nums = rb.prose_numbers(p, dc, acc, tables["growth_trends"],
+                            tables["microsoft_sustainability"], tables["ai_adoption"], mc, wide)
+    assert all(type(v) is float and math.isfinite(v) for v in nums.values())
+    assert nums["dec_ambition_twh"] + nums["dec_price_twh"] + nums["dec_efficiency_twh"] + \
+        nums["dec_pue_twh"] == pytest.approx(nums["dec_total_twh"])
+    assert nums["india_people_m"] == 20.0
+    assert nums["h200_model_growth"] == pytest.approx(4.7)
+    assert nums["unanchored_ratio"] > nums["anchored_ratio"]
+    show = rb.scenario_display(rb.scenario_table(dc, 0.28))
+    assert (show["Error (%)"].abs() < 2).all()
