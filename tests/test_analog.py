@@ -7,11 +7,12 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from energybook import data, specs
-from energybook.models import analog as a
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import constants
+
+from energybook import data, specs
+from energybook.models import analog as a
 
 # Horowitz 45 nm rows, as in data/energy_per_op.csv (hand-made so the tests stand alone).
 HOROWITZ = pd.DataFrame({

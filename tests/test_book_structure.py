@@ -4,6 +4,7 @@ import json
 
 import nbformat
 import pytest
+
 from energybook import pipeline, specs
 from energybook.params import parameters_cell_source
 

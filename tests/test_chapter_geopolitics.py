@@ -4,6 +4,7 @@ import json
 import re
 
 import pytest
+
 from energybook import data, specs
 from energybook.models import geopolitics as g
 from energybook.pipeline import execute_notebook, repo_root

@@ -2,6 +2,7 @@
 headline numbers as the model says it should."""
 
 import pytest
+
 from energybook import pipeline, specs
 
 

@@ -3,6 +3,7 @@
 import altair as alt
 import pandas as pd
 import pytest
+
 from energybook import charts
 
 DF = pd.DataFrame({"year": [2020, 2021], "twh": [1.0, 2.0]})

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from energybook import specs
 
 
@@ -53,13 +54,26 @@ def test_wrong_type(cli, tmp_path):
                     "'base_year': 'soon' is not an integer", outdir=out)
 
 
-@pytest.mark.parametrize("value", ["nan", "inf"])
-def test_nan_or_infinity(cli, tmp_path, value, monkeypatch):
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf"])
+def test_nan_or_infinity(cli, tmp_path, value):
     out = tmp_path / "o"
-    # overview has no float parameter: check through a YAML file for a float of the rebound
-    # chapter when it exists, else through the int parameter (rejected as not an integer).
-    r = cli("run", "overview", "-p", "base_year", value, "-o", str(out))
-    assert_rejected(r, "'base_year'", outdir=out)
+    r = cli("run", "rebound", "-p", "elasticity", value, "-o", str(out))
+    assert_rejected(r, "'elasticity'", "not a finite number", outdir=out)
+
+
+def test_out_of_range_number(cli, tmp_path):
+    out = tmp_path / "o"
+    r = cli("run", "rebound", "-p", "elasticity", "99", "-o", str(out))
+    assert_rejected(r, "'elasticity': 99 is above the maximum", outdir=out)
+
+
+def test_yaml_values_are_validated_like_flags(cli, tmp_path):
+    f = tmp_path / "p.yaml"
+    f.write_text("elasticity: .nan\npue: 0.5\n")
+    out = tmp_path / "o"
+    r = cli("run", "rebound", "-f", str(f), "-o", str(out))
+    assert_rejected(r, "'elasticity'", "'pue'", outdir=out)
+    assert r.stderr.count("error:") == 2
 
 
 def test_out_of_range_choice(cli, tmp_path):
@@ -152,6 +166,7 @@ def test_plain_papermill_still_works(tmp_path, root):
                        capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
     import nbformat
+
     from energybook.publish import extract_results
 
     res = extract_results(nbformat.read(str(out), as_version=4), "overview")

@@ -5,11 +5,12 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from energybook import units
 from energybook.models import geopolitics as g
 from energybook.specs import get
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 H = units.HOURS_PER_YEAR
 

@@ -1,6 +1,7 @@
 """The geopolitics chapter's tables: valid, sourced, gaps visible."""
 
 import pytest
+
 from energybook import data
 from energybook.specs import get
 

@@ -8,9 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from energybook import gpu_energy as ge
 from hypothesis import given
 from hypothesis import strategies as st
+
+from energybook import gpu_energy as ge
 
 LIB = Path(__file__).resolve().parents[1] / "lib"
 M64 = 2**64

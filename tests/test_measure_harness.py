@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from energybook import gpu_energy as ge
 from energybook import measure
 

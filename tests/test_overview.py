@@ -1,11 +1,12 @@
 """The overview chapter's model, against hand-worked figures."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from energybook import data
 from energybook.models import overview
 from energybook.specs import overview as spec
-from hypothesis import given
-from hypothesis import strategies as st
 
 
 @pytest.fixture(scope="module")

@@ -3,9 +3,10 @@
 import math
 
 import pytest
-from energybook.params import Param, ParameterError, ParamSet, parameters_cell_source
 from hypothesis import given
 from hypothesis import strategies as st
+
+from energybook.params import Param, ParameterError, ParamSet, parameters_cell_source
 
 ELASTICITY = Param("elasticity", "float", 0.8, "Price elasticity of demand", unit="",
                    min=0.0, max=3.0)

@@ -5,11 +5,12 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from energybook import data, specs
 from energybook import uncertainty as u
 from energybook.models import rebound as rb
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 rate = st.floats(0.0, 1.5)
 share = st.floats(0.0, 1.0)

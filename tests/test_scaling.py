@@ -8,10 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 import scipy.constants as const
-from energybook import data, specs
-from energybook.models import scaling as sc
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from energybook import data, specs
+from energybook.models import scaling as sc
 
 
 @pytest.fixture(scope="module")

@@ -4,9 +4,10 @@ import math
 
 import numpy as np
 import pytest
-from energybook import uncertainty as u
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from energybook import uncertainty as u
 
 DISTS = {
     "a": u.Normal(1.0, 2.0),

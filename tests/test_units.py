@@ -1,6 +1,7 @@
 """Unit conversions, worked by hand."""
 
 import pytest
+
 from energybook import units
 
 

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import nbformat
+
 from energybook import specs
 from energybook.params import parameters_cell_source
 

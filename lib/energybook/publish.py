@@ -110,7 +110,7 @@ class HeadlineBox:
         rows = []
         for h in self.spec.headlines:
             v = format_value(self.results[h.name], h.fmt)
-            unit = html.escape(h.unit)
+            unit = "" if h.unit == "1" else html.escape(h.unit)  # "1": dimensionless
             rows.append(
                 f'<tr><th scope="row">{html.escape(h.description)}</th>'
                 f'<td class="eb-value" data-headline="{h.name}" data-value="{self.results[h.name]!r}">'

@@ -76,7 +76,7 @@ def test_every_internal_link_and_anchor_resolves(parsed):
 
 
 def test_no_page_loads_anything_from_a_cdn(parsed):
-    for rel, page in parsed.items():
+    for rel in parsed:
         text = (HTML / rel).read_text(encoding="utf-8")
         assert not re.search(r"(cdn\.jsdelivr\.net|unpkg\.com|cdnjs\.cloudflare\.com)", text), rel
 
@@ -92,3 +92,10 @@ def test_chart_scripts_load_once_per_site(parsed):
 @pytest.mark.parametrize("rel", [p for p in PAGES if p.startswith("chapters/")])
 def test_chapter_page_weighs_under_1_mb(rel):
     assert (HTML / rel).stat().st_size < 1_000_000
+
+
+@pytest.mark.parametrize("rel", [p for p in PAGES if p.startswith("chapters/")])
+def test_parameters_cells_stay_off_the_page(rel):
+    text = (HTML / rel).read_text(encoding="utf-8")
+    assert "Parameters: generated from the declaration" not in text
+    assert "injected-parameters" not in text and "Injected parameters" not in text
