@@ -192,3 +192,12 @@ def test_glue_roles_are_resolved_for_standalone_pages():
     text = "{glue:text}`x:.0f` TWh in {glue:md}`label`; raw {glue:}`x`; {glue:text}`y:.1f`"
     assert resolve_glue(text, glued) == "945 TWh in IEA Base (2030); raw 945.0; " \
         "{glue:text}`y:.1f`"
+
+
+def test_negative_values_are_values_not_options():
+    from energybook.cli import _take_param_pairs
+
+    rest, pairs = _take_param_pairs(["run", "rebound", "-p", "demand_growth", "-0.1",
+                                     "-o", "out", "-p", "x"])
+    assert pairs == [["demand_growth", "-0.1"]]
+    assert rest == ["run", "rebound", "-o", "out", "-p", "x"]

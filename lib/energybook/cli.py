@@ -330,6 +330,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _take_param_pairs(argv: list[str]) -> tuple[list[str], list[list[str]]]:
+    """Pull ``-p NAME VALUE`` pairs out of ``argv`` before argparse sees them, so that a
+    value may start with a dash (``-p demand_growth -0.1``, ``-p elasticity -inf``)."""
+    rest, pairs, i = [], [], 0
+    while i < len(argv):
+        if argv[i] in ("-p", "--param") and i + 2 < len(argv):
+            pairs.append([argv[i + 1], argv[i + 2]])
+            i += 3
+        else:  # an incomplete pair is left to argparse, which names the problem
+            rest.append(argv[i])
+            i += 1
+    return rest, pairs
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["measure"]:
@@ -337,7 +351,12 @@ def main(argv: list[str] | None = None) -> int:
 
         return measure.main(argv[1:])
     parser = build_parser()
+    argv, pairs = _take_param_pairs(argv)
     args = parser.parse_args(argv)
+    if pairs:
+        if args.command != "run":
+            parser.error("-p/--param is an option of `energybook run`")
+        args.param = (args.param or []) + pairs
     try:
         return args.func(args)
     except ParameterError as e:

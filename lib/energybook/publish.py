@@ -89,6 +89,16 @@ def headlines(chapter: str, params: Mapping[str, Any], results: Mapping[str, flo
     display(HeadlineBox(chapter, params, clean))
 
 
+def number(name: str, value: float) -> None:
+    """Glue a computed number for prose (``{glue:text}`name:.1f```) as a plain float."""
+    from myst_nb import glue
+
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"glued number {name!r} is not finite: {value}")
+    glue(name, value, display=False)
+
+
 def text(name: str, value: str) -> None:
     """Glue a piece of text (a label that depends on the parameters) for use in prose as
     ``{glue:md}`name```."""

@@ -16,6 +16,7 @@ from energybook import data
 from energybook.publish import rerun_command
 
 APPENDIX_PAGES = ("parameters", "data", "reproducibility")
+MAX_COLUMNS = 10  # value columns shown per table on the data page
 
 
 def _cell(text: object) -> str:
@@ -96,6 +97,13 @@ def data_page(root: Path) -> str:
         rows = data.validate_rows(res, path)
         value_fields = [f["name"] for f in fields if f["name"] not in data.SOURCE_FIELDS
                         and f["name"] != "note"]
+        if len(value_fields) > MAX_COLUMNS:
+            pk = res["schema"].get("primaryKey") or []
+            keep = ([pk] if isinstance(pk, str) else list(pk))
+            keep += [f for f in value_fields if f not in keep][:MAX_COLUMNS - len(keep)]
+            parts += [f"The table has {len(value_fields)} value columns; the rows below show "
+                      f"{len(keep)} of them. The CSV has them all.", ""]
+            value_fields = keep
         parts += ["### Rows and sources", "",
                   _table(value_fields + ["Source", "Tier", "Checked"],
                          [[r[k] for k in value_fields]

@@ -111,9 +111,11 @@ def capital_recovery_factor(discount_rate, lifetime_years):
         raise ValueError("lifetime must be positive")
     if np.any(r < 0):
         raise ValueError("discount rate must be >= 0")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        # 1 - (1+r)^-n written as -expm1(-n log1p(r)): exact for tiny rates too
-        crf = np.where(r > 0, r / -np.expm1(-n * np.log1p(r)), 1.0 / n)
+    with np.errstate(divide="ignore", invalid="ignore", under="ignore"):
+        # 1 - (1+r)^-n written as -expm1(-n log1p(r)); below 1e-9 (where subnormal
+        # rates would lose all precision) the first-order expansion 1/n + r(n+1)/(2n).
+        exact = r / -np.expm1(-n * np.log1p(r))
+        crf = np.where(r > 1e-9, exact, 1.0 / n + r * (n + 1.0) / (2.0 * n))
     return crf.item() if crf.ndim == 0 else crf
 
 
