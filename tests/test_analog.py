@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import constants
 
-from energybook import data, specs
+from energybook import data, specs, uncertainty
 from energybook.models import analog as a
 
 # Horowitz 45 nm rows, as in data/energy_per_op.csv (hand-made so the tests stand alone).
@@ -346,6 +346,174 @@ def test_saving_falls_with_elasticity(e1, e2, r, cs):
     assert s_lo["net_saving_twh"] <= s_lo["gross_saving_twh"] + 1e-9
 
 
+def test_saving_vectorized_matches_scalar():
+    rng = np.random.default_rng(3)
+    ai, inf, tol = rng.uniform(0, 1, (3, 50))
+    r, e = rng.uniform(0.05, 2.0, 50), rng.uniform(0, 3, 50)
+    v = a.analog_saving(945.0, ai, inf, tol, r, elasticity=e, energy_share=0.7)
+    for i in (0, 17, 49):
+        s = a.analog_saving(945.0, ai[i], inf[i], tol[i], r[i], elasticity=e[i],
+                            energy_share=0.7)
+        for k in s:
+            assert v[k][i] == pytest.approx(s[k])
+    assert isinstance(a.analog_saving(945.0, 0.5, 0.6, 0.3, 0.1)["net_saving_twh"], float)
+    with pytest.raises(ValueError):
+        a.analog_saving(945.0, np.array([0.5, 1.2]), 0.6, 0.3, 0.1)
+    with pytest.raises(ValueError):
+        a.analog_saving(945.0, 0.5, 0.6, 0.3, np.array([0.1, 0.0]))
+
+
+# --------------------------------------------------------------------------- its uncertainty
+def _dists(**over):
+    base = dict(ai_share=0.5, inference_share=0.6, addressable_share=0.3, ratio_ideal=0.12,
+                ratio_measured=0.36, elasticity=0.0)
+    return a.saving_distributions(**{**base, **over})
+
+
+def test_saving_distributions_declared():
+    from energybook.uncertainty import Fixed
+    d = _dists()
+    assert set(d) == {"ai_share", "inference_share", "addressable_share", "energy_ratio",
+                      "elasticity"}
+    # shares: mode at the value, range +-spread, within [0, 1]
+    assert float(d["ai_share"].ppf(0.0)) == pytest.approx(0.25)
+    assert float(d["ai_share"].ppf(1.0)) == pytest.approx(0.75)
+    assert float(d["inference_share"].ppf(1.0)) == pytest.approx(0.8)
+    assert float(_dists(ai_share=1.0)["ai_share"].ppf(1.0)) == pytest.approx(1.0)
+    assert isinstance(_dists(addressable_share=0.0)["addressable_share"], Fixed)
+    # the ratio lies between the ideal core and the measured chips, in either order
+    for dd in (d, _dists(ratio_ideal=0.36, ratio_measured=0.12)):
+        r = dd["energy_ratio"]
+        assert float(r.ppf(0.0)) == pytest.approx(0.12)
+        assert float(r.ppf(1.0)) == pytest.approx(0.36)
+        assert r.median() == pytest.approx(math.sqrt(0.12 * 0.36))  # log-uniform
+    assert isinstance(_dists(ratio_measured=0.12)["energy_ratio"], Fixed)
+    # elasticity: from 0 to max(ELASTICITY_MAX, point), mode at the point
+    assert float(d["elasticity"].ppf(1.0)) == pytest.approx(a.ELASTICITY_MAX)
+    assert float(_dists(elasticity=3.0)["elasticity"].ppf(1.0)) == pytest.approx(3.0)
+    t = a.saving_assumptions_table(d)
+    assert list(t.columns) == ["Input", "Distribution", "5th percentile", "Median",
+                               "95th percentile"]
+    assert t["Distribution"].iloc[3].startswith("log-uniform")
+
+
+def test_log_uniform_hand_worked():
+    lu = uncertainty.LogUniform(1.0, 100.0)
+    assert lu.median() == pytest.approx(10.0)
+    assert float(lu.ppf(0.25)) == pytest.approx(100 ** 0.25)
+    assert lu.mean() == pytest.approx(99 / math.log(100))
+    x = lu.sample(np.random.default_rng(0), 200_000)
+    assert x.min() >= 1.0 and x.max() <= 100.0
+    assert np.median(x) == pytest.approx(10.0, rel=0.02)
+    assert x.mean() == pytest.approx(lu.mean(), rel=0.02)
+    with pytest.raises(ValueError):
+        uncertainty.LogUniform(0.0, 1.0)
+
+
+def test_saving_model_reuses_analog_saving():
+    m = a.saving_model(np.array([0.5, 0.5]), 0.6, 0.3, np.array([0.25, 0.25]),
+                       np.array([0.0, 1.5]), energy_twh=1000.0)
+    assert m["net_saving_twh"][0] == pytest.approx(90 * 0.75)
+    assert m["net_saving_twh"][1] < 0  # elasticity above 1, energy the whole cost: backfire
+    assert list(m["erased"]) == [0.0, 1.0]
+    s = a.analog_saving(1000.0, 0.5, 0.6, 0.3, 0.25, elasticity=1.5)
+    assert m["rebound_twh"][1] == pytest.approx(s["rebound_twh"])
+
+
+def test_saving_uncertainty_seed_reproducible():
+    d = _dists(elasticity=0.5)
+    r1 = a.saving_uncertainty(d, 945.0, 5000, seed=7)
+    r2 = a.saving_uncertainty(d, 945.0, 5000, seed=7)
+    r3 = a.saving_uncertainty(d, 945.0, 5000, seed=8)
+    assert r1["net"] == r2["net"] and r1["p_erased"] == r2["p_erased"]
+    assert np.array_equal(r1["samples"]["net_saving_twh"], r2["samples"]["net_saving_twh"])
+    assert r1["net"]["median"] != r3["net"]["median"]
+    assert r1["net"]["p05"] <= r1["net"]["median"] <= r1["net"]["p95"]
+
+
+def test_saving_interval_contains_point_near_linear():
+    # no rebound and a narrow ratio: the saving is nearly linear in each share
+    from energybook.uncertainty import Fixed, Normal
+    d = {"ai_share": Normal(0.5, 0.05), "inference_share": Normal(0.6, 0.05),
+         "addressable_share": Normal(0.3, 0.03), "energy_ratio": Fixed(0.2),
+         "elasticity": Fixed(0.0)}
+    r = a.saving_uncertainty(d, 945.0, 50_000, seed=1)
+    point = float(a.analog_saving(945.0, 0.5, 0.6, 0.3, 0.2)["net_saving_twh"])
+    assert r["at_medians"] == pytest.approx(point)
+    assert r["net"]["p05"] < point < r["net"]["p95"]
+    assert r["net"]["median"] == pytest.approx(point, rel=0.02)
+    assert r["p_erased"] == 0.0 and r["p_negative"] == 0.0
+
+
+@given(e=st.floats(0, 3), r_lo=st.floats(0.02, 1.5), r_hi=st.floats(0.02, 1.5),
+       share=st.floats(0, 1))
+@settings(max_examples=25, deadline=None)
+def test_saving_probabilities_in_unit_interval(e, r_lo, r_hi, share):
+    d = _dists(elasticity=e, ratio_ideal=r_lo, ratio_measured=r_hi, addressable_share=share)
+    r = a.saving_uncertainty(d, 945.0, 2000, seed=0, energy_share=0.8)
+    assert 0.0 <= r["p_erased"] <= 1.0 and 0.0 <= r["p_negative"] <= 1.0
+    assert r["net"]["p05"] <= r["net"]["median"] <= r["net"]["p95"]
+
+
+def test_saving_erased_probability_hand_worked():
+    # energy the whole cost and ratio r < 1: net = A (1 - r^(1 - e)) <= 0 exactly when e >= 1
+    from energybook.uncertainty import Fixed, Uniform
+    d = {"ai_share": Fixed(0.5), "inference_share": Fixed(0.6),
+         "addressable_share": Fixed(0.3), "energy_ratio": Fixed(0.25),
+         "elasticity": Uniform(0.0, 4.0)}
+    r = a.saving_uncertainty(d, 945.0, 100_000, seed=2)
+    assert r["p_erased"] == pytest.approx(0.75, abs=0.01)
+
+
+def test_saving_tornado_ranks_dominant_driver_first():
+    from energybook.uncertainty import Fixed, Uniform
+    d = {"ai_share": Uniform(0.49, 0.51), "inference_share": Fixed(0.6),
+         "addressable_share": Uniform(0.05, 0.6), "energy_ratio": Uniform(0.1, 0.11),
+         "elasticity": Fixed(0.0)}
+    t = a.saving_uncertainty(d, 945.0, 1000, seed=0)["tornado"]
+    assert t["input"].iloc[0] == "addressable_share" and t["rank"].iloc[0] == 1
+    assert t["label"].iloc[0] == a.SAVING_INPUT_LABELS["addressable_share"]
+    assert np.all(np.diff(t["swing"]) <= 0)
+    # hand-worked swing: 945 x 0.5 x 0.6 x (1 - 0.105) x (p95 - p05 of the share)
+    lo, hi = 0.05 + 0.55 * 0.05, 0.05 + 0.55 * 0.95
+    assert t["swing"].iloc[0] == pytest.approx(945 * 0.5 * 0.6 * (1 - 0.105) * (hi - lo))
+    # with the rebound wide open, the elasticity dominates instead
+    d2 = {**d, "addressable_share": Fixed(0.3), "elasticity": Uniform(0.0, 2.0)}
+    t2 = a.saving_uncertainty(d2, 945.0, 1000, seed=0)["tornado"]
+    assert t2["input"].iloc[0] == "elasticity"
+
+
+def test_saving_drivers_text_ties():
+    t = pd.DataFrame({"label": ["Price elasticity of demand (rebound)",
+                                "Noise-tolerant share of inference",
+                                "AI's share of data-centre electricity", "Other"],
+                      "swing": [50.0, 36.0, 36.0 * (1 + 1e-12), 20.0]})
+    top, nxt = a.saving_drivers_text(t)
+    assert top == "price elasticity of demand (rebound)"
+    assert nxt == ("noise-tolerant share of inference and AI's share of data-centre "
+                   "electricity (equal swings)")
+    top, nxt = a.saving_drivers_text(t.head(1))
+    assert nxt == "no other input"
+
+
+def test_run_saving_uncertainty_at_defaults():
+    p = _params()
+    dc = data.load_table("dc_electricity")
+    chips, acc = data.load_table("analog_chips"), data.load_table("accelerators")
+    mc = a.run_saving_uncertainty(p, ANCHORS, dc, chips, acc)
+    assert mc["ratio_ideal"] == pytest.approx(a.energy_ratio(8.0, ANCHORS,
+                                                             **a.model_kwargs(p)))
+    assert mc["ratio_measured"] == pytest.approx(a.measured_ratio_8(chips, acc))
+    assert len(mc["samples"]["net_saving_twh"]) == p["n_draws"]
+    assert mc["net"]["p05"] < mc["net"]["median"] < mc["net"]["p95"]
+    assert 0 <= mc["p_erased"] <= 1
+    # the net saving never exceeds the whole addressable energy
+    assert mc["net"]["p95"] < 945 * 0.75 * 0.8 * 0.45
+    # seeded by the spec's seed: same seed, same numbers
+    mc2 = a.run_saving_uncertainty(p, ANCHORS, dc, chips, acc)
+    assert mc2["net"] == mc["net"]
+
+
 def test_saving_vs_elasticity_table():
     t = a.saving_vs_elasticity([0, 0.5, 1], energy_twh=945.0, ai_share=0.5,
                                inference_share=0.6, tolerant_share=0.3, energy_ratio=0.1)
@@ -383,7 +551,9 @@ def test_spec_headlines_and_model_kwargs():
     spec = specs.get("analog")
     assert [h.name for h in spec.headlines] == ["crossover_bits", "ratio_at_8_bits",
                                                  "least_energy_within_1pt_fj",
-                                                 "saving_2030_twh"]
+                                                 "saving_2030_twh", "saving_2030_p05_twh",
+                                                 "saving_2030_p95_twh"]
+    assert all(h.unit for h in spec.headlines)
     kw = a.model_kwargs(spec.params.defaults())
     assert a.energy_ratio(8.0, ANCHORS, **kw) > 0
     assert "noise_ratio" not in a.analog_kwargs(spec.params.defaults())
@@ -518,8 +688,11 @@ def test_headline_results_and_numbers(digits, small_models):
     acc = a.accuracy_table(p, ANCHORS, X, y, models=small_models, repeats=2)
     assert {"energy_per_mac_fj", "pct_mean", "pct_min", "pct_max",
             "digital_accuracy_pct"} <= set(acc.columns)
-    r = a.headline_results(p, ANCHORS, acc, dc)
+    mc = a.run_saving_uncertainty(p, ANCHORS, dc, data.load_table("analog_chips"),
+                                  data.load_table("accelerators"))
+    r = a.headline_results(p, ANCHORS, acc, dc, mc)
     assert list(r) == [h.name for h in specs.get("analog").headlines]
+    assert r["saving_2030_p05_twh"] < r["saving_2030_p95_twh"]
     kw = a.model_kwargs(p)
     assert r["crossover_bits"] == pytest.approx(a.crossover_bits(ANCHORS, **kw))
     assert r["ratio_at_8_bits"] == pytest.approx(a.energy_ratio(8.0, ANCHORS, **kw))
@@ -541,7 +714,10 @@ def test_headlines_finite_at_extreme_parameters(digits, small_models):
     p = _params(adc_walden_fj=10000.0, adc_schreier_db=140.0, array_rows=16,
                 noise_level=100.0, precision_bits=16, elasticity=3.0)
     acc = a.accuracy_table(p, ANCHORS, X, y, models=small_models, repeats=1)
-    r = a.headline_results(p, ANCHORS, acc, data.load_table("dc_electricity"))
+    dc = data.load_table("dc_electricity")
+    mc = a.run_saving_uncertainty(p, ANCHORS, dc, data.load_table("analog_chips"),
+                                  data.load_table("accelerators"))
+    r = a.headline_results(p, ANCHORS, acc, dc, mc)
     assert all(math.isfinite(v) for v in r.values())
     assert r["crossover_bits"] == a.CROSSOVER_RANGE[0]
     assert r["ratio_at_8_bits"] > 1

@@ -118,6 +118,31 @@ class Uniform(Dist):
 
 
 @dataclass(frozen=True)
+class LogUniform(Dist):
+    """Log-uniform on [low, high], ``0 < low <= high``: every factor in between is equally
+    likely (for a ratio known only to lie between two bounds)."""
+
+    low: float
+    high: float
+
+    def __post_init__(self):
+        _check(0 < self.low <= self.high,
+               f"LogUniform: need 0 < low <= high, got {self.low}, {self.high}")
+
+    def sample(self, rng, n):
+        return np.exp(rng.uniform(np.log(self.low), np.log(self.high), n))
+
+    def ppf(self, q):
+        out = self.low * (self.high / self.low) ** np.asarray(q, dtype=float)
+        return out if np.ndim(out) else float(out)
+
+    def mean(self):
+        if self.high == self.low:
+            return self.low
+        return (self.high - self.low) / float(np.log(self.high / self.low))
+
+
+@dataclass(frozen=True)
 class Triangular(Dist):
     """Triangular on [low, high] with its mode at ``mode``."""
 

@@ -30,7 +30,10 @@ The model, in six parts:
    output conversion (ADC). Seeded; accuracy against modelled energy per MAC.
 5. **Published chips** against digital accelerators at matching precision.
 6. **What it could change**: 2030 data-centre energy saved if a noise-tolerant share of AI
-   inference ran on analog, and how a constant-elasticity rebound takes part of it back.
+   inference ran on analog, and how a constant-elasticity rebound takes part of it back;
+   its uncertainty (declared distributions of the shares, the achieved analog/digital ratio
+   and the elasticity, a seeded Monte Carlo and a tornado) with the shared module
+   :mod:`energybook.uncertainty`.
 """
 
 from __future__ import annotations
@@ -44,6 +47,18 @@ import numpy as np
 import pandas as pd
 from scipy import constants
 
+from energybook.uncertainty import (
+    PERT,
+    Beta,
+    Dist,
+    Fixed,
+    LogUniform,
+    medians,
+    monte_carlo,
+    probability,
+    summarize,
+    tornado,
+)
 from energybook.units import factor
 
 J_PER_FJ = factor("fJ", "J")
@@ -716,12 +731,18 @@ def analog_saving(energy_twh: float, ai_share: float, inference_share: float,
     the addressable work uses ``addressable * energy_ratio * p ** -elasticity``. Returns
     ``addressable_twh``, ``gross_saving_twh``, ``rebound_twh`` (energy taken back),
     ``net_saving_twh`` (negative: backfire) and ``demand_multiplier``.
+
+    Vectorized: any argument may be a numpy array (the results are then arrays, broadcast
+    together); with plain numbers the results are plain floats.
     """
     for name, v in (("ai_share", ai_share), ("inference_share", inference_share),
                     ("tolerant_share", tolerant_share), ("energy_share", energy_share)):
-        if not 0 <= v <= 1:
+        v = np.asarray(v, dtype=float)
+        if not np.all((v >= 0) & (v <= 1)):
             raise ValueError(f"{name} must be in [0, 1]")
-    if energy_ratio <= 0 or energy_twh < 0 or elasticity < 0:
+    if not (np.all(np.asarray(energy_ratio, dtype=float) > 0)
+            and np.all(np.asarray(energy_twh, dtype=float) >= 0)
+            and np.all(np.asarray(elasticity, dtype=float) >= 0)):
         raise ValueError("energy_ratio must be positive; energy_twh and elasticity >= 0")
     addressable = energy_twh * ai_share * inference_share * tolerant_share
     gross = addressable * (1 - energy_ratio)
@@ -739,6 +760,144 @@ def saving_vs_elasticity(elasticities: Iterable[float], **kw) -> pd.DataFrame:
     rows = [{"elasticity": float(e), **analog_saving(**kw, elasticity=float(e))}
             for e in elasticities]
     return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------- its uncertainty
+#: Relative half-width of the declared range of each share around its point value: the
+#: share runs from ``value * (1 - spread)`` to ``value * (1 + spread)`` (clipped to [0, 1]).
+#: AI's share and the noise-tolerant share have no source (+-50 %); inference's share of AI
+#: energy rests on one company's report (Patterson et al. 2022), so +-1/3.
+SHARE_SPREAD = {"ai_share": 0.5, "inference_share": 1.0 / 3.0, "addressable_share": 0.5}
+#: Upper end of the declared elasticity (at least the point elasticity).
+ELASTICITY_MAX = 2.0
+#: Reader-facing names of the uncertain inputs of :func:`saving_model`.
+SAVING_INPUT_LABELS = {
+    "ai_share": "AI's share of data-centre electricity",
+    "inference_share": "Inference's share of AI energy",
+    "addressable_share": "Noise-tolerant share of inference",
+    "energy_ratio": "Achieved analog / digital energy ratio",
+    "elasticity": "Price elasticity of demand (rebound)",
+}
+
+
+def _share_dist(value: float, spread: float) -> Dist:
+    low, high = max(0.0, value * (1 - spread)), min(1.0, value * (1 + spread))
+    return PERT(low, value, high) if high > low else Fixed(float(value))
+
+
+def saving_distributions(ai_share: float, inference_share: float, addressable_share: float,
+                         ratio_ideal: float, ratio_measured: float, elasticity: float, *,
+                         elasticity_max: float = ELASTICITY_MAX,
+                         spreads: Mapping[str, float] | None = None) -> dict[str, Dist]:
+    """The declared distributions of the 2030 saving's uncertain inputs.
+
+    - each share ~ PERT with its mode at the point value and the range of
+      :data:`SHARE_SPREAD` (``spreads`` overrides it); a share of 0 or a zero spread is fixed;
+    - ``energy_ratio`` (achieved analog / digital energy) ~ log-uniform between the modelled
+      ideal core (``ratio_ideal``) and the measured chips' gap (``ratio_measured``: best
+      peer-reviewed analog chip against best GPU): a real deployment lands somewhere between
+      the ideal and what has been shown, and no one knows where;
+    - ``elasticity`` ~ PERT(0, ``elasticity``, max(``elasticity_max``, ``elasticity``)):
+      most weight near the point value, a tail to strong rebound (fixed at 0 if both are 0).
+      No measured price elasticity of demand for AI inference exists.
+    """
+    sp = {**SHARE_SPREAD, **(dict(spreads) if spreads else {})}
+    lo, hi = sorted((float(ratio_ideal), float(ratio_measured)))
+    e_high = max(float(elasticity_max), float(elasticity))
+    return {
+        "ai_share": _share_dist(float(ai_share), sp["ai_share"]),
+        "inference_share": _share_dist(float(inference_share), sp["inference_share"]),
+        "addressable_share": _share_dist(float(addressable_share), sp["addressable_share"]),
+        "energy_ratio": LogUniform(lo, hi) if hi > lo else Fixed(lo),
+        "elasticity": PERT(0.0, float(elasticity), e_high) if e_high > 0 else Fixed(0.0),
+    }
+
+
+def saving_model(ai_share, inference_share, addressable_share, energy_ratio, elasticity, *,
+                 energy_twh: float, energy_share: float = 1.0) -> dict[str, np.ndarray]:
+    """The vectorized model of the saving's Monte Carlo: :func:`analog_saving` on arrays.
+
+    Returns its quantities as arrays, and ``erased``: 1.0 where the rebound takes back the
+    whole saving (a positive gross saving, a net saving <= 0), else 0.0.
+    """
+    s = analog_saving(energy_twh, ai_share, inference_share, addressable_share, energy_ratio,
+                      elasticity=elasticity, energy_share=energy_share)
+    out = {k: np.asarray(v, dtype=float) for k, v in s.items()}
+    out["erased"] = ((out["gross_saving_twh"] > 0)
+                     & (out["net_saving_twh"] <= 0)).astype(float)
+    return out
+
+
+def saving_uncertainty(dists: Mapping[str, Dist], energy_twh: float, n: int, seed: int, *,
+                       energy_share: float = 1.0) -> dict[str, Any]:
+    """Seeded Monte Carlo of the 2030 saving under ``dists`` (see :func:`saving_distributions`).
+
+    Returns ``net`` and ``gross`` (:func:`energybook.uncertainty.summarize` of the net and
+    gross saving, TWh: ``median``, ``p05``, ``p95``, ``mean``), ``p_erased`` (probability
+    that the rebound erases the saving), ``p_negative`` (probability of a net increase),
+    ``at_medians`` (the net saving with every input at its median), ``tornado`` (one row per
+    input, ranked by swing of the net saving, with a reader-facing ``label``) and
+    ``samples`` (the draws and outputs).
+    """
+    fixed = {"energy_twh": float(energy_twh), "energy_share": float(energy_share)}
+    res = monte_carlo(saving_model, dists, n, seed, fixed=fixed)
+    med = {k: np.asarray(v) for k, v in medians(dists).items()}
+    tor = tornado(saving_model, dists, fixed=fixed, output="net_saving_twh")
+    tor.insert(1, "label", tor["input"].map(lambda k: SAVING_INPUT_LABELS.get(k, k)))
+    return {
+        "net": summarize(res["net_saving_twh"]),
+        "gross": summarize(res["gross_saving_twh"]),
+        "p_erased": probability(res["erased"] > 0.5),
+        "p_negative": probability(res["net_saving_twh"] < 0),
+        "at_medians": float(saving_model(**med, **fixed)["net_saving_twh"]),
+        "tornado": tor,
+        "samples": res,
+    }
+
+
+def _in_prose(label: str) -> str:
+    return label if label[:2].isupper() else label[:1].lower() + label[1:]
+
+
+def saving_drivers_text(tor: pd.DataFrame, rel_tol: float = 1e-6) -> tuple[str, str]:
+    """Prose for the first and second places of a tornado (:func:`saving_uncertainty`'s):
+    the reader-facing labels, in running text; inputs whose swings are equal (within
+    ``rel_tol``) share a place ("X and Y (equal swings)"). The second is "no other input"
+    when there is none."""
+    labels = [_in_prose(str(v)) for v in tor["label"]]
+    swings = tor["swing"].to_numpy(dtype=float)
+    groups: list[list[str]] = []
+    for i, lab in enumerate(labels):
+        if groups and math.isclose(swings[i], swings[i - 1], rel_tol=rel_tol, abs_tol=1e-12):
+            groups[-1].append(lab)
+        else:
+            groups.append([lab])
+
+    def text(g: list[str]) -> str:
+        return g[0] if len(g) == 1 else ", ".join(g[:-1]) + f" and {g[-1]} (equal swings)"
+
+    return (text(groups[0]) if groups else "no input",
+            text(groups[1]) if len(groups) > 1 else "no other input")
+
+
+def _describe(d: Dist) -> str:
+    if isinstance(d, Fixed):
+        return f"fixed at {d.value:.3g}"
+    if isinstance(d, LogUniform):
+        return f"log-uniform, {d.low:.3g} to {d.high:.3g}"
+    if isinstance(d, Beta):
+        mode = d.low + (d.high - d.low) * (d.a - 1) / (d.a + d.b - 2)
+        return f"PERT, {d.low:.3g} to {d.high:.3g}, mode {mode:.3g}"
+    return d.describe()
+
+
+def saving_assumptions_table(dists: Mapping[str, Dist]) -> pd.DataFrame:
+    """Reader-facing table of the declared distributions: Input, Distribution, 5th
+    percentile, Median, 95th percentile (formatted to 3 significant figures)."""
+    return pd.DataFrame([{
+        "Input": SAVING_INPUT_LABELS.get(k, k), "Distribution": _describe(d),
+        "5th percentile": f"{float(d.ppf(0.05)):.3g}", "Median": f"{d.median():.3g}",
+        "95th percentile": f"{float(d.ppf(0.95)):.3g}"} for k, d in dists.items()])
 
 
 # ============================================================================ glue for the chapter
@@ -989,15 +1148,61 @@ def _saving(params: Mapping[str, Any], dc_electricity: pd.DataFrame, ratio: floa
         energy_share=float(params["energy_share"]))
 
 
-def headline_results(params: Mapping[str, Any], anchors: Mapping[str, float],
-                     accuracy: pd.DataFrame, dc_electricity: pd.DataFrame) -> dict[str, float]:
-    """The chapter's four headline numbers (see ``energybook.specs.analog``).
+def _is_analog(substrate: str) -> bool:
+    return "analog" in substrate and "in-memory" in substrate
 
-    ``accuracy`` is :func:`accuracy_table`'s result. The crossover is
-    :func:`crossover_headline` (finite in every regime); the saving uses the modelled
-    analog/digital ratio at ``precision_bits``. If no precision of the experiment stays within
-    1 point of digital accuracy, the least energy is that of its highest precision (a lower
-    bound).
+
+def _measured_8(analog_chips: pd.DataFrame, accelerators: pd.DataFrame
+                ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The peer-reviewed analog in-memory chips and the digital accelerators at 8 bits."""
+    cc = chips_comparison(analog_chips, accelerators, best_per_bits=True)
+    meas = cc[(cc["family"] != "digital accelerator") & cc["substrate"].map(_is_analog)
+              & (cc["claim_type"] == "peer-reviewed") & (cc["precision_bits"] == 8)]
+    dig = cc[(cc["family"] == "digital accelerator") & (cc["precision_bits"] == 8)]
+    return meas, dig
+
+
+def measured_ratio_8(analog_chips: pd.DataFrame, accelerators: pd.DataFrame) -> float:
+    """Energy per 8-bit operation of the best peer-reviewed analog in-memory chip over that
+    of the best digital accelerator (best GPU TOPS/W over best chip TOPS/W)."""
+    meas, dig = _measured_8(analog_chips, accelerators)
+    return float(dig["tops_per_w"].max() / meas["tops_per_w"].max())
+
+
+def run_saving_uncertainty(params: Mapping[str, Any], anchors: Mapping[str, float],
+                           dc_electricity: pd.DataFrame, analog_chips: pd.DataFrame,
+                           accelerators: pd.DataFrame) -> dict[str, Any]:
+    """:func:`saving_uncertainty` at the chapter's parameters: the shares and elasticity
+    around their values, the achieved ratio between the modelled ratio at
+    ``precision_bits`` and :func:`measured_ratio_8`; ``n_draws`` draws seeded by ``seed``.
+
+    Adds ``distributions``, ``ratio_ideal``, ``ratio_measured`` and ``assumptions``
+    (:func:`saving_assumptions_table`) to the result.
+    """
+    ratio_ideal = energy_ratio(float(params["precision_bits"]), anchors,
+                               **model_kwargs(params))
+    ratio_meas = measured_ratio_8(analog_chips, accelerators)
+    dists = saving_distributions(params["ai_share"], params["inference_share"],
+                                 params["addressable_share"], ratio_ideal, ratio_meas,
+                                 params["elasticity"])
+    out = saving_uncertainty(dists, dc_energy_twh(dc_electricity, case=str(params["dc_case"])),
+                             int(params["n_draws"]), int(params["seed"]),
+                             energy_share=float(params["energy_share"]))
+    out.update(distributions=dists, ratio_ideal=float(ratio_ideal),
+               ratio_measured=ratio_meas, assumptions=saving_assumptions_table(dists))
+    return out
+
+
+def headline_results(params: Mapping[str, Any], anchors: Mapping[str, float],
+                     accuracy: pd.DataFrame, dc_electricity: pd.DataFrame,
+                     mc: Mapping[str, Any]) -> dict[str, float]:
+    """The chapter's headline numbers (see ``energybook.specs.analog``).
+
+    ``accuracy`` is :func:`accuracy_table`'s result and ``mc`` :func:`run_saving_uncertainty`'s.
+    The crossover is :func:`crossover_headline` (finite in every regime); the saving uses the
+    modelled analog/digital ratio at ``precision_bits``, its 90 % interval the Monte Carlo.
+    If no precision of the experiment stays within 1 point of digital accuracy, the least
+    energy is that of its highest precision (a lower bound).
     """
     kw = model_kwargs(params)
     best = least_energy_within(accuracy, TOLERANCE_PP)
@@ -1010,11 +1215,9 @@ def headline_results(params: Mapping[str, Any], anchors: Mapping[str, float],
         "ratio_at_8_bits": energy_ratio(8.0, anchors, **kw),
         "least_energy_within_1pt_fj": least / J_PER_FJ,
         "saving_2030_twh": _saving(params, dc_electricity, ratio)["net_saving_twh"],
+        "saving_2030_p05_twh": float(mc["net"]["p05"]),
+        "saving_2030_p95_twh": float(mc["net"]["p95"]),
     }
-
-
-def _is_analog(substrate: str) -> bool:
-    return "analog" in substrate and "in-memory" in substrate
 
 
 def chapter_numbers(params: Mapping[str, Any], anchors: Mapping[str, float],
@@ -1049,12 +1252,9 @@ def chapter_numbers(params: Mapping[str, Any], anchors: Mapping[str, float],
         least_j = float(accuracy["energy_per_mac_j"].max())
     digital_acc = float(accuracy["digital_accuracy"].iloc[0])
 
-    cc = chips_comparison(analog_chips, accelerators, best_per_bits=True)
-    meas = cc[(cc["family"] != "digital accelerator") & cc["substrate"].map(_is_analog)
-              & (cc["claim_type"] == "peer-reviewed") & (cc["precision_bits"] == 8)]
-    dig = cc[(cc["family"] == "digital accelerator") & (cc["precision_bits"] == 8)]
+    meas, dig = _measured_8(analog_chips, accelerators)
     ideal_tpw = mac_j_to_tops_per_w(a8["total_j"])
-    measured_ratio = float(dig["tops_per_w"].max() / meas["tops_per_w"].max())
+    measured_ratio = measured_ratio_8(analog_chips, accelerators)
 
     ratio_p = energy_ratio(bits_p, anchors, **kw)
     s = _saving(params, dc_electricity, ratio_p)
