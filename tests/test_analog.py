@@ -13,6 +13,7 @@ from scipy import constants
 
 from energybook import data, specs, uncertainty
 from energybook.models import analog as a
+from energybook.params import ParameterError
 
 # Horowitz 45 nm rows, as in data/energy_per_op.csv (hand-made so the tests stand alone).
 HOROWITZ = pd.DataFrame({
@@ -534,6 +535,14 @@ def test_tables_validate_and_spec_defaults_match_survey():
     fom = data.load_table("adc_fom").set_index("statistic")
     assert fom.loc["best Walden", "walden_fj"] == pytest.approx(0.354, abs=1e-3)
     assert fom.loc["best Schreier", "schreier_db"] == pytest.approx(189.2, abs=0.05)
+    # the best figures are read from the table, not copied
+    best = a.best_adc_fom(data.load_table("adc_fom"))
+    assert best == {"walden_fj": fom.loc["best Walden", "walden_fj"],
+                    "schreier_db": fom.loc["best Schreier", "schreier_db"]}
+    grid = a.walden_grid(data.load_table("adc_fom"), 32.18)
+    assert best["walden_fj"] in grid and fom.loc["median 2020-2025", "walden_fj"] in grid
+    assert grid == sorted(set(grid)) and 7.0 in a.walden_grid(data.load_table("adc_fom"), 7.0)
+    # the declared defaults copy the survey's 2020-2025 median row
     spec = specs.get("analog")
     d = spec.params.defaults()
     assert d["adc_walden_fj"] == fom.loc["median 2020-2025", "walden_fj"]
@@ -699,7 +708,7 @@ def test_headline_results_and_numbers(digits, small_models):
     best = a.least_energy_within(acc)
     assert r["least_energy_within_1pt_fj"] == pytest.approx(best["energy_per_mac_j"] * 1e15)
     n = a.chapter_numbers(p, ANCHORS, acc, dc, data.load_table("analog_chips"),
-                          data.load_table("accelerators"))
+                          data.load_table("accelerators"), data.load_table("adc_fom"))
     assert all(isinstance(v, float) and math.isfinite(v) for v in n.values())
     assert n["saving_no_rebound_twh"] == pytest.approx(r["saving_2030_twh"])  # elasticity 0
     assert n["addressable_twh"] == pytest.approx(945 * 0.5 * 0.6 * 0.3)
@@ -707,6 +716,70 @@ def test_headline_results_and_numbers(digits, small_models):
     assert n["ratio_8_arith_only"] > n["ratio_8_no_dram"] > r["ratio_at_8_bits"]
     assert n["ideal_over_measured_min"] > 1
     assert n["ktc_noise_1pf_uv"] == pytest.approx(64.36, abs=0.01)
+    assert n["rebound_twh"] == 0.0  # exactly, at the default elasticity of 0
+    best = a.best_adc_fom(data.load_table("adc_fom"))
+    assert (n["best_walden_fj"], n["best_schreier_db"]) == (best["walden_fj"],
+                                                             best["schreier_db"])
+    assert n["adc_knee_best_bits"] == pytest.approx(a.adc_knee_bits(**best))
+
+
+def test_quoted_figures_come_from_the_tables():
+    q = a.quoted_figures(data.load_table("energy_per_op"), data.load_table("analog_chips"),
+                         data.load_table("accelerators"))
+    assert all(isinstance(v, float) for v in q.values())
+    assert q["horowitz_mult8_pj"] == 0.2 and q["horowitz_mult32_pj"] == 3.1
+    assert q["horowitz_add8_pj"] == 0.03 and q["horowitz_sram32k_pj"] == 20.0
+    assert q["hbm_pj_per_bit"] == 3.9
+    assert q["gb300_int8_tops"] == 165.0 and q["encharge_test_tops_per_w"] == 150.0
+    with pytest.raises(ValueError):
+        a.quoted_figures(HOROWITZ[HOROWITZ["operation"] != "int add"],
+                         data.load_table("analog_chips"), data.load_table("accelerators"))
+
+
+def test_rebound_texts_say_which_saving_the_headline_is():
+    none = a.rebound_texts(0.0, 0.0, 50.0)
+    assert "before any rebound" in none["rebound_clause"]
+    assert "before any rebound" in none["headline_rebound_note"]
+    some = a.rebound_texts(0.5, 12.0, 50.0)
+    assert "takes back 12 TWh of the 50 TWh" in some["rebound_clause"]
+    assert "net of the rebound" in some["headline_rebound_note"]
+    assert set(none) == set(some)
+    # the headline's description agrees: the default elasticity is 0, so no rebound
+    spec = specs.get("analog")
+    assert spec.params.defaults()["elasticity"] == 0
+    assert "before any rebound" in spec.headline("saving_2030_twh").description
+    assert "includes a rebound" in spec.headline("saving_2030_p05_twh").description
+
+
+def test_saving_curves_include_the_chosen_elasticity():
+    dc = data.load_table("dc_electricity")
+    t = a.saving_curves(_params(elasticity=0.35), dc, {"x": 0.2})
+    assert (t["elasticity"] == 0.35).sum() == 1
+    assert t["elasticity"].is_monotonic_increasing
+
+
+def test_check_rejects_adc_figures_that_cannot_meet():
+    spec = specs.get("analog")
+    spec.validate({})  # defaults pass
+    spec.validate({"adc_walden_fj": 15.0, "adc_schreier_db": 140.0})  # knee at 1 bit
+    with pytest.raises(ParameterError) as e:
+        spec.validate({"adc_walden_fj": 0.1, "adc_schreier_db": 140.0})
+    msg = str(e.value)
+    assert "adc_walden_fj" in msg and "adc_schreier_db" in msg and "below 1 bit" in msg
+    # the suggested bounds are exactly where the knee reaches 1 bit
+    assert a.adc_knee_bits(15.0, 140.0) == pytest.approx(1.0)
+    assert "at least 15 fJ" in msg and "at least 161.8 dB" in msg
+    assert a.parameter_problems(spec.params.defaults()) == []
+
+
+def test_cli_rejects_inconsistent_adc_figures(cli, tmp_path):
+    out = tmp_path / "o"
+    r = cli("run", "analog", "-p", "adc_walden_fj", "0.1", "-p", "adc_schreier_db", "140",
+            "-o", str(out))
+    assert r.returncode == 2, r.stderr
+    assert "below 1 bit" in r.stderr and "adc_walden_fj" in r.stderr
+    assert "Traceback" not in r.stderr and "Executing" not in r.stderr
+    assert not out.exists()
 
 
 def test_headlines_finite_at_extreme_parameters(digits, small_models):

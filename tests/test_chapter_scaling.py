@@ -28,3 +28,13 @@ def test_rerun_with_other_precision_changes_fitted_doubling_time(tmp_path):
         assert lowest[name]["value"] == pytest.approx(base[name]["value"])
     # A faster rate reaches the CMOS limit sooner.
     assert lowest["years_to_cmos_limit"]["value"] < base["years_to_cmos_limit"]["value"]
+
+
+def test_cli_rejects_reversed_years_before_executing(cli, tmp_path):
+    out = tmp_path / "run"
+    r = cli("run", "scaling", "-p", "start_year", "2025", "-p", "end_year", "2016",
+            "-o", str(out))
+    assert r.returncode == 2, r.stderr
+    assert "start_year (2025) must be before end_year (2016)" in r.stderr
+    assert "Traceback" not in r.stderr and "Executing" not in r.stderr
+    assert not out.exists()

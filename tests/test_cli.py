@@ -201,3 +201,52 @@ def test_negative_values_are_values_not_options():
                                      "-o", "out", "-p", "x"])
     assert pairs == [["demand_growth", "-0.1"]]
     assert rest == ["run", "rebound", "-o", "out", "-p", "x"]
+
+
+@pytest.fixture
+def corrupt_data(tmp_path, root):
+    """A copy of data/ with one bad value in national_electricity.csv."""
+    import shutil
+
+    d = tmp_path / "data"
+    shutil.copytree(root / "data", d)
+    path = d / "national_electricity.csv"
+    path.write_text(path.read_text().replace("Germany,2024,522", "Germany,2024,lots", 1))
+    return d
+
+
+def test_corrupt_data_row_stops_a_run_before_execution(cli, tmp_path, corrupt_data):
+    out = tmp_path / "o"
+    r = cli("run", "overview", "-o", str(out), env={"ENERGYBOOK_DATA": str(corrupt_data)})
+    assert_rejected(r, "national_electricity.csv, row 6, column 'demand_twh'", "'lots'",
+                    outdir=out)
+
+
+def test_corrupt_data_row_stops_a_build_and_keeps_the_site(cli, root, corrupt_data):
+    before = _site_stamp(root)
+    r = cli("build", env={"ENERGYBOOK_DATA": str(corrupt_data)})
+    assert_rejected(r, "national_electricity.csv, row 6")
+    assert _site_stamp(root) == before
+
+
+def test_output_folder_that_is_a_file(cli, tmp_path):
+    f = tmp_path / "taken"
+    f.write_text("x")
+    assert_rejected(cli("run", "overview", "-o", str(f)), "exists and is not a folder")
+    assert f.read_text() == "x"
+
+
+def test_duplicate_yaml_key(cli, tmp_path):
+    f = tmp_path / "p.yaml"
+    f.write_text("reference_country: France\nreference_country: Japan\n")
+    assert_rejected(cli("run", "overview", "-f", str(f), "-o", str(tmp_path / "o")),
+                    "malformed YAML", "given twice")
+
+
+def test_scenario_reports_every_problem(cli, tmp_path):
+    f = tmp_path / "s.yaml"
+    f.write_text("overview: [1]\nrebuond: {}\nscaling: {nope: 1}\n")
+    r = cli("build", "-f", str(f))
+    assert_rejected(r, "must map to NAME: VALUE", "unknown chapter 'rebuond'",
+                    "unknown parameter 'nope'")
+    assert r.stderr.count("error:") == 3

@@ -132,3 +132,17 @@ def test_edits_are_seen_without_restart(pkg_dir):
     st = p.stat()
     os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
     assert data.load_table("national_electricity", pkg_dir)["demand_twh"].max() == 10565
+
+
+def test_non_utf8_file_is_named(pkg_dir):
+    (pkg_dir / "national_electricity.csv").write_bytes(b"country,year\n\xff\xfe,2024\n")
+    with pytest.raises(data.DataError, match="not UTF-8"):
+        data.load_table("national_electricity", pkg_dir)
+
+
+def test_schema_must_be_an_object(pkg_dir):
+    pkg = json.loads((pkg_dir / "datapackage.json").read_text())
+    pkg["resources"][0]["schema"] = "schema.json"
+    (pkg_dir / "datapackage.json").write_text(json.dumps(pkg))
+    with pytest.raises(data.DataError, match="is not an object"):
+        data.read_package(pkg_dir)

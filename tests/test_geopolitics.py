@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from energybook import units
 from energybook.models import geopolitics as g
+from energybook.params import ParameterError
 from energybook.specs import get
 
 H = units.HOURS_PER_YEAR
@@ -189,6 +190,62 @@ def test_time_to_power_tradeoff_crossover():
     assert len(df) < 5000
 
 
+def test_fast_power_cheaper_than_grid_by_hand():
+    # grid 0.218 USD/kWh, fast power 0.15: fast power *saves* 0.068 USD/kWh
+    extra = g.fast_power_extra_usd_per_kwh(0.15, 0.218)
+    assert extra == pytest.approx(-0.068)
+    assert g.fast_power_case(extra) == g.FAST_POWER_CHEAPER
+    # 1,000,000 kWh a year over 5 years: a lifetime saving of 340,000 USD; the break-even
+    # wait is clipped at 0 months (no wait is negative): fast power pays at any wait
+    assert g.breakeven_wait_months(extra, 1e6, 5, 100_000.0) == 0.0
+    # at the same price: nothing extra, break-even wait 0
+    assert g.fast_power_case(g.fast_power_extra_usd_per_kwh(0.2, 0.2)) == g.FAST_POWER_SAME_PRICE
+    assert g.breakeven_wait_months(0.0, 1e6, 5, 100_000.0) == 0.0
+    # dearer fast power: 0.02 x 1e6 x 5 = 100,000 USD over 10,000 USD/month -> 10 months
+    assert g.breakeven_wait_months(0.02, 1e6, 5, 10_000.0) == pytest.approx(10.0)
+    with pytest.raises(ValueError):
+        g.breakeven_wait_months(0.02, 1e6, 5, 0.0)
+    # the tradeoff keeps the saving (not clipped): fast power pays from a zero wait on
+    df = g.time_to_power_tradeoff(np.arange(0, 4), idle_usd_per_month=100.0,
+                                  energy_kwh_per_year=1e6, premium_usd_per_kwh=extra,
+                                  premium_years=5, site_power_kw=10.0)
+    assert df["premium_cost_usd"].tolist() == pytest.approx([-340_000.0] * 4)
+    assert df["fast_power_pays"].all()
+
+
+def test_time_to_power_labels_three_cases():
+    more = g.time_to_power_labels(0.15, 0.081, 12.345)
+    assert "12.3 months" in more["breakeven_wait_label"]
+    assert "12.3 months" in more["chart_caption_lines"]
+    cheaper = g.time_to_power_labels(0.15, 0.218, 0.0)
+    same = g.time_to_power_labels(0.2, 0.2, 0.0)
+    for lab in (cheaper, same):
+        assert "pays at any wait" in lab["breakeven_wait_label"]
+        assert "pays at any wait" in lab["chart_caption_lines"]
+        assert "pays at any wait" in lab["chart_title"]
+        assert not any("0.0 months" in v for v in lab.values())
+    assert "saves 0.068 USD/kWh" in cheaper["breakeven_wait_label"]
+    assert "saving" in cheaper["premium_series"]
+    assert "costs nothing extra" in same["breakeven_wait_label"]
+
+
+def test_time_to_power_chart_shows_saving_below_zero():
+    p = {"premium_power_price_usd_per_kwh": 0.15, "accelerator_lifetime_years": 5.0,
+         "campus_mw": 1000.0, "pue": 1.2}
+    tco = g.campus_tco(**CAMPUS, price_usd_per_kwh=0.218)
+    df = g.time_to_power_chart_data(p, tco, 0.218)
+    fast = df[df["series"].str.startswith("Paying for fast power")]
+    saving = (0.15 - 0.218) * tco["energy_mwh_per_year"] * 1000 * 5 / 1e9
+    assert fast["cost_busd"].to_numpy() == pytest.approx(saving)
+    assert (fast["cost_busd"] < 0).all()
+    assert "saving" in fast["series"].iloc[0]
+    # dearer fast power: the extra cost is positive and the line named as before
+    fast2 = g.time_to_power_chart_data(p, tco, 0.081)
+    fast2 = fast2[fast2["series"].str.startswith("Paying for fast power")]
+    assert (fast2["cost_busd"] > 0).all()
+    assert fast2["series"].iloc[0] == "Paying for fast power (extra over the lifetime)"
+
+
 # --------------------------------------------------------------------------- power cap
 
 
@@ -201,6 +258,54 @@ def test_wtp_by_hand():
     # equal efficiency: both give the base price
     assert g.max_price_uncapped_usd(10_000, 1.0, 1_000, 0.25) == pytest.approx(10_000)
     assert g.max_price_capped_usd(10_000, 1.0, 5_000, 0.25) == pytest.approx(10_000)
+
+
+def test_efficiency_premiums_by_hand():
+    # The H100's output is worth 8,000 USD/yr; the compared chip has half its performance
+    # per watt (same power), so its output is worth 4,000 USD/yr, and it costs 10,000 USD.
+    # a = 0.25, power costs K = 1,000 USD per chip-year. The H100 is 2x as efficient.
+    # capped: 10,000 + (2 - 1) x 4,000 / 0.25 = 26,000  -> 2.6 x the compared chip
+    # uncapped: 2 x 10,000 + (2 - 1) x 1,000 / 0.25 = 24,000 -> 2.4 x
+    p = g.efficiency_premiums(compared_price_usd=10_000, compared_perf_per_watt=0.5,
+                              reference_value_usd_per_year=8_000,
+                              power_cost_usd_per_year=1_000, crf=0.25)
+    assert p["capped"] == pytest.approx(2.6)
+    assert p["uncapped"] == pytest.approx(2.4)
+    # value per chip scales with throughput: a quarter-as-efficient chip earns 2,000 USD/yr,
+    # capped: 10,000 + 3 x 2,000 / 0.25 = 34,000 -> 3.4 x (not 10,000 + 3 x 8,000 / 0.25)
+    q = g.efficiency_premiums(compared_price_usd=10_000, compared_perf_per_watt=0.25,
+                              reference_value_usd_per_year=8_000,
+                              power_cost_usd_per_year=1_000, crf=0.25)
+    assert q["capped"] == pytest.approx(3.4)
+    # equal chips: no premium
+    e = g.efficiency_premiums(compared_price_usd=10_000, compared_perf_per_watt=1.0,
+                              reference_value_usd_per_year=8_000,
+                              power_cost_usd_per_year=1_000, crf=0.25)
+    assert e == pytest.approx({"capped": 1.0, "uncapped": 1.0})
+    with pytest.raises(ValueError):
+        g.efficiency_premiums(compared_price_usd=1.0, compared_perf_per_watt=1.5,
+                              reference_value_usd_per_year=1.0, power_cost_usd_per_year=0.0,
+                              crf=0.25)
+
+
+def test_headline_premiums_use_the_compared_chips_value():
+    # the headline capped premium is the hand formula 1 + (1 - R) V_H100 / (a c0)
+    spec = get("geopolitics")
+    p = spec.params.defaults()
+    h = g.headline_numbers(p, PRICES, **DATA_KW)
+    a = g.capital_recovery_factor(p["discount_rate"], p["accelerator_lifetime_years"])
+    v = DATA_KW["rental_usd_per_hour"] * p["utilization"] * H
+    r = p["compared_perf_per_watt"]
+    assert h["efficiency_premium_capped"] == pytest.approx(
+        1 + (1 - r) * v / (a * p["accelerator_price_usd"]))
+
+
+def test_parity_phrase_says_which_side_of_one():
+    assert g.parity_phrase(0.95) == "0.95 of the best chip's performance per watt"
+    above = g.parity_phrase(1.0042)
+    assert "1.004" in above and "more than the best chip" in above
+    assert "just below" in g.parity_phrase(0.998)
+    assert "exactly" in g.parity_phrase(1.0)
 
 
 @given(c0=st.floats(1e3, 1e5), r=st.floats(1.0, 10), k=st.floats(0, 1e4), a=st.floats(0.05, 1))
@@ -341,6 +446,8 @@ def test_headlines_change_with_country():
     assert de["max_rational_price_usd_per_kwh"] > us["max_rational_price_usd_per_kwh"]
     # power-related costs are bigger in Germany: a larger uncapped premium
     assert de["efficiency_premium_uncapped"] > us["efficiency_premium_uncapped"]
+    # the default fast-power price (0.15) is below Germany's grid price: fast power pays
+    assert de["fast_power_pays"] == 1.0
     # country-fixed headlines do not move
     assert de["energy_share_us"] == us["energy_share_us"]
 
@@ -386,9 +493,11 @@ def test_chapter_numbers_defaults(tables):
     assert set(heads) == {h.name for h in spec.headlines}
     assert all(isinstance(v, float) and math.isfinite(v) for v in {**heads, **extra}.values())
     assert not set(heads) & set(extra)
-    # the threshold rental rate is the full cost per accelerator-hour (no server overhead)
+    # the threshold H100 rental rate is the full cost per accelerator-hour (no server
+    # overhead) over the compared chip's share of an H100's output
     assert extra["rental_threshold_usd_per_hour"] == pytest.approx(
-        extra["usd_per_accelerator_hour_selected"])
+        extra["usd_per_accelerator_hour_selected"] / spec.params.defaults()[
+            "compared_perf_per_watt"])
     # capped premium beats uncapped exactly when compute sells above cost
     assert (heads["efficiency_premium_capped"] > heads["efficiency_premium_uncapped"]) == bool(
         extra["compute_sells_above_cost"])
@@ -399,6 +508,28 @@ def test_chapter_numbers_defaults(tables):
     assert extra["energy_share_us_p05_pct"] < extra["energy_share_us_p95_pct"]
     assert extra["carbon_china_over_france"] > 1.0
     assert extra["parity_perf_per_watt_free_power"] < 1.0
+
+
+def test_chapter_numbers_germany_defaults(tables):
+    # Germany with the default fast-power price, which is below its grid price: the extra
+    # price is negative (a saving, not clipped), the break-even wait is clipped at 0 months
+    spec = get("geopolitics")
+    p = spec.validate({"country": "Germany"})
+    heads, extra = g.chapter_numbers(p, tables)
+    assert all(math.isfinite(v) for v in {**heads, **extra}.values())
+    de = extra["price_germany"]
+    assert extra["price_selected"] == de > p["premium_power_price_usd_per_kwh"]
+    assert extra["fast_power_extra_usd_per_kwh"] == pytest.approx(
+        p["premium_power_price_usd_per_kwh"] - de)
+    assert extra["fast_power_extra_usd_per_kwh"] < 0
+    assert extra["breakeven_wait_months"] == 0.0
+    assert extra["fast_power_pays"] == 1.0
+    # the premium worth paying for speed does not depend on the fast-power price
+    assert heads["breakeven_premium_usd_per_kwh"] > 0
+    assert extra["max_rational_price_usd_per_kwh"] > de
+    lab = g.time_to_power_labels(p["premium_power_price_usd_per_kwh"], de,
+                                 extra["breakeven_wait_months"])
+    assert "pays at any wait" in lab["breakeven_wait_label"]
 
 
 def test_tco_table_keeps_gaps(tables):
@@ -440,9 +571,13 @@ def test_rental_threshold_by_hand():
     # base 10,000 USD, a = 0.25, K = 500 USD/yr, util 0.5: (2,500 + 500) / (0.5 H)
     assert g.rental_threshold_usd_per_hour(10_000, 500, 0.25, 0.5) == pytest.approx(
         3000 / (0.5 * H))
+    # a compared chip with half an H100's output: the H100 rate must be twice as high
+    assert g.rental_threshold_usd_per_hour(10_000, 500, 0.25, 0.5, 0.5) == pytest.approx(
+        2 * 3000 / (0.5 * H))
     w = {"base_price_usd": 10_000.0, "power_cost_usd_per_year": 500.0, "crf": 0.25,
-         "ratio": 2.0, "value_usd_per_year": 0.0, "value_peak_usd_per_year": 0.0}
-    thr = g.rental_threshold_usd_per_hour(10_000, 500, 0.25, 0.5)
+         "ratio": 2.0, "compared_perf_per_watt": 0.5, "value_usd_per_year": 0.0,
+         "value_peak_usd_per_year": 0.0}
+    thr = g.rental_threshold_usd_per_hour(10_000, 500, 0.25, 0.5, 0.5)
     df = g.premium_vs_value_data(w, 0.5, max_usd_per_hour=2 * thr, n=3).pivot(
         index="rental_usd_per_hour", columns="regime", values="premium")
     mid = df.iloc[1]
@@ -463,3 +598,53 @@ def test_chart_datasets_small(tables):
                g.carbon_chart_data(tables["grid_carbon"], p, ref, 1e6)):
         assert 0 < len(df) < 5000
         assert not df.select_dtypes("number").isna().any(axis=None)
+
+
+# --------------------------------------------------------------------------- parameter check
+
+
+def test_check_accepts_every_country_with_its_defaults():
+    from energybook import data
+    from energybook.specs.geopolitics import COUNTRIES
+
+    # a fast-power price at or below the grid price is no longer rejected: Germany's grid
+    # price is above the default fast-power price and must still run with the defaults
+    spec = get("geopolitics")
+    for country in COUNTRIES:
+        assert spec.validate({"country": country})["country"] == country
+    de = spec.validate({"country": "Germany"})
+    assert de["premium_power_price_usd_per_kwh"] == 0.15
+    assert de["premium_power_price_usd_per_kwh"] < g.resolve_price_usd_per_kwh(
+        data.load_table("country_prices"), "Germany")
+    assert spec.validate({"premium_power_price_usd_per_kwh": 0.05})
+    assert spec.validate({"use_price_override": True, "price_override_usd_per_kwh": 0.5})
+    assert spec.validate({})
+
+
+def test_check_rejects_country_without_a_price(monkeypatch):
+    from energybook import data
+    from energybook.specs import geopolitics as spec_module
+
+    real = data.load_table
+
+    def without_finland(name):
+        t = real(name)
+        return t[t["country"] != "Finland"] if name == "country_prices" else t
+
+    monkeypatch.setattr(data, "load_table", without_finland)
+    assert spec_module.SPEC.check is not None
+    with pytest.raises(ParameterError, match="'Finland' has no sourced electricity price"):
+        get("geopolitics").validate({"country": "Finland"})
+    # an override makes the gap harmless
+    assert get("geopolitics").validate({"country": "Finland", "use_price_override": True,
+                                        "price_override_usd_per_kwh": 0.1})
+
+
+def test_cli_rejects_country_without_price_before_running(cli, tmp_path):
+    # the remaining check, seen from the command line: a country outside the choices
+    out = tmp_path / "out"
+    r = cli("run", "geopolitics", "-p", "country", "Atlantis", "-o", str(out))
+    assert r.returncode == 2, r.stderr
+    assert "'country'" in r.stderr and "Atlantis" in r.stderr
+    assert "Traceback" not in r.stderr
+    assert not out.exists()

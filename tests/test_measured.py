@@ -352,3 +352,51 @@ def test_aligned_sizes_never_pay_a_penalty_against_themselves(committed):
     assert (shapes["aligned_neighbour"] % 64 == 0).all()
     for _, r in shapes.iterrows():
         assert ge.power_of_two_factor(r["hidden_size"]) == r["power_of_two_factor"]
+
+
+def test_run_setup_values_from_metadata():
+    cfgs = [{"kind": "number_format", "m": 8192, "n": 8192, "k": 8192},
+            {"kind": "number_format", "m": 8192, "n": 8192, "k": 8192},
+            {"kind": "model_shape", "tokens": 16384, "hidden_size": 4096},
+            {"kind": "model_shape", "tokens": 16384, "hidden_size": 4097},
+            {"kind": "memory", "bytes_per_iteration": 2 * 2**30},
+            {"kind": "idle"}]
+    meta = [{"run_id": "r", "configs": cfgs,
+             "settings": {"window_s": 2.5, "sample_period_s": 0.05, "repeats": 2}}]
+    v = M.run_setup_values(meta, "r")
+    assert v == {"gemm_size": 8192.0, "shape_tokens": 16384.0, "n_hidden_sizes": 2.0,
+                 "copy_gib": 1.0, "window_s": 2.5, "sample_ms": pytest.approx(50.0),
+                 "repeats": 2.0}
+    cfgs[1] = {"kind": "number_format", "m": 4096, "n": 4096, "k": 4096}
+    with pytest.raises(KeyError):
+        M.run_setup_values(meta, "r")
+
+
+def test_run_setup_values_of_the_committed_runs_match_their_rows(committed):
+    runs, _ = committed
+    ok = M.usable_rows(runs)
+    for gpu in S.GPUS:
+        rid = M.run_for_gpu(runs, gpu)
+        v = M.run_setup_values(M.load_run_metadata([rid]), rid)
+        mine = ok[ok["run_id"] == rid]
+        sq = mine[mine["kind"] == "number_format"]
+        assert set(sq["m"]) == set(sq["n"]) == set(sq["k"]) == {v["gemm_size"]}
+        assert set(mine.loc[mine["kind"] == "model_shape", "tokens"]) == {v["shape_tokens"]}
+        assert v["n_hidden_sizes"] == len(S.HIDDEN_SIZES)
+        copy = mine[mine["kind"] == "memory"]
+        per_iter = copy["bytes_moved"] / copy["iterations"]
+        assert (per_iter / 2 / 2**30).to_numpy() == pytest.approx(v["copy_gib"], rel=1e-6)
+
+
+def test_spec_check_rejects_an_aligned_hidden_size():
+    from energybook.params import ParameterError
+
+    spec = specs.get("measured")
+    spec.validate({"hidden_size": 4095, "aligned_hidden_size": 6144})
+    for h in (4096, 6144):
+        with pytest.raises(ParameterError, match=f"hidden_size {h} is itself a multiple of 64"):
+            spec.validate({"hidden_size": h})
+    assert M.example_problems(4097, 4100, S.HIDDEN_SIZES) == [
+        "aligned_hidden_size 4100 is not a multiple of 64"]
+    msg = M.example_problems(4160, 4096, S.HIDDEN_SIZES)[0]
+    assert "one of 4095, 4097, 4100, 4104, 5000, 6000" in msg

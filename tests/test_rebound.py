@@ -219,6 +219,36 @@ def test_each_named_scenario_reproduces_its_published_figure(dc, params):
     assert base["implied_net_growth"] == pytest.approx((945 / 415) ** (1 / 6) - 1)
     lbnl = table[table["scenario"] == "LBNL High"].iloc[0]
     assert lbnl["base_year"] == 2023 and lbnl["base_twh"] == 176
+    # the round trip above holds by construction (the implied ambition is solved from the
+    # published figure); the checks below pin the implied parameters to hand computation
+    f, e, s, h = params
+    net = (945 / 415) ** (1 / 6) - 1
+    cost = (1 - s) / (1 + h) + s / (1 + f)  # yearly cost ratio per FLOP
+    ambition = (1 + net) * (1 + f) / cost ** -e - 1  # constant elasticity: q = cost ** -e
+    assert base["implied_compute_growth"] == pytest.approx((1 + net) * (1 + f) - 1)
+    assert base["implied_demand_growth"] == pytest.approx(ambition, rel=1e-12)
+
+
+def test_implied_parameters_hand_worked(dc):
+    row = rb.scenario_table(dc, 0.28, 1.0, 0.05, 0.33).set_index(
+        ["scope", "scenario", "horizon_year"]).loc[("World", "IEA Base", 2030)]
+    # 415 -> 945 TWh over 2024-2030: (945/415)^(1/6) - 1 = 14.70 %/yr net
+    assert row["implied_net_growth"] == pytest.approx(0.14700, abs=5e-5)
+    # compute demanded: 1.14700 x 1.28 - 1 = 46.82 %/yr
+    assert row["implied_compute_growth"] == pytest.approx(0.46816, abs=5e-5)
+    # cost per FLOP falls to 0.95/1.33 + 0.05/1.28 = 0.753348 a year; at elasticity 1 demand
+    # answers x 1/0.753348 = 1.327407, so ambition is 1.46816 / 1.327407 - 1 = 10.60 %/yr
+    # (the default demand_growth is this calibration)
+    assert row["implied_demand_growth"] == pytest.approx(0.10604, abs=5e-5)
+    assert specs.get("rebound").params.defaults()["demand_growth"] == pytest.approx(
+        row["implied_demand_growth"], abs=1e-3)
+    # no price response: ambition is all of the compute growth
+    plain = rb.scenario_table(dc, 0.28).set_index(
+        ["scope", "scenario", "horizon_year"]).loc[("World", "IEA Base", 2030)]
+    assert plain["implied_demand_growth"] == pytest.approx(plain["implied_compute_growth"])
+    # LBNL Low: 176 TWh (2023) -> 325 TWh (2028), net (325/176)^(1/5) - 1 = 13.05 %/yr
+    lbnl = rb.scenario_table(dc, 0.28).set_index("scenario").loc["LBNL Low"]
+    assert lbnl["implied_net_growth"] == pytest.approx(0.13051, abs=5e-5)
 
 
 def test_base_energy_lookup(dc):
@@ -282,6 +312,70 @@ def test_flip_elasticity_matches_backfire_probability(dc):
     # the energy credit alone needs a far larger elasticity to backfire
     assert r["flip_elasticity_energy_only"] > 5 * flip
     assert r["p_backfire_energy_only"] <= r["p_backfire"]
+
+
+def test_backfire_probability_counts_only_draws_with_chip_progress(dc):
+    # efficiency growth near 0 with a wide spread: many draws have no chip progress (k <= 1)
+    r = rb.run_uncertainty(_params(efficiency_growth=0.02, growth_spread=0.3), dc)
+    res = r["samples"]
+    progress = res["efficiency_growth"] > 0
+    assert 0.2 < r["p_chip_progress"] < 0.9
+    assert r["p_chip_progress"] == pytest.approx(progress.mean())
+    # rebound is undefined without progress: those draws are neither backfire nor not
+    assert np.isnan(res["rebound"][~progress]).all()
+    assert r["p_backfire"] == pytest.approx(res["backfire"][progress].mean())
+    assert r["p_backfire_energy_only"] == pytest.approx(
+        res["backfire_energy_only"][progress].mean())
+    # counting them as "no backfire" would have deflated it
+    assert r["p_backfire"] > res["backfire"].mean()
+    # with the default trend every draw has progress
+    assert rb.run_uncertainty(_params(), dc)["p_chip_progress"] == 1.0
+
+
+def test_uniform_elasticity_interval_is_far_wider(dc):
+    p = _params()
+    wide = rb.uniform_elasticity_interval(p, dc)
+    assert wide == rb.uniform_elasticity_interval(p, dc)  # seeded
+    assert wide["p05"] < wide["median"] < wide["p95"]
+    assert wide["ratio"] == pytest.approx(wide["p95"] / wide["p05"])
+    anchored = rb.run_uncertainty(p, dc)["energy"]
+    assert wide["ratio"] > 5 * anchored["p95"] / anchored["p05"]
+    # a narrower uniform range narrows it
+    assert rb.uniform_elasticity_interval(p, dc, 0.0, 1.0)["ratio"] < wide["ratio"]
+
+
+@pytest.mark.parametrize(("over", "fragments"), [
+    ({"base_year": 2015}, ["base_year (2015)", "dc_electricity.csv", "'World'",
+                           "estimates exist for 2024, 2025"]),
+    ({"scope": "United States", "base_year": 2020},
+     ["'United States'", "estimates exist for 2014, 2018, 2023, 2024"]),
+    ({"base_year": 2025, "horizon_year": 2025},
+     ["horizon_year (2025) must be after base_year (2025)"]),
+    ({"efficiency_growth": 0.0}, ["efficiency_growth must be above 0"]),
+    ({"energy_share": 1.0, "elasticity": 1.5}, ["energy_share 1", "hold energy flat"]),
+])
+def test_spec_check_refuses_inconsistent_parameters(over, fragments):
+    with pytest.raises(specs.ParameterError) as err:
+        specs.get("rebound").validate(over)
+    msg = str(err.value)
+    for f in fragments:
+        assert f in msg, msg
+
+
+def test_spec_check_accepts_consistent_parameters():
+    spec = specs.get("rebound")
+    assert spec.validate({})["base_year"] == 2024
+    assert spec.validate({"scope": "United States", "base_year": 2023})["base_year"] == 2023
+    assert spec.validate({"base_year": 2025, "horizon_year": 2026})["horizon_year"] == 2026
+
+
+def test_cli_refuses_a_base_year_without_an_estimate(cli, tmp_path):
+    out = tmp_path / "o"
+    r = cli("run", "rebound", "-p", "base_year", "2015", "-o", str(out))
+    assert r.returncode == 2, r.stderr
+    assert "base_year (2015)" in r.stderr and "estimates exist for 2024, 2025" in r.stderr
+    assert "Traceback" not in r.stderr and "Executing" not in r.stderr
+    assert not out.exists()
 
 
 def test_horizon_before_base_is_refused(dc):

@@ -378,7 +378,7 @@ def test_check_selection_counts_and_rejects_too_few_chips(acc):
     assert counts["bf16"] >= sc.MIN_CHIPS_BREAKPOINT
     with pytest.raises(ParameterError, match="too few chips"):
         sc.check_selection(acc, "bf16", vendors=["Intel"])
-    with pytest.raises(ParameterError, match="after end_year"):
+    with pytest.raises(ParameterError, match="must be before end_year"):
         sc.check_selection(acc, "bf16", start_year=2024, end_year=2020)
 
 
@@ -445,3 +445,80 @@ def test_vocab_padding_example():
 def test_koomey_reference_rates():
     r = sc.koomey_reference_rates(data.load_table("efficiency_trends"))
     assert r["slope_per_year"].iloc[0] == pytest.approx(1 / 1.57)
+
+
+# ---------------------------------------------------------------- checks before execution
+def test_memory_wall_table_honours_include_estimated_power(acc):
+    every = sc.memory_wall_table(acc, "bf16")
+    vendor = sc.memory_wall_table(acc, "bf16", include_estimated_power=False)
+    est = set(sc.efficiency_table(acc, "bf16").query("power_estimated")["chip"])
+    assert est and est <= set(every["chip"])
+    assert set(vendor["chip"]) == set(every["chip"]) - est
+
+
+def test_limit_rate_note_depends_on_the_precision():
+    assert "fixed-format rate like this one" in sc.limit_rate_note("bf16")
+    lowest = sc.limit_rate_note("lowest")
+    assert "narrowing formats" in lowest and "like this one" not in lowest
+
+
+def test_non_efficiency_headline_explains_shares_above_100():
+    assert "above 100" in specs.get("scaling").headline(
+        "hopper_blackwell_non_efficiency_percent").description
+
+
+def _rejected(overrides: dict, *fragments: str) -> None:
+    from energybook.params import ParameterError
+
+    with pytest.raises(ParameterError) as e:
+        specs.get("scaling").validate(overrides)
+    text = str(e.value)
+    for f in fragments:
+        assert f in text, text
+
+
+def test_spec_check_accepts_the_defaults_and_lowest_precision():
+    spec = specs.get("scaling")
+    assert spec.validate({})["precision"] == "bf16"
+    spec.validate({"precision": "lowest", "include_estimated_power": False})
+
+
+def test_spec_check_rejects_reversed_years():
+    _rejected({"start_year": 2025, "end_year": 2016},
+              "start_year (2025) must be before end_year (2016)")
+
+
+def test_spec_check_rejects_a_selection_with_too_few_chips():
+    _rejected({"vendors": ["Intel"]}, "too few chips", "only 2 chips at precision bf16",
+              "vendors Intel", "need 8", "add vendors")
+    _rejected({"vendors": ["Google", "Intel"], "include_estimated_power": False},
+              "estimated power excluded", "set include_estimated_power to true")
+    _rejected({"precision": "fp4"}, "precisions with enough chips in this selection: bf16")
+
+
+def test_spec_check_rejects_a_breakpoint_outside_the_selected_releases():
+    _rejected({"start_year": 2022}, "breakpoint_year 2020 leaves 0 selected chips before it",
+              "choose a breakpoint_year from 2022.8 to")
+    spec = specs.get("scaling")
+    spec.validate({"start_year": 2022, "breakpoint_year": 2023.5})
+
+
+def test_spec_check_rejects_a_window_longer_than_the_releases():
+    _rejected({"start_year": 2021, "breakpoint_year": 2023.0, "window_years": 10.0},
+              "window_years 10 leaves no rolling window", "at most 5")
+
+
+def test_spec_check_rejects_an_undecomposable_step():
+    _rejected({"decomposition_precision": "fp4"},
+              "decomposition_precision fp4 has no peak figure for both H100 SXM and B200",
+              "choose one of bf16")
+
+
+def test_parameter_problems_are_empty_exactly_when_the_headlines_are_finite(acc, limits):
+    spec = specs.get("scaling")
+    for o in ({}, {"start_year": 2017}, {"vendors": ["NVIDIA", "AMD"]}):
+        P = spec.validate(o)
+        assert sc.parameter_problems(acc, P) == []
+        h = sc.headline_numbers(acc, limits, P["precision"], P["vendors"], P["start_year"],
+                                P["end_year"], P["include_estimated_power"], n_bootstrap=100)
+        assert all(math.isfinite(v) for v in h.values())

@@ -15,7 +15,9 @@ before anything executes or is written.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -46,7 +48,7 @@ def read_yaml_mapping(path: str) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError) as e:
         raise ParameterError([f"{path}: cannot be read ({e})"]) from None
     try:
-        obj = yaml.safe_load(text)
+        obj = yaml.load(text, Loader=_unique_key_loader())  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -58,6 +60,27 @@ def read_yaml_mapping(path: str) -> dict[str, Any]:
         raise ParameterError([f"{path}: must be a mapping of NAME: VALUE, got a "
                               f"{type(obj).__name__} (a YAML {_yaml_kind(obj)})"])
     return obj
+
+
+@functools.lru_cache(maxsize=1)
+def _unique_key_loader():
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        """Safe YAML that refuses a key given twice (the second would silently win)."""
+
+    def construct_mapping(loader, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = loader.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the key {key!r} is given twice", key_node.start_mark)
+            seen.add(key)
+        return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+
+    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+    return Loader
 
 
 def _yaml_kind(obj: Any) -> str:
@@ -150,28 +173,43 @@ def write_html_page(nb_path: Path, html_path: Path) -> None:
         f"</head><body>\n{body}\n</body></html>\n", encoding="utf-8")
 
 
+def check_outdir(outdir: Path) -> None:
+    """The output folder must be a folder, or creatable as one."""
+    if outdir.exists() and not outdir.is_dir():
+        raise ParameterError([f"output folder {str(outdir)!r} exists and is not a folder"])
+    parent = next((p for p in [outdir, *outdir.parents] if p.exists()), Path("."))
+    if not parent.is_dir() or not os.access(parent, os.W_OK):
+        raise ParameterError([f"output folder {str(outdir)!r} cannot be created in "
+                              f"{str(parent)!r}"])
+
+
 def cmd_run(args: argparse.Namespace) -> int:
-    from energybook import pipeline
+    from energybook import data, pipeline
 
     spec = specs.get(args.chapter)
     overrides = collect_overrides(spec.name, args.param, args.file)
-    params = spec.params.validate(overrides, context=f"chapter {spec.name!r}")
+    params = spec.validate(overrides, context=f"chapter {spec.name!r}")
     outdir = Path(args.outdir or f"out/{spec.name}")
+    check_outdir(outdir)
+    data.validate_all()  # a corrupt table stops here, before anything executes
+    t0 = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix=f"energybook-{spec.name}-") as tmp:
-        tmp_nb = Path(tmp) / f"{spec.name}.ipynb"
-        t0 = time.perf_counter()
+        staging = Path(tmp)
         print(f"Executing {spec.notebook} with papermill ...", file=sys.stderr)
         try:
-            results = pipeline.execute_notebook(spec.name, params, tmp_nb)
+            results = pipeline.execute_notebook(spec.name, params,
+                                                staging / f"{spec.name}.ipynb")
         except pipeline.ChapterFailed as e:
             _err(str(e))
             return EXIT_FAILED
+        write_html_page(staging / f"{spec.name}.ipynb", staging / f"{spec.name}.html")
+        pipeline.write_json(staging / "results.json", results)
+        pipeline.write_json(staging / "parameters.json",
+                            {k: pipeline.to_papermill(v) for k, v in params.items()})
+        # Everything is written; only now does the output folder change.
         outdir.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(tmp_nb, outdir / f"{spec.name}.ipynb")
-    write_html_page(outdir / f"{spec.name}.ipynb", outdir / f"{spec.name}.html")
-    pipeline.write_json(outdir / "results.json", results)
-    pipeline.write_json(outdir / "parameters.json",
-                        {k: pipeline.to_papermill(v) for k, v in params.items()})
+        for f in staging.iterdir():
+            shutil.copy2(f, outdir / f.name)
     print_results(results, spec.name)
     print(f"Wrote {outdir}/{spec.name}.ipynb, {spec.name}.html, results.json "
           f"in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
@@ -180,7 +218,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 # --------------------------------------------------------------------------- build
 def cmd_build(args: argparse.Namespace) -> int:
-    from energybook import pipeline
+    from energybook import data, pipeline
 
     scenario: dict[str, Any] = {}
     problems: list[str] = []
@@ -196,9 +234,14 @@ def cmd_build(args: argparse.Namespace) -> int:
         if params is not None and not isinstance(params, dict):
             problems.append(f"{source}: chapter {chapter!r} must map to NAME: VALUE pairs, "
                             f"got a {type(params).__name__}")
+    try:
+        resolved = pipeline.validate_scenario(
+            {k: v for k, v in scenario.items() if v is None or isinstance(v, dict)}, source)
+    except ParameterError as e:
+        problems.extend(e.problems)
     if problems:
         raise ParameterError(problems)
-    resolved = pipeline.validate_scenario(scenario, source)
+    data.validate_all()  # a corrupt table stops the build before anything executes
     root = pipeline.repo_root()
     t0 = time.perf_counter()
     runs = _execute_with_progress(resolved, root, args.jobs, args.force)
@@ -299,7 +342,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print as JSON")
     p.set_defaults(func=cmd_params)
 
-    p = sub.add_parser("run", help="re-run one chapter with your own parameters")
+    p = sub.add_parser("run", help="re-run one chapter with your own parameters",
+                       description="Validate the parameters, execute the chapter with "
+                       "papermill, and write OUTDIR/CHAPTER.ipynb, OUTDIR/CHAPTER.html and "
+                       "OUTDIR/results.json. Chapters: " + ", ".join(specs.names()) + ".")
     p.add_argument("chapter", help="chapter name")
     p.add_argument("-p", "--param", nargs=2, action="append", metavar=("NAME", "VALUE"),
                    help="set a parameter (repeatable)")

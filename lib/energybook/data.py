@@ -57,9 +57,13 @@ def read_package(directory: Path | None = None) -> dict:
     if not isinstance(pkg, dict) or not isinstance(pkg.get("resources"), list):
         raise DataError(f"{path}: must be an object with a 'resources' list")
     for i, res in enumerate(pkg["resources"]):
+        if not isinstance(res, dict):
+            raise DataError(f"{path}: resource #{i} is not an object")
         for key in ("name", "path", "schema"):
             if key not in res:
                 raise DataError(f"{path}: resource #{i} has no {key!r}")
+        if not isinstance(res["schema"], dict):
+            raise DataError(f"{path}: the schema of resource {res['name']!r} is not an object")
         fields = res["schema"].get("fields")
         if not isinstance(fields, list) or not fields:
             raise DataError(f"{path}: resource {res['name']!r} has no schema fields")
@@ -175,6 +179,10 @@ def validate_rows(res: dict, path: Path) -> list[dict]:
                 rows.append(row)
     except FileNotFoundError:
         raise DataError(f"{path}: the data file is missing") from None
+    except UnicodeDecodeError as e:
+        raise DataError(f"{path}: not UTF-8 text (byte {e.start}): {e.reason}") from None
+    except csv.Error as e:
+        raise DataError(f"{path}: malformed CSV: {e}") from None
     pk = res["schema"].get("primaryKey")
     if pk:
         keys = [pk] if isinstance(pk, str) else list(pk)

@@ -104,7 +104,7 @@ def validate_scenario(scenario: Any, source: str = "scenario") -> dict[str, dict
     resolved: dict[str, dict[str, Any]] = {}
     for spec in book_chapters():
         try:
-            resolved[spec.name] = spec.params.validate(
+            resolved[spec.name] = spec.validate(
                 scenario.get(spec.name), context=f"{source}: chapter {spec.name!r}")
         except ParameterError as e:
             problems.extend(e.problems)

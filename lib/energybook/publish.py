@@ -40,7 +40,7 @@ def start(chapter: str, namespace: Mapping[str, Any]) -> dict[str, Any]:
     missing = [n for n in spec.params.names if n not in namespace]
     if missing:
         raise ParameterError([f"chapter {chapter!r}: parameters cell lacks {missing}"])
-    return spec.params.validate(values, context=f"chapter {chapter!r}")
+    return spec.validate(values, context=f"chapter {chapter!r}")
 
 
 def rerun_command(chapter: str, params: Mapping[str, Any]) -> str:

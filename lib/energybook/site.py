@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -131,12 +132,18 @@ def reproducibility_page(root: Path) -> str:
     dirty = _git(root, "status", "--porcelain", "--untracked-files=no")
     commit_text = commit + (" (with uncommitted changes)" if dirty and dirty != "unknown"
                             else "")
-    today = dt.date.today().isoformat()
+    # The build date is the commit's date (or SOURCE_DATE_EPOCH), not the clock's: the same
+    # sources then give the same page, and a rebuild with no change stays a no-op.
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        built = dt.datetime.fromtimestamp(int(epoch), dt.UTC).date().isoformat()
+    else:
+        built = _git(root, "log", "-1", "--format=%cs")
     versions = locked_versions(root)
     parts = [
         "# Reproducibility",
         "",
-        f"This site was built on {today} from commit `{commit_text}`.",
+        f"This site was built from commit `{commit_text}`, dated {built}.",
         "",
         "## Rebuild it",
         "",

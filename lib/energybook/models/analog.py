@@ -1220,9 +1220,117 @@ def headline_results(params: Mapping[str, Any], anchors: Mapping[str, float],
     }
 
 
+def best_adc_fom(adc_fom: pd.DataFrame) -> dict[str, float]:
+    """The best converters of the ``adc_fom`` table (Murmann's survey): ``walden_fj`` of its
+    "best Walden" row and ``schreier_db`` of its "best Schreier" row."""
+    t = adc_fom.set_index("statistic")
+    for row in ("best Walden", "best Schreier"):
+        if row not in t.index:
+            raise ValueError(f"adc_fom has no row {row!r}")
+    return {"walden_fj": float(t.loc["best Walden", "walden_fj"]),
+            "schreier_db": float(t.loc["best Schreier", "schreier_db"])}
+
+
+def walden_grid(adc_fom: pd.DataFrame, walden_fj: float) -> list[float]:
+    """Walden figures of merit (fJ per step) for the crossover map: the survey's best and
+    2020-2025 median converters (``adc_fom`` table), half-decade steps from 1 to 3200 fJ, and
+    the chosen ``walden_fj``; sorted, without duplicates."""
+    t = adc_fom.set_index("statistic")
+    table = {float(t.loc["best Walden", "walden_fj"]),
+             float(t.loc["median 2020-2025", "walden_fj"])}
+    steps = {1.0, 3.2, 10.0, 100.0, 320.0, 1000.0, 3200.0}
+    return sorted(table | steps | {float(walden_fj)})
+
+
+def quoted_figures(energy_per_op: pd.DataFrame, analog_chips: pd.DataFrame,
+                   accelerators: pd.DataFrame) -> dict[str, float]:
+    """Published figures the chapter's prose quotes, read from the data tables (plain floats):
+    Horowitz's 45 nm energies (``energy_per_op``: 8- and 32-bit integer multiply, 8-bit add,
+    64-bit read of a 32 KB SRAM, in pJ) and HBM2's energy per bit (pJ); GB300's dense INT8
+    rate (``accelerators``, TOPS) and EnCharge's claimed TOPS/W for its test chips
+    (``analog_chips``)."""
+    def op(operation: str, bits: int) -> float:
+        r = energy_per_op[(energy_per_op["operation"] == operation)
+                          & (energy_per_op["bits"] == bits)]
+        if len(r) != 1:
+            raise ValueError(f"energy_per_op has no single row {operation!r} at {bits} bits")
+        return float(r["energy_pj"].iloc[0])
+
+    def cell(df: pd.DataFrame, key: str, row: str, col: str) -> float:
+        r = df[df[key] == row]
+        if len(r) != 1 or pd.isna(r[col].iloc[0]):
+            raise ValueError(f"no single {col!r} for {row!r}")
+        return float(r[col].iloc[0])
+
+    return {
+        "horowitz_mult8_pj": op("int mult", 8),
+        "horowitz_mult32_pj": op("int mult", 32),
+        "horowitz_add8_pj": op("int add", 8),
+        "horowitz_sram32k_pj": op("SRAM read 32 KB", 64),
+        "hbm_pj_per_bit": op("HBM2 access", 1),
+        "gb300_int8_tops": cell(accelerators, "chip", "GB300", "int8_tops"),
+        "encharge_test_tops_per_w": cell(analog_chips, "chip", "EnCharge test chips",
+                                         "tops_per_w"),
+    }
+
+
+def _clean_zero(x: float, scale: float, rel: float = 1e-9) -> float:
+    """``x``, or 0.0 where it is a floating-point residue (below ``rel`` of ``scale``)."""
+    return 0.0 if abs(x) <= rel * max(abs(scale), 1.0) else float(x)
+
+
+def rebound_texts(elasticity: float, rebound_twh: float, gross_twh: float) -> dict[str, str]:
+    """Prose labels that say whether the point estimate of the 2030 saving includes a
+    rebound: ``rebound_clause`` (opens a sentence), ``rebound_caveat`` (a sentence) and
+    ``headline_rebound_note`` (a parenthetical: which saving the headline is)."""
+    if elasticity == 0:
+        return {
+            "rebound_clause": "At the chosen price elasticity of demand of 0 (the default) the "
+                              "model has no rebound, so this is the saving before any rebound",
+            "rebound_caveat": "Read it as the most this path could save under these "
+                              "assumptions, not as a likely outcome: the uncertainty analysis "
+                              "below draws an elasticity above 0, and so includes a rebound.",
+            "headline_rebound_note": "before any rebound, at the default elasticity of 0",
+        }
+    return {
+        "rebound_clause": f"With a price elasticity of demand of {elasticity:.2g}, the rebound "
+                          f"takes back {rebound_twh:.0f} TWh of the {gross_twh:.0f} TWh gross "
+                          "saving",
+        "rebound_caveat": "The uncertainty analysis below draws the elasticity around the "
+                          "chosen value rather than fixing it.",
+        "headline_rebound_note": f"net of the rebound at the chosen elasticity of "
+                                 f"{elasticity:.2g}",
+    }
+
+
+def parameter_problems(values: Mapping[str, Any]) -> list[str]:
+    """Constraints between the chapter's parameters (the spec's ``check``): one message per
+    problem, before anything executes.
+
+    The two ADC figures of merit describe one converter: the Walden line (doubling per bit)
+    must meet the Schreier line (quadrupling per bit) at 1 bit or above. If they met below 1
+    bit, the Walden figure would be better than any converter with that Schreier figure
+    could be at any resolution; the Walden figure would not count anywhere and the chapter
+    would report a knee at a negative resolution.
+    """
+    problems = []
+    w, s = float(values["adc_walden_fj"]), float(values["adc_schreier_db"])
+    knee = adc_knee_bits(w, s)
+    if knee < 1.0:
+        w_min = 2 * 0.75 * 10 ** (-s / 10) / J_PER_FJ  # knee at exactly 1 bit
+        s_min = -10 * math.log10(w * J_PER_FJ / (2 * 0.75))
+        problems.append(
+            f"adc_walden_fj {w:g} fJ and adc_schreier_db {s:g} dB do not describe one "
+            f"converter: their lines would cross at {knee:.1f} bits, below 1 bit; raise "
+            f"adc_walden_fj to at least {w_min:.3g} fJ or adc_schreier_db to at least "
+            f"{s_min:.1f} dB")
+    return problems
+
+
 def chapter_numbers(params: Mapping[str, Any], anchors: Mapping[str, float],
                     accuracy: pd.DataFrame, dc_electricity: pd.DataFrame,
-                    analog_chips: pd.DataFrame, accelerators: pd.DataFrame, *,
+                    analog_chips: pd.DataFrame, accelerators: pd.DataFrame,
+                    adc_fom: pd.DataFrame, *,
                     example_weights: float = 70e9) -> dict[str, float]:
     """The further numbers the chapter's prose quotes (plain floats, units in the names).
 
@@ -1231,7 +1339,8 @@ def chapter_numbers(params: Mapping[str, Any], anchors: Mapping[str, float],
     the ADC knee, kT/C figures; crossovers at other array sizes and at the best ADCs; the
     experiment's digital accuracy and best precision; the measured chips against the ideal
     core; the 2030 saving's parts, with the measured ratio, and the arrays a model of
-    ``example_weights`` weights needs.
+    ``example_weights`` weights needs. The best converters are those of the ``adc_fom``
+    table (:func:`best_adc_fom`).
     """
     kw = model_kwargs(params)
     dkw, akw = _split(kw)
@@ -1260,7 +1369,7 @@ def chapter_numbers(params: Mapping[str, Any], anchors: Mapping[str, float],
     s = _saving(params, dc_electricity, ratio_p)
     s_meas = _saving(params, dc_electricity, measured_ratio)
     no_rebound = _saving(params, dc_electricity, ratio_p, elasticity=0.0)
-    fom_best = {"walden_fj": 0.354, "schreier_db": 189.2}
+    fom_best = best_adc_fom(adc_fom)
     rows_lo = max(16, kw["array_rows"] // 4)
     rows_hi = min(4096, kw["array_rows"] * 4)
     return {
@@ -1281,6 +1390,8 @@ def chapter_numbers(params: Mapping[str, Any], anchors: Mapping[str, float],
         "gpu_board_to_model_max": float(g["board_to_model"].max()),
         "adc_knee_bits": adc_knee_bits(kw["walden_fj"], kw["schreier_db"]),
         "adc_knee_best_bits": adc_knee_bits(**fom_best),
+        "best_walden_fj": fom_best["walden_fj"],
+        "best_schreier_db": fom_best["schreier_db"],
         "ktc_noise_1pf_uv": ktc_noise_v(1e-12) * 1e6,
         "ktc_8_fj": min_sampling_energy_j(8.0) / J_PER_FJ,
         "ktc_cap_8_ff": min_sampling_capacitance_f(8.0) * 1e15,
@@ -1306,7 +1417,8 @@ def chapter_numbers(params: Mapping[str, Any], anchors: Mapping[str, float],
         "dc_2030_twh": dc_energy_twh(dc_electricity, case=str(params["dc_case"])),
         "addressable_twh": s["addressable_twh"],
         "gross_saving_twh": s["gross_saving_twh"],
-        "rebound_twh": s["rebound_twh"],
+        # exactly 0 without a rebound (not a rounding residue such as -6e-14)
+        "rebound_twh": _clean_zero(s["rebound_twh"], s["addressable_twh"]),
         "saving_no_rebound_twh": no_rebound["net_saving_twh"],
         "saving_measured_twh": s_meas["net_saving_twh"],
         "saving_pct_of_dc": 100 * s["net_saving_twh"] / dc_energy_twh(
@@ -1324,9 +1436,12 @@ def saving_curves(params: Mapping[str, Any], dc_electricity: pd.DataFrame,
     energy ratio in ``ratios`` (label -> ratio). Columns: ``case``, ``energy_ratio``,
     ``elasticity``, ``net_saving_twh``, ``gross_saving_twh``, ``rebound_twh``."""
     frames = []
+    # the chosen elasticity is always a point of the curves (the chart marks it)
+    grid = sorted({round(float(e), 2) for e in elasticities}
+                  | {round(float(params["elasticity"]), 2)})
     for label, r in ratios.items():
         t = saving_vs_elasticity(
-            elasticities, energy_twh=dc_energy_twh(dc_electricity, case=str(params["dc_case"])),
+            grid, energy_twh=dc_energy_twh(dc_electricity, case=str(params["dc_case"])),
             ai_share=float(params["ai_share"]), inference_share=float(params["inference_share"]),
             tolerant_share=float(params["addressable_share"]), energy_ratio=float(r),
             energy_share=float(params["energy_share"]))

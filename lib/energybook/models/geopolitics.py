@@ -6,7 +6,8 @@ Six questions, one group of functions each:
 2. Total cost of ownership of an AI campus: :func:`campus_tco`, :func:`tco_by_country`,
    :func:`tco_stack`.
 3. Time-to-power: :func:`idle_capital_usd_per_month`, :func:`breakeven_price_premium_usd_per_kwh`,
-   :func:`breakeven_onsite_capex_usd_per_kw`, :func:`time_to_power_tradeoff`.
+   :func:`breakeven_onsite_capex_usd_per_kw`, :func:`fast_power_extra_usd_per_kwh`,
+   :func:`breakeven_wait_months`, :func:`time_to_power_labels`, :func:`time_to_power_tradeoff`.
 4. Power as the constraint: :func:`max_price_uncapped_usd`, :func:`max_price_capped_usd`,
    :func:`willingness_to_pay_curve`.
 5. China against the United States: :func:`compare_regions`, :func:`datacentre_gw_supported`.
@@ -288,12 +289,110 @@ def breakeven_onsite_capex_usd_per_kw(wait_months, idle_usd_per_month, site_powe
     return out.item() if out.ndim == 0 else out
 
 
+def fast_power_extra_usd_per_kwh(premium_price_usd_per_kwh, grid_price_usd_per_kwh) -> float:
+    """Extra price per kWh of fast power over the grid power it replaces.
+
+    Not clipped: at or below zero fast power costs nothing extra, and a negative value is
+    what it *saves* per kWh (fast power cheaper than the grid), a real saving that the
+    time-to-power chart shows below zero.
+    """
+    return float(premium_price_usd_per_kwh) - float(grid_price_usd_per_kwh)
+
+
+def breakeven_wait_months(extra_usd_per_kwh, energy_kwh_per_year, premium_years,
+                          idle_usd_per_month) -> float:
+    """Shortest grid wait beyond which fast power pays for itself.
+
+    The extra cost of fast power over ``premium_years`` (extra x energy per year x years,
+    undiscounted) over the idle capital lost per month of waiting. Clipped at 0 months, and
+    only here, because a wait cannot be negative: when fast power costs no more than grid
+    power (``extra_usd_per_kwh`` <= 0) it pays at any wait, and the break-even wait is 0.
+    """
+    if idle_usd_per_month <= 0:
+        raise ValueError("idle capital per month must be positive")
+    if energy_kwh_per_year < 0 or premium_years <= 0:
+        raise ValueError("energy must be >= 0 and premium years positive")
+    return (max(float(extra_usd_per_kwh), 0.0) * energy_kwh_per_year * premium_years
+            / idle_usd_per_month)
+
+
+FAST_POWER_COSTS_MORE = "costs more"
+FAST_POWER_SAME_PRICE = "same price"
+FAST_POWER_CHEAPER = "cheaper"
+
+
+def fast_power_case(extra_usd_per_kwh: float, tol: float = 1e-12) -> str:
+    """Whether fast power costs more than grid power, the same, or less (one of the
+    ``FAST_POWER_*`` constants); differences within ``tol`` USD/kWh count as the same."""
+    if extra_usd_per_kwh > tol:
+        return FAST_POWER_COSTS_MORE
+    if extra_usd_per_kwh < -tol:
+        return FAST_POWER_CHEAPER
+    return FAST_POWER_SAME_PRICE
+
+
+def time_to_power_labels(premium_price_usd_per_kwh: float, grid_price_usd_per_kwh: float,
+                         wait_months: float) -> dict:
+    """Words for the time-to-power prose and chart, for the three cases of
+    :func:`fast_power_case`.
+
+    ``wait_months`` is the break-even wait (:func:`breakeven_wait_months`). Returns
+    breakeven_wait_label (ends the sentence "fast power is worth paying: ..."),
+    conclusion_wait_label (the conclusion's clause on the price of time), chart_title,
+    chart_caption_lines (the caption's description of the two lines) and
+    premium_series (the legend name of the fast-power line). When fast power costs no more
+    than grid power, no "0.0 months" crossing is claimed: the words say it pays at any wait.
+    """
+    extra = fast_power_extra_usd_per_kwh(premium_price_usd_per_kwh, grid_price_usd_per_kwh)
+    case = fast_power_case(extra)
+    prices = (f"at {premium_price_usd_per_kwh:.3f} USD/kWh it "
+              + ("costs the same as" if case == FAST_POWER_SAME_PRICE else "is cheaper than")
+              + f" the {grid_price_usd_per_kwh:.3f} USD/kWh grid power it replaces")
+    if case == FAST_POWER_COSTS_MORE:
+        return {
+            "breakeven_wait_label": f"it pays for itself once the wait exceeds "
+                                    f"{wait_months:.1f} months",
+            "conclusion_wait_label": f"a wait of {wait_months:.1f} months costs as much as "
+                                     "paying the premium power price for the accelerators' "
+                                     "whole lifetime",
+            "chart_title": "Time to power: the cost of waiting against the cost of fast power",
+            "chart_caption_lines": "the idle capital lost while waiting rises in a straight "
+                                   "line, and the extra cost of paying the premium power price "
+                                   "over the accelerators' lifetime is flat; they cross at "
+                                   f"{wait_months:.1f} months, beyond which fast power pays",
+            "premium_series": "Paying for fast power (extra over the lifetime)",
+        }
+    saving = ("costs nothing extra" if case == FAST_POWER_SAME_PRICE
+              else f"saves {-extra:.3f} USD/kWh")
+    return {
+        "breakeven_wait_label": f"{prices}, so it {saving} and pays at any wait (its break-even "
+                                "wait is zero)",
+        "conclusion_wait_label": f"with these prices fast power {saving} against grid power, "
+                                 "so waiting for the grid only loses idle capital and fast "
+                                 "power pays at any wait",
+        "chart_title": "Time to power: fast power costs no more than the grid, so it pays at "
+                       "any wait",
+        "chart_caption_lines": "the idle capital lost while waiting rises in a straight line "
+                               "from zero; the line for fast power is flat "
+                               + ("at zero, because the premium power price equals the grid "
+                                  "price" if case == FAST_POWER_SAME_PRICE else
+                                  "and below zero, a lifetime saving, because the premium "
+                                  "power price is below the grid price")
+                               + ", so the lines never cross after zero months and fast power "
+                               "pays at any wait",
+        "premium_series": ("Paying for fast power (no extra cost)"
+                           if case == FAST_POWER_SAME_PRICE else
+                           "Paying for fast power (a saving: below zero)"),
+    }
+
+
 def time_to_power_tradeoff(wait_months, *, idle_usd_per_month, energy_kwh_per_year,
                            premium_usd_per_kwh, premium_years, site_power_kw) -> pd.DataFrame:
     """The time-to-power chart: cost of waiting against cost of paying for fast power.
 
     For each wait (months): idle_cost_usd (waiting), premium_cost_usd (paying
-    ``premium_usd_per_kwh`` over ``premium_years``), fast_power_pays (bool),
+    ``premium_usd_per_kwh`` over ``premium_years``; negative when fast power is cheaper
+    than the grid, a saving), fast_power_pays (bool: waiting costs more than fast power),
     breakeven_premium_usd_per_kwh and breakeven_onsite_capex_usd_per_kw.
     """
     wait = np.atleast_1d(np.asarray(wait_months, dtype=float))
@@ -353,6 +452,29 @@ def max_price_capped_usd(base_price_usd, perf_per_watt_ratio, value_usd_per_year
 def compute_value_usd_per_year(rental_usd_per_hour, utilization):
     """Market value of one accelerator's output per year, priced at its rental rate."""
     return rental_usd_per_hour * utilization * HOURS_PER_YEAR
+
+
+def efficiency_premiums(*, compared_price_usd, compared_perf_per_watt,
+                        reference_value_usd_per_year, power_cost_usd_per_year, crf) -> dict:
+    """The chapter's one definition of the premium for performance per watt.
+
+    The reference chip is the H100 (the best chip), whose output is worth
+    ``reference_value_usd_per_year`` (its rental value). The compared chip draws the same
+    power per chip, delivers ``compared_perf_per_watt`` (R <= 1) times the H100's output, so
+    its output is worth R x that value, and sells at ``compared_price_usd`` (the chapter
+    assumes the accelerator price, as in the China section). The H100 is 1/R times as
+    efficient. Returns {'capped', 'uncapped'}: the highest price of the H100 as a multiple of
+    the compared chip's price, when power binds (:func:`max_price_capped_usd`) and when it
+    does not (:func:`max_price_uncapped_usd`), both with the compared chip as the base.
+    """
+    r = float(compared_perf_per_watt)
+    if not 0.0 < r <= 1.0:
+        raise ValueError("compared_perf_per_watt must be in (0, 1]")
+    c0 = float(compared_price_usd)
+    ratio = 1.0 / r
+    compared_value = r * reference_value_usd_per_year
+    return {"capped": max_price_capped_usd(c0, ratio, compared_value, crf) / c0,
+            "uncapped": max_price_uncapped_usd(c0, ratio, power_cost_usd_per_year, crf) / c0}
 
 
 def willingness_to_pay_curve(perf_per_watt_ratios, *, base_price_usd, power_cost_usd_per_year,
@@ -504,15 +626,18 @@ def headline_numbers(params: dict, prices: pd.DataFrame, *, accelerator_power_w:
 
     crf = capital_recovery_factor(p["discount_rate"], p["accelerator_lifetime_years"])
     fac_crf = capital_recovery_factor(p["discount_rate"], 20.0)
-    ratio = 1.0 / p["compared_perf_per_watt"]
     k = power_costs_usd_per_year_per_chip(
         accelerator_power_w=accelerator_power_w, price_usd_per_kwh=own_price, pue=p["pue"],
         utilization=p["utilization"], facility_capex_usd_per_mw=facility_capex_usd_per_mw,
         facility_crf=fac_crf)
-    base = p["accelerator_price_usd"] * (1.0 + p["system_overhead_fraction"])
-    value = compute_value_usd_per_year(rental_usd_per_hour, p["utilization"])
-    out["efficiency_premium_capped"] = max_price_capped_usd(base, ratio, value, crf) / base
-    out["efficiency_premium_uncapped"] = max_price_uncapped_usd(base, ratio, k, crf) / base
+    prem = efficiency_premiums(
+        compared_price_usd=p["accelerator_price_usd"] * (1.0 + p["system_overhead_fraction"]),
+        compared_perf_per_watt=p["compared_perf_per_watt"],
+        reference_value_usd_per_year=compute_value_usd_per_year(rental_usd_per_hour,
+                                                                p["utilization"]),
+        power_cost_usd_per_year=k, crf=crf)
+    out["efficiency_premium_capped"] = prem["capped"]
+    out["efficiency_premium_uncapped"] = prem["uncapped"]
 
     regions = pd.DataFrame({"region": ["United States", "China"],
                             "price_usd_per_kwh": [price("United States"), price("China")],
@@ -731,8 +856,13 @@ def time_to_power_chart_data(params: dict, tco: dict, price_usd_per_kwh: float,
                              max_months: int = 60) -> pd.DataFrame:
     """Long form of :func:`time_to_power_tradeoff` in billion USD: the cost of waiting and
     the extra cost of fast power (its price above the grid price, over the accelerators'
-    lifetime), for waits of 0 to ``max_months``."""
-    premium = max(params["premium_power_price_usd_per_kwh"] - price_usd_per_kwh, 0.0)
+    lifetime), for waits of 0 to ``max_months``. The extra cost is not clipped: when fast
+    power is cheaper than the grid it is negative (a saving), and the series is named so
+    (see :func:`time_to_power_labels`)."""
+    premium = fast_power_extra_usd_per_kwh(params["premium_power_price_usd_per_kwh"],
+                                           price_usd_per_kwh)
+    labels = time_to_power_labels(params["premium_power_price_usd_per_kwh"],
+                                  price_usd_per_kwh, 0.0)
     df = time_to_power_tradeoff(
         np.arange(0, max_months + 1), idle_usd_per_month=idle_capital_usd_per_month(tco),
         energy_kwh_per_year=tco["energy_mwh_per_year"] * KWH_PER_MWH,
@@ -743,7 +873,7 @@ def time_to_power_chart_data(params: dict, tco: dict, price_usd_per_kwh: float,
                    value_name="cost_usd")
     long["series"] = long["series"].map({
         "idle_cost_usd": "Waiting for the grid (idle capital)",
-        "premium_cost_usd": "Paying for fast power (extra over the lifetime)"})
+        "premium_cost_usd": labels["premium_series"]})
     long["cost_busd"] = long["cost_usd"] / 1e9
     return long.drop(columns="cost_usd")
 
@@ -751,10 +881,15 @@ def time_to_power_chart_data(params: dict, tco: dict, price_usd_per_kwh: float,
 # 4. power as the constraint
 
 def wtp_inputs(params: dict, ref: dict, price_usd_per_kwh: float) -> dict:
-    """Inputs of the willingness-to-pay model: base (compared-chip system) price, power
-    cost per chip-year, annual value of one chip's output at the current and the scarcity
-    rental rates, the capital recovery factor and the best chip's efficiency ratio."""
+    """Inputs of the willingness-to-pay model (see :func:`efficiency_premiums`): the base is
+    the compared chip, at the accelerator price (system price with the server overhead) and
+    ``compared_perf_per_watt`` (R) times an H100's output. Returns base_price_usd, power
+    cost per chip-year, the annual value of the *compared* chip's output (R x the H100's,
+    priced at the H100 rental rate) at the current and the scarcity rental rates, the
+    capital recovery factor, R (``compared_perf_per_watt``) and the H100's efficiency ratio
+    over the compared chip (``ratio`` = 1/R)."""
     p = params
+    r = float(p["compared_perf_per_watt"])
     crf = capital_recovery_factor(p["discount_rate"], p["accelerator_lifetime_years"])
     k = power_costs_usd_per_year_per_chip(
         accelerator_power_w=ref["accelerator_power_w"], price_usd_per_kwh=price_usd_per_kwh,
@@ -763,18 +898,23 @@ def wtp_inputs(params: dict, ref: dict, price_usd_per_kwh: float) -> dict:
         facility_crf=capital_recovery_factor(p["discount_rate"], 20.0))
     return {"base_price_usd": p["accelerator_price_usd"] * (1.0 + p["system_overhead_fraction"]),
             "power_cost_usd_per_year": k, "crf": crf,
-            "value_usd_per_year": compute_value_usd_per_year(ref["rental_usd_per_hour"],
-                                                             p["utilization"]),
-            "value_peak_usd_per_year": compute_value_usd_per_year(
+            "value_usd_per_year": r * compute_value_usd_per_year(ref["rental_usd_per_hour"],
+                                                                 p["utilization"]),
+            "value_peak_usd_per_year": r * compute_value_usd_per_year(
                 ref["rental_peak_usd_per_hour"], p["utilization"]),
-            "ratio": 1.0 / p["compared_perf_per_watt"]}
+            "compared_perf_per_watt": r, "ratio": 1.0 / r}
 
 
-def rental_threshold_usd_per_hour(base_price_usd, power_cost_usd_per_year, crf, utilization):
-    """Value of an accelerator-hour above which a power cap raises the price a buyer pays
-    for efficiency (capped premium > uncapped premium): the chip's full cost per hour of
-    work, (price x CRF + power costs) / (utilization x hours)."""
-    return (base_price_usd * crf + power_cost_usd_per_year) / (utilization * HOURS_PER_YEAR)
+def rental_threshold_usd_per_hour(base_price_usd, power_cost_usd_per_year, crf, utilization,
+                                  compared_perf_per_watt=1.0):
+    """H100 rental rate (USD per H100-hour) above which a power cap raises the price a buyer
+    pays for efficiency (capped premium > uncapped premium).
+
+    That happens when the compared chip's output, R x the H100 rate per hour of work, is
+    worth more than the compared chip's full cost per hour of work, (price x CRF + power
+    costs) / (utilization x hours); so the threshold is that cost divided by R."""
+    full = (base_price_usd * crf + power_cost_usd_per_year) / (utilization * HOURS_PER_YEAR)
+    return full / compared_perf_per_watt
 
 
 def wtp_chart_data(w: dict, max_ratio: float = 4.0, n: int = 61) -> pd.DataFrame:
@@ -797,10 +937,12 @@ def wtp_chart_data(w: dict, max_ratio: float = 4.0, n: int = 61) -> pd.DataFrame
 
 def premium_vs_value_data(w: dict, utilization: float, max_usd_per_hour: float = 10.0,
                           n: int = 101) -> pd.DataFrame:
-    """The best chip's highest relative price against the value of an accelerator-hour
-    (rental rate), capped and uncapped, at the chapter's efficiency ratio."""
+    """The H100's highest price relative to the compared chip against the value of an
+    H100-hour (its rental rate), capped and uncapped, at the chapter's efficiency ratio. The
+    compared chip's output is worth ``compared_perf_per_watt`` times the H100's."""
     rate = np.linspace(0.0, max_usd_per_hour, n)
-    value = compute_value_usd_per_year(rate, utilization)
+    value = w.get("compared_perf_per_watt", 1.0 / w["ratio"]) * compute_value_usd_per_year(
+        rate, utilization)
     cap = max_price_capped_usd(w["base_price_usd"], w["ratio"], value, w["crf"])
     unc = max_price_uncapped_usd(w["base_price_usd"], w["ratio"],
                                  w["power_cost_usd_per_year"], w["crf"])
@@ -832,6 +974,21 @@ def parity_perf_per_watt(campus: dict, price_usd_per_kwh: float,
     a = campus_tco(price_usd_per_kwh=price_usd_per_kwh, **campus)["total_usd_per_year"]
     b = campus_tco(price_usd_per_kwh=reference_price_usd_per_kwh, **campus)["total_usd_per_year"]
     return a / b
+
+
+def parity_phrase(ratio: float) -> str:
+    """How the page states a parity efficiency (a multiple of the best chip's performance
+    per watt) without hiding which side of 1 it is on: below 1 as a fraction, at or above 1
+    with three decimals and the words 'more than the best chip itself'."""
+    r = float(ratio)
+    if r < 0.995:
+        return f"{r:.2f} of the best chip's performance per watt"
+    if r < 1.0:
+        return f"{r:.3f} of the best chip's performance per watt (just below the best chip)"
+    if r == 1.0:
+        return "exactly the best chip's performance per watt"
+    return (f"{r:.3f} times the best chip's performance per watt, more than the best chip "
+            "itself")
 
 
 def china_us_chart_data(campus: dict, us_price: float, cn_price: float,
@@ -981,24 +1138,25 @@ def chapter_numbers(params: dict, tables: dict) -> tuple[dict, dict]:
     x.update({
         "idle_busd_per_month": idle / 1e9,
         "wait_cost_busd": idle * p["grid_wait_months"] / 1e9,
-        "fast_power_extra_usd_per_kwh": p["premium_power_price_usd_per_kwh"] - price,
+        "fast_power_extra_usd_per_kwh": fast_power_extra_usd_per_kwh(
+            p["premium_power_price_usd_per_kwh"], price),
         "breakeven_onsite_capex_usd_per_kw": breakeven_onsite_capex_usd_per_kw(
             p["grid_wait_months"], idle, p["campus_mw"] * p["pue"] * KW_PER_MW),
         "breakeven_onsite_vs_ccgt": breakeven_onsite_capex_usd_per_kw(
             p["grid_wait_months"], idle, p["campus_mw"] * p["pue"] * KW_PER_MW)
         / ref["ccgt_capex_usd_per_kw"],
-        "breakeven_wait_months": (max(p["premium_power_price_usd_per_kwh"] - price, 0.0)
-                                  * tco["energy_mwh_per_year"] * KWH_PER_MWH
-                                  * p["accelerator_lifetime_years"] / idle),
+        "breakeven_wait_months": breakeven_wait_months(
+            fast_power_extra_usd_per_kwh(p["premium_power_price_usd_per_kwh"], price),
+            tco["energy_mwh_per_year"] * KWH_PER_MWH, p["accelerator_lifetime_years"], idle),
     })
     # 4. power cap
     w = wtp_inputs(p, ref, price)
     thr = rental_threshold_usd_per_hour(w["base_price_usd"], w["power_cost_usd_per_year"],
-                                        w["crf"], p["utilization"])
+                                        w["crf"], p["utilization"], w["compared_perf_per_watt"])
     x.update({
         "efficiency_ratio": w["ratio"],
         "power_cost_usd_per_chip_year": w["power_cost_usd_per_year"],
-        "value_usd_per_chip_year": w["value_usd_per_year"],
+        "compared_value_usd_per_chip_year": w["value_usd_per_year"],
         "rental_threshold_usd_per_hour": thr,
         "compute_sells_above_cost": float(ref["rental_usd_per_hour"] > thr),
         "compared_perf_per_watt": p["compared_perf_per_watt"],

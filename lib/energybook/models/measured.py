@@ -12,6 +12,7 @@ the spread is a range, not a confidence interval).
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -399,7 +400,7 @@ def captions(tables: Mapping[str, pd.DataFrame], gpu: str) -> dict[str, str]:
         "formats": (
             "Grouped bars per number format: the dense datasheet peak divided by the board "
             f"power ({', '.join(sorted(f['chip'].unique()))}; Epoch AI), and the TFLOP per "
-            "joule measured for a square 8192 GEMM on each GPU, with the range of the two "
+            "joule measured for the square GEMM on each GPU, with the range of its measured "
             "windows as a line. Every measured bar is lower than the datasheet's, at "
             f"{span(f['share_pct'], '.0f')}% of it. "
             "Source: this book's measurements (data/measured/gpu_runs.csv)."),
@@ -412,7 +413,7 @@ def captions(tables: Mapping[str, pd.DataFrame], gpu: str) -> dict[str, str]:
             "cap. Source: this book's measurements."),
         "shapes": (
             "Grouped bars of picojoules per FLOP of the BF16 GEMM (tokens by h inputs into 4h "
-            "outputs) at each measured hidden size, per GPU, with the range of the two windows. "
+            "outputs) at each measured hidden size, per GPU, with the range of the measured windows. "
             f"Multiples of 64 cost {span(aligned, '.2f')} pJ per FLOP; h = 4095 and 4097 "
             f"cost {span(odd, '.1f')} times as much as their aligned neighbour, h = 4100 "
             f"{span(h4100, '.1f')} times; the other sizes only a few per cent more. "
@@ -420,7 +421,7 @@ def captions(tables: Mapping[str, pd.DataFrame], gpu: str) -> dict[str, str]:
         "copy": (
             "Two bar charts. Left: energy per byte moved by the copy (bytes read plus written): "
             + "; ".join(f"{r.gpu} {r.pj_per_byte:.0f} pJ" for r in c.itertuples())
-            + ", with the range of the two windows. Right: the measured bandwidth: "
+            + ", with the range of the measured windows. Right: the measured bandwidth: "
             + "; ".join(f"{r.gpu} {r.bandwidth_gb_per_s:,.0f} GB/s" for r in c.itertuples())
             + ", with the datasheet bandwidth (Epoch AI) as a tick. "
             "Source: this book's measurements."),
@@ -542,6 +543,60 @@ def prose_values(runs: pd.DataFrame, accelerators: pd.DataFrame,
     out["example_energy_at_aligned_mwh"] = float(ex["energy_mwh_at_aligned_efficiency"])
     out["example_aligned_model_mwh"] = float(ex["energy_mwh_aligned"])
     return out
+
+
+def run_setup_values(metadata: Sequence[Mapping], run_id: str) -> dict[str, float]:
+    """Figures of how run ``run_id`` was made, for the prose, from its metadata file: the
+    square GEMM's size (``gemm_size``, its m = n = k), the tokens of the model-shape GEMMs
+    (``shape_tokens``) and how many hidden sizes were measured (``n_hidden_sizes``), the
+    size of the copied buffer (``copy_gib``: half the bytes moved per iteration, which count
+    bytes read plus bytes written), and the harness settings ``window_s`` (minimum length of
+    a measured window), ``sample_ms`` (sampling period) and ``repeats`` (windows per
+    configuration). Raises KeyError when the run's configurations disagree (e.g. two sizes
+    of the square GEMM)."""
+    meta = {m["run_id"]: m for m in metadata}[run_id]
+    configs = meta["configs"]
+
+    def one(kind: str, key) -> float:
+        vals = {key(c) for c in configs if c["kind"] == kind}
+        if len(vals) != 1:
+            raise KeyError(f"run {run_id}: {kind} configurations give {sorted(vals)}")
+        return float(vals.pop())
+
+    settings = meta["settings"]
+    return {
+        "gemm_size": one("number_format", lambda c: (c["m"] if c["m"] == c["n"] == c["k"]
+                                                     else math.nan)),
+        "shape_tokens": one("model_shape", lambda c: c["tokens"]),
+        "n_hidden_sizes": float(len({c["hidden_size"] for c in configs
+                                     if c["kind"] == "model_shape"})),
+        "copy_gib": one("memory", lambda c: c["bytes_per_iteration"] / 2
+                        * units.factor("B", "GiB")),
+        "window_s": float(settings["window_s"]),
+        "sample_ms": float(settings["sample_period_s"]) * units.factor("s", "ms"),
+        "repeats": float(settings["repeats"]),
+    }
+
+
+def example_problems(hidden_size: int, aligned_hidden_size: int,
+                     measured_sizes: Iterable[int], multiple: int = ALIGN_MULTIPLE
+                     ) -> list[str]:
+    """Constraints of the worked example, one message per problem: ``hidden_size`` must be
+    a misaligned size (not a multiple of ``multiple``), priced against an aligned one; an
+    aligned size against another shows a 'penalty' of about zero or below, which the prose
+    would misread as an extra cost."""
+    problems = []
+    misaligned = [h for h in measured_sizes if h % multiple]
+    if hidden_size % multiple == 0:
+        problems.append(
+            f"hidden_size {hidden_size} is itself a multiple of {multiple}, so the worked "
+            f"example would price one aligned size against another (aligned_hidden_size "
+            f"{aligned_hidden_size}): choose a misaligned hidden_size, one of "
+            f"{', '.join(map(str, misaligned))}")
+    if aligned_hidden_size % multiple:
+        problems.append(f"aligned_hidden_size {aligned_hidden_size} is not a multiple of "
+                        f"{multiple}")
+    return problems
 
 
 # --- I/O: the runs' metadata files ----------------------------------------------------------

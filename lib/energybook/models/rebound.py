@@ -63,6 +63,7 @@ from energybook.uncertainty import (
     Fixed,
     LogNormal,
     Triangular,
+    Uniform,
     fan,
     medians,
     monte_carlo,
@@ -689,9 +690,9 @@ def declared_distributions(elasticity: float, elasticity_max: float, efficiency_
       make "saving kept" and "backfire" both plausible with energy the whole cost. If the
       point elasticity exceeds ``elasticity_max``, the upper end is the point elasticity;
       with both 0 it is fixed at 0. A uniform range (the previous choice, Uniform(0, 2))
-      says every value is equally likely, which no one believes either, and with a 33 %/yr
-      fall of hardware cost compounded over six years it made the 2030 interval span a
-      factor of 80;
+      says every value is equally likely, which no one believes either, and acting on the
+      whole price response with hardware cost falling at its trend it makes the horizon
+      interval far wider (see :func:`uniform_elasticity_interval`);
     - each growth factor (1 + rate) ~ LogNormal with median 1 + rate and 90 % interval
       [median / (1 + growth_spread), median x (1 + growth_spread)], as a rate. The default
       spread is derived from the IEA's own 2035 cases (see :func:`iea_case_spread`);
@@ -748,8 +749,11 @@ def uncertainty_analysis(dists: Mapping[str, Dist], base_energy_twh: float, base
     unanchored one. Returns a dict:
 
     - ``energy``: summarize() of horizon energy (``median``, ``p05``, ``p95``, ``mean``; TWh);
-    - ``p_backfire``: probability that a year's chip progress (J per FLOP *and* hardware cost
-      per FLOP) backfires (rebound > 100 %);
+    - ``p_chip_progress``: share of draws in which chips improve (efficiency growth > 0,
+      ``k > 1``); rebound and backfire are undefined in the others;
+    - ``p_backfire``: probability, among the draws with chip progress, that a year's chip
+      progress (J per FLOP *and* hardware cost per FLOP) backfires (rebound > 100 %);
+      ``nan`` if no draw has chip progress;
     - ``p_backfire_energy_only``: the same for the efficiency gain alone (hardware cost per
       FLOP unchanged);
     - ``rebound`` / ``rebound_energy_only``: summarize() of those rebounds (fraction; draws
@@ -783,10 +787,18 @@ def uncertainty_analysis(dists: Mapping[str, Dist], base_energy_twh: float, base
     def finite(x):
         return summarize(x[np.isfinite(x)])
 
+    # rebound and backfire are defined only where chips improve (k > 1): the probabilities
+    # of backfire are conditional on that, and the share of such draws is reported with them
+    progress = np.asarray(res["efficiency_growth"], float) > 0.0
+
+    def given_progress(flags):
+        return probability(flags[progress] > 0.5) if progress.any() else float("nan")
+
     return {
         "energy": summarize(res["energy_twh"]),
-        "p_backfire": probability(res["backfire"] > 0.5),
-        "p_backfire_energy_only": probability(res["backfire_energy_only"] > 0.5),
+        "p_chip_progress": probability(progress),
+        "p_backfire": given_progress(res["backfire"]),
+        "p_backfire_energy_only": given_progress(res["backfire_energy_only"]),
         "rebound": finite(res["rebound"]),
         "rebound_energy_only": finite(res["rebound_energy_only"]),
         "tornado": tornado(horizon_energy_model, dists, fixed=fixed, output="energy_twh"),
@@ -795,6 +807,33 @@ def uncertainty_analysis(dists: Mapping[str, Dist], base_energy_twh: float, base
         "fan": fan(fan_years, paths),
         "samples": res,
     }
+
+
+def uniform_elasticity_interval(p: Mapping[str, object], dc_electricity: pd.DataFrame,
+                                low: float = 0.0, high: float = 2.0) -> dict[str, float]:
+    """The horizon-year interval under the rejected choice of distributions: elasticity
+    ~ Uniform(``low``, ``high``) in the *unanchored* model (the drawn elasticity acts on the
+    whole fall in cost per FLOP), every other input as declared by the chapter's parameters.
+
+    Returns :func:`energybook.uncertainty.summarize` of the horizon energy (TWh) plus
+    ``ratio`` (95th over 5th percentile). Same draws and seed as :func:`run_uncertainty`.
+    """
+    if int(p["horizon_year"]) <= int(p["base_year"]):
+        raise ValueError(f"horizon_year {p['horizon_year']} must be after base_year "
+                         f"{p['base_year']}")
+    dists = declared_distributions(p["elasticity"], p["elasticity_max"],
+                                   p["efficiency_growth"], p["demand_growth"],
+                                   p["energy_share"], p["hardware_cost_decline"], p["pue"],
+                                   p["pue_best"], p["growth_spread"])
+    dists["elasticity"] = Uniform(float(low), float(high))
+    base = base_energy_twh(dc_electricity, str(p["scope"]), int(p["base_year"]))
+    fixed = {"base_energy_twh": base, "years": int(p["horizon_year"]) - int(p["base_year"]),
+             "pue_base": float(p["pue"]), "trend": None}
+    res = monte_carlo(horizon_energy_model, dists, int(p["n_draws"]), int(p["seed"]),
+                      fixed=fixed)
+    out = summarize(res["energy_twh"])
+    out["ratio"] = float(out["p95"]) / float(out["p05"])
+    return {k: float(v) for k, v in out.items()}
 
 
 def elasticity_sweep(elasticities: Sequence[float], efficiency_growth: float,
@@ -1091,12 +1130,14 @@ def prose_numbers(p: Mapping[str, object], dc_electricity: pd.DataFrame,
     # 7. uncertainty
     en, eu = mc["energy"], mc_unanchored["energy"]
     out.update({
+        "chip_progress_pct": 100 * float(mc["p_chip_progress"]),
         "backfire_energy_only_pct": 100 * float(mc["p_backfire_energy_only"]),
         "rebound_median_pct": 100 * float(mc["rebound"]["median"]),
         "unanchored_median_twh": float(eu["median"]),
         "unanchored_p05_twh": float(eu["p05"]), "unanchored_p95_twh": float(eu["p95"]),
         "unanchored_ratio": float(eu["p95"]) / float(eu["p05"]),
         "anchored_ratio": float(en["p95"]) / float(en["p05"]),
+        "uniform_ratio": uniform_elasticity_interval(p, dc_electricity)["ratio"],
         "iea_case_spread_pct": 100 * iea_case_spread(dc_electricity),
         "growth_spread_pct": 100 * float(p["growth_spread"]),
         "pue_ratio_pct": 100 * (1.0 - pue_ratio),

@@ -550,14 +550,16 @@ def generation_ratios(accelerators: pd.DataFrame, before: str = "H100 SXM", afte
 # --------------------------------------------------------------------------- memory wall
 def memory_wall_table(accelerators: pd.DataFrame, precision: str = "bf16",
                       vendors: Sequence[str] | None = None, start_year: float | None = None,
-                      end_year: float | None = None) -> pd.DataFrame:
+                      end_year: float | None = None,
+                      include_estimated_power: bool = True) -> pd.DataFrame:
     """Bandwidth per FLOP and per watt, per chip.
 
     Columns: chip, vendor, year, format, tflops, memory_bw_tbps, board_power_w,
     byte_per_flop (bandwidth / peak), ridge_flop_per_byte (its inverse: the arithmetic
     intensity above which a kernel is compute-bound), bw_gbps_per_w.
     """
-    t = efficiency_table(accelerators, precision, vendors, start_year, end_year)
+    t = efficiency_table(accelerators, precision, vendors, start_year, end_year,
+                         include_estimated_power)
     bw = accelerators.set_index("chip")["memory_bw_tbps"]
     t = t.assign(memory_bw_tbps=t["chip"].map(bw).astype(float)).dropna(subset=["memory_bw_tbps"])
     bps = t["memory_bw_tbps"] * BYTE_PER_S_PER_TBPS
@@ -823,38 +825,126 @@ def cap_years(value: float, cap: float = YEARS_CAP) -> float:
     return float(cap) if value == math.inf or (math.isfinite(value) and value > cap) else value
 
 
+def _selection_label(vendors, start_year, end_year, include_estimated_power) -> str:
+    who = "all vendors" if vendors is None else "vendors " + ", ".join(vendors)
+    when = f"releases {start_year or 'any'}-{end_year or 'any'}"
+    est = "" if include_estimated_power else ", estimated power excluded"
+    return f"{who}, {when}{est}"
+
+
+def selection_problems(accelerators: pd.DataFrame, precision: str = "bf16",
+                       vendors: Sequence[str] | None = None, start_year: float | None = None,
+                       end_year: float | None = None,
+                       include_estimated_power: bool = True) -> list[str]:
+    """One message per shortfall of the selection (empty when the chapter can be fitted).
+
+    The main trend and the breakpoint test need :data:`MIN_CHIPS_BREAKPOINT` chips at
+    ``precision``; the FP32 and lowest-precision trends need 3 each, released in different
+    years. Each message names the selection, what is missing and what would be allowed.
+    """
+    if start_year is not None and end_year is not None and start_year >= end_year:
+        return [f"start_year ({start_year}) must be before end_year ({end_year})"]
+    kw = dict(vendors=vendors, start_year=start_year, end_year=end_year,
+              include_estimated_power=include_estimated_power)
+    where = _selection_label(vendors, start_year, end_year, include_estimated_power)
+    hint = ("add vendors, widen start_year-end_year"
+            + ("" if include_estimated_power else " or set include_estimated_power to true"))
+    problems = []
+    n = len(efficiency_table(accelerators, precision, **kw))
+    if n < MIN_CHIPS_BREAKPOINT:
+        allowed = [p for p in PRECISIONS
+                   if len(efficiency_table(accelerators, p, **kw)) >= MIN_CHIPS_BREAKPOINT]
+        alt_p = (f"; precisions with enough chips in this selection: {', '.join(allowed)}"
+                 if allowed else "")
+        problems.append(f"only {n} chips at precision {precision} ({where}); the trend and "
+                        f"breakpoint test need {MIN_CHIPS_BREAKPOINT}: {hint}{alt_p}")
+    for p in ("fp32", "lowest"):
+        t = efficiency_table(accelerators, p, **kw)
+        if len(t) < 3 or np.ptp(t["year"]) == 0:
+            problems.append(f"only {len(t)} chips with {p} figures ({where}); the {p} trend "
+                            f"needs 3 released on different dates (Google and Intel publish no "
+                            f"FP32 matrix peaks): {hint}")
+    return problems
+
+
 def check_selection(accelerators: pd.DataFrame, precision: str = "bf16",
                     vendors: Sequence[str] | None = None, start_year: float | None = None,
                     end_year: float | None = None,
                     include_estimated_power: bool = True) -> dict[str, int]:
     """Chips per precision in the selection; a clear error if the chapter cannot be fitted.
 
-    The main trend and the breakpoint test need :data:`MIN_CHIPS_BREAKPOINT` chips at
-    ``precision``; the FP32 and lowest-precision trends need 3 each (spread over time).
-    Raises :class:`energybook.params.ParameterError` naming the shortfall.
+    Raises :class:`energybook.params.ParameterError` with the messages of
+    :func:`selection_problems`.
     """
     from energybook.params import ParameterError
 
-    if start_year is not None and end_year is not None and start_year > end_year:
-        raise ParameterError([f"start_year ({start_year}) is after end_year ({end_year})"])
+    problems = selection_problems(accelerators, precision, vendors, start_year, end_year,
+                                  include_estimated_power)
+    if problems:
+        raise ParameterError(["too few chips: " + p if p.startswith("only") else p
+                              for p in problems])
     kw = dict(vendors=vendors, start_year=start_year, end_year=end_year,
               include_estimated_power=include_estimated_power)
-    counts = {p: len(efficiency_table(accelerators, p, **kw))
-              for p in dict.fromkeys((precision, "fp32", "lowest"))}
-    problems = []
-    if counts[precision] < MIN_CHIPS_BREAKPOINT:
-        problems.append(f"only {counts[precision]} chips at {precision} in the selection; the "
-                        f"trend and breakpoint test need {MIN_CHIPS_BREAKPOINT}")
-    for p in ("fp32", "lowest"):
-        t = efficiency_table(accelerators, p, **kw)
-        if len(t) < 3 or np.ptp(t["year"]) == 0:
-            problems.append(f"only {len(t)} chips with {p} figures in the selection; the "
-                            f"{p} trend needs 3 released in different years (Google and Intel "
-                            "publish no FP32 matrix peaks)")
+    return {p: len(efficiency_table(accelerators, p, **kw))
+            for p in dict.fromkeys((precision, "fp32", "lowest"))}
+
+
+#: Chips the fixed breakpoint of :func:`segmented_fit` must have on each side.
+MIN_CHIPS_EACH_SIDE = 2
+
+
+def parameter_problems(accelerators: pd.DataFrame, values: Mapping) -> list[str]:
+    """Every constraint between the chapter's parameters and the data, one message per
+    problem (empty when the chapter can run): the selection (:func:`selection_problems`),
+    the fixed breakpoint (at least :data:`MIN_CHIPS_EACH_SIDE` selected chips on each side)
+    and the rolling window (no longer than the span of the selected releases)."""
+    sel = dict(vendors=values["vendors"], start_year=values["start_year"],
+               end_year=values["end_year"],
+               include_estimated_power=values["include_estimated_power"])
+    problems = selection_problems(accelerators, values["precision"], **sel)
     if problems:
-        raise ParameterError(["vendors/start_year/end_year leave too few chips: " + p
-                              for p in problems])
-    return counts
+        return ["too few chips: " + p if p.startswith("only") else p for p in problems]
+    t = efficiency_table(accelerators, values["precision"], **sel)
+    x = np.sort(t["year"].to_numpy())
+    bp = float(values["breakpoint_year"])
+    k = MIN_CHIPS_EACH_SIDE
+    if not (np.sum(x < bp) >= k and np.sum(x >= bp) >= k):
+        lo, hi = math.floor(x[k - 1] * 10 + 1) / 10, math.floor(x[-k] * 10) / 10
+        problems.append(
+            f"breakpoint_year {bp:g} leaves {int(np.sum(x < bp))} selected chips before it and "
+            f"{int(np.sum(x >= bp))} after; the two-segment fit needs {k} on each side: choose "
+            f"a breakpoint_year from {lo:.1f} to {hi:.1f}")
+    span = math.ceil(x.max()) - math.floor(x.min())
+    if rolling_growth(t["year"], t["flop_per_j"], values["window_years"]).empty:
+        problems.append(
+            f"window_years {values['window_years']:g} leaves no rolling window with 3 chips "
+            f"released on different dates (the selected releases span {span} calendar "
+            f"years): choose a shorter window, at most {span}")
+    h, b = values["hopper_chip"], values["blackwell_chip"]
+    dp = values["decomposition_precision"]
+
+    def step_ok(prec: str) -> bool:
+        d = decompose_step(_chip(accelerators, h), _chip(accelerators, b), prec, "bf16",
+                           values["silicon"])
+        return math.isfinite(d["total"]) and math.isfinite(d["share_non_efficiency"])
+
+    if h == b:
+        problems.append(f"hopper_chip and blackwell_chip are both {h!r}: choose two chips")
+    elif not step_ok(dp):
+        ok = [p for p in PRECISIONS if step_ok(p)]
+        problems.append(
+            f"decomposition_precision {dp} has no peak figure for both {h} and {b}, so the "
+            f"Hopper -> Blackwell step cannot be decomposed: choose one of {', '.join(ok)}")
+    return problems
+
+
+def limit_rate_note(precision: str) -> str:
+    """Sentence for the physical-limits prose: whether the fitted rate used for the years to
+    the CMOS limit is a fixed-format rate (the relevant one) or includes format narrowing."""
+    if precision == "lowest":
+        return ("That rate counts each chip's narrowest format, so it includes the gains from "
+                "narrowing formats; a fixed-format rate is the relevant one.")
+    return "A fixed-format rate like this one is the relevant one."
 
 
 PRECISION_LABELS: dict[str, str] = {

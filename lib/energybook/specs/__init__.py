@@ -9,8 +9,10 @@ from __future__ import annotations
 import difflib
 import importlib
 import pkgutil
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from energybook.params import Param, ParameterError, ParamSet
 
@@ -37,6 +39,21 @@ class ChapterSpec:
     summary: str
     params: ParamSet
     headlines: tuple[Headline, ...] = field(default_factory=tuple)
+    # Constraints between parameters, or between parameters and the data (e.g. a start
+    # year before an end year): a function of the validated values returning one message
+    # per problem. Run before anything executes, like the per-parameter checks.
+    check: Callable[[dict[str, Any]], list[str]] | None = None
+
+    def validate(self, overrides: Mapping[str, Any] | None, *, context: str = "") -> dict:
+        """Every check of the parameters: names, types, ranges, then the chapter's own
+        constraints. Raises :class:`ParameterError` with one message per problem."""
+        values = self.params.validate(overrides, context=context)
+        if self.check is not None:
+            problems = self.check(values)
+            if problems:
+                prefix = f"{context}: " if context else ""
+                raise ParameterError([prefix + p for p in problems])
+        return values
 
     @property
     def notebook(self) -> str:
@@ -51,9 +68,11 @@ class ChapterSpec:
 
 
 def chapter(name: str, title: str, order: int, summary: str, params: list[Param],
-            headlines: list[Headline]) -> ChapterSpec:
+            headlines: list[Headline],
+            check: Callable[[dict[str, Any]], list[str]] | None = None) -> ChapterSpec:
     return ChapterSpec(name=name, title=title, order=order, summary=summary,
-                       params=ParamSet(tuple(params)), headlines=tuple(headlines))
+                       params=ParamSet(tuple(params)), headlines=tuple(headlines),
+                       check=check)
 
 
 @lru_cache(maxsize=1)

@@ -1,6 +1,7 @@
 """Chapter: analog computing as an energy-efficient substrate (models in
 ``energybook.models.analog``)."""
 
+from energybook.models.analog import parameter_problems
 from energybook.params import Param
 from energybook.specs import Headline, chapter
 
@@ -23,9 +24,11 @@ SPEC = chapter(
               "and per ADC conversion", min=16, max=4096),
         Param("adc_walden_fj", "float", 32.18, "ADC Walden figure of merit (energy per "
               "conversion step); default the 2020-2025 median of the Murmann survey "
-              "(data/adc_fom.csv; best 0.354)", unit="fJ", min=0.1, max=10000.0),
+              "(data/adc_fom.csv, which also lists the best converter)", unit="fJ", min=0.1, max=10000.0),
         Param("adc_schreier_db", "float", 169.85, "ADC Schreier figure of merit; default the "
-              "2020-2025 median of the Murmann survey (data/adc_fom.csv; best 189.2)",
+              "2020-2025 median of the Murmann survey (data/adc_fom.csv, which also lists the "
+              "best converter); with the Walden figure, its line must cross the Walden line "
+              "at 1 bit or above",
               unit="dB", min=140.0, max=195.0),
         Param("adc_combine", "str", "max", "How the Walden and Schreier lines combine: the "
               "larger, or their sum", choices=("max", "sum")),
@@ -77,12 +80,15 @@ SPEC = chapter(
         Headline("least_energy_within_1pt_fj", "fJ", "Least analog energy per MAC whose "
                  "measured accuracy is within 1 percentage point of digital", fmt=".3g"),
         Headline("saving_2030_twh", "TWh", "Data-centre electricity saved in 2030 if the "
-                 "noise-tolerant share of AI inference ran on analog, after rebound at the "
-                 "chosen elasticity", fmt=".3g"),
-        Headline("saving_2030_p05_twh", "TWh", "5th percentile of the net 2030 saving under "
-                 "the declared uncertainty of the shares, the achieved analog/digital ratio "
-                 "and the elasticity (Monte Carlo)", fmt=".3g"),
-        Headline("saving_2030_p95_twh", "TWh", "95th percentile of the net 2030 saving under "
-                 "the same declared uncertainty", fmt=".3g"),
+                 "noise-tolerant share of AI inference ran on analog, every input at its "
+                 "chosen value: before any rebound at the default elasticity of 0, net of "
+                 "the rebound only if a higher elasticity is chosen", fmt=".3g"),
+        Headline("saving_2030_p05_twh", "TWh", "5th percentile of the net 2030 saving in the "
+                 "Monte Carlo, which includes a rebound (elasticity drawn from 0 to at least "
+                 "2) and the declared uncertainty of the shares and of the achieved "
+                 "analog/digital ratio", fmt=".3g"),
+        Headline("saving_2030_p95_twh", "TWh", "95th percentile of the net 2030 saving in "
+                 "the same Monte Carlo (rebound included)", fmt=".3g"),
     ],
+    check=parameter_problems,
 )

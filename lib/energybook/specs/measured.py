@@ -12,6 +12,16 @@ HIDDEN_SIZES = (4095, 4096, 4097, 4100, 4104, 4160, 5000, 5120, 6000, 6144)
 #: Those of them that are multiples of 64 (candidates for the aligned neighbour).
 ALIGNED_SIZES = (4096, 4160, 5120, 6144)
 
+
+
+def _check(values: dict) -> list[str]:
+    """The worked example must price a misaligned hidden size against an aligned one."""
+    from energybook.models.measured import example_problems
+
+    return example_problems(values["hidden_size"], values["aligned_hidden_size"],
+                            HIDDEN_SIZES)
+
+
 SPEC = chapter(
     name="measured",
     title="Measured: energy per FLOP on a real GPU",
@@ -58,4 +68,5 @@ SPEC = chapter(
         Headline("example_extra_energy_mwh", "MWh", "Worked example: energy those FLOPs would "
                  "save at the aligned shape's efficiency", ".1f"),
     ],
+    check=_check,
 )

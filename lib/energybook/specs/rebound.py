@@ -2,8 +2,43 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from energybook.params import Param
 from energybook.specs import Headline, chapter
+
+
+def check(values: dict[str, Any]) -> list[str]:
+    """Constraints between the parameters, and between them and the data, that the
+    per-parameter ranges cannot express; one message per problem (none: valid)."""
+    from energybook import data
+
+    problems = []
+    base, horizon = int(values["base_year"]), int(values["horizon_year"])
+    scope = str(values["scope"])
+    if horizon <= base:
+        problems.append(f"horizon_year ({horizon}) must be after base_year ({base})")
+    dc = data.load_table("dc_electricity")
+    have = sorted({int(y) for y in dc.loc[(dc["scope"] == scope)
+                                          & (dc["tier"] == "estimated"), "year"]})
+    if base not in have:
+        problems.append(
+            f"base_year ({base}): data/dc_electricity.csv has no data-centre estimate for "
+            f"scope {scope!r} in {base}; estimates exist for "
+            f"{', '.join(str(y) for y in have) or 'no year'}")
+    if float(values["efficiency_growth"]) <= 0.0:
+        problems.append(
+            "efficiency_growth must be above 0: with no chip progress the rebound, the "
+            "backfire probability and the flip elasticity are undefined")
+    if float(values["energy_share"]) >= 1.0 and float(values["elasticity"]) >= 1.0 \
+            and float(values["demand_growth"]) > 0.0:
+        problems.append(
+            f"energy_share 1 with elasticity {values['elasticity']} (>= 1) and positive "
+            "demand_growth: no efficiency growth can hold energy flat (the headline "
+            "efficiency_growth_to_hold_flat_pct would be infinite); lower energy_share "
+            "below 1 or elasticity below 1")
+    return problems
+
 
 SPEC = chapter(
     name="rebound",
@@ -81,7 +116,8 @@ SPEC = chapter(
                  "95th percentile of horizon-year data-centre electricity", ",.0f"),
         Headline("backfire_probability_pct", "percent",
                  "Probability that a year's chip progress (energy and hardware cost per FLOP) "
-                 "backfires (rebound above 100%)", ".0f"),
+                 "backfires (rebound above 100%), among the Monte Carlo draws in which "
+                 "chips improve", ".0f"),
         Headline("flip_elasticity", "1",
                  "Elasticity above which a year's chip progress backfires, other inputs at "
                  "their medians", ".2f"),
@@ -95,4 +131,5 @@ SPEC = chapter(
                  "Efficiency growth per year that would have held Microsoft's energy flat "
                  "FY20-FY24", ".0f"),
     ],
+    check=check,
 )

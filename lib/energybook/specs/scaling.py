@@ -11,6 +11,18 @@ from energybook.specs import Headline, chapter
 _CHIPS_HOPPER = ("H100 SXM", "H200 SXM")
 _CHIPS_BLACKWELL = ("B200", "GB200", "GB300")
 
+
+
+def _check(values: dict) -> list[str]:
+    """Constraints between the parameters and the chip table, checked before execution: the
+    year range, enough chips for the fits and the breakpoint test, a fixed breakpoint with
+    chips on both sides and a rolling window that fits the selected releases."""
+    from energybook import data
+    from energybook.models.scaling import parameter_problems
+
+    return parameter_problems(data.load_table("accelerators"), values)
+
+
 SPEC = chapter(
     name="scaling",
     title="Scaling limits of performance per watt",
@@ -76,11 +88,13 @@ SPEC = chapter(
                  "Hopper -> Blackwell transistor count ratio", ".2f"),
         Headline("hopper_blackwell_non_efficiency_percent", "percent",
                  "Share of the Hopper -> Blackwell throughput gain (log scale) from number "
-                 "format, silicon and power rather than per-transistor-per-watt efficiency",
+                 "format, silicon and power rather than per-transistor-per-watt efficiency "
+                 "(above 100: the residual efficiency fell)",
                  ".0f"),
         Headline("landauer_orders", "orders of magnitude",
                  "Orders of magnitude between the best chip's J/FLOP and kT ln 2", ".1f"),
         Headline("years_to_cmos_limit", "year",
                  "Years to a published CMOS efficiency limit at the fitted rate", ".0f"),
     ],
+    check=_check,
 )

@@ -1,0 +1,42 @@
+"""The appendix pages are generated from the declarations, and cover all of them."""
+
+from energybook import data, pipeline, site, specs
+
+
+def test_parameters_page_lists_every_parameter_and_rerun_command():
+    page = site.parameters_page()
+    for spec in pipeline.book_chapters():
+        assert f"## {spec.title}" in page
+        assert f"`energybook run {spec.name}`" in page
+        for p in spec.params:
+            assert f"`{p.name}`" in page
+
+
+def test_data_page_lists_every_table_field_and_download(root):
+    page = site.data_page(root)
+    assert "{download}`datapackage.json <../data/datapackage.json>`" in page
+    for res in data.read_package(root / "data")["resources"]:
+        assert f"Table `{res['name']}`" in page
+        if (root / "data" / res["path"]).exists():
+            assert f"<../data/{res['path']}>" in page
+        for f in res["schema"]["fields"]:
+            assert f"| {f['name'].replace('_', chr(92) + '_')} |" in page
+
+
+def test_reproducibility_page_pins_the_environment(root):
+    page = site.reproducibility_page(root)
+    versions = dict(site.locked_versions(root))
+    assert versions["jupyter-book"] == "1.0.4.post1"
+    assert "| jupyter-book | 1.0.4.post1 |" in page.replace("\\", "")
+    assert "make book" in page and "energybook build -f scenario.yaml" in page
+
+
+def test_reproducibility_date_follows_source_date_epoch(root, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert "dated 2023-11-14" in site.reproducibility_page(root)
+
+
+def test_every_chapter_is_on_the_parameters_page_once():
+    page = site.parameters_page()
+    for spec in specs.all_chapters():
+        assert page.count(f"## {spec.title}") == 1
