@@ -74,3 +74,16 @@ def test_data_package_is_valid_json_with_every_csv(root):
     listed = {r["path"] for r in pkg["resources"]}
     on_disk = {str(p.relative_to(root / "data")) for p in (root / "data").rglob("*.csv")}
     assert on_disk <= listed, f"undeclared tables: {on_disk - listed}"
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_every_glue_reference_in_prose_has_a_glued_value(root, name):
+    """A {glue:...} role whose name was never glued would leave a hole in the page."""
+    from energybook.publish import GLUE_ROLE, glued_values
+
+    nb = nbformat.read(str(root / specs.get(name).notebook), as_version=4)
+    glued = glued_values(nb)
+    referenced = {m.group(2) for c in nb.cells if c.cell_type == "markdown"
+                  for m in GLUE_ROLE.finditer(c.source)}
+    assert referenced, "a chapter's prose glues its numbers"
+    assert referenced <= set(glued), f"never glued: {sorted(referenced - set(glued))}"

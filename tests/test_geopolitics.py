@@ -648,3 +648,34 @@ def test_cli_rejects_country_without_price_before_running(cli, tmp_path):
     assert "'country'" in r.stderr and "Atlantis" in r.stderr
     assert "Traceback" not in r.stderr
     assert not out.exists()
+
+
+def test_supply_table_lists_every_chapter_country_with_gaps(tables):
+    add = tables["capacity_additions"]
+    rows = g.supply_rows(add)
+    table = g.supply_table(add, 88.0, 0.2)
+    for country in ("China", "United States", "Germany", "France", "Japan", "India",
+                    "Finland"):
+        assert country in set(table["Country"])
+    allrows = add[add["technology"] == "all"]
+    sourced = set(allrows["country"])
+    for _, r in rows.iterrows():
+        if r["country"] in sourced:
+            assert not r["gap"]
+        else:
+            # a gap row: marked, and no number made up
+            assert r["gap"]
+            assert pd.isna(r["year"]) and pd.isna(r["additions_gw"])
+            assert pd.isna(r["generation_growth_twh"])
+            t = table[table["Country"] == r["country"]].iloc[0]
+            assert t["Capacity added (GW)"] == "gap" and t["Year"] == "gap"
+            assert t["Data"].startswith("gap")
+    # the comparison leaves gap rows as NaN rather than inventing shares
+    comp = g.supply_growth_comparison(rows, 88.0, 0.2)
+    assert comp.loc[rows["gap"].to_numpy(), "dc_share_of_additions"].isna().all()
+    # the synthetic case: a country without data is a gap, one with data is not
+    toy = pd.DataFrame({"country": ["China"], "year": [2024], "technology": ["all"],
+                        "additions_gw": [400.0], "generation_growth_twh": [600.0]})
+    t = g.supply_table(toy, 88.0, 0.2, countries=("China", "Japan")).set_index("Country")
+    assert t.loc["China", "Capacity added (GW)"] == "400.0"
+    assert t.loc["Japan", "Capacity added (GW)"] == "gap"

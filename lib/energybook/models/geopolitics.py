@@ -766,20 +766,52 @@ def implied_capacity_factor(additions: pd.DataFrame, country: str = "China",
     return float(r["generation_growth_twh"] / generation_from_capacity_twh(r["additions_gw"], 1.0))
 
 
+#: Countries the chapter discusses (Finland stands for the Nordics), in reading order.
+CHAPTER_COUNTRIES = ("China", "United States", "Germany", "France", "Japan", "India", "Finland")
+
+
+def supply_rows(additions: pd.DataFrame,
+                countries: tuple[str, ...] = CHAPTER_COUNTRIES) -> pd.DataFrame:
+    """All-technology rows of ``capacity_additions`` for every country of ``countries``.
+
+    A country with no all-technology row gets one row of NaN (year, additions_gw,
+    generation_growth_twh) and ``gap`` True, so the gap stays visible; nothing is filled in.
+    Countries outside ``countries`` that have data follow at the end.
+    """
+    add = additions[additions["technology"] == "all"]
+    cols = ["country", "year", "additions_gw", "generation_growth_twh"]
+    add = add[[c for c in cols if c in add]].copy()
+    add["gap"] = False
+    order = list(countries) + sorted(set(add["country"]) - set(countries))
+    parts = []
+    for country in order:
+        rows = add[add["country"] == country].sort_values("year")
+        if rows.empty:
+            rows = pd.DataFrame({"country": [country], "year": [np.nan],
+                                 "additions_gw": [np.nan],
+                                 "generation_growth_twh": [np.nan], "gap": [True]})
+        parts.append(rows)
+    return pd.concat(parts, ignore_index=True)
+
+
 def supply_table(additions: pd.DataFrame, dc_growth_twh: float,
-                 capacity_factor: float) -> pd.DataFrame:
+                 capacity_factor: float,
+                 countries: tuple[str, ...] = CHAPTER_COUNTRIES) -> pd.DataFrame:
     """Reader-facing table: what each country adds per year against data-centre growth.
 
-    Gaps (blank additions or generation growth) are kept and shown as 'gap'.
+    Every country of ``countries`` is listed; one with no sourced all-technology additions
+    is a row of 'gap', and blank cells of sourced rows are shown as 'gap' too.
     """
-    add = additions[additions["technology"] == "all"].sort_values(["country", "year"])
-    df = supply_growth_comparison(add, dc_growth_twh, capacity_factor)
+    rows = supply_rows(additions, countries)
+    df = supply_growth_comparison(rows, dc_growth_twh, capacity_factor)
+    gap = rows["gap"].to_numpy()
 
     def fmt(v, spec):
         return "gap" if pd.isna(v) else format(v, spec)
 
     return pd.DataFrame({
-        "Country": df["country"], "Year": df["year"].astype(int),
+        "Country": df["country"],
+        "Year": ["gap" if pd.isna(y) else str(int(y)) for y in df["year"]],
         "Capacity added (GW)": [fmt(v, ",.1f") for v in df["additions_gw"]],
         "Generation growth (TWh)": [fmt(v, ",.0f") for v in df["generation_growth_twh"]],
         "Data-centre growth per year (TWh)": [fmt(v, ",.0f") for v in df["dc_growth_twh"]],
@@ -787,6 +819,7 @@ def supply_table(additions: pd.DataFrame, dc_growth_twh: float,
                                                    df["dc_share_of_additions"]],
         "...as a share of generation growth": [fmt(v, ".0%") for v in
                                                df["dc_share_of_generation_growth"]],
+        "Data": ["gap: no sourced total additions" if g else "sourced" for g in gap],
     })
 
 
