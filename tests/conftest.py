@@ -8,6 +8,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests: no per-example deadline (the suite runs notebooks in parallel on 2 cores,
+# so timings say nothing), and a fixed example sequence so that every run, here or in CI,
+# checks the same cases.
+settings.register_profile("book", deadline=None, derandomize=True, print_blob=True)
+settings.load_profile("book")
 
 ROOT = Path(__file__).resolve().parents[1]
 ENERGYBOOK = str(Path(sys.executable).parent / "energybook")
