@@ -327,7 +327,7 @@ def test_h200_moves_bytes_for_less_energy(committed):
 def test_prose_values_and_captions_are_finite(committed):
     runs, acc = committed
     run_ids = sorted({M.run_for_gpu(runs, g) for g in M.CHIP_FOR_GPU})
-    meta = M.load_run_metadata(run_ids)
+    meta = data.load_run_metadata(run_ids)
     assert [m["run_id"] for m in meta] == run_ids
     for gpu in S.GPUS:
         values = M.prose_values(runs, acc, meta, gpu, "bf16", 4097, 4096, 1e12, 32)
@@ -377,7 +377,7 @@ def test_run_setup_values_of_the_committed_runs_match_their_rows(committed):
     ok = M.usable_rows(runs)
     for gpu in S.GPUS:
         rid = M.run_for_gpu(runs, gpu)
-        v = M.run_setup_values(M.load_run_metadata([rid]), rid)
+        v = M.run_setup_values(data.load_run_metadata([rid]), rid)
         mine = ok[ok["run_id"] == rid]
         sq = mine[mine["kind"] == "number_format"]
         assert set(sq["m"]) == set(sq["n"]) == set(sq["k"]) == {v["gemm_size"]}

@@ -113,7 +113,7 @@ def cmd_params(args: argparse.Namespace) -> int:
 
 
 # --------------------------------------------------------------------------- run
-def collect_overrides(chapter: str, pairs: list[list[str]] | None,
+def collect_overrides(pairs: list[list[str]] | None,
                       files: list[str] | None) -> dict[str, Any]:
     overrides: dict[str, Any] = {}
     problems: list[str] = []
@@ -187,7 +187,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from energybook import data, pipeline
 
     spec = specs.get(args.chapter)
-    overrides = collect_overrides(spec.name, args.param, args.file)
+    overrides = collect_overrides(args.param, args.file)
     params = spec.validate(overrides, context=f"chapter {spec.name!r}")
     outdir = Path(args.outdir or f"out/{spec.name}")
     check_outdir(outdir)

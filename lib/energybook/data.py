@@ -243,3 +243,18 @@ def cite(row) -> str:
     """A one-line citation of a row's source."""
     return (f"{row['source_publisher']}, {row['source_title']} ({row['source_year']}), "
             f"{row['source_url']} [{row['tier']}]")
+
+
+def load_run_metadata(run_ids, directory: Path | None = None) -> list[dict]:
+    """The metadata of GPU measurement runs: ``<data>/measured/<run_id>.json`` each."""
+    directory = Path(directory) if directory else data_dir()
+    out = []
+    for rid in run_ids:
+        path = directory / "measured" / f"{rid}.json"
+        try:
+            out.append(json.loads(path.read_text(encoding="utf-8")))
+        except FileNotFoundError:
+            raise DataError(f"{path}: the metadata of run {rid!r} is missing") from None
+        except json.JSONDecodeError as e:
+            raise DataError(f"{path}: not valid JSON ({e})") from None
+    return out

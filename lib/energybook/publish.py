@@ -63,10 +63,6 @@ def _plain(value: Any) -> str:
     return str(value)
 
 
-def format_value(value: float, fmt: str) -> str:
-    return format(value, fmt)
-
-
 def headlines(chapter: str, params: Mapping[str, Any], results: Mapping[str, float]):
     """Glue every headline number and display the headline and re-run boxes."""
     from IPython.display import display
@@ -99,6 +95,12 @@ def number(name: str, value: float) -> None:
     glue(name, value, display=False)
 
 
+def numbers(values: Mapping[str, float]) -> None:
+    """Glue every number of a mapping (see :func:`number`)."""
+    for name, value in values.items():
+        number(name, value)
+
+
 def text(name: str, value: str) -> None:
     """Glue a piece of text (a label that depends on the parameters) for use in prose as
     ``{glue:md}`name```."""
@@ -119,7 +121,7 @@ class HeadlineBox:
     def _rows(self) -> str:
         rows = []
         for h in self.spec.headlines:
-            v = format_value(self.results[h.name], h.fmt)
+            v = format(self.results[h.name], h.fmt)
             unit = "" if h.unit == "1" else html.escape(h.unit)  # "1": dimensionless
             rows.append(
                 f'<tr><th scope="row">{html.escape(h.description)}</th>'
@@ -163,13 +165,10 @@ class HeadlineBox:
             f"{self._assumptions()}\n</ul></details>\n</div>"
         )
 
-    def _repr_markdown_(self):
-        return None
-
     def __repr__(self) -> str:
         lines = [f"Headline numbers ({self.spec.name}, under the stated assumptions):"]
         for h in self.spec.headlines:
-            lines.append(f"  {h.name} = {format_value(self.results[h.name], h.fmt)} {h.unit}")
+            lines.append(f"  {h.name} = {format(self.results[h.name], h.fmt)} {h.unit}")
         return "\n".join(lines)
 
 

@@ -16,7 +16,6 @@ from pathlib import Path
 from energybook import data
 from energybook.publish import rerun_command
 
-APPENDIX_PAGES = ("parameters", "data", "reproducibility")
 MAX_COLUMNS = 10  # value columns shown per table on the data page
 
 

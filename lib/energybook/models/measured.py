@@ -2,7 +2,7 @@
 
 Pure functions over the ``gpu_runs`` table (one row per measured window, written by
 :mod:`energybook.measure`) and the ``accelerators`` table (datasheet peaks). The one function
-that reads files, :func:`load_run_metadata`, is kept apart at the end.
+that reads files lives in :func:`energybook.data.load_run_metadata`.
 
 Only rows of full runs whose status is ``ok`` are used; the repeats of each configuration are
 averaged, and their minimum and maximum are kept as the spread (two windows per configuration:
@@ -11,10 +11,8 @@ the spread is a range, not a confidence interval).
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
 
 import pandas as pd
 
@@ -598,16 +596,3 @@ def example_problems(hidden_size: int, aligned_hidden_size: int,
                         f"{multiple}")
     return problems
 
-
-# --- I/O: the runs' metadata files ----------------------------------------------------------
-
-
-def load_run_metadata(run_ids: Iterable[str], directory: Path | None = None) -> list[dict]:
-    """Read ``<directory>/measured/<run_id>.json`` for each run (``directory`` defaults to the
-    book's data folder)."""
-    if directory is None:
-        from energybook import data
-
-        directory = data.data_dir()
-    return [json.loads((Path(directory) / "measured" / f"{rid}.json").read_text())
-            for rid in run_ids]
