@@ -38,6 +38,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check lib tests tools bench chapters
+	$(BIN)/mypy
 
 unit: $(STAMP)
 	$(PYTEST) -n 2 tests --ignore=tests/site

@@ -48,11 +48,12 @@ def timed(cmd: list[str], env: dict | None = None, cwd: Path | None = None) -> f
 
 def jupyter_book_executor(book: Path) -> float:
     """Jupyter Book executing the same notebooks itself (execute_notebooks: force)."""
+    from energybook import book as contents
     from energybook import pipeline
 
     stage = book / "_build" / ".jb-src"
     pipeline.stage_sources(book, stage)
-    for spec in pipeline.book_chapters(book):
+    for spec in contents.book_chapters(book):
         shutil.copy2(book / spec.notebook, stage / spec.notebook)
     cfg = stage / "_config.yml"
     cfg.write_text(re.sub(r'execute_notebooks: "off"', 'execute_notebooks: "force"',

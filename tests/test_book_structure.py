@@ -1,14 +1,15 @@
 """The book's contents agree with its declarations: toc, specs, notebooks, parameters."""
 
+import ast
 import json
 
 import nbformat
 import pytest
 
-from energybook import pipeline, specs
+from energybook import book, specs
 from energybook.params import parameters_cell_source
 
-CHAPTERS = pipeline.toc_chapters()
+CHAPTERS = book.toc_chapters()
 
 
 def test_toc_lists_exactly_the_declared_chapters_in_order():
@@ -28,14 +29,51 @@ def test_notebook_parameters_cell_matches_the_declaration(root, name):
     assert "remove-cell" in cells[0].metadata["tags"]
 
 
+# What a thin notebook may not hold: chart specifications and model or page logic.
+BANNED_NODES = {ast.If: "an if", ast.IfExp: "a conditional expression", ast.For: "a loop",
+                ast.While: "a loop", ast.ListComp: "a comprehension",
+                ast.DictComp: "a comprehension", ast.SetComp: "a comprehension",
+                ast.GeneratorExp: "a comprehension", ast.FunctionDef: "a function",
+                ast.Lambda: "a lambda", ast.ClassDef: "a class", ast.Try: "a try block",
+                ast.With: "a with block", ast.BinOp: "arithmetic",
+                ast.BoolOp: "boolean logic", ast.Compare: "a comparison"}
+
+
+def notebook_logic(code: str) -> list[str]:
+    """Chart specifications and logic in a notebook cell's code (empty: thin)."""
+    found = []
+    for node in ast.walk(ast.parse(code)):
+        for kind, what in BANNED_NODES.items():
+            if isinstance(node, kind):
+                found.append(f"{what} at line {node.lineno}")
+        if isinstance(node, ast.Name) and node.id == "alt":
+            found.append(f"an Altair specification at line {node.lineno}")
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            mods = [a.name for a in node.names] + [getattr(node, "module", None) or ""]
+            if any(m.split(".")[0] in ("altair", "numpy", "pandas") for m in mods):
+                found.append(f"an import of {mods} at line {node.lineno} (use lib/)")
+    return found
+
+
+def test_the_thinness_check_finds_chart_specs_and_logic():
+    assert notebook_logic("charts.figure(figures.fan(ev), captions['fan'])") == []
+    assert notebook_logic("import altair as alt\nalt.Chart(df).mark_bar()")
+    assert notebook_logic("x = 'a' if P.flag else 'b'")
+    assert notebook_logic("share = 100 * r['share']")
+
+
 @pytest.mark.parametrize("name", CHAPTERS)
 def test_notebook_is_thin_and_importable_without_path_hacks(root, name):
     nb = nbformat.read(str(root / specs.get(name).notebook), as_version=4)
-    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    cells = [c.source for c in nb.cells if c.cell_type == "code"
+             and "parameters" not in c.metadata.get("tags", [])]
+    code = "\n".join(cells)
     assert "sys.path" not in code
     assert f'publish.start("{name}", globals())' in code
-    assert f'publish.headlines("{name}"' in code
-    assert "def " not in code and "class " not in code, "logic belongs in lib/"
+    assert f'publish.page("{name}"' in code
+    problems = [f"cell {i}: {p}" for i, src in enumerate(cells) for p in notebook_logic(src)]
+    assert not problems, "chart specifications and logic belong in lib/:\n" + \
+        "\n".join(problems)
 
 
 @pytest.mark.parametrize("name", CHAPTERS)

@@ -1,11 +1,11 @@
 """The appendix pages are generated from the declarations, and cover all of them."""
 
-from energybook import data, pipeline, site, specs
+from energybook import book, data, site, specs
 
 
 def test_parameters_page_lists_every_parameter_and_rerun_command():
     page = site.parameters_page()
-    for spec in pipeline.book_chapters():
+    for spec in book.book_chapters():
         assert f"## {spec.title}" in page
         assert f"`energybook run {spec.name}`" in page
         for p in spec.params:

@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from energybook import specs
+from energybook import chapters as registry
 from energybook.params import ParameterError
 
 EXIT_BAD_INPUT = 2
@@ -89,7 +89,7 @@ def _yaml_kind(obj: Any) -> str:
 
 # --------------------------------------------------------------------------- params
 def cmd_params(args: argparse.Namespace) -> int:
-    chapters = [specs.get(args.chapter)] if args.chapter else specs.all_chapters()
+    chapters = [registry.get(args.chapter)] if args.chapter else registry.all_chapters()
     if args.json:
         if args.chapter:
             out: Any = [p.as_dict() for p in chapters[0].params]
@@ -133,7 +133,7 @@ def print_results(results: dict[str, dict[str, Any]], chapter: str) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    spec = specs.get(chapter)
+    spec = registry.get(chapter)
     table = Table(title=f"{chapter}: headline numbers", title_justify="left")
     for col in ("name", "value", "unit", "description"):
         table.add_column(col)
@@ -186,9 +186,10 @@ def check_outdir(outdir: Path) -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     from energybook import data, pipeline
 
-    spec = specs.get(args.chapter)
+    spec = registry.get(args.chapter)
     overrides = collect_overrides(args.param, args.file)
-    params = spec.validate(overrides, context=f"chapter {spec.name!r}")
+    params = spec.validate(overrides, context=f"chapter {spec.name!r}",
+                           tables=data.load_tables(spec.tables))
     outdir = Path(args.outdir or f"out/{spec.name}")
     check_outdir(outdir)
     data.validate_all()  # a corrupt table stops here, before anything executes
@@ -292,8 +293,8 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     from energybook.params import parameters_cell_source
 
     root = pipeline.repo_root()
-    names = args.chapters or specs.names()
-    chosen = [specs.get(n) for n in names]
+    names = args.chapters or registry.names()
+    chosen = [registry.get(n) for n in names]
     for spec in chosen:
         path = root / spec.notebook
         nb = nbformat.read(str(path), as_version=4)
@@ -345,7 +346,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="re-run one chapter with your own parameters",
                        description="Validate the parameters, execute the chapter with "
                        "papermill, and write OUTDIR/CHAPTER.ipynb, OUTDIR/CHAPTER.html and "
-                       "OUTDIR/results.json. Chapters: " + ", ".join(specs.names()) + ".")
+                       "OUTDIR/results.json. Chapters: " + ", ".join(registry.names()) + ".")
     p.add_argument("chapter", help="chapter name")
     p.add_argument("-p", "--param", nargs=2, action="append", metavar=("NAME", "VALUE"),
                    help="set a parameter (repeatable)")

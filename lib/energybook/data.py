@@ -20,6 +20,7 @@ import json
 import math
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -100,6 +101,7 @@ def _parse(value: str, field: dict, where: str):
         if cons.get("required"):
             raise DataError(f"{where}: a value is required")
         return None
+    out: Any
     try:
         if ftype == "number":
             out = float(value)
@@ -220,10 +222,10 @@ def load_table(name: str, directory: Path | None = None) -> pd.DataFrame:
     return _load_cached(name, str(directory), stamp + pkg_stamp).copy()
 
 
-def field_units(name: str, directory: Path | None = None) -> dict[str, str]:
-    """Unit of each numeric field of table ``name``."""
-    res = resource(name, directory)
-    return {f["name"]: f["unit"] for f in res["schema"]["fields"] if "unit" in f}
+def load_tables(names, directory: Path | None = None) -> dict[str, pd.DataFrame]:
+    """Tables by name (each validated, see :func:`load_table`): what a chapter's checks and
+    page receive, so that they do no I/O of their own."""
+    return {name: load_table(name, directory) for name in names}
 
 
 def validate_all(directory: Path | None = None) -> dict[str, int]:
@@ -237,12 +239,6 @@ def validate_all(directory: Path | None = None) -> dict[str, int]:
             continue  # filled by a measurement run; absent until one is committed
         counts[r["name"]] = len(validate_rows(r, path))
     return counts
-
-
-def cite(row) -> str:
-    """A one-line citation of a row's source."""
-    return (f"{row['source_publisher']}, {row['source_title']} ({row['source_year']}), "
-            f"{row['source_url']} [{row['tier']}]")
 
 
 def load_run_metadata(run_ids, directory: Path | None = None) -> list[dict]:

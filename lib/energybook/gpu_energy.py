@@ -207,7 +207,7 @@ def summarize(*, energy_before_mj: int, energy_after_mj: int, duration_s: float,
     for key in ("avg_power_w", "throughput_tflop_per_s", "tflop_per_j", "pj_per_flop",
                 "bandwidth_gb_per_s", "pj_per_byte"):
         row[key] = None
-    if row["status"] == "ok":
+    if row["status"] == "ok" and delta_mj is not None:
         try:
             check_run(delta_mj, duration_s, power_limit_w)
         except MeasurementError as e:

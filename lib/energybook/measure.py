@@ -592,7 +592,7 @@ def _make_op(gpu: Gpu, cfg: Config):
         raise HarnessError(f"unknown dtype {cfg.dtype!r}")
     c = torch.empty(m, n, device=dev, dtype=a.dtype)
 
-    def fn():
+    def fn():  # type: ignore[no-redef]
         return torch.matmul(a, b, out=c)
 
     fn()

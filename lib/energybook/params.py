@@ -177,7 +177,7 @@ class Param:
             bad = [v for v in value if self.choices is not None and v not in self.choices]
             if bad:
                 return [f"{where}: {', '.join(map(repr, bad))} not allowed"
-                        f"{_did_you_mean(bad[0], self.choices)}; allowed: {self.allowed()}"]
+                        f"{_did_you_mean(bad[0], self.choices or ())}; allowed: {self.allowed()}"]
             if len(set(value)) != len(value):
                 return [f"{where}: the list repeats an item; allowed: {self.allowed()}"]
             return []
@@ -281,3 +281,70 @@ def _article(t: str) -> str:
 def _did_you_mean(word: str, options: Iterable[Any]) -> str:
     matches = difflib.get_close_matches(word, [str(o) for o in options], n=1, cutoff=0.6)
     return f" (did you mean {matches[0]!r}?)" if matches else ""
+
+
+# ---------------------------------------------------------------------- typed parameters
+_PY_TYPES: dict[Any, str] = {float: "float", int: "int", str: "str", bool: "bool",
+                             tuple[str, ...]: "list[str]"}
+
+
+def param(default: Any, description: str, *, unit: str = "", min: float | None = None,
+          max: float | None = None, choices: Iterable[Any] | None = None) -> Any:
+    """Declare one parameter as a field of a chapter's :class:`ParamsBase` subclass.
+
+    The field's annotation gives the type (``float``, ``int``, ``str``, ``bool`` or
+    ``tuple[str, ...]``); the rest is the declaration that the parameters cell, the CLI,
+    the appendix and validation all read::
+
+        @dataclass(frozen=True)
+        class Params(ParamsBase):
+            elasticity: float = param(1.0, "Price elasticity of demand", min=0.0, max=5.0)
+    """
+    meta = {"description": description, "unit": unit, "min": min, "max": max,
+            "choices": None if choices is None else tuple(choices)}
+    if isinstance(default, list):
+        default = tuple(default)
+    return field(default=default, metadata={"energybook": meta})
+
+
+class ParamsBase:
+    """Base of every chapter's frozen, typed parameter object.
+
+    A subclass is a frozen dataclass whose fields are declared with :func:`param`. Models
+    and pages read ``P.elasticity``; a misspelt attribute is a type error (mypy) and an
+    ``AttributeError`` at run time, never a silent default.
+    """
+
+    @classmethod
+    def declarations(cls) -> ParamSet:
+        """The :class:`ParamSet` the fields declare (name, type, default, range, meaning)."""
+        cached = cls.__dict__.get("_declarations")
+        if cached is not None:
+            return cached
+        import dataclasses
+        import typing
+
+        hints = typing.get_type_hints(cls)
+        out = []
+        for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+            meta = f.metadata.get("energybook")
+            if meta is None:
+                raise TypeError(f"{cls.__qualname__}.{f.name} is not declared with param()")
+            ptype = _PY_TYPES.get(hints[f.name])
+            if ptype is None:
+                raise TypeError(f"{cls.__qualname__}.{f.name}: type {hints[f.name]!r} is not "
+                                f"one of float, int, str, bool, tuple[str, ...]")
+            out.append(Param(f.name, ptype, f.default, meta["description"], unit=meta["unit"],
+                             min=meta["min"], max=meta["max"], choices=meta["choices"]))
+        decl = ParamSet(tuple(out))
+        cls._declarations = decl  # type: ignore[attr-defined]
+        return decl
+
+    @classmethod
+    def from_values(cls, values: Mapping[str, Any]) -> Any:
+        """The typed object from already-validated values (see ``ParamSet.validate``)."""
+        return cls(**{name: values[name] for name in cls.declarations().names})
+
+    def as_dict(self) -> dict[str, Any]:
+        """Name -> value, in declaration order."""
+        return {name: getattr(self, name) for name in self.declarations().names}

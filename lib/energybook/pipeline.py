@@ -26,15 +26,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from energybook import specs
+from energybook import chapters as registry
+from energybook import charts, data, site
+from energybook.book import book_chapters, repo_root
 from energybook.params import ParameterError
 
 BUILD = "_build"
-
-
-def repo_root() -> Path:
-    env = os.environ.get("ENERGYBOOK_ROOT")
-    return Path(env).resolve() if env else Path(__file__).resolve().parents[2]
 
 
 class ChapterFailed(RuntimeError):
@@ -53,35 +50,6 @@ class BuildFailed(RuntimeError):
     """The Jupyter Book build reported an error or a warning."""
 
 
-# --------------------------------------------------------------------------- contents
-def toc_chapters(root: Path | None = None) -> list[str]:
-    """Chapter names listed in ``_toc.yml``, in book order (``chapters/<name>`` entries)."""
-    import yaml
-
-    root = root or repo_root()
-    toc = yaml.safe_load((root / "_toc.yml").read_text())
-    found: list[str] = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            f = node.get("file")
-            if isinstance(f, str) and f.startswith("chapters/"):
-                found.append(f.split("/", 1)[1].removesuffix(".ipynb"))
-            for v in node.values():
-                walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
-
-    walk(toc)
-    return found
-
-
-def book_chapters(root: Path | None = None) -> list[specs.ChapterSpec]:
-    """The chapters of the book: those in ``_toc.yml``, each with its declaration."""
-    return [specs.get(name) for name in toc_chapters(root)]
-
-
 # --------------------------------------------------------------------------- validation
 def to_papermill(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
@@ -98,14 +66,15 @@ def validate_scenario(scenario: Any, source: str = "scenario") -> dict[str, dict
     problems: list[str] = []
     for chapter in scenario:
         try:
-            specs.get(str(chapter))
+            registry.get(str(chapter))
         except ParameterError as e:
             problems.extend(f"{source}: {m}" for m in e.problems)
     resolved: dict[str, dict[str, Any]] = {}
     for spec in book_chapters():
         try:
             resolved[spec.name] = spec.validate(
-                scenario.get(spec.name), context=f"{source}: chapter {spec.name!r}")
+                scenario.get(spec.name), context=f"{source}: chapter {spec.name!r}",
+                tables=data.load_tables(spec.tables))
         except ParameterError as e:
             problems.extend(e.problems)
     if problems:
@@ -143,7 +112,7 @@ def cache_key(chapter: str, params: Mapping[str, Any], root: Path,
               inputs: str | None = None) -> str:
     h = hashlib.sha256()
     h.update(chapter.encode())
-    h.update(notebook_fingerprint(root / specs.get(chapter).notebook).encode())
+    h.update(notebook_fingerprint(root / registry.get(chapter).notebook).encode())
     h.update(json.dumps({k: to_papermill(v) for k, v in sorted(params.items())},
                         sort_keys=True).encode())
     h.update((inputs or inputs_fingerprint(root)).encode())
@@ -175,7 +144,7 @@ def execute_notebook(chapter: str, params: Mapping[str, Any], output: Path,
     from energybook.publish import extract_results
 
     root = root or repo_root()
-    spec = specs.get(chapter)
+    spec = registry.get(chapter)
     src = root / spec.notebook
     output.parent.mkdir(parents=True, exist_ok=True)
     env_root = os.environ.get("ENERGYBOOK_ROOT")
@@ -296,8 +265,6 @@ STATIC_SOURCES = ("_config.yml", "_toc.yml", "intro.md", "_static")
 def stage_sources(root: Path, stage: Path) -> None:
     """Copy the book's sources into ``stage``, with executed notebooks as the chapters,
     the generated appendix pages and the data files for download."""
-    from energybook import charts, site
-
     if stage.exists():
         shutil.rmtree(stage)
     stage.mkdir(parents=True)

@@ -23,29 +23,38 @@ import shlex
 from collections.abc import Mapping
 from typing import Any
 
-from energybook import specs
+from energybook import chapters as registry
+from energybook import data
 from energybook.params import ParameterError
 
 GLUE_KEY = "scrapbook"
 
 
-def start(chapter: str, namespace: Mapping[str, Any]) -> dict[str, Any]:
-    """Read the chapter's parameters from the notebook namespace and validate them.
+def start(chapter: str, namespace: Mapping[str, Any]) -> Any:
+    """Read the chapter's parameters from the notebook namespace, validate them, and return
+    the chapter's typed parameter object (``P.elasticity``).
 
     Also the guard for plain ``papermill -p`` runs: a bad value stops the notebook here with
     the same message the command line gives.
     """
-    spec = specs.get(chapter)
+    spec = registry.get(chapter)
     values = {name: namespace[name] for name in spec.params.names if name in namespace}
     missing = [n for n in spec.params.names if n not in namespace]
     if missing:
         raise ParameterError([f"chapter {chapter!r}: parameters cell lacks {missing}"])
-    return spec.validate(values, context=f"chapter {chapter!r}")
+    tables = data.load_tables(spec.tables)
+    return spec.typed(spec.validate(values, context=f"chapter {chapter!r}", tables=tables))
 
 
-def rerun_command(chapter: str, params: Mapping[str, Any]) -> str:
+def as_mapping(params: Any) -> dict[str, Any]:
+    """Name -> value of a typed parameter object (or of a mapping)."""
+    return params.as_dict() if hasattr(params, "as_dict") else dict(params)
+
+
+def rerun_command(chapter: str, params: Any) -> str:
     """The command line that re-runs ``chapter`` with ``params`` (non-defaults only)."""
-    spec = specs.get(chapter)
+    spec = registry.get(chapter)
+    params = as_mapping(params)
     parts = ["energybook", "run", chapter]
     for p in spec.params:
         value = params.get(p.name, p.default)
@@ -63,12 +72,12 @@ def _plain(value: Any) -> str:
     return str(value)
 
 
-def headlines(chapter: str, params: Mapping[str, Any], results: Mapping[str, float]):
+def headlines(chapter: str, params: Any, results: Mapping[str, float]):
     """Glue every headline number and display the headline and re-run boxes."""
     from IPython.display import display
     from myst_nb import glue
 
-    spec = specs.get(chapter)
+    spec = registry.get(chapter)
     declared = [h.name for h in spec.headlines]
     if set(results) != set(declared):
         missing = sorted(set(declared) - set(results))
@@ -83,6 +92,16 @@ def headlines(chapter: str, params: Mapping[str, Any], results: Mapping[str, flo
         clean[h.name] = value
         glue(h.name, value, display=False)
     display(HeadlineBox(chapter, params, clean))
+
+
+def page(chapter: str, params: Any, module: Any, ev: Any) -> None:
+    """Publish a chapter page from its page module (``energybook.chapters.<name>.page``)
+    and its evaluation: glue every number and phrase of the prose, then the headline
+    numbers, and display the headline and re-run boxes."""
+    numbers(module.numbers(ev))
+    for name, value in module.texts(ev).items():
+        text(name, value)
+    headlines(chapter, params, module.headlines(ev))
 
 
 def number(name: str, value: float) -> None:
@@ -113,9 +132,9 @@ def text(name: str, value: str) -> None:
 class HeadlineBox:
     """The reader-facing summary: headline numbers, assumptions and the re-run command."""
 
-    def __init__(self, chapter: str, params: Mapping[str, Any], results: Mapping[str, float]):
-        self.spec = specs.get(chapter)
-        self.params = dict(params)
+    def __init__(self, chapter: str, params: Any, results: Mapping[str, float]):
+        self.spec = registry.get(chapter)
+        self.params = as_mapping(params)
         self.results = dict(results)
 
     def _rows(self) -> str:
@@ -212,7 +231,7 @@ def resolve_glue(markdown: str, glued: Mapping[str, Mapping[str, str]]) -> str:
 
 def extract_results(nb: Any, chapter: str) -> dict[str, dict[str, Any]]:
     """Headline numbers glued in an executed notebook, as written to results.json."""
-    spec = specs.get(chapter)
+    spec = registry.get(chapter)
     glued: dict[str, float] = {}
     for cell in nb.cells:
         for out in cell.get("outputs", []):

@@ -14,6 +14,7 @@ import subprocess
 from pathlib import Path
 
 from energybook import data
+from energybook.book import book_chapters
 from energybook.publish import rerun_command
 
 MAX_COLUMNS = 10  # value columns shown per table on the data page
@@ -44,7 +45,6 @@ def parameters_page() -> str:
         "`energybook run CHAPTER -p NAME VALUE`, or set several chapters at once with a "
         "scenario file: `energybook build -f scenario.yaml`.",
     ]
-    from energybook.pipeline import book_chapters
 
     for spec in book_chapters():
         parts += ["", f"## {spec.title}", "", spec.summary, "",

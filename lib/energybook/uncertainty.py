@@ -351,11 +351,11 @@ def fan(years: Sequence[float], paths, quantiles: Sequence[float] = (0.05, 0.25,
     ``year``, one ``pNN`` column per quantile (``p05``, ``p25``, ``p50``, ...) and ``mean``.
     """
     p = np.asarray(paths, dtype=float)
-    years = np.asarray(years)
-    if p.ndim != 2 or p.shape[1] != years.size:
-        raise ValueError(f"paths must have shape (n, {years.size}), got {p.shape}")
+    year_arr = np.asarray(years)
+    if p.ndim != 2 or p.shape[1] != year_arr.size:
+        raise ValueError(f"paths must have shape (n, {year_arr.size}), got {p.shape}")
     q = np.quantile(p, list(quantiles), axis=0)
-    df = pd.DataFrame({"year": years})
+    df = pd.DataFrame({"year": year_arr})
     for qi, row in zip(quantiles, q, strict=True):
         df[_pkey(qi)] = row
     df["mean"] = p.mean(axis=0)

@@ -1,6 +1,7 @@
 """The demand picture: data-centre electricity against national demand.
 
-Pure functions over the ``dc_electricity`` and ``national_electricity`` tables.
+Pure functions over the ``dc_electricity`` and ``national_electricity`` tables: numbers in,
+numbers out (no text, no formatting, no chart shaping).
 """
 
 from __future__ import annotations
@@ -42,9 +43,11 @@ def compound_growth_per_year(start: float, end: float, years: float) -> float:
     return (end / start) ** (1.0 / years) - 1.0
 
 
-def headline_results(dc: pd.DataFrame, national: pd.DataFrame, projection: str,
-                     base_year: int, reference_country: str,
-                     demand_year: int) -> dict[str, float]:
+def demand_picture(dc: pd.DataFrame, national: pd.DataFrame, projection: str,
+                   base_year: int, reference_country: str,
+                   demand_year: int) -> dict[str, float]:
+    """The world's data-centre electricity in the base year and in ``projection``, and the
+    projection against the reference country's annual demand."""
     case, year = split_projection(projection)
     base = lookup_twh(dc, WORLD, base_year, "Estimate")
     proj = lookup_twh(dc, WORLD, year, case)
@@ -52,40 +55,12 @@ def headline_results(dc: pd.DataFrame, national: pd.DataFrame, projection: str,
     return {
         "base_twh": base,
         "projection_twh": proj,
+        "reference_demand_twh": ref,
         "growth_factor": proj / base,
         "growth_pct_per_year": 100.0 * compound_growth_per_year(base, proj, year - base_year),
         "ratio_to_reference": proj / ref,
         "added_twh": proj - base,
     }
-
-
-def comparison_table(dc: pd.DataFrame, national: pd.DataFrame, projection: str,
-                     base_year: int, countries: tuple[str, ...] | list[str],
-                     demand_year: int) -> pd.DataFrame:
-    """Bars for the comparison chart: national demand and world data-centre use."""
-    case, year = split_projection(projection)
-    rows = [{"label": f"{c} (all electricity, {demand_year})", "energy_twh":
-             demand_twh(national, c, demand_year), "kind": "National demand"}
-            for c in countries]
-    rows.append({"label": f"World data centres, {base_year}",
-                 "energy_twh": lookup_twh(dc, WORLD, base_year, "Estimate"),
-                 "kind": "Data centres (estimate)"})
-    rows.append({"label": f"World data centres, {year} ({case})",
-                 "energy_twh": lookup_twh(dc, WORLD, year, case),
-                 "kind": "Data centres (projection)"})
-    return pd.DataFrame(rows).sort_values("energy_twh", ascending=False, ignore_index=True)
-
-
-def forecasts_table(dc: pd.DataFrame) -> pd.DataFrame:
-    """Every world and US figure, tagged by publisher and kind, for the timeline chart."""
-    keep = dc[dc["scope"].isin([WORLD, "United States", "World (incl. crypto)"])].copy()
-    keep["series"] = keep["scope"] + ": " + keep["case"].where(
-        keep["case"] != "Estimate", "estimates")
-    keep["kind"] = keep["tier"].map({"estimated": "Estimate", "projected": "Projection"})
-    keep["source"] = keep["source_publisher"] + ", " + keep["source_title"] + " (" + \
-        keep["source_year"].astype(str) + ")"
-    return keep[["scope", "year", "case", "energy_twh", "series", "kind", "source",
-                 "checked"]].sort_values(["scope", "year", "case"], ignore_index=True)
 
 
 def regional_table(dc: pd.DataFrame) -> pd.DataFrame:

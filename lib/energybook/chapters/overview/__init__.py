@@ -1,0 +1,1 @@
+"""Chapter overview: how much electricity data centres use, and will use, against nations."""
