@@ -214,7 +214,7 @@ def js_bundle() -> str:
 
     # Wrapped in a function so that its top-level names stay private: loaded as a classic
     # script it would otherwise clash with the page's globals (Sphinx defines ``_``).
-    return "(function(){\n" + vl_convert.javascript_bundle("") + "\n})();\n"
+    return "(function(){\n" + vl_convert.javascript_bundle()  # type: ignore[call-arg] + "\n})();\n"
 
 
 def _cached_bundle() -> Path:
