@@ -50,3 +50,4 @@ def test_palette_is_the_colour_blind_safe_one():
 def test_bundle_is_wrapped_and_defines_vega_embed():
     js = charts.js_bundle()
     assert js.startswith("(function(){") and "window.vegaEmbed" in js
+    assert js.rstrip().endswith("})();"), "the wrapper must be closed"

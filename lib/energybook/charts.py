@@ -214,7 +214,8 @@ def js_bundle() -> str:
 
     # Wrapped in a function so that its top-level names stay private: loaded as a classic
     # script it would otherwise clash with the page's globals (Sphinx defines ``_``).
-    return "(function(){\n" + vl_convert.javascript_bundle()  # type: ignore[call-arg] + "\n})();\n"
+    bundle: str = vl_convert.javascript_bundle()  # type: ignore[call-arg]
+    return "(function(){\n" + bundle + "\n})();\n"
 
 
 def _cached_bundle() -> Path:
