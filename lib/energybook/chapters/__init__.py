@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import importlib
+import importlib.util
 import pkgutil
 from functools import lru_cache
 
@@ -25,8 +26,8 @@ from energybook.params import ParameterError
 def _registry() -> dict[str, ChapterSpec]:
     found: dict[str, ChapterSpec] = {}
     for mod in pkgutil.iter_modules(__path__):
-        if not mod.ispkg:
-            continue
+        if not mod.ispkg or importlib.util.find_spec(f"{__name__}.{mod.name}.spec") is None:
+            continue  # not a chapter (yet): a chapter package has a spec module
         module = importlib.import_module(f"{__name__}.{mod.name}.spec")
         spec = getattr(module, "SPEC", None)
         if isinstance(spec, ChapterSpec):
