@@ -360,3 +360,44 @@ def nations_bar(table: pd.DataFrame, *, title: str, height: int = 260) -> alt.Ch
         tooltip=[alt.Tooltip("label:N", title="What"),
                  alt.Tooltip("energy_twh:Q", title="TWh per year", format=",.0f")],
     ).properties(title=title, height=height)
+
+
+def sobol_bars(indices: pd.DataFrame, *, title: str, labels: dict[str, str] | None = None,
+               height: int = 200) -> alt.TopLevelMixin:
+    """Total Sobol indices with their 95% intervals, one bar per parameter (columns
+    ``parameter, ST, ST_conf, S1``); ``labels`` maps parameter names to plain language."""
+    t = indices.copy()
+    t["label"] = [(labels or {}).get(p, p.replace("_", " ")) for p in t["parameter"]]
+    t["low"] = (t["ST"] - t["ST_conf"]).clip(lower=0.0)
+    t["high"] = t["ST"] + t["ST_conf"]
+    t = t.sort_values("ST", ascending=False)
+    y = alt.Y("label:N", title=None, sort=list(t["label"]), axis=alt.Axis(labelLimit=300))
+    tips = [alt.Tooltip("label:N", title="Parameter"),
+            alt.Tooltip("ST:Q", title="Total index", format=".2f"),
+            alt.Tooltip("low:Q", title="95% interval: low", format=".2f"),
+            alt.Tooltip("high:Q", title="95% interval: high", format=".2f"),
+            alt.Tooltip("S1:Q", title="First-order index", format=".2f")]
+    bars = alt.Chart(t).mark_bar().encode(
+        x=alt.X("ST:Q", title="Total Sobol index (share of variance, with interactions)"),
+        y=y, tooltip=tips)
+    err = alt.Chart(t).mark_rule(color=REFERENCE_COLOUR).encode(
+        x=alt.X("low:Q", title="Total Sobol index (share of variance, with interactions)"),
+        x2="high:Q", y=y, tooltip=tips)
+    return alt.layer(bars, err).properties(title=title, height=height)
+
+
+def save_html(chart: alt.TopLevelMixin, path: Path, caption: str = "") -> Path:
+    """Write ``chart`` as a standalone HTML page that works offline (the vega bundle is
+    inlined, no CDN)."""
+    setup()
+    spec = chart.properties(description=caption or _title_text(chart.to_dict())).to_dict()
+    body = render_html(spec)
+    page = ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"<title>{html.escape(_title_text(spec) or 'chart')}</title>"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            f"<script>{js_bundle()}</script></head><body>"
+            f"<figure>{body}<figcaption>{html.escape(caption)}</figcaption></figure>"
+            "</body></html>\n")
+    path = Path(path)
+    path.write_text(page, encoding="utf-8")
+    return path
