@@ -51,3 +51,22 @@ def test_bundle_is_wrapped_and_defines_vega_embed():
     js = charts.js_bundle()
     assert js.startswith("(function(){") and "window.vegaEmbed" in js
     assert js.rstrip().endswith("})();"), "the wrapper must be closed"
+
+
+def test_every_chart_takes_its_container_width_and_carries_a_static_fallback():
+    charts.setup()
+    html = charts.figure(good_chart(), "A rising line.")._repr_mimebundle_()["text/html"]
+    assert '"width":"container"' in html and '"type":"fit-x"' in html
+    static = html.split('class="eb-chart-static">', 1)[1].split("</div>", 1)[0]
+    assert static.startswith("<svg") and "</svg>" in static, "no pre-rendered SVG"
+    assert "A chart" in static, "the fallback draws the chart's title"
+
+
+def test_compound_charts_keep_their_own_widths():
+    spec = alt.hconcat(good_chart(), good_chart()).to_dict()
+    assert charts.responsive(spec) == spec
+
+
+def test_identifier_labels_are_refused():
+    with pytest.raises(ValueError, match="identifier"):
+        charts.figure(good_chart().encode(y=alt.Y("twh:Q", title="energy_twh")), "c")

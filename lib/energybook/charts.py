@@ -67,17 +67,71 @@ def _chart_id(spec: dict) -> str:
     return f"eb-chart-{digest[:12]}"
 
 
-def render_html(spec: dict) -> str:
-    """Markup for one chart: a container and a call to the site's ``vegaEmbed``."""
+COMPOUND = ("hconcat", "vconcat", "concat", "facet", "repeat")
+
+# What changes when the reader's screen is narrow or dark: set in the browser, once, for
+# every chart (vega-embed merges it into the chart's own config).
+NARROW_PX = 560
+NARROW_CONFIG = {"legend": {"orient": "bottom", "direction": "vertical", "labelLimit": 220,
+                            "columns": 1},
+                 "axis": {"labelLimit": 140}, "title": {"limit": 300}}
+DARK_CONFIG = {"background": "transparent",
+               "title": {"color": "#eeeeee", "subtitleColor": "#cccccc"},
+               "axis": {"labelColor": "#dddddd", "titleColor": "#eeeeee",
+                        "gridColor": "#3a3a3a", "domainColor": "#888888",
+                        "tickColor": "#888888"},
+               "legend": {"labelColor": "#dddddd", "titleColor": "#eeeeee"},
+               "view": {"stroke": None}}
+
+
+def responsive(spec: dict) -> dict:
+    """The chart at its container's width: the one place that sets every chart's width.
+    Compound charts (concatenations, facets) keep their sub-charts' widths."""
+    if any(k in spec for k in COMPOUND):
+        return spec
+    return {**spec, "width": "container",
+            "autosize": {"type": "fit-x", "contains": "padding", "resize": True}}
+
+
+def static_svg(spec: dict) -> str:
+    """The chart pre-rendered as SVG (vl-convert), at the theme's width: what a reader sees
+    when scripts do not run. Scales down with its box (CSS), never overflows it."""
+    import vl_convert
+
+    fixed = {k: v for k, v in spec.items() if k not in ("width", "autosize")}
+    if not any(k in spec for k in COMPOUND):
+        fixed["width"] = WIDTH
+    svg: str = vl_convert.vegalite_to_svg(fixed)
+    return svg
+
+
+def render_html(spec: dict, *, fallback: bool = True) -> str:
+    """Markup for one chart: a container holding the pre-rendered SVG (shown when scripts
+    do not run), replaced by the interactive chart from the site's ``vegaEmbed``."""
     cid = _chart_id(spec)
     label = spec.get("description") or _title_text(spec) or "chart"
-    spec_json = json.dumps(spec, sort_keys=True, separators=(",", ":")).replace("</", "<\\/")
+    live = responsive(spec)
+    spec_json = json.dumps(live, sort_keys=True, separators=(",", ":")).replace("</", "<\\/")
     opts = json.dumps(EMBED_OPTIONS, sort_keys=True)
+    narrow = json.dumps(NARROW_CONFIG, sort_keys=True, separators=(",", ":"))
+    dark = json.dumps(DARK_CONFIG, sort_keys=True, separators=(",", ":"))
+    svg = static_svg(spec) if fallback else ""
     return (
         f'<div id="{cid}" class="eb-chart" role="figure" aria-label="{html.escape(label)}">'
-        f"</div>\n<script>(function(){{var s={spec_json};"
-        f"function go(){{vegaEmbed('#{cid}',s,{opts}).then(function(){{"
-        f"var m=document.querySelector('#{cid} summary');"
+        f'<div class="eb-chart-static">{svg}</div></div>\n'
+        f"<script>(function(){{var s={spec_json},o={opts},n={narrow},d={dark};"
+        f"function go(){{var el=document.getElementById('{cid}');if(!el){{return;}}"
+        "var c={},w=el.clientWidth||window.innerWidth;"
+        f"if(w<{NARROW_PX}){{c=n;}}"
+        "var t=document.documentElement.dataset.theme;"
+        "if(t==='dark'||(!t&&window.matchMedia&&"
+        "window.matchMedia('(prefers-color-scheme: dark)').matches)){"
+        "c=Object.assign({},c,d);}"
+        "o=Object.assign({},o,{config:c});"
+        f"vegaEmbed(el,s,o).then(function(){{"
+        "var st=el.querySelector('.eb-chart-static');if(st){st.remove();}"
+        "el.classList.add('eb-chart-live');"
+        f"var m=el.querySelector('summary');"
         "if(m){m.setAttribute('aria-label','Chart actions: save as image');}"
         "}).catch(function(e){console.error(e);});}"
         "if(window.vegaEmbed){go();}else{window.addEventListener('load',go);}})();</script>"
@@ -391,7 +445,7 @@ def save_html(chart: alt.TopLevelMixin, path: Path, caption: str = "") -> Path:
     inlined, no CDN)."""
     setup()
     spec = chart.properties(description=caption or _title_text(chart.to_dict())).to_dict()
-    body = render_html(spec)
+    body = render_html(spec, fallback=False)
     page = ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<title>{html.escape(_title_text(spec) or 'chart')}</title>"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
