@@ -1,4 +1,4 @@
-"""Tests of energybook.models.geopolitics: hand-worked cases, limits, properties."""
+"""Tests of the geopolitics chapter's models and page: hand-worked cases, limits, properties."""
 
 import math
 
@@ -8,10 +8,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from energybook import units
-from energybook.models import geopolitics as g
+from energybook import data, units
+from energybook.chapters.geopolitics import figures, page
+from energybook.chapters.geopolitics import model as g
+from energybook.chapters.geopolitics import model_cap as cap
+from energybook.chapters.geopolitics import model_time as ttp
+from energybook.chapters.geopolitics.params import COUNTRIES, Params
+from energybook.chapters.geopolitics.spec import SPEC
 from energybook.params import ParameterError
-from energybook.specs import get
 
 H = units.HOURS_PER_YEAR
 
@@ -124,8 +128,7 @@ def test_resolve_price():
         g.resolve_price_usd_per_kwh(PRICES, "China", use_override=True,
                                     override_usd_per_kwh=-1)
 
-
-def test_tco_by_country_and_stack():
+def test_tco_by_country():
     lp = g.latest_prices(PRICES)
     assert set(lp["country"]) == {"United States", "China", "Germany"}
     t = g.tco_by_country(lp, **CAMPUS)
@@ -133,12 +136,8 @@ def test_tco_by_country_and_stack():
     # cheaper power -> lower energy share and lower cost per unit of compute
     assert by.loc["United States", "energy_share"] < by.loc["Germany", "energy_share"]
     assert by.loc["United States", "usd_per_eflop"] < by.loc["Germany", "usd_per_eflop"]
-    s = g.tco_stack(t)
-    assert len(s) == 3 * len(g.TCO_COMPONENTS)
-    sums = s.groupby("country")["share"].sum()
-    assert np.allclose(sums, 1.0)
-    tot = s.groupby("country")["cost_usd_per_year"].sum()
-    assert np.allclose(tot.loc[by.index], by["total_usd_per_year"])
+    parts = sum(by[f"{c}_usd_per_year"] for c in g.TCO_COMPONENTS)
+    assert np.allclose(parts, by["total_usd_per_year"])
 
 
 # --------------------------------------------------------------------------- time to power
@@ -146,79 +145,77 @@ def test_tco_by_country_and_stack():
 
 def test_breakeven_premium_rises_with_wait():
     tco = g.campus_tco(**CAMPUS, price_usd_per_kwh=0.08)
-    idle = g.idle_capital_usd_per_month(tco)
+    idle = ttp.idle_capital_usd_per_month(tco)
     kwh = tco["energy_mwh_per_year"] * 1000
     waits = np.array([0, 1, 6, 12, 24, 36])
-    prem = g.breakeven_price_premium_usd_per_kwh(waits, idle, kwh, 5)
+    prem = ttp.breakeven_price_premium_usd_per_kwh(waits, idle, kwh, 5)
     assert prem[0] == 0
     assert np.all(np.diff(prem) > 0)
     # linear: 24 months is twice 12 months
     assert prem[4] == pytest.approx(2 * prem[3])
-    capex = g.breakeven_onsite_capex_usd_per_kw(waits, idle, 1000 * 1000 * 1.2)
+    capex = ttp.breakeven_onsite_capex_usd_per_kw(waits, idle, 1000 * 1000 * 1.2)
     assert np.all(np.diff(capex) > 0)
 
 
 def test_breakeven_by_hand():
     # 1,000 USD/month idle, 12 months wait, 10,000 kWh/yr over 2 years -> 0.6 USD/kWh
-    assert g.breakeven_price_premium_usd_per_kwh(12, 1000.0, 10_000.0, 2) == pytest.approx(0.6)
+    assert ttp.breakeven_price_premium_usd_per_kwh(12, 1000.0, 10_000.0, 2) == pytest.approx(0.6)
     # same wait over a 100 kW site -> 120 USD/kW
-    assert g.breakeven_onsite_capex_usd_per_kw(12, 1000.0, 100.0) == pytest.approx(120.0)
+    assert ttp.breakeven_onsite_capex_usd_per_kw(12, 1000.0, 100.0) == pytest.approx(120.0)
 
 
 def test_idle_capital_is_capital_only():
     tco = g.campus_tco(**CAMPUS, price_usd_per_kwh=0.5)
-    idle = g.idle_capital_usd_per_month(tco)
+    idle = ttp.idle_capital_usd_per_month(tco)
     assert idle * 12 == pytest.approx(tco["total_usd_per_year"] - tco["energy_usd_per_year"])
 
 
 @given(w1=st.floats(0, 120), w2=st.floats(0, 120), idle=pos, kwh=pos, years=pos)
 def test_breakeven_monotone(w1, w2, idle, kwh, years):
     lo, hi = sorted((w1, w2))
-    assert (g.breakeven_price_premium_usd_per_kwh(lo, idle, kwh, years)
-            <= g.breakeven_price_premium_usd_per_kwh(hi, idle, kwh, years))
+    assert (ttp.breakeven_price_premium_usd_per_kwh(lo, idle, kwh, years)
+            <= ttp.breakeven_price_premium_usd_per_kwh(hi, idle, kwh, years))
 
 
 def test_time_to_power_tradeoff_crossover():
-    df = g.time_to_power_tradeoff(np.arange(0, 37), idle_usd_per_month=100.0,
-                                  energy_kwh_per_year=1000.0, premium_usd_per_kwh=0.1,
-                                  premium_years=5, site_power_kw=10.0)
+    df = ttp.time_to_power_tradeoff(np.arange(0, 37), idle_usd_per_month=100.0,
+                                    energy_kwh_per_year=1000.0, premium_usd_per_kwh=0.1,
+                                    premium_years=5, site_power_kw=10.0)
     # premium cost = 500 USD; waiting costs 100/month -> fast power pays beyond 5 months
     assert not df.loc[df["wait_months"] <= 5, "fast_power_pays"].any()
     assert df.loc[df["wait_months"] > 5, "fast_power_pays"].all()
     row = df.loc[df["wait_months"] == 5].iloc[0]
     assert row["breakeven_premium_usd_per_kwh"] == pytest.approx(0.1)
-    assert len(df) < 5000
 
 
 def test_fast_power_cheaper_than_grid_by_hand():
     # grid 0.218 USD/kWh, fast power 0.15: fast power *saves* 0.068 USD/kWh
-    extra = g.fast_power_extra_usd_per_kwh(0.15, 0.218)
+    extra = ttp.fast_power_extra_usd_per_kwh(0.15, 0.218)
     assert extra == pytest.approx(-0.068)
-    assert g.fast_power_case(extra) == g.FAST_POWER_CHEAPER
-    # 1,000,000 kWh a year over 5 years: a lifetime saving of 340,000 USD; the break-even
-    # wait is clipped at 0 months (no wait is negative): fast power pays at any wait
-    assert g.breakeven_wait_months(extra, 1e6, 5, 100_000.0) == 0.0
-    # at the same price: nothing extra, break-even wait 0
-    assert g.fast_power_case(g.fast_power_extra_usd_per_kwh(0.2, 0.2)) == g.FAST_POWER_SAME_PRICE
-    assert g.breakeven_wait_months(0.0, 1e6, 5, 100_000.0) == 0.0
+    assert ttp.fast_power_case(extra) == ttp.FAST_POWER_CHEAPER
+    # the break-even wait is clipped at 0 months (no wait is negative)
+    assert ttp.breakeven_wait_months(extra, 1e6, 5, 100_000.0) == 0.0
+    assert ttp.fast_power_case(ttp.fast_power_extra_usd_per_kwh(0.2, 0.2)) == \
+        ttp.FAST_POWER_SAME_PRICE
+    assert ttp.breakeven_wait_months(0.0, 1e6, 5, 100_000.0) == 0.0
     # dearer fast power: 0.02 x 1e6 x 5 = 100,000 USD over 10,000 USD/month -> 10 months
-    assert g.breakeven_wait_months(0.02, 1e6, 5, 10_000.0) == pytest.approx(10.0)
+    assert ttp.breakeven_wait_months(0.02, 1e6, 5, 10_000.0) == pytest.approx(10.0)
     with pytest.raises(ValueError):
-        g.breakeven_wait_months(0.02, 1e6, 5, 0.0)
+        ttp.breakeven_wait_months(0.02, 1e6, 5, 0.0)
     # the tradeoff keeps the saving (not clipped): fast power pays from a zero wait on
-    df = g.time_to_power_tradeoff(np.arange(0, 4), idle_usd_per_month=100.0,
-                                  energy_kwh_per_year=1e6, premium_usd_per_kwh=extra,
-                                  premium_years=5, site_power_kw=10.0)
+    df = ttp.time_to_power_tradeoff(np.arange(0, 4), idle_usd_per_month=100.0,
+                                    energy_kwh_per_year=1e6, premium_usd_per_kwh=extra,
+                                    premium_years=5, site_power_kw=10.0)
     assert df["premium_cost_usd"].tolist() == pytest.approx([-340_000.0] * 4)
     assert df["fast_power_pays"].all()
 
 
 def test_time_to_power_labels_three_cases():
-    more = g.time_to_power_labels(0.15, 0.081, 12.345)
+    more = page.time_to_power_labels(0.15, 0.081, 12.345)
     assert "12.3 months" in more["breakeven_wait_label"]
     assert "12.3 months" in more["chart_caption_lines"]
-    cheaper = g.time_to_power_labels(0.15, 0.218, 0.0)
-    same = g.time_to_power_labels(0.2, 0.2, 0.0)
+    cheaper = page.time_to_power_labels(0.15, 0.218, 0.0)
+    same = page.time_to_power_labels(0.2, 0.2, 0.0)
     for lab in (cheaper, same):
         assert "pays at any wait" in lab["breakeven_wait_label"]
         assert "pays at any wait" in lab["chart_caption_lines"]
@@ -229,19 +226,17 @@ def test_time_to_power_labels_three_cases():
     assert "costs nothing extra" in same["breakeven_wait_label"]
 
 
-def test_time_to_power_chart_shows_saving_below_zero():
-    p = {"premium_power_price_usd_per_kwh": 0.15, "accelerator_lifetime_years": 5.0,
-         "campus_mw": 1000.0, "pue": 1.2}
-    tco = g.campus_tco(**CAMPUS, price_usd_per_kwh=0.218)
-    df = g.time_to_power_chart_data(p, tco, 0.218)
+def test_time_to_power_chart_shows_saving_below_zero(tables):
+    ev = page.evaluate(Params(country="Germany"), tables)
+    df = figures.time_to_power_data(ev)
     fast = df[df["series"].str.startswith("Paying for fast power")]
-    saving = (0.15 - 0.218) * tco["energy_mwh_per_year"] * 1000 * 5 / 1e9
+    saving = (0.15 - ev.price) * ev.tco["energy_mwh_per_year"] * 1000 * 5 / 1e9
     assert fast["cost_busd"].to_numpy() == pytest.approx(saving)
     assert (fast["cost_busd"] < 0).all()
     assert "saving" in fast["series"].iloc[0]
     # dearer fast power: the extra cost is positive and the line named as before
-    fast2 = g.time_to_power_chart_data(p, tco, 0.081)
-    fast2 = fast2[fast2["series"].str.startswith("Paying for fast power")]
+    us = figures.time_to_power_data(page.evaluate(Params(), tables))
+    fast2 = us[us["series"].str.startswith("Paying for fast power")]
     assert (fast2["cost_busd"] > 0).all()
     assert fast2["series"].iloc[0] == "Paying for fast power (extra over the lifetime)"
 
@@ -252,12 +247,12 @@ def test_time_to_power_chart_shows_saving_below_zero():
 def test_wtp_by_hand():
     # base 10,000 USD, a = 0.25, 2x as efficient
     # uncapped: 2 x 10,000 + 1 x 1,000 / 0.25 = 24,000
-    assert g.max_price_uncapped_usd(10_000, 2.0, 1_000, 0.25) == pytest.approx(24_000)
+    assert cap.max_price_uncapped_usd(10_000, 2.0, 1_000, 0.25) == pytest.approx(24_000)
     # capped, output worth 5,000 USD/yr: 10,000 + 5,000 / 0.25 = 30,000
-    assert g.max_price_capped_usd(10_000, 2.0, 5_000, 0.25) == pytest.approx(30_000)
+    assert cap.max_price_capped_usd(10_000, 2.0, 5_000, 0.25) == pytest.approx(30_000)
     # equal efficiency: both give the base price
-    assert g.max_price_uncapped_usd(10_000, 1.0, 1_000, 0.25) == pytest.approx(10_000)
-    assert g.max_price_capped_usd(10_000, 1.0, 5_000, 0.25) == pytest.approx(10_000)
+    assert cap.max_price_uncapped_usd(10_000, 1.0, 1_000, 0.25) == pytest.approx(10_000)
+    assert cap.max_price_capped_usd(10_000, 1.0, 5_000, 0.25) == pytest.approx(10_000)
 
 
 def test_efficiency_premiums_by_hand():
@@ -266,81 +261,82 @@ def test_efficiency_premiums_by_hand():
     # a = 0.25, power costs K = 1,000 USD per chip-year. The H100 is 2x as efficient.
     # capped: 10,000 + (2 - 1) x 4,000 / 0.25 = 26,000  -> 2.6 x the compared chip
     # uncapped: 2 x 10,000 + (2 - 1) x 1,000 / 0.25 = 24,000 -> 2.4 x
-    p = g.efficiency_premiums(compared_price_usd=10_000, compared_perf_per_watt=0.5,
-                              reference_value_usd_per_year=8_000,
-                              power_cost_usd_per_year=1_000, crf=0.25)
+    p = cap.efficiency_premiums(compared_price_usd=10_000, compared_perf_per_watt=0.5,
+                                reference_value_usd_per_year=8_000,
+                                power_cost_usd_per_year=1_000, crf=0.25)
     assert p["capped"] == pytest.approx(2.6)
     assert p["uncapped"] == pytest.approx(2.4)
-    # value per chip scales with throughput: a quarter-as-efficient chip earns 2,000 USD/yr,
-    # capped: 10,000 + 3 x 2,000 / 0.25 = 34,000 -> 3.4 x (not 10,000 + 3 x 8,000 / 0.25)
-    q = g.efficiency_premiums(compared_price_usd=10_000, compared_perf_per_watt=0.25,
-                              reference_value_usd_per_year=8_000,
-                              power_cost_usd_per_year=1_000, crf=0.25)
-    assert q["capped"] == pytest.approx(3.4)
-    # equal chips: no premium
-    e = g.efficiency_premiums(compared_price_usd=10_000, compared_perf_per_watt=1.0,
-                              reference_value_usd_per_year=8_000,
-                              power_cost_usd_per_year=1_000, crf=0.25)
+    e = cap.efficiency_premiums(compared_price_usd=10_000, compared_perf_per_watt=1.0,
+                                reference_value_usd_per_year=8_000,
+                                power_cost_usd_per_year=1_000, crf=0.25)
     assert e == pytest.approx({"capped": 1.0, "uncapped": 1.0})
     with pytest.raises(ValueError):
-        g.efficiency_premiums(compared_price_usd=1.0, compared_perf_per_watt=1.5,
-                              reference_value_usd_per_year=1.0, power_cost_usd_per_year=0.0,
-                              crf=0.25)
+        cap.efficiency_premiums(compared_price_usd=1.0, compared_perf_per_watt=1.5,
+                                reference_value_usd_per_year=1.0, power_cost_usd_per_year=0.0,
+                                crf=0.25)
 
 
-def test_headline_premiums_use_the_compared_chips_value():
+def test_headline_premiums_use_the_compared_chips_value(tables):
     # the headline capped premium is the hand formula 1 + (1 - R) V_H100 / (a c0)
-    spec = get("geopolitics")
-    p = spec.params.defaults()
-    h = g.headline_numbers(p, PRICES, **DATA_KW)
-    a = g.capital_recovery_factor(p["discount_rate"], p["accelerator_lifetime_years"])
-    v = DATA_KW["rental_usd_per_hour"] * p["utilization"] * H
-    r = p["compared_perf_per_watt"]
+    P = Params()
+    h = page.headlines(page.evaluate(P, tables))
+    a = g.capital_recovery_factor(P.discount_rate, P.accelerator_lifetime_years)
+    v = 1.7 * P.utilization * H
+    r = P.compared_perf_per_watt
     assert h["efficiency_premium_capped"] == pytest.approx(
-        1 + (1 - r) * v / (a * p["accelerator_price_usd"]))
+        1 + (1 - r) * v / (a * P.accelerator_price_usd))
 
 
 def test_parity_phrase_says_which_side_of_one():
-    assert g.parity_phrase(0.95) == "0.95 of the best chip's performance per watt"
-    above = g.parity_phrase(1.0042)
+    assert page.parity_phrase(0.95) == "0.95 of the best chip's performance per watt"
+    above = page.parity_phrase(1.0042)
     assert "1.004" in above and "more than the best chip" in above
-    assert "just below" in g.parity_phrase(0.998)
-    assert "exactly" in g.parity_phrase(1.0)
+    assert "just below" in page.parity_phrase(0.998)
+    assert "exactly" in page.parity_phrase(1.0)
 
 
 @given(c0=st.floats(1e3, 1e5), r=st.floats(1.0, 10), k=st.floats(0, 1e4), a=st.floats(0.05, 1))
 def test_capped_beats_uncapped_iff_value_exceeds_full_cost(c0, r, k, a):
     # capped > uncapped  <=>  V > c0 a + K  (the chip earns more than it costs)
     for v in (0.5 * (c0 * a + k), 2.0 * (c0 * a + k) + 1.0):
-        cap = g.max_price_capped_usd(c0, r, v, a)
-        unc = g.max_price_uncapped_usd(c0, r, k, a)
+        capped = cap.max_price_capped_usd(c0, r, v, a)
+        unc = cap.max_price_uncapped_usd(c0, r, k, a)
         if r > 1.0 + 1e-9:
-            assert (cap > unc) == (v > c0 * a + k)
+            assert (capped > unc) == (v > c0 * a + k)
 
 
 @given(r1=st.floats(1, 10), r2=st.floats(1, 10))
 def test_wtp_rises_with_efficiency(r1, r2):
     lo, hi = sorted((r1, r2))
-    assert g.max_price_capped_usd(1e4, lo, 5e3, 0.25) <= g.max_price_capped_usd(1e4, hi, 5e3, 0.25)
-    assert (g.max_price_uncapped_usd(1e4, lo, 1e3, 0.25)
-            <= g.max_price_uncapped_usd(1e4, hi, 1e3, 0.25))
-
-
-def test_wtp_curve_shape():
-    df = g.willingness_to_pay_curve(np.linspace(1, 4, 31), base_price_usd=1e4,
-                                    power_cost_usd_per_year=1e3, value_usd_per_year=5e3,
-                                    crf=0.25)
-    assert set(df["regime"]) == {"power not binding", "power binding"}
-    assert len(df) == 62
-    assert np.allclose(df.loc[df["perf_per_watt_ratio"] == 1, "premium"], 1.0)
+    assert (cap.max_price_capped_usd(1e4, lo, 5e3, 0.25)
+            <= cap.max_price_capped_usd(1e4, hi, 5e3, 0.25))
+    assert (cap.max_price_uncapped_usd(1e4, lo, 1e3, 0.25)
+            <= cap.max_price_uncapped_usd(1e4, hi, 1e3, 0.25))
 
 
 def test_power_cost_per_chip_by_hand():
     # 1 kW, util 1, PUE 1, 0.1 USD/kWh -> 0.1 x hours; facility 1e6 USD/MW x 0.1 -> 100 USD
-    k = g.power_costs_usd_per_year_per_chip(accelerator_power_w=1000, price_usd_per_kwh=0.1,
-                                            pue=1.0, utilization=1.0,
-                                            facility_capex_usd_per_mw=1e6, facility_crf=0.1)
+    k = cap.power_costs_usd_per_year_per_chip(accelerator_power_w=1000,
+                                              price_usd_per_kwh=0.1, pue=1.0,
+                                              utilization=1.0, facility_capex_usd_per_mw=1e6,
+                                              facility_crf=0.1)
     assert k == pytest.approx(0.1 * H + 100.0)
+
+
+def test_rental_threshold_by_hand(tables):
+    # base 10,000 USD, a = 0.25, K = 500 USD/yr, util 0.5: (2,500 + 500) / (0.5 H)
+    assert cap.rental_threshold_usd_per_hour(10_000, 500, 0.25, 0.5) == pytest.approx(
+        3000 / (0.5 * H))
+    # a compared chip with half an H100's output: the H100 rate must be twice as high
+    assert cap.rental_threshold_usd_per_hour(10_000, 500, 0.25, 0.5, 0.5) == pytest.approx(
+        2 * 3000 / (0.5 * H))
+    # the two lines of the value chart cross at the threshold
+    ev = page.evaluate(Params(), tables)
+    thr = ev.core["rental_threshold_usd_per_hour"]
+    df = figures.premium_vs_value_data(ev, max_usd_per_hour=2 * thr, n=3).pivot(
+        index="rental_usd_per_hour", columns="regime", values="premium")
+    mid = df.iloc[1]
+    assert mid["Power binding"] == pytest.approx(mid["Power not binding"])
 
 
 # --------------------------------------------------------------------------- China vs US
@@ -357,10 +353,17 @@ def test_compare_regions():
 
 
 def test_cheap_power_cannot_offset_half_efficiency_when_energy_is_small():
-    regions = pd.DataFrame({"region": ["US", "CN"], "price_usd_per_kwh": [0.08, 0.0],
-                            "perf_per_watt_ratio": [1.0, 0.5]})
-    df = g.compare_regions(regions, **CAMPUS)
-    assert df["cost_ratio"].iloc[1] > 1.5
+    r = g.china_us_cost_ratio(CAMPUS, 0.08, 0.0, 0.5)
+    assert r["cost_ratio"] > 1.5
+    assert r["power_ratio"] == pytest.approx(2.0)
+
+
+def test_parity_perf_per_watt():
+    # equal prices -> parity at equal efficiency; free power -> below 1
+    assert g.parity_perf_per_watt(CAMPUS, 0.08, 0.08) == pytest.approx(1.0)
+    r = g.parity_perf_per_watt(CAMPUS, 0.0, 0.08)
+    assert r < 1.0
+    assert g.china_us_cost_ratio(CAMPUS, 0.08, 0.0, r)["cost_ratio"] == pytest.approx(1.0)
 
 
 def test_datacentre_gw_supported_by_hand():
@@ -370,14 +373,6 @@ def test_datacentre_gw_supported_by_hand():
 
 
 # --------------------------------------------------------------------------- 945 TWh
-
-
-def test_share_of_national_demand():
-    nat = pd.DataFrame({"country": ["Germany", "China", "Germany"], "year": [2024, 2024, 2025],
-                        "demand_twh": [522.0, 10070.0, 520.0]})
-    df = g.share_of_national_demand(nat, 945.0, 2024)
-    assert list(df["country"]) == ["China", "Germany"]
-    assert df.set_index("country").loc["Germany", "share_of_demand"] == pytest.approx(945 / 522)
 
 
 def test_supply_growth_comparison_by_hand():
@@ -393,12 +388,6 @@ def test_supply_growth_comparison_by_hand():
 
 
 # --------------------------------------------------------------------------- carbon
-
-
-def test_campus_emissions_by_hand():
-    # 1 GW, util 1, PUE 1, 400 g/kWh -> 8766 GWh x 400 g = 3.5064 Mt
-    t = g.campus_emissions_t_per_year(1000.0, 1.0, 1.0, 400.0)
-    assert t == pytest.approx(H * 1e6 * 400 / 1e6)
 
 
 def test_training_run_energy_by_hand():
@@ -417,65 +406,12 @@ def test_carbon_by_country_ordering():
     assert df["campus_kt_per_year"].iloc[1] == pytest.approx(1e6 * 40 / 1e6)
 
 
-# --------------------------------------------------------------------------- headlines
-
-
-DATA_KW = dict(accelerator_power_w=700.0, accelerator_peak_flop_per_s=989e12,
-               facility_capex_usd_per_mw=11.7e6, rental_usd_per_hour=2.0)
-
-
-def test_headlines_defaults():
-    spec = get("geopolitics")
-    p = spec.params.defaults()
-    h = g.headline_numbers(p, PRICES, **DATA_KW)
-    for hl in spec.headlines:
-        assert hl.name in h and math.isfinite(h[hl.name])
-    assert h["energy_share_us"] < h["energy_share_china"] < h["energy_share_germany"]
-    assert h["efficiency_premium_capped"] > 1.0
-    assert h["china_us_cost_ratio"] > 1.0
-
-
-def test_headlines_change_with_country():
-    spec = get("geopolitics")
-    us = g.headline_numbers(spec.params.validate({"country": "United States"}), PRICES, **DATA_KW)
-    de = g.headline_numbers(spec.params.validate({"country": "Germany"}), PRICES, **DATA_KW)
-    assert de["energy_share_selected"] > us["energy_share_selected"]
-    assert de["usd_per_eflop_selected"] > us["usd_per_eflop_selected"]
-    # dearer power: the same wait is worth a smaller *relative* premium but the same absolute
-    assert de["breakeven_premium_usd_per_kwh"] == pytest.approx(us["breakeven_premium_usd_per_kwh"])
-    assert de["max_rational_price_usd_per_kwh"] > us["max_rational_price_usd_per_kwh"]
-    # power-related costs are bigger in Germany: a larger uncapped premium
-    assert de["efficiency_premium_uncapped"] > us["efficiency_premium_uncapped"]
-    # the default fast-power price (0.15) is below Germany's grid price: fast power pays
-    assert de["fast_power_pays"] == 1.0
-    # country-fixed headlines do not move
-    assert de["energy_share_us"] == us["energy_share_us"]
-
-
-def test_headlines_override_and_wait():
-    spec = get("geopolitics")
-    base = spec.params.validate({})
-    cheap = g.headline_numbers({**base, "use_price_override": True,
-                                "price_override_usd_per_kwh": 0.0}, PRICES, **DATA_KW)
-    assert cheap["energy_share_selected"] == 0.0
-    longer = g.headline_numbers({**base, "grid_wait_months": 48.0}, PRICES, **DATA_KW)
-    shorter = g.headline_numbers({**base, "grid_wait_months": 6.0}, PRICES, **DATA_KW)
-    assert longer["breakeven_premium_usd_per_kwh"] > shorter["breakeven_premium_usd_per_kwh"]
-    worse = g.headline_numbers({**base, "compared_perf_per_watt": 0.25}, PRICES, **DATA_KW)
-    assert worse["china_us_cost_ratio"] > g.headline_numbers(base, PRICES, **DATA_KW)[
-        "china_us_cost_ratio"]
-
-
-# --------------------------------------------------------------------------- chapter helpers
+# --------------------------------------------------------------------------- the page
 
 
 @pytest.fixture(scope="module")
 def tables():
-    from energybook import data
-
-    names = ("country_prices", "accelerators", "compute_costs", "capacity_additions",
-             "dc_electricity", "national_electricity", "grid_carbon")
-    return {n: data.load_table(n) for n in names}
+    return data.load_tables(page.TABLES)
 
 
 def test_reference_inputs_from_data(tables):
@@ -487,157 +423,112 @@ def test_reference_inputs_from_data(tables):
     assert ref["published_energy_share_low"] == 0.02
 
 
-def test_chapter_numbers_defaults(tables):
-    spec = get("geopolitics")
-    heads, extra = g.chapter_numbers(spec.params.defaults(), tables)
-    assert set(heads) == {h.name for h in spec.headlines}
+def test_headlines_and_numbers_defaults(tables):
+    ev = page.evaluate(Params(), tables)
+    heads, extra = page.headlines(ev), page.numbers(ev)
+    assert list(heads) == [h.name for h in SPEC.headlines]
     assert all(isinstance(v, float) and math.isfinite(v) for v in {**heads, **extra}.values())
     assert not set(heads) & set(extra)
+    assert heads["energy_share_us"] < heads["energy_share_china"] < heads["energy_share_germany"]
+    assert heads["china_us_cost_ratio"] > 1.0
     # the threshold H100 rental rate is the full cost per accelerator-hour (no server
     # overhead) over the compared chip's share of an H100's output
     assert extra["rental_threshold_usd_per_hour"] == pytest.approx(
-        extra["usd_per_accelerator_hour_selected"] / spec.params.defaults()[
-            "compared_perf_per_watt"])
+        extra["usd_per_accelerator_hour_selected"] / Params().compared_perf_per_watt)
     # capped premium beats uncapped exactly when compute sells above cost
     assert (heads["efficiency_premium_capped"] > heads["efficiency_premium_uncapped"]) == bool(
         extra["compute_sells_above_cost"])
     # break-even wait: idle capital over that wait equals the lifetime premium
     assert extra["breakeven_wait_months"] * extra["idle_busd_per_month"] * 1e9 == pytest.approx(
         extra["fast_power_extra_usd_per_kwh"] * extra["energy_twh_selected"] * 1e9 * 5.0)
-    # the 90% interval brackets the point estimate's neighbourhood
     assert extra["energy_share_us_p05_pct"] < extra["energy_share_us_p95_pct"]
     assert extra["carbon_china_over_france"] > 1.0
     assert extra["parity_perf_per_watt_free_power"] < 1.0
 
 
-def test_chapter_numbers_germany_defaults(tables):
-    # Germany with the default fast-power price, which is below its grid price: the extra
-    # price is negative (a saving, not clipped), the break-even wait is clipped at 0 months
-    spec = get("geopolitics")
-    p = spec.validate({"country": "Germany"})
-    heads, extra = g.chapter_numbers(p, tables)
-    assert all(math.isfinite(v) for v in {**heads, **extra}.values())
-    de = extra["price_germany"]
-    assert extra["price_selected"] == de > p["premium_power_price_usd_per_kwh"]
-    assert extra["fast_power_extra_usd_per_kwh"] == pytest.approx(
-        p["premium_power_price_usd_per_kwh"] - de)
-    assert extra["fast_power_extra_usd_per_kwh"] < 0
-    assert extra["breakeven_wait_months"] == 0.0
-    assert extra["fast_power_pays"] == 1.0
-    # the premium worth paying for speed does not depend on the fast-power price
-    assert heads["breakeven_premium_usd_per_kwh"] > 0
-    assert extra["max_rational_price_usd_per_kwh"] > de
-    lab = g.time_to_power_labels(p["premium_power_price_usd_per_kwh"], de,
-                                 extra["breakeven_wait_months"])
-    assert "pays at any wait" in lab["breakeven_wait_label"]
+def test_headlines_change_with_country(tables):
+    us = page.headlines(page.evaluate(Params(country="United States"), tables))
+    ev_de = page.evaluate(Params(country="Germany"), tables)
+    de = page.headlines(ev_de)
+    assert de["energy_share_selected"] > us["energy_share_selected"]
+    # the same wait is worth the same absolute premium: it does not depend on the price
+    assert de["breakeven_premium_usd_per_kwh"] == pytest.approx(us["breakeven_premium_usd_per_kwh"])
+    # power-related costs are bigger in Germany: a larger uncapped premium
+    assert de["efficiency_premium_uncapped"] > us["efficiency_premium_uncapped"]
+    # country-fixed headlines do not move
+    assert de["energy_share_us"] == us["energy_share_us"]
+    # Germany's grid price is above the default fast-power price: a saving, not clipped,
+    # and a break-even wait clipped at 0 months
+    c = ev_de.core
+    assert ev_de.price == ev_de.price_germany > Params().premium_power_price_usd_per_kwh
+    assert c["fast_power_extra_usd_per_kwh"] == pytest.approx(0.15 - ev_de.price)
+    assert c["breakeven_wait_months"] == 0.0 and c["fast_power_pays"] == 1.0
+    assert "pays at any wait" in page.texts(ev_de)["breakeven_wait_label"]
+
+
+def test_headlines_override_and_wait(tables):
+    cheap = page.headlines(page.evaluate(Params(use_price_override=True,
+                                                price_override_usd_per_kwh=0.0), tables))
+    assert cheap["energy_share_selected"] == 0.0
+    longer = page.headlines(page.evaluate(Params(grid_wait_months=48.0), tables))
+    shorter = page.headlines(page.evaluate(Params(grid_wait_months=6.0), tables))
+    assert longer["breakeven_premium_usd_per_kwh"] > shorter["breakeven_premium_usd_per_kwh"]
+    worse = page.headlines(page.evaluate(Params(compared_perf_per_watt=0.25), tables))
+    assert worse["china_us_cost_ratio"] > page.headlines(page.evaluate(Params(), tables))[
+        "china_us_cost_ratio"]
 
 
 def test_tco_table_keeps_gaps(tables):
-    spec = get("geopolitics")
-    p = spec.params.defaults()
-    ref = g.reference_inputs(tables["accelerators"], tables["compute_costs"])
-    t = g.tco_country_table(tables["country_prices"], g.campus_kwargs(p, ref))
-    gaps = t[t["price_status"] == g.PRICE_GAP]
+    ev = page.evaluate(Params(), tables)
+    t = page.tco_table(ev)
+    gaps = t[t["price_status"] == g.GAP]
     assert {"France", "Japan", "India"} <= set(gaps["country"])
     assert gaps["total_usd_per_year"].isna().all()
-    stack, gap_rows = g.tco_chart_data(t)
-    assert set(gap_rows["country"]) == set(gaps["country"])
+    stack = figures.tco_data(ev)
+    assert set(stack.loc[stack["gap"], "country"]) == set(gaps["country"])
     assert not stack["cost_busd_per_year"].isna().any()
-    reader = g.tco_reader_table(t)
+    have = stack[~stack["gap"]]
+    assert np.allclose(have.groupby("country")["share"].sum(), 1.0)
+    reader = page.table_tco(ev)
     assert (reader.loc[reader["Country"] == "France", "Energy share"] == "gap").all()
-    with_override = g.tco_country_table(tables["country_prices"], g.campus_kwargs(p, ref), 0.0)
-    row = with_override.set_index("country").loc["Override price"]
+    with_override = page.tco_table(page.evaluate(
+        Params(use_price_override=True, price_override_usd_per_kwh=0.0), tables))
+    row = with_override.set_index("country").loc[g.OVERRIDE_ROW]
     assert row["energy_share"] == 0.0
 
 
-def test_supply_table_shows_gaps(tables):
-    df = g.supply_table(tables["capacity_additions"], 88.0, 0.2)
-    assert (df == "gap").any(axis=None)
-    cf = g.implied_capacity_factor(tables["capacity_additions"])
-    assert 0.0 < cf < 1.0
-
-
-def test_parity_perf_per_watt():
-    # equal prices -> parity at equal efficiency; free power -> below 1
-    assert g.parity_perf_per_watt(CAMPUS, 0.08, 0.08) == pytest.approx(1.0)
-    r = g.parity_perf_per_watt(CAMPUS, 0.0, 0.08)
-    assert r < 1.0
-    regions = pd.DataFrame({"region": ["US", "CN"], "price_usd_per_kwh": [0.08, 0.0],
-                            "perf_per_watt_ratio": [1.0, r]})
-    assert g.compare_regions(regions, **CAMPUS)["cost_ratio"].iloc[1] == pytest.approx(1.0)
-
-
-def test_rental_threshold_by_hand():
-    # base 10,000 USD, a = 0.25, K = 500 USD/yr, util 0.5: (2,500 + 500) / (0.5 H)
-    assert g.rental_threshold_usd_per_hour(10_000, 500, 0.25, 0.5) == pytest.approx(
-        3000 / (0.5 * H))
-    # a compared chip with half an H100's output: the H100 rate must be twice as high
-    assert g.rental_threshold_usd_per_hour(10_000, 500, 0.25, 0.5, 0.5) == pytest.approx(
-        2 * 3000 / (0.5 * H))
-    w = {"base_price_usd": 10_000.0, "power_cost_usd_per_year": 500.0, "crf": 0.25,
-         "ratio": 2.0, "compared_perf_per_watt": 0.5, "value_usd_per_year": 0.0,
-         "value_peak_usd_per_year": 0.0}
-    thr = g.rental_threshold_usd_per_hour(10_000, 500, 0.25, 0.5, 0.5)
-    df = g.premium_vs_value_data(w, 0.5, max_usd_per_hour=2 * thr, n=3).pivot(
-        index="rental_usd_per_hour", columns="regime", values="premium")
-    mid = df.iloc[1]
-    assert mid["Power binding"] == pytest.approx(mid["Power not binding"])
-
-
 def test_chart_datasets_small(tables):
-    spec = get("geopolitics")
-    p = spec.params.defaults()
-    ref = g.reference_inputs(tables["accelerators"], tables["compute_costs"])
-    campus = g.campus_kwargs(p, ref)
-    tco = g.campus_tco(price_usd_per_kwh=0.081, **campus)
-    w = g.wtp_inputs(p, ref, 0.081)
-    for df in (g.demand_chart_data(tables["national_electricity"], tables["dc_electricity"]),
-               g.time_to_power_chart_data(p, tco, 0.081), g.wtp_chart_data(w),
-               g.premium_vs_value_data(w, p["utilization"]),
-               g.china_us_chart_data(campus, 0.081, 0.088),
-               g.carbon_chart_data(tables["grid_carbon"], p, ref, 1e6)):
-        assert 0 < len(df) < 5000
-        assert not df.select_dtypes("number").isna().any(axis=None)
+    ev = page.evaluate(Params(), tables)
+    for name in figures.gallery(ev):
+        df = getattr(figures, f"{name}_data")(ev)
+        assert 0 < len(df) < 5000, name
+        shown = df[~df["gap"]] if "gap" in df else df  # a gap row has no number by design
+        assert not shown.select_dtypes("number").isna().any(axis=None), name
 
 
 # --------------------------------------------------------------------------- parameter check
 
 
-def test_check_accepts_every_country_with_its_defaults():
-    from energybook import data
-    from energybook.specs.geopolitics import COUNTRIES
-
-    # a fast-power price at or below the grid price is no longer rejected: Germany's grid
-    # price is above the default fast-power price and must still run with the defaults
-    spec = get("geopolitics")
+def test_check_accepts_every_country_with_its_defaults(tables):
+    # a fast-power price at or below the grid price is not rejected: Germany's grid price is
+    # above the default fast-power price and must still run with the defaults
     for country in COUNTRIES:
-        assert spec.validate({"country": country})["country"] == country
-    de = spec.validate({"country": "Germany"})
-    assert de["premium_power_price_usd_per_kwh"] == 0.15
-    assert de["premium_power_price_usd_per_kwh"] < g.resolve_price_usd_per_kwh(
-        data.load_table("country_prices"), "Germany")
-    assert spec.validate({"premium_power_price_usd_per_kwh": 0.05})
-    assert spec.validate({"use_price_override": True, "price_override_usd_per_kwh": 0.5})
-    assert spec.validate({})
+        assert SPEC.validate({"country": country}, tables=tables)["country"] == country
+    assert Params().premium_power_price_usd_per_kwh < g.resolve_price_usd_per_kwh(
+        tables["country_prices"], "Germany")
+    assert SPEC.validate({"premium_power_price_usd_per_kwh": 0.05}, tables=tables)
+    assert SPEC.validate({"use_price_override": True, "price_override_usd_per_kwh": 0.5},
+                         tables=tables)
 
 
-def test_check_rejects_country_without_a_price(monkeypatch):
-    from energybook import data
-    from energybook.specs import geopolitics as spec_module
-
-    real = data.load_table
-
-    def without_finland(name):
-        t = real(name)
-        return t[t["country"] != "Finland"] if name == "country_prices" else t
-
-    monkeypatch.setattr(data, "load_table", without_finland)
-    assert spec_module.SPEC.check is not None
+def test_check_rejects_country_without_a_price(tables):
+    prices = tables["country_prices"]
+    without = {**tables, "country_prices": prices[prices["country"] != "Finland"]}
     with pytest.raises(ParameterError, match="'Finland' has no sourced electricity price"):
-        get("geopolitics").validate({"country": "Finland"})
+        SPEC.validate({"country": "Finland"}, tables=without)
     # an override makes the gap harmless
-    assert get("geopolitics").validate({"country": "Finland", "use_price_override": True,
-                                        "price_override_usd_per_kwh": 0.1})
+    assert SPEC.validate({"country": "Finland", "use_price_override": True,
+                          "price_override_usd_per_kwh": 0.1}, tables=without)
 
 
 def test_cli_rejects_country_without_price_before_running(cli, tmp_path):
@@ -653,12 +544,11 @@ def test_cli_rejects_country_without_price_before_running(cli, tmp_path):
 def test_supply_table_lists_every_chapter_country_with_gaps(tables):
     add = tables["capacity_additions"]
     rows = g.supply_rows(add)
-    table = g.supply_table(add, 88.0, 0.2)
-    for country in ("China", "United States", "Germany", "France", "Japan", "India",
-                    "Finland"):
+    table = page.table_supply(page.evaluate(Params(), tables))
+    assert (table == "gap").any(axis=None)
+    for country in g.CHAPTER_COUNTRIES:
         assert country in set(table["Country"])
-    allrows = add[add["technology"] == "all"]
-    sourced = set(allrows["country"])
+    sourced = set(add.loc[add["technology"] == "all", "country"])
     for _, r in rows.iterrows():
         if r["country"] in sourced:
             assert not r["gap"]
@@ -676,6 +566,7 @@ def test_supply_table_lists_every_chapter_country_with_gaps(tables):
     # the synthetic case: a country without data is a gap, one with data is not
     toy = pd.DataFrame({"country": ["China"], "year": [2024], "technology": ["all"],
                         "additions_gw": [400.0], "generation_growth_twh": [600.0]})
-    t = g.supply_table(toy, 88.0, 0.2, countries=("China", "Japan")).set_index("Country")
-    assert t.loc["China", "Capacity added (GW)"] == "400.0"
-    assert t.loc["Japan", "Capacity added (GW)"] == "gap"
+    t = g.supply_rows(toy, countries=("China", "Japan")).set_index("country")
+    assert not t.loc["China", "gap"] and t.loc["Japan", "gap"]
+    cf = g.implied_capacity_factor(add)
+    assert 0.0 < cf < 1.0

@@ -3,7 +3,7 @@
 import pytest
 
 from energybook import data
-from energybook.specs import get
+from energybook.chapters import get
 
 TABLES = ("country_prices", "grid_carbon", "capacity_additions", "compute_costs")
 

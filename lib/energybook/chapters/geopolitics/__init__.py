@@ -1,0 +1,1 @@
+"""Chapter geopolitics: when electricity is a cap on AI and when it is just a cost."""

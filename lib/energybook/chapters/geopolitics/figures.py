@@ -1,0 +1,279 @@
+"""The geopolitics chapter's charts: each a function of the page's ``Evaluation``."""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from energybook import charts
+from energybook.chapters.geopolitics import model, model_cap, model_time
+from energybook.chapters.geopolitics.model import KW_PER_MW, KWH_PER_MWH
+from energybook.chapters.geopolitics.page import (
+    Evaluation,
+    carbon_table,
+    tco_table,
+    ttp_labels,
+)
+
+DEMAND_COUNTRIES = ("China", "United States", "India", "Japan", "Germany", "France")
+PRICE_GAP_LABEL = "no sourced price (gap)"
+
+
+# --------------------------------------------------------------------------- 1. demand
+
+
+def demand_data(ev: Evaluation) -> pd.DataFrame:
+    """Bars: each country's 2024 demand beside the world's data centres in 2024 and 2030."""
+    dc, nat = ev.tables["dc_electricity"], ev.tables["national_electricity"]
+    rows = [{"label": f"{c} demand (2024)", "kind": "National demand",
+             "energy_twh": model.demand_twh(nat, c, 2024)} for c in DEMAND_COUNTRIES]
+    rows.append({"label": "Data centres, world (2024)", "kind": "Data centres (estimate)",
+                 "energy_twh": model.dc_twh(dc, "World", 2024, "Estimate")})
+    rows.append({"label": "Data centres, world (2030)", "kind": "Data centres (projection)",
+                 "energy_twh": model.dc_twh(dc, "World", 2030, "IEA Base")})
+    return pd.DataFrame(rows)
+
+
+def demand(ev: Evaluation) -> alt.Chart:
+    proj = model.dc_twh(ev.tables["dc_electricity"], "World", 2030, "IEA Base")
+    return charts.nations_bar(demand_data(ev), title=f"{proj:.0f} TWh of data centres "
+                              "against national electricity demand")
+
+
+# --------------------------------------------------------------------------- 2. TCO
+
+COMPONENTS = {"accelerators": "Accelerators", "servers_network": "Servers and network",
+              "facility": "Facility", "energy": "Energy"}
+
+
+def tco_data(ev: Evaluation) -> pd.DataFrame:
+    """The annual cost stacked by component (billion USD per year), one bar per country with
+    a price; countries without one are rows with ``gap`` true and no cost."""
+    t = tco_table(ev)
+    have = t[t["price_status"] != model.GAP]
+    long = have.melt(id_vars=["country", "price_usd_per_kwh", "energy_share"],
+                     value_vars=[f"{c}_usd_per_year" for c in model.TCO_COMPONENTS],
+                     var_name="component", value_name="cost_usd_per_year")
+    long["component"] = long["component"].str.removesuffix("_usd_per_year")
+    totals = long.groupby("country")["cost_usd_per_year"].transform("sum")
+    long["share"] = long["cost_usd_per_year"] / totals
+    long["cost_busd_per_year"] = long["cost_usd_per_year"] / 1e9
+    long["order"] = long["component"].map({c: i for i, c in enumerate(COMPONENTS)})
+    long["component"] = long["component"].map(COMPONENTS)
+    long["gap"] = False
+    gaps = pd.DataFrame({"country": t.loc[t["price_status"] == model.GAP, "country"],
+                         "gap": True, "cost_busd_per_year": 0.0})
+    return pd.concat([long.drop(columns="cost_usd_per_year"), gaps], ignore_index=True)
+
+
+def tco(ev: Evaluation) -> alt.TopLevelMixin:
+    data = tco_data(ev)
+    countries = list(tco_table(ev)["country"])
+    x_title = "Annual cost (billion USD per year)"
+    y = alt.Y("country:N", title=None, sort=countries)
+    bars = alt.Chart(data[~data["gap"]]).mark_bar().encode(
+        x=alt.X("cost_busd_per_year:Q", title=x_title), y=y,
+        color=alt.Color("component:N", title="Cost", sort=list(COMPONENTS.values()),
+                        legend=alt.Legend(orient="bottom")),
+        order=alt.Order("order:Q"),
+        tooltip=[alt.Tooltip("country:N", title="Country"),
+                 alt.Tooltip("component:N", title="Cost"),
+                 alt.Tooltip("cost_busd_per_year:Q", title="Billion USD per year",
+                             format=",.2f"),
+                 alt.Tooltip("share:Q", title="Share of total", format=".1%"),
+                 alt.Tooltip("price_usd_per_kwh:Q", title="Electricity price (USD/kWh)",
+                             format=".3f")])
+    gaps = data[data["gap"]].assign(label=PRICE_GAP_LABEL)[["country", "label",
+                                                            "cost_busd_per_year"]]
+    gap_text = alt.Chart(gaps).mark_text(align="left", dx=4, color="#555",
+                                         fontStyle="italic").encode(
+        x=alt.X("cost_busd_per_year:Q", title=x_title), y=y, text="label:N",
+        tooltip=[alt.Tooltip("country:N", title="Country"),
+                 alt.Tooltip("label:N", title="Price")])
+    return (bars + gap_text).properties(title="Annual cost of an AI campus by country",
+                                        height=280)
+
+
+# --------------------------------------------------------------------------- 3. time to power
+
+
+def time_to_power_data(ev: Evaluation, max_months: int = 60) -> pd.DataFrame:
+    """The cost of waiting and the extra cost of fast power (billion USD) for waits of 0 to
+    ``max_months``; the extra cost is negative (a saving) when fast power is cheaper."""
+    P, tco_ = ev.P, ev.tco
+    df = model_time.time_to_power_tradeoff(
+        np.arange(0, max_months + 1),
+        idle_usd_per_month=model_time.idle_capital_usd_per_month(tco_),
+        energy_kwh_per_year=tco_["energy_mwh_per_year"] * KWH_PER_MWH,
+        premium_usd_per_kwh=ev.core["fast_power_extra_usd_per_kwh"],
+        premium_years=P.accelerator_lifetime_years,
+        site_power_kw=P.campus_mw * P.pue * KW_PER_MW)
+    long = df.melt(id_vars=["wait_months", "breakeven_premium_usd_per_kwh"],
+                   value_vars=["idle_cost_usd", "premium_cost_usd"], var_name="series",
+                   value_name="cost_usd")
+    long["series"] = long["series"].map({
+        "idle_cost_usd": "Waiting for the grid (idle capital)",
+        "premium_cost_usd": ttp_labels(ev)["premium_series"]})
+    long["cost_busd"] = long["cost_usd"] / 1e9
+    return long.drop(columns="cost_usd")
+
+
+def time_to_power(ev: Evaluation) -> alt.TopLevelMixin:
+    x_title = "Months waiting for a grid connection"
+    lines = alt.Chart(time_to_power_data(ev)).mark_line().encode(
+        x=alt.X("wait_months:Q", title=x_title),
+        y=alt.Y("cost_busd:Q", title="Cost (billion USD)"),
+        color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom",
+                                                                  columns=1)),
+        tooltip=[alt.Tooltip("series:N", title="Cost"),
+                 alt.Tooltip("wait_months:Q", title="Wait (months)"),
+                 alt.Tooltip("cost_busd:Q", title="Billion USD", format=",.2f"),
+                 alt.Tooltip("breakeven_premium_usd_per_kwh:Q",
+                             title="Break-even premium (USD/kWh)", format=".3f")])
+    rule = charts.reference_rule(ev.P.grid_wait_months, "Chosen wait (months)", axis="x",
+                                 title=x_title, fmt=".0f")
+    return (lines + rule).properties(title=ttp_labels(ev)["chart_title"])
+
+
+# --------------------------------------------------------------------------- 4. power cap
+
+RATIO_TITLE = "Performance per watt of the H100 (multiple of the compared chip)"
+PREMIUM_TITLE = "Highest price worth paying (multiple of the compared chip)"
+
+
+def wtp_data(ev: Evaluation, max_ratio: float = 4.0, n: int = 61) -> pd.DataFrame:
+    """Highest price (relative to the compared chip) of a chip ``ratio`` times as
+    efficient: power not binding, binding at today's rental value, binding at the 2023
+    scarcity value."""
+    w = ev.w
+    ratios = np.linspace(1.0, max(max_ratio, w["ratio"]), n)
+    cases = {
+        "Power not binding": model_cap.max_price_uncapped_usd(
+            w["base_price_usd"], ratios, w["power_cost_usd_per_year"], w["crf"]),
+        "Power binding, 2025 rental value": model_cap.max_price_capped_usd(
+            w["base_price_usd"], ratios, w["value_usd_per_year"], w["crf"]),
+        "Power binding, 2023 scarcity rental value": model_cap.max_price_capped_usd(
+            w["base_price_usd"], ratios, w["value_peak_usd_per_year"], w["crf"]),
+    }
+    return pd.concat([pd.DataFrame({"perf_per_watt_ratio": ratios, "regime": name,
+                                    "max_price_usd": v, "premium": v / w["base_price_usd"]})
+                      for name, v in cases.items()], ignore_index=True)
+
+
+def wtp(ev: Evaluation) -> alt.TopLevelMixin:
+    lines = alt.Chart(wtp_data(ev)).mark_line().encode(
+        x=alt.X("perf_per_watt_ratio:Q", title=RATIO_TITLE),
+        y=alt.Y("premium:Q", title=PREMIUM_TITLE),
+        color=alt.Color("regime:N", title=None, legend=alt.Legend(orient="bottom", columns=1)),
+        tooltip=[alt.Tooltip("regime:N", title="Case"),
+                 alt.Tooltip("perf_per_watt_ratio:Q", title="Performance per watt (x)",
+                             format=".2f"),
+                 alt.Tooltip("premium:Q", title="Price multiple", format=".2f"),
+                 alt.Tooltip("max_price_usd:Q", title="Highest price (USD)", format=",.0f")])
+    rule = charts.reference_rule(ev.w["ratio"], "This chapter's ratio", axis="x",
+                                 title=RATIO_TITLE, fmt=".2f")
+    return (lines + rule).properties(title="What a buyer can pay for performance per watt")
+
+
+VALUE_TITLE = "Value of an H100-hour (USD per hour)"
+
+
+def premium_vs_value_data(ev: Evaluation, max_usd_per_hour: float = 10.0,
+                          n: int = 101) -> pd.DataFrame:
+    """The H100's highest price relative to the compared chip against the value of an
+    H100-hour, capped and uncapped, at the chapter's efficiency ratio."""
+    w = ev.w
+    rate = np.linspace(0.0, max_usd_per_hour, n)
+    value = w["compared_perf_per_watt"] * model_cap.compute_value_usd_per_year(
+        rate, ev.P.utilization)
+    cap = model_cap.max_price_capped_usd(w["base_price_usd"], w["ratio"], value, w["crf"])
+    unc = model_cap.max_price_uncapped_usd(w["base_price_usd"], w["ratio"],
+                                           w["power_cost_usd_per_year"], w["crf"])
+    return pd.concat([
+        pd.DataFrame({"rental_usd_per_hour": rate, "regime": "Power binding",
+                      "premium": cap / w["base_price_usd"]}),
+        pd.DataFrame({"rental_usd_per_hour": rate, "regime": "Power not binding",
+                      "premium": np.full_like(rate, unc / w["base_price_usd"])}),
+    ], ignore_index=True)
+
+
+def premium_vs_value(ev: Evaluation) -> alt.TopLevelMixin:
+    lines = alt.Chart(premium_vs_value_data(ev)).mark_line().encode(
+        x=alt.X("rental_usd_per_hour:Q", title=VALUE_TITLE),
+        y=alt.Y("premium:Q", title=PREMIUM_TITLE),
+        color=alt.Color("regime:N", title=None, legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("regime:N", title="Case"),
+                 alt.Tooltip("rental_usd_per_hour:Q", title="USD per hour", format=".2f"),
+                 alt.Tooltip("premium:Q", title="Price multiple", format=".2f")])
+    rules = [charts.reference_rule(v, label, axis="x", title=VALUE_TITLE, fmt=".2f")
+             for v, label in ((ev.core["rental_threshold_usd_per_hour"],
+                               "Threshold (full cost per hour of work)"),
+                              (ev.ref["rental_usd_per_hour"], "2025 rental (1-year contract)"),
+                              (ev.ref["rental_peak_usd_per_hour"], "2023 scarcity rental"))]
+    return alt.layer(lines, *rules).properties(
+        title="Performance per watt is worth most when power binds and compute is scarce")
+
+
+# --------------------------------------------------------------------------- 5. China vs US
+
+COST_RATIO_TITLE = "Cost per unit of compute, China / United States"
+
+
+def china_us_data(ev: Evaluation) -> pd.DataFrame:
+    """China's cost per unit of compute relative to the US against the domestic chip's
+    performance per watt, at China's sourced price and with free power."""
+    ratios = np.linspace(0.2, 1.2, 51)
+    frames = []
+    for label, price in ((f"China, at its industrial price ({ev.price_china:.3f} USD/kWh)",
+                          ev.price_china), ("China, with free electricity", 0.0)):
+        frames.append(model.cost_ratio_curve(ev.campus, ev.price_us, price, ratios)
+                      .assign(case=label))
+    return pd.concat(frames, ignore_index=True)
+
+
+def china_us(ev: Evaluation) -> alt.TopLevelMixin:
+    lines = alt.Chart(china_us_data(ev)).mark_line().encode(
+        x=alt.X("perf_per_watt:Q", title="Performance per watt of China's chip "
+                                         "(multiple of the best chip)"),
+        y=alt.Y("cost_ratio:Q", title=COST_RATIO_TITLE, scale=alt.Scale(type="log")),
+        color=alt.Color("case:N", title=None, legend=alt.Legend(orient="bottom", columns=1)),
+        tooltip=[alt.Tooltip("case:N", title="Case"),
+                 alt.Tooltip("perf_per_watt:Q", title="Performance per watt (x)",
+                             format=".2f"),
+                 alt.Tooltip("cost_ratio:Q", title="Cost ratio", format=".2f"),
+                 alt.Tooltip("power_ratio:Q", title="Power for the same compute (x)",
+                             format=".2f")])
+    rule = charts.reference_rule(1.0, "Parity with the US", title=COST_RATIO_TITLE,
+                                 fmt=".0f")
+    return (lines + rule).properties(title="Cheap power against efficient chips: China's cost "
+                                           "per unit of compute relative to the US")
+
+
+# --------------------------------------------------------------------------- 6. carbon
+
+
+def carbon_data(ev: Evaluation) -> pd.DataFrame:
+    """Emissions of a campus-year and of a GPT-4-scale run on each grid."""
+    return carbon_table(ev)
+
+
+def carbon(ev: Evaluation) -> alt.Chart:
+    return alt.Chart(carbon_data(ev)).mark_bar().encode(
+        x=alt.X("campus_mt_per_year:Q", title="Emissions of one campus-year (Mt CO2e)"),
+        y=alt.Y("country:N", title=None, sort="-x"),
+        tooltip=[alt.Tooltip("country:N", title="Country"),
+                 alt.Tooltip("year:Q", title="Intensity year"),
+                 alt.Tooltip("carbon_intensity_g_per_kwh:Q", title="g CO2e per kWh"),
+                 alt.Tooltip("campus_mt_per_year:Q", title="Campus-year (Mt CO2e)",
+                             format=".2f"),
+                 alt.Tooltip("training_t:Q", title="GPT-4-scale training run (t CO2e)",
+                             format=",.0f")],
+    ).properties(title="Emissions of a year of the campus on each country's grid", height=260)
+
+
+def gallery(ev: Evaluation) -> dict[str, alt.TopLevelMixin]:
+    """Every chart of the chapter by name (what the figure tests build and validate)."""
+    return {"demand": demand(ev), "tco": tco(ev), "time_to_power": time_to_power(ev),
+            "wtp": wtp(ev), "premium_vs_value": premium_vs_value(ev),
+            "china_us": china_us(ev), "carbon": carbon(ev)}

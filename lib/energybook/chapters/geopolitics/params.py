@@ -1,0 +1,47 @@
+"""The geopolitics chapter's parameters: declared once, read as ``P.country`` etc."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from energybook.params import ParamsBase, param
+
+#: Countries with a sourced electricity price (data/country_prices.csv).
+COUNTRIES = ("United States", "China", "Germany", "Finland")
+
+
+@dataclass(frozen=True)
+class Params(ParamsBase):
+    country: str = param("United States", "Country whose electricity price the campus pays "
+                         "(one with a sourced price)", choices=COUNTRIES)
+    use_price_override: bool = param(False, "Use price_override_usd_per_kwh instead of the "
+                                     "country's sourced price")
+    price_override_usd_per_kwh: float = param(
+        0.08, "Electricity price used when use_price_override is true", unit="USD/kWh",
+        min=0.0, max=1.0)
+    pue: float = param(1.2, "Power usage effectiveness of the campus (facility / IT energy; "
+                       "industry average 1.56, Google fleet 1.09)", min=1.0, max=3.0)
+    utilization: float = param(0.7, "Fraction of the year accelerators run at peak (scales "
+                               "energy and compute)", min=0.05, max=1.0)
+    accelerator_price_usd: float = param(
+        27500.0, "Purchase price of one accelerator (H100: 25-30 kUSD, unverified estimate)",
+        unit="USD", min=1000.0, max=200000.0)
+    accelerator_lifetime_years: float = param(
+        5.0, "Years over which accelerators are amortized", unit="year", min=1.0, max=10.0)
+    discount_rate: float = param(0.10, "Annual discount rate for amortizing capital (0 means "
+                                 "straight-line)", min=0.0, max=0.5)
+    system_overhead_fraction: float = param(
+        0.0, "Server and network capital per accelerator, as a fraction of its price "
+        "(0 leaves it out, which overstates the energy share)", min=0.0, max=2.0)
+    campus_mw: float = param(1000.0, "IT load of the campus", unit="MW", min=1.0,
+                             max=10000.0)
+    grid_wait_months: float = param(24.0, "Months a built campus waits for a grid connection",
+                                    unit="month", min=0.0, max=120.0)
+    premium_power_price_usd_per_kwh: float = param(
+        0.15, "All-in price of fast, non-grid power (e.g. on-site gas) over the lifetime; at "
+        "or below the grid price the campus pays, fast power costs nothing extra and pays at "
+        "any wait", unit="USD/kWh", min=0.0, max=2.0)
+    compared_perf_per_watt: float = param(
+        0.5, "Performance per watt of the compared (e.g. domestic Chinese) chip as a multiple "
+        "of the best chip's, the H100 (same power and price per chip; its output is worth "
+        "this multiple of an H100's)", min=0.05, max=1.0)

@@ -1,0 +1,63 @@
+"""The geopolitics chapter: its declaration (parameters in ``params.py``, headlines here)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from energybook.chapters.geopolitics import model
+from energybook.chapters.geopolitics.params import Params
+from energybook.declare import Headline, chapter
+
+
+def check(P: Params, tables: Mapping[str, Any]) -> list[str]:
+    """Constraints between the parameters and the price table: the chosen country must have
+    a sourced price unless an override is used. A fast-power price at or below the grid
+    price is allowed (every offered country must run with the defaults): fast power then
+    costs nothing extra, and the page says it pays at any wait."""
+    if P.use_price_override:
+        return []
+    try:
+        model.selected_price_usd_per_kwh(P, tables["country_prices"])
+    except ValueError:
+        return [f"country {P.country!r} has no sourced electricity price in "
+                "data/country_prices.csv; choose another country or set use_price_override "
+                "true with price_override_usd_per_kwh"]
+    return []
+
+
+SPEC = chapter(
+    name="geopolitics",
+    title="Atoms and bytes: the geopolitics of AI's power",
+    order=50,
+    summary=(
+        "Data centres head for the IEA's 945 TWh by 2030 (Energy and AI, 2025). When is "
+        "electricity a cap on AI and when is it just a cost? The total cost of an AI campus "
+        "by country, the value of time-to-power, what a buyer pays for performance per watt "
+        "when power binds, China's cheap fast-growing supply against the best chips, and the "
+        "carbon of each grid."),
+    params=Params,
+    headlines=[
+        Headline("energy_share_us", "1", "Energy's share of the campus's annual TCO at the US "
+                 "industrial price", fmt=".1%"),
+        Headline("energy_share_china", "1", "Energy's share of TCO at China's industrial price",
+                 fmt=".1%"),
+        Headline("energy_share_germany", "1", "Energy's share of TCO at Germany's industrial "
+                 "price", fmt=".1%"),
+        Headline("energy_share_selected", "1", "Energy's share of TCO at the price the campus "
+                 "pays (the chosen country's, or the override)", fmt=".1%"),
+        Headline("breakeven_premium_usd_per_kwh", "USD/kWh",
+                 "Highest extra price per kWh, paid over the accelerators' lifetime, that fast "
+                 "power is worth to avoid the grid wait", fmt=".3f"),
+        Headline("efficiency_premium_capped", "1", "Highest price worth paying for the best "
+                 "chip (H100, output valued at its rental rate) as a multiple of the compared "
+                 "chip's price (the accelerator price; compared_perf_per_watt x an H100's "
+                 "output), when power is the binding constraint", fmt=".2f"),
+        Headline("efficiency_premium_uncapped", "1", "The same multiple when power is not "
+                 "binding", fmt=".2f"),
+        Headline("china_us_cost_ratio", "1", "Cost per unit of compute in China (compared chip, "
+                 "Chinese power) over the US (best chip, US power)", fmt=".2f"),
+    ],
+    tables=("country_prices",),
+    check=check,
+)
