@@ -3,12 +3,12 @@ headline numbers as the model says it should."""
 
 import pytest
 
-from energybook import pipeline, specs
+from energybook import chapters, pipeline
 
 
 @pytest.mark.slow
 def test_rebound_chapter_reruns_with_a_larger_elasticity(tmp_path):
-    spec = specs.get("rebound")
+    spec = chapters.get("rebound")
     default = spec.params.validate({})
     changed = spec.params.validate({"elasticity": 1.4})
     base = pipeline.execute_notebook("rebound", default, tmp_path / "default.ipynb")

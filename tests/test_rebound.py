@@ -8,9 +8,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from energybook import data, specs
+from energybook import chapters, data
 from energybook import uncertainty as u
-from energybook.models import rebound as rb
+from energybook.chapters.rebound import model as rb
+from energybook.chapters.rebound import model_growth as gr
+from energybook.chapters.rebound import model_h200 as h2
+from energybook.chapters.rebound import model_microsoft as msm
+from energybook.chapters.rebound import model_uncertainty as mcm
+from energybook.chapters.rebound import page
+from energybook.chapters.rebound.params import Params
+from energybook.params import ParameterError
 
 rate = st.floats(0.0, 1.5)
 share = st.floats(0.0, 1.0)
@@ -35,8 +42,8 @@ def test_unit_elasticity_with_energy_the_whole_cost_is_full_rebound(k):
 @pytest.mark.parametrize("e", [1.01, 1.5, 3.0])
 def test_elasticity_above_one_backfires(e):
     assert rb.rebound(2.0, e, 1.0) > 1.0
-    assert rb.is_backfire(2.0, e, 1.0)
-    assert not rb.is_backfire(2.0, 0.99, 1.0)
+    assert rb.energy_ratio(2.0, e, 1.0) > 1.0
+    assert rb.energy_ratio(2.0, 0.99, 1.0) < 1.0
 
 
 def test_hand_worked_rebound():
@@ -57,13 +64,8 @@ def test_no_efficiency_gain_has_no_rebound_defined():
     assert math.isinf(rb.backfire_elasticity(1.0, 0.5))
 
 
-def test_energy_share_of_cost():
-    # 1000 W x PUE 1 x 1 h = 1 kWh at 1 USD/kWh = 1 USD; hardware 3 USD/h -> 25 %
-    assert rb.energy_share_of_cost(1000, 1.0, 1.0, 3.0) == pytest.approx(0.25)
-
-
 def test_rebound_curve_dataset():
-    df = rb.rebound_curve(np.linspace(0, 3, 31), 1.5, [0.05, 0.5, 1.0])
+    df = pd.concat([rb.rebound_curve(np.linspace(0, 3, 31), 1.5, s) for s in (0.05, 0.5, 1.0)])
     assert len(df) == 93
     assert set(df.columns) >= {"elasticity", "energy_share", "rebound", "backfire"}
     full = df[df["energy_share"] == 1.0]
@@ -80,39 +82,33 @@ def test_identity_hand_worked():
     assert e["training"] == pytest.approx(1.5e-3)
     assert e["inference"] == pytest.approx(1.5e-3)  # 10 x 100 x 3.6e12 = 3.6e15 FLOP
     assert e["total"] == pytest.approx(3e-3)
-    assert rb.flop_per_use(70e9, 1000) == pytest.approx(1.4e14)
     assert rb.delivered_flop_per_j(989, 700, 1.0) == pytest.approx(989e12 / 700)
 
 
 # ----------------------------------------------------------------- H100 -> H200
 def test_h100_h200_memory_bound_case():
-    h = rb.h100_h200_case(3.35, 4.8, 700, 700, model_growth=1.0)
+    h = h2.h100_h200_case(3.35, 4.8, 700, 700, model_growth=1.0)
     assert h["efficiency_gain"] == pytest.approx(4.8 / 3.35)
     assert h["j_per_token_saving"] == pytest.approx(1 - 3.35 / 4.8)
     assert h["rebound_model_growth"] == 0.0
-    at_breakeven = rb.h100_h200_case(3.35, 4.8, 700, 700, model_growth=4.8 / 3.35)
+    at_breakeven = h2.h100_h200_case(3.35, 4.8, 700, 700, model_growth=4.8 / 3.35)
     assert at_breakeven["rebound_model_growth"] == pytest.approx(1.0)
     assert at_breakeven["energy_per_token_ratio"] == pytest.approx(1.0)
-    assert rb.h100_h200_case(3.35, 4.8, 700, 700, 2.0)["backfire_model_growth"] == 1.0
+    assert h2.h100_h200_case(3.35, 4.8, 700, 700, 2.0)["energy_per_token_ratio"] > 1.0
 
 
 def test_model_growth_factor():
-    assert rb.model_growth_factor(4.0, 2, 0.5) == pytest.approx(4.0)
-    assert rb.model_growth_factor(4.0, 0, 0.5) == 1.0
+    assert h2.model_growth_factor(4.0, 2, 0.5) == pytest.approx(4.0)
+    assert h2.model_growth_factor(4.0, 0, 0.5) == 1.0
 
 
 # ----------------------------------------------------------------- growth and LMDI
 def test_annual_factor_conversions():
-    assert rb.annual_factor("factor_per_year", 4.7) == 4.7
-    assert rb.annual_factor("factor_over_period", 100, 2010, 2020) == pytest.approx(10 ** 0.2)
-    assert rb.annual_factor("doubling_time_years", 2.0) == pytest.approx(math.sqrt(2))
+    assert gr.annual_factor("factor_per_year", 4.7) == 4.7
+    assert gr.annual_factor("factor_over_period", 100, 2010, 2020) == pytest.approx(10 ** 0.2)
+    assert gr.annual_factor("doubling_time_years", 2.0) == pytest.approx(math.sqrt(2))
     with pytest.raises(ValueError):
-        rb.annual_factor("per_fortnight", 1.0)
-
-
-def test_energy_growth_identity():
-    assert rb.energy_growth_rate(0.5, 0.5) == pytest.approx(0.0)
-    assert rb.energy_growth_rate(3.0, 1.0) == pytest.approx(1.0)
+        gr.annual_factor("per_fortnight", 1.0)
 
 
 @settings(max_examples=60, deadline=None)
@@ -120,41 +116,41 @@ def test_energy_growth_identity():
 def test_lmdi_sums_exactly_to_the_total_change(pairs):
     start = {f"x{i}": a for i, (a, _) in enumerate(pairs)}
     end = {f"x{i}": b for i, (_, b) in enumerate(pairs)}
-    df = rb.lmdi(start, end)
+    df = gr.lmdi(start, end)
     total = math.prod(end.values()) - math.prod(start.values())
     assert df["contribution"].sum() == pytest.approx(total, rel=1e-9, abs=1e-9 * max(
         1.0, math.prod(end.values()), math.prod(start.values())))
 
 
 def test_lmdi_hand_worked_and_projection_decomposition():
-    df = rb.lmdi({"a": 1.0, "b": 2.0}, {"a": 2.0, "b": 2.0})
+    df = gr.lmdi({"a": 1.0, "b": 2.0}, {"a": 2.0, "b": 2.0})
     assert df["contribution"].tolist() == pytest.approx([2.0, 0.0])
-    dec = rb.projection_decomposition(415, 6, 0.1, 0.28, 1.0, 0.05, 0.33, 1.4 / 1.56)
-    end = float(rb.project_energy_twh(415, 6, 0.1, 0.28, 1.0, 0.05, 0.33, 1.4 / 1.56))
+    dec = gr.projection_decomposition(415, 6, 0.1, 0.28, 1.0, 0.05, 0.33, 1.4 / 1.56)
+    end = float(gr.project_energy_twh(415, 6, 0.1, 0.28, 1.0, 0.05, 0.33, 1.4 / 1.56))
     assert dec["contribution"].sum() == pytest.approx(end - 415, rel=1e-12)
     assert dec["share"].sum() == pytest.approx(1.0)
 
 
 # ----------------------------------------------------------------- hold flat
 def test_efficiency_to_hold_flat():
-    assert rb.efficiency_growth_to_hold_flat(0.5) == pytest.approx(0.5)
+    assert gr.efficiency_growth_to_hold_flat(0.5) == pytest.approx(0.5)
     # energy the whole cost, elasticity 0.5: (1 + a) x**-0.5 = 1 -> x = (1 + a)**2
-    assert rb.efficiency_growth_to_hold_flat(0.5, 0.5, 1.0) == pytest.approx(1.25)
-    assert math.isinf(rb.efficiency_growth_to_hold_flat(0.5, 1.5, 1.0))
-    assert rb.efficiency_growth_to_hold_flat(-0.1) == 0.0
-    f = rb.efficiency_growth_to_hold_flat(0.1, 1.0, 0.05, 0.33)
-    assert float(rb.projection_factor_per_year(0.1, f, 1.0, 0.05, 0.33)) == pytest.approx(1.0)
+    assert gr.efficiency_growth_to_hold_flat(0.5, 0.5, 1.0) == pytest.approx(1.25)
+    assert math.isinf(gr.efficiency_growth_to_hold_flat(0.5, 1.5, 1.0))
+    assert gr.efficiency_growth_to_hold_flat(-0.1) == 0.0
+    f = gr.efficiency_growth_to_hold_flat(0.1, 1.0, 0.05, 0.33)
+    assert float(gr.projection_factor_per_year(0.1, f, 1.0, 0.05, 0.33)) == pytest.approx(1.0)
 
 
 @settings(max_examples=60, deadline=None)
 @given(a=rate, e=elast, s=st.floats(0.0, 0.95), h=rate)
 def test_hold_flat_solution_holds_flat(a, e, s, h):
-    f = rb.efficiency_growth_to_hold_flat(a, e, s, h)
+    f = gr.efficiency_growth_to_hold_flat(a, e, s, h)
     assert f >= 0
     if math.isfinite(f) and f > 0:
-        g = float(rb.projection_factor_per_year(a, f, e, s, h))
+        g = float(gr.projection_factor_per_year(a, f, e, s, h))
         assert g == pytest.approx(1.0, rel=1e-6)
-        assert float(rb.projection_factor_per_year(a, f * 1.5 + 0.01, e, s, h)) <= 1.0 + 1e-9
+        assert float(gr.projection_factor_per_year(a, f * 1.5 + 0.01, e, s, h)) <= 1.0 + 1e-9
 
 
 # ----------------------------------------------------------------- properties
@@ -162,8 +158,8 @@ def test_hold_flat_solution_holds_flat(a, e, s, h):
 @given(a=rate, f=rate, e1=elast, e2=elast, s=share, h=rate)
 def test_energy_rises_with_elasticity(a, f, e1, e2, s, h):
     lo, hi = sorted((e1, e2))
-    e_lo = rb.project_energy_twh(100, 5, a, f, lo, s, h)
-    e_hi = rb.project_energy_twh(100, 5, a, f, hi, s, h)
+    e_lo = gr.project_energy_twh(100, 5, a, f, lo, s, h)
+    e_hi = gr.project_energy_twh(100, 5, a, f, hi, s, h)
     assert e_hi >= e_lo * (1 - 1e-12)
 
 
@@ -171,8 +167,8 @@ def test_energy_rises_with_elasticity(a, f, e1, e2, s, h):
 @given(a1=rate, a2=rate, f=rate, e=elast, s=share, h=rate)
 def test_energy_rises_with_demand_growth(a1, a2, f, e, s, h):
     lo, hi = sorted((a1, a2))
-    assert rb.project_energy_twh(100, 5, hi, f, e, s, h) >= \
-        rb.project_energy_twh(100, 5, lo, f, e, s, h) * (1 - 1e-12)
+    assert gr.project_energy_twh(100, 5, hi, f, e, s, h) >= \
+        gr.project_energy_twh(100, 5, lo, f, e, s, h) * (1 - 1e-12)
 
 
 @settings(max_examples=100, deadline=None)
@@ -180,15 +176,15 @@ def test_energy_rises_with_demand_growth(a1, a2, f, e, s, h):
 def test_energy_falls_with_efficiency_growth_without_backfire(a, f1, f2, e, s, h):
     # d ln E / d ln k = elasticity x (energy share of cost) - 1 <= 0 when elasticity <= 1
     lo, hi = sorted((f1, f2))
-    assert rb.project_energy_twh(100, 5, a, hi, e, s, h) <= \
-        rb.project_energy_twh(100, 5, a, lo, e, s, h) * (1 + 1e-12)
-    assert rb.project_energy_twh(100, 5, a, hi) <= rb.project_energy_twh(100, 5, a, lo) * (
+    assert gr.project_energy_twh(100, 5, a, hi, e, s, h) <= \
+        gr.project_energy_twh(100, 5, a, lo, e, s, h) * (1 + 1e-12)
+    assert gr.project_energy_twh(100, 5, a, hi) <= gr.project_energy_twh(100, 5, a, lo) * (
         1 + 1e-12)
 
 
 def test_energy_rises_with_efficiency_in_backfire():
-    assert rb.project_energy_twh(100, 5, 0.1, 0.5, 2.0, 1.0) > \
-        rb.project_energy_twh(100, 5, 0.1, 0.2, 2.0, 1.0)
+    assert gr.project_energy_twh(100, 5, 0.1, 0.5, 2.0, 1.0) > \
+        gr.project_energy_twh(100, 5, 0.1, 0.2, 2.0, 1.0)
 
 
 # ----------------------------------------------------------------- scenarios
@@ -203,7 +199,7 @@ def test_each_named_scenario_reproduces_its_published_figure(dc, params):
     """The issue's "within 2%" check. It holds by construction (each scenario's demand growth
     is solved from its published figure), so it guards the solve-and-project arithmetic; the
     hand-computed implied parameters below are the independent check of the model."""
-    table = rb.scenario_table(dc, *params)
+    table = gr.scenario_table(dc, *params)
     named = {("World", "IEA Base", 2030), ("World", "IEA Lift-Off", 2035),
              ("World", "IEA High Efficiency", 2035), ("World", "IEA Headwinds", 2035),
              ("World", "IEA Base", 2035), ("United States", "LBNL Low", 2028),
@@ -212,7 +208,7 @@ def test_each_named_scenario_reproduces_its_published_figure(dc, params):
     assert named <= have
     for _, row in table.iterrows():
         # the implied parameters, run through the model, give the published figure
-        model = rb.project_energy_twh(row["base_twh"], row["years"],
+        model = gr.project_energy_twh(row["base_twh"], row["years"],
                                       row["implied_demand_growth"], *params)
         assert model == pytest.approx(row["published_twh"], rel=0.02)
         assert abs(row["error_pct"]) < 2.0
@@ -233,7 +229,7 @@ def test_each_named_scenario_reproduces_its_published_figure(dc, params):
 
 
 def test_implied_parameters_hand_worked(dc):
-    row = rb.scenario_table(dc, 0.28, 1.0, 0.05, 0.33).set_index(
+    row = gr.scenario_table(dc, 0.28, 1.0, 0.05, 0.33).set_index(
         ["scope", "scenario", "horizon_year"]).loc[("World", "IEA Base", 2030)]
     # 415 -> 945 TWh over 2024-2030: (945/415)^(1/6) - 1 = 14.70 %/yr net
     assert row["implied_net_growth"] == pytest.approx(0.14700, abs=5e-5)
@@ -243,46 +239,50 @@ def test_implied_parameters_hand_worked(dc):
     # answers x 1/0.753348 = 1.327407, so ambition is 1.46816 / 1.327407 - 1 = 10.60 %/yr
     # (the default demand_growth is this calibration)
     assert row["implied_demand_growth"] == pytest.approx(0.10604, abs=5e-5)
-    assert specs.get("rebound").params.defaults()["demand_growth"] == pytest.approx(
+    assert chapters.get("rebound").params.defaults()["demand_growth"] == pytest.approx(
         row["implied_demand_growth"], abs=1e-3)
     # no price response: ambition is all of the compute growth
-    plain = rb.scenario_table(dc, 0.28).set_index(
+    plain = gr.scenario_table(dc, 0.28).set_index(
         ["scope", "scenario", "horizon_year"]).loc[("World", "IEA Base", 2030)]
     assert plain["implied_demand_growth"] == pytest.approx(plain["implied_compute_growth"])
     # LBNL Low: 176 TWh (2023) -> 325 TWh (2028), net (325/176)^(1/5) - 1 = 13.05 %/yr
-    lbnl = rb.scenario_table(dc, 0.28).set_index("scenario").loc["LBNL Low"]
+    lbnl = gr.scenario_table(dc, 0.28).set_index("scenario").loc["LBNL Low"]
     assert lbnl["implied_net_growth"] == pytest.approx(0.13051, abs=5e-5)
 
 
 def test_base_energy_lookup(dc):
-    assert rb.base_energy_twh(dc, "World", 2024) == 415
+    assert gr.base_energy_twh(dc, "World", 2024) == 415
     with pytest.raises(ValueError, match="estimates exist"):
-        rb.base_energy_twh(dc, "World", 2019)
-    pts = rb.published_points(dc, "World")
-    assert {"year", "energy_twh", "case"} <= set(pts.columns)
+        gr.base_energy_twh(dc, "World", 2019)
 
 
 # ----------------------------------------------------------------- Microsoft
 def test_microsoft_case_hand_worked():
-    m = rb.microsoft_case(168.0, 23.4, 4, 0.0)
+    m = msm.microsoft_case(168.0, 23.4, 4, 0.0)
     assert m["energy_factor"] == pytest.approx(2.68)
     assert m["efficiency_growth_to_hold_flat"] == pytest.approx(2.68 ** 0.25 - 1)
-    m2 = rb.microsoft_case(168.0, 23.4, 4, 0.28)
+    m2 = msm.microsoft_case(168.0, 23.4, 4, 0.28)
     assert m2["efficiency_growth_to_hold_flat"] == pytest.approx(2.68 ** 0.25 * 1.28 - 1)
     tab = data.load_table("microsoft_sustainability")
-    assert rb.microsoft_from_table(tab, 0.28) == pytest.approx(m2)
+    assert msm.microsoft_from_table(tab, 0.28) == pytest.approx(m2)
 
 
 # ----------------------------------------------------------------- Monte Carlo
 def _params(**over):
-    p = specs.get("rebound").params.defaults()
-    p.update(n_draws=20_000, **over)
-    return p
+    return Params(**{"n_draws": 20_000, **over})
+
+
+def _base(P):
+    return gr.base_energy_twh(data.load_table("dc_electricity"), P.scope, P.base_year)
+
+
+def _mc(P, **kw):
+    return mcm.run_uncertainty(P, _base(P), **kw)
 
 
 def test_uncertainty_analysis_reproducible_and_consistent(dc):
-    r1 = rb.run_uncertainty(_params(), dc, fan_end_year=2035)
-    r2 = rb.run_uncertainty(_params(), dc, fan_end_year=2035)
+    r1 = _mc(_params(), fan_end_year=2035)
+    r2 = _mc(_params(), fan_end_year=2035)
     assert r1["energy"] == r2["energy"]
     e = r1["energy"]
     assert e["p05"] < e["median"] < e["p95"]
@@ -296,7 +296,7 @@ def test_uncertainty_analysis_reproducible_and_consistent(dc):
     # anchored: the elasticity does not move the calibrated level; unanchored it dominates
     assert r1["anchored"]
     assert r1["tornado"].set_index("input").loc["elasticity", "rank"] == 6
-    wide = rb.run_uncertainty(_params(), dc, anchor=False)
+    wide = _mc(_params(), anchor=False)
     assert not wide["anchored"]
     assert wide["tornado"].loc[0, "input"] == "elasticity"
     assert (wide["energy"]["p95"] / wide["energy"]["p05"]
@@ -305,12 +305,12 @@ def test_uncertainty_analysis_reproducible_and_consistent(dc):
 
 
 def test_flip_elasticity_matches_backfire_probability(dc):
-    r = rb.run_uncertainty(_params(growth_spread=0.0, energy_share=0.05), dc)
+    r = _mc(_params(growth_spread=0.0, energy_share=0.05))
     flip = r["flip_elasticity"]
     # with the growths fixed, backfire is exactly elasticity > flip (energy share still varies)
     share_above = u.probability(r["samples"]["elasticity"] > flip)
     assert r["p_backfire"] == pytest.approx(share_above, abs=0.05)
-    p_none = rb.run_uncertainty(_params(elasticity=0.0, elasticity_max=0.0), dc)["p_backfire"]
+    p_none = _mc(_params(elasticity=0.0, elasticity_max=0.0))["p_backfire"]
     assert p_none == 0.0
     # the energy credit alone needs a far larger elasticity to backfire
     assert r["flip_elasticity_energy_only"] > 5 * flip
@@ -319,7 +319,7 @@ def test_flip_elasticity_matches_backfire_probability(dc):
 
 def test_backfire_probability_counts_only_draws_with_chip_progress(dc):
     # efficiency growth near 0 with a wide spread: many draws have no chip progress (k <= 1)
-    r = rb.run_uncertainty(_params(efficiency_growth=0.02, growth_spread=0.3), dc)
+    r = _mc(_params(efficiency_growth=0.02, growth_spread=0.3))
     res = r["samples"]
     progress = res["efficiency_growth"] > 0
     assert 0.2 < r["p_chip_progress"] < 0.9
@@ -332,19 +332,24 @@ def test_backfire_probability_counts_only_draws_with_chip_progress(dc):
     # counting them as "no backfire" would have deflated it
     assert r["p_backfire"] > res["backfire"].mean()
     # with the default trend every draw has progress
-    assert rb.run_uncertainty(_params(), dc)["p_chip_progress"] == 1.0
+    assert _mc(_params())["p_chip_progress"] == 1.0
 
 
 def test_uniform_elasticity_interval_is_far_wider(dc):
     p = _params()
-    wide = rb.uniform_elasticity_interval(p, dc)
-    assert wide == rb.uniform_elasticity_interval(p, dc)  # seeded
+    wide = mcm.uniform_elasticity_interval(p, _base(p))
+    assert wide == mcm.uniform_elasticity_interval(p, _base(p))  # seeded
     assert wide["p05"] < wide["median"] < wide["p95"]
     assert wide["ratio"] == pytest.approx(wide["p95"] / wide["p05"])
-    anchored = rb.run_uncertainty(p, dc)["energy"]
+    anchored = _mc(p)["energy"]
     assert wide["ratio"] > 5 * anchored["p95"] / anchored["p05"]
     # a narrower uniform range narrows it
-    assert rb.uniform_elasticity_interval(p, dc, 0.0, 1.0)["ratio"] < wide["ratio"]
+    assert mcm.uniform_elasticity_interval(p, _base(p), 0.0, 1.0)["ratio"] < wide["ratio"]
+
+
+def _validate(over):
+    spec = chapters.get("rebound")
+    return spec.validate(over, tables=data.load_tables(spec.tables))
 
 
 @pytest.mark.parametrize(("over", "fragments"), [
@@ -358,18 +363,17 @@ def test_uniform_elasticity_interval_is_far_wider(dc):
     ({"energy_share": 1.0, "elasticity": 1.5}, ["energy_share 1", "hold energy flat"]),
 ])
 def test_spec_check_refuses_inconsistent_parameters(over, fragments):
-    with pytest.raises(specs.ParameterError) as err:
-        specs.get("rebound").validate(over)
+    with pytest.raises(ParameterError) as err:
+        _validate(over)
     msg = str(err.value)
     for f in fragments:
         assert f in msg, msg
 
 
 def test_spec_check_accepts_consistent_parameters():
-    spec = specs.get("rebound")
-    assert spec.validate({})["base_year"] == 2024
-    assert spec.validate({"scope": "United States", "base_year": 2023})["base_year"] == 2023
-    assert spec.validate({"base_year": 2025, "horizon_year": 2026})["horizon_year"] == 2026
+    assert _validate({})["base_year"] == 2024
+    assert _validate({"scope": "United States", "base_year": 2023})["base_year"] == 2023
+    assert _validate({"base_year": 2025, "horizon_year": 2026})["horizon_year"] == 2026
 
 
 def test_cli_refuses_a_base_year_without_an_estimate(cli, tmp_path):
@@ -383,16 +387,12 @@ def test_cli_refuses_a_base_year_without_an_estimate(cli, tmp_path):
 
 def test_horizon_before_base_is_refused(dc):
     with pytest.raises(ValueError, match="after base_year"):
-        rb.run_uncertainty(_params(horizon_year=2025, base_year=2025), dc)
+        _mc(_params(horizon_year=2025, base_year=2025))
 
 
 def test_headlines_cover_the_spec(dc):
-    spec = specs.get("rebound")
-    p = _params()
-    tables = {n: data.load_table(n) for n in ("accelerators", "growth_trends",
-                                              "microsoft_sustainability")}
-    h = rb.headlines(p, dc, tables["accelerators"], tables["growth_trends"],
-                     tables["microsoft_sustainability"])
+    spec = chapters.get("rebound")
+    h = page.headlines(page.evaluate(_params(), data.load_tables(page.TABLES)))
     assert set(h) == {x.name for x in spec.headlines}
     assert all(type(v) is float for v in h.values())
     assert h["h200_j_per_token_saving_pct"] == pytest.approx(100 * (1 - 3.35 / 4.8))
@@ -400,7 +400,7 @@ def test_headlines_cover_the_spec(dc):
 
 
 def test_spec_declares_the_required_parameters():
-    spec = specs.get("rebound")
+    spec = chapters.get("rebound")
     needed = {"elasticity", "efficiency_growth", "demand_growth", "energy_share", "pue",
               "base_year", "horizon_year", "users", "n_draws", "seed"}
     assert needed <= set(spec.params.names)
@@ -411,7 +411,7 @@ def test_tables_load():
     for name in ("growth_trends", "microsoft_sustainability", "ai_adoption"):
         df = data.load_table(name)
         assert len(df) > 0
-    gt = rb.growth_table(data.load_table("growth_trends")).set_index("metric")
+    gt = gr.growth_table(data.load_table("growth_trends")).set_index("metric")
     assert gt.loc["hardware_efficiency", "factor_per_year"] == pytest.approx(12 ** 0.1)
     assert isinstance(gt, pd.DataFrame)
 
@@ -422,53 +422,58 @@ def test_anchored_model_equals_unanchored_at_the_point_elasticity():
              "hardware_cost_decline": 0.33}
     f = np.array([0.2, 0.28, 0.4])
     h = np.array([0.3, 0.33, 0.2])
-    a = rb.mc_factor_per_year(1.2, f, 0.1, 0.05, h, trend)
-    b = rb.mc_factor_per_year(1.2, f, 0.1, 0.05, h, None)
+    a = mcm.mc_factor_per_year(1.2, f, 0.1, 0.05, h, trend)
+    b = mcm.mc_factor_per_year(1.2, f, 0.1, 0.05, h, None)
     np.testing.assert_allclose(a, b, rtol=1e-12)
     # at the trend, the drawn elasticity does not matter when anchored
-    at_trend = rb.mc_factor_per_year(np.array([0.0, 1.0, 2.5]), 0.28, 0.1, 0.05, 0.33, trend)
+    at_trend = mcm.mc_factor_per_year(np.array([0.0, 1.0, 2.5]), 0.28, 0.1, 0.05, 0.33, trend)
     np.testing.assert_allclose(at_trend, at_trend[0], rtol=1e-12)
 
 
 def test_elasticity_distribution_is_centred_on_the_point_value():
-    d = rb.declared_distributions(1.0, 2.5, 0.28, 0.106, 0.05, 0.33, 1.56, 1.09, 0.05)
+    d = mcm.declared_distributions(Params(elasticity=1.0, elasticity_max=2.5))
     e = d["elasticity"]
     assert float(e.ppf(0.0)) == pytest.approx(0.0)
     assert float(e.ppf(1.0)) == pytest.approx(2.5)
     assert 0.9 < e.median() < 1.2
     # point elasticity above the upper end: the upper end follows it
-    d2 = rb.declared_distributions(3.0, 2.5, 0.28, 0.106, 0.05, 0.33, 1.56, 1.09, 0.05)
+    d2 = mcm.declared_distributions(Params(elasticity=3.0, elasticity_max=2.5))
     assert float(d2["elasticity"].ppf(1.0)) == pytest.approx(3.0)
-    d0 = rb.declared_distributions(0.0, 0.0, 0.28, 0.106, 0.05, 0.33, 1.56, 1.09, 0.05)
+    d0 = mcm.declared_distributions(Params(elasticity=0.0, elasticity_max=0.0))
     assert d0["elasticity"].median() == 0.0
 
 
 def test_default_demand_growth_is_calibrated_to_the_iea_base_case(dc):
-    p = specs.get("rebound").params.defaults()
-    table = rb.scenario_table(dc, p["efficiency_growth"], p["elasticity"], p["energy_share"],
-                              p["hardware_cost_decline"])
+    p = Params()
+    table = gr.scenario_table(dc, p.efficiency_growth, p.elasticity, p.energy_share,
+                              p.hardware_cost_decline)
     row = table[(table["scope"] == "World") & (table["scenario"] == "IEA Base")
                 & (table["horizon_year"] == 2030)].iloc[0]
-    assert p["demand_growth"] == pytest.approx(row["implied_demand_growth"], abs=5e-4)
+    assert p.demand_growth == pytest.approx(row["implied_demand_growth"], abs=5e-4)
 
 
 def test_default_growth_spread_covers_the_iea_cases(dc):
-    spread = rb.iea_case_spread(dc)
-    f_lo, f_hi = (700 / 415) ** (1 / 11), (1700 / 415) ** (1 / 11)
+    spread = mcm.iea_case_spread(dc)
+    cases = dc[(dc["scope"] == "World") & (dc["year"] == 2035)].set_index("case")["energy_twh"]
+    f_lo = (cases["IEA Headwinds"] / 415) ** (1 / 11)
+    f_hi = (cases["IEA Lift-Off"] / 415) ** (1 / 11)
     assert spread == pytest.approx(math.sqrt(f_hi / f_lo) - 1)
-    default = specs.get("rebound").params.defaults()["growth_spread"]
+    default = chapters.get("rebound").params.defaults()["growth_spread"]
     assert spread <= default < spread + 0.01
 
 
 def test_default_interval_is_informative_and_holds_the_iea_base(dc):
-    r = rb.run_uncertainty(_params(), dc)
+    r = _mc(_params())
     e = r["energy"]
     assert e["p95"] / e["p05"] < 4.0
     assert e["p05"] < 945 < e["p95"]
 
 
 def test_rebound_cases_tell_the_levers_apart():
-    df = rb.rebound_cases(np.linspace(0, 3, 31), 1.28, 0.05, 1.33)
+    from energybook.chapters.rebound import figures
+
+    ev = page.evaluate(_params(), data.load_tables(page.TABLES))
+    df = figures.rebound_cases_data(ev)
     assert df["case"].nunique() == 3
     at1 = df[np.isclose(df["elasticity"], 1.0)].set_index("case")["rebound_pct"]
     full = at1[at1.index.str.contains("100%")].iloc[0]
@@ -479,24 +484,17 @@ def test_rebound_cases_tell_the_levers_apart():
 
 
 def test_identity_example_and_prose_numbers(dc):
-    p = specs.get("rebound").params.defaults()
+    p = Params()
     acc = data.load_table("accelerators")
     ident = rb.identity_example(p, acc).set_index("component")
-    uses = p["users"] * p["uses_per_user_per_day"] * 365.25
-    assert ident.loc["inference", "flop"] == pytest.approx(uses * p["flop_per_use"])
+    uses = p.users * p.uses_per_user_per_day * 365.25
+    assert ident.loc["inference", "flop"] == pytest.approx(uses * p.flop_per_use)
     assert ident.loc["training", "flop_per_j"] == pytest.approx(989.4e12 * 0.3 / 700)
-    tables = {n: data.load_table(n) for n in ("growth_trends", "microsoft_sustainability",
-                                              "ai_adoption")}
-    p["n_draws"] = 5000
-    mc = rb.run_uncertainty(p, dc)
-    wide = rb.run_uncertainty(p, dc, anchor=False)
-    nums = rb.prose_numbers(p, dc, acc, tables["growth_trends"],
-                            tables["microsoft_sustainability"], tables["ai_adoption"], mc, wide)
+    nums = page.numbers(page.evaluate(_params(n_draws=5000), data.load_tables(page.TABLES)))
     assert all(type(v) is float and math.isfinite(v) for v in nums.values())
     assert nums["dec_ambition_twh"] + nums["dec_price_twh"] + nums["dec_efficiency_twh"] + \
         nums["dec_pue_twh"] == pytest.approx(nums["dec_total_twh"])
     assert nums["india_people_m"] == 20.0
     assert nums["h200_model_growth"] == pytest.approx(4.7)
     assert nums["unanchored_ratio"] > nums["anchored_ratio"]
-    show = rb.scenario_display(rb.scenario_table(dc, 0.28))
-    assert (show["Error (%)"].abs() < 2).all()
+

@@ -1,0 +1,1 @@
+"""Chapter rebound ("ambition creep"): why better chips do not cut AI's energy."""
