@@ -11,7 +11,9 @@ from energybook.chapters.overview.page import Evaluation
 
 
 def comparison_data(ev: Evaluation) -> pd.DataFrame:
-    """Bars for the comparison chart: national demand and world data-centre use."""
+    """Bars for the comparison chart: national demand and world data-centre use, with the
+    other IEA vintage of the chosen projection beside it (the 2025 report and its April 2026
+    update)."""
     P = ev.P
     rows = [{"label": f"{c} (all electricity, {P.demand_year})",
              "energy_twh": model.demand_twh(ev.national, c, P.demand_year),
@@ -21,6 +23,10 @@ def comparison_data(ev: Evaluation) -> pd.DataFrame:
     rows.append({"label": f"World data centres, {ev.horizon_year} ({ev.case})",
                  "energy_twh": ev.picture["projection_twh"],
                  "kind": "Data centres (projection)"})
+    for case in model.other_vintages(ev.dc, ev.case, ev.horizon_year):
+        rows.append({"label": f"World data centres, {ev.horizon_year} ({case})",
+                     "energy_twh": model.lookup_twh(ev.dc, model.WORLD, ev.horizon_year, case),
+                     "kind": "Data centres (projection)"})
     return pd.DataFrame(rows).sort_values("energy_twh", ascending=False, ignore_index=True)
 
 

@@ -75,3 +75,39 @@ def regional_table(dc: pd.DataFrame) -> pd.DataFrame:
     out["added_twh"] = out["twh_2030"] - out["twh_2024"]
     out["growth_factor"] = out["twh_2030"] / out["twh_2024"]
     return out.sort_values("added_twh", ascending=False, ignore_index=True)
+
+
+def demand_growth_pct(national: pd.DataFrame, country: str, start_year: int,
+                      end_year: int) -> float:
+    """Change of a country's annual demand from ``start_year`` to ``end_year`` (%)."""
+    start = demand_twh(national, country, start_year)
+    end = demand_twh(national, country, end_year)
+    return 100.0 * (end / start - 1.0)
+
+
+def other_vintages(dc: pd.DataFrame, case: str, year: int, scope: str = WORLD) -> list[str]:
+    """The other published vintages of a projection: cases of the same scope and year whose
+    name extends or is extended by ``case`` (``"IEA Base"`` and ``"IEA Base (2026
+    update)"``), from a different publication year."""
+    rows = dc[(dc["scope"] == scope) & (dc["year"] == year) & (dc["tier"] == "projected")]
+    mine = rows[rows["case"] == case]
+    if mine.empty:
+        raise KeyError(f"no projection {case!r} for {scope}, {year}")
+    published = int(mine["source_year"].iloc[0])
+    out = rows[(rows["case"] != case) & (rows["source_year"] != published)
+               & (rows["case"].str.startswith(case) | rows["case"].map(case.startswith))]
+    return sorted(out["case"])
+
+
+def projection_spread(dc: pd.DataFrame, year: int, scope: str = WORLD) -> float:
+    """Highest over lowest of the published projections of ``scope`` for ``year``."""
+    rows = dc[(dc["scope"] == scope) & (dc["year"] == year) & (dc["tier"] == "projected")]
+    if rows.empty:
+        raise KeyError(f"no projection for {scope}, {year}")
+    return float(rows["energy_twh"].max() / rows["energy_twh"].min())
+
+
+def share_of_added(regions: pd.DataFrame, names: tuple[str, ...]) -> float:
+    """Share of the world's added demand (``regional_table``) taken by ``names`` (0-1)."""
+    return float(regions.loc[regions["region"].isin(names), "added_twh"].sum()
+                 / regions["added_twh"].sum())

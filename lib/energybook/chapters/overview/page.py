@@ -45,17 +45,86 @@ def headlines(ev: Evaluation) -> dict[str, float]:
     return {h.name: ev.picture[h.name] for h in SPEC.headlines}
 
 
+UPDATE_CASE = "IEA Base (2026 update)"
+UPDATE_YEAR = 2030
+FIRST_CASE = "IEA Base"
+US_AND_CHINA = ("United States", "China")
+
+
+def multiple_in_words(ratio: float) -> str:
+    """A ratio as a reader says it: "about the same as", "almost twice", "more than three
+    times", "79% of". Exact for the glued ratio it describes (a test pins the cases)."""
+    if not ratio > 0:
+        raise ValueError(f"ratio must be positive, got {ratio}")
+    if ratio < 0.95:
+        return f"{100 * ratio:.0f}% of"
+    if ratio < 1.05:
+        return "about the same as"
+    n = round(ratio)
+    word = {2: "twice", 3: "three times", 4: "four times", 5: "five times"}.get(
+        n, f"{n} times")
+    if abs(ratio - n) <= 0.05:
+        return f"about {word}"
+    return f"almost {word}" if ratio < n else f"more than {word}"
+
+
+def _national_growth(ev: Evaluation) -> dict[str, float]:
+    years = sorted(ev.national["year"].unique())
+    y0, y1 = int(years[-2]), int(years[-1])
+    return {c: model.demand_growth_pct(ev.national, c, y0, y1) for c in ev.P.countries}
+
+
 def numbers(ev: Evaluation) -> dict[str, float]:
-    return {}
+    dc = ev.dc
+    first = model.lookup_twh(dc, model.WORLD, UPDATE_YEAR, FIRST_CASE)
+    update = model.lookup_twh(dc, model.WORLD, UPDATE_YEAR, UPDATE_CASE)
+    est = dc[(dc["scope"] == model.WORLD) & (dc["tier"] == "estimated")].sort_values("year")
+    last, before = est.iloc[-1], est.iloc[-2]
+    growth = _national_growth(ev)
+    regions = model.regional_table(dc)
+    return {
+        "first_report_2030_twh": first,
+        "update_2030_twh": update,
+        "update_vs_first_pct": 100.0 * (update / first - 1.0),
+        "latest_estimate_twh": float(last["energy_twh"]),
+        "latest_estimate_growth_pct": 100.0 * (float(last["energy_twh"])
+                                               / float(before["energy_twh"]) - 1.0),
+        "fastest_national_growth_pct": max(growth.values()),
+        "spread_2035": model.projection_spread(dc, 2035),
+        "us_china_share_of_added_pct": 100.0 * model.share_of_added(regions, US_AND_CHINA),
+    }
 
 
 def texts(ev: Evaluation) -> dict[str, str]:
+    dc = ev.dc
+    est = dc[(dc["scope"] == model.WORLD) & (dc["tier"] == "estimated")].sort_values("year")
+    growth = _national_growth(ev)
+    dc_growth = 100.0 * (float(est["energy_twh"].iloc[-1])
+                         / float(est["energy_twh"].iloc[-2]) - 1.0)
+    fastest = max(growth, key=lambda c: growth[c])
+    lbnl = dc[(dc["scope"] == "United States") & (dc["tier"] == "projected")
+              & dc["source_publisher"].str.startswith("Lawrence Berkeley")]
+    pace = ("faster than any of the countries shown" if dc_growth > growth[fastest]
+            else f"no faster than {fastest}")
     return {
         "projection_label": f"{ev.case} ({ev.horizon_year})",
         "reference_country": ev.P.reference_country,
         "base_year": str(ev.P.base_year),
         "horizon_year": str(ev.horizon_year),
+        "ratio_in_words": multiple_in_words(ev.picture["ratio_to_reference"]),
+        "base_in_words": multiple_in_words(ev.picture["base_twh"]
+                                           / ev.picture["reference_demand_twh"]),
+        "latest_estimate_year": str(int(est["year"].iloc[-1])),
+        "previous_estimate_year": str(int(est["year"].iloc[-2])),
+        "national_growth_years": f"{int(sorted(ev.national['year'].unique())[-2])} to "
+                                 f"{int(sorted(ev.national['year'].unique())[-1])}",
+        "dc_pace": pace,
+        "lbnl_horizon_year": str(int(lbnl["year"].max())),
     }
+
+
+def _possessive(country: str) -> str:
+    return "the United States'" if country == "United States" else f"{country}'s"
 
 
 def _range_twh(dc: pd.DataFrame, scope: str, year: int) -> tuple[float, float]:
@@ -66,25 +135,39 @@ def _range_twh(dc: pd.DataFrame, scope: str, year: int) -> tuple[float, float]:
 def captions(ev: Evaluation) -> dict[str, str]:
     dc = ev.dc
     lo35, hi35 = _range_twh(dc, model.WORLD, 2035)
-    us = dc[(dc["scope"] == "United States") & (dc["tier"] == "estimated")]
+    lbnl = dc["source_publisher"].str.startswith("Lawrence Berkeley")
+    us = dc[(dc["scope"] == "United States") & (dc["tier"] == "estimated") & lbnl]
     us_first, us_last = us.loc[us["year"].idxmin()], us.loc[us["year"].idxmax()]
-    lo28, hi28 = _range_twh(dc, "United States", 2028)
+    lo28, hi28 = _range_twh(dc[lbnl], "United States", 2028)
+    lo26, hi26 = _range_twh(dc, "World (incl. crypto)", 2026)
+    base26 = model.lookup_twh(dc, "World (incl. crypto)", 2026, "IEA Electricity 2024 Base")
     world = dc[(dc["scope"] == model.WORLD) & (dc["tier"] == "estimated")]
     regions = model.regional_table(dc)
+    P = ev.P
+    companions = model.other_vintages(dc, ev.case, ev.horizon_year)
+    share = 100.0 * model.share_of_added(regions, US_AND_CHINA)
     return {
         "comparison": (
             "Horizontal bars of annual electricity: the demand of each selected country and "
             "the world's data centres, estimated for the base year and in the chosen "
-            "projection. Sources: IEA Energy and AI (2025); Our World in Data (Ember)."),
+            "projection" + ("" if not companions else " beside its other IEA vintage")
+            + f". The projection ({ev.picture['projection_twh']:,.0f} TWh) is "
+            + "; ".join(f"{ev.picture['projection_twh'] / model.demand_twh(ev.national, c, P.demand_year):.2f} "
+                        f"times {_possessive(c)} demand" for c in P.countries)
+            + ". National demand is generation plus net imports and includes grid losses; "
+            "the data-centre figures are consumption. Sources: IEA Energy and AI (2025) and "
+            "Key Questions on Energy and AI (2026); Our World in Data (Ember)."),
         "forecasts": (
             f"Points of data-centre electricity by year: world estimates "
             f"({world['year'].min()}-{world['year'].max()}), the IEA's 2030 and 2035 cases "
             f"({lo35:,.0f} to {hi35:,.0f} TWh in 2035), US estimates from LBNL "
             f"({us_first['energy_twh']:,.0f} TWh in {us_first['year']} to "
             f"{us_last['energy_twh']:,.0f} TWh in {us_last['year']}) and its "
-            f"{lo28:,.0f}-{hi28:,.0f} TWh range for 2028, and the IEA's 2024 range for 2026 "
-            "that includes cryptocurrency. Shape marks estimates against projections."),
+            f"{lo28:,.0f}-{hi28:,.0f} TWh range for 2028, and the IEA's Electricity 2024 "
+            f"cases for 2026 ({lo26:,.0f} to {hi26:,.0f} TWh, base {base26:,.0f} TWh), which "
+            "include cryptocurrency. Shape marks estimates against projections."),
         "regions": (
             "Grouped bars of data-centre electricity by region for 2024 and 2030 in the IEA "
-            "Base Case, sorted by added demand: " + ", ".join(regions["region"]) + "."),
+            "Base Case, sorted by added demand: " + ", ".join(regions["region"])
+            + f". The United States and China take {share:.0f}% of the added demand."),
     }
