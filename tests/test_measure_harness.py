@@ -101,9 +101,9 @@ def test_gpu_short_name_and_run_id():
 
 
 def test_decode_clock_event_reasons():
-    assert measure.decode_clock_event_reasons(0) == []
-    assert measure.decode_clock_event_reasons(0x4) == ["sw_power_cap"]
-    assert measure.decode_clock_event_reasons(0x1 | 0x20 | 0x1000) == [
+    assert ge.decode_clock_event_reasons(0) == []
+    assert ge.decode_clock_event_reasons(0x4) == ["sw_power_cap"]
+    assert ge.decode_clock_event_reasons(0x1 | 0x20 | 0x1000) == [
         "gpu_idle", "sw_thermal_slowdown", "other_0x1000"]
 
 

@@ -1,19 +1,22 @@
-"""The measured chapter's model glue: hand-worked cases on small synthetic tables, properties,
-and consistency of the spec with the committed measurements."""
+"""The measured chapter's model and page: hand-worked cases on small synthetic tables,
+properties, and consistency of the declaration with the committed measurements."""
 
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from energybook import data, measure, specs
+from energybook import chapters, data, measure
 from energybook import gpu_energy as ge
-from energybook.models import measured as M
-from energybook.specs import measured as S
+from energybook.chapters.measured import model as M
+from energybook.chapters.measured import page
+from energybook.chapters.measured import params as S
+from energybook.chapters.measured.params import Params
 
 H100 = "NVIDIA H100 80GB HBM3"
 H200 = "NVIDIA H200"
@@ -84,7 +87,7 @@ def test_run_for_gpu_takes_the_latest_full_run():
     ])
     assert M.run_for_gpu(runs, "H100") == "h100-20260301T000000Z"
     assert M.run_for_gpu(runs, "H200") == "h200-20260201T000000Z"
-    with pytest.raises(KeyError):
+    with pytest.raises(ValueError):
         M.run_for_gpu(runs[runs["gpu_name"] == H100], "H200")
 
 
@@ -99,14 +102,15 @@ def test_summarize_repeats_by_hand():
     assert s["tflop_per_j"] == pytest.approx(1.5)
     assert (s["tflop_per_j_min"], s["tflop_per_j_max"]) == (1.0, 2.0)
     assert s["avg_power_w"] == pytest.approx(650.0)
-    assert s["clock_event_mask"] == 0x5
-    assert s["clock_events"] == "gpu_idle, sw_power_cap"
+    assert s["clock_event_mask"] == 0x5 and s["power_capped"]
+    assert page.clock_events(s["clock_event_mask"]) == "gpu_idle, sw_power_cap"
     assert s["gpu"] == "H100"
 
 
 def test_summarize_repeats_without_clock_events():
     s = M.summarize_repeats(pd.DataFrame([row(clock_event_reasons=None)])).iloc[0]
-    assert s["clock_event_mask"] == 0 and s["clock_events"] == "none"
+    assert s["clock_event_mask"] == 0 and page.clock_events(0) == "none"
+    assert not s["power_capped"]
 
 
 def test_format_key():
@@ -127,7 +131,7 @@ def test_format_table_share_by_hand():
     assert f["datasheet_tflop_per_j"] == pytest.approx(2.0)
     assert f["share_pct"] == pytest.approx(75.0)
     assert f["throughput_share_pct"] == pytest.approx(75.0)  # 750 of 1000 TFLOP/s
-    assert f["format_label"] == "BF16" and f["chip"] == "H100 SXM"
+    assert f["format"] == "bf16" and f["chip"] == "H100 SXM"
 
 
 def test_format_table_uses_the_format_column():
@@ -137,16 +141,6 @@ def test_format_table_uses_the_format_column():
     assert f.loc["fp8", "datasheet_tflop_per_j"] == pytest.approx(4.0)
     assert f.loc["fp32", "datasheet_tflop_per_j"] == pytest.approx(0.2)
     assert list(f.index) == ["fp32", "fp8"]  # book order, not alphabetical
-
-
-def test_format_chart_data_has_a_datasheet_bar_per_format():
-    runs = pd.DataFrame([row(tflop_per_j=1.0), row(repeat=2, tflop_per_j=1.2),
-                         row(run_id="h200-20260101T000000Z", gpu_name=H200, tflop_per_j=1.1)])
-    fc = M.format_chart_data(M.format_table(M.summarize_repeats(runs), accelerators()))
-    assert sorted(fc["series"]) == ["Datasheet peak / board", "Measured, H100",
-                                    "Measured, H200"]
-    h100 = fc[fc["series"] == "Measured, H100"].iloc[0]
-    assert (h100["low"], h100["tflop_per_j"], h100["high"]) == pytest.approx((1.0, 1.1, 1.2))
 
 
 def test_shape_table_penalties_by_hand():
@@ -170,7 +164,7 @@ def test_worst_shape():
     shapes = M.shape_table(M.summarize_repeats(pd.DataFrame(shape_rows())))
     worst = M.worst_shape(shapes, "h100-20260101T000000Z")
     assert worst["hidden_size"] == 4097 and worst["penalty_pct"] == pytest.approx(300.0)
-    with pytest.raises(KeyError):
+    with pytest.raises(ValueError):
         M.worst_shape(shapes[shapes["aligned"]], "h100-20260101T000000Z")
 
 
@@ -194,7 +188,6 @@ def test_power_table_flags_the_software_power_cap():
     p = M.power_table(M.summarize_repeats(runs), accelerators(board=700.0)).set_index("config")
     assert p.loc["square-bf16-8192", "power_capped"]
     assert not p.loc["idle", "power_capped"] and not p.loc["square-fp32-8192", "power_capped"]
-    assert p.loc["idle", "label"] == "idle" and p.loc["square-bf16-8192", "label"] == "BF16 GEMM"
     assert (p["board_power_w"] == 700.0).all()
 
 
@@ -208,34 +201,20 @@ def test_worked_example_in_mwh_by_hand():
     assert ex["energy_mwh_at_aligned_efficiency"] == pytest.approx(flop / 1e12 / 3.6e9)
     assert ex["extra_energy_mwh"] == pytest.approx(ex["energy_mwh"] * 0.75)
     assert ex["penalty"] == pytest.approx(3.0)
-    with pytest.raises(KeyError):
+    assert ex["params_billion"] == pytest.approx(2 * 12 * 4097**2 / 1e9)
+    with pytest.raises(ValueError):
         M.worked_example(shapes, "h100-20260101T000000Z", 4095, 4096, 1e9, 2)
-    table = M.worked_example_table(ex, 4097, 4096)
-    assert list(table["energy_mwh"]) == pytest.approx(
-        [ex["energy_mwh"], ex["energy_mwh_at_aligned_efficiency"], ex["energy_mwh_aligned"]])
-
-
-def test_provenance_table_from_metadata_dicts():
-    meta = {"run_id": "h100-20260101T000000Z", "started_utc": "2026-01-01T00:00:00Z",
-            "command": "python -m energybook.measure --out data/measured", "elapsed_s": 118.7,
-            "row_counts": {"ok": 36},
-            "gpu": {"name": H100, "driver_version": "580", "torch_version": "2.11",
-                    "enforced_power_limit_w": 700.0}}
-    t = M.provenance_table([meta]).iloc[0]
-    assert t["Run"] == "h100-20260101T000000Z" and t["GPU"] == H100
-    assert t["Took (s)"] == "119" and t["Windows ok"] == "36"
-    assert t["Power limit (W)"] == "700"
 
 
 def test_sci_label():
-    assert M.sci_label(3.8673e22) == "3.87 \u00d7 10\u00b2\u00b2"
-    assert M.sci_label(1e12, 0) == "1 \u00d7 10\u00b9\u00b2"
-    assert M.sci_label(2.5e-3, 1) == "2.5 \u00d7 10\u207b\u00b3"
+    assert page.sci_label(3.8673e22) == "3.87 \u00d7 10\u00b2\u00b2"
+    assert page.sci_label(1e12, 0) == "1 \u00d7 10\u00b9\u00b2"
+    assert page.sci_label(2.5e-3, 1) == "2.5 \u00d7 10\u207b\u00b3"
 
 
 def test_other_gpu():
     assert M.other_gpu("H100") == "H200" and M.other_gpu("H200") == "H100"
-    with pytest.raises(KeyError):
+    with pytest.raises(ValueError):
         M.other_gpu("A100")
 
 
@@ -270,88 +249,77 @@ def test_share_is_linear_in_the_measurement(measured_value, c):
     assert share(measured_value * c) == pytest.approx(c * share(measured_value))
 
 
-# --- the committed measurements and the spec ---------------------------------------------------
+# --- the committed measurements and the declaration ---------------------------------------
 
 
 @pytest.fixture(scope="module")
 def committed():
-    return data.load_table("gpu_runs"), data.load_table("accelerators")
+    return data.load_tables(page.TABLES)
 
 
-def test_spec_choices_match_the_harness_and_the_data(committed):
-    runs, _ = committed
-    assert S.HIDDEN_SIZES == measure.HIDDEN_SIZES
-    assert set(S.ALIGNED_SIZES) == {h for h in S.HIDDEN_SIZES if h % M.ALIGN_MULTIPLE == 0}
-    assert set(S.FORMATS) == set(M.FORMATS)
+def test_declared_choices_are_what_the_harness_measures(committed):
+    runs = committed["gpu_runs"]
+    assert set(S.HIDDEN_SIZES) | set(S.ALIGNED_SIZES) == set(measure.HIDDEN_SIZES)
+    assert all(h % ge.ALIGN_MULTIPLE for h in S.HIDDEN_SIZES)
+    assert all(h % ge.ALIGN_MULTIPLE == 0 for h in S.ALIGNED_SIZES)
+    assert set(S.FORMATS) == set(M.FORMAT_COLUMNS)
     assert set(S.GPUS) == set(M.CHIP_FOR_GPU)
     for gpu in S.GPUS:
-        ok = M.usable_rows(runs)
-        configs = set(ok.loc[ok["run_id"] == M.run_for_gpu(runs, gpu), "config"])
         for key in S.FORMATS:
-            assert f"square-{key}-8192" in configs
-        for h in S.HIDDEN_SIZES:
-            assert f"mlp-up-bf16-h{h}" in configs
+            for h in S.HIDDEN_SIZES:
+                M.require_measured(runs, gpu, key, h, S.ALIGNED_SIZES[0])
 
 
-def test_headlines_at_defaults_are_plausible(committed):
-    runs, acc = committed
-    spec = specs.get("measured")
-    P = spec.params.validate({})
-    r = M.headline_results(runs, acc, P["gpu"], P["number_format"], P["hidden_size"],
-                           P["aligned_hidden_size"], P["training_tokens"], P["layers"])
-    assert set(r) == {h.name for h in spec.headlines}
+def test_the_check_refuses_what_the_run_did_not_measure(committed):
+    """A run that measured fewer configurations refuses the others, naming the parameter
+    and what is allowed."""
+    runs = committed["gpu_runs"]
+    fewer = runs[~runs["config"].isin(["mlp-up-bf16-h4097", "square-fp8-8192"])]
+    spec = chapters.get("measured")
+    from energybook.params import ParameterError
+
+    with pytest.raises(ParameterError) as e:
+        spec.validate({}, tables={"gpu_runs": fewer})
+    msg = "\n".join(e.value.problems)
+    assert "hidden_size 4097 was not measured" in msg and "allowed: 4095, 4096" in msg
+    with pytest.raises(ParameterError, match="number_format fp8 was not measured"):
+        spec.validate({"number_format": "fp8", "hidden_size": 4095},
+                      tables={"gpu_runs": fewer})
+    spec.validate({"hidden_size": 4095}, tables={"gpu_runs": fewer})
+
+
+def test_headlines_at_defaults_are_the_declared_ones_and_finite(committed):
+    spec = chapters.get("measured")
+    ev = page.evaluate(Params(), committed)
+    r = page.headlines(ev)
+    assert list(r) == [h.name for h in spec.headlines]
     assert all(math.isfinite(v) for v in r.values())
-    assert 0 < r["datasheet_share_pct"] < 100
     assert r["tflop_per_j"] == pytest.approx(r["datasheet_tflop_per_j"]
                                              * r["datasheet_share_pct"] / 100)
-    assert r["worst_hidden_size"] in (4095, 4097, 4100)
-    assert r["worst_penalty_pct"] > 100  # the odd sizes cost several times as much
-    assert r["full_load_power_w"] == pytest.approx(r["board_power_w"], rel=0.05)
-    assert r["example_extra_energy_mwh"] < r["example_energy_mwh"]
     assert r["example_penalty_pct"] == pytest.approx(
         100 * r["example_extra_energy_mwh"]
         / (r["example_energy_mwh"] - r["example_extra_energy_mwh"]))
 
 
-def test_h200_moves_bytes_for_less_energy(committed):
-    runs, acc = committed
-    args = dict(number_format="bf16", hidden_size=4097, aligned_hidden_size=4096,
-                training_tokens=1e12, layers=32)
-    h100 = M.headline_results(runs, acc, "H100", **args)
-    h200 = M.headline_results(runs, acc, "H200", **args)
-    assert h200["copy_pj_per_byte"] < h100["copy_pj_per_byte"]
-    # Same compute die: BF16 efficiency within a few per cent.
-    assert h200["tflop_per_j"] == pytest.approx(h100["tflop_per_j"], rel=0.05)
-
-
-def test_prose_values_and_captions_are_finite(committed):
-    runs, acc = committed
-    run_ids = sorted({M.run_for_gpu(runs, g) for g in M.CHIP_FOR_GPU})
-    meta = data.load_run_metadata(run_ids)
-    assert [m["run_id"] for m in meta] == run_ids
+def test_numbers_texts_and_captions_are_finite_for_every_gpu(committed):
     for gpu in S.GPUS:
-        values = M.prose_values(runs, acc, meta, gpu, "bf16", 4097, 4096, 1e12, 32)
+        ev = page.evaluate(Params(gpu=gpu), committed)
+        values = page.numbers(ev)
         assert all(isinstance(v, float) and math.isfinite(v) for v in values.values())
-        for h in S.HIDDEN_SIZES:
+        for h in S.HIDDEN_SIZES + S.ALIGNED_SIZES:
             assert f"penalty_pct_h{h}" in values
-        assert values["example_params_billion"] == pytest.approx(32 * 12 * 4097**2 / 1e9)
-        tables = M.chapter_tables(runs, acc, gpu)
-        assert set(tables["power"]["gpu"]) == {gpu}
-        for text in M.captions(tables, gpu).values():
-            assert "nan" not in text
-    prov = M.provenance_table(meta)
-    assert list(prov["Run"]) == run_ids
+        assert set(ev.power["gpu"]) == {gpu}
+        for text in page.captions(ev).values():
+            assert not re.search(r"\bnan\b", text)
+        assert list(page.table_provenance(ev)["Run"]) == sorted(ev.run_ids.values())
 
 
 def test_aligned_sizes_never_pay_a_penalty_against_themselves(committed):
-    runs, _ = committed
-    shapes = M.shape_table(M.summarize_repeats(runs))
+    shapes = M.shape_table(M.summarize_repeats(committed["gpu_runs"]))
     aligned = shapes[shapes["aligned"]]
     assert (aligned["aligned_neighbour"] == aligned["hidden_size"]).all()
     assert (aligned["penalty_pct"] == 0).all()
     assert (shapes["aligned_neighbour"] % 64 == 0).all()
-    for _, r in shapes.iterrows():
-        assert ge.power_of_two_factor(r["hidden_size"]) == r["power_of_two_factor"]
 
 
 def test_run_setup_values_from_metadata():
@@ -368,12 +336,12 @@ def test_run_setup_values_from_metadata():
                  "copy_gib": 1.0, "window_s": 2.5, "sample_ms": pytest.approx(50.0),
                  "repeats": 2.0}
     cfgs[1] = {"kind": "number_format", "m": 4096, "n": 4096, "k": 4096}
-    with pytest.raises(KeyError):
+    with pytest.raises(ValueError):
         M.run_setup_values(meta, "r")
 
 
 def test_run_setup_values_of_the_committed_runs_match_their_rows(committed):
-    runs, _ = committed
+    runs = committed["gpu_runs"]
     ok = M.usable_rows(runs)
     for gpu in S.GPUS:
         rid = M.run_for_gpu(runs, gpu)
@@ -382,21 +350,7 @@ def test_run_setup_values_of_the_committed_runs_match_their_rows(committed):
         sq = mine[mine["kind"] == "number_format"]
         assert set(sq["m"]) == set(sq["n"]) == set(sq["k"]) == {v["gemm_size"]}
         assert set(mine.loc[mine["kind"] == "model_shape", "tokens"]) == {v["shape_tokens"]}
-        assert v["n_hidden_sizes"] == len(S.HIDDEN_SIZES)
+        assert v["n_hidden_sizes"] == len(measure.HIDDEN_SIZES)
         copy = mine[mine["kind"] == "memory"]
         per_iter = copy["bytes_moved"] / copy["iterations"]
         assert (per_iter / 2 / 2**30).to_numpy() == pytest.approx(v["copy_gib"], rel=1e-6)
-
-
-def test_spec_check_rejects_an_aligned_hidden_size():
-    from energybook.params import ParameterError
-
-    spec = specs.get("measured")
-    spec.validate({"hidden_size": 4095, "aligned_hidden_size": 6144})
-    for h in (4096, 6144):
-        with pytest.raises(ParameterError, match=f"hidden_size {h} is itself a multiple of 64"):
-            spec.validate({"hidden_size": h})
-    assert M.example_problems(4097, 4100, S.HIDDEN_SIZES) == [
-        "aligned_hidden_size 4100 is not a multiple of 64"]
-    msg = M.example_problems(4160, 4096, S.HIDDEN_SIZES)[0]
-    assert "one of 4095, 4097, 4100, 4104, 5000, 6000" in msg

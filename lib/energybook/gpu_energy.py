@@ -38,6 +38,22 @@ MAX_PLAUSIBLE_POWER_W = 3000.0
 TERA = 1e12
 PICO = 1e-12
 
+#: Hidden sizes the harness measures as model shapes (the MLP up-projection GEMM): powers
+#: of two and their neighbours, and sizes with fewer factors of two.
+SWEEP_HIDDEN_SIZES = (4095, 4096, 4097, 4100, 4104, 4160, 5000, 5120, 6000, 6144)
+#: Alignment (elements) a hidden size must be a multiple of to count as aligned.
+ALIGN_MULTIPLE = 64
+
+#: NVML clock-event (formerly "throttle") reason bits, from nvml.h.
+CLOCK_EVENT_REASONS = {
+    0x1: "gpu_idle", 0x2: "applications_clocks_setting", 0x4: "sw_power_cap",
+    0x8: "hw_slowdown", 0x10: "sync_boost", 0x20: "sw_thermal_slowdown",
+    0x40: "hw_thermal_slowdown", 0x80: "hw_power_brake_slowdown",
+    0x100: "display_clock_setting",
+}
+#: The software power cap's bit: the driver lowered the clocks to hold the power limit.
+SW_POWER_CAP = 0x4
+
 
 class MeasurementError(ValueError):
     """A measurement that cannot be trusted (and must not become a data row as 'ok')."""
@@ -132,6 +148,17 @@ def iterations_for_window(trial_duration_s: float, trial_iterations: int, window
     """Iterations needed to fill ``window_s`` given a timed trial of ``trial_iterations``."""
     per_iter = _positive(trial_duration_s, "trial_duration_s") / max(int(trial_iterations), 1)
     return max(int(minimum), math.ceil(float(window_s) / per_iter))
+
+
+def decode_clock_event_reasons(mask: int | None) -> list[str]:
+    """Names of the NVML clock-event reason bits set in ``mask``."""
+    if not mask:
+        return []
+    names = [name for bit, name in CLOCK_EVENT_REASONS.items() if mask & bit]
+    rest = mask & ~sum(CLOCK_EVENT_REASONS)
+    if rest:
+        names.append(f"other_0x{rest:x}")
+    return names
 
 
 # --- sanity checks and the result row ---------------------------------------------------------

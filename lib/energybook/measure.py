@@ -57,7 +57,7 @@ CSV_NAME = "gpu_runs.csv"
 
 SQUARE_SIZE = 8192
 MODEL_TOKENS = 16384
-HIDDEN_SIZES = (4095, 4096, 4097, 4100, 4104, 4160, 5000, 5120, 6000, 6144)
+HIDDEN_SIZES = ge.SWEEP_HIDDEN_SIZES
 COPY_BYTES = 4 * 2**30
 ROWS_CHECKED = 256
 
@@ -94,13 +94,6 @@ CSV_FIELDS = (
 STATUSES = ("ok", "rejected", "unsupported", "error", "skipped")
 KINDS = ("idle", "number_format", "model_shape", "memory")
 
-#: NVML clock-event (formerly "throttle") reason bits, from nvml.h.
-CLOCK_EVENT_REASONS = {
-    0x1: "gpu_idle", 0x2: "applications_clocks_setting", 0x4: "sw_power_cap",
-    0x8: "hw_slowdown", 0x10: "sync_boost", 0x20: "sw_thermal_slowdown",
-    0x40: "hw_thermal_slowdown", 0x80: "hw_power_brake_slowdown",
-    0x100: "display_clock_setting",
-}
 
 
 class HarnessError(RuntimeError):
@@ -202,17 +195,6 @@ def make_run_id(gpu_name: str, when: dt.datetime) -> str:
     """``<gpu-short-name>-<UTC timestamp>``, e.g. ``h100-20261117T101500Z``."""
     when = when.astimezone(dt.UTC) if when.tzinfo else when
     return f"{gpu_short_name(gpu_name)}-{when:%Y%m%dT%H%M%SZ}"
-
-
-def decode_clock_event_reasons(mask: int | None) -> list[str]:
-    """Names of the NVML clock-event reason bits set in ``mask``."""
-    if not mask:
-        return []
-    names = [name for bit, name in CLOCK_EVENT_REASONS.items() if mask & bit]
-    rest = mask & ~sum(CLOCK_EVENT_REASONS)
-    if rest:
-        names.append(f"other_0x{rest:x}")
-    return names
 
 
 def _fmt(value) -> str:

@@ -1,0 +1,1 @@
+"""Chapter measured: the book's own GPU energy measurements (H100 and H200)."""

@@ -1,0 +1,186 @@
+"""The measured chapter's charts: each a function of the page's ``Evaluation``."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from energybook import charts
+from energybook.chapters.measured.page import FORMAT_LABELS, KIND_LABELS, Evaluation, clock_events
+
+
+def formats_data(ev: Evaluation) -> pd.DataFrame:
+    """Long table for the format chart: per format, one 'Datasheet' bar (the peak per board
+    watt, averaged over the chips: H100 SXM and H200 SXM differ by under 0.1%) and one
+    'Measured, <GPU>' bar per GPU with its range (``low``/``high``; equal to the value for the
+    datasheet)."""
+    rows = []
+    for _, g in ev.formats.groupby("format", sort=False):
+        label, order = FORMAT_LABELS[g["format"].iloc[0]], int(g["order"].iloc[0])
+        sheet = float(g["datasheet_tflop_per_j"].mean())
+        rows.append({"format_label": label, "order": order, "series": "Datasheet peak / board",
+                     "tflop_per_j": sheet, "low": sheet, "high": sheet, "share_pct": 100.0,
+                     "avg_power_w": float(g["board_power_w"].mean())})
+        for _, r in g.iterrows():
+            rows.append({"format_label": label, "order": order,
+                         "series": f"Measured, {r['gpu']}", "tflop_per_j": r["tflop_per_j"],
+                         "low": r["tflop_per_j_min"], "high": r["tflop_per_j_max"],
+                         "share_pct": r["share_pct"], "avg_power_w": r["avg_power_w"]})
+    return pd.DataFrame(rows).sort_values(["order", "series"], ignore_index=True)
+
+
+def formats(ev: Evaluation) -> alt.TopLevelMixin:
+    fc = formats_data(ev)
+    order = list(fc.drop_duplicates("format_label")["format_label"])
+    base = alt.Chart(fc).encode(
+        x=alt.X("format_label:N", title=None, sort=order, axis=alt.Axis(labelAngle=0)),
+        xOffset=alt.XOffset("series:N"))
+    bars = base.mark_bar().encode(
+        y=alt.Y("tflop_per_j:Q", title="TFLOP per joule"),
+        color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom"),
+                        scale=alt.Scale(range=["#bbbbbb", charts.PALETTE[0],
+                                               charts.PALETTE[1]])),
+        tooltip=[alt.Tooltip("format_label:N", title="Format"),
+                 alt.Tooltip("series:N", title="Bar"),
+                 alt.Tooltip("tflop_per_j:Q", title="TFLOP per joule", format=".3f"),
+                 alt.Tooltip("low:Q", title="Lowest window", format=".3f"),
+                 alt.Tooltip("high:Q", title="Highest window", format=".3f"),
+                 alt.Tooltip("share_pct:Q", title="Share of datasheet (%)", format=".0f"),
+                 alt.Tooltip("avg_power_w:Q", title="Board power (W)", format=".0f")])
+    ranges = base.mark_rule(color="#222").encode(
+        y=alt.Y("low:Q", title="TFLOP per joule"), y2="high:Q",
+        tooltip=[alt.Tooltip("series:N", title="Bar"),
+                 alt.Tooltip("low:Q", title="Lowest window", format=".3f"),
+                 alt.Tooltip("high:Q", title="Highest window", format=".3f")])
+    return (bars + ranges).properties(
+        title="Measured TFLOP per joule against the datasheet's peak per board watt",
+        height=320)
+
+
+def power_data(ev: Evaluation) -> pd.DataFrame:
+    """Every configuration of the chosen GPU's run, with reader labels."""
+    p = ev.power.copy()
+
+    def label(r: pd.Series) -> str:
+        if isinstance(r["format"], str):
+            return f"{FORMAT_LABELS[r['format']]} GEMM"
+        if r["kind"] == "model_shape":
+            return f"h = {int(r['hidden_size'])}"
+        return KIND_LABELS[r["kind"]]
+
+    p["label"] = p.apply(label, axis=1)
+    p["workload"] = p["kind"].map(KIND_LABELS)
+    p["capped"] = p["power_capped"].map({True: "yes (0x4)", False: "no"})
+    p["clock_events"] = p["clock_event_mask"].map(clock_events)
+    return p
+
+
+def power(ev: Evaluation) -> alt.TopLevelMixin:
+    p = power_data(ev)
+    dots = alt.Chart(p).mark_point(size=90, filled=True).encode(
+        x=alt.X("avg_power_w:Q", title="Average board power (W)", scale=alt.Scale(zero=False)),
+        y=alt.Y("sm_clock_mhz:Q", title="Average SM clock (MHz)", scale=alt.Scale(zero=False)),
+        color=alt.Color("capped:N", title="Power-capped"),
+        shape=alt.Shape("workload:N", title="Workload"),
+        tooltip=[alt.Tooltip("label:N", title="Configuration"),
+                 alt.Tooltip("avg_power_w:Q", title="Board power (W)", format=".0f"),
+                 alt.Tooltip("sm_clock_mhz:Q", title="SM clock (MHz)", format=",.0f"),
+                 alt.Tooltip("clock_events:N", title="Clock-event reasons")])
+    limit = alt.Chart(p.drop_duplicates("gpu")).mark_rule(
+        strokeDash=[6, 4], color="#444").encode(
+        x=alt.X("board_power_w:Q", title="Average board power (W)"),
+        tooltip=[alt.Tooltip("board_power_w:Q", title="Datasheet board power (W)",
+                             format=".0f"),
+                 alt.Tooltip("power_limit_w:Q", title="Power limit found (W)", format=".0f")])
+    return (limit + dots).properties(title="Board power and SM clock of each measured workload",
+                                     height=320)
+
+
+def shapes(ev: Evaluation) -> alt.TopLevelMixin:
+    base = alt.Chart(ev.shapes)
+    x = alt.X("hidden_size:O", title="Hidden size h")
+    bars = base.mark_bar().encode(
+        x=x, xOffset=alt.XOffset("gpu:N"),
+        y=alt.Y("pj_per_flop:Q", title="Energy per FLOP (pJ)"),
+        color=alt.Color("gpu:N", title="GPU"),
+        tooltip=[alt.Tooltip("gpu:N", title="GPU"), alt.Tooltip("hidden_size:O", title="h"),
+                 alt.Tooltip("power_of_two_factor:Q", title="Largest power of 2 dividing h"),
+                 alt.Tooltip("pj_per_flop:Q", title="pJ per FLOP", format=".2f"),
+                 alt.Tooltip("throughput_tflop_per_s:Q", title="TFLOP/s", format=",.0f"),
+                 alt.Tooltip("aligned_neighbour:O", title="Aligned neighbour"),
+                 alt.Tooltip("penalty_pct:Q", title="Extra energy per FLOP (%)",
+                             format=".0f")])
+    whiskers = base.mark_rule(color="#222").encode(
+        x=x, xOffset=alt.XOffset("gpu:N"),
+        y=alt.Y("pj_per_flop_min:Q", title="Energy per FLOP (pJ)"), y2="pj_per_flop_max:Q",
+        tooltip=[alt.Tooltip("gpu:N", title="GPU"), alt.Tooltip("hidden_size:O", title="h"),
+                 alt.Tooltip("pj_per_flop_min:Q", title="Lowest window (pJ)", format=".2f"),
+                 alt.Tooltip("pj_per_flop_max:Q", title="Highest window (pJ)", format=".2f")])
+    return (bars + whiskers).properties(
+        title="Energy per FLOP of a transformer MLP up-projection, by hidden size", height=320)
+
+
+def copy(ev: Evaluation) -> alt.TopLevelMixin:
+    base = alt.Chart(ev.copy)
+    x = alt.X("gpu:N", title=None, axis=alt.Axis(labelAngle=0))
+    energy_bars = base.mark_bar().encode(
+        x=x, y=alt.Y("pj_per_byte:Q", title="Energy per byte moved (pJ)"),
+        color=alt.Color("gpu:N", title="GPU", legend=None),
+        tooltip=[alt.Tooltip("gpu:N", title="GPU"),
+                 alt.Tooltip("pj_per_byte:Q", title="pJ per byte", format=".1f"),
+                 alt.Tooltip("pj_per_byte_min:Q", title="Lowest window", format=".1f"),
+                 alt.Tooltip("pj_per_byte_max:Q", title="Highest window", format=".1f"),
+                 alt.Tooltip("avg_power_w:Q", title="Board power (W)", format=".0f")])
+    energy_rules = base.mark_rule(color="#222").encode(
+        x=x, y=alt.Y("pj_per_byte_min:Q", title="Energy per byte moved (pJ)"),
+        y2="pj_per_byte_max:Q",
+        tooltip=[alt.Tooltip("pj_per_byte_min:Q", title="Lowest window", format=".1f"),
+                 alt.Tooltip("pj_per_byte_max:Q", title="Highest window", format=".1f")])
+    bw_bars = base.mark_bar().encode(
+        x=x, y=alt.Y("bandwidth_gb_per_s:Q", title="Bandwidth (GB/s)"),
+        color=alt.Color("gpu:N", title="GPU", legend=None),
+        tooltip=[alt.Tooltip("gpu:N", title="GPU"),
+                 alt.Tooltip("bandwidth_gb_per_s:Q", title="Measured GB/s", format=",.0f"),
+                 alt.Tooltip("datasheet_bandwidth_gb_per_s:Q", title="Datasheet GB/s",
+                             format=",.0f"),
+                 alt.Tooltip("bandwidth_share_pct:Q", title="Share of datasheet (%)",
+                             format=".0f")])
+    bw_sheet = base.mark_tick(color="#444", thickness=2, size=60).encode(
+        x=x, y=alt.Y("datasheet_bandwidth_gb_per_s:Q", title="Bandwidth (GB/s)"),
+        tooltip=[alt.Tooltip("datasheet_bandwidth_gb_per_s:Q", title="Datasheet GB/s",
+                             format=",.0f")])
+    return alt.hconcat((energy_bars + energy_rules).properties(title="Energy per byte"),
+                       (bw_bars + bw_sheet).properties(title="Bandwidth")).properties(
+        title=f"A {ev.setup['copy_gib']:.0f} GiB device-to-device copy on the H100 and the H200")
+
+
+def example_data(ev: Evaluation) -> pd.DataFrame:
+    """Bars of the worked example: the three energies (MWh) with what each one is."""
+    ex, h, a = ev.example, ev.P.hidden_size, ev.P.aligned_hidden_size
+    return pd.DataFrame([
+        {"case": f"h = {h}, as measured", "order": 0, "energy_mwh": ex["energy_mwh"],
+         "flop": ex["flop"]},
+        {"case": f"h = {h} FLOPs at the h = {a} efficiency", "order": 1,
+         "energy_mwh": ex["energy_mwh_at_aligned_efficiency"], "flop": ex["flop"]},
+        {"case": f"h = {a} model instead", "order": 2,
+         "energy_mwh": ex["energy_mwh_aligned"], "flop": ex["flop_aligned"]},
+    ])
+
+
+def example(ev: Evaluation) -> alt.TopLevelMixin:
+    t = example_data(ev)
+    return alt.Chart(t).mark_bar().encode(
+        x=alt.X("energy_mwh:Q", title="GPU energy of the layers' training FLOPs (MWh)"),
+        y=alt.Y("case:N", title=None, sort=list(t["case"]), axis=alt.Axis(labelLimit=360)),
+        color=alt.Color("case:N", title=None, legend=None),
+        tooltip=[alt.Tooltip("case:N", title="Case"),
+                 alt.Tooltip("energy_mwh:Q", title="MWh", format=",.1f"),
+                 alt.Tooltip("flop:Q", title="FLOPs", format=".3s")],
+    ).properties(title="Worked example: training energy with and without an aligned hidden "
+                       "size", height=150)
+
+
+def gallery(ev: Evaluation) -> dict[str, alt.TopLevelMixin]:
+    """Every chart of the chapter by name (what the figure tests build and validate)."""
+    return {"formats": formats(ev), "power": power(ev), "shapes": shapes(ev),
+            "copy": copy(ev), "example": example(ev)}
