@@ -16,11 +16,34 @@ def test_data_page_lists_every_table_field_and_download(root):
     page = site.data_page(root)
     assert "{download}`datapackage.json <../data/datapackage.json>`" in page
     for res in data.read_package(root / "data")["resources"]:
-        assert f"Table `{res['name']}`" in page
+        assert f"## {res['title']}" in page
         if (root / "data" / res["path"]).exists():
             assert f"<../data/{res['path']}>" in page
+            assert f'id="table-{res["name"]}" data-eb-sortable="true"' in page
         for f in res["schema"]["fields"]:
             assert f"| {f['name'].replace('_', chr(92) + '_')} |" in page
+
+
+def test_data_page_column_titles_are_plain_language(root):
+    import re
+
+    page = site.data_page(root)
+    for head in re.findall(r"<thead>(.*?)</thead>", page, flags=re.S):
+        for title in re.findall(r"<th[^>]*>(.*?)</th>", head):
+            visible = re.sub(r"<[^>]+>", "", title)
+            assert not re.search(r"\b[a-z]+_[a-z_]+\b", visible), visible
+
+
+def test_parameters_are_downloadable_as_csv_and_json(root, tmp_path):
+    import csv
+    import json
+
+    site.write_generated_pages(root, tmp_path)
+    rows = json.loads((tmp_path / "_extra" / "parameters.json").read_text())
+    with (tmp_path / "_extra" / "parameters.csv").open() as fh:
+        assert len(list(csv.DictReader(fh))) == len(rows)
+    assert {(r["chapter"], r["name"]) for r in rows} == {
+        (s.name, p.name) for s in book.book_chapters() for p in s.params}
 
 
 def test_reproducibility_page_pins_the_environment(root):

@@ -1,19 +1,24 @@
 """Pages generated from the declarations, never written by hand: the appendix.
 
-- *Parameters*: every chapter's parameters, from ``energybook.specs``;
+- *Parameters*: every chapter's parameters, from their declarations (also as CSV and JSON);
 - *Data*: every table of ``data/datapackage.json``, its fields and every row's source;
-- *Reproducibility*: the environment from the lock file, the commit, how to rebuild.
+- *Reproducibility*: the environment from the lock file, the commit, how to rebuild;
+- *References*: the bibliography, ``references.bib``.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import html
+import json
 import os
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
-from energybook import data
+from energybook import bib, data
 from energybook.book import book_chapters
 from energybook.publish import rerun_command
 
@@ -38,12 +43,15 @@ def parameters_page() -> str:
         "# Parameters",
         "",
         "Every assumption of every chapter, generated from its declaration in "
-        "`energybook.specs`. The same declaration builds each notebook's parameters cell and "
+        "`lib/energybook/chapters/<chapter>/params.py`. The same declaration builds each notebook's parameters cell and "
         "the command line's validation, so this page cannot drift from either.",
         "",
         "Re-run a chapter with other values from the command line, for example "
         "`energybook run CHAPTER -p NAME VALUE`, or set several chapters at once with a "
         "scenario file: `energybook build -f scenario.yaml`.",
+        "",
+        "Every parameter as a table: <a href=\"../parameters.csv\">parameters.csv</a> · "
+        "<a href=\"../parameters.json\">parameters.json</a>.",
     ]
 
     for spec in book_chapters():
@@ -67,8 +75,72 @@ def _param_table(rows: list[list[object]]) -> str:
     return "\n".join(out)
 
 
+def _h(text: object) -> str:
+    return html.escape("" if text is None else str(text))
+
+
+UNIT_WORDS = {"twh", "gwh", "mwh", "kwh", "wh", "w", "kw", "mw", "gw", "j", "kj", "mj", "pj",
+              "fj", "nj", "s", "ms", "usd", "eur", "per", "pct", "percent", "mm2", "b", "gb",
+              "tb", "flop", "tflop", "tflops", "pflop", "tops", "db", "bits", "hz", "ghz",
+              "mhz", "yuan", "local", "years", "year", "h", "mt", "g", "kg", "co2", "x", "m", "nm"}
+ACRONYMS = {"usd": "USD", "pue": "PUE", "gpu": "GPU", "gpus": "GPUs", "ai": "AI",
+            "adc": "ADC", "tdp": "TDP", "bf16": "BF16", "fp8": "FP8", "fp16": "FP16",
+            "fp32": "FP32", "fp4": "FP4", "int8": "INT8", "tf32": "TF32", "hbm": "HBM",
+            "id": "ID", "iea": "IEA", "url": "URL", "sndr": "SNDR", "enob": "ENOB",
+            "mac": "MAC", "co2": "CO2", "sm": "SM", "us": "US", "eu": "EU", "tpu": "TPU"}
+
+
+def field_title(f: dict) -> str:
+    """A short column title for readers: the field's ``title`` if it declares one, else its
+    name in words without the unit suffix, then the unit in brackets (the description goes
+    into the title's tooltip)."""
+    unit = f.get("unit")
+    if f.get("title"):
+        title = f["title"]
+    else:
+        words = f["name"].split("_")
+        if unit:
+            while len(words) > 1 and words[-1] in UNIT_WORDS:
+                words.pop()
+        words = [ACRONYMS.get(w, w) for w in words]
+        title = " ".join(words)
+        title = title[0].upper() + title[1:]
+    return f"{title} ({unit})" if unit and unit != "1" else title
+
+
+def _source_cell(row: dict, ids: dict[str, str]) -> str:
+    url = str(row["source_url"]).strip()
+    full = f"{row['source_publisher']}, {row['source_title']} ({row['source_year']})"
+    short = str(row["source_publisher"]).split(" (")[0]
+    if len(short) > 40:
+        short = short[:38].rstrip() + "…"
+    label = f"{_h(short)} ({_h(row['source_year'])})"
+    if re.match(r"^(https?://)", url):
+        href = url
+    elif url.startswith(("doi:", "10.")):
+        href = "https://doi.org/" + url.removeprefix("doi:")
+    else:  # the book's own measurement files
+        href = "../data/" + url.removeprefix("data/")
+    out = f'<a href="{_h(href)}" title="{_h(full)}">{label}</a>'
+    anchor = ids.get(bib.normalise_url(url))
+    if anchor:
+        out += f' <a class="eb-bibref" href="references.html#{anchor}" title="Bibliography">[ref]</a>'
+    return out
+
+
+def _html_table(name: str, header: list[str], rows: list[list[str]], *,
+                numeric: list[bool]) -> str:
+    kinds = [' data-type="number"' if num else "" for num in numeric]
+    head = "".join(f'<th scope="col"{k}>{h}</th>' for h, k in zip(header, kinds, strict=True))
+    body = "\n".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    return (f'<div class="eb-scroll"><table class="eb-table eb-data" id="table-{name}" '
+            f'data-eb-sortable="true">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n'
+            "</tbody></table></div>")
+
+
 def data_page(root: Path) -> str:
     pkg = data.read_package(root / "data")
+    ids = bib.anchors_by_source(root / "references.bib")
     parts = [
         "# Data",
         "",
@@ -77,40 +149,97 @@ def data_page(root: Path) -> str:
         "Package: fields, types, units and descriptions). Every row carries its source and "
         "its tier: *measured* (by this book), *reported* (by the publisher as fact), "
         "*estimated* (a modelled value for the past) or *projected* (for the future). "
-        "`checked` says how firmly the figure was verified: *primary* (read in the primary "
-        "source), *secondary* (a reproduction of it) or *unverified*.",
+        "*Checked* says how firmly the figure was verified: *primary* (read in the primary "
+        "source), *secondary* (a reproduction of it) or *unverified*. Each source links to "
+        "the source itself; *[ref]* links to its entry in the "
+        "[references](references.md). Click a column title to sort; type in the box above "
+        "a table to filter its rows.",
     ]
     for res in pkg["resources"]:
         path = root / "data" / res["path"]
         link = (f"{{download}}`{res['path']} <../data/{res['path']}>`" if path.exists()
                 else f"`{res['path']}` (not yet present)")
         parts += ["", f"## {res.get('title', res['name'])}", "",
-                  res.get("description", ""), "", f"Table `{res['name']}`: {link}", ""]
+                  res.get("description", ""), "", f"Download the table as CSV: {link}", ""]
         fields = res["schema"]["fields"]
-        parts += ["### Fields", "",
-                  _table(["Field", "Type", "Unit", "Description"],
-                         [[f["name"], f.get("type", "string"), f.get("unit", "-"),
-                           f["description"]] for f in fields]), ""]
         if not path.exists():
             parts += ["*No rows yet: this table is filled by a measurement run.*"]
             continue
         rows = data.validate_rows(res, path)
-        value_fields = [f["name"] for f in fields if f["name"] not in data.SOURCE_FIELDS
+        value_fields = [f for f in fields if f["name"] not in data.SOURCE_FIELDS
                         and f["name"] != "note"]
-        if len(value_fields) > MAX_COLUMNS:
-            pk = res["schema"].get("primaryKey") or []
-            keep = ([pk] if isinstance(pk, str) else list(pk))
-            keep += [f for f in value_fields if f not in keep][:MAX_COLUMNS - len(keep)]
-            parts += [f"The table has {len(value_fields)} value columns; the rows below show "
-                      f"{len(keep)} of them. The CSV has them all.", ""]
-            value_fields = keep
-        parts += ["### Rows and sources", "",
-                  _table(value_fields + ["Source", "Tier", "Checked"],
-                         [[r[k] for k in value_fields]
-                          + [f"{r['source_publisher']}, {r['source_title']} "
-                             f"({r['source_year']}), {r['source_url']}",
-                             r["tier"], r["checked"]] for r in rows]), ""]
+        header = [f'<span title="{_h(f["description"])}">{_h(field_title(f))}</span>'
+                  for f in value_fields] + ["Source", "Tier", "Checked", "Note"]
+        numeric = [f.get("type") in ("number", "integer") for f in value_fields] + [False] * 4
+        body = [[_h(_fmt_value(r[f["name"]])) for f in value_fields]
+                + [_source_cell(r, ids), _h(r["tier"]), _h(r["checked"]),
+                   _h(r.get("note"))] for r in rows]
+        parts += [_html_table(res["name"], header, body, numeric=numeric), ""]
+        parts += ["```{dropdown} Fields of this table", "",
+                  _table(["Field", "Type", "Unit", "Description"],
+                         [[f["name"], f.get("type", "string"), f.get("unit", "-"),
+                           f["description"]] for f in fields]), "```", ""]
     return "\n".join(parts) + "\n"
+
+
+def _fmt_value(v: object) -> str:
+    """One formatter for data values: integers without a decimal point, other numbers as
+    written, empty cells empty."""
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        if v == int(v) and abs(v) < 1e15:
+            return f"{int(v):,}" if abs(v) >= 10000 else str(int(v))
+        return f"{v:g}" if abs(v) < 1e6 else f"{v:,.0f}"
+    return str(v)
+
+
+def references_page() -> str:
+    return ("# References\n\nEvery work the book cites, and every source of its data, once "
+            "(`references.bib`).\n\n```{bibliography}\n:all:\n```\n")
+
+
+def changelog_page(root: Path) -> str:
+    """CHANGELOG.md on the site: release by release, which headline numbers moved and why."""
+    text = (root / "CHANGELOG.md").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    if lines and lines[0].startswith("# "):
+        lines = lines[1:]
+    return "# Changelog\n" + "\n".join(lines) + "\n"
+
+
+def cite_page(root: Path) -> str:
+    """How to cite the book, from CITATION.cff."""
+    import yaml
+
+    cff = yaml.safe_load((root / "CITATION.cff").read_text(encoding="utf-8"))
+    authors = ", ".join(a.get("name") or f"{a.get('given-names', '')} "
+                        f"{a.get('family-names', '')}".strip() for a in cff["authors"])
+    year = str(cff["date-released"])[:4]
+    key = "ambitioncreep" + year
+    bibtex = (f"@book{{{key},\n  title = {{{cff['title']}}},\n  author = {{{{{authors}}}}},\n"
+              f"  year = {{{year}}},\n  version = {{{cff['version']}}},\n"
+              f"  url = {{{cff['repository-code']}}},\n}}")
+    return "\n".join([
+        "# Cite this book", "",
+        ":::{admonition} Cite this book", ":class: tip", "",
+        f"{authors} ({year}). *{cff['title']}*, version {cff['version']}. "
+        f"<{cff['repository-code']}>", "", ":::", "",
+        "As BibTeX:", "", "```bibtex", bibtex, "```", "",
+        "The same metadata is in `CITATION.cff` at the top of the repository. The code is "
+        "MIT-licensed; the text and the data compilation are CC BY 4.0, and each data source "
+        "keeps its own terms (named in its row of the data appendix).", ""])
+
+
+def parameters_table() -> list[dict[str, object]]:
+    """Every parameter of every chapter, as rows (the parameters appendix's downloads)."""
+    rows: list[dict[str, object]] = []
+    for spec in book_chapters():
+        for p in spec.params:
+            d = p.as_dict()
+            rows.append({"chapter": spec.name, **{k: d.get(k) for k in (
+                "name", "type", "unit", "default", "min", "max", "choices", "description")}})
+    return rows
 
 
 def _git(root: Path, *args: str) -> str:
@@ -154,7 +283,7 @@ def reproducibility_page(root: Path) -> str:
         "```",
         "",
         "Chapters are executed by papermill with the parameters declared in "
-        "`lib/energybook/specs/`; a chapter is executed again only when its notebook, its "
+        "`lib/energybook/chapters/<chapter>/params.py`; a chapter is executed again only when its notebook, its "
         "parameters, the library or the data change. Numbers are identical on every run: "
         "all randomness is seeded.",
         "",
@@ -194,3 +323,17 @@ def write_generated_pages(root: Path, stage: Path) -> None:
     (out / "parameters.md").write_text(parameters_page(), encoding="utf-8")
     (out / "data.md").write_text(data_page(root), encoding="utf-8")
     (out / "reproducibility.md").write_text(reproducibility_page(root), encoding="utf-8")
+    (out / "references.md").write_text(references_page(), encoding="utf-8")
+    (out / "changelog.md").write_text(changelog_page(root), encoding="utf-8")
+    (out / "cite.md").write_text(cite_page(root), encoding="utf-8")
+    shutil.copy2(root / "references.bib", stage / "references.bib")
+    extra = stage / "_extra"
+    extra.mkdir(parents=True, exist_ok=True)
+    rows = parameters_table()
+    (extra / "parameters.json").write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
+    with (extra / "parameters.csv").open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        for r in rows:
+            writer.writerow({k: (";".join(map(str, v)) if isinstance(v, list) else v)
+                             for k, v in r.items()})

@@ -1,13 +1,17 @@
 """A small Sphinx extension for the book's site (listed in _config.yml).
 
-It sets the theme's default colour mode, and keeps every page free of references to scripts on other hosts: sphinx-thebe, which
-Jupyter Book always loads, writes a CDN address for its live-code library into every page.
-The book has no live code (thebe is off), so those scripts are dropped.
+- It follows the reader's system colour mode (light or dark) unless the reader picks one.
+- It keeps every page free of references to scripts on other hosts: sphinx-thebe, which
+  Jupyter Book always loads, writes a CDN address for its live-code library into every page.
+  The book has no live code (thebe is off), so those scripts are dropped.
+- It loads the chart bundle (``vega-bundle.js``, about 0.9 MB) only on pages with a chart.
 """
 
 from __future__ import annotations
 
 OFFSITE = ("unpkg.com", "cdn.jsdelivr.net", "cdnjs.cloudflare.com")
+CHART_BUNDLE = "vega-bundle.js"
+CHART_MARK = 'class="eb-chart"'
 
 
 def _is_offsite_or_thebe(script) -> bool:
@@ -16,13 +20,23 @@ def _is_offsite_or_thebe(script) -> bool:
     return any(host in body or host in name for host in OFFSITE) or "sphinx-thebe" in name
 
 
+def keep_script(script, has_chart: bool) -> bool:
+    """Whether a page keeps ``script``: nothing from other hosts, no thebe, and the chart
+    bundle only where there is a chart."""
+    if _is_offsite_or_thebe(script):
+        return False
+    return has_chart or CHART_BUNDLE not in str(script)
+
+
 def _page_context(app, pagename, templatename, context, doctree):
-    # pydata-sphinx-theme logs a console error on every page when no colour mode is set.
+    # pydata-sphinx-theme logs a console error on every page when no colour mode is set;
+    # "auto" follows the reader's system setting.
     if not context.get("default_mode"):
-        context["default_mode"] = "light"
+        context["default_mode"] = "auto"
     scripts = context.get("script_files")
     if scripts:
-        context["script_files"] = [s for s in scripts if not _is_offsite_or_thebe(s)]
+        has_chart = CHART_MARK in (context.get("body") or "")
+        context["script_files"] = [s for s in scripts if keep_script(s, has_chart)]
 
 
 def setup(app):
