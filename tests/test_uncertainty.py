@@ -130,3 +130,14 @@ def test_assumptions_table():
     df = u.assumptions_table(DISTS)
     assert df["input"].tolist() == list(DISTS)
     assert (df["p05"] <= df["median"]).all() and (df["median"] <= df["p95"]).all()
+
+
+def test_distributions_describe_themselves_in_plain_words():
+    from energybook import uncertainty as u
+
+    text = u.LogNormal(1.28, 0.02966).describe()
+    assert text.startswith("log-normal, median 1.28, 90% within ")
+    assert "=" not in text and "LogNormal" not in text
+    assert u.Fixed(2.0).describe() == "fixed at 2"
+    lo, hi = u.Uniform(0.0, 1.0).ppf(0.05), u.Uniform(0.0, 1.0).ppf(0.95)
+    assert u.Uniform(0.0, 1.0).describe() == f"uniform, median 0.5, 90% within {lo:.3g} to {hi:.3g}"

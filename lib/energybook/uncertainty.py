@@ -66,14 +66,24 @@ class Dist:
     def median(self) -> float:
         return float(self.ppf(0.5))
 
+    #: The distribution's name in words (what a reader sees).
+    KIND = "distribution"
+
     def describe(self) -> str:
-        """One-line human-readable statement, e.g. for an assumptions table."""
+        """One line for readers, e.g. "log-normal, median 1.28, 90% within 1.23 to 1.33"."""
+        lo, med, hi = float(self.ppf(0.05)), self.median(), float(self.ppf(0.95))
+        if lo == hi:
+            return f"fixed at {_g(med)}"
+        return f"{self.KIND}, median {_g(med)}, 90% within {_g(lo)} to {_g(hi)}"
+
+    def parameters(self) -> str:
+        """The distribution's own parameters, for the technically minded."""
         fields = ", ".join(f"{k}={_g(v)}" for k, v in self.__dict__.items())
         return f"{type(self).__name__}({fields})"
 
 
 def _g(x) -> str:
-    return f"{x:.4g}" if isinstance(x, float) else str(x)
+    return f"{x:.3g}" if isinstance(x, float) else str(x)
 
 
 def _check(cond: bool, msg: str):
@@ -84,6 +94,8 @@ def _check(cond: bool, msg: str):
 @dataclass(frozen=True)
 class Fixed(Dist):
     """A known value (no uncertainty)."""
+
+    KIND = "fixed"
 
     value: float
 
@@ -100,6 +112,8 @@ class Fixed(Dist):
 @dataclass(frozen=True)
 class Uniform(Dist):
     """Uniform on [low, high]."""
+
+    KIND = "uniform"
 
     low: float
     high: float
@@ -121,6 +135,8 @@ class Uniform(Dist):
 class LogUniform(Dist):
     """Log-uniform on [low, high], ``0 < low <= high``: every factor in between is equally
     likely (for a ratio known only to lie between two bounds)."""
+
+    KIND = "log-uniform"
 
     low: float
     high: float
@@ -145,6 +161,8 @@ class LogUniform(Dist):
 @dataclass(frozen=True)
 class Triangular(Dist):
     """Triangular on [low, high] with its mode at ``mode``."""
+
+    KIND = "triangular"
 
     low: float
     mode: float
@@ -178,6 +196,8 @@ class Triangular(Dist):
 class Normal(Dist):
     """Normal with mean ``mean_`` and standard deviation ``sd``."""
 
+    KIND = "normal"
+
     mean_: float
     sd: float
 
@@ -207,6 +227,8 @@ class LogNormal(Dist):
     Handy parametrisation: :meth:`from_interval` (a 90% interval, geometric midpoint as
     median) or :meth:`from_median_interval`.
     """
+
+    KIND = "log-normal"
 
     median_: float
     sigma: float
@@ -240,6 +262,8 @@ class LogNormal(Dist):
 @dataclass(frozen=True)
 class Beta(Dist):
     """Beta(a, b) rescaled to [low, high]."""
+
+    KIND = "PERT (beta)"
 
     a: float
     b: float
