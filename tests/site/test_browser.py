@@ -1,22 +1,32 @@
-"""Every page of the built site, opened in a real browser with the network cut off."""
+"""Every page of the built site, opened in a real browser with the network cut off.
+
+The tests wait for the condition they check (a chart drawn, an element present), never for
+network idleness or a fixed time: on a busy machine they wait longer, and still pass.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
-from energybook import specs
+from energybook import chapters as registry
 
 from .conftest import HTML, SHOTS, site_pages
 
 PAGES = site_pages()
+CHART_PAGES = [p for p in PAGES if 'class="eb-chart"' in (HTML / p).read_text(encoding="utf-8")]
 LOOPBACK = ("http://127.0.0.1", "http://localhost")
+IDENTIFIER = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+WAIT_MS = 120_000  # an upper bound for a busy machine; the wait ends as soon as it holds
 
 
-def open_page(browser, server, rel):
-    """Open a page; return (page, console errors, requests that tried to leave loopback)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+def open_page(browser, server, rel, *, width=1280, javascript=True):
+    """Open a page; return (context, page, console errors, requests that tried to leave
+    loopback). Waits for every chart to be drawn (when scripts run)."""
+    context = browser.new_context(viewport={"width": width, "height": 900},
+                                  java_script_enabled=javascript)
     offsite: list[str] = []
 
     def route(r):
@@ -33,8 +43,13 @@ def open_page(browser, server, rel):
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("requestfailed", lambda r: None if r.url in offsite else errors.append(
         f"request failed: {r.url}"))
-    page.goto(f"{server}/{rel}", wait_until="load")
-    page.wait_for_load_state("networkidle")
+    page.goto(f"{server}/{rel}", wait_until="load", timeout=WAIT_MS)
+    if javascript:
+        n = page.locator(".eb-chart").count()
+        if n:
+            page.wait_for_function(
+                f"document.querySelectorAll('.eb-chart-live svg.marks').length === {n}",
+                timeout=WAIT_MS)
     return context, page, errors, offsite
 
 
@@ -43,13 +58,6 @@ def open_page(browser, server, rel):
 def test_page_renders_offline_without_errors(browser, server, rel):
     context, page, errors, offsite = open_page(browser, server, rel)
     try:
-        # every chart container holds a drawn Vega view of non-zero size
-        charts = page.locator(".eb-chart")
-        n = charts.count()
-        if n:
-            page.wait_for_function(
-                f"document.querySelectorAll('.eb-chart svg.marks').length === {n}",
-                timeout=15000)
         sizes = page.evaluate(
             "Array.from(document.querySelectorAll('.eb-chart')).map(e => {"
             "const s = e.querySelector('svg.marks'); if (!s) return [e.id, 0, 0];"
@@ -61,6 +69,60 @@ def test_page_renders_offline_without_errors(browser, server, rel):
         page.screenshot(path=str(SHOTS / (rel.replace("/", "__") + ".png")), full_page=True)
         assert errors == [], f"console errors: {errors}"
         assert offsite == [], f"requests left loopback: {offsite}"
+    finally:
+        context.close()
+
+
+# What a chart must satisfy once drawn at a given width: nothing wider than its box, no
+# legend or title cut at either side, no identifier among its labels.
+FIT_SCRIPT = """() => Array.from(document.querySelectorAll('.eb-chart')).map(e => {
+  const box = e.getBoundingClientRect();
+  const svg = e.querySelector('svg.marks');
+  const r = svg.getBoundingClientRect();
+  const parts = Array.from(svg.querySelectorAll('.role-legend, .role-title')).map(g => {
+    const b = g.getBoundingClientRect(); return [b.left, b.right]; });
+  const labels = Array.from(svg.querySelectorAll('text')).map(t => t.textContent);
+  return {id: e.id, box: [box.left, box.right], svg: [r.left, r.right], parts, labels};
+})"""
+
+
+@pytest.mark.site
+@pytest.mark.parametrize("width", [400, 1280])
+@pytest.mark.parametrize("rel", CHART_PAGES)
+def test_charts_fit_their_box_with_legends_whole_and_plain_labels(browser, server, rel,
+                                                                   width):
+    context, page, _, _ = open_page(browser, server, rel, width=width)
+    try:
+        problems = []
+        for c in page.evaluate(FIT_SCRIPT):
+            left, right = c["box"]
+            if c["svg"][1] > right + 1 or c["svg"][0] < left - 1:
+                problems.append(f"{c['id']}: drawn {c['svg']} outside its box {c['box']}")
+            for lo, hi in c["parts"]:
+                if hi > c["svg"][1] + 1 or lo < c["svg"][0] - 1:
+                    problems.append(f"{c['id']}: a legend or title is clipped ({lo}, {hi})")
+            shown = [t for t in c["labels"] if IDENTIFIER.search(t)]
+            if shown:
+                problems.append(f"{c['id']}: identifiers shown: {shown[:5]}")
+        page.screenshot(path=str(SHOTS / (rel.replace("/", "__") + f".{width}px.png")),
+                        full_page=True)
+        assert not problems, "\n".join(problems)
+    finally:
+        context.close()
+
+
+@pytest.mark.site
+@pytest.mark.parametrize("rel", CHART_PAGES)
+def test_every_chart_has_a_static_fallback_without_scripts(browser, server, rel):
+    context, page, _, _ = open_page(browser, server, rel, javascript=False)
+    try:
+        n = page.locator(".eb-chart").count()
+        drawn = page.locator(".eb-chart .eb-chart-static svg").count()
+        assert n and drawn == n, f"{drawn} of {n} charts have a pre-rendered SVG"
+        widths = page.evaluate(
+            "Array.from(document.querySelectorAll('.eb-chart-static svg')).map(s => "
+            "s.getBoundingClientRect().width)")
+        assert all(w > 0 for w in widths)
     finally:
         context.close()
 
@@ -88,23 +150,63 @@ def test_page_is_accessible(browser, server, rel):
 
 
 @pytest.mark.site
-@pytest.mark.parametrize("name", [s.name for s in specs.all_chapters()
+def test_data_appendix_sources_are_links_and_tables_sort_and_filter(browser, server):
+    context, page, _, _ = open_page(browser, server, "appendix/data.html")
+    try:
+        page.wait_for_selector("table[data-eb-sortable] th button.eb-sort", timeout=WAIT_MS)
+        cells = page.evaluate(
+            "Array.from(document.querySelectorAll('table.eb-data')).flatMap(t => {"
+            "const i = Array.from(t.tHead.rows[0].cells).findIndex(c => "
+            "c.textContent.trim() === 'Source');"
+            "return Array.from(t.tBodies[0].rows).map(r => r.cells[i].querySelector('a') "
+            "? 1 : 0); })")
+        assert cells and all(cells), f"{cells.count(0)} data rows without a source link"
+        headers = page.evaluate(
+            "Array.from(document.querySelectorAll('table.eb-data thead th')).map(t => "
+            "t.innerText)")
+        assert not [h for h in headers if IDENTIFIER.search(h)], "identifiers in titles"
+        table = page.locator("table#table-dc_electricity")
+        rows = table.locator("tbody tr")
+        total = rows.count()
+        page.locator("label.eb-filter input").first.fill("United States")
+        page.wait_for_function(
+            "Array.from(document.querySelectorAll('#table-dc_electricity tbody tr'))"
+            f".filter(r => !r.hidden).length < {total}", timeout=WAIT_MS)
+        visible = [r for r in table.locator("tbody tr").all() if r.is_visible()]
+        assert visible and all("United States" in r.inner_text() for r in visible)
+        page.locator("label.eb-filter input").first.fill("")
+        energy = table.locator("th button", has_text="Energy")
+        energy.click()
+        page.wait_for_selector("#table-dc_electricity th[aria-sort='ascending']",
+                               timeout=WAIT_MS)
+        col = page.evaluate(
+            "(() => { const t = document.querySelector('#table-dc_electricity');"
+            "const i = Array.from(t.tHead.rows[0].cells).findIndex(c => "
+            "c.getAttribute('aria-sort')); return Array.from(t.tBodies[0].rows).map(r => "
+            "parseFloat(r.cells[i].textContent.replace(/,/g, ''))); })()")
+        assert col == sorted(col)
+    finally:
+        context.close()
+
+
+@pytest.mark.site
+@pytest.mark.parametrize("name", [s.name for s in registry.all_chapters()
                                   if (HTML / "chapters" / f"{s.name}.html").exists()])
 def test_headline_numbers_shown_equal_results_json(browser, server, name):
     results = json.loads((HTML / "results" / f"{name}.json").read_text())
-    spec = specs.get(name)
+    spec = registry.get(name)
     context, page, _, _ = open_page(browser, server, f"chapters/{name}.html")
     try:
         shown = page.evaluate(
             "Array.from(document.querySelectorAll('td.eb-value')).map(td => "
-            "[td.dataset.headline, td.dataset.value, td.innerText.trim()])")
+            "[td.dataset.headline, td.dataset.value, td.textContent.trim()])")
         assert {h for h, _, _ in shown} == set(results)
         for headline, value, text in shown:
             expected = results[headline]["value"]
             assert float(value) == expected
             assert text == format(expected, spec.headline(headline).fmt)
         # the re-run box carries the exact command, and the executed notebook downloads
-        assert page.locator(f"#eb-rerun-{name} code").first.inner_text().startswith(
+        assert page.locator(f"#eb-rerun-{name} code").first.text_content().startswith(
             f"energybook run {name}")
         href = page.locator(f"#eb-headlines-{name} a", has_text="executed notebook")
         response = page.request.get(f"{server}/chapters/" + href.get_attribute("href"))

@@ -1,8 +1,9 @@
 """The built site's links and weight, checked without a browser.
 
 Every internal link and anchor must resolve; external citation links are listed in
-_build/external-links.txt, never fetched. Each chapter page, without the shared chart
-scripts, stays under 1 MB.
+_build/external-links.txt, never fetched (tools/check_external_links.py checks them where
+there is a network). Each chapter page's HTML stays under 1 MB; `make bench` reports each
+page's whole weight with every script, style and font it loads.
 """
 
 from __future__ import annotations
@@ -81,12 +82,16 @@ def test_no_page_loads_anything_from_a_cdn(parsed):
         assert not re.search(r"(cdn\.jsdelivr\.net|unpkg\.com|cdnjs\.cloudflare\.com)", text), rel
 
 
-def test_chart_scripts_load_once_per_site(parsed):
+def test_chart_bundle_loads_once_on_chart_pages_and_nowhere_else(parsed):
     for rel, page in parsed.items():
-        if rel == "index.html":  # a redirect to the title page
-            continue
+        has_chart = 'class="eb-chart"' in (HTML / rel).read_text(encoding="utf-8")
         bundles = [x for x in page.links if "vega-bundle.js" in x]
-        assert len(bundles) == 1, rel
+        assert len(bundles) == (1 if has_chart else 0), rel
+
+
+def test_the_theme_icon_font_is_replaced_by_the_subset():
+    fa = HTML / "_static" / "scripts" / "fontawesome.js"
+    assert fa.exists() and fa.stat().st_size < 50_000, "the 1.5 MB Font Awesome bundle"
 
 
 @pytest.mark.parametrize("rel", [p for p in PAGES if p.startswith("chapters/")])
