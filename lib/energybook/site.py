@@ -231,6 +231,59 @@ def cite_page(root: Path) -> str:
         "keeps its own terms (named in its row of the data appendix).", ""])
 
 
+def headline_substitutions(results_dir: Path) -> dict[str, str]:
+    """``<chapter>_<headline>`` -> the headline number as the chapter's headline box shows
+    it (its declared format), from the executed chapters' results: what the key-findings
+    page (intro.md) quotes as ``{{ rebound_flip_elasticity }}``. Computed, never typed."""
+    from energybook import chapters
+
+    subs: dict[str, str] = {}
+    for path in sorted(results_dir.glob("*.json")):
+        name = path.stem
+        try:
+            spec = chapters.get(name)
+        except Exception:
+            continue
+        results = json.loads(path.read_text(encoding="utf-8"))
+        for h in spec.headlines:
+            if h.name in results:
+                subs[f"{name}_{h.name}"] = format(float(results[h.name]["value"]), h.fmt)
+    return subs
+
+
+# The key-findings page's chart: (chapter, figure) from that chapter's figures.gallery.
+HERO_FIGURE = ("overview", "forecasts")
+
+
+def hero_chart_html() -> str:
+    """The key-findings page's chart, built from its chapter at the default parameters."""
+    import importlib
+
+    from energybook import chapters, charts
+
+    name, fig = HERO_FIGURE
+    page = importlib.import_module(f"energybook.chapters.{name}.page")
+    figures = importlib.import_module(f"energybook.chapters.{name}.figures")
+    spec = chapters.get(name)
+    ev = page.evaluate(spec.typed(spec.params.defaults()), data.load_tables(page.TABLES))
+    charts.setup()
+    figure = charts.figure(getattr(figures, fig)(ev), page.captions(ev)[fig])
+    return str(figure._repr_mimebundle_()["text/html"])
+
+
+def intro_page(root: Path, results_dir: Path) -> str:
+    """intro.md with its substitutions (every chapter's headline numbers) in its front
+    matter, and the hero chart where the text says ``<!-- hero-chart -->``."""
+    body = (root / "intro.md").read_text(encoding="utf-8")
+    subs = headline_substitutions(results_dir)
+    front = ["---", "myst:", "  substitutions:"]
+    front += [f"    {k}: {json.dumps(v)}" for k, v in sorted(subs.items())]
+    front.append("---")
+    if "<!-- hero-chart -->" in body:
+        body = body.replace("<!-- hero-chart -->", "\n" + hero_chart_html() + "\n")
+    return "\n".join(front) + "\n" + body
+
+
 def parameters_table() -> list[dict[str, object]]:
     """Every parameter of every chapter, as rows (the parameters appendix's downloads)."""
     rows: list[dict[str, object]] = []
@@ -324,6 +377,9 @@ def write_generated_pages(root: Path, stage: Path) -> None:
     (out / "data.md").write_text(data_page(root), encoding="utf-8")
     (out / "reproducibility.md").write_text(reproducibility_page(root), encoding="utf-8")
     (out / "references.md").write_text(references_page(), encoding="utf-8")
+    results_dir = stage / "_extra" / "results"
+    if results_dir.is_dir():
+        (stage / "intro.md").write_text(intro_page(root, results_dir), encoding="utf-8")
     (out / "changelog.md").write_text(changelog_page(root), encoding="utf-8")
     (out / "cite.md").write_text(cite_page(root), encoding="utf-8")
     shutil.copy2(root / "references.bib", stage / "references.bib")
