@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from energybook import pipeline, specs
+from energybook import chapters, pipeline
 
 
 @pytest.mark.slow
 def test_rerun_with_other_precision_changes_fitted_doubling_time(tmp_path):
-    spec = specs.get("scaling")
+    spec = chapters.get("scaling")
     base = pipeline.execute_notebook(
         "scaling", spec.params.validate({}), tmp_path / "default" / "scaling.ipynb")
     lowest = pipeline.execute_notebook(
