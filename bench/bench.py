@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 SOURCES = ("_config.yml", "_toc.yml", "intro.md", "requirements.lock", "_static", "data",
-           "chapters", "references.bib", "CHANGELOG.md", "CITATION.cff")
+           "chapters", "references.bib", "CHANGELOG.md", "CITATION.cff", "glossary.md")
 
 
 def copy_book(dest: Path) -> Path:

@@ -381,6 +381,7 @@ def write_generated_pages(root: Path, stage: Path) -> None:
     if results_dir.is_dir():
         (stage / "intro.md").write_text(intro_page(root, results_dir), encoding="utf-8")
     (out / "changelog.md").write_text(changelog_page(root), encoding="utf-8")
+    shutil.copy2(root / "glossary.md", out / "glossary.md")
     (out / "cite.md").write_text(cite_page(root), encoding="utf-8")
     shutil.copy2(root / "references.bib", stage / "references.bib")
     extra = stage / "_extra"
