@@ -259,3 +259,26 @@ def test_spec_check_rejects_an_undecomposable_step():
 def test_every_precision_choice_is_known_to_the_model():
     for p in PRECISIONS:
         sc.chip_format_peak({}, p)
+
+
+@settings(max_examples=25)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(8, 30))
+def test_vectorised_break_profile_equals_a_fit_per_candidate(seed, n):
+    """The batched profile picks, for every series, the breakpoint with the least squared
+    error and its least-squares coefficients, as one lstsq per candidate would."""
+    rng = np.random.default_rng(seed)
+    x = np.sort(rng.uniform(2010, 2026, n))
+    Y = rng.normal(size=(n, 7)) + 0.3 * (x - 2018)[:, None]
+    cands = slow.candidate_breaks(x, 3, 0.1)
+    got_b, got_c = slow.KinkBasis(x, cands).profile(Y, chunk=3)
+    for j in range(Y.shape[1]):
+        sse = []
+        coefs = []
+        for b in cands:
+            X = slow._segmented_design(x, b)
+            c, *_ = np.linalg.lstsq(X, Y[:, j], rcond=None)
+            sse.append(float(np.sum((Y[:, j] - X @ c) ** 2)))
+            coefs.append(c)
+        best = int(np.argmin(sse))
+        assert sse[list(cands).index(got_b[j])] == pytest.approx(sse[best], rel=1e-9, abs=1e-12)
+        assert got_c[j] == pytest.approx(coefs[list(cands).index(got_b[j])], rel=1e-7, abs=1e-9)

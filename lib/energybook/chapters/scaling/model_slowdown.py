@@ -66,24 +66,45 @@ def candidate_breaks(x: np.ndarray, min_points: int, grid_step: float) -> np.nda
     return np.arange(lo, hi + 1e-9, grid_step)
 
 
+class KinkBasis:
+    """The continuous two-segment designs [1, x - b, max(0, x - b)] of every candidate
+    breakpoint b, factorised once (batched QR) so that fitting many series at once is a few
+    matrix products: no loop over candidates or series in Python."""
+
+    def __init__(self, years, cands):
+        x = np.asarray(years, float)
+        self.x, self.cands = x, np.asarray(cands, float)
+        d = x[None, :] - self.cands[:, None]
+        X = np.stack([np.ones_like(d), d, np.maximum(d, 0.0)], axis=2)  # (c, n, 3)
+        Q, R = np.linalg.qr(X)
+        self.rinv = np.linalg.inv(R)  # (c, 3, 3): coef = R^-1 Q' y
+        self.qt = np.ascontiguousarray(Q.transpose(0, 2, 1).reshape(-1, x.size))  # (3c, n)
+
+    def profile(self, Y: np.ndarray, chunk: int = 2000) -> tuple[np.ndarray, np.ndarray]:
+        """For each column of Y (n x m), the SSE-minimising candidate and its coefficients
+        [level at b, slope before, slope change]. Returns (break (m,), coefs (m, 3))."""
+        c = self.cands.size
+        m = Y.shape[1]
+        best_b = np.empty(m)
+        best_c = np.empty((m, 3))
+        for lo in range(0, m, chunk):
+            y = Y[:, lo:lo + chunk]
+            proj = (self.qt @ y).reshape(c, 3, -1)  # Q' y for every candidate
+            # SSE = |y|^2 - |Q'y|^2; the first candidate wins ties.
+            i = np.argmax(np.sum(proj * proj, axis=1), axis=0)
+            cols = np.arange(y.shape[1])
+            best_b[lo:lo + chunk] = self.cands[i]
+            best_c[lo:lo + chunk] = np.einsum("mij,mj->mi", self.rinv[i], proj[i, :, cols])
+        return best_b, best_c
+
+
 def _profile_breaks(x: np.ndarray, Y: np.ndarray, cands: np.ndarray
                     ) -> tuple[np.ndarray, np.ndarray]:
     """For each column of Y, the SSE-minimising breakpoint among ``cands`` and its slopes.
 
     Returns (best_break, coefs[ncols, 3]).
     """
-    best_sse = np.full(Y.shape[1], np.inf)
-    best_b = np.full(Y.shape[1], np.nan)
-    best_c = np.full((Y.shape[1], 3), np.nan)
-    for b in cands:
-        X = _segmented_design(x, b)
-        coef, *_ = np.linalg.lstsq(X, Y, rcond=None)
-        sse = np.sum((Y - X @ coef) ** 2, axis=0)
-        better = sse < best_sse
-        best_sse[better] = sse[better]
-        best_b[better] = b
-        best_c[better] = coef.T[better]
-    return best_b, best_c
+    return KinkBasis(x, cands).profile(Y)
 
 
 def breakpoint_test(years, values, n_boot: int = 1000, seed: int = 0, level: float = 0.90,
