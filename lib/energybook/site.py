@@ -18,7 +18,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from energybook import bib, data
+from energybook import bib, data, fmt
 from energybook.book import book_chapters
 from energybook.publish import rerun_command
 
@@ -171,7 +171,7 @@ def data_page(root: Path) -> str:
         header = [f'<span title="{_h(f["description"])}">{_h(field_title(f))}</span>'
                   for f in value_fields] + ["Source", "Tier", "Checked", "Note"]
         numeric = [f.get("type") in ("number", "integer") for f in value_fields] + [False] * 4
-        body = [[_h(_fmt_value(r[f["name"]])) for f in value_fields]
+        body = [[_h(fmt.number(r[f["name"]], 4)) for f in value_fields]
                 + [_source_cell(r, ids), _h(r["tier"]), _h(r["checked"]),
                    _h(r.get("note"))] for r in rows]
         parts += [_html_table(res["name"], header, body, numeric=numeric), ""]
@@ -180,18 +180,6 @@ def data_page(root: Path) -> str:
                          [[f["name"], f.get("type", "string"), f.get("unit", "-"),
                            f["description"]] for f in fields]), "```", ""]
     return "\n".join(parts) + "\n"
-
-
-def _fmt_value(v: object) -> str:
-    """One formatter for data values: integers without a decimal point, other numbers as
-    written, empty cells empty."""
-    if v is None:
-        return ""
-    if isinstance(v, float):
-        if v == int(v) and abs(v) < 1e15:
-            return f"{int(v):,}" if abs(v) >= 10000 else str(int(v))
-        return f"{v:g}" if abs(v) < 1e6 else f"{v:,.0f}"
-    return str(v)
 
 
 def references_page() -> str:
