@@ -171,7 +171,7 @@ def data_page(root: Path) -> str:
         header = [f'<span title="{_h(f["description"])}">{_h(field_title(f))}</span>'
                   for f in value_fields] + ["Source", "Tier", "Checked", "Note"]
         numeric = [f.get("type") in ("number", "integer") for f in value_fields] + [False] * 4
-        body = [[_h(fmt.number(r[f["name"]], 4)) for f in value_fields]
+        body = [[_h(fmt.number(r[f["name"]], 6)) for f in value_fields]
                 + [_source_cell(r, ids), _h(r["tier"]), _h(r["checked"]),
                    _h(r.get("note"))] for r in rows]
         parts += [_html_table(res["name"], header, body, numeric=numeric), ""]
