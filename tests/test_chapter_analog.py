@@ -7,12 +7,12 @@ import math
 
 import pytest
 
-from energybook import pipeline, specs
+from energybook import chapters, pipeline
 
 
 @pytest.mark.slow
 def test_chapter_reruns_with_worse_adc(tmp_path):
-    spec = specs.get("analog")
+    spec = chapters.get("analog")
     base_params = spec.params.validate({})
     worse_params = spec.params.validate({"adc_walden_fj": 320.0})
     base = pipeline.execute_notebook("analog", base_params, tmp_path / "base" / "analog.ipynb")
