@@ -15,8 +15,7 @@ parameter's declared ``min`` and ``max``. Every sample point is validated like a
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -24,19 +23,7 @@ import pandas as pd
 
 from energybook import chapters, sweep
 from energybook.params import ParameterError
-
-
-@dataclass(frozen=True)
-class Problem:
-    """The parameters varied and their ranges (uniform on each range)."""
-
-    names: tuple[str, ...]
-    bounds: tuple[tuple[float, float], ...]
-    integer: tuple[bool, ...]
-
-    def salib(self) -> dict[str, Any]:
-        return {"num_vars": len(self.names), "names": list(self.names),
-                "bounds": [list(b) for b in self.bounds]}
+from energybook.sobol import Problem, analyze, sample, separated
 
 
 def problem(chapter: str, names: Sequence[str] | None = None,
@@ -76,52 +63,6 @@ def problem(chapter: str, names: Sequence[str] | None = None,
                    tuple(spec.params[n].type == "int" for n in chosen))
 
 
-def sample(prob: Problem, n: int, seed: int = 20260101) -> np.ndarray:
-    """Saltelli's sample: ``n * (k + 2)`` rows for ``k`` parameters (first and total
-    indices only). ``n`` must be a power of two."""
-    from SALib.sample import sobol as sobol_sample
-
-    if n < 2 or n & (n - 1):
-        raise ParameterError([f"--samples must be a power of two of at least 2 (got {n})"])
-    x = sobol_sample.sample(prob.salib(), n, calc_second_order=False, seed=seed)
-    for j, is_int in enumerate(prob.integer):
-        if is_int:
-            x[:, j] = np.round(x[:, j])
-    return x
-
-
-def analyze(prob: Problem, y: np.ndarray, *, seed: int = 20260101,
-            num_resamples: int = 200) -> pd.DataFrame:
-    """First-order and total indices with 95% bootstrap intervals, one row per parameter."""
-    from SALib.analyze import sobol as sobol_analyze
-
-    y = np.asarray(y, dtype=float)
-    if np.allclose(y, y[0]):
-        return pd.DataFrame({"parameter": prob.names, "S1": 0.0, "S1_conf": 0.0,
-                             "ST": 0.0, "ST_conf": 0.0})
-    res = sobol_analyze.analyze(prob.salib(), y, calc_second_order=False,
-                                num_resamples=num_resamples, conf_level=0.95, seed=seed)
-    return pd.DataFrame({"parameter": prob.names, "S1": res["S1"], "S1_conf": res["S1_conf"],
-                         "ST": res["ST"], "ST_conf": res["ST_conf"]})
-
-
-def separated(indices: pd.DataFrame) -> bool:
-    """Do the intervals of the total indices separate the most influential parameter from
-    the next one? (False: N is too small to rank them.)"""
-    top = indices.sort_values("ST", ascending=False).head(2)
-    if len(top) < 2:
-        return True
-    a, b = top.iloc[0], top.iloc[1]
-    return bool(a["ST"] - a["ST_conf"] > b["ST"] + b["ST_conf"])
-
-
-def sobol(f: Callable[[np.ndarray], np.ndarray], prob: Problem, n: int,
-          seed: int = 20260101) -> pd.DataFrame:
-    """Sobol indices of a vectorised function ``f(X) -> y`` (X: one row per sample)."""
-    x = sample(prob, n, seed)
-    return analyze(prob, f(x), seed=seed)
-
-
 def chapter_indices(chapter: str, n: int, names: Sequence[str] | None = None, *,
                     base: Mapping[str, Any] | None = None, seed: int = 20260101,
                     workers: int | None = None, scheduler: str | None = None
@@ -129,7 +70,10 @@ def chapter_indices(chapter: str, n: int, names: Sequence[str] | None = None, *,
     """Sobol indices of every headline of ``chapter``: one row per (headline, parameter),
     with ``S1``, ``ST``, their 95% intervals and whether the total indices separate."""
     prob = problem(chapter, names, base)
-    x = sample(prob, n, seed)
+    try:
+        x = sample(prob, n, seed)
+    except ValueError as e:
+        raise ParameterError([f"--samples: {e}"]) from None
     points = [{name: (int(v) if is_int else float(v))
                for name, v, is_int in zip(prob.names, row, prob.integer, strict=True)}
               for row in x]
