@@ -115,10 +115,17 @@ def decomposition(ev: Evaluation) -> alt.TopLevelMixin:
                  height=320)
 
 
+def _index_year(ev: Evaluation) -> float:
+    """The first year both series were measured in: each line is shown relative to its own
+    fitted value there, so that neither trend is extended beyond its data."""
+    return float(max(ev.P.compute_fit_start, int(ev.hardware["year"].min())))
+
+
 def compute_growth_data(ev: Evaluation) -> pd.DataFrame:
-    """Training compute and hardware efficiency, each relative to its fitted value at the
-    start of the fit period, with the fitted lines over the years each was measured on."""
-    start = float(ev.P.compute_fit_start)
+    """Training compute and hardware efficiency, each relative to its fitted value in the
+    first year both were measured, with the fitted lines over the years each was measured
+    on."""
+    start = _index_year(ev)
     cf, hf = ev.compute_fit, ev.hardware_fit
     c0 = float(model_compute.fitted(cf, [start])[0])
     h0 = float(model_compute.fitted(hf, [start])[0])
@@ -141,9 +148,10 @@ def compute_growth_data(ev: Evaluation) -> pd.DataFrame:
 
 def compute_growth(ev: Evaluation) -> alt.TopLevelMixin:
     d = compute_growth_data(ev)
-    y = alt.Y("index:Q", title=f"Relative to the fitted value in {ev.P.compute_fit_start} "
+    y = alt.Y("index:Q", title=f"Relative to the fitted value in {_index_year(ev):.0f} "
               "(log scale)", scale=alt.Scale(type="log"))
-    x = alt.X("year:Q", title="Year", axis=alt.Axis(format="d"))
+    x = alt.X("year:Q", title="Year", axis=alt.Axis(format="d"),
+              scale=alt.Scale(zero=False, nice=False))
     colour = alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom"))
     tips = [alt.Tooltip("series:N", title="Series"), alt.Tooltip("what:N", title="What"),
             alt.Tooltip("year:Q", title="Year", format=".1f"),

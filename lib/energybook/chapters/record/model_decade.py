@@ -15,12 +15,12 @@ from collections.abc import Mapping
 import pandas as pd
 
 # The factors, in the order the identity multiplies them.
-DEMAND = "demand (compute instances)"
-CONSOLIDATION = "servers per compute instance"
+DEMAND = "Demand (compute instances)"
+CONSOLIDATION = "Servers per compute instance"
 IT_PER_SERVER = "IT energy per server (residual)"
 IT_PER_DEMAND = "IT energy per unit of demand (residual)"
 IT_ENERGY = "IT energy, demand and efficiency together (residual)"
-PUE = "facility overhead (PUE)"
+PUE = "Facility overhead (PUE)"
 
 
 def period_inputs(table: pd.DataFrame, period: str) -> dict[str, tuple[float, float]]:

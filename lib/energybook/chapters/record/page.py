@@ -282,7 +282,9 @@ def captions(ev: Evaluation) -> dict[str, str]:
             f"Training compute of {int(n['n_models'])} notable models published "
             f"{ev.P.compute_fit_start}-{ev.P.compute_fit_end} (Epoch AI) and dense 16-bit "
             f"FLOP/s per watt of {int(n['n_chips'])} accelerators, each relative to its fitted "
-            f"value at the start of the fit, on a logarithmic scale, with the fitted lines: "
+            f"value in {max(ev.P.compute_fit_start, int(ev.hardware['year'].min()))}, the first "
+            "year both were measured, on a logarithmic scale, with the fitted lines over the "
+            "years each was measured on: "
             f"{n['compute_to_hardware_gap']:.1f} times more compute per year than the "
             "hardware's efficiency gain."),
     }
