@@ -146,3 +146,175 @@ def test_schema_must_be_an_object(pkg_dir):
     (pkg_dir / "datapackage.json").write_text(json.dumps(pkg))
     with pytest.raises(data.DataError, match="is not an object"):
         data.read_package(pkg_dir)
+
+
+# ----------------------------------------------------------------- issue 17, item 4
+def edit_package(pkg_dir, change):
+    pkg = json.loads((pkg_dir / "datapackage.json").read_text())
+    change(pkg)
+    (pkg_dir / "datapackage.json").write_text(json.dumps(pkg))
+    data._load_cached.cache_clear()
+
+
+def problems_of(pkg_dir):
+    with pytest.raises(data.DataError) as e:
+        data.read_package(pkg_dir)
+    return e.value.problems
+
+
+def fields(pkg):
+    return pkg["resources"][0]["schema"]["fields"]
+
+
+@pytest.mark.parametrize("change,fragment", [
+    (lambda p: fields(p).__setitem__(2, "demand_twh"),
+     "field #3: is a string, not an object"),
+    (lambda p: fields(p)[2].pop("name"), "field #3: has no 'name'"),
+    (lambda p: fields(p)[2]["constraints"].__setitem__("minimum", "0"),
+     "field 'demand_twh', constraint 'minimum': must be a number, not a string"),
+    (lambda p: fields(p)[2].__setitem__("constraints", "required"),
+     "field 'demand_twh': constraints must be an object"),
+    (lambda p: fields(p)[2]["constraints"].__setitem__("requird", True),
+     "constraint 'requird': not a Table Schema constraint"),
+    (lambda p: fields(p)[2]["constraints"].__setitem__("required", "yes"),
+     "constraint 'required': must be true or false"),
+    (lambda p: fields(p)[2].__setitem__("type", "numbr"), "type 'numbr' is not a Table "
+     "Schema type"),
+    (lambda p: fields(p)[2].__setitem__("type", "datetime"), "type 'datetime' is not "
+     "supported"),
+    (lambda p: fields(p)[2]["constraints"].__setitem__("pattern", "(["),
+     "is not a valid regular expression"),
+    (lambda p: fields(p)[0]["constraints"].__setitem__("enum", []),
+     "constraint 'enum': must be a non-empty list"),
+    (lambda p: fields(p)[1]["constraints"].__setitem__("enum", ["2024"]),
+     "'2024' is not a year value"),
+    (lambda p: fields(p)[2]["constraints"].__setitem__("maximum", -1),
+     "minimum 0 is above maximum -1"),
+    (lambda p: fields(p).append(dict(fields(p)[2])), "field 'demand_twh': declared twice"),
+    (lambda p: p["resources"][0].__setitem__("path", "../outside.csv"),
+     "must be relative and stay inside data/"),
+    (lambda p: p["resources"][0].__setitem__("name", "National Electricity"),
+     "the name may hold only"),
+    (lambda p: p["resources"][0]["schema"].__setitem__("primaryKey", ["country", "yr"]),
+     "primaryKey names 'yr', which is not a field"),
+    (lambda p: p["resources"][0].pop("schema"), "has no 'schema'"),
+    (lambda p: p.__setitem__("resources", []), "non-empty 'resources' list"),
+    (lambda p: p["resources"].append(p["resources"][0]), "the name is used by resource #1"),
+    (lambda p: p["resources"][0]["schema"].__setitem__(
+        "foreignKeys", [{"fields": "country", "reference": {"resource": "nations",
+                                                            "fields": "name"}}]),
+     "refers to resource 'nations', which is not in the package"),
+])
+def test_a_broken_descriptor_is_named_by_resource_and_field(pkg_dir, change, fragment):
+    edit_package(pkg_dir, change)
+    problems = problems_of(pkg_dir)
+    assert any(fragment in p for p in problems), problems
+    assert all("resource" in p or "datapackage.json" in p for p in problems)
+
+
+def test_every_problem_of_a_descriptor_is_reported_together(pkg_dir):
+    def change(p):
+        fields(p)[0]["constraints"] = "required"
+        fields(p)[2]["constraints"]["minimum"] = "0"
+        fields(p)[3].pop("name")
+    edit_package(pkg_dir, change)
+    problems = problems_of(pkg_dir)
+    assert len(problems) == 3, problems
+    assert "field 'country'" in problems[0] and "field 'demand_twh'" in problems[1]
+    assert "field #4" in problems[2]
+
+
+def test_the_descriptor_is_checked_before_any_table_is_read(pkg_dir):
+    (pkg_dir / "national_electricity.csv").write_text("garbage\n")
+    edit_package(pkg_dir, lambda p: fields(p)[2].__setitem__("constraints", "required"))
+    with pytest.raises(data.DataError, match="constraints must be an object"):
+        data.validate_all(pkg_dir)
+
+
+def test_a_table_no_resource_declares_is_a_problem(pkg_dir):
+    """A resource removed from the descriptor while its CSV stays: check-data fails."""
+    import shutil
+
+    shutil.copy(pkg_dir / "national_electricity.csv", pkg_dir / "orphan.csv")
+    with pytest.raises(data.DataError, match=r"orphan\.csv: no resource of datapackage.json "
+                                             r"declares this table"):
+        data.validate_all(pkg_dir)
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x07", "\x1b", "\x7f", "\u202e", "\r"])
+def test_control_characters_in_a_field_are_refused(pkg_dir, char):
+    path = pkg_dir / "national_electricity.csv"
+    text = path.read_text()
+    path.write_text(text.replace("Germany,2024,522", f'"Ger{char}many",2024,522', 1),
+                    newline="")
+    with pytest.raises(data.DataError, match=rf"row 6, column 'country': contains the control "
+                                             rf"character U\+{ord(char):04X}"):
+        data.load_table("national_electricity", pkg_dir)
+
+
+def test_a_tab_or_newline_inside_a_quoted_field_is_refused(pkg_dir):
+    rewrite(pkg_dir / "national_electricity.csv", "Germany,2024,522", '"Ger\nmany",2024,522')
+    with pytest.raises(data.DataError, match="control character U\\+000A"):
+        data.load_table("national_electricity", pkg_dir)
+
+
+def test_unique_and_length_constraints_are_enforced(pkg_dir):
+    edit_package(pkg_dir, lambda p: fields(p)[0]["constraints"].__setitem__("maxLength", 5))
+    with pytest.raises(data.DataError, match="longer than 5 characters"):
+        data.load_table("national_electricity", pkg_dir)
+    edit_package(pkg_dir, lambda p: fields(p)[0]["constraints"].update(
+        {"maxLength": 50, "unique": True}))
+    with pytest.raises(data.DataError, match="share the value"):
+        data.load_table("national_electricity", pkg_dir)
+
+
+def test_a_quoted_bad_value_is_clipped(pkg_dir):
+    rewrite(pkg_dir / "national_electricity.csv", "Germany,2024,522",
+            "Germany,2024," + "9" * 5000 + "x")
+    with pytest.raises(data.DataError) as e:
+        data.load_table("national_electricity", pkg_dir)
+    assert len(str(e.value)) < 400 and "characters" in str(e.value)
+
+
+def test_the_real_descriptor_has_no_problem(root):
+    assert data.check_package(json.loads((root / "data" / "datapackage.json").read_text())) \
+        == []
+
+
+# Through the command line: exit 2, every problem, no traceback.
+def test_check_data_reports_a_broken_descriptor(cli, tmp_path, root):
+    d = tmp_path / "data"
+    shutil.copytree(root / "data", d)
+    pkg = json.loads((d / "datapackage.json").read_text())
+    pkg["resources"][0]["schema"]["fields"][0] = "scope"
+    pkg["resources"][1]["schema"]["fields"][2]["constraints"] = "required"
+    (d / "datapackage.json").write_text(json.dumps(pkg))
+    r = cli("check-data", env={"ENERGYBOOK_DATA": str(d)})
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    # The field taken out leaves the primary key naming a missing field: three problems.
+    assert r.stderr.count("error:") == 3, r.stderr
+    assert "field #1: is a string" in r.stderr and "constraints must be an object" in r.stderr
+    assert "primaryKey names 'scope', which is not a field" in r.stderr
+
+
+def test_check_data_refuses_a_removed_resource(cli, tmp_path, root):
+    d = tmp_path / "data"
+    shutil.copytree(root / "data", d)
+    pkg = json.loads((d / "datapackage.json").read_text())
+    pkg["resources"] = [r for r in pkg["resources"] if r["name"] != "national_electricity"]
+    (d / "datapackage.json").write_text(json.dumps(pkg))
+    r = cli("check-data", env={"ENERGYBOOK_DATA": str(d)})
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert "national_electricity.csv: no resource" in r.stderr
+    run = cli("run", "overview", "-o", str(tmp_path / "o"), env={"ENERGYBOOK_DATA": str(d)})
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert "national_electricity" in run.stderr and not (tmp_path / "o").exists()
+
+
+def test_check_data_refuses_a_nul_byte(cli, tmp_path, root):
+    d = tmp_path / "data"
+    shutil.copytree(root / "data", d)
+    path = d / "national_electricity.csv"
+    path.write_text(path.read_text().replace("Germany,2024", "Germ\x00any,2024", 1))
+    r = cli("check-data", env={"ENERGYBOOK_DATA": str(d)})
+    assert r.returncode == 2 and "U+0000" in r.stderr and "Traceback" not in r.stderr
