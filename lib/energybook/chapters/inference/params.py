@@ -34,8 +34,8 @@ class Params(ParamsBase):
     n_gpus: int = param(4, "GPUs serving one model instance (tensor parallel); their "
                         "all-reduce traffic is counted as bytes moved", min=1, max=64)
     utilization: float = param(1.0, "Share of the measured GEMM rate and copy bandwidth the "
-                               "serving kernels reach (1: the book's own runs, a floor on "
-                               "energy)", min=0.05, max=1.0)
+                               "serving kernels reach (1: the rates of the book's own runs, "
+                               "the model's lowest energy)", min=0.05, max=1.0)
     pue: float = param(1.09, "Power usage effectiveness applied at the facility boundary "
                        "(1.09: Google's fleet, matching the serving split; Uptime's survey "
                        "average is 1.56)", min=1.0, max=3.0)
