@@ -25,18 +25,21 @@ PUE = "Facility overhead (PUE)"
 
 def period_inputs(table: pd.DataFrame, period: str) -> dict[str, tuple[float, float]]:
     """quantity -> (first-year value, last-year value) for one period."""
-    rows = table[table["period"] == period]
-    if rows.empty:
+    rows = [r for r in table[["period", "year", "quantity", "value"]].to_dict("records")
+            if r["period"] == period]
+    if not rows:
         raise ValueError(f"no rows for period {period!r}")
-    years = sorted(rows["year"].unique())
+    years = sorted({int(r["year"]) for r in rows})
     if len(years) != 2:
         raise ValueError(f"period {period!r} needs exactly two years, has {years}")
+    values: dict[str, dict[int, float]] = {}
+    for r in rows:
+        values.setdefault(str(r["quantity"]), {})[int(r["year"])] = float(r["value"])
     out = {}
-    for q, g in rows.groupby("quantity"):
-        v = g.set_index("year")["value"]
-        if set(v.index) != set(years):
+    for q, v in values.items():
+        if set(v) != set(years):
             raise ValueError(f"period {period!r}: {q} lacks a value for one of {years}")
-        out[str(q)] = (float(v[years[0]]), float(v[years[1]]))
+        out[q] = (v[years[0]], v[years[1]])
     if "energy" not in out:
         raise ValueError(f"period {period!r} has no energy values")
     return out

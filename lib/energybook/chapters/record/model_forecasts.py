@@ -9,7 +9,7 @@ log-linearly between that vintage's estimates on either side (never extrapolated
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -26,13 +26,17 @@ def log_error(forecast: float, outturn: float) -> float:
     return math.log(forecast / outturn)
 
 
-def central(row: pd.Series) -> float:
+def _missing(x) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def central(row: Mapping) -> float:
     """The row's central value; where only a range is published, its geometric midpoint."""
     c = row["central_twh"]
-    if pd.notna(c):
+    if not _missing(c):
         return float(c)
     lo, hi = row["low_twh"], row["high_twh"]
-    if pd.notna(lo) and pd.notna(hi):
+    if not (_missing(lo) or _missing(hi)):
         return float(math.sqrt(lo * hi))
     return math.nan
 
@@ -50,25 +54,32 @@ def interpolate_log(years: Sequence[int], values: Sequence[float], year: int) ->
     return float(np.exp(np.interp(year, ys, np.log(vs))))
 
 
-def estimate_of(estimates: pd.DataFrame, publication: str, year: int) -> tuple[float, str]:
+def _records(table: pd.DataFrame | Sequence[Mapping]) -> list[dict]:
+    if isinstance(table, pd.DataFrame):
+        return table.to_dict("records")
+    return [dict(r) for r in table]
+
+
+def estimate_of(estimates: pd.DataFrame | Sequence[Mapping], publication: str,
+                year: int) -> tuple[float, str]:
     """One publication's estimate for ``year``: as published, or interpolated between its
     own estimates. ``(nan, "")`` when it has neither."""
-    own = estimates[estimates["publication"] == publication]
-    own = own.assign(value=[central(r) for _, r in own.iterrows()]).dropna(subset=["value"])
-    hit = own[own["year"] == year]
-    if len(hit):
-        return float(hit["value"].iloc[0]), "as published"
-    below, above = own[own["year"] < year], own[own["year"] > year]
-    if below.empty or above.empty:
+    own = {int(r["year"]): central(r) for r in _records(estimates)
+           if r["publication"] == publication and r["kind"] == "estimate"}
+    own = {y: v for y, v in own.items() if not math.isnan(v)}
+    if year in own:
+        return own[year], "as published"
+    below = [y for y in own if y < year]
+    above = [y for y in own if y > year]
+    if not below or not above:
         return math.nan, ""
-    y0, y1 = int(below["year"].max()), int(above["year"].min())
-    v0 = float(below.loc[below["year"] == y0, "value"].iloc[0])
-    v1 = float(above.loc[above["year"] == y1, "value"].iloc[0])
-    return interpolate_log([y0, y1], [v0, v1], year), f"interpolated between {y0} and {y1}"
+    y0, y1 = max(below), min(above)
+    return interpolate_log([y0, y1], [own[y0], own[y1]], year), \
+        f"interpolated between {y0} and {y1}"
 
 
-def find_outturn(estimates: pd.DataFrame, region: str, coverage: str, year: int,
-                 policy: str, publications: Sequence[str] | None = None,
+def find_outturn(estimates: pd.DataFrame | Sequence[Mapping], region: str, coverage: str,
+                 year: int, policy: str, publications: Sequence[str] | None = None,
                  exclude: str | None = None) -> dict | None:
     """The later estimate that scores a forecast for (region, coverage, year).
 
@@ -78,16 +89,18 @@ def find_outturn(estimates: pd.DataFrame, region: str, coverage: str, year: int,
     first publication."""
     if policy not in (LATEST, FIRST):
         raise ValueError(f"policy must be {LATEST!r} or {FIRST!r}, got {policy!r}")
-    c = estimates[(estimates["region"] == region) & (estimates["coverage"] == coverage)
-                  & (estimates["published"] >= year)]
-    if publications is not None:
-        c = c[c["publication"].isin(list(publications))]
-    if exclude is not None:
-        c = c[c["publication"] != exclude]
-    pubs = c.drop_duplicates("publication").sort_values(
-        ["published", "publication"], ascending=policy == FIRST)
+    c = [r for r in _records(estimates)
+         if r["kind"] == "estimate" and r["region"] == region and r["coverage"] == coverage
+         and r["published"] >= year
+         and (publications is None or r["publication"] in publications)
+         and r["publication"] != exclude]
+    pubs: dict[str, dict] = {}
+    for r in c:
+        pubs.setdefault(r["publication"], r)
+    order = sorted(pubs.values(), key=lambda r: (r["published"], r["publication"]),
+                   reverse=policy == LATEST)
     found = []
-    for _, p in pubs.iterrows():
+    for p in order:
         value, how = estimate_of(c, p["publication"], year)
         if not math.isnan(value):
             found.append({"value": value, "publication": p["publication"],
@@ -98,12 +111,12 @@ def find_outturn(estimates: pd.DataFrame, region: str, coverage: str, year: int,
     return pick[0] if pick else None
 
 
-def horizon(row: pd.Series, horizon_from: str) -> float:
+def horizon(row: Mapping, horizon_from: str) -> float:
     """Years from the forecast's base year (its last year of data) or its publication year
     to its target year."""
     if horizon_from == "base year":
         start = row["base_year"]
-        if pd.isna(start):
+        if _missing(start):
             return math.nan
         return float(row["year"] - start)
     if horizon_from == "publication year":
@@ -121,30 +134,34 @@ def score(table: pd.DataFrame, *, regions: Sequence[str], us_publications: Seque
     year) / (the forecaster's own base-year estimate), so that only the forecast growth is
     judged. Columns: the forecast's own columns, ``forecast_twh``, ``horizon_years``,
     ``status`` (scored / pending / not comparable / beyond this vintage / no estimate in
-    this vintage / no base-year value), the outturn's ``outturn_twh``, ``outturn_publication``,
-    ``outturn_published``, ``outturn_method``, ``outturn_source``, ``compared_twh``,
-    ``log_error``, ``too_high`` and ``within_range``."""
+    this vintage / no base-year value), the outturn's ``outturn_twh``,
+    ``outturn_publication``, ``outturn_published``, ``outturn_method``, ``outturn_source``,
+    ``compared_twh``, ``log_error``, ``too_high`` and ``within_range``."""
     if basis not in ("level", "growth from the base year"):
         raise ValueError(f"basis must be 'level' or 'growth from the base year', got {basis!r}")
-    est = table[table["kind"] == "estimate"]
+    recs = _records(table)
+    est = [r for r in recs if r["kind"] == "estimate"]
     rows = []
-    for _, f in table[(table["kind"] == "forecast") & table["region"].isin(list(regions))
-                      ].iterrows():
-        out = {**f.to_dict(), "forecast_twh": central(f),
+    for f in recs:
+        if f["kind"] != "forecast" or f["region"] not in regions:
+            continue
+        out = {**f, "forecast_twh": central(f),
                "horizon_years": horizon(f, horizon_from), "status": "scored",
                "outturn_twh": math.nan, "outturn_publication": "", "outturn_published": math.nan,
                "outturn_method": "", "outturn_source": "", "compared_twh": math.nan,
                "log_error": math.nan, "too_high": math.nan, "within_range": math.nan}
         pubs = list(us_publications) if f["region"] == "United States" else None
         policy = LATEST if f["region"] == "United States" else world_policy
-        scope_est = est[(est["region"] == f["region"]) & (est["coverage"] == f["coverage"])]
-        vintage_est = (scope_est if pubs is None
-                       else scope_est[scope_est["publication"].isin(pubs)])
+        years = [r["year"] for r in est
+                 if r["region"] == f["region"] and r["coverage"] == f["coverage"]]
+        vintage_years = [r["year"] for r in est
+                         if r["region"] == f["region"] and r["coverage"] == f["coverage"]
+                         and (pubs is None or r["publication"] in pubs)]
         if f["coverage"] == "ICT" or math.isnan(out["forecast_twh"]):
             out["status"] = "not comparable"
-        elif scope_est.empty or f["year"] > scope_est["year"].max():
+        elif not years or f["year"] > max(years):
             out["status"] = "pending"
-        elif vintage_est.empty or f["year"] > vintage_est["year"].max():
+        elif not vintage_years or f["year"] > max(vintage_years):
             out["status"] = "beyond this vintage"
         else:
             o = find_outturn(est, f["region"], f["coverage"], int(f["year"]), policy, pubs,
@@ -154,11 +171,12 @@ def score(table: pd.DataFrame, *, regions: Sequence[str], us_publications: Seque
             else:
                 compared = out["forecast_twh"]
                 if basis == "growth from the base year":
-                    own, _ = (estimate_of(est, f["publication"], int(f["base_year"]))
-                              if pd.notna(f["base_year"]) else (math.nan, ""))
-                    theirs, _ = (estimate_of(est, o["publication"], int(f["base_year"]))
-                                 if pd.notna(f["base_year"]) else (math.nan, ""))
-                    compared = compared * theirs / own
+                    if _missing(f["base_year"]):
+                        compared = math.nan
+                    else:
+                        own, _ = estimate_of(est, f["publication"], int(f["base_year"]))
+                        theirs, _ = estimate_of(est, o["publication"], int(f["base_year"]))
+                        compared = compared * theirs / own
                 if math.isnan(compared):
                     out["status"] = "no base-year value"
                 else:
@@ -170,7 +188,7 @@ def score(table: pd.DataFrame, *, regions: Sequence[str], us_publications: Seque
                         "outturn_source": o["source"], "compared_twh": compared,
                         "log_error": e, "too_high": float(e > 0),
                         "within_range": (float(lo <= o["value"] <= hi)
-                                         if pd.notna(lo) and pd.notna(hi) else math.nan)})
+                                         if not (_missing(lo) or _missing(hi)) else math.nan)})
         rows.append(out)
     return pd.DataFrame(rows)
 

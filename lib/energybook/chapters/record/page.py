@@ -24,7 +24,6 @@ class Evaluation:
     P: Params
     forecasts: pd.DataFrame
     scored: pd.DataFrame
-    scored_all: pd.DataFrame  # the named examples in the prose (see evaluate)
     bins: pd.DataFrame
     decade: dict[str, dict]
     models: pd.DataFrame
@@ -45,11 +44,6 @@ def _period(table: pd.DataFrame, period: str) -> dict:
 def evaluate(P: Params, tables: Mapping[str, pd.DataFrame]) -> Evaluation:
     f = tables["forecasts"]
     scored = scored_forecasts(P, f)
-    # The named examples of the prose: levels, against the LBNL 2024 US series, whatever the
-    # error parameters (so that they exist under every choice).
-    scored_all = model_forecasts.score(
-        f, regions=("World", "United States"), us_publications=("LBNL 2024",),
-        world_policy=P.world_vintage, horizon_from=P.horizon_from, basis="level")
     bins = model_forecasts.by_horizon(scored, P.horizon_bins)
     decade = {p: _period(tables["dc_efficiency_decade"], p) for p in PERIODS}
     models = fit_window(P, tables["training_compute"])
@@ -57,7 +51,7 @@ def evaluate(P: Params, tables: Mapping[str, pd.DataFrame]) -> Evaluation:
     hw = model_compute.hardware_points(tables["accelerators"])
     hw = hw.assign(year=model_compute.decimal_year(hw["release_date"]))
     hfit = model_compute.fit_growth(hw["year"], hw["flop_per_s_per_w"])
-    return Evaluation(P, f, scored, scored_all, bins, decade, models, cfit, hw, hfit,
+    return Evaluation(P, f, scored, bins, decade, models, cfit, hw, hfit,
                       tables["growth_trends"])
 
 
@@ -87,8 +81,17 @@ def headlines(ev: Evaluation) -> dict[str, float]:
     return {h.name: values[h.name] for h in SPEC.headlines}
 
 
-def _example(ev: Evaluation, publication: str, year: int) -> pd.Series:
-    s = ev.scored_all
+def _examples(ev: Evaluation) -> pd.DataFrame:
+    """The named examples of the prose: levels, against the LBNL 2024 US series, whatever
+    the error parameters (so that they exist under every choice)."""
+    return model_forecasts.score(
+        ev.forecasts, regions=("World", "United States"), us_publications=("LBNL 2024",),
+        world_policy=ev.P.world_vintage, horizon_from=ev.P.horizon_from, basis="level")
+
+
+def _example(ev: Evaluation, publication: str, year: int,
+             s: pd.DataFrame | None = None) -> pd.Series:
+    s = _examples(ev) if s is None else s
     hit = s[(s["publication"] == publication) & (s["year"] == year)
             & (s["coverage"] == "data centres")]
     if len(hit) != 1:
@@ -105,9 +108,10 @@ def numbers(ev: Evaluation) -> dict[str, float]:
     s, long = _scored(ev), _long(ev)
     d1, d2, d3 = (ev.decade[p] for p in PERIODS)
     i1, i3 = d1["inputs"], d3["inputs"]
-    andrae = _example(ev, "Andrae and Edler 2015", 2020)
-    lbnl = _example(ev, "LBNL 2016", 2020)
-    koomey = _example(ev, "Koomey 2008", 2010)
+    ex = _examples(ev)
+    andrae = _example(ev, "Andrae and Edler 2015", 2020, ex)
+    lbnl = _example(ev, "LBNL 2016", 2020, ex)
+    koomey = _example(ev, "Koomey 2008", 2010, ex)
     ict = ev.forecasts[(ev.forecasts["publication"] == "Andrae and Edler 2015")
                        & (ev.forecasts["coverage"] == "ICT")]
     notable = _trend(ev, "training_compute_notable")
