@@ -72,9 +72,10 @@ COMPOUND = ("hconcat", "vconcat", "concat", "facet", "repeat")
 # What changes when the reader's screen is narrow or dark: set in the browser, once, for
 # every chart (vega-embed merges it into the chart's own config).
 NARROW_PX = 560
-NARROW_CONFIG = {"legend": {"orient": "bottom", "direction": "vertical", "labelLimit": 220,
-                            "columns": 1},
-                 "axis": {"labelLimit": 140}, "title": {"limit": 300}}
+NARROW_LABEL_PX = 110
+NARROW_CONFIG = {"legend": {"orient": "bottom", "direction": "vertical",
+                            "labelLimit": 2 * NARROW_LABEL_PX, "columns": 1},
+                 "axis": {"labelLimit": NARROW_LABEL_PX}, "title": {"limit": 280}}
 DARK_CONFIG = {"background": "transparent",
                "title": {"color": "#eeeeee", "subtitleColor": "#cccccc"},
                "axis": {"labelColor": "#dddddd", "titleColor": "#eeeeee",
@@ -120,9 +121,19 @@ def render_html(spec: dict, *, fallback: bool = True) -> str:
         f'<div id="{cid}" class="eb-chart" role="figure" aria-label="{html.escape(label)}">'
         f'<div class="eb-chart-static">{svg}</div></div>\n'
         f"<script>(function(){{var s={spec_json},o={opts},n={narrow},d={dark};"
+        # On a narrow screen: cap every label's length (the marks' tooltips keep the full
+        # text) and put side legends below the plot.
+        "function fit(x,k){if(Array.isArray(x)){x.forEach(function(v){fit(v,k);});return;}"
+        "if(!x||typeof x!=='object'){return;}"
+        f"var lim=k==='legend'?{2 * NARROW_LABEL_PX}:{NARROW_LABEL_PX};"
+        "if(typeof x.labelLimit==='number'&&x.labelLimit>lim){x.labelLimit=lim;}"
+        "if(k==='legend'&&x.orient&&x.orient!=='bottom'&&x.orient!=='none'){"
+        "x.orient='bottom';x.direction='vertical';}"
+        "for(var key in x){if(key!=='data'&&key!=='datasets'&&key!=='values'){"
+        "fit(x[key],key);}}}"
         f"function go(){{var el=document.getElementById('{cid}');if(!el){{return;}}"
         "var c={},w=el.clientWidth||window.innerWidth;"
-        f"if(w<{NARROW_PX}){{c=n;}}"
+        f"if(w<{NARROW_PX}){{c=n;fit(s,'');}}"
         "var t=document.documentElement.dataset.theme;"
         "if(t==='dark'||(!t&&window.matchMedia&&"
         "window.matchMedia('(prefers-color-scheme: dark)').matches)){"

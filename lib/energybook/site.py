@@ -374,6 +374,13 @@ def write_generated_pages(root: Path, stage: Path) -> None:
     shutil.copy2(root / "references.bib", stage / "references.bib")
     extra = stage / "_extra"
     extra.mkdir(parents=True, exist_ok=True)
+    # The book's own measurement files are data sources too: served beside the tables.
+    measured = root / "data" / "measured"
+    if measured.is_dir():
+        dest = extra / "data" / "measured"
+        dest.mkdir(parents=True, exist_ok=True)
+        for f in sorted(measured.glob("*.json")):
+            shutil.copy2(f, dest / f.name)
     rows = parameters_table()
     (extra / "parameters.json").write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
     with (extra / "parameters.csv").open("w", newline="", encoding="utf-8") as fh:
