@@ -128,10 +128,29 @@ def test_resolve_price():
         g.resolve_price_usd_per_kwh(PRICES, "China", use_override=True,
                                     override_usd_per_kwh=-1)
 
+def test_price_cases_pick_the_named_rows():
+    prices = PRICES.assign(case="average")
+    prices = pd.concat([prices, pd.DataFrame({
+        "country": ["Germany", "China"], "year": [2024, 2025], "consumer": ["industrial"] * 2,
+        "case": ["new contracts", "subsidised"], "price_usd_per_kwh": [0.18, 0.056]})],
+        ignore_index=True)
+    assert g.resolve_price_usd_per_kwh(prices, "Germany") == 0.218
+    assert g.resolve_price_usd_per_kwh(prices, "Germany", case="low") == 0.18
+    assert g.resolve_price_usd_per_kwh(prices, "China", case="low") == 0.056
+    with pytest.raises(ValueError, match="United States"):
+        g.resolve_price_usd_per_kwh(prices, "United States", case="low")
+    cases = g.price_cases(prices)
+    assert set(zip(cases["country"], cases["case"], strict=True)) == {
+        ("United States", "average"), ("China", "average"), ("China", "subsidised"),
+        ("Germany", "average"), ("Germany", "new contracts"), ("France", "average")}
+    assert cases.set_index(["country", "case"]).loc[("France", "average"),
+                                                    "price_usd_per_kwh"] != \
+        cases.set_index(["country", "case"]).loc[("France", "average"), "price_usd_per_kwh"]
+
+
 def test_tco_by_country():
-    lp = g.latest_prices(PRICES)
-    assert set(lp["country"]) == {"United States", "China", "Germany"}
-    t = g.tco_by_country(lp, **CAMPUS)
+    cases = g.price_cases(PRICES)
+    t = g.tco_by_country(cases.dropna(), **CAMPUS)
     by = t.set_index("country")
     # cheaper power -> lower energy share and lower cost per unit of compute
     assert by.loc["United States", "energy_share"] < by.loc["Germany", "energy_share"]
@@ -141,51 +160,121 @@ def test_tco_by_country():
 
 
 # --------------------------------------------------------------------------- time to power
+#
+# The counterfactual of fast power is a developer who waits and defers buying the chips:
+# the wait costs the idle facility and the delay of the margin, both discounted.
+
+rate_ = st.floats(0.0, 0.5)
+money = st.floats(0.0, 1e10)
 
 
-def test_breakeven_premium_rises_with_wait():
-    tco = g.campus_tco(**CAMPUS, price_usd_per_kwh=0.08)
-    idle = ttp.idle_capital_usd_per_month(tco)
-    kwh = tco["energy_mwh_per_year"] * 1000
-    waits = np.array([0, 1, 6, 12, 24, 36])
-    prem = ttp.breakeven_price_premium_usd_per_kwh(waits, idle, kwh, 5)
-    assert prem[0] == 0
-    assert np.all(np.diff(prem) > 0)
-    # linear: 24 months is twice 12 months
-    assert prem[4] == pytest.approx(2 * prem[3])
-    capex = ttp.breakeven_onsite_capex_usd_per_kw(waits, idle, 1000 * 1000 * 1.2)
-    assert np.all(np.diff(capex) > 0)
+def test_annuity_and_discount_factors_by_hand():
+    assert ttp.annuity_factor(0.0, 3.0) == pytest.approx(3.0)
+    assert ttp.annuity_factor(0.1, 2.0) == pytest.approx(1 / 1.1 + 1 / 1.21)
+    assert ttp.annuity_factor(0.1, 5.0) * g.capital_recovery_factor(0.1, 5.0) == \
+        pytest.approx(1.0)
+    assert ttp.discount_factor(0.1, 2.0) == pytest.approx(1 / 1.21)
+    # a tiny rate joins the zero-rate limit smoothly
+    assert ttp.annuity_factor(1e-13, 4.0) == pytest.approx(4.0)
 
 
-def test_breakeven_by_hand():
-    # 1,000 USD/month idle, 12 months wait, 10,000 kWh/yr over 2 years -> 0.6 USD/kWh
-    assert ttp.breakeven_price_premium_usd_per_kwh(12, 1000.0, 10_000.0, 2) == pytest.approx(0.6)
-    # same wait over a 100 kW site -> 120 USD/kW
-    assert ttp.breakeven_onsite_capex_usd_per_kw(12, 1000.0, 100.0) == pytest.approx(120.0)
+def test_waiting_cost_by_hand():
+    # facility 1,200 USD/yr idle for 12 months; no margin; 1,000 kWh/yr for 2 years
+    zero = ttp.waiting_cost_usd(12, facility_usd_per_year=1200.0, margin_usd_per_year=0.0,
+                                discount_rate=0.0, lifetime_years=2.0)
+    assert zero["total"] == pytest.approx(1200.0)
+    assert ttp.breakeven_premium_usd_per_kwh(zero["total"], 1000.0, 0.0, 2.0) == \
+        pytest.approx(0.6)
+    # at 10%: 1,200 / 1.1 paid over the year; the premium over two years, 1/1.1 + 1/1.21
+    disc = ttp.waiting_cost_usd(12, facility_usd_per_year=1200.0, margin_usd_per_year=0.0,
+                                discount_rate=0.1, lifetime_years=2.0)
+    assert disc["facility"] == pytest.approx(1200 / 1.1)
+    assert ttp.breakeven_premium_usd_per_kwh(disc["total"], 1000.0, 0.1, 2.0) == \
+        pytest.approx((1200 / 1.1) / (1000 * (1 / 1.1 + 1 / 1.21)))
+    # a margin of 1,000 USD/yr for 2 years, received one year later at 10%
+    m = ttp.waiting_cost_usd(12, facility_usd_per_year=0.0, margin_usd_per_year=1000.0,
+                             discount_rate=0.1, lifetime_years=2.0)
+    npv = 1000 * (1 / 1.1 + 1 / 1.21)
+    assert m["margin"] == pytest.approx(npv * (1 - 1 / 1.1))
+    # with no time value, a delayed margin costs nothing
+    assert ttp.waiting_cost_usd(12, facility_usd_per_year=0.0, margin_usd_per_year=1000.0,
+                                discount_rate=0.0, lifetime_years=2.0)["total"] == 0.0
 
 
-def test_idle_capital_is_capital_only():
-    tco = g.campus_tco(**CAMPUS, price_usd_per_kwh=0.5)
-    idle = ttp.idle_capital_usd_per_month(tco)
-    assert idle * 12 == pytest.approx(tco["total_usd_per_year"] - tco["energy_usd_per_year"])
-
-
-@given(w1=st.floats(0, 120), w2=st.floats(0, 120), idle=pos, kwh=pos, years=pos)
-def test_breakeven_monotone(w1, w2, idle, kwh, years):
+@given(w1=st.floats(0, 120), w2=st.floats(0, 120), f=money, m=st.floats(-1e10, 1e10),
+       r=rate_, life=st.floats(1, 10))
+def test_permanent_breakeven_is_monotone_in_the_wait(w1, w2, f, m, r, life):
     lo, hi = sorted((w1, w2))
-    assert (ttp.breakeven_price_premium_usd_per_kwh(lo, idle, kwh, years)
-            <= ttp.breakeven_price_premium_usd_per_kwh(hi, idle, kwh, years))
+    kw = dict(facility_usd_per_year=f, margin_usd_per_year=m, discount_rate=r,
+              lifetime_years=life)
+    a = ttp.breakeven_premium_usd_per_kwh(ttp.waiting_cost_usd(lo, **kw)["total"], 1e9, r, life)
+    b = ttp.breakeven_premium_usd_per_kwh(ttp.waiting_cost_usd(hi, **kw)["total"], 1e9, r, life)
+    assert a <= b * (1 + 1e-12) + 1e-15
+    assert a >= 0.0
 
 
-def test_time_to_power_tradeoff_crossover():
-    df = ttp.time_to_power_tradeoff(np.arange(0, 37), idle_usd_per_month=100.0,
-                                    energy_kwh_per_year=1000.0, premium_usd_per_kwh=0.1,
-                                    premium_years=5, site_power_kw=10.0)
-    # premium cost = 500 USD; waiting costs 100/month -> fast power pays beyond 5 months
-    assert not df.loc[df["wait_months"] <= 5, "fast_power_pays"].any()
-    assert df.loc[df["wait_months"] > 5, "fast_power_pays"].all()
-    row = df.loc[df["wait_months"] == 5].iloc[0]
-    assert row["breakeven_premium_usd_per_kwh"] == pytest.approx(0.1)
+@given(w=st.floats(0.5, 120), f=money, m=st.floats(-1e10, 1e10), r=rate_,
+       life=st.floats(1, 10))
+def test_bridging_breakeven_does_not_depend_on_the_wait(w, f, m, r, life):
+    # an identity: a bridging premium and the cost of waiting accrue over the same months
+    kw = dict(facility_usd_per_year=f, margin_usd_per_year=m, discount_rate=r,
+              lifetime_years=life)
+    cost = ttp.waiting_cost_usd(w, **kw)["total"]
+    direct = ttp.breakeven_premium_usd_per_kwh(cost, 1e9, r, w / 12.0)
+    assert direct == pytest.approx(ttp.bridging_breakeven_usd_per_kwh(
+        **kw, energy_kwh_per_year=1e9), rel=1e-9, abs=1e-15)
+
+
+@given(f=money, m=st.floats(-1e10, 0.0), r=rate_, w=st.floats(0, 120))
+def test_a_project_without_margin_loses_only_its_facility(f, m, r, w):
+    # a developer who defers the chips loses nothing on them: with no margin above the cost
+    # of capital, the wait costs exactly the idle facility
+    cost = ttp.waiting_cost_usd(w, facility_usd_per_year=f, margin_usd_per_year=m,
+                                discount_rate=r, lifetime_years=5.0)
+    assert cost["margin"] == 0.0
+    assert cost["total"] == pytest.approx(f * ttp.annuity_factor(r, w / 12.0))
+
+
+def test_the_break_even_does_not_count_chips_that_are_not_bought(tables):
+    # chips dear enough that the campus earns no margin: the break-even is the idle facility
+    # alone, and it does not move with the price of chips that the developer defers
+    dear = [page.evaluate(Params(accelerator_price_usd=p), tables).core
+            for p in (150_000.0, 200_000.0)]
+    for c in dear:
+        assert c["margin_usd_per_year"] < 0
+        assert c["breakeven_premium_usd_per_kwh"] == pytest.approx(
+            c["breakeven_premium_facility_usd_per_kwh"])
+    assert dear[0]["breakeven_premium_usd_per_kwh"] == pytest.approx(
+        dear[1]["breakeven_premium_usd_per_kwh"])
+    # the old count (chips bought and idle) does move with them, and is far larger
+    assert dear[1]["breakeven_premium_chips_bought_usd_per_kwh"] > \
+        dear[0]["breakeven_premium_chips_bought_usd_per_kwh"] > \
+        10 * dear[0]["breakeven_premium_usd_per_kwh"]
+
+
+def test_default_facility_alone_by_hand(tables):
+    # 1,000 MW x 11.7 MUSD/MW x CRF(10%, 20 yr) idle for 24 months, over 7.36 TWh/yr for 5
+    # years; undiscounted this is the 0.075 USD/kWh of the review
+    ev = page.evaluate(Params(), tables)
+    facility = 1000 * 11.7e6 * g.capital_recovery_factor(0.1, 20)
+    kwh = 1000 * 0.7 * 1.2 * H * 1000
+    assert facility * 2 / (kwh * 5) == pytest.approx(0.0747, abs=5e-4)
+    assert ev.core["breakeven_premium_facility_usd_per_kwh"] == pytest.approx(
+        facility * ttp.annuity_factor(0.1, 2.0) / (kwh * ttp.annuity_factor(0.1, 5.0)))
+
+
+@given(extra=st.floats(1e-4, 1.0), rate_cost=st.floats(1e3, 1e10), r=rate_,
+       life=st.floats(1, 10))
+def test_breakeven_wait_solves_the_equation(extra, rate_cost, r, life):
+    e = 1e6
+    w = ttp.breakeven_wait_months(extra, energy_kwh_per_year=e, discount_rate=r,
+                                  lifetime_years=life, waiting_cost_usd_per_year=rate_cost)
+    premium = extra * e * ttp.annuity_factor(r, life)
+    if math.isinf(w):
+        # even a wait without end (a perpetuity of waiting costs) costs less
+        assert r > 0 and rate_cost / r <= premium * (1 + 1e-9)
+    else:
+        assert rate_cost * ttp.annuity_factor(r, w / 12.0) == pytest.approx(premium, rel=1e-7)
 
 
 def test_fast_power_cheaper_than_grid_by_hand():
@@ -193,27 +282,26 @@ def test_fast_power_cheaper_than_grid_by_hand():
     extra = ttp.fast_power_extra_usd_per_kwh(0.15, 0.218)
     assert extra == pytest.approx(-0.068)
     assert ttp.fast_power_case(extra) == ttp.FAST_POWER_CHEAPER
-    # the break-even wait is clipped at 0 months (no wait is negative)
-    assert ttp.breakeven_wait_months(extra, 1e6, 5, 100_000.0) == 0.0
+    kw = dict(energy_kwh_per_year=1e6, discount_rate=0.1, lifetime_years=5.0,
+              waiting_cost_usd_per_year=1e5)
+    assert ttp.breakeven_wait_months(extra, **kw) == 0.0  # a wait cannot be negative
     assert ttp.fast_power_case(ttp.fast_power_extra_usd_per_kwh(0.2, 0.2)) == \
         ttp.FAST_POWER_SAME_PRICE
-    assert ttp.breakeven_wait_months(0.0, 1e6, 5, 100_000.0) == 0.0
-    # dearer fast power: 0.02 x 1e6 x 5 = 100,000 USD over 10,000 USD/month -> 10 months
-    assert ttp.breakeven_wait_months(0.02, 1e6, 5, 10_000.0) == pytest.approx(10.0)
-    with pytest.raises(ValueError):
-        ttp.breakeven_wait_months(0.02, 1e6, 5, 0.0)
-    # the tradeoff keeps the saving (not clipped): fast power pays from a zero wait on
-    df = ttp.time_to_power_tradeoff(np.arange(0, 4), idle_usd_per_month=100.0,
-                                    energy_kwh_per_year=1e6, premium_usd_per_kwh=extra,
-                                    premium_years=5, site_power_kw=10.0)
-    assert df["premium_cost_usd"].tolist() == pytest.approx([-340_000.0] * 4)
-    assert df["fast_power_pays"].all()
+    assert ttp.breakeven_wait_months(0.0, **kw) == 0.0
+    # the tradeoff keeps the saving (not clipped): below zero at every wait
+    df = ttp.time_to_power_tradeoff(np.arange(0, 4), facility_usd_per_year=100.0,
+                                    margin_usd_per_year=0.0, discount_rate=0.0,
+                                    lifetime_years=5.0, energy_kwh_per_year=1e6,
+                                    extra_usd_per_kwh=extra)
+    assert df["permanent_cost_usd"].tolist() == pytest.approx([-340_000.0] * 4)
 
 
 def test_time_to_power_labels_three_cases():
     more = page.time_to_power_labels(0.15, 0.081, 12.345)
     assert "12.3 months" in more["breakeven_wait_label"]
     assert "12.3 months" in more["chart_caption_lines"]
+    never = page.time_to_power_labels(0.15, 0.081, math.inf)
+    assert "never" in never["breakeven_wait_label"] and "inf" not in str(never)
     cheaper = page.time_to_power_labels(0.15, 0.218, 0.0)
     same = page.time_to_power_labels(0.2, 0.2, 0.0)
     for lab in (cheaper, same):
@@ -222,69 +310,147 @@ def test_time_to_power_labels_three_cases():
         assert "pays at any wait" in lab["chart_title"]
         assert not any("0.0 months" in v for v in lab.values())
     assert "saves 0.068 USD/kWh" in cheaper["breakeven_wait_label"]
-    assert "saving" in cheaper["premium_series"]
     assert "costs nothing extra" in same["breakeven_wait_label"]
 
 
 def test_time_to_power_chart_shows_saving_below_zero(tables):
     ev = page.evaluate(Params(country="Germany"), tables)
     df = figures.time_to_power_data(ev)
-    fast = df[df["series"].str.startswith("Paying for fast power")]
-    saving = (0.15 - ev.price) * ev.tco["energy_mwh_per_year"] * 1000 * 5 / 1e9
+    fast = df[df["series"] == "Fast power for the lifetime (extra cost)"]
+    life_pv = ttp.annuity_factor(0.1, 5.0)
+    saving = (0.15 - ev.price) * ev.tco["energy_mwh_per_year"] * 1000 * life_pv / 1e9
     assert fast["cost_busd"].to_numpy() == pytest.approx(saving)
     assert (fast["cost_busd"] < 0).all()
-    assert "saving" in fast["series"].iloc[0]
-    # dearer fast power: the extra cost is positive and the line named as before
     us = figures.time_to_power_data(page.evaluate(Params(), tables))
-    fast2 = us[us["series"].str.startswith("Paying for fast power")]
-    assert (fast2["cost_busd"] > 0).all()
-    assert fast2["series"].iloc[0] == "Paying for fast power (extra over the lifetime)"
+    assert (us.loc[us["series"] == "Fast power for the lifetime (extra cost)", "cost_busd"]
+            > 0).all()
 
 
 # --------------------------------------------------------------------------- power cap
+#
+# One criterion for both regimes: the better chip must leave the buyer as well off as the
+# best alternative use of what it takes, doing nothing included.
+
+c0_ = st.floats(1e3, 1e5)
+ratio_ = st.floats(1.0, 10.0)
+value_ = st.floats(0.0, 1e5)
+k_ = st.floats(0.0, 1e4)
+a_ = st.floats(0.05, 1.0)
 
 
-def test_wtp_by_hand():
-    # base 10,000 USD, a = 0.25, 2x as efficient
-    # uncapped: 2 x 10,000 + 1 x 1,000 / 0.25 = 24,000
-    assert cap.max_price_uncapped_usd(10_000, 2.0, 1_000, 0.25) == pytest.approx(24_000)
-    # capped, output worth 5,000 USD/yr: 10,000 + 5,000 / 0.25 = 30,000
-    assert cap.max_price_capped_usd(10_000, 2.0, 5_000, 0.25) == pytest.approx(30_000)
-    # equal efficiency: both give the base price
-    assert cap.max_price_uncapped_usd(10_000, 1.0, 1_000, 0.25) == pytest.approx(10_000)
-    assert cap.max_price_capped_usd(10_000, 1.0, 5_000, 0.25) == pytest.approx(10_000)
+def _price(c0, r, v0, k, a, binds, outside=True):
+    return cap.max_price_usd(base_price_usd=c0, perf_per_watt_ratio=r,
+                             base_value_usd_per_year=v0, power_cost_usd_per_year=k, crf=a,
+                             power_binds=binds, outside_option=outside)
+
+
+@given(c0=c0_, r=ratio_, v0=value_, k=k_, a=a_)
+def test_the_price_leaves_the_buyer_as_well_off_as_the_outside_option(c0, r, v0, k, a):
+    pi0 = v0 - c0 * a - k
+    for binds, alternative in ((True, max(0.0, pi0)), (False, max(0.0, r * pi0))):
+        c1 = _price(c0, r, v0, k, a, binds)
+        better = r * v0 - c1 * a - k  # the better chip's profit at its highest price
+        if c1 > 0:
+            assert better == pytest.approx(alternative, rel=1e-9, abs=1e-6 * (1 + r * v0))
+        else:  # no positive price leaves the buyer as well off
+            assert r * v0 - k <= alternative + 1e-6 * (1 + r * v0)
+
+
+@given(c0=c0_, r=ratio_, v0=value_, k=k_, a=a_)
+def test_capped_never_below_uncapped_and_the_same_until_the_base_chip_pays(c0, r, v0, k, a):
+    capped, uncapped = _price(c0, r, v0, k, a, True), _price(c0, r, v0, k, a, False)
+    assert capped >= uncapped - 1e-9 * (1 + capped)
+    pi0 = v0 - c0 * a - k
+    if pi0 <= 0:  # a cap cannot bind while the base chip does not pay for itself
+        assert capped == pytest.approx(uncapped)
+    # the outside option can only lower the price, and only while the base chip loses money
+    naive = _price(c0, r, v0, k, a, True, outside=False)
+    assert capped <= naive + 1e-9 * (1 + abs(naive))
+    if pi0 >= 0:
+        assert capped == pytest.approx(naive)
+
+
+@given(c0=c0_, r=ratio_, k=k_, a=a_)
+def test_at_the_base_chips_full_cost_the_regimes_meet(c0, r, k, a):
+    # the compared chip earns exactly its full cost: capped = uncapped = equal cost per output
+    v0 = c0 * a + k
+    parity = r * c0 + (r - 1) * k / a
+    for binds in (True, False):
+        assert _price(c0, r, v0, k, a, binds) == pytest.approx(parity)
+        assert _price(c0, r, v0, k, a, binds, outside=False) == pytest.approx(parity)
+
+
+@given(c0=c0_, r=ratio_, v1=value_, v2=value_, k=k_, a=a_)
+def test_the_premium_rises_with_the_value_of_compute(c0, r, v1, v2, k, a):
+    lo, hi = sorted((v1, v2))
+    for binds in (True, False):
+        assert _price(c0, r, lo, k, a, binds) <= _price(c0, r, hi, k, a, binds) + 1e-9
+    # and the cap adds (R - 1) x the base chip's profit, without limit
+    gap = _price(c0, r, hi, k, a, True) - _price(c0, r, hi, k, a, False)
+    assert gap == pytest.approx((r - 1) * max(0.0, hi - c0 * a - k) / a, abs=1e-6 * c0)
 
 
 def test_efficiency_premiums_by_hand():
     # The H100's output is worth 8,000 USD/yr; the compared chip has half its performance
-    # per watt (same power), so its output is worth 4,000 USD/yr, and it costs 10,000 USD.
-    # a = 0.25, power costs K = 1,000 USD per chip-year. The H100 is 2x as efficient.
-    # capped: 10,000 + (2 - 1) x 4,000 / 0.25 = 26,000  -> 2.6 x the compared chip
+    # per watt (same power), so its output is worth 4,000 USD/yr, and it costs 10,000 USD;
+    # a = 0.25, K = 1,000 USD per chip-slot a year: it costs 3,500 a year and earns 500.
+    # capped: 10,000 + (2 - 1) x 4,000 / 0.25 = 26,000 -> 2.6 x
     # uncapped: 2 x 10,000 + (2 - 1) x 1,000 / 0.25 = 24,000 -> 2.4 x
     p = cap.efficiency_premiums(compared_price_usd=10_000, compared_perf_per_watt=0.5,
                                 reference_value_usd_per_year=8_000,
                                 power_cost_usd_per_year=1_000, crf=0.25)
     assert p["capped"] == pytest.approx(2.6)
     assert p["uncapped"] == pytest.approx(2.4)
+    # worth 4,000 a year: the compared chip earns 2,000 and loses 1,500 a year; both
+    # regimes give the H100's own break-even (4,000 - 1,000) / 0.25 = 12,000 -> 1.2 x,
+    # not the 10,000 + 2,000 / 0.25 = 18,000 of the formula without the outside option
+    q = cap.efficiency_premiums(compared_price_usd=10_000, compared_perf_per_watt=0.5,
+                                reference_value_usd_per_year=4_000,
+                                power_cost_usd_per_year=1_000, crf=0.25)
+    assert q["capped"] == pytest.approx(1.2) and q["uncapped"] == pytest.approx(1.2)
+    assert q["capped_without_outside_option"] == pytest.approx(1.8)
     e = cap.efficiency_premiums(compared_price_usd=10_000, compared_perf_per_watt=1.0,
                                 reference_value_usd_per_year=8_000,
                                 power_cost_usd_per_year=1_000, crf=0.25)
-    assert e == pytest.approx({"capped": 1.0, "uncapped": 1.0})
+    assert e["capped"] == pytest.approx(1.0) and e["uncapped"] == pytest.approx(1.0)
     with pytest.raises(ValueError):
         cap.efficiency_premiums(compared_price_usd=1.0, compared_perf_per_watt=1.5,
                                 reference_value_usd_per_year=1.0, power_cost_usd_per_year=0.0,
                                 crf=0.25)
 
 
-def test_headline_premiums_use_the_compared_chips_value(tables):
-    # the headline capped premium is the hand formula 1 + (1 - R) V_H100 / (a c0)
+def test_headline_capped_premium_is_the_buyers_outside_option_price(tables):
+    # Replaces the test of c1 = c0 + (R - 1) V / a: at the 2025 rental (1.70 USD/h) a
+    # compared chip loses money, so the H100 is worth its own break-even (V - K) / a, about
+    # 1.25 x the compared chip (1.38 x with the facility sunk), not 1.72 x
     P = Params()
-    h = page.headlines(page.evaluate(P, tables))
+    ev = page.evaluate(P, tables)
+    h = page.headlines(ev)
     a = g.capital_recovery_factor(P.discount_rate, P.accelerator_lifetime_years)
     v = 1.7 * P.utilization * H
-    r = P.compared_perf_per_watt
-    assert h["efficiency_premium_capped"] == pytest.approx(
-        1 + (1 - r) * v / (a * P.accelerator_price_usd))
+    energy = 0.7 * P.utilization * P.pue * H * 0.081  # kW x util x PUE x h x USD/kWh
+    k = energy + 0.7e-3 * 11.7e6 * g.capital_recovery_factor(P.discount_rate, 20)
+    c0 = P.accelerator_price_usd
+    assert 0.5 * v - c0 * a - k < 0  # the compared chip loses money
+    assert h["efficiency_premium_capped"] == pytest.approx((v - k) / a / c0)
+    assert h["efficiency_premium_uncapped"] == pytest.approx(h["efficiency_premium_capped"])
+    assert h["efficiency_premium_capped"] == pytest.approx(1.25, abs=0.005)
+    assert ev.core["efficiency_premium_capped_sunk_facility"] == pytest.approx(
+        (v - energy) / a / c0)
+    assert ev.core["efficiency_premium_capped_sunk_facility"] == pytest.approx(1.38, abs=0.005)
+    assert ev.core["efficiency_premium_capped_without_outside_option"] == pytest.approx(
+        1 + 0.5 * v / (a * c0))
+
+
+def test_the_regimes_part_exactly_at_the_threshold(tables):
+    ev = page.evaluate(Params(), tables)
+    thr = ev.core["rental_threshold_usd_per_hour"]
+    at = cap.premiums_at_rental(ev.w, thr)
+    assert at["capped"] == pytest.approx(at["uncapped"])
+    assert at["capped"] == pytest.approx(at["capped_without_outside_option"])
+    below, above = (cap.premiums_at_rental(ev.w, thr * f) for f in (0.9, 1.1))
+    assert below["capped"] == pytest.approx(below["uncapped"])
+    assert above["capped"] > above["uncapped"]
 
 
 def test_parity_phrase_says_which_side_of_one():
@@ -293,25 +459,6 @@ def test_parity_phrase_says_which_side_of_one():
     assert "1.004" in above and "more than the best chip" in above
     assert "just below" in page.parity_phrase(0.998)
     assert "exactly" in page.parity_phrase(1.0)
-
-
-@given(c0=st.floats(1e3, 1e5), r=st.floats(1.0, 10), k=st.floats(0, 1e4), a=st.floats(0.05, 1))
-def test_capped_beats_uncapped_iff_value_exceeds_full_cost(c0, r, k, a):
-    # capped > uncapped  <=>  V > c0 a + K  (the chip earns more than it costs)
-    for v in (0.5 * (c0 * a + k), 2.0 * (c0 * a + k) + 1.0):
-        capped = cap.max_price_capped_usd(c0, r, v, a)
-        unc = cap.max_price_uncapped_usd(c0, r, k, a)
-        if r > 1.0 + 1e-9:
-            assert (capped > unc) == (v > c0 * a + k)
-
-
-@given(r1=st.floats(1, 10), r2=st.floats(1, 10))
-def test_wtp_rises_with_efficiency(r1, r2):
-    lo, hi = sorted((r1, r2))
-    assert (cap.max_price_capped_usd(1e4, lo, 5e3, 0.25)
-            <= cap.max_price_capped_usd(1e4, hi, 5e3, 0.25))
-    assert (cap.max_price_uncapped_usd(1e4, lo, 1e3, 0.25)
-            <= cap.max_price_uncapped_usd(1e4, hi, 1e3, 0.25))
 
 
 def test_power_cost_per_chip_by_hand():
@@ -323,20 +470,13 @@ def test_power_cost_per_chip_by_hand():
     assert k == pytest.approx(0.1 * H + 100.0)
 
 
-def test_rental_threshold_by_hand(tables):
+def test_rental_threshold_by_hand():
     # base 10,000 USD, a = 0.25, K = 500 USD/yr, util 0.5: (2,500 + 500) / (0.5 H)
     assert cap.rental_threshold_usd_per_hour(10_000, 500, 0.25, 0.5) == pytest.approx(
         3000 / (0.5 * H))
     # a compared chip with half an H100's output: the H100 rate must be twice as high
     assert cap.rental_threshold_usd_per_hour(10_000, 500, 0.25, 0.5, 0.5) == pytest.approx(
         2 * 3000 / (0.5 * H))
-    # the two lines of the value chart cross at the threshold
-    ev = page.evaluate(Params(), tables)
-    thr = ev.core["rental_threshold_usd_per_hour"]
-    df = figures.premium_vs_value_data(ev, max_usd_per_hour=2 * thr, n=3).pivot(
-        index="rental_usd_per_hour", columns="regime", values="premium")
-    mid = df.iloc[1]
-    assert mid["Power binding"] == pytest.approx(mid["Power not binding"])
 
 
 # --------------------------------------------------------------------------- China vs US
@@ -406,6 +546,35 @@ def test_carbon_by_country_ordering():
     assert df["campus_kt_per_year"].iloc[1] == pytest.approx(1e6 * 40 / 1e6)
 
 
+
+
+@settings(max_examples=50)
+@given(cn=st.floats(0.0, 1.0), us=st.floats(0.0, 1.0), r=st.floats(0.05, 1.0),
+       price=st.floats(1e3, 2e5), rate=st.floats(0.0, 0.5))
+def test_the_china_cost_ratio_is_an_identity_of_the_assumptions(cn, us, r, price, rate):
+    # cost per unit of compute, China over the US = (campus cost ratio) / r, always: with the
+    # same chips at the same price, only the power price differs between the two campuses
+    campus = {**CAMPUS, "accelerator_price_usd": price, "discount_rate": rate}
+    ratio = g.china_us_cost_ratio(campus, us, cn, r)["cost_ratio"]
+    assert ratio == pytest.approx(g.parity_perf_per_watt(campus, cn, us) / r)
+    # equal power prices: exactly 1 / r, whatever the capital
+    assert g.china_us_cost_ratio(campus, us, us, r)["cost_ratio"] == pytest.approx(1 / r)
+
+
+def test_the_china_phrase_holds_for_each_case_it_speaks_of(tables):
+    # whatever the prices, each case is called cheaper exactly when its price is below the
+    # US price
+    prices = tables["country_prices"]
+    us = g.resolve_price_usd_per_kwh(prices, "United States")
+    for avg, low in ((0.088, 0.056), (0.05, 0.04), (0.2, 0.1), (us, us)):
+        p = prices.copy()
+        p.loc[(p["country"] == "China") & (p["case"] == "average"), "price_usd_per_kwh"] = avg
+        p.loc[(p["country"] == "China") & (p["case"] == "subsidised"), "price_usd_per_kwh"] = low
+        ev = page.evaluate(Params(), {**tables, "country_prices": p})
+        clauses = page.china_price_phrase(ev).split("; ")
+        assert len(clauses) == 2
+        for clause, price in zip(clauses, (avg, low), strict=True):
+            assert clause.endswith("*not cheaper*") == (price >= us), clause
 # --------------------------------------------------------------------------- the page
 
 
@@ -438,9 +607,17 @@ def test_headlines_and_numbers_defaults(tables):
     # capped premium beats uncapped exactly when compute sells above cost
     assert (heads["efficiency_premium_capped"] > heads["efficiency_premium_uncapped"]) == bool(
         extra["compute_sells_above_cost"])
-    # break-even wait: idle capital over that wait equals the lifetime premium
-    assert extra["breakeven_wait_months"] * extra["idle_busd_per_month"] * 1e9 == pytest.approx(
-        extra["fast_power_extra_usd_per_kwh"] * extra["energy_twh_selected"] * 1e9 * 5.0)
+    # the lifetime break-even adds the delayed margin to the idle facility
+    assert heads["breakeven_premium_usd_per_kwh"] >= extra["breakeven_premium_facility_usd_per_kwh"]
+    assert extra["breakeven_premium_chips_bought_usd_per_kwh"] > heads[
+        "breakeven_premium_usd_per_kwh"]
+    # the verdicts agree with the break-evens they come from
+    assert extra["fast_power_pays"] == float(
+        extra["fast_power_extra_usd_per_kwh"] <= heads["breakeven_premium_usd_per_kwh"])
+    assert extra["bridging_pays"] == float(
+        extra["fast_power_extra_usd_per_kwh"] <= heads["breakeven_bridging_premium_usd_per_kwh"])
+    assert extra["energy_share_us_min_pct"] <= extra["energy_share_us_p05_pct"]
+    assert extra["energy_share_us_p95_pct"] <= extra["energy_share_us_max_pct"]
     assert extra["energy_share_us_p05_pct"] < extra["energy_share_us_p95_pct"]
     assert extra["carbon_china_over_france"] > 1.0
     assert extra["parity_perf_per_watt_free_power"] < 1.0
@@ -451,18 +628,22 @@ def test_headlines_change_with_country(tables):
     ev_de = page.evaluate(Params(country="Germany"), tables)
     de = page.headlines(ev_de)
     assert de["energy_share_selected"] > us["energy_share_selected"]
-    # the same wait is worth the same absolute premium: it does not depend on the price
-    assert de["breakeven_premium_usd_per_kwh"] == pytest.approx(us["breakeven_premium_usd_per_kwh"])
-    # power-related costs are bigger in Germany: a larger uncapped premium
-    assert de["efficiency_premium_uncapped"] > us["efficiency_premium_uncapped"]
+    # dearer power leaves a smaller margin to delay: a wait is worth no more in Germany
+    assert de["breakeven_premium_usd_per_kwh"] <= us["breakeven_premium_usd_per_kwh"]
+    assert de["breakeven_bridging_premium_usd_per_kwh"] <= us[
+        "breakeven_bridging_premium_usd_per_kwh"]
+    # compared chips lose money in both, so the H100 is worth its own break-even, which
+    # dearer power lowers
+    assert de["efficiency_premium_uncapped"] < us["efficiency_premium_uncapped"]
+    assert de["efficiency_premium_capped"] == pytest.approx(de["efficiency_premium_uncapped"])
     # country-fixed headlines do not move
     assert de["energy_share_us"] == us["energy_share_us"]
     # Germany's grid price is above the default fast-power price: a saving, not clipped,
     # and a break-even wait clipped at 0 months
     c = ev_de.core
-    assert ev_de.price == ev_de.price_germany > Params().premium_power_price_usd_per_kwh
+    assert ev_de.price == ev_de.prices["germany"] > Params().premium_power_price_usd_per_kwh
     assert c["fast_power_extra_usd_per_kwh"] == pytest.approx(0.15 - ev_de.price)
-    assert c["breakeven_wait_months"] == 0.0 and c["fast_power_pays"] == 1.0
+    assert ev_de.breakeven_wait_months == 0.0 and c["fast_power_pays"] == 1.0
     assert "pays at any wait" in page.texts(ev_de)["breakeven_wait_label"]
 
 
@@ -473,6 +654,8 @@ def test_headlines_override_and_wait(tables):
     longer = page.headlines(page.evaluate(Params(grid_wait_months=48.0), tables))
     shorter = page.headlines(page.evaluate(Params(grid_wait_months=6.0), tables))
     assert longer["breakeven_premium_usd_per_kwh"] > shorter["breakeven_premium_usd_per_kwh"]
+    low = page.evaluate(Params(country="Germany", price_case="low"), tables)
+    assert low.price == low.prices["germany_low"] < low.prices["germany"]
     worse = page.headlines(page.evaluate(Params(compared_perf_per_watt=0.25), tables))
     assert worse["china_us_cost_ratio"] > page.headlines(page.evaluate(Params(), tables))[
         "china_us_cost_ratio"]
@@ -507,6 +690,24 @@ def test_chart_datasets_small(tables):
 
 
 # --------------------------------------------------------------------------- parameter check
+
+
+def test_check_refuses_a_low_case_a_country_lacks(tables):
+    for country in ("Germany", "China"):
+        assert SPEC.validate({"country": country, "price_case": "low"}, tables=tables)
+    with pytest.raises(ParameterError, match="price_case") as e:
+        SPEC.validate({"country": "United States", "price_case": "low"}, tables=tables)
+    assert "'United States'" in str(e.value)
+    assert SPEC.validate({"price_case": "low", "use_price_override": True}, tables=tables)
+
+
+def test_germanys_headline_price_is_an_upper_bound(tables):
+    # the tariff before relief must be at least every other German industrial price
+    p = tables["country_prices"]
+    de = p[(p["country"] == "Germany") & p["price_usd_per_kwh"].notna()]
+    upper = de.loc[de["case"] == "before relief", "price_usd_per_kwh"]
+    assert len(upper) == 1 and (de["price_usd_per_kwh"] <= upper.iloc[0]).all()
+    assert g.resolve_price_usd_per_kwh(p, "Germany") == upper.iloc[0]
 
 
 def test_check_accepts_every_country_with_its_defaults(tables):
@@ -570,3 +771,67 @@ def test_supply_table_lists_every_chapter_country_with_gaps(tables):
     assert not t.loc["China", "gap"] and t.loc["Japan", "gap"]
     cf = g.implied_capacity_factor(add)
     assert 0.0 < cf < 1.0
+
+
+# --------------------------------------------------------------------------- captions
+
+
+def _numbers_in(text: str) -> list[str]:
+    """Every number in a text except plain years and digits inside names (H100, GPT-4)."""
+    import re
+
+    tokens = re.findall(r"(?<![\w-])\d+(?:,\d{3})*(?:\.\d+)?", text)
+    return [t for t in tokens if not (len(t) == 4 and t.isdigit() and 1990 <= int(t) <= 2100)]
+
+
+def _perturbed(tables, seed=12):
+    """Every figure of every table the page reads, each multiplied by its own factor."""
+    rng = np.random.default_rng(seed)
+    out = {}
+    cols = {"country_prices": ["price_usd_per_kwh"], "dc_electricity": ["energy_twh"],
+            "national_electricity": ["demand_twh"], "grid_carbon": ["carbon_intensity_g_per_kwh"],
+            "capacity_additions": ["additions_gw", "generation_growth_twh", "utilization_hours"],
+            "compute_costs": ["value", "low", "high"],
+            "accelerators": ["board_power_w", "bf16_tflops"]}
+    for name, t in tables.items():
+        t = t.copy()
+        for col in cols.get(name, []):
+            t[col] = t[col] * rng.uniform(1.05, 1.4, len(t))
+        out[name] = t
+    return out
+
+
+def test_no_caption_holds_a_hand_typed_number(tables):
+    """Perturb every figure of every table (and the parameters): every number in every
+    caption must move with them. A number typed into a caption (such as a comparison with
+    Japan) would stay put."""
+    before = page.captions(page.evaluate(Params(), tables))
+    # two perturbations, so that a number rounding to the same text once (0.09 -> 0.09)
+    # still has to move in the other
+    # (the parameters move too: a number a caption takes from them is computed, not typed)
+    moved_params = Params(compared_perf_per_watt=0.45, grid_wait_months=30.0, pue=1.25)
+    afters = [page.captions(page.evaluate(moved_params, _perturbed(tables, seed)))
+              for seed in (12, 13)]
+    for key in before:
+        a = _numbers_in(before[key])
+        assert a, key
+        moved = [False] * len(a)
+        for after in afters:
+            b = _numbers_in(after[key])
+            assert len(a) == len(b), (key, a, b)
+            moved = [m or x != y for m, x, y in zip(moved, a, b, strict=True)]
+        assert all(moved), (key, [x for x, m in zip(a, moved, strict=True) if not m])
+
+
+def test_the_demand_caption_says_which_demand_the_projection_exceeds(tables):
+    nat = tables["national_electricity"]
+    japan = float(nat.loc[(nat["country"] == "Japan") & (nat["year"] == 2024), "demand_twh"]
+                  .iloc[0])
+    for factor in (0.8, 1.2):
+        n = nat.copy()
+        n.loc[n["country"] == "Japan", "demand_twh"] = japan * factor
+        cap_ = page.captions(page.evaluate(Params(), {**tables, "national_electricity": n}))
+        exceeds, _, rest = cap_["demand"].partition(" but not that of ")
+        proj = 945.0 / (japan * factor)
+        assert (f"Japan ({proj:.2f} times)" in exceeds) == (proj > 1), cap_["demand"]
+        assert (f"Japan ({proj:.2f} times)" in rest) == (proj <= 1), cap_["demand"]

@@ -53,3 +53,13 @@ def test_unverified_prices_marked():
     assert costs.loc[("b200_price", 2025), "checked"] == "unverified"
     share = costs.loc[("energy_share_frontier_development_cost", 2024)]
     assert (share["low"], share["high"]) == (0.02, 0.06)
+
+
+def test_low_price_cases_are_those_the_parameter_names():
+    # price_case 'low' is documented for Germany (BDEW, new contracts) and China (subsidised
+    # data-centre provinces) only; the data must agree
+    df = data.load_table("country_prices")
+    low = df[df["case"].isin(["new contracts", "subsidised"]) & df["price_usd_per_kwh"].notna()]
+    assert set(zip(low["country"], low["case"], strict=True)) == {
+        ("Germany", "new contracts"), ("China", "subsidised")}
+    assert (low["checked"] != "primary").all()  # both are second-hand: the prose says so

@@ -8,15 +8,19 @@ import pandas as pd
 
 from energybook import charts
 from energybook.chapters.geopolitics import model, model_cap, model_time
-from energybook.chapters.geopolitics.model import KW_PER_MW, KWH_PER_MWH
+from energybook.chapters.geopolitics.model import KWH_PER_MWH
 from energybook.chapters.geopolitics.page import (
+    CHINA_RATIOS,
+    DEMAND_COUNTRIES,
+    VALUE_AXIS_MAX_USD_PER_HOUR,
     Evaluation,
     carbon_table,
+    china_us_prices,
+    row_label,
     tco_table,
     ttp_labels,
 )
 
-DEMAND_COUNTRIES = ("China", "United States", "India", "Japan", "Germany", "France")
 PRICE_GAP_LABEL = "no sourced price (gap)"
 
 
@@ -51,6 +55,7 @@ def tco_data(ev: Evaluation) -> pd.DataFrame:
     """The annual cost stacked by component (billion USD per year), one bar per country with
     a price; countries without one are rows with ``gap`` true and no cost."""
     t = tco_table(ev)
+    t["country"] = [row_label(row) for _, row in t.iterrows()]
     have = t[t["price_status"] != model.GAP]
     long = have.melt(id_vars=["country", "price_usd_per_kwh", "energy_share"],
                      value_vars=[f"{c}_usd_per_year" for c in model.TCO_COMPONENTS],
@@ -69,9 +74,9 @@ def tco_data(ev: Evaluation) -> pd.DataFrame:
 
 def tco(ev: Evaluation) -> alt.TopLevelMixin:
     data = tco_data(ev)
-    countries = list(tco_table(ev)["country"])
+    countries = list(dict.fromkeys(data["country"]))
     x_title = "Annual cost (billion USD per year)"
-    y = alt.Y("country:N", title=None, sort=countries)
+    y = alt.Y("country:N", title=None, sort=countries, axis=alt.Axis(labelLimit=340))
     bars = alt.Chart(data[~data["gap"]]).mark_bar().encode(
         x=alt.X("cost_busd_per_year:Q", title=x_title), y=y,
         color=alt.Color("component:N", title="Cost", sort=list(COMPONENTS.values()),
@@ -91,46 +96,47 @@ def tco(ev: Evaluation) -> alt.TopLevelMixin:
         x=alt.X("cost_busd_per_year:Q", title=x_title), y=y, text="label:N",
         tooltip=[alt.Tooltip("country:N", title="Country"),
                  alt.Tooltip("label:N", title="Price")])
-    return (bars + gap_text).properties(title="Annual cost of an AI campus by country",
-                                        height=280)
+    return (bars + gap_text).properties(title="Annual cost of an AI campus by country and "
+                                        "price case", height=320)
 
 
 # --------------------------------------------------------------------------- 3. time to power
 
 
 def time_to_power_data(ev: Evaluation, max_months: int = 60) -> pd.DataFrame:
-    """The cost of waiting and the extra cost of fast power (billion USD) for waits of 0 to
-    ``max_months``; the extra cost is negative (a saving) when fast power is cheaper."""
+    """Present values (billion USD) for waits of 0 to ``max_months``, for a developer who
+    defers its chips: the idle facility, the whole cost of waiting (facility and delayed
+    margin), and the extra cost of fast power for the lifetime and until the grid arrives
+    (below zero, a saving, when fast power is cheaper than the grid)."""
     P, tco_ = ev.P, ev.tco
     df = model_time.time_to_power_tradeoff(
-        np.arange(0, max_months + 1),
-        idle_usd_per_month=model_time.idle_capital_usd_per_month(tco_),
+        np.arange(0, max_months + 1), facility_usd_per_year=tco_["facility_usd_per_year"],
+        margin_usd_per_year=ev.core["margin_usd_per_year"], discount_rate=P.discount_rate,
+        lifetime_years=P.accelerator_lifetime_years,
         energy_kwh_per_year=tco_["energy_mwh_per_year"] * KWH_PER_MWH,
-        premium_usd_per_kwh=ev.core["fast_power_extra_usd_per_kwh"],
-        premium_years=P.accelerator_lifetime_years,
-        site_power_kw=P.campus_mw * P.pue * KW_PER_MW)
-    long = df.melt(id_vars=["wait_months", "breakeven_premium_usd_per_kwh"],
-                   value_vars=["idle_cost_usd", "premium_cost_usd"], var_name="series",
+        extra_usd_per_kwh=ev.core["fast_power_extra_usd_per_kwh"])
+    names = {"waiting_cost_usd": "Waiting: idle facility and delayed margin",
+             "facility_cost_usd": "Waiting: idle facility alone",
+             "permanent_cost_usd": "Fast power for the lifetime (extra cost)",
+             "bridging_cost_usd": "Fast power until the grid arrives (extra cost)"}
+    long = df.melt(id_vars=["wait_months"], value_vars=list(names), var_name="series",
                    value_name="cost_usd")
-    long["series"] = long["series"].map({
-        "idle_cost_usd": "Waiting for the grid (idle capital)",
-        "premium_cost_usd": ttp_labels(ev)["premium_series"]})
+    long["series"] = long["series"].map(names)
     long["cost_busd"] = long["cost_usd"] / 1e9
     return long.drop(columns="cost_usd")
 
 
 def time_to_power(ev: Evaluation) -> alt.TopLevelMixin:
     x_title = "Months waiting for a grid connection"
-    lines = alt.Chart(time_to_power_data(ev)).mark_line().encode(
+    data = time_to_power_data(ev)
+    lines = alt.Chart(data).mark_line().encode(
         x=alt.X("wait_months:Q", title=x_title),
-        y=alt.Y("cost_busd:Q", title="Cost (billion USD)"),
-        color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom",
-                                                                  columns=1)),
+        y=alt.Y("cost_busd:Q", title="Present value (billion USD)"),
+        color=alt.Color("series:N", title=None, sort=list(dict.fromkeys(data["series"])),
+                        legend=alt.Legend(orient="bottom", columns=1)),
         tooltip=[alt.Tooltip("series:N", title="Cost"),
                  alt.Tooltip("wait_months:Q", title="Wait (months)"),
-                 alt.Tooltip("cost_busd:Q", title="Billion USD", format=",.2f"),
-                 alt.Tooltip("breakeven_premium_usd_per_kwh:Q",
-                             title="Break-even premium (USD/kWh)", format=".3f")])
+                 alt.Tooltip("cost_busd:Q", title="Billion USD", format=",.2f")])
     rule = charts.reference_rule(ev.P.grid_wait_months, "Chosen wait (months)", axis="x",
                                  title=x_title, fmt=".0f")
     return (lines + rule).properties(title=ttp_labels(ev)["chart_title"])
@@ -138,35 +144,44 @@ def time_to_power(ev: Evaluation) -> alt.TopLevelMixin:
 
 # --------------------------------------------------------------------------- 4. power cap
 
-RATIO_TITLE = "Performance per watt of the H100 (multiple of the compared chip)"
+RATIO_TITLE = "Performance per watt of the better chip (multiple of the compared chip)"
 PREMIUM_TITLE = "Highest price worth paying (multiple of the compared chip)"
+BINDS = {True: "Power binds", False: "Power does not bind"}
 
 
 def wtp_data(ev: Evaluation, max_ratio: float = 4.0, n: int = 61) -> pd.DataFrame:
-    """Highest price (relative to the compared chip) of a chip ``ratio`` times as
-    efficient: power not binding, binding at today's rental value, binding at the 2023
-    scarcity value."""
+    """Highest price (relative to the compared chip) of a chip ``ratio`` times as efficient
+    as the compared one, whose output is worth ``ratio`` times the compared chip's: with and
+    without a power cap, at the 2025 rental value and at the 2023 scarcity value."""
     w = ev.w
     ratios = np.linspace(1.0, max(max_ratio, w["ratio"]), n)
-    cases = {
-        "Power not binding": model_cap.max_price_uncapped_usd(
-            w["base_price_usd"], ratios, w["power_cost_usd_per_year"], w["crf"]),
-        "Power binding, 2025 rental value": model_cap.max_price_capped_usd(
-            w["base_price_usd"], ratios, w["value_usd_per_year"], w["crf"]),
-        "Power binding, 2023 scarcity rental value": model_cap.max_price_capped_usd(
-            w["base_price_usd"], ratios, w["value_peak_usd_per_year"], w["crf"]),
-    }
-    return pd.concat([pd.DataFrame({"perf_per_watt_ratio": ratios, "regime": name,
-                                    "max_price_usd": v, "premium": v / w["base_price_usd"]})
-                      for name, v in cases.items()], ignore_index=True)
+    frames = []
+    for label, rate in (("2025 rental value", ev.ref["rental_usd_per_hour"]),
+                        ("2023 scarcity value", ev.ref["rental_peak_usd_per_hour"])):
+        v0 = w["compared_perf_per_watt"] * model_cap.compute_value_usd_per_year(
+            rate, w["utilization"])
+        for binds in (True, False):
+            price = model_cap.max_price_usd(
+                base_price_usd=w["base_price_usd"], perf_per_watt_ratio=ratios,
+                base_value_usd_per_year=v0, power_cost_usd_per_year=w["power_cost_usd_per_year"],
+                crf=w["crf"], power_binds=binds)
+            frames.append(pd.DataFrame({"perf_per_watt_ratio": ratios, "value": label,
+                                        "regime": BINDS[binds], "max_price_usd": price,
+                                        "premium": price / w["base_price_usd"]}))
+    return pd.concat(frames, ignore_index=True)
 
 
 def wtp(ev: Evaluation) -> alt.TopLevelMixin:
     lines = alt.Chart(wtp_data(ev)).mark_line().encode(
         x=alt.X("perf_per_watt_ratio:Q", title=RATIO_TITLE),
         y=alt.Y("premium:Q", title=PREMIUM_TITLE),
-        color=alt.Color("regime:N", title=None, legend=alt.Legend(orient="bottom", columns=1)),
-        tooltip=[alt.Tooltip("regime:N", title="Case"),
+        color=alt.Color("value:N", title="Value of compute",
+                        legend=alt.Legend(orient="bottom")),
+        strokeDash=alt.StrokeDash("regime:N", title="Power", sort=list(BINDS.values()),
+                                  legend=alt.Legend(orient="bottom")),
+        detail="regime:N",
+        tooltip=[alt.Tooltip("value:N", title="Value of compute"),
+                 alt.Tooltip("regime:N", title="Power"),
                  alt.Tooltip("perf_per_watt_ratio:Q", title="Performance per watt (x)",
                              format=".2f"),
                  alt.Tooltip("premium:Q", title="Price multiple", format=".2f"),
@@ -179,37 +194,42 @@ def wtp(ev: Evaluation) -> alt.TopLevelMixin:
 VALUE_TITLE = "Value of an H100-hour (USD per hour)"
 
 
-def premium_vs_value_data(ev: Evaluation, max_usd_per_hour: float = 10.0,
+def premium_vs_value_data(ev: Evaluation, max_usd_per_hour: float = VALUE_AXIS_MAX_USD_PER_HOUR,
                           n: int = 101) -> pd.DataFrame:
     """The H100's highest price relative to the compared chip against the value of an
-    H100-hour, capped and uncapped, at the chapter's efficiency ratio."""
+    H100-hour, with and without a power cap, at the chapter's efficiency ratio."""
     w = ev.w
     rate = np.linspace(0.0, max_usd_per_hour, n)
-    value = w["compared_perf_per_watt"] * model_cap.compute_value_usd_per_year(
-        rate, ev.P.utilization)
-    cap = model_cap.max_price_capped_usd(w["base_price_usd"], w["ratio"], value, w["crf"])
-    unc = model_cap.max_price_uncapped_usd(w["base_price_usd"], w["ratio"],
-                                           w["power_cost_usd_per_year"], w["crf"])
-    return pd.concat([
-        pd.DataFrame({"rental_usd_per_hour": rate, "regime": "Power binding",
-                      "premium": cap / w["base_price_usd"]}),
-        pd.DataFrame({"rental_usd_per_hour": rate, "regime": "Power not binding",
-                      "premium": np.full_like(rate, unc / w["base_price_usd"])}),
-    ], ignore_index=True)
+    v0 = w["compared_perf_per_watt"] * model_cap.compute_value_usd_per_year(
+        rate, w["utilization"])
+    frames = []
+    for binds in (True, False):
+        price = model_cap.max_price_usd(
+            base_price_usd=w["base_price_usd"], perf_per_watt_ratio=w["ratio"],
+            base_value_usd_per_year=v0, power_cost_usd_per_year=w["power_cost_usd_per_year"],
+            crf=w["crf"], power_binds=binds)
+        frames.append(pd.DataFrame({"rental_usd_per_hour": rate, "regime": BINDS[binds],
+                                    "premium": price / w["base_price_usd"]}))
+    return pd.concat(frames, ignore_index=True)
 
 
 def premium_vs_value(ev: Evaluation) -> alt.TopLevelMixin:
     lines = alt.Chart(premium_vs_value_data(ev)).mark_line().encode(
         x=alt.X("rental_usd_per_hour:Q", title=VALUE_TITLE),
         y=alt.Y("premium:Q", title=PREMIUM_TITLE),
-        color=alt.Color("regime:N", title=None, legend=alt.Legend(orient="bottom")),
+        color=alt.Color("regime:N", title=None, sort=list(BINDS.values()),
+                        legend=alt.Legend(orient="bottom")),
+        strokeDash=alt.StrokeDash("regime:N", title=None, sort=list(BINDS.values()),
+                                  legend=None),
         tooltip=[alt.Tooltip("regime:N", title="Case"),
                  alt.Tooltip("rental_usd_per_hour:Q", title="USD per hour", format=".2f"),
                  alt.Tooltip("premium:Q", title="Price multiple", format=".2f")])
     rules = [charts.reference_rule(v, label, axis="x", title=VALUE_TITLE, fmt=".2f")
              for v, label in ((ev.core["rental_threshold_usd_per_hour"],
-                               "Threshold (full cost per hour of work)"),
+                               "Threshold: a compared chip pays its full cost"),
                               (ev.ref["rental_usd_per_hour"], "2025 rental (1-year contract)"),
+                              (ev.ref["rental_high_usd_per_hour"],
+                               "March 2026 rental (1-year contract)"),
                               (ev.ref["rental_peak_usd_per_hour"], "2023 scarcity rental"))]
     return alt.layer(lines, *rules).properties(
         title="Performance per watt is worth most when power binds and compute is scarce")
@@ -222,12 +242,10 @@ COST_RATIO_TITLE = "Cost per unit of compute, China / United States"
 
 def china_us_data(ev: Evaluation) -> pd.DataFrame:
     """China's cost per unit of compute relative to the US against the domestic chip's
-    performance per watt, at China's sourced price and with free power."""
-    ratios = np.linspace(0.2, 1.2, 51)
+    performance per watt, at China's sourced prices and with free power."""
     frames = []
-    for label, price in ((f"China, at its industrial price ({ev.price_china:.3f} USD/kWh)",
-                          ev.price_china), ("China, with free electricity", 0.0)):
-        frames.append(model.cost_ratio_curve(ev.campus, ev.price_us, price, ratios)
+    for label, price in china_us_prices(ev).items():
+        frames.append(model.cost_ratio_curve(ev.campus, ev.prices["us"], price, CHINA_RATIOS)
                       .assign(case=label))
     return pd.concat(frames, ignore_index=True)
 

@@ -234,58 +234,89 @@ def capital_usd_per_year(tco: dict[str, Any]) -> float:
                  + tco["facility_usd_per_year"])
 
 
-def resolve_price_usd_per_kwh(prices: pd.DataFrame, country: str, *,
+#: Which rows of ``country_prices`` each price case reads (its ``case`` column): the
+#: reference price of a country is its national or class average, or for Germany the
+#: Bundesnetzagentur's tariff before relief (an upper bound); the low case is BDEW's average
+#: for new industrial contracts (Germany) or the subsidised data-centre provinces (China).
+CASE_ROWS: dict[str, tuple[str, ...]] = {"reference": ("average", "before relief"),
+               "low": ("new contracts", "subsidised")}
+
+
+def _case_rows(prices: pd.DataFrame, cases: tuple[str, ...]) -> pd.Series:
+    return prices["case"].isin(cases) if "case" in prices else pd.Series(True, prices.index)
+
+
+def resolve_price_usd_per_kwh(prices: pd.DataFrame, country: str, *, case: str = "reference",
                               use_override: bool = False,
                               override_usd_per_kwh: float | None = None) -> float:
-    """The electricity price to use for ``country``.
+    """The electricity price to use for ``country`` in price ``case`` (a key of
+    :data:`CASE_ROWS`).
 
     With ``use_override`` the override is returned as is. Otherwise the most recent
-    non-blank ``price_usd_per_kwh`` of the country in ``prices`` (the ``country_prices``
-    table), preferring 'industrial' over other consumer classes. Raises ValueError when the
-    country has no sourced price (a gap is not silently filled).
+    non-blank ``price_usd_per_kwh`` of the country's rows of that case in ``prices`` (the
+    ``country_prices`` table), preferring 'industrial' over other consumer classes. Raises
+    ValueError when there is none (a gap is not silently filled).
     """
     if use_override:
         if override_usd_per_kwh is None or override_usd_per_kwh < 0:
             raise ValueError("an override price >= 0 is required when use_override is true")
         return float(override_usd_per_kwh)
-    rows = prices[(prices["country"] == country) & prices["price_usd_per_kwh"].notna()]
+    if case not in CASE_ROWS:
+        raise ValueError(f"price case {case!r} is not one of {sorted(CASE_ROWS)}")
+    rows = prices[(prices["country"] == country) & prices["price_usd_per_kwh"].notna()
+                  & _case_rows(prices, CASE_ROWS[case])]
     if rows.empty:
-        raise ValueError(f"no sourced electricity price for {country!r}; set an override")
+        raise ValueError(f"no sourced {case} electricity price for {country!r}")
     rows = rows.assign(_ind=(rows["consumer"] == "industrial") if "consumer" in rows else True)
     rows = rows.sort_values(["_ind", "year"], ascending=[False, False])
     return float(rows.iloc[0]["price_usd_per_kwh"])
 
 
 def selected_price_usd_per_kwh(P: Params, prices: pd.DataFrame) -> float:
-    """The price the campus pays: the chosen country's sourced price or the override."""
-    return resolve_price_usd_per_kwh(prices, P.country, use_override=P.use_price_override,
+    """The price the campus pays: the chosen country's sourced price (in the chosen price
+    case) or the override."""
+    return resolve_price_usd_per_kwh(prices, P.country, case=P.price_case,
+                                     use_override=P.use_price_override,
                                      override_usd_per_kwh=P.price_override_usd_per_kwh)
 
 
-def latest_prices(prices: pd.DataFrame) -> pd.DataFrame:
-    """One price per country (the one :func:`resolve_price_usd_per_kwh` picks); gaps dropped."""
+def price_cases(prices: pd.DataFrame) -> pd.DataFrame:
+    """One price per country and data case (columns country, case, price_usd_per_kwh), the
+    latest year of each, industrial preferred; a country without any sourced price keeps
+    one row with a NaN price (a gap, not a zero). Reference cases come first."""
+    cases = prices["case"] if "case" in prices else pd.Series("average", prices.index)
+    order = [c for group in CASE_ROWS.values() for c in group]
     out = []
     for country in prices["country"].unique():
-        try:
-            out.append((country, resolve_price_usd_per_kwh(prices, country)))
-        except ValueError:
-            continue
-    return pd.DataFrame(out, columns=["country", "price_usd_per_kwh"])
+        mine = prices[prices["country"] == country]
+        found = False
+        for case in order:
+            rows = mine[(cases.loc[mine.index] == case) & mine["price_usd_per_kwh"].notna()]
+            if rows.empty:
+                continue
+            rows = rows.assign(_ind=(rows["consumer"] == "industrial")
+                               if "consumer" in rows else True)
+            best = rows.sort_values(["_ind", "year"], ascending=[False, False]).iloc[0]
+            out.append((country, case, float(best["price_usd_per_kwh"])))
+            found = True
+        if not found:
+            out.append((country, str(cases.loc[mine.index[0]]), np.nan))
+    return pd.DataFrame(out, columns=["country", "case", "price_usd_per_kwh"])
 
 
 def tco_by_country(country_prices: pd.DataFrame, **campus) -> pd.DataFrame:
-    """:func:`campus_tco` for each country's price.
+    """:func:`campus_tco` for each row's price.
 
-    ``country_prices`` has columns country, price_usd_per_kwh (e.g. :func:`latest_prices`);
+    ``country_prices`` has columns country, price_usd_per_kwh and optionally case;
     ``campus`` are the other keyword arguments of :func:`campus_tco`. Returns one row per
-    country: country, price_usd_per_kwh, the four component costs, total_usd_per_year,
-    energy_share, usd_per_eflop.
+    input row: country (and case), price_usd_per_kwh, the four component costs,
+    total_usd_per_year, energy_share, usd_per_eflop.
     """
     rows = []
-    for country, price in zip(country_prices["country"], country_prices["price_usd_per_kwh"],
-                              strict=True):
-        r = campus_tco(price_usd_per_kwh=float(price), **campus)
-        rows.append({"country": country, "price_usd_per_kwh": float(price),
+    for rec in country_prices.to_dict("records"):
+        r = campus_tco(price_usd_per_kwh=float(rec["price_usd_per_kwh"]), **campus)
+        rows.append({**{k: rec[k] for k in ("country", "case") if k in rec},
+                     "price_usd_per_kwh": float(rec["price_usd_per_kwh"]),
                      **{f"{c}_usd_per_year": r[f"{c}_usd_per_year"] for c in TCO_COMPONENTS},
                      "total_usd_per_year": r["total_usd_per_year"],
                      "energy_share": r["energy_share"], "usd_per_eflop": r["usd_per_eflop"]})
@@ -294,26 +325,27 @@ def tco_by_country(country_prices: pd.DataFrame, **campus) -> pd.DataFrame:
 
 def tco_country_table(prices: pd.DataFrame, campus: dict[str, Any],
                       override_usd_per_kwh: float | None = None) -> pd.DataFrame:
-    """:func:`tco_by_country` for every country of ``prices``, gaps kept as NaN rows.
+    """:func:`tco_by_country` for every country and price case of ``prices``, gaps kept as
+    NaN rows.
 
     Adds price_status (:data:`SOURCED`, :data:`GAP` or :data:`OVERRIDE`) and
     usd_per_accelerator_hour (total cost per hour of accelerator work). With
     ``override_usd_per_kwh`` an extra row :data:`OVERRIDE_ROW` is appended.
     """
-    lp = latest_prices(prices)
+    cases = price_cases(prices)
+    have = cases[cases["price_usd_per_kwh"].notna()]
     if override_usd_per_kwh is not None:
-        lp = pd.concat([lp, pd.DataFrame({"country": [OVERRIDE_ROW],
-                                          "price_usd_per_kwh": [override_usd_per_kwh]})],
-                       ignore_index=True)
-    t = tco_by_country(lp, **campus)
+        have = pd.concat([have, pd.DataFrame({"country": [OVERRIDE_ROW], "case": [OVERRIDE],
+                                              "price_usd_per_kwh": [override_usd_per_kwh]})],
+                         ignore_index=True)
+    t = tco_by_country(have, **campus)
     t["price_status"] = np.where(t["country"] == OVERRIDE_ROW, OVERRIDE, SOURCED)
     r = campus_tco(price_usd_per_kwh=0.0, **campus)
     acc_hours = r["n_accelerators"] * campus["utilization"] * HOURS_PER_YEAR
     t["usd_per_accelerator_hour"] = t["total_usd_per_year"] / acc_hours
-    gaps = [c for c in prices["country"].unique() if c not in set(lp["country"])]
-    if gaps:
-        t = pd.concat([t, pd.DataFrame({"country": gaps, "price_status": GAP})],
-                      ignore_index=True)
+    gaps = cases[cases["price_usd_per_kwh"].isna()][["country", "case"]]
+    if len(gaps):
+        t = pd.concat([t, gaps.assign(price_status=GAP)], ignore_index=True)
     return t
 
 
@@ -388,6 +420,19 @@ def energy_share_interval(campus: dict[str, Any], ref: dict[str, float],
              "pue": u.Uniform(ref["pue_best_fleet"], ref["pue_industry_average"])}
     res = u.monte_carlo(share, dists, n=n, seed=seed)
     return u.summarize(res["output"])
+
+
+def energy_share_corners(campus: dict[str, Any], ref: dict[str, float],
+                         price_usd_per_kwh: float) -> dict[str, float]:
+    """Lowest and highest energy share over the same ranges as :func:`energy_share_interval`
+    (accelerator price and PUE), whatever the distribution within them: the share falls
+    with the accelerator price and rises with the PUE, so the extremes are two corners."""
+    def share(accelerator_price_usd: float, pue: float) -> float:
+        kw = {**campus, "accelerator_price_usd": accelerator_price_usd, "pue": pue}
+        return float(campus_tco(price_usd_per_kwh=price_usd_per_kwh, **kw)["energy_share"])
+
+    return {"min": share(ref["h100_price_high_usd"], ref["pue_best_fleet"]),
+            "max": share(ref["h100_price_low_usd"], ref["pue_industry_average"])}
 
 
 # --------------------------------------------------------------------------- 5. China vs US

@@ -1,10 +1,30 @@
 """Time-to-power: what waiting for a grid connection costs, against paying for fast power.
 
-Pure functions of plain numbers; costs in USD, energy in kWh, time in months.
+The counterfactual of "fast power pays" is a developer who waits for the grid. A developer
+who knows the wait does not buy the chips to let them sit idle: it defers buying them until
+the grid arrives. What the wait then costs is
+
+- the facility, built ahead of the grid, standing idle: its annual capital charge over the
+  wait;
+- the delay of the campus's margin (its revenue less its whole annual cost, capital at the
+  discount rate included): the project earns the same margin, later, and the wait costs the
+  time value of that delay. A project that earns no more than its cost of capital loses
+  nothing by starting later.
+
+Fast power is compared in two forms, both as an extra price per kWh over the grid price:
+
+- permanent: paid for the accelerators' whole lifetime (a campus that never takes grid
+  power);
+- bridging: paid only until the grid arrives, then the campus switches to the grid.
+
+Every sum is discounted at the same rate (the chapter's discount rate) to the start of the
+wait: the capital charge of the idle facility, the delayed margin and the premium. Pure
+functions of plain numbers; costs in USD, energy in kWh, time in months or years as named.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -17,43 +37,102 @@ FAST_POWER_SAME_PRICE = "same price"
 FAST_POWER_CHEAPER = "cheaper"
 
 
-def idle_capital_usd_per_month(tco: dict[str, Any]) -> float:
-    """Capital charge lost per month while a built campus waits for power.
-
-    The annual capital charge (accelerators + servers/network + facility) of a
-    ``campus_tco`` result, over twelve months. It counts only the cost of the capital
-    (depreciation and interest), not the profit the missing compute would have earned.
-    """
-    return capital_usd_per_year(tco) / MONTHS_PER_YEAR
-
-
-def breakeven_price_premium_usd_per_kwh(wait_months, idle_usd_per_month,
-                                        energy_kwh_per_year, premium_years):
-    """Highest extra price per kWh worth paying for power now instead of after ``wait_months``.
-
-    Fast power avoids ``wait_months x idle_usd_per_month``; it costs ``premium x energy`` for
-    each of ``premium_years`` years (undiscounted). Break-even premium =
-    wait x idle / (energy per year x premium years). Rises linearly with the wait.
-    """
-    wait = np.asarray(wait_months, dtype=float)
-    if np.any(wait < 0):
-        raise ValueError("wait must be >= 0")
-    if energy_kwh_per_year <= 0 or premium_years <= 0:
-        raise ValueError("energy and premium years must be positive")
-    out = wait * idle_usd_per_month / (energy_kwh_per_year * premium_years)
+def annuity_factor(discount_rate: float, years):
+    """Present value at time 0 of 1 USD a year paid for ``years`` (fractional years allowed):
+    (1 - (1 + r)^-t) / r, and t when r = 0. The inverse of the capital recovery factor."""
+    r = float(discount_rate)
+    t = np.asarray(years, dtype=float)
+    if r < 0 or np.any(t < 0):
+        raise ValueError("the discount rate and the years must be >= 0")
+    if r <= 1e-12:
+        out = t * (1.0 - r * (t + 1.0) / 2.0)
+    else:
+        out = -np.expm1(-t * math.log1p(r)) / r
     return out.item() if out.ndim == 0 else out
 
 
-def breakeven_onsite_capex_usd_per_kw(wait_months, idle_usd_per_month, site_power_kw):
-    """Highest capital cost per kW of on-site generation worth paying to avoid the wait.
+def discount_factor(discount_rate: float, years):
+    """Present value of 1 USD paid after ``years``: (1 + r)^-t."""
+    t = np.asarray(years, dtype=float)
+    out = np.exp(-t * math.log1p(float(discount_rate)))
+    return out.item() if out.ndim == 0 else out
 
-    wait x idle capital per month / site power (IT power x PUE), in USD per kW. Counts the
-    on-site plant as sunk (no resale, fuel costed at the grid price).
-    """
-    wait = np.asarray(wait_months, dtype=float)
-    if np.any(wait < 0):
+
+def margin_usd_per_year(tco: dict[str, Any], revenue_usd_per_year: float) -> float:
+    """The campus's margin: revenue less its whole annual cost (``campus_tco``), where the
+    capital charge already pays the discount rate. Positive: the project earns more than
+    its cost of capital."""
+    return float(revenue_usd_per_year - tco["total_usd_per_year"])
+
+
+def waiting_cost_rate_usd_per_year(*, facility_usd_per_year: float,
+                                   margin_usd_per_year: float, discount_rate: float,
+                                   lifetime_years: float) -> float:
+    """What each year of waiting costs a developer who defers the chips: the idle facility's
+    annual charge plus the time value of delaying the project, r x the present value of its
+    margin over the chips' lifetime (a margin at or below zero loses nothing by waiting)."""
+    npv = max(margin_usd_per_year, 0.0) * annuity_factor(discount_rate, lifetime_years)
+    return float(facility_usd_per_year + discount_rate * npv)
+
+
+def waiting_cost_usd(wait_months, *, facility_usd_per_year: float, margin_usd_per_year: float,
+                     discount_rate: float, lifetime_years: float) -> dict[str, Any]:
+    """Present value, at the start of the wait, of what a wait of ``wait_months`` costs a
+    developer who defers buying the chips: 'facility' (its charge over the wait), 'margin'
+    (the project's margin over the lifetime, received ``wait`` later) and 'total'."""
+    t = np.asarray(wait_months, dtype=float) / MONTHS_PER_YEAR
+    if np.any(t < 0):
         raise ValueError("wait must be >= 0")
-    out = wait * idle_usd_per_month / site_power_kw
+    facility = facility_usd_per_year * annuity_factor(discount_rate, t)
+    npv = max(margin_usd_per_year, 0.0) * annuity_factor(discount_rate, lifetime_years)
+    margin = npv * (1.0 - discount_factor(discount_rate, t))
+    return {"facility": facility, "margin": margin, "total": facility + margin}
+
+
+def idle_chips_cost_usd(wait_months, tco: dict[str, Any], discount_rate: float):
+    """Present value of the whole capital charge (chips, servers, facility) over the wait:
+    what the wait costs a developer who has *already* bought the chips and must leave them
+    idle. Not the counterfactual of a developer who knows the wait (it would defer them)."""
+    t = np.asarray(wait_months, dtype=float) / MONTHS_PER_YEAR
+    return capital_usd_per_year(tco) * annuity_factor(discount_rate, t)
+
+
+def breakeven_premium_usd_per_kwh(cost_usd, energy_kwh_per_year: float, discount_rate: float,
+                                  premium_years):
+    """Highest extra price per kWh, paid on ``energy_kwh_per_year`` for ``premium_years``,
+    whose present value equals ``cost_usd`` (both discounted at the same rate)."""
+    if energy_kwh_per_year <= 0:
+        raise ValueError("energy must be positive")
+    years = np.asarray(premium_years, dtype=float)
+    if np.any(years <= 0):
+        raise ValueError("premium years must be positive")
+    out = np.asarray(cost_usd, dtype=float) / (
+        energy_kwh_per_year * annuity_factor(discount_rate, years))
+    return out.item() if out.ndim == 0 else out
+
+
+def bridging_breakeven_usd_per_kwh(*, facility_usd_per_year: float, margin_usd_per_year: float,
+                                   discount_rate: float, lifetime_years: float,
+                                   energy_kwh_per_year: float) -> float:
+    """Highest extra price per kWh of bridging power, paid only until the grid arrives.
+
+    Each month of bridging power avoids one month of waiting, so the break-even is the
+    cost of a year of waiting over a year's energy, whatever the wait: an identity of the
+    model (a premium and a waiting cost that both accrue over the same months)."""
+    if energy_kwh_per_year <= 0:
+        raise ValueError("energy must be positive")
+    return waiting_cost_rate_usd_per_year(
+        facility_usd_per_year=facility_usd_per_year, margin_usd_per_year=margin_usd_per_year,
+        discount_rate=discount_rate, lifetime_years=lifetime_years) / energy_kwh_per_year
+
+
+def breakeven_onsite_capex_usd_per_kw(cost_usd, site_power_kw: float):
+    """Highest capital cost per kW of on-site generation that the cost of the wait pays
+    for: that cost over the site's power (IT power x PUE). Counts the plant as worth
+    nothing once the grid arrives (no resale, fuel at the grid price)."""
+    if site_power_kw <= 0:
+        raise ValueError("site power must be positive")
+    out = np.asarray(cost_usd, dtype=float) / site_power_kw
     return out.item() if out.ndim == 0 else out
 
 
@@ -75,42 +154,53 @@ def fast_power_case(extra_usd_per_kwh: float, tol: float = 1e-12) -> str:
     return FAST_POWER_SAME_PRICE
 
 
-def breakeven_wait_months(extra_usd_per_kwh, energy_kwh_per_year, premium_years,
-                          idle_usd_per_month) -> float:
-    """Shortest grid wait beyond which fast power pays for itself.
+def breakeven_wait_months(extra_usd_per_kwh: float, *, energy_kwh_per_year: float,
+                          discount_rate: float, lifetime_years: float,
+                          waiting_cost_usd_per_year: float) -> float:
+    """Shortest wait beyond which permanent fast power pays: where the present value of the
+    wait's cost, ``waiting_cost_usd_per_year`` x annuity(wait), reaches the present value of
+    the premium over the lifetime.
 
-    The extra cost of fast power over ``premium_years`` (extra x energy per year x years,
-    undiscounted) over the idle capital lost per month of waiting. Clipped at 0 months, and
-    only here, because a wait cannot be negative: when fast power costs no more than grid
-    power it pays at any wait, and the break-even wait is 0.
-    """
-    if idle_usd_per_month <= 0:
-        raise ValueError("idle capital per month must be positive")
-    if energy_kwh_per_year < 0 or premium_years <= 0:
-        raise ValueError("energy must be >= 0 and premium years positive")
-    return (max(float(extra_usd_per_kwh), 0.0) * energy_kwh_per_year * premium_years
-            / idle_usd_per_month)
+    0 when fast power costs no more than the grid (it pays at any wait; a wait cannot be
+    negative). ``math.inf`` when even a wait without end costs less than the premium (a
+    perpetuity of waiting costs ``waiting_cost / r``)."""
+    if energy_kwh_per_year <= 0 or lifetime_years <= 0:
+        raise ValueError("energy and lifetime must be positive")
+    need = extra_usd_per_kwh * energy_kwh_per_year * annuity_factor(discount_rate,
+                                                                    lifetime_years)
+    if need <= 0:
+        return 0.0
+    if waiting_cost_usd_per_year <= 0:
+        return math.inf
+    a = need / waiting_cost_usd_per_year  # the annuity factor the wait must reach
+    r = discount_rate
+    if r <= 1e-12:
+        return MONTHS_PER_YEAR * a
+    if r * a >= 1.0:
+        return math.inf
+    return MONTHS_PER_YEAR * -math.log1p(-r * a) / math.log1p(r)
 
 
-def time_to_power_tradeoff(wait_months, *, idle_usd_per_month, energy_kwh_per_year,
-                           premium_usd_per_kwh, premium_years, site_power_kw) -> pd.DataFrame:
-    """Cost of waiting against cost of paying for fast power, wait by wait.
-
-    For each wait (months): idle_cost_usd (waiting), premium_cost_usd (paying
-    ``premium_usd_per_kwh`` over ``premium_years``; negative when fast power is cheaper
-    than the grid, a saving), fast_power_pays (waiting costs more than fast power),
-    breakeven_premium_usd_per_kwh and breakeven_onsite_capex_usd_per_kw.
-    """
+def time_to_power_tradeoff(wait_months, *, facility_usd_per_year: float,
+                           margin_usd_per_year: float, discount_rate: float,
+                           lifetime_years: float, energy_kwh_per_year: float,
+                           extra_usd_per_kwh: float) -> pd.DataFrame:
+    """Present values, wait by wait: facility_cost_usd (the idle facility),
+    waiting_cost_usd (the facility and the delayed margin), permanent_cost_usd (the extra
+    cost of fast power for the lifetime; flat) and bridging_cost_usd (the extra cost of fast
+    power until the grid arrives). Negative premium costs are savings (fast power cheaper
+    than the grid)."""
     wait = np.atleast_1d(np.asarray(wait_months, dtype=float))
-    idle = wait * idle_usd_per_month
-    premium = np.full_like(wait, premium_usd_per_kwh * energy_kwh_per_year * premium_years)
+    cost = waiting_cost_usd(wait, facility_usd_per_year=facility_usd_per_year,
+                            margin_usd_per_year=margin_usd_per_year,
+                            discount_rate=discount_rate, lifetime_years=lifetime_years)
+    lifetime_pv = extra_usd_per_kwh * energy_kwh_per_year * annuity_factor(discount_rate,
+                                                                           lifetime_years)
     return pd.DataFrame({
         "wait_months": wait,
-        "idle_cost_usd": idle,
-        "premium_cost_usd": premium,
-        "fast_power_pays": idle > premium,
-        "breakeven_premium_usd_per_kwh": breakeven_price_premium_usd_per_kwh(
-            wait, idle_usd_per_month, energy_kwh_per_year, premium_years),
-        "breakeven_onsite_capex_usd_per_kw": breakeven_onsite_capex_usd_per_kw(
-            wait, idle_usd_per_month, site_power_kw),
+        "facility_cost_usd": cost["facility"],
+        "waiting_cost_usd": cost["total"],
+        "permanent_cost_usd": np.full_like(wait, lifetime_pv),
+        "bridging_cost_usd": extra_usd_per_kwh * energy_kwh_per_year * annuity_factor(
+            discount_rate, wait / MONTHS_PER_YEAR),
     })

@@ -3,6 +3,7 @@ and reader tables (see the overview chapter's page module for the shared entry p
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +18,18 @@ from energybook.chapters.geopolitics.spec import SPEC
 TABLES = ("country_prices", "accelerators", "compute_costs", "capacity_additions",
           "dc_electricity", "national_electricity", "grid_carbon")
 
+#: How the page names each data case of a price (the ``case`` column of country_prices).
+CASE_LABELS = {"average": "national average", "before relief":
+               "24 GWh/yr tariff before relief, an upper bound",
+               "new contracts": "BDEW average for new industrial contracts",
+               "subsidised": "subsidised data-centre provinces",
+               model.OVERRIDE: "override"}
+
+
+#: The same, short, for chart labels and captions.
+CASE_SHORT = {**CASE_LABELS, "before relief": "tariff before relief, an upper bound",
+              "new contracts": "BDEW, new industrial contracts"}
+
 
 @dataclass(frozen=True)
 class Evaluation:
@@ -25,72 +38,128 @@ class Evaluation:
     ref: dict[str, float]
     campus: dict[str, Any]
     price: float  # the price the campus pays (USD/kWh)
-    price_us: float
-    price_china: float
-    price_germany: float
+    prices: dict[str, float]  # reference and low-case prices by short name (see evaluate)
     tco: dict[str, Any]  # campus_tco at the price the campus pays
     w: dict[str, Any]  # inputs of the willingness-to-pay model
     core: dict[str, float]  # the headline numbers and the results they come with
+    breakeven_wait_months: float  # may be math.inf: never glued as a number
+
+
+#: The value-of-compute axis of the premium chart ends here (USD per H100-hour).
+VALUE_AXIS_MAX_USD_PER_HOUR = 10.0
+#: Performance per watt of China's chip (a multiple of the best chip's) on the China chart.
+CHINA_RATIOS = tuple(0.2 + 0.02 * i for i in range(51))
+
+#: The countries of the demand chart, in its order.
+DEMAND_COUNTRIES = ("China", "United States", "India", "Japan", "Germany", "France")
 
 
 def evaluate(P: Params, tables: Mapping[str, pd.DataFrame]) -> Evaluation:
-    prices = tables["country_prices"]
+    table = tables["country_prices"]
     ref = model.reference_inputs(tables["accelerators"], tables["compute_costs"])
     campus = model.campus_kwargs(P, ref)
-    price = model.selected_price_usd_per_kwh(P, prices)
-    us, cn, de = (model.resolve_price_usd_per_kwh(prices, c)
-                  for c in ("United States", "China", "Germany"))
-    core: dict[str, float] = {}
-    for key, country_price in (("energy_share_us", us), ("energy_share_china", cn),
-                               ("energy_share_germany", de)):
-        core[key] = model.campus_tco(price_usd_per_kwh=country_price, **campus)["energy_share"]
+    price = model.selected_price_usd_per_kwh(P, table)
+    prices = {"us": model.resolve_price_usd_per_kwh(table, "United States"),
+              "china": model.resolve_price_usd_per_kwh(table, "China"),
+              "germany": model.resolve_price_usd_per_kwh(table, "Germany"),
+              "china_low": model.resolve_price_usd_per_kwh(table, "China", case="low"),
+              "germany_low": model.resolve_price_usd_per_kwh(table, "Germany", case="low")}
+
+    def share(p: float) -> float:
+        return float(model.campus_tco(price_usd_per_kwh=p, **campus)["energy_share"])
+
+    core: dict[str, float] = {"energy_share_us": share(prices["us"]),
+                              "energy_share_china": share(prices["china"]),
+                              "energy_share_germany": share(prices["germany"])}
     tco = model.campus_tco(price_usd_per_kwh=price, **campus)
     core["energy_share_selected"] = tco["energy_share"]
     core["usd_per_eflop_selected"] = tco["usd_per_eflop"]
-    # time to power
-    idle = model_time.idle_capital_usd_per_month(tco)
-    energy_kwh = tco["energy_mwh_per_year"] * KWH_PER_MWH
-    core["idle_capital_usd_per_month"] = idle
-    core["breakeven_premium_usd_per_kwh"] = model_time.breakeven_price_premium_usd_per_kwh(
-        P.grid_wait_months, idle, energy_kwh, P.accelerator_lifetime_years)
-    core["max_rational_price_usd_per_kwh"] = price + core["breakeven_premium_usd_per_kwh"]
-    core["fast_power_pays"] = float(
-        P.premium_power_price_usd_per_kwh <= core["max_rational_price_usd_per_kwh"])
-    extra = model_time.fast_power_extra_usd_per_kwh(P.premium_power_price_usd_per_kwh, price)
-    core["fast_power_extra_usd_per_kwh"] = extra
-    core["breakeven_wait_months"] = model_time.breakeven_wait_months(
-        extra, energy_kwh, P.accelerator_lifetime_years, idle)
-    # power as the constraint
+
+    # power as the constraint (its value of compute also prices the campus's margin)
     w = model_cap.wtp_inputs(P, ref, price)
-    prem = model_cap.efficiency_premiums(
-        compared_price_usd=w["base_price_usd"], compared_perf_per_watt=P.compared_perf_per_watt,
-        reference_value_usd_per_year=w["reference_value_usd_per_year"],
-        power_cost_usd_per_year=w["power_cost_usd_per_year"], crf=w["crf"])
-    core["efficiency_premium_capped"] = prem["capped"]
-    core["efficiency_premium_uncapped"] = prem["uncapped"]
-    core["efficiency_premium_capped_peak"] = model_cap.max_price_capped_usd(
-        w["base_price_usd"], w["ratio"], w["value_peak_usd_per_year"], w["crf"]) \
-        / w["base_price_usd"]
+    now = model_cap.premiums_at_rental(w, ref["rental_usd_per_hour"])
+    core["efficiency_premium_capped"] = now["capped"]
+    core["efficiency_premium_uncapped"] = now["uncapped"]
+    core["efficiency_premium_capped_without_outside_option"] = \
+        now["capped_without_outside_option"]
+    core["efficiency_premium_capped_sunk_facility"] = model_cap.premiums_at_rental(
+        w, ref["rental_usd_per_hour"], facility_sunk=True)["capped"]
+    for key, rate in (("high", ref["rental_high_usd_per_hour"]),
+                      ("peak", ref["rental_peak_usd_per_hour"])):
+        at = model_cap.premiums_at_rental(w, rate)
+        core[f"efficiency_premium_capped_{key}"] = at["capped"]
+        core[f"efficiency_premium_uncapped_{key}"] = at["uncapped"]
     thr = model_cap.rental_threshold_usd_per_hour(
         w["base_price_usd"], w["power_cost_usd_per_year"], w["crf"], P.utilization,
         w["compared_perf_per_watt"])
     core["rental_threshold_usd_per_hour"] = thr
     core["compute_sells_above_cost"] = float(ref["rental_usd_per_hour"] > thr)
+    value_h100 = model_cap.compute_value_usd_per_year(ref["rental_usd_per_hour"],
+                                                      P.utilization)
+    core["compared_value_usd_per_chip_year"] = P.compared_perf_per_watt * value_h100
+    core["compared_cost_usd_per_chip_year"] = model_cap.compared_full_cost_usd_per_year(w)
+
+    # time to power: a developer who knows the wait defers the chips
+    r, life = P.discount_rate, P.accelerator_lifetime_years
+    energy_kwh = tco["energy_mwh_per_year"] * KWH_PER_MWH
+    margin = model_time.margin_usd_per_year(tco, tco["n_accelerators"] * value_h100)
+    facility = tco["facility_usd_per_year"]
+    wait = model_time.waiting_cost_usd(P.grid_wait_months, facility_usd_per_year=facility,
+                                       margin_usd_per_year=margin, discount_rate=r,
+                                       lifetime_years=life)
+    rate = model_time.waiting_cost_rate_usd_per_year(
+        facility_usd_per_year=facility, margin_usd_per_year=margin, discount_rate=r,
+        lifetime_years=life)
+    core["margin_usd_per_year"] = margin
+    core["wait_cost_usd"] = wait["total"]
+    core["wait_cost_facility_usd"] = wait["facility"]
+    core["wait_cost_margin_usd"] = wait["margin"]
+    core["breakeven_premium_usd_per_kwh"] = model_time.breakeven_premium_usd_per_kwh(
+        wait["total"], energy_kwh, r, life)
+    core["breakeven_premium_facility_usd_per_kwh"] = model_time.breakeven_premium_usd_per_kwh(
+        wait["facility"], energy_kwh, r, life)
+    core["breakeven_bridging_premium_usd_per_kwh"] = \
+        model_time.bridging_breakeven_usd_per_kwh(
+            facility_usd_per_year=facility, margin_usd_per_year=margin, discount_rate=r,
+            lifetime_years=life, energy_kwh_per_year=energy_kwh)
+    chips_bought = model_time.idle_chips_cost_usd(P.grid_wait_months, tco, r)
+    core["wait_cost_chips_bought_usd"] = chips_bought
+    core["breakeven_premium_chips_bought_usd_per_kwh"] = \
+        model_time.breakeven_premium_usd_per_kwh(chips_bought, energy_kwh, r, life)
+    core["max_rational_price_usd_per_kwh"] = price + core["breakeven_premium_usd_per_kwh"]
+    extra = model_time.fast_power_extra_usd_per_kwh(P.premium_power_price_usd_per_kwh, price)
+    core["fast_power_extra_usd_per_kwh"] = extra
+    core["fast_power_pays"] = float(extra <= core["breakeven_premium_usd_per_kwh"])
+    core["bridging_pays"] = float(extra <= core["breakeven_bridging_premium_usd_per_kwh"])
+    site_kw = P.campus_mw * P.pue * KW_PER_MW
+    core["breakeven_onsite_capex_usd_per_kw"] = model_time.breakeven_onsite_capex_usd_per_kw(
+        wait["total"], site_kw)
+    core["breakeven_onsite_vs_ccgt"] = (core["breakeven_onsite_capex_usd_per_kw"]
+                                        / ref["ccgt_capex_usd_per_kw"])
+    wait_months = model_time.breakeven_wait_months(
+        extra, energy_kwh_per_year=energy_kwh, discount_rate=r, lifetime_years=life,
+        waiting_cost_usd_per_year=rate)
+
     # China against the United States
-    cmp = model.china_us_cost_ratio(campus, us, cn, P.compared_perf_per_watt)
+    cmp = model.china_us_cost_ratio(campus, prices["us"], prices["china"],
+                                    P.compared_perf_per_watt)
     core["china_us_cost_ratio"] = cmp["cost_ratio"]
     core["china_power_ratio_same_compute"] = cmp["power_ratio"]
-    core["parity_perf_per_watt_china"] = model.parity_perf_per_watt(campus, cn, us)
-    core["parity_perf_per_watt_free_power"] = model.parity_perf_per_watt(campus, 0.0, us)
-    return Evaluation(P, tables, ref, campus, price, us, cn, de, tco, w,
-                      {k: float(v) for k, v in core.items()})
+    core["parity_perf_per_watt_china"] = model.parity_perf_per_watt(campus, prices["china"],
+                                                                    prices["us"])
+    core["parity_perf_per_watt_free_power"] = model.parity_perf_per_watt(campus, 0.0,
+                                                                         prices["us"])
+    core["parity_perf_per_watt_china_subsidised"] = model.parity_perf_per_watt(
+        campus, prices["china_low"], prices["us"])
+    return Evaluation(P, tables, ref, campus, price, prices, tco, w,
+                      {k: float(v) for k, v in core.items()}, wait_months)
 
 
 def headlines(ev: Evaluation) -> dict[str, float]:
     return {h.name: ev.core[h.name] for h in SPEC.headlines}
 
 
-def _supply(ev: Evaluation) -> dict[str, float]:
+def supply(ev: Evaluation) -> dict[str, float]:
     """The IEA's 2030 projection against national demand and what countries add."""
     dc, nat, add = (ev.tables["dc_electricity"], ev.tables["national_electricity"],
                     ev.tables["capacity_additions"])
@@ -102,12 +171,12 @@ def _supply(ev: Evaluation) -> dict[str, float]:
     us = model.additions_row(add, "United States", 2024)
     us_2024 = model.dc_twh(dc, "United States", 2024, "Estimate")
     us_2030 = model.dc_twh(dc, "United States", 2030, "IEA Base")
-    de_rate = ev.tables["country_prices"]
-    de_rate = de_rate[(de_rate["country"] == "Germany") & de_rate["usd_per_local"].notna()]
+    rates = ev.tables["country_prices"]
+    rates = rates[(rates["country"] == "Germany") & rates["usd_per_local"].notna()]
     us_output = float(model.generation_from_capacity_twh(float(us["additions_gw"]), cf))
     return {
         "us_share_of_dc_growth_pct": 100.0 * (us_2030 - us_2024) / (proj - base),
-        "usd_per_eur": float(de_rate.sort_values("year")["usd_per_local"].iloc[-1]),
+        "usd_per_eur": float(rates.sort_values("year")["usd_per_local"].iloc[-1]),
         "dc_base_twh": base, "dc_projection_twh": proj, "dc_growth_twh_per_year": growth,
         "dc_projection_vs_germany": proj / model.demand_twh(nat, "Germany", 2024),
         "dc_projection_vs_japan": proj / model.demand_twh(nat, "Japan", 2024),
@@ -132,14 +201,43 @@ def carbon_table(ev: Evaluation) -> pd.DataFrame:
                               ev.tco["energy_mwh_per_year"])
 
 
+def china_cases(ev: Evaluation) -> pd.DataFrame:
+    """China's electricity price against the US's, case by case (national average,
+    subsidised provinces where the data has them): columns case, label, price_usd_per_kwh,
+    over_us (China's price over the US's), cost_ratio (cost per unit of compute, China over
+    the US) and campus_cost_ratio (the Chinese campus's annual cost over the US campus's,
+    the same chips; ``cost_ratio`` is it over compared_perf_per_watt, by construction)."""
+    rows = []
+    for case, key in (("average", "china"), ("subsidised", "china_low")):
+        p = ev.prices[key]
+        cmp = model.china_us_cost_ratio(ev.campus, ev.prices["us"], p,
+                                        ev.P.compared_perf_per_watt)
+        rows.append({"case": case, "label": CASE_LABELS[case], "price_usd_per_kwh": p,
+                     "over_us": p / ev.prices["us"], "cost_ratio": cmp["cost_ratio"],
+                     "campus_cost_ratio": model.parity_perf_per_watt(ev.campus, p,
+                                                                     ev.prices["us"])})
+    return pd.DataFrame(rows)
+
+
+def china_us_prices(ev: Evaluation) -> dict[str, float]:
+    """The Chinese prices the China chart draws a line for, by legend label."""
+    return {f"China, {CASE_LABELS['average']} ({ev.prices['china']:.3f} USD/kWh)":
+            ev.prices["china"],
+            f"China, {CASE_LABELS['subsidised']} ({ev.prices['china_low']:.3f} USD/kWh)":
+            ev.prices["china_low"],
+            "China, with free electricity": 0.0}
+
+
 def numbers(ev: Evaluation) -> dict[str, float]:
     P, ref, tco, w, c = ev.P, ev.ref, ev.tco, ev.w, ev.core
     declared = {h.name for h in SPEC.headlines}
     x: dict[str, float] = dict(ref)
     x.update({k: v for k, v in c.items() if k not in declared})
+    tco_at = {k: model.campus_tco(price_usd_per_kwh=v, **ev.campus)
+              for k, v in ev.prices.items()}
     x.update({
-        "price_selected": ev.price, "price_us": ev.price_us, "price_china": ev.price_china,
-        "price_germany": ev.price_germany,
+        "price_selected": ev.price, "price_us": ev.prices["us"],
+        "price_china": ev.prices["china"], "price_germany": ev.prices["germany"],
         "n_accelerators": tco["n_accelerators"],
         "total_busd_selected": tco["total_usd_per_year"] / 1e9,
         "energy_busd_selected": tco["energy_usd_per_year"] / 1e9,
@@ -147,50 +245,58 @@ def numbers(ev: Evaluation) -> dict[str, float]:
         "energy_twh_selected": tco["energy_mwh_per_year"] / 1e6,
         "usd_per_accelerator_hour_selected": tco["total_usd_per_year"]
         / (tco["n_accelerators"] * P.utilization * HOURS_PER_YEAR),
-        "germany_us_price_ratio": ev.price_germany / ev.price_us,
-        "germany_us_cost_ratio": (
-            model.campus_tco(price_usd_per_kwh=ev.price_germany, **ev.campus)["usd_per_eflop"]
-            / model.campus_tco(price_usd_per_kwh=ev.price_us, **ev.campus)["usd_per_eflop"]),
+        "germany_us_price_ratio": ev.prices["germany"] / ev.prices["us"],
+        "germany_us_cost_ratio": tco_at["germany"]["usd_per_eflop"]
+        / tco_at["us"]["usd_per_eflop"],
         "energy_share_selected_pct": 100.0 * c["energy_share_selected"],
         "energy_share_us_pct": 100.0 * c["energy_share_us"],
         "energy_share_china_pct": 100.0 * c["energy_share_china"],
         "energy_share_germany_pct": 100.0 * c["energy_share_germany"],
         "published_energy_share_low_pct": 100.0 * ref["published_energy_share_low"],
         "published_energy_share_high_pct": 100.0 * ref["published_energy_share_high"],
+        "discount_rate_pct": 100.0 * P.discount_rate,
     })
-    supply = _supply(ev)
-    x.update(supply)
-    # time to power
-    idle = c["idle_capital_usd_per_month"]
-    site_kw = P.campus_mw * P.pue * KW_PER_MW
-    onsite = model_time.breakeven_onsite_capex_usd_per_kw(P.grid_wait_months, idle, site_kw)
+    for key in ("china_low", "germany_low"):
+        x[f"price_{key}"] = ev.prices[key]
+        x[f"energy_share_{key}_pct"] = 100.0 * float(tco_at[key]["energy_share"])
+    x.update(supply(ev))
+    # time to power, in billions for the prose
+    facility_month = tco["facility_usd_per_year"] / model.MONTHS_PER_YEAR
     x.update({
-        "idle_busd_per_month": idle / 1e9,
-        "wait_cost_busd": idle * P.grid_wait_months / 1e9,
-        "breakeven_onsite_capex_usd_per_kw": onsite,
-        "breakeven_onsite_vs_ccgt": onsite / ref["ccgt_capex_usd_per_kw"],
+        "facility_idle_busd_per_month": facility_month / 1e9,
+        "margin_busd_per_year": c["margin_usd_per_year"] / 1e9,
+        "wait_cost_busd": c["wait_cost_usd"] / 1e9,
+        "wait_cost_facility_busd": c["wait_cost_facility_usd"] / 1e9,
+        "wait_cost_margin_busd": c["wait_cost_margin_usd"] / 1e9,
+        "wait_cost_chips_bought_busd": c["wait_cost_chips_bought_usd"] / 1e9,
     })
     # power as the constraint
     x.update({
         "efficiency_ratio": w["ratio"],
         "power_cost_usd_per_chip_year": w["power_cost_usd_per_year"],
-        "compared_value_usd_per_chip_year": w["value_usd_per_year"],
+        "compared_loss_usd_per_chip_year": c["compared_cost_usd_per_chip_year"]
+        - c["compared_value_usd_per_chip_year"],
         "compared_perf_per_watt": P.compared_perf_per_watt,
         "power_cost_share_of_chip_cost_pct": 100.0 * w["power_cost_usd_per_year"]
         / (w["base_price_usd"] * w["crf"] + w["power_cost_usd_per_year"]),
     })
     # China against the United States
-    gw_new = supply["china_generation_growth_twh"] / float(
+    cases = china_cases(ev).set_index("case")
+    x["china_campus_cost_over_us"] = float(cases.loc["average", "campus_cost_ratio"])
+    x["china_price_over_us"] = float(cases.loc["average", "over_us"])
+    x["china_subsidised_over_us"] = float(cases.loc["subsidised", "over_us"])
+    x["china_us_cost_ratio_subsidised"] = float(cases.loc["subsidised", "cost_ratio"])
+    s = supply(ev)
+    gw_new = s["china_generation_growth_twh"] / float(
         model.generation_from_capacity_twh(P.pue * P.utilization, 1.0))
     x.update({
         "china_gw_supported_new_generation": gw_new,
         "china_gw_supported_fleet_hours": model.datacentre_gw_supported(
-            supply["china_additions_gw"], supply["fleet_capacity_factor_pct"] / 100.0, P.pue,
+            s["china_additions_gw"], s["fleet_capacity_factor_pct"] / 100.0, P.pue,
             P.utilization),
         "china_gw_supported_us_equivalent": gw_new * P.compared_perf_per_watt,
-        "china_price_over_us": ev.price_china / ev.price_us,
         "china_us_cost_ratio_free_power": model.china_us_cost_ratio(
-            ev.campus, ev.price_us, 0.0, P.compared_perf_per_watt)["cost_ratio"],
+            ev.campus, ev.prices["us"], 0.0, P.compared_perf_per_watt)["cost_ratio"],
     })
     # carbon
     carbon = carbon_table(ev)
@@ -205,9 +311,12 @@ def numbers(ev: Evaluation) -> dict[str, float]:
         "carbon_china_over_france": float(by.loc["China", "carbon_intensity_g_per_kwh"]
                                           / by.loc["France", "carbon_intensity_g_per_kwh"]),
     })
-    band = model.energy_share_interval(ev.campus, ref, ev.price_us)
+    band = model.energy_share_interval(ev.campus, ref, ev.prices["us"])
+    corners = model.energy_share_corners(ev.campus, ref, ev.prices["us"])
     x.update({"energy_share_us_p05_pct": 100.0 * band["p05"],
-              "energy_share_us_p95_pct": 100.0 * band["p95"]})
+              "energy_share_us_p95_pct": 100.0 * band["p95"],
+              "energy_share_us_min_pct": 100.0 * corners["min"],
+              "energy_share_us_max_pct": 100.0 * corners["max"]})
     return {k: float(v) for k, v in x.items()}
 
 
@@ -215,10 +324,15 @@ def numbers(ev: Evaluation) -> dict[str, float]:
 
 
 def selected_label(P: Params) -> str:
-    """How the page names the price used: the country, or the override."""
+    """How the page names the price used: the country and its price case, or the override."""
     if P.use_price_override:
         return f"an override price of {P.price_override_usd_per_kwh:g} USD/kWh"
     the = "the " if P.country in ("United States", "European Union") else ""
+    if P.price_case == "low":
+        case = {"Germany": "new contracts", "China": "subsidised"}.get(P.country, "")
+        return f"the {CASE_LABELS.get(case, 'low case')} price of {the}{P.country}"
+    if P.country == "Germany":
+        return f"the industrial price of {the}{P.country} ({CASE_LABELS['before relief']})"
     return f"the industrial price of {the}{P.country}"
 
 
@@ -237,15 +351,37 @@ def parity_phrase(ratio: float) -> str:
             "itself")
 
 
+def cheaper_phrase(price: float, us_price: float) -> str:
+    """'cheaper' or 'not cheaper' than the US price, by the numbers (equal is not cheaper)."""
+    return "cheaper" if price < us_price else "not cheaper"
+
+
+CHINA_PLACES = {"average": "at the national average",
+                "subsidised": "in the subsidised data-centre provinces"}
+
+
+def china_price_phrase(ev: Evaluation) -> str:
+    """China's electricity against the US's, one clause per price case, each saying
+    'cheaper' or 'not cheaper' by its own numbers."""
+    us = ev.prices["us"]
+    clauses = []
+    for i, row in enumerate(china_cases(ev).itertuples()):
+        against = f" against the EIA's {us:.3f} for the United States" if i == 0 else ""
+        clauses.append(f"{CHINA_PLACES[str(row.case)]} ({row.price_usd_per_kwh:.3f} USD/kWh"
+                       f"{against}, {row.over_us:.2f} times) it is "
+                       f"*{cheaper_phrase(row.price_usd_per_kwh, us)}*")
+    return "; ".join(clauses)
+
+
 def time_to_power_labels(premium_price_usd_per_kwh: float, grid_price_usd_per_kwh: float,
                          wait_months: float) -> dict[str, str]:
-    """Words for the time-to-power prose and chart, for the three cases of
-    ``model_time.fast_power_case``.
+    """Words for the time-to-power prose and chart, for the cases of
+    ``model_time.fast_power_case`` and a break-even wait that may be infinite.
 
-    ``wait_months`` is the break-even wait. Returns breakeven_wait_label (ends the sentence
-    "fast power is worth paying: ..."), conclusion_wait_label, chart_title,
-    chart_caption_lines and premium_series (the legend name of the fast-power line). When
-    fast power costs no more than grid power, no "0.0 months" crossing is claimed.
+    ``wait_months`` is the break-even wait of permanent fast power. Returns
+    breakeven_wait_label (ends "fast power for the lifetime is (not) worth paying: ..."),
+    conclusion_wait_label, chart_title and chart_caption_lines. When fast power costs no
+    more than grid power, no "0.0 months" crossing is claimed.
     """
     extra = model_time.fast_power_extra_usd_per_kwh(premium_price_usd_per_kwh,
                                                     grid_price_usd_per_kwh)
@@ -255,6 +391,19 @@ def time_to_power_labels(premium_price_usd_per_kwh: float, grid_price_usd_per_kw
               + ("costs the same as" if same else "is cheaper than")
               + f" the {grid_price_usd_per_kwh:.3f} USD/kWh grid power it replaces")
     if case == model_time.FAST_POWER_COSTS_MORE:
+        if math.isinf(wait_months):
+            return {
+                "breakeven_wait_label": "it never pays for itself: even a wait without end "
+                                        "costs less than its premium over the lifetime",
+                "conclusion_wait_label": "no wait, however long, costs as much as paying the "
+                                         "premium power price for the accelerators' whole "
+                                         "lifetime",
+                "chart_title": "Time to power: waiting never costs as much as fast power "
+                               "for the lifetime",
+                "chart_caption_lines": "the cost of waiting rises with the wait but stays "
+                                       "below the flat extra cost of fast power for the "
+                                       "lifetime",
+            }
         return {
             "breakeven_wait_label": f"it pays for itself once the wait exceeds "
                                     f"{wait_months:.1f} months",
@@ -262,37 +411,36 @@ def time_to_power_labels(premium_price_usd_per_kwh: float, grid_price_usd_per_kw
                                      "paying the premium power price for the accelerators' "
                                      "whole lifetime",
             "chart_title": "Time to power: the cost of waiting against the cost of fast power",
-            "chart_caption_lines": "the idle capital lost while waiting rises in a straight "
-                                   "line, and the extra cost of paying the premium power price "
-                                   "over the accelerators' lifetime is flat; they cross at "
+            "chart_caption_lines": "the cost of waiting rises with the wait and crosses the "
+                                   "flat extra cost of fast power for the lifetime at "
                                    f"{wait_months:.1f} months, beyond which fast power pays",
-            "premium_series": "Paying for fast power (extra over the lifetime)",
         }
     saving = "costs nothing extra" if same else f"saves {-extra:.3f} USD/kWh"
     return {
         "breakeven_wait_label": f"{prices}, so it {saving} and pays at any wait (its break-even "
                                 "wait is zero)",
         "conclusion_wait_label": f"with these prices fast power {saving} against grid power, "
-                                 "so waiting for the grid only loses idle capital and fast "
-                                 "power pays at any wait",
+                                 "so waiting for the grid only loses money and fast power "
+                                 "pays at any wait",
         "chart_title": "Time to power: fast power costs no more than the grid, so it pays at "
                        "any wait",
-        "chart_caption_lines": "the idle capital lost while waiting rises in a straight line "
-                               "from zero; the line for fast power is flat "
-                               + ("at zero, because the premium power price equals the grid "
+        "chart_caption_lines": "the cost of waiting rises from zero; the extra cost of fast "
+                               "power is "
+                               + ("zero, because the premium power price equals the grid "
                                   "price" if same else
-                                  "and below zero, a lifetime saving, because the premium "
-                                  "power price is below the grid price")
-                               + ", so the lines never cross after zero months and fast power "
-                               "pays at any wait",
-        "premium_series": ("Paying for fast power (no extra cost)" if same else
-                           "Paying for fast power (a saving: below zero)"),
+                                  "below zero, a saving, because the premium power price is "
+                                  "below the grid price")
+                               + ", so fast power pays at any wait",
     }
 
 
 def ttp_labels(ev: Evaluation) -> dict[str, str]:
     return time_to_power_labels(ev.P.premium_power_price_usd_per_kwh, ev.price,
-                                ev.core["breakeven_wait_months"])
+                                ev.breakeven_wait_months)
+
+
+def _worth(pays: float) -> str:
+    return "is worth paying" if pays else "is not worth paying"
 
 
 def texts(ev: Evaluation) -> dict[str, str]:
@@ -301,76 +449,181 @@ def texts(ev: Evaluation) -> dict[str, str]:
         "price_label": selected_label(ev.P),
         "campus_label": f"{ev.P.campus_mw:,.0f} MW",
         "wait_label": f"{ev.P.grid_wait_months:g} months",
-        "verdict_fast_power": "is worth paying" if c["fast_power_pays"] else
-        "is not worth paying",
+        "verdict_fast_power": _worth(c["fast_power_pays"]),
+        "verdict_bridging": _worth(c["bridging_pays"]),
         "breakeven_wait_label": labels["breakeven_wait_label"],
         "conclusion_wait_label": labels["conclusion_wait_label"],
         "verdict_cap": "above" if c["compute_sells_above_cost"] else "below",
-        "verdict_capped_vs_uncapped": "more" if c["efficiency_premium_capped"]
-        > c["efficiency_premium_uncapped"] else "less",
+        "verdict_capped_vs_uncapped": "more than" if c["efficiency_premium_capped"]
+        > c["efficiency_premium_uncapped"] * (1 + 1e-12) else "the same as",
+        "china_price_phrase": china_price_phrase(ev),
         "parity_china_label": parity_phrase(c["parity_perf_per_watt_china"]),
         "parity_free_power_label": parity_phrase(c["parity_perf_per_watt_free_power"]),
+        "parity_subsidised_label": parity_phrase(c["parity_perf_per_watt_china_subsidised"]),
+        **cap_phrases(ev),
     }
+
+
+def cap_phrases(ev: Evaluation) -> dict[str, str]:
+    """The power-cap section's clauses, each true of the numbers it speaks of: whether a
+    compared chip pays for itself at today's rental and at the 2023 scarcity rental."""
+    c = ev.core
+    profit = c["compared_value_usd_per_chip_year"] - c["compared_cost_usd_per_chip_year"]
+    pays = profit >= 0
+    peak = model_cap.compute_value_usd_per_year(ev.ref["rental_peak_usd_per_hour"],
+                                                ev.w["utilization"]) \
+        * ev.P.compared_perf_per_watt >= c["compared_cost_usd_per_chip_year"]
+    naive = c["efficiency_premium_capped_without_outside_option"]
+    return {
+        "compared_result": (f"it earns {profit:,.0f} USD a year above its cost" if pays else
+                            f"it loses {-profit:,.0f} USD a year"),
+        "uncapped_reason": ("Since they pay for themselves, that equal-cost price is the "
+                            "H100's worth" if pays else
+                            "Since they lose money, the alternative is not to produce, and "
+                            "the H100 is worth what it earns itself, its break-even price"),
+        "capped_reason": ("Here the compared chip wins, so the H100 is worth the compared "
+                          "chip's price plus the value of its extra output over the chip's "
+                          "life" if pays else
+                          "Here the empty slot wins, so the H100 is again worth its "
+                          "break-even price"),
+        "naive_phrase": ("Here that is also what the formula that assumes the megawatts "
+                         f"would otherwise hold compared chips gives ({naive:.2f}), since "
+                         "they pay for themselves" if pays else
+                         "The formula that assumes the megawatts would otherwise hold "
+                         f"compared chips gives {naive:.2f}, because it credits the H100 with "
+                         "avoiding losses that no buyer would incur"),
+        "peak_phrase": ("a compared chip pays for itself, and the two cases part" if peak else
+                        "even a compared chip does not pay for itself, and the two cases "
+                        "stay one"),
+    }
+
+
+def row_label(row: Any) -> str:
+    """A TCO row as readers see it: its country, and its price case where it has several."""
+    case = str(row["case"])
+    if row["country"] == model.OVERRIDE_ROW or case == "average":
+        return str(row["country"])
+    return f"{row['country']} ({CASE_SHORT.get(case, case)})"
 
 
 # --------------------------------------------------------------------------- captions
 
 
+def _possessive(country: str) -> str:
+    return ("the United States'" if country == "United States" else f"{country}'s")
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _the(country: str) -> str:
+    return f"the {country}" if country in ("United States", "European Union") else country
+
+
+def _series(names: list[str], conj: str = "and") -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + f" {conj} " + names[-1]
+
+
 def captions(ev: Evaluation) -> dict[str, str]:
     c = ev.core
-    proj = model.dc_twh(ev.tables["dc_electricity"], "World", 2030, "IEA Base")
-    return {
-        "demand": (
-            "Horizontal bars of annual electricity: the 2024 demand of China, the United "
-            "States, India, Japan, Germany and France, beside the world's data centres in 2024 "
-            f"(IEA estimate) and in 2030 (IEA Base Case, {proj:.0f} TWh), which exceeds "
-            "Japan's or Germany's whole demand. Sources: IEA Energy and AI (2025); Our World "
-            "in Data (Ember, Energy Institute)."),
-        "tco": (
-            "Stacked horizontal bars of the campus's annual cost (accelerators, servers and "
-            "network, facility, energy) at the industrial electricity price of the United "
-            "States, China, Germany, Finland and the EU average. Capital dominates every bar; "
-            "energy is a thin segment that widens in Germany. France, Japan and India show "
-            "the text 'no sourced price (gap)' instead of a bar. Sources: EIA, China Briefing, "
-            "Bundesnetzagentur, Eurostat (prices); Cushman and Wakefield (facility); Epoch AI "
-            "(chip); accelerator price unverified."),
-        "time_to_power": (
-            f"Two lines against months of waiting for grid power: "
-            f"{ttp_labels(ev)['chart_caption_lines']}. A dashed vertical rule marks the chosen "
-            "wait. Sources: model; prices as in the table above; accelerator price "
-            "unverified."),
-        "wtp": (
-            "Three rising lines of the highest price worth paying for the H100, as a multiple "
-            "of the compared chip's price, against its efficiency advantage (the compared "
-            "chip's output is worth that much less than an H100's): power not binding, power "
-            "binding at the 2025 rental value, and power binding at the 2023 scarcity rental "
-            "value, the steepest. At the chapter's ratio (dashed rule) the multiples are "
-            f"{c['efficiency_premium_uncapped']:.2f}, {c['efficiency_premium_capped']:.2f} "
-            f"and {c['efficiency_premium_capped_peak']:.2f}. Sources: model; H100 rental "
-            "rates from SemiAnalysis and rental trackers (secondary); accelerator price "
-            "unverified."),
-        "premium_vs_value": (
-            "Two lines of the highest price multiple for the H100 against the value of an "
-            "H100-hour: flat when power is not binding, rising in a straight line when power "
-            "binds. They cross where the compared chip's output just pays its full cost per "
-            "hour of work. Dashed rules mark that threshold, the 2025 one-year rental rate "
-            "and the 2023 scarcity rate. Sources: model; rental rates from SemiAnalysis and "
-            "rental trackers (secondary, unverified here)."),
-        "china_us": (
-            "Two close falling lines, on a log scale, of China's cost per unit of compute "
-            "relative to the US against the performance per watt of China's chip: at China's "
-            "industrial price and with free electricity. They reach parity (dashed line at 1) "
-            f"at {c['parity_perf_per_watt_china']:.3f} and "
-            f"{c['parity_perf_per_watt_free_power']:.3f} times the best chip's efficiency. "
-            "Sources: model; prices from China Briefing and the EIA; chip from Epoch AI; "
-            "accelerator price unverified."),
-        "carbon": (
-            "Horizontal bars of the campus's annual emissions on each grid, largest first: "
-            "India, China, Japan, the United States, Germany, Denmark, Finland, France; "
-            "France's bar is a small fraction of India's or China's. Tooltips add the "
-            "emissions of a GPT-4-scale training run. Source: Our World in Data (Ember) "
-            "lifecycle carbon intensity, latest year per country."),
-    }
+    dc, nat = ev.tables["dc_electricity"], ev.tables["national_electricity"]
+    proj = model.dc_twh(dc, "World", 2030, "IEA Base")
+    base = model.dc_twh(dc, "World", 2024, "Estimate")
+    multiples = [(country, proj / model.demand_twh(nat, country, 2024))
+                 for country in DEMAND_COUNTRIES]
+    exceeds = [f"{_the(k)} ({m:.2f} times)" for k, m in multiples if m > 1]
+    short = [f"{_the(k)} ({m:.2f} times)" for k, m in multiples if m <= 1]
+    demand = (
+        f"Horizontal bars of annual electricity: the 2024 demand of "
+        f"{_series([_the(k) for k in DEMAND_COUNTRIES])}, beside the world's data centres in "
+        f"2024 (IEA estimate, {base:,.0f} TWh) and in 2030 (IEA Base Case, {proj:,.0f} TWh). "
+        "The 2030 figure exceeds the whole demand of " + (_series(exceeds) or "none of them")
+        + (" but not that of " + _series(short, "or") if short else "")
+        + ". National demand is generation "
+        "plus net imports. Sources: IEA Energy and AI (2025); Our World in Data (Ember, "
+        "Energy Institute).")
+    t = tco_table(ev)
+    have = t[t["price_status"] != model.GAP]
+    gaps = list(t.loc[t["price_status"] == model.GAP, "country"])
+    capital_share = 1.0 - have["energy_share"]
+    lo, hi = have.loc[have["energy_share"].idxmin()], have.loc[have["energy_share"].idxmax()]
+    tco = (
+        "Stacked horizontal bars of the campus's annual cost (accelerators, servers and "
+        "network, facility, energy) at each sourced electricity price, one bar per price "
+        f"case. Capital is {100 * capital_share.min():.0f}% to "
+        f"{100 * capital_share.max():.0f}% of every bar; energy is "
+        f"{100 * lo['energy_share']:.1f}% for {row_label(lo)} and "
+        f"{100 * hi['energy_share']:.1f}% for {row_label(hi)}. "
+        + (_series(gaps) + " show the text 'no sourced price (gap)' instead of a bar. "
+           if gaps else "")
+        + "Sources: EIA, China Briefing, Financial Times, Bundesnetzagentur, BDEW, Eurostat "
+        "(prices); Cushman and Wakefield (facility); Epoch AI (chip); accelerator price "
+        "unverified.")
+    ttp = (
+        "Lines of present value against months of waiting for grid power, for a developer "
+        f"who defers its chips: {ttp_labels(ev)['chart_caption_lines']}. At the chosen wait "
+        f"(dashed rule) waiting costs {c['wait_cost_usd'] / 1e9:,.2f} billion USD, of which "
+        f"the idle facility {c['wait_cost_facility_usd'] / 1e9:,.2f}; had the chips been "
+        f"bought and left idle it would be {c['wait_cost_chips_bought_usd'] / 1e9:,.1f}. The "
+        "line for bridging power, paid only until the grid arrives, rises in proportion to "
+        "the cost of waiting, so the two never cross after zero months. Sources: model; prices as in the "
+        "table above; accelerator price unverified.")
+    wtp = (
+        "Lines of the highest price worth paying for a chip more efficient than the compared "
+        "one, as a multiple of the compared chip's price, against its efficiency advantage, "
+        "when power binds (solid) and when it does not (dashed), at the 2025 rental value "
+        "and at the 2023 scarcity value of compute. At the chapter's ratio (vertical rule, "
+        f"{ev.w['ratio']:.2f}) the multiples are {c['efficiency_premium_capped']:.2f} and "
+        f"{c['efficiency_premium_uncapped']:.2f} at the 2025 value, and "
+        f"{c['efficiency_premium_capped_peak']:.2f} and "
+        f"{c['efficiency_premium_uncapped_peak']:.2f} at the 2023 value. Sources: model; H100 "
+        "rental rates from SemiAnalysis and rental trackers (secondary); accelerator price "
+        "unverified.")
+    top = model_cap.premiums_at_rental(ev.w, VALUE_AXIS_MAX_USD_PER_HOUR)
+    value = (
+        "Two lines of the H100's highest price multiple against the value of an H100-hour, "
+        "when power binds and when it does not: one line, the H100's own break-even price, "
+        f"up to {c['rental_threshold_usd_per_hour']:.2f} USD per hour, where a compared "
+        "chip starts to pay its full cost; beyond it the line without a cap flattens at "
+        "equal cost per output and the line with a cap keeps rising, to "
+        f"{top['capped']:.2f} against {top['uncapped']:.2f} at the right edge of the chart. "
+        "Dashed rules mark that "
+        f"threshold and the rental rates of 2025 ({ev.ref['rental_usd_per_hour']:.2f}), "
+        f"March 2026 ({ev.ref['rental_high_usd_per_hour']:.2f}) and 2023 "
+        f"({ev.ref['rental_peak_usd_per_hour']:.2f}). Sources: model; rental rates from "
+        "SemiAnalysis and rental trackers (secondary, unverified here).")
+    curves = [model.cost_ratio_curve(ev.campus, ev.prices["us"], p, CHINA_RATIOS)["cost_ratio"]
+              for p in china_us_prices(ev).values()]
+    spread = pd.concat(curves, axis=1).agg(lambda r: r.max() / r.min(), axis=1)
+    cases = china_cases(ev)
+    china_us = (
+        "Falling lines, on a log scale, of China's cost per unit of compute relative to the "
+        "US against the performance per watt of China's chip: "
+        + _series([{"average": "at China's national average price",
+                    "subsidised": "at its price in the subsidised data-centre provinces"}[
+                        str(k)] for k in cases["case"]] + ["with free electricity"])
+        + f"; at any efficiency they are at most {100 * (spread.max() - 1):.1f}% apart. They "
+        "reach parity (dashed line) at "
+        + _series([f"{x:.3f}" for x in [*cases["campus_cost_ratio"],
+                                         c["parity_perf_per_watt_free_power"]]])
+        + " times the best chip's efficiency. "
+        "Sources: model; prices from China Briefing, the Financial Times and the EIA; chip "
+        "from Epoch AI; accelerator price unverified.")
+    carbon = carbon_table(ev)
+    first, last = carbon.iloc[0], carbon.iloc[-1]
+    carbon_caption = (
+        "Horizontal bars of the campus's annual emissions on each grid, largest first: "
+        + _series([_the(str(k)) for k in carbon["country"]]) + ". " + _cap(_possessive(str(last["country"]))) + " bar "
+        f"({last['campus_mt_per_year']:.2f} Mt) is "
+        f"{100 * last['campus_mt_per_year'] / first['campus_mt_per_year']:.0f}% of "
+        f"{_possessive(str(first['country']))} ({first['campus_mt_per_year']:.2f} Mt). "
+        "Tooltips add the emissions of a training run of GPT-4's estimated compute. Source: "
+        "Our World in Data (Ember) lifecycle carbon intensity, latest year per country.")
+    return {"demand": demand, "tco": tco, "time_to_power": ttp, "wtp": wtp,
+            "premium_vs_value": value, "china_us": china_us, "carbon": carbon_caption}
 
 
 # --------------------------------------------------------------------------- reader tables
@@ -388,10 +641,12 @@ def tco_table(ev: Evaluation) -> pd.DataFrame:
 
 
 def table_tco(ev: Evaluation) -> pd.DataFrame:
-    """The campus's annual cost by country, as printed for readers (gaps shown as gaps)."""
+    """The campus's annual cost by country and price case, as printed for readers (gaps
+    shown as gaps)."""
     t = tco_table(ev)
     return pd.DataFrame({
         "Country": t["country"],
+        "Price case": [CASE_LABELS.get(str(k), str(k)) for k in t["case"]],
         "Price (USD/kWh)": [_fmt(v, ".3f") for v in t["price_usd_per_kwh"]],
         "Total (billion USD/yr)": [_fmt(v, ",.2f", 1e-9) for v in t["total_usd_per_year"]],
         "Energy (billion USD/yr)": [_fmt(v, ",.2f", 1e-9) for v in t["energy_usd_per_year"]],
@@ -405,10 +660,10 @@ def table_supply(ev: Evaluation) -> pd.DataFrame:
     """What each country adds per year against data-centre growth. Every chapter country is
     listed; one with no sourced all-technology additions is a row of 'gap', and blank cells
     of sourced rows are shown as 'gap' too."""
-    supply = _supply(ev)
+    s = supply(ev)
     rows = model.supply_rows(ev.tables["capacity_additions"])
-    df = model.supply_growth_comparison(rows, supply["dc_growth_twh_per_year"],
-                                        supply["implied_capacity_factor_pct"] / 100.0)
+    df = model.supply_growth_comparison(rows, s["dc_growth_twh_per_year"],
+                                        s["implied_capacity_factor_pct"] / 100.0)
     return pd.DataFrame({
         "Country": df["country"],
         "Year": ["gap" if pd.isna(y) else str(int(y)) for y in df["year"]],

@@ -8,12 +8,20 @@ from energybook.params import ParamsBase, param
 
 #: Countries with a sourced electricity price (data/country_prices.csv).
 COUNTRIES = ("United States", "China", "Germany", "Finland")
+#: Price cases (see ``model.CASE_ROWS`` for the data rows each reads).
+PRICE_CASES = ("reference", "low")
 
 
 @dataclass(frozen=True)
 class Params(ParamsBase):
     country: str = param("United States", "Country whose electricity price the campus pays "
                          "(one with a sourced price)", choices=COUNTRIES)
+    price_case: str = param(
+        "reference", "Which sourced price of the country the campus pays: reference (the "
+        "national average; for Germany the 24 GWh/yr tariff before relief, an upper bound) or "
+        "low (Germany: BDEW's average for new industrial contracts; China: the subsidised "
+        "data-centre provinces); a country without a low case refuses low",
+        choices=PRICE_CASES)
     use_price_override: bool = param(False, "Use price_override_usd_per_kwh instead of the "
                                      "country's sourced price")
     price_override_usd_per_kwh: float = param(
@@ -35,12 +43,14 @@ class Params(ParamsBase):
         "(0 leaves it out, which overstates the energy share)", min=0.0, max=2.0)
     campus_mw: float = param(1000.0, "IT load of the campus", unit="MW", min=1.0,
                              max=10000.0)
-    grid_wait_months: float = param(24.0, "Months a built campus waits for a grid connection",
-                                    unit="month", min=0.0, max=120.0)
+    grid_wait_months: float = param(24.0, "Months a built campus (its facility) waits for a "
+                                    "grid connection; a developer who knows the wait defers "
+                                    "buying the chips", unit="month", min=0.0, max=120.0)
     premium_power_price_usd_per_kwh: float = param(
-        0.15, "All-in price of fast, non-grid power (e.g. on-site gas) over the lifetime; at "
-        "or below the grid price the campus pays, fast power costs nothing extra and pays at "
-        "any wait", unit="USD/kWh", min=0.0, max=2.0)
+        0.15, "All-in price of fast, non-grid power (e.g. on-site gas), the same whether it is "
+        "paid for the accelerators' lifetime or only until the grid arrives; at or below the "
+        "grid price fast power costs nothing extra and pays at any wait", unit="USD/kWh",
+        min=0.0, max=2.0)
     compared_perf_per_watt: float = param(
         0.5, "Performance per watt of the compared (e.g. domestic Chinese) chip as a multiple "
         "of the best chip's, the H100 (same power and price per chip; its output is worth "

@@ -12,14 +12,19 @@ from energybook.declare import Headline, chapter
 
 def check(P: Params, tables: Mapping[str, Any]) -> list[str]:
     """Constraints between the parameters and the price table: the chosen country must have
-    a sourced price unless an override is used. A fast-power price at or below the grid
-    price is allowed (every offered country must run with the defaults): fast power then
-    costs nothing extra, and the page says it pays at any wait."""
+    a sourced price in the chosen price case unless an override is used. A fast-power price
+    at or below the grid price is allowed (every offered country must run with the
+    defaults): fast power then costs nothing extra, and the page says it pays at any wait."""
     if P.use_price_override:
         return []
     try:
         model.selected_price_usd_per_kwh(P, tables["country_prices"])
     except ValueError:
+        if P.price_case != "reference":
+            return [f"country {P.country!r} has no sourced {P.price_case} price case in "
+                    "data/country_prices.csv (only Germany and China have one); choose "
+                    "price_case 'reference' or another country, or set use_price_override "
+                    "true with price_override_usd_per_kwh"]
         return [f"country {P.country!r} has no sourced electricity price in "
                 "data/country_prices.csv; choose another country or set use_price_override "
                 "true with price_override_usd_per_kwh"]
@@ -39,24 +44,34 @@ SPEC = chapter(
     params=Params,
     headlines=[
         Headline("energy_share_us", "1", "Energy's share of the campus's annual TCO at the US "
+                 "industrial average price", fmt=".1%"),
+        Headline("energy_share_china", "1", "Energy's share of TCO at China's national average "
                  "industrial price", fmt=".1%"),
-        Headline("energy_share_china", "1", "Energy's share of TCO at China's industrial price",
+        Headline("energy_share_germany", "1", "Energy's share of TCO at Germany's 24 GWh/yr "
+                 "industrial tariff before relief (an upper bound for a large consumer)",
                  fmt=".1%"),
-        Headline("energy_share_germany", "1", "Energy's share of TCO at Germany's industrial "
-                 "price", fmt=".1%"),
         Headline("energy_share_selected", "1", "Energy's share of TCO at the price the campus "
-                 "pays (the chosen country's, or the override)", fmt=".1%"),
+                 "pays (the chosen country and price case, or the override)", fmt=".1%"),
         Headline("breakeven_premium_usd_per_kwh", "USD/kWh",
-                 "Highest extra price per kWh, paid over the accelerators' lifetime, that fast "
-                 "power is worth to avoid the grid wait", fmt=".3f"),
+                 "Highest extra price per kWh of fast power, paid for the accelerators' whole "
+                 "lifetime, worth paying to avoid the grid wait, for a developer who defers "
+                 "buying the chips until power arrives (the wait costs the idle facility and "
+                 "the delayed margin; all discounted at the discount rate)", fmt=".3f"),
+        Headline("breakeven_bridging_premium_usd_per_kwh", "USD/kWh",
+                 "The same for bridging power, paid only until the grid arrives (independent "
+                 "of the wait by construction)", fmt=".3f"),
         Headline("efficiency_premium_capped", "1", "Highest price worth paying for the best "
-                 "chip (H100, output valued at its rental rate) as a multiple of the compared "
-                 "chip's price (the accelerator price; compared_perf_per_watt x an H100's "
-                 "output), when power is the binding constraint", fmt=".2f"),
-        Headline("efficiency_premium_uncapped", "1", "The same multiple when power is not "
-                 "binding", fmt=".2f"),
+                 "chip (H100, output valued at its 2025 rental rate) as a multiple of the "
+                 "compared chip's price (the accelerator price; compared_perf_per_watt x an "
+                 "H100's output), when power binds: the H100 must leave the buyer as well off "
+                 "as the better of a compared chip and an empty slot", fmt=".2f"),
+        Headline("efficiency_premium_uncapped", "1", "The same multiple when power does not "
+                 "bind: as well off as the better of equal output from compared chips and not "
+                 "producing", fmt=".2f"),
         Headline("china_us_cost_ratio", "1", "Cost per unit of compute in China (compared chip, "
-                 "Chinese power) over the US (best chip, US power)", fmt=".2f"),
+                 "China's national average price) over the US (best chip, US power); by "
+                 "construction about 1 / compared_perf_per_watt when capital dominates",
+                 fmt=".2f"),
     ],
     tables=("country_prices",),
     check=check,
