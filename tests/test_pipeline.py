@@ -9,19 +9,37 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from energybook import pipeline, specs
+from energybook import chapters as specs
+from energybook import pipeline
+
+# What a copy of the book leaves out: tooling, builds and tests, not sources.
+NOT_BOOK = {".git", ".venv", "_build", "out", "tests", "bench", "tools", ".ci",
+            "__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache"}
 
 
 def copy_book(root: Path, dest: Path) -> Path:
     """A copy of the book's sources (not its build) to work on."""
     dest.mkdir(parents=True)
-    for name in ("_config.yml", "_toc.yml", "intro.md", "requirements.lock"):
-        shutil.copy2(root / name, dest / name)
-    for name in ("_static", "data", "chapters"):
-        shutil.copytree(root / name, dest / name)
-    shutil.copytree(root / "lib" / "energybook", dest / "lib" / "energybook",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for src in root.iterdir():
+        if src.name in NOT_BOOK or src.name == "lib":
+            continue
+        if src.is_dir():
+            shutil.copytree(src, dest / src.name, ignore=ignore)
+        elif src.is_file():
+            shutil.copy2(src, dest / src.name)
+    shutil.copytree(root / "lib" / "energybook", dest / "lib" / "energybook", ignore=ignore)
     return dest
+
+
+def mini_book(root: Path, dest: Path) -> Path:
+    """A copy of the book with one chapter (overview) and the appendix."""
+    book = copy_book(root, dest)
+    toc = (book / "_toc.yml").read_text()
+    keep = "\n".join(ln for ln in toc.splitlines()
+                     if "file: chapters/" not in ln or "chapters/overview" in ln)
+    (book / "_toc.yml").write_text(keep + "\n")
+    return book
 
 
 @pytest.fixture
@@ -83,6 +101,25 @@ def test_executed_notebook_is_cleaned():
     pipeline._clean_executed(nb)
     assert "papermill" not in nb.metadata and "execution" not in c.metadata
     assert "remove-cell" in c.metadata["tags"]
+
+
+def test_executed_cell_ids_are_derived():
+    """papermill gives its injected cell a random id: the executed notebook gets a derived
+    one, so that two builds publish the same notebook."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("x = 1"), nbformat.v4.new_code_cell("y = 2"),
+                nbformat.v4.new_code_cell("z = 3")]
+    nb.cells[0].metadata["tags"] = ["injected-parameters"]
+    nb.cells[1]["id"] = "keep-me"
+    nb.cells[2]["id"] = "keep-me"  # a duplicate gets a derived id of its own
+    pipeline._clean_executed(nb, "overview")
+    ids = [c["id"] for c in nb.cells]
+    assert ids[:2] == ["injected-parameters", "keep-me"] and ids[2] not in ids[:2]
+    again = nbformat.v4.new_notebook()
+    again.cells = [nbformat.v4.new_code_cell("x = 1")]
+    again.cells[0].metadata["tags"] = ["injected-parameters"]
+    pipeline._clean_executed(again, "overview")
+    assert again.cells[0]["id"] == "injected-parameters"
 
 
 def break_overview(book: Path) -> None:

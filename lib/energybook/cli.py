@@ -2,89 +2,58 @@
 
     energybook params [CHAPTER] [--json]
     energybook run CHAPTER [-p NAME VALUE]... [-f params.yaml] [-o OUTDIR]
-    energybook build [-f scenario.yaml] [--force] [--jobs N]
+    energybook compare A B [--csv | --json]
+    energybook build [-f scenario.yaml] [-o DIR] [--force] [--jobs N] [--no-wait]
     energybook refresh [CHAPTER]...
     energybook check-data
     energybook measure [...]
 
 Bad input (unknown chapter or parameter, wrong type, NaN or infinity, out of range, a
-malformed or non-mapping YAML file) is reported one message per problem, with exit code 2,
-before anything executes or is written.
+malformed, oversized or non-mapping YAML file, a special file, an output folder that would
+touch the book) is reported one message per problem (at most 20, then a count; quoted values
+clipped), with exit code 2, before anything executes or is written. SIGINT and SIGTERM stop
+a run or a build cleanly (exit 130 or 143); a closed pipe (``| head``) ends it quietly.
 """
 
 from __future__ import annotations
 
 import argparse
-import functools
 import json
 import os
-import shutil
 import sys
 import tempfile
 import time
+import warnings
 from pathlib import Path
 from typing import Any
 
 from energybook import chapters as registry
 from energybook.params import ParameterError
+from energybook.yamlsafe import InputRefused, cap_problems, clip_message
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILED = 1
+EXIT_BROKEN_PIPE = 141  # what a process ended by SIGPIPE reports
 
 
 def _err(msg: str) -> None:
-    print(msg, file=sys.stderr)
+    print(clip_message(msg, total=20_000), file=sys.stderr, flush=True)
 
 
-def read_yaml_mapping(path: str) -> dict[str, Any]:
-    """Read a YAML file that must hold a mapping; ParameterError otherwise."""
-    import yaml
+def _say(msg: str) -> None:
+    """A progress line on stderr."""
+    print(f"energybook: {msg}", file=sys.stderr, flush=True)
 
-    p = Path(path)
+
+def read_yaml_mapping(path: str, shape: str = "NAME: VALUE") -> dict[str, Any]:
+    """Read a YAML file that must hold a mapping; ParameterError otherwise (see
+    :mod:`energybook.yamlsafe` for the limits)."""
+    from energybook.yamlsafe import load_mapping
+
     try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ParameterError([f"{path}: no such file"]) from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise ParameterError([f"{path}: cannot be read ({e})"]) from None
-    try:
-        obj = yaml.load(text, Loader=_unique_key_loader())  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
-        raise ParameterError([f"{path}: malformed YAML{where}: {problem}"]) from None
-    if obj is None:
-        return {}
-    if not isinstance(obj, dict):
-        raise ParameterError([f"{path}: must be a mapping of NAME: VALUE, got a "
-                              f"{type(obj).__name__} (a YAML {_yaml_kind(obj)})"])
-    return obj
-
-
-@functools.lru_cache(maxsize=1)
-def _unique_key_loader():
-    import yaml
-
-    class Loader(yaml.SafeLoader):
-        """Safe YAML that refuses a key given twice (the second would silently win)."""
-
-    def construct_mapping(loader, node, deep=False):
-        seen = set()
-        for key_node, _ in node.value:
-            key = loader.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"the key {key!r} is given twice", key_node.start_mark)
-            seen.add(key)
-        return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
-
-    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
-    return Loader
-
-
-def _yaml_kind(obj: Any) -> str:
-    return "list" if isinstance(obj, list) else "scalar"
+        return load_mapping(path, shape=shape)
+    except InputRefused as e:
+        raise ParameterError([str(e)]) from None
 
 
 # --------------------------------------------------------------------------- params
@@ -129,30 +98,72 @@ def collect_overrides(pairs: list[list[str]] | None,
     return overrides
 
 
-def print_results(results: dict[str, dict[str, Any]], chapter: str) -> None:
+def _fmt(value: float | None, fmt: str) -> str:
+    return "-" if value is None else format(value, fmt)
+
+
+def _fmt_change(r: dict[str, Any], fmt: str) -> tuple[str, str]:
+    ch = r.get("change") or {}
+    if r.get("moved") is None:
+        return "?", "?"
+    if not r["moved"]:
+        return "unchanged", ""
+    absolute, pct = ch.get("absolute"), ch.get("percent")
+    a = "-" if absolute is None else ("+" if absolute > 0 else "") + format(absolute, fmt)
+    p = "-" if pct is None else f"{pct:+.1f} %"
+    return a, p
+
+
+def print_results(results: dict[str, dict[str, Any]], chapter: str,
+                  changed: dict[str, tuple[Any, Any]] | None = None,
+                  defaults_from: str = "") -> None:
+    """The headline table: default, this run's value, the change; unchanged rows dim."""
     from rich.console import Console
     from rich.table import Table
 
+    from energybook.runs import text
+
     spec = registry.get(chapter)
     table = Table(title=f"{chapter}: headline numbers", title_justify="left")
-    for col in ("name", "value", "unit", "description"):
-        table.add_column(col)
+    for col, just in (("name", "left"), ("default", "right"), ("this run", "right"),
+                      ("change", "right"), ("%", "right"), ("unit", "left")):
+        table.add_column(col, justify=just)  # type: ignore[arg-type]
     for h in spec.headlines:
         r = results[h.name]
-        table.add_row(h.name, format(r["value"], h.fmt), r["unit"], r["description"])
-    Console(width=120).print(table)
+        a, p = _fmt_change(r, h.fmt)
+        style = "dim" if r.get("moved") is False else None
+        table.add_row(h.name, _fmt(r.get("default"), h.fmt), format(r["value"], h.fmt), a, p,
+                      r["unit"], style=style)
+    console = Console(width=max(100, min(160, Console().width)))
+    if changed:
+        console.print("Changed from the defaults: " + ", ".join(
+            f"{k} = {text(v)} (default {text(d)})" for k, (v, d) in changed.items()))
+    else:
+        console.print("Every parameter at its default.")
+    console.print(table)
+    n = sum(1 for r in results.values() if r.get("moved"))
+    if defaults_from:
+        console.print(f"{n} of {len(results)} headline numbers moved; defaults from "
+                      f"{defaults_from}.", style="dim")
 
 
-def write_html_page(nb_path: Path, html_path: Path) -> None:
-    """A readable, self-contained-offline HTML page of an executed chapter."""
+def write_html_page(nb_path: Path, html_path: Path, chapter: str | None = None,
+                    changed: dict[str, tuple[Any, Any]] | None = None,
+                    root: Path | None = None) -> None:
+    """A readable, self-contained-offline HTML page of an executed chapter. It says at its
+    top which parameters differ from the defaults, and every link on it works: the
+    headline box's links point at the run folder's own files, links into the book at the
+    built site (or are plain text where there is none)."""
+    import html as h
+
     import nbformat
     from nbconvert import HTMLExporter
 
     from energybook import charts
+    from energybook.publish import glued_values, resolve_glue
+    from energybook.runs import text
 
     nb = nbformat.read(str(nb_path), as_version=4)
-    from energybook.publish import glued_values, resolve_glue
-
     nb.cells = [c for c in nb.cells if "remove-cell" not in c.metadata.get("tags", [])]
     glued = glued_values(nb)
     for cell in nb.cells:
@@ -160,77 +171,241 @@ def write_html_page(nb_path: Path, html_path: Path) -> None:
             cell.source = resolve_glue(cell.source, glued)
     exporter = HTMLExporter(template_name="basic")
     exporter.exclude_input = True
-    body, _ = exporter.from_notebook_node(nb)
+    with warnings.catch_warnings():  # glue's papermill.record outputs have no HTML form
+        warnings.simplefilter("ignore")
+        body, _ = exporter.from_notebook_node(nb)
     bundle = charts.write_js_bundle(html_path.parent)
-    css = (Path(__file__).resolve().parents[2] / "_static" / "energybook.css")
+    root = root or Path(__file__).resolve().parents[2]
+    css = root / "_static" / "energybook.css"
     style = css.read_text() if css.exists() else ""
     title = nb.cells[0].source.splitlines()[0].lstrip("# ") if nb.cells else "Chapter"
+    if chapter is not None:
+        body = _fix_links(body, chapter, html_path.parent, root)
+        if changed:
+            what = "; ".join(f"<code>{h.escape(k)}</code> = {h.escape(text(v))} (default "
+                             f"{h.escape(text(d))})" for k, (v, d) in changed.items())
+        else:
+            what = "none: every parameter at its default"
+        banner = (f'<div class="eb-box eb-run-banner"><p><strong>A re-run of chapter '
+                  f"{h.escape(chapter)}</strong>, not the published book. Parameters "
+                  f"changed from the defaults: {what}.</p><p>In this folder: "
+                  f'<a href="results.json">results.json</a>, '
+                  f'<a href="results.csv">results.csv</a>, '
+                  f'<a href="{h.escape(nb_path.name)}">the executed notebook</a>, '
+                  f'<a href="charts/index.csv">the data behind every chart</a>.</p></div>')
+        body = banner + "\n" + body
     html_path.write_text(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        f"<title>{title}</title><script src=\"{bundle.name}\"></script>"
+        f"<title>{h.escape(title)}</title><script src=\"{bundle.name}\"></script>"
         "<style>body{max-width:900px;margin:2rem auto;padding:0 1rem;"
         "font-family:system-ui,sans-serif;line-height:1.5}" + style + "</style>"
         f"</head><body>\n{body}\n</body></html>\n", encoding="utf-8")
 
 
-def check_outdir(outdir: Path) -> None:
-    """The output folder must be a folder, or creatable as one."""
-    if outdir.exists() and not outdir.is_dir():
-        raise ParameterError([f"output folder {str(outdir)!r} exists and is not a folder"])
-    parent = next((p for p in [outdir, *outdir.parents] if p.exists()), Path("."))
-    if not parent.is_dir() or not os.access(parent, os.W_OK):
-        raise ParameterError([f"output folder {str(outdir)!r} cannot be created in "
-                              f"{str(parent)!r}"])
+def _fix_links(body: str, chapter: str, outdir: Path, root: Path) -> str:
+    import html as h
+    import posixpath
+    import re
+
+    site = root / "_build" / "html"
+    own = {f"../results/{chapter}.json": "results.json",
+           f"../_sources/chapters/{chapter}.ipynb": f"{chapter}.ipynb"}
+
+    def sub(m: re.Match) -> str:
+        href = h.unescape(m.group(2))
+        if href in own:
+            return f"{m.group(1)}{h.escape(own[href])}{m.group(3)}"
+        if re.match(r"^([a-z][a-z0-9+.-]*:|#|//)", href):
+            return m.group(0)  # absolute, or within the page
+        path, _, frag = href.partition("#")
+        target = posixpath.normpath(posixpath.join("chapters", path))
+        stem, ext = posixpath.splitext(target)
+        page = site / f"{stem}.html" if ext in (".md", ".ipynb", ".html", "") else \
+            site / target
+        if page.exists() and not target.startswith(".."):
+            rel = os.path.relpath(page, outdir) + (f"#{frag}" if frag else "")
+            return f"{m.group(1)}{h.escape(rel)}{m.group(3)}"
+        return "\0UNLINK\0"  # no such page: the link is taken out below
+
+    body = re.sub(r'(<a\b[^>]*?\bhref=")([^"]*)("[^>]*>)', sub, body)
+    # Links to nowhere become plain text (the words stay, the link goes).
+    return re.sub(r"\0UNLINK\0(.*?)</a>", r"<span>\1</span>", body, flags=re.S)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from energybook import data, pipeline
+    import threading
+
+    from energybook import data, pipeline, runs
+    from energybook.book import repo_root
 
     spec = registry.get(args.chapter)
     overrides = collect_overrides(args.param, args.file)
-    params = spec.validate(overrides, context=f"chapter {spec.name!r}",
-                           tables=data.load_tables(spec.tables))
-    outdir = Path(args.outdir or f"out/{spec.name}")
-    check_outdir(outdir)
-    data.validate_all()  # a corrupt table stops here, before anything executes
+    tables = data.load_tables(spec.tables)
+    params = spec.validate(overrides, context=f"chapter {spec.name!r}", tables=tables)
+    root = repo_root()
+    outdir = runs.check_output_folder(args.outdir or f"out/{spec.name}", root)
+    # A corrupt table, or one the chapter needs that is not declared, stops here, before
+    # anything executes.
+    problems = runs.missing_tables(spec.name, data.validate_all())
+    if problems:
+        raise ParameterError(problems)
+    changed = runs.differing(spec.name, params)
     t0 = time.perf_counter()
+
+    # The data behind every chart, computed alongside the notebook (it waits on its
+    # kernel most of the time), so that it costs no time of its own.
+    gallery: dict[str, Any] = {}
+
+    def charts_job() -> None:
+        try:
+            gallery["specs"] = runs.gallery_specs(spec.name, params)
+        except Exception as e:  # noqa: BLE001 - fall back to the notebook's own charts
+            gallery["error"] = e
+
+    worker = threading.Thread(target=charts_job, daemon=True)
+    worker.start()
     with tempfile.TemporaryDirectory(prefix=f"energybook-{spec.name}-") as tmp:
         staging = Path(tmp)
-        print(f"Executing {spec.notebook} with papermill ...", file=sys.stderr)
+        nb_path = staging / f"{spec.name}.ipynb"
+        _say(f"executing {spec.notebook} with papermill "
+             f"({'defaults' if not changed else ', '.join(changed) + ' changed'})")
         try:
-            results = pipeline.execute_notebook(spec.name, params,
-                                                staging / f"{spec.name}.ipynb")
+            results = pipeline.execute_notebook(spec.name, params, nb_path, root)
         except pipeline.ChapterFailed as e:
             _err(str(e))
             return EXIT_FAILED
-        write_html_page(staging / f"{spec.name}.ipynb", staging / f"{spec.name}.html")
-        pipeline.write_json(staging / "results.json", results)
+        defaults, source = runs.default_results(spec.name, root)
+        if not changed:  # this run is the defaults
+            defaults, source = results, "this run (every parameter at its default)"
+        full = runs.with_defaults(results, defaults)
+        worker.join()
+        import nbformat
+
+        specs = gallery.get("specs")
+        if specs is None:
+            specs = runs.notebook_specs(nbformat.read(str(nb_path), as_version=4))
+        index = runs.write_chart_data(specs, staging / "charts")
+        write_html_page(nb_path, staging / f"{spec.name}.html", spec.name, changed, root)
+        pipeline.write_json(staging / "results.json", full)
+        (staging / "results.csv").write_text(runs.results_csv(full), encoding="utf-8")
         pipeline.write_json(staging / "parameters.json",
                             {k: pipeline.to_papermill(v) for k, v in params.items()})
+        marker = {"chapter": spec.name, "kind": "energybook run",
+                  "parameters": {k: runs.plain(v) for k, (v, _) in changed.items()},
+                  "defaults_from": source}
         # Everything is written; only now does the output folder change.
-        outdir.mkdir(parents=True, exist_ok=True)
-        for f in staging.iterdir():
-            shutil.copy2(f, outdir / f.name)
-    print_results(results, spec.name)
-    print(f"Wrote {outdir}/{spec.name}.ipynb, {spec.name}.html, results.json "
-          f"in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+        runs.replace_folder(staging, outdir, marker)
+    print_results(full, spec.name, changed, source)
+    _say(f"wrote {outdir}/: {spec.name}.ipynb, {spec.name}.html, results.json, results.csv, "
+         f"parameters.json, charts/ ({len(index)} CSV files) in "
+         f"{time.perf_counter() - t0:.1f} s")
     return 0
 
 
-# --------------------------------------------------------------------------- build
-def cmd_build(args: argparse.Namespace) -> int:
-    from energybook import data, pipeline
+# --------------------------------------------------------------------------- compare
+def _side(arg: str, root: Path, jobs: int | None) -> Any:
+    from energybook import pipeline, runs
+    from energybook.yamlsafe import is_yaml_path
 
-    scenario: dict[str, Any] = {}
+    p = Path(arg)
+    if p.is_dir():
+        return runs.read_results_folder(p)
+    if not is_yaml_path(p) and p.exists():
+        raise ParameterError([f"{clip_message(repr(arg))}: neither a run folder nor a "
+                              "scenario file (.yaml)"])
+    scenario = read_yaml_mapping(arg, shape="CHAPTER: {NAME: VALUE}")
+    resolved = _validate_scenario(scenario, arg)
+    results: dict[str, dict] = {}
+    todo = {}
+    for chapter, values in resolved.items():
+        if not runs.differing(chapter, values):
+            found, _ = runs.default_results(chapter, root)
+            if found is not None:
+                results[chapter] = found
+                continue
+        todo[chapter] = values
+    if todo:
+        name = pipeline.scenario_name([arg])
+        _say(f"{arg}: executing {', '.join(todo)} (cached in "
+             f"_build/{pipeline.SCENARIOS}/{name}/executed)")
+        folder = root / pipeline.BUILD / pipeline.SCENARIOS / name / "executed"
+        from energybook import locking
+
+        with locking.exclusive(root / pipeline.BUILD, on_wait=_say):
+            done = pipeline.execute_chapters(todo, root, jobs=jobs, executed=folder,
+                                             reuse=root / pipeline.BUILD / "executed")
+        failed = [r for r in done if r.status == "failed"]
+        if failed:
+            raise pipeline.ChapterFailed(failed[0].chapter, failed[0].error.cell
+                                         if failed[0].error else None,
+                                         str(failed[0].error))
+        for chapter in todo:
+            results[chapter] = json.loads((folder / f"{chapter}.results.json").read_text())
+    return runs.Side(arg, results, {c: v for c, v in resolved.items()})
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    import csv
+    import io
+
+    from energybook import pipeline, runs
+    from energybook.book import repo_root
+
+    root = repo_root()
+    try:
+        a, b = _side(args.a, root, args.jobs), _side(args.b, root, args.jobs)
+    except pipeline.ChapterFailed as e:
+        _err(str(e))
+        return EXIT_FAILED
+    rows = runs.compare_rows(a, b)
+    notes = runs.only_on_one_side(a, b)
+    if not rows:
+        raise ParameterError([f"{args.a} and {args.b} have no chapter in common"
+                              + (f" ({'; '.join(notes)})" if notes else "")])
+    if args.json:
+        print(json.dumps({"a": a.label, "b": b.label, "rows": rows, "notes": notes},
+                         indent=2))
+        return 0
+    if args.csv:
+        buf = io.StringIO()
+        w = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+        sys.stdout.write(buf.getvalue())
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"A = {a.label}   B = {b.label}", title_justify="left")
+    for col, just in (("chapter", "left"), ("headline", "left"), ("A", "right"),
+                      ("B", "right"), ("change", "right"), ("%", "right"), ("unit", "left")):
+        table.add_column(col, justify=just)  # type: ignore[arg-type]
+    for r in rows:
+        fmt = _headline_fmt(r["chapter"], r["name"])
+        a_, p_ = _fmt_change({"moved": r["moved"], "change": {
+            "absolute": r["change"], "percent": r["change_percent"]}}, fmt)
+        table.add_row(r["chapter"], r["name"], format(r["a"], fmt), format(r["b"], fmt), a_,
+                      p_, r["unit"], style=None if r["moved"] else "dim")
+    console = Console(width=max(100, min(160, Console().width)))
+    console.print(table)
+    moved = sum(r["moved"] for r in rows)
+    console.print(f"{moved} of {len(rows)} headline numbers differ." +
+                  ("".join(f" Note: {n}." for n in notes)), style="dim")
+    return 0
+
+
+def _headline_fmt(chapter: str, name: str) -> str:
+    try:
+        return registry.get(chapter).headline(name).fmt
+    except (ParameterError, KeyError):
+        return ".4g"
+
+
+# --------------------------------------------------------------------------- build
+def _validate_scenario(scenario: dict[str, Any], source: str) -> dict[str, dict[str, Any]]:
+    from energybook import pipeline
+
     problems: list[str] = []
-    for f in args.file or []:
-        try:
-            scenario.update(read_yaml_mapping(f))
-        except ParameterError as e:
-            problems.extend(e.problems)
-    if problems:
-        raise ParameterError(problems)
-    source = ", ".join(args.file) if args.file else "scenario"
     for chapter, params in scenario.items():
         if params is not None and not isinstance(params, dict):
             problems.append(f"{source}: chapter {chapter!r} must map to NAME: VALUE pairs, "
@@ -242,44 +417,94 @@ def cmd_build(args: argparse.Namespace) -> int:
         problems.extend(e.problems)
     if problems:
         raise ParameterError(problems)
-    data.validate_all()  # a corrupt table stops the build before anything executes
+    return resolved
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from energybook import data, locking, pipeline, runs
+
+    scenario: dict[str, Any] = {}
+    problems: list[str] = []
+    for f in args.file or []:
+        try:
+            scenario.update(read_yaml_mapping(f, shape="CHAPTER: {NAME: VALUE}"))
+        except ParameterError as e:
+            problems.extend(e.problems)
+    if problems:
+        raise ParameterError(problems)
+    if args.outdir and not args.file:
+        raise ParameterError(["build -o DIR is for scenario builds (with -f scenario.yaml); "
+                              "the published book is always built into _build/html"])
+    source = ", ".join(args.file) if args.file else "scenario"
+    _say("checking parameters and data")
+    resolved = _validate_scenario(scenario, source)
     root = pipeline.repo_root()
+    name = pipeline.scenario_name(args.file) if args.file else None
+    folder = None
+    if name is not None:
+        folder = runs.check_output_folder(
+            args.outdir or root / pipeline.BUILD / pipeline.SCENARIOS / name, root,
+            allow_inside=[f"{pipeline.BUILD}/{pipeline.SCENARIOS}"], what="scenario folder")
+    data.validate_all()  # a corrupt table stops the build before anything executes
+    if folder is not None:  # marked first, so that a failed build may be built again
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / runs.MARKER).write_text(json.dumps(
+            {"kind": "energybook build", "scenario": name,
+             "parameters": {c: {k: runs.plain(v) for k, v in d.items()}
+                            for c, d in pipeline.scenario_changes(resolved).items()}},
+            indent=2, sort_keys=True) + "\n")
     t0 = time.perf_counter()
-    runs = _execute_with_progress(resolved, root, args.jobs, args.force)
-    failed = [r for r in runs if r.status == "failed"]
+    where = "_build/html" if folder is None else str(folder / "html")
+    try:
+        runs_, state, html = _build_with_progress(resolved, root, name, folder, args)
+    except locking.Busy as e:
+        _err(f"error: {e}; try again when it has finished (or leave out --no-wait)")
+        return EXIT_FAILED
+    except pipeline.BuildFailed as e:
+        _err(str(e))
+        _err(f"{where} was left as it was; the full log is "
+             f"{(folder or root / pipeline.BUILD) / 'jupyter-book.log'}")
+        return EXIT_FAILED
+    failed = [r for r in runs_ if r.status == "failed"]
     if failed:
         for r in failed:
             _err(str(r.error))
         _err(f"Build failed: {len(failed)} chapter(s) failed "
-             f"({', '.join(r.chapter for r in failed)}); _build/html was left as it was.")
+             f"({', '.join(r.chapter for r in failed)}); {where} was left as it was.")
         return EXIT_FAILED
-    try:
-        state = pipeline.build_site(root, force=args.force)
-    except pipeline.BuildFailed as e:
-        _err(str(e))
-        _err("_build/html was left as it was; the full log is _build/jupyter-book.log")
-        return EXIT_FAILED
-    print(f"Site {state} in {time.perf_counter() - t0:.1f} s: {root / '_build' / 'html'}"
-          f"/index.html", file=sys.stderr)
+    label = "Site" if name is None else f"Scenario {name!r}"
+    print(f"{label} {state} in {time.perf_counter() - t0:.1f} s: {html}/index.html",
+          file=sys.stderr)
+    if name is not None:
+        print("The published book (_build/html) is untouched: it is built from the "
+              "defaults only.", file=sys.stderr)
     return 0
 
 
-def _execute_with_progress(resolved, root, jobs, force):
+def _build_with_progress(resolved, root, name, folder, args):
+    from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from energybook import pipeline
 
+    console = Console(stderr=True)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                  transient=False) as progress:
-        tasks = {name: progress.add_task(f"{name}: waiting", total=1) for name in resolved}
+                  console=console, transient=False, disable=not console.is_terminal) as pr:
+        tasks = {c: pr.add_task(f"{c}: waiting", total=1) for c in resolved}
 
         def report(chapter: str, status: str) -> None:
             done = status not in ("executing",)
-            progress.update(tasks[chapter], description=f"{chapter}: {status}",
-                            completed=1 if done else 0)
+            pr.update(tasks[chapter], description=f"{chapter}: {status}",
+                      completed=1 if done else 0)
+            if not console.is_terminal:
+                print(f"  {chapter}: {status}", flush=True)
 
-        return pipeline.execute_chapters(resolved, root, jobs=jobs, force=force,
-                                         progress=report)
+        def say(msg: str) -> None:
+            pr.console.print(f"energybook: {msg}", highlight=False, soft_wrap=True)
+
+        return pipeline.build(resolved, root, scenario=name, folder=folder, jobs=args.jobs,
+                              force=args.force, wait=not args.no_wait, progress=report,
+                              say=say)
 
 
 # --------------------------------------------------------------------------- refresh
@@ -323,9 +548,13 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 
 
 def cmd_check_data(args: argparse.Namespace) -> int:
-    from energybook import data
+    from energybook import data, runs
 
     counts = data.validate_all()
+    problems = [p for spec in registry.all_chapters()
+                for p in runs.missing_tables(spec.name, counts)]
+    if problems:
+        raise ParameterError(problems)
     for name, n in counts.items():
         print(f"{name}: {n} rows OK")
     return 0
@@ -335,7 +564,7 @@ def cmd_check_data(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="energybook",
-        description="Ambition Creep: execute, re-run and build the book.")
+        description="Ambition Creep: execute, re-run, compare and build the book.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("params", help="list the parameters of every chapter, or of one")
@@ -345,8 +574,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("run", help="re-run one chapter with your own parameters",
                        description="Validate the parameters, execute the chapter with "
-                       "papermill, and write OUTDIR/CHAPTER.ipynb, OUTDIR/CHAPTER.html and "
-                       "OUTDIR/results.json. Chapters: " + ", ".join(registry.names()) + ".")
+                       "papermill, and write OUTDIR/CHAPTER.ipynb, OUTDIR/CHAPTER.html, "
+                       "OUTDIR/results.json and results.csv (each headline with its default "
+                       "and the change), parameters.json and OUTDIR/charts/ (the data "
+                       "behind every chart, listed in charts/index.csv). OUTDIR may not be "
+                       "inside the book's own folders, and must be new, empty or an earlier "
+                       "run's. Chapters: " + ", ".join(registry.names()) + ".")
     p.add_argument("chapter", help="chapter name")
     p.add_argument("-p", "--param", nargs=2, action="append", metavar=("NAME", "VALUE"),
                    help="set a parameter (repeatable)")
@@ -355,11 +588,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--outdir", metavar="OUTDIR", help="output folder (default out/CHAPTER)")
     p.set_defaults(func=cmd_run)
 
-    p = sub.add_parser("build", help="execute the chapters and build the whole book")
+    p = sub.add_parser("compare", help="compare the headline numbers of two runs or scenarios",
+                       description="Compare two run folders (energybook run), built sites "
+                       "or scenario builds, or two scenario files (their changed chapters "
+                       "are executed, cached in _build/scenarios/), as a table sorted by the "
+                       "relative change, largest first.")
+    p.add_argument("a", metavar="A", help="run folder, site folder or scenario.yaml")
+    p.add_argument("b", metavar="B", help="run folder, site folder or scenario.yaml")
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--csv", action="store_true", help="print CSV")
+    fmt.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--jobs", type=int, default=None, help="chapters executed at once")
+    p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser("build", help="execute the chapters and build the whole book",
+                       description="Without -f: the published book, _build/html, from the "
+                       "defaults. With -f scenario.yaml: a scenario build into "
+                       "_build/scenarios/NAME/html (or -o DIR), every page bannered with "
+                       "the scenario; the published book is untouched. One build at a time: "
+                       "a second waits for the first.")
     p.add_argument("-f", "--file", action="append", metavar="SCENARIO.yaml",
                    help="YAML mapping of CHAPTER: {NAME: VALUE}")
+    p.add_argument("-o", "--outdir", metavar="DIR",
+                   help="folder of a scenario build (default _build/scenarios/NAME)")
     p.add_argument("--force", action="store_true", help="ignore the cache")
     p.add_argument("--jobs", type=int, default=None, help="chapters executed at once")
+    p.add_argument("--no-wait", action="store_true",
+                   help="refuse, rather than wait, when another build is running")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("refresh", help="re-execute notebooks and store their outputs "
@@ -367,7 +622,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("chapters", nargs="*", help="chapters (default: all)")
     p.set_defaults(func=cmd_refresh)
 
-    p = sub.add_parser("check-data", help="validate every data table against its schema")
+    p = sub.add_parser("check-data", help="validate the data package and every table")
     p.set_defaults(func=cmd_check_data)
 
     p = sub.add_parser("measure", help="measure GPU energy (needs a CUDA GPU and PyTorch)",
@@ -391,12 +646,35 @@ def _take_param_pairs(argv: list[str]) -> tuple[list[str], list[list[str]]]:
     return rest, pairs
 
 
+def _report(problems: list[str]) -> int:
+    for problem in cap_problems(problems):
+        _err(f"error: {problem}")
+    return EXIT_BAD_INPUT
+
+
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # The reader went away (``energybook params --json | head``): stop quietly.
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except OSError:
+            pass
+        return EXIT_BROKEN_PIPE
+
+
+def _main(argv: list[str] | None) -> int:
+    from energybook import locking
+
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["measure"]:
         from energybook import measure
 
         return measure.main(argv[1:])
+    warnings.filterwarnings("ignore", message=".*is not able to be represented",
+                            category=UserWarning)
     parser = build_parser()
     argv, pairs = _take_param_pairs(argv)
     args = parser.parse_args(argv)
@@ -404,19 +682,21 @@ def main(argv: list[str] | None = None) -> int:
         if args.command != "run":
             parser.error("-p/--param is an option of `energybook run`")
         args.param = (args.param or []) + pairs
-    try:
-        return args.func(args)
-    except ParameterError as e:
-        for problem in e.problems:
-            _err(f"error: {problem}")
-        return EXIT_BAD_INPUT
-    except Exception as e:  # data errors and the like: name them, no traceback
-        from energybook.data import DataError
+    from energybook.data import DataError
 
-        if isinstance(e, DataError):
-            _err(f"error: {e}")
-            return EXIT_BAD_INPUT
-        raise
+    try:
+        with locking.interruptible():
+            return args.func(args)
+    except locking.Interrupted as e:
+        _err(f"energybook: interrupted ({e}); stopped its workers and removed its partial "
+             "files; the published site is as it was")
+        return e.exit_code
+    except ParameterError as e:
+        return _report(e.problems)
+    except InputRefused as e:
+        return _report([str(e)])
+    except DataError as e:
+        return _report(e.problems)
 
 
 if __name__ == "__main__":

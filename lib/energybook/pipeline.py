@@ -9,6 +9,14 @@
   sources in which each chapter is its executed notebook, into a fresh folder; only when
   that build passes (strict: ``-W -n --keep-going``) does it replace ``_build/html``. A
   failing chapter or build leaves the previous site intact.
+- One build of a folder at a time (:mod:`energybook.locking`): a second waits. On SIGINT or
+  SIGTERM a build ends its workers, kernels and Jupyter Book, removes its staging folders
+  and partial notebooks, and leaves the site as it was; a build that starts cleans up what
+  a killed one (SIGKILL) left, processes included.
+- Scenario builds (:func:`build`, ``scenario`` given) go to their own folder
+  (``_build/scenarios/<name>``) with a banner on every page; ``_build/html`` is only ever
+  built from the defaults.
+- Rebuilds are byte-identical: executed notebooks carry derived cell ids, no timings.
 """
 
 from __future__ import annotations
@@ -21,17 +29,20 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from energybook import chapters as registry
-from energybook import charts, data, site
+from energybook import charts, data, locking, site
 from energybook.book import book_chapters, repo_root
 from energybook.params import ParameterError
 
 BUILD = "_build"
+SCENARIOS = "scenarios"  # scenario builds: _build/scenarios/<name>/{executed,html}
+# Arguments for every chapter kernel: its own log (the "running over TCP" warning, the
+# shutdown's KeyboardInterrupt) stays out of the user's terminal.
+KERNEL_ARGS = ["--IPKernelApp.log_level=CRITICAL"]
 
 
 class ChapterFailed(RuntimeError):
@@ -120,16 +131,27 @@ def cache_key(chapter: str, params: Mapping[str, Any], root: Path,
 
 
 # --------------------------------------------------------------------------- execution
-def _clean_executed(nb: Any) -> None:
+def _clean_executed(nb: Any, chapter: str = "") -> None:
     """Make an executed notebook deterministic and fit for the page: drop timings and
-    execution metadata, and keep the parameters cells off the published page."""
+    execution metadata, give every cell a derived id (papermill's injected cell gets a
+    random one), and keep the parameters cells off the published page."""
     nb.metadata.pop("papermill", None)
-    for cell in nb.cells:
+    seen: set[str] = set()
+    for i, cell in enumerate(nb.cells):
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
         tags = cell.metadata.get("tags", [])
         if ("injected-parameters" in tags or "parameters" in tags) and "remove-cell" not in tags:
             cell.metadata["tags"] = [*tags, "remove-cell"]
+        cid = cell.get("id")
+        if "injected-parameters" in tags or not cid or cid in seen:
+            base = "injected-parameters" if "injected-parameters" in tags else \
+                hashlib.sha256(f"{chapter}:{i}:{cell.cell_type}".encode()).hexdigest()[:8]
+            cid, k = base, 2
+            while cid in seen:
+                cid, k = f"{base}-{k}", k + 1
+            cell["id"] = cid
+        seen.add(cid)
 
 
 def execute_notebook(chapter: str, params: Mapping[str, Any], output: Path,
@@ -154,7 +176,8 @@ def execute_notebook(chapter: str, params: Mapping[str, Any], output: Path,
             str(src), str(output),
             parameters={k: to_papermill(v) for k, v in params.items()},
             kernel_name="python3", cwd=str(src.parent), progress_bar=False,
-            log_output=False, request_save_on_cell_execute=False)
+            log_output=False, request_save_on_cell_execute=False,
+            extra_arguments=KERNEL_ARGS)
     except pm.PapermillExecutionError as e:
         tb = "\n".join(e.traceback) if e.traceback else f"{e.ename}: {e.evalue}"
         raise ChapterFailed(chapter, e.exec_count, _strip_ansi(tb)) from None
@@ -166,7 +189,7 @@ def execute_notebook(chapter: str, params: Mapping[str, Any], output: Path,
         else:
             os.environ["ENERGYBOOK_ROOT"] = env_root
     nb = nbformat.read(str(output), as_version=4)
-    _clean_executed(nb)
+    _clean_executed(nb, chapter)
     nbformat.write(nb, str(output))
     try:
         return extract_results(nb, chapter)
@@ -180,11 +203,31 @@ def _strip_ansi(text: str) -> str:
     return re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", text)
 
 
-def _execute_job(chapter: str, params: dict, tmp_output: str, root: str) -> dict:
-    """Worker entry point (runs in a separate process)."""
+def _worker_main(argv: list[str]) -> int:
+    """A chapter worker (a process of its own, see :func:`execute_chapters`):
+    ``CHAPTER PARAMS.json OUTPUT.ipynb ROOT RESULT.json PARENT_PID``."""
+    import signal
+
+    chapter, params_file, output, root, result_file, parent = argv
+    locking.die_with_parent(int(parent))
+
+    def stop(signum: int, frame: object) -> None:  # papermill then shuts its kernel down
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    params = json.loads(Path(params_file).read_text())
     t0 = time.perf_counter()
-    results = execute_notebook(chapter, params, Path(tmp_output), Path(root))
-    return {"results": results, "seconds": time.perf_counter() - t0}
+    try:
+        results = execute_notebook(chapter, params, Path(output), Path(root))
+    except ChapterFailed as e:
+        write_json(Path(result_file), {"failed": {"cell": e.cell, "detail": e.detail}})
+        return 3
+    write_json(Path(result_file), {"results": results, "seconds": time.perf_counter() - t0})
+    return 0
+
+
+WORKER = "import sys;from energybook.pipeline import _worker_main;sys.exit(_worker_main(sys.argv[1:]))"
 
 
 @dataclass
@@ -202,69 +245,180 @@ def write_json(path: Path, obj: Any) -> None:
     os.replace(tmp, path)
 
 
+@dataclass
+class _Job:
+    chapter: str
+    params: dict
+    key: str
+    proc: subprocess.Popen | None = None
+    files: dict[str, Path] = field(default_factory=dict)
+    t0: float = 0.0
+
+
+def _cached(folder: Path, chapter: str, key: str) -> bool:
+    key_file = folder / f"{chapter}.key"
+    try:
+        return (key_file.read_text() == key and (folder / f"{chapter}.ipynb").exists()
+                and (folder / f"{chapter}.results.json").exists())
+    except OSError:
+        return False
+
+
 def execute_chapters(resolved: Mapping[str, Mapping[str, Any]], root: Path,
                      jobs: int | None = None, force: bool = False,
-                     progress: Callable[[str, str], None] | None = None) -> list[ChapterRun]:
+                     progress: Callable[[str, str], None] | None = None,
+                     executed: Path | None = None,
+                     reuse: Path | None = None) -> list[ChapterRun]:
     """Execute every chapter whose cache key changed, in parallel; keep the others.
 
-    Executed notebooks land in ``_build/executed/<chapter>.ipynb`` with their
-    ``.results.json`` and ``.key``, each replaced only when its chapter succeeds.
+    Executed notebooks land in ``executed`` (default ``_build/executed``) as
+    ``<chapter>.ipynb`` with their ``.results.json`` and ``.key``, each replaced only when
+    its chapter succeeds. ``reuse``: another such folder whose entries are copied when
+    their key matches (a scenario build takes the defaults' chapters from the published
+    build's cache). Each chapter runs in a process of its own, tagged with the folder
+    (:mod:`energybook.locking`); an interruption ends them all, kernels included, and
+    removes their partial files.
     """
-    out = root / BUILD / "executed"
+    out = executed or root / BUILD / "executed"
     out.mkdir(parents=True, exist_ok=True)
     inputs = inputs_fingerprint(root)
-    todo, runs = [], []
+    todo: list[_Job] = []
+    runs: list[ChapterRun] = []
     for chapter, params in resolved.items():
         key = cache_key(chapter, params, root, inputs)
-        key_file = out / f"{chapter}.key"
-        fresh = (not force and key_file.exists() and key_file.read_text() == key
-                 and (out / f"{chapter}.ipynb").exists()
-                 and (out / f"{chapter}.results.json").exists())
-        if fresh:
+        if not force and _cached(out, chapter, key):
             runs.append(ChapterRun(chapter, "cached"))
-            if progress:
-                progress(chapter, "cached")
+        elif not force and reuse is not None and _cached(reuse, chapter, key):
+            for suffix in (".ipynb", ".results.json"):
+                tmp = out / f".{chapter}{suffix}.copy"
+                shutil.copy2(reuse / f"{chapter}{suffix}", tmp)
+                os.replace(tmp, out / f"{chapter}{suffix}")
+            (out / f"{chapter}.key").write_text(key)
+            runs.append(ChapterRun(chapter, "cached"))
         else:
-            todo.append((chapter, dict(params), key))
+            todo.append(_Job(chapter, {k: to_papermill(v) for k, v in params.items()}, key))
+            continue
+        if progress:
+            progress(chapter, "cached")
     if todo:
         workers = max(1, min(len(todo), jobs or os.cpu_count() or 1))
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {}
-            for chapter, params, key in todo:
-                tmp = out / f".{chapter}.running.ipynb"
-                fut = pool.submit(_execute_job, chapter, params, str(tmp), str(root))
-                futures[fut] = (chapter, key, tmp)
-                if progress:
-                    progress(chapter, "executing")
-            for fut in as_completed(futures):
-                chapter, key, tmp = futures[fut]
-                try:
-                    res = fut.result()
-                except Exception as e:
-                    if not isinstance(e, ChapterFailed):
-                        e = ChapterFailed(chapter, None, f"{type(e).__name__}: {e}")
-                    runs.append(ChapterRun(chapter, "failed", error=e))
-                    tmp.unlink(missing_ok=True)
-                    if progress:
-                        progress(chapter, "failed")
-                    continue
-                os.replace(tmp, out / f"{chapter}.ipynb")
-                write_json(out / f"{chapter}.results.json", res["results"])
-                (out / f"{chapter}.key").write_text(key)
-                runs.append(ChapterRun(chapter, "executed", res["seconds"]))
-                if progress:
-                    progress(chapter, f"executed in {res['seconds']:.1f} s")
+        runs += _run_jobs(todo, out, root, workers, progress)
     order = list(resolved)
     return sorted(runs, key=lambda r: order.index(r.chapter))
+
+
+def _run_jobs(todo: list[_Job], out: Path, root: Path, workers: int,
+              progress: Callable[[str, str], None] | None) -> list[ChapterRun]:
+    tag = str(out.resolve())
+    env = locking.tagged_env(tag)
+    env["ENERGYBOOK_ROOT"] = str(root)
+    env.setdefault("PYTHONHASHSEED", "0")
+    pending, running, runs = list(todo), list[_Job](), list[ChapterRun]()
+    try:
+        while pending or running:
+            while pending and len(running) < workers:
+                job = pending.pop(0)
+                job.files = {k: out / f".{job.chapter}.{k}" for k in
+                             ("running.ipynb", "params.json", "result.json", "log")}
+                job.files["params.json"].write_text(json.dumps(job.params))
+                with open(job.files["log"], "wb") as log:
+                    job.proc = subprocess.Popen(
+                        [sys.executable, "-c", WORKER, job.chapter,
+                         str(job.files["params.json"]), str(job.files["running.ipynb"]),
+                         str(root), str(job.files["result.json"]), str(os.getpid())],
+                        stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                        env=env, start_new_session=True)
+                job.t0 = time.perf_counter()
+                running.append(job)
+                if progress:
+                    progress(job.chapter, "executing")
+            time.sleep(0.05)
+            for job in list(running):
+                assert job.proc is not None
+                if job.proc.poll() is None:
+                    continue
+                running.remove(job)
+                run = _finish(job, out)
+                runs.append(run)
+                if progress:
+                    progress(job.chapter, "failed" if run.status == "failed"
+                             else f"executed in {run.seconds:.1f} s")
+    except BaseException:
+        for job in running:
+            if job.proc is not None and job.proc.poll() is None:
+                locking.stop_tree(job.proc.pid)
+        locking.reap(tag)
+        raise
+    finally:
+        for job in todo:
+            for f in job.files.values():
+                f.unlink(missing_ok=True)
+    return runs
+
+
+def _finish(job: _Job, out: Path) -> ChapterRun:
+    assert job.proc is not None
+    chapter, files = job.chapter, job.files
+    try:
+        result = json.loads(files["result.json"].read_text())
+    except (OSError, ValueError):
+        result = {}
+    if job.proc.returncode == 0 and "results" in result:
+        os.replace(files["running.ipynb"], out / f"{chapter}.ipynb")
+        write_json(out / f"{chapter}.results.json", result["results"])
+        (out / f"{chapter}.key").write_text(job.key)
+        return ChapterRun(chapter, "executed", result.get("seconds", 0.0))
+    if "failed" in result:
+        f = result["failed"]
+        err = ChapterFailed(chapter, f.get("cell"), f.get("detail", ""))
+    else:
+        try:
+            log = files["log"].read_text(errors="replace")[-3000:]
+        except OSError:
+            log = ""
+        err = ChapterFailed(chapter, None, f"the worker exited with code "
+                            f"{job.proc.returncode}" + (f":\n{log}" if log else ""))
+    return ChapterRun(chapter, "failed", time.perf_counter() - job.t0, error=err)
+
+
+def clean_stale(build: Path) -> list[str]:
+    """Remove what an interrupted or killed build of ``build`` left: its processes, its
+    staging folders and partial notebooks; put a site back that was moved aside in the
+    middle of a swap. Call it holding the build's lock. Returns what was cleaned."""
+    cleaned = []
+    for folder in (build / "executed", build):
+        pids = locking.reap(str(folder.resolve()))
+        if pids:
+            cleaned.append(f"{len(pids)} process(es) of an earlier build")
+    for name in (".stage-src", ".stage-out"):
+        if (build / name).exists():
+            shutil.rmtree(build / name, ignore_errors=True)
+            cleaned.append(name)
+    old, html = build / ".html-old", build / "html"
+    if old.exists():
+        if html.exists():
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(old, html)
+            cleaned.append("restored html")
+    executed = build / "executed"
+    if executed.is_dir():
+        for f in executed.glob(".*"):
+            if f.is_file():
+                f.unlink(missing_ok=True)
+                cleaned.append(f.name)
+    return cleaned
 
 
 # --------------------------------------------------------------------------- site
 STATIC_SOURCES = ("_config.yml", "_toc.yml", "intro.md", "_static")
 
 
-def stage_sources(root: Path, stage: Path) -> None:
+def stage_sources(root: Path, stage: Path, executed: Path | None = None,
+                  banner: str | None = None) -> None:
     """Copy the book's sources into ``stage``, with executed notebooks as the chapters,
-    the generated appendix pages and the data files for download."""
+    the generated appendix pages and the data files for download. ``banner``: HTML shown
+    at the top of every page (a scenario build says so)."""
     if stage.exists():
         shutil.rmtree(stage)
     stage.mkdir(parents=True)
@@ -274,10 +428,12 @@ def stage_sources(root: Path, stage: Path) -> None:
             shutil.copytree(src, stage / name)
         elif src.exists():
             shutil.copy2(src, stage / name)
+    if banner:
+        _add_banner(stage / "_config.yml", banner)
     (stage / "chapters").mkdir()
-    for md in (root / "chapters").glob("*.md"):
+    for md in sorted((root / "chapters").glob("*.md")):
         shutil.copy2(md, stage / "chapters" / md.name)
-    executed = root / BUILD / "executed"
+    executed = executed or root / BUILD / "executed"
     results_dir = stage / "_extra" / "results"
     results_dir.mkdir(parents=True)
     for spec in book_chapters(root):
@@ -288,50 +444,164 @@ def stage_sources(root: Path, stage: Path) -> None:
     site.write_generated_pages(root, stage)
 
 
+def _add_banner(config: Path, banner: str) -> None:
+    """Put ``banner`` on every page: the theme's announcement bar."""
+    import yaml
+
+    cfg = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
+    sphinx_cfg = cfg.setdefault("sphinx", {}).setdefault("config", {})
+    sphinx_cfg.setdefault("html_theme_options", {})["announcement"] = banner
+    config.write_text(yaml.safe_dump(cfg, sort_keys=True, allow_unicode=True),
+                      encoding="utf-8")
+
+
 def tree_fingerprint(path: Path) -> str:
     h = hashlib.sha256()
     _hash_files(h, path, path.rglob("*"))
     return h.hexdigest()
 
 
-def jupyter_book_build(stage: Path, output: Path) -> None:
-    """Build the staged book strictly; raise :class:`BuildFailed` on any warning."""
+def jupyter_book_build(stage: Path, output: Path, tag: str | None = None) -> None:
+    """Build the staged book strictly; raise :class:`BuildFailed` on any warning. The
+    process is ended (with everything it started) if this one is interrupted."""
     if output.exists():
         shutil.rmtree(output)
+    output.mkdir(parents=True)
     cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(stage),
            "--path-output", str(output), "--builder", "html", "-W", "-n", "--keep-going"]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
-    log = proc.stdout + proc.stderr
-    (output.parent / "jupyter-book.log").write_text(log)
-    bad = [ln for ln in log.splitlines() if "WARNING" in ln or "ERROR" in ln]
+    env = locking.tagged_env(tag) if tag else dict(os.environ)
+    env.setdefault("PYTHONHASHSEED", "0")
+    log_path = output.parent / "jupyter-book.log"
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(locking.guarded(cmd), stdin=subprocess.DEVNULL, stdout=log,
+                                stderr=subprocess.STDOUT, env=env, start_new_session=True)
+        try:
+            proc.wait()
+        except BaseException:
+            locking.stop_tree(proc.pid)
+            if tag:
+                locking.reap(tag)
+            raise
+    text = log_path.read_text(errors="replace")
+    bad = [ln for ln in text.splitlines() if "WARNING" in ln or "ERROR" in ln]
     if proc.returncode != 0 or bad:
-        detail = "\n".join(bad[:40]) or log[-4000:]
+        detail = "\n".join(bad[:40]) or text[-4000:]
         raise BuildFailed(f"Jupyter Book build failed (exit {proc.returncode}):\n{detail}")
 
 
-def build_site(root: Path, force: bool = False) -> str:
-    """Stage and build the site, then swap it into ``_build/html``.
+def build_site(root: Path, force: bool = False, *, build: Path | None = None,
+               executed: Path | None = None, banner: str | None = None) -> str:
+    """Stage and build the site, then swap it into ``build/html`` (default
+    ``_build/html``). The staging folders are removed whatever happens.
 
     Returns "built" or "unchanged" (the staged sources match the current site's)."""
-    build = root / BUILD
+    build = build or root / BUILD
+    build.mkdir(parents=True, exist_ok=True)
     stage = build / ".stage-src"
-    stage_sources(root, stage)
-    key = tree_fingerprint(stage)
+    out = build / ".stage-out"
     html = build / "html"
     key_file = build / "html.key"
-    if (not force and html.exists() and key_file.exists()
-            and key_file.read_text() == key):
-        return "unchanged"
-    out = build / ".stage-out"
-    jupyter_book_build(stage, out)
-    new_html = out / "_build" / "html"
-    old = build / ".html-old"
-    if old.exists():
-        shutil.rmtree(old)
-    if html.exists():
-        os.replace(html, old)
-    os.replace(new_html, html)
-    if old.exists():
-        shutil.rmtree(old)
-    key_file.write_text(key)
-    return "built"
+    try:
+        stage_sources(root, stage, executed, banner)
+        key = tree_fingerprint(stage)
+        if (not force and html.exists() and key_file.exists()
+                and key_file.read_text() == key):
+            return "unchanged"
+        jupyter_book_build(stage, out, tag=str(build.resolve()))
+        new_html = out / "_build" / "html"
+        old = build / ".html-old"
+        with locking.uninterrupted():  # the swap does not stop half-way
+            if old.exists():
+                shutil.rmtree(old)
+            key_file.unlink(missing_ok=True)
+            if html.exists():
+                os.replace(html, old)
+            os.replace(new_html, html)
+            key_file.write_text(key)
+        shutil.rmtree(old, ignore_errors=True)
+        return "built"
+    finally:
+        for folder in (stage, out):
+            if folder.exists():
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------- scenarios
+def scenario_name(files: Iterable[str]) -> str:
+    """The folder name of a scenario build: the scenario files' names, joined."""
+    import re
+
+    stems = [re.sub(r"[^A-Za-z0-9_.-]+", "-", Path(f).stem).strip("-.") or "scenario"
+             for f in files]
+    return "+".join(stems)[:80] or "scenario"
+
+
+def scenario_changes(resolved: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Chapter -> parameters that differ from the defaults."""
+    out: dict[str, dict[str, Any]] = {}
+    for chapter, values in resolved.items():
+        spec = registry.get(chapter)
+        diff = {p.name: values[p.name] for p in spec.params
+                if p.name in values and values[p.name] != p.default}
+        if diff:
+            out[chapter] = diff
+    return out
+
+
+def scenario_banner(name: str, resolved: Mapping[str, Mapping[str, Any]]) -> str:
+    """The HTML banner of every page of a scenario build: the scenario and what it
+    changes."""
+    import html as h
+
+    def show(v: Any) -> str:
+        return ", ".join(map(str, v)) if isinstance(v, tuple | list) else str(v)
+
+    changes = scenario_changes(resolved)
+    parts = []
+    for chapter, diff in changes.items():
+        spec = registry.get(chapter)
+        items = "; ".join(f"<code>{h.escape(k)}</code> = {h.escape(show(v))} (default "
+                          f"{h.escape(show(spec.params[k].default))})"
+                          for k, v in diff.items())
+        parts.append(f"<strong>{h.escape(chapter)}</strong>: {items}")
+    what = " · ".join(parts) if parts else "no parameter differs from the defaults"
+    return (f'<div class="eb-scenario-banner" data-scenario="{h.escape(name)}">'
+            f"Scenario build <strong>{h.escape(name)}</strong>, not the published book. "
+            f"Changed from the defaults: {what}</div>")
+
+
+def build(resolved: Mapping[str, Mapping[str, Any]], root: Path, *,
+          scenario: str | None = None, folder: Path | None = None, jobs: int | None = None,
+          force: bool = False, wait: bool = True,
+          progress: Callable[[str, str], None] | None = None,
+          say: Callable[[str], None] | None = None) -> tuple[list[ChapterRun], str, Path]:
+    """Execute the chapters and build the site, one build at a time.
+
+    Without ``scenario``: the published book, ``_build/html``, from ``resolved`` (which
+    must then be the defaults). With it: a scenario build into ``folder`` (default
+    ``_build/scenarios/<scenario>``), its own executed notebooks there, a banner on every
+    page. Returns the chapter runs, the site's state ("built", "unchanged" or "failed")
+    and the html folder.
+    """
+    say = say or (lambda msg: None)
+    main_build = root / BUILD
+    target = main_build if scenario is None else (
+        folder or main_build / SCENARIOS / scenario)
+    with locking.exclusive(main_build, wait=wait, on_wait=say):
+        cleaned = clean_stale(main_build)
+        if target != main_build:
+            cleaned += clean_stale(target)
+        if cleaned:
+            say("cleaned up after an interrupted build: " + ", ".join(sorted(set(cleaned))))
+        executed = target / "executed"
+        say(f"executing {len(resolved)} chapters (unchanged ones come from the cache)")
+        runs = execute_chapters(resolved, root, jobs=jobs, force=force, progress=progress,
+                                executed=executed,
+                                reuse=None if scenario is None else main_build / "executed")
+        if any(r.status == "failed" for r in runs):
+            return runs, "failed", target / "html"
+        say("building the site with Jupyter Book (if its sources changed)")
+        banner = None if scenario is None else scenario_banner(scenario, resolved)
+        state = build_site(root, force=force, build=target, executed=executed,
+                           banner=banner)
+    return runs, state, target / "html"

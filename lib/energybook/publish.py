@@ -34,16 +34,74 @@ def start(chapter: str, namespace: Mapping[str, Any]) -> Any:
     """Read the chapter's parameters from the notebook namespace, validate them, and return
     the chapter's typed parameter object (``P.elasticity``).
 
-    Also the guard for plain ``papermill -p`` runs: a bad value stops the notebook here with
+    Also the guard for plain ``papermill -p`` runs: a bad value, and a name that is not
+    declared (a misspelling, a case variant of a real name), stop the notebook here with
     the same message the command line gives.
     """
     spec = registry.get(chapter)
     values = {name: namespace[name] for name in spec.params.names if name in namespace}
+    for name, value in injected_parameters(namespace).items():
+        if name not in spec.params.names:
+            values[name] = value  # refused by validate, by name, with a suggestion
     missing = [n for n in spec.params.names if n not in namespace]
     if missing:
         raise ParameterError([f"chapter {chapter!r}: parameters cell lacks {missing}"])
     tables = data.load_tables(spec.tables)
     return spec.typed(spec.validate(values, context=f"chapter {chapter!r}", tables=tables))
+
+
+INJECTED_HEADER = "# Parameters"  # the first line of papermill's injected cell
+# Names IPython itself puts in a notebook's namespace.
+IPYTHON_NAMES = frozenset({"In", "Out", "get_ipython", "exit", "quit", "open", "display"})
+_LITERALS = (str, int, float, bool, list, dict, tuple, type(None))
+
+
+def injected_parameters(namespace: Mapping[str, Any]) -> dict[str, Any]:
+    """The names papermill injected into a notebook (``papermill -p NAME VALUE``), with
+    their values.
+
+    Read from the kernel's input history (``_ih``): papermill's injected cell starts with
+    ``# Parameters`` and assigns each name, so a name is seen even where a later import
+    hides it. Without a history (the namespace is not IPython's), every plain value whose
+    name is not IPython's own or private is taken instead; modules, functions and classes
+    (the first cell's imports) are not values a parameter can have.
+    """
+    history = namespace.get("_ih")
+    if isinstance(history, list):
+        found: dict[str, Any] = {}
+        for source in history:
+            if isinstance(source, str) and source.split("\n", 1)[0].strip() == INJECTED_HEADER:
+                for name in _assigned_names(source):
+                    found[name] = namespace.get(name, _literal_value(source, name))
+        return found
+    return {name: value for name, value in namespace.items()
+            if isinstance(name, str) and not name.startswith("_")
+            and name not in IPYTHON_NAMES and isinstance(value, _LITERALS)}
+
+
+def _assigned_names(source: str) -> list[str]:
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    names = []
+    for node in tree.body:
+        if isinstance(node, ast.Assign):
+            names += [t.id for t in node.targets if isinstance(t, ast.Name)]
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names.append(node.target.id)
+    return names
+
+
+def _literal_value(source: str, name: str) -> Any:
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name
+                                                for t in node.targets):
+            try:
+                return ast.literal_eval(node.value)
+            except ValueError:
+                return None
+    return None
 
 
 def as_mapping(params: Any) -> dict[str, Any]:

@@ -1,1 +1,0 @@
-"""Chapter models: pure functions, units in names, no I/O."""
