@@ -51,11 +51,6 @@ def rank(module: str) -> float:
         return 2  # model modules (model.py, or several model modules of one chapter)
     if parts[:2] == ["energybook", "chapters"] and len(parts) == 3:
         return 1  # a chapter package's __init__: nothing but a docstring
-    # Transition: chapters not yet moved into their package.
-    if parts[:2] == ["energybook", "models"]:
-        return 2
-    if parts[:2] == ["energybook", "specs"]:
-        return 3
     raise AssertionError(f"module {module} has no layer: add it to tests/test_architecture.py")
 
 

@@ -6,7 +6,8 @@ import json
 import nbformat
 import pytest
 
-from energybook import book, specs
+from energybook import book
+from energybook import chapters as specs
 from energybook.params import parameters_cell_source
 
 CHAPTERS = book.toc_chapters()
@@ -14,7 +15,7 @@ CHAPTERS = book.toc_chapters()
 
 def test_toc_lists_exactly_the_declared_chapters_in_order():
     declared = [s.name for s in specs.all_chapters()]
-    assert CHAPTERS == declared, "every spec in lib/energybook/specs needs a _toc.yml entry, " \
+    assert CHAPTERS == declared, "every chapter package in lib/energybook/chapters needs a _toc.yml entry, " \
         "in the order of its `order`, and vice versa"
 
 

@@ -1,7 +1,7 @@
 """Parameter declarations: the single source of every chapter's parameters.
 
 A chapter declares its parameters once, as :class:`Param` objects in its spec
-(``energybook.specs.<chapter>``). From that one declaration come
+(``energybook.chapters.<chapter>.params``). From that one declaration come
 
 - the notebook's papermill parameters cell (:func:`parameters_cell_source`),
 - the command line's validation and help (``energybook params``, ``energybook run``),
@@ -262,7 +262,8 @@ def parameters_cell_source(params: Iterable[Param]) -> str:
     Plain assignments with a comment giving unit and allowed values, so that
     ``papermill -p NAME VALUE`` keeps working. No annotations, no ``=`` inside strings.
     """
-    lines = ["# Parameters: generated from the declaration in energybook.specs; edit it there."]
+    lines = ["# Parameters: generated from the declaration in lib/energybook/chapters/"
+             "<chapter>/params.py; edit it there."]
     for p in params:
         unit = f" [{p.unit}]" if p.unit else ""
         lines.append(f"{p.name} = {p.literal(p.default)}  # {p.description}{unit}; {p.allowed()}")

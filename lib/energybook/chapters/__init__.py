@@ -34,14 +34,6 @@ def _registry() -> dict[str, ChapterSpec]:
             if spec.name != mod.name:
                 raise ValueError(f"chapters/{mod.name}/spec.py declares chapter {spec.name!r}")
             found[spec.name] = spec
-    # Transition: chapters not yet moved into their package still live in energybook.specs.
-    from energybook import specs as legacy
-
-    for mod in pkgutil.iter_modules(legacy.__path__):
-        module = importlib.import_module(f"{legacy.__name__}.{mod.name}")
-        spec = getattr(module, "SPEC", None)
-        if isinstance(spec, ChapterSpec) and spec.name not in found:
-            found[spec.name] = spec
     return dict(sorted(found.items(), key=lambda kv: kv[1].order))
 
 
