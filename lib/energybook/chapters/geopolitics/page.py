@@ -329,8 +329,9 @@ def selected_label(P: Params) -> str:
         return f"an override price of {P.price_override_usd_per_kwh:g} USD/kWh"
     the = "the " if P.country in ("United States", "European Union") else ""
     if P.price_case == "low":
-        case = {"Germany": "new contracts", "China": "subsidised"}.get(P.country, "")
-        return f"the {CASE_LABELS.get(case, 'low case')} price of {the}{P.country}"
+        return {"Germany": "BDEW's average price for new industrial contracts in Germany",
+                "China": "the subsidised price of China's data-centre provinces"}.get(
+            P.country, f"the low-case price of {the}{P.country}")
     if P.country == "Germany":
         return f"the industrial price of {the}{P.country} ({CASE_LABELS['before relief']})"
     return f"the industrial price of {the}{P.country}"
