@@ -92,14 +92,35 @@ def test_all_peaks_positive(acc):
         assert (acc[col].dropna() > 0).all(), col
 
 
-def test_hopper_blackwell_figures_match_the_issue(acc):
+def test_no_bf16_figure_for_a_chip_without_bf16(acc):
+    """NVIDIA added BF16 with Ampere (A100, 2020): an earlier chip's 16-bit figure is FP16 and
+    belongs in fp16_tflops, never in the BF16 column."""
+    nvidia = acc[acc["vendor"] == "NVIDIA"]
+    early = nvidia[pd.to_datetime(nvidia["release_date"]) < pd.Timestamp(2020, 5, 1)]
+    assert len(early) >= 2
+    assert early["bf16_tflops"].isna().all()
+    assert early["fp16_tflops"].notna().all()
+
+
+def test_no_fp8_figure_where_the_vendor_lists_none(acc):
+    """Google's TPU v6e page lists BF16 and INT8 peaks only (Epoch's FP8 column repeats the
+    BF16 value)."""
+    assert pd.isna(acc.set_index("chip").loc["TPU v6e", "fp8_tflops"])
+
+
+def test_a_refresh_reuses_an_earlier_chip_of_its_vendor(acc):
+    """refresh_of names an earlier chip of the same vendor, which is itself no refresh, with
+    the same transistor count where both publish one."""
     a = acc.set_index("chip")
-    assert a.loc["B200", "bf16_tflops"] / a.loc["H100 SXM", "bf16_tflops"] == pytest.approx(
-        2.3, abs=0.05)
-    assert a.loc["B200", "board_power_w"] / a.loc["H100 SXM", "board_power_w"] == pytest.approx(
-        1.43, abs=0.01)
-    assert a.loc["B200", "transistors_billion"] / a.loc["H100 SXM", "transistors_billion"] == (
-        pytest.approx(2.6))
+    refreshes = a[a["refresh_of"].fillna("") != ""]
+    assert len(refreshes) >= 3
+    for name, r in refreshes.iterrows():
+        orig = a.loc[r["refresh_of"]]
+        assert orig["vendor"] == r["vendor"], name
+        assert pd.Timestamp(orig["release_date"]) < pd.Timestamp(r["release_date"]), name
+        assert pd.isna(orig["refresh_of"]) or orig["refresh_of"] == "", name
+        if pd.notna(orig["transistors_billion"]) and pd.notna(r["transistors_billion"]):
+            assert orig["transistors_billion"] == r["transistors_billion"], name
 
 
 def test_trend_and_limit_tables_load():
