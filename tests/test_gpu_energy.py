@@ -300,3 +300,164 @@ def test_importing_the_harness_pulls_in_no_book_stack():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          env={"PYTHONPATH": str(LIB), "PATH": "/usr/bin:/bin"}, check=True)
     assert out.stdout.strip() == ""
+
+
+# --- the counter's steps: a simulated counter that advances every 100 ms ----------------------
+
+
+class SteppingCounter:
+    """NVML's energy counter as the H100 and H200 show it: every ``update_s`` it adds the
+    energy of the last ``update_s`` at ``power_w``; ``phase_s`` places the steps in time."""
+
+    def __init__(self, power_w: float, update_s: float = 0.1, phase_s: float = 0.0,
+                 start_mj: int = 10**9):
+        self.power_w, self.update_s, self.phase_s, self.start_mj = (
+            power_w, update_s, phase_s, start_mj)
+
+    def mj(self, t: float) -> int:
+        steps = math.floor((t - self.phase_s) / self.update_s)
+        return self.start_mj + round(steps * self.power_w * self.update_s * 1000)
+
+    def readings(self, start_s: float, end_s: float, poll_s: float = 0.002):
+        n = int((end_s - start_s) / poll_s) + 1
+        return [(start_s + i * poll_s, self.mj(start_s + i * poll_s)) for i in range(n)]
+
+    def read_at_ends(self, start_s: float, end_s: float) -> float:
+        """The window's power as the committed runs read it: two readings at its ends."""
+        return (self.mj(end_s) - self.mj(start_s)) / 1000.0 / (end_s - start_s)
+
+
+def test_a_window_read_at_its_ends_is_off_by_up_to_a_step():
+    """The artefact the correction is for: the same steady 700 W read over 2.5 s windows at
+    different phases gives two levels one step (70 J) apart, 4% either side of the truth."""
+    c = SteppingCounter(700.0)
+    readings = {round(c.read_at_ends(s, s + 2.54), 1) for s in (0.0, 0.03, 0.05, 0.07, 0.09)}
+    assert readings == {round(700 * 2.5 / 2.54, 1), round(700 * 2.6 / 2.54, 1)}
+    assert max(readings) > ge.CAPPED_POWER_FACTOR * 700  # reads above the cap's ceiling
+
+
+@given(st.floats(50.0, 1000.0), st.floats(0.0, 0.0999), st.floats(1.0, 5.0),
+       st.floats(0.0005, 0.005))
+def test_aligned_energy_recovers_the_power_whatever_the_phase(power, phase, window, poll):
+    c = SteppingCounter(power, phase_s=phase)
+    a = ge.aligned_energy(c.readings(-0.01, window + 0.01, poll), 0.0, window)
+    estimate = a["energy_mj"] / 1000.0 / a["duration_s"]
+    # the only error left is the timing of the two steps (half a poll each) and rounding
+    # (a step that falls exactly on a reading may be put on either side of it)
+    assert abs(estimate - power) / power <= 1.05 * a["timing_error_s"] / a["duration_s"] + 1e-5
+    assert a["update_period_s"] == pytest.approx(0.1, abs=poll)
+    assert a["updates"] >= math.floor(window / 0.1) - 2
+
+
+def test_aligned_energy_needs_two_updates_inside_the_window():
+    c = SteppingCounter(700.0, phase_s=0.05)
+    with pytest.raises(ge.MeasurementError, match="too few"):
+        ge.aligned_energy(c.readings(0.0, 0.12), 0.0, 0.12)
+    frozen = [(i * 0.002, 5) for i in range(2000)]
+    with pytest.raises(ge.MeasurementError, match="0 energy-counter update"):
+        ge.aligned_energy(frozen, 0.0, 4.0)
+
+
+def test_aligned_energy_ignores_a_step_whose_gap_straddles_the_window():
+    # readings every 50 ms: the step at 0.1 s is seen between 0.075 and 0.125 s, inside; a
+    # step seen only between -0.025 and 0.025 s straddles the start and is not used
+    c = SteppingCounter(500.0, phase_s=0.0)
+    readings = [(-0.025 + 0.05 * i, c.mj(-0.025 + 0.05 * i)) for i in range(60)]
+    a = ge.aligned_energy(readings, 0.0, 2.5)
+    assert a["first_s"] == pytest.approx(0.1) and a["timing_error_s"] == pytest.approx(0.05)
+
+
+@given(st.floats(100.0, 720.0), st.floats(0.0, 0.0999), st.floats(2.0, 4.0),
+       st.floats(-0.005, 0.005))
+def test_tick_count_recovers_the_power_of_a_window_read_at_its_ends(power, phase, d, noise):
+    """With a reference power within half a per cent (the sampled power), counting whole
+    steps gives the true power exactly, whatever the phase; the one-update bounds of the
+    reading contain it."""
+    c = SteppingCounter(power, phase_s=phase, start_mj=0)
+    energy_j = (c.mj(d) - c.mj(0.0)) / 1000.0
+    t = ge.tick_count(energy_j, d, power * (1 + noise))
+    assert t["resolved"]
+    assert t["power_w"] == pytest.approx(power, rel=1e-5)
+    lo, hi = ge.one_update_bounds(energy_j, d)
+    assert lo <= power * (1 + 1e-6) and power * (1 - 1e-6) <= hi
+
+
+def test_tick_count_is_unresolved_when_the_reference_sits_between_the_candidates():
+    # 25 or 26 steps of 0.1 s: 1750 J is 700 W or 673 W; a reference of 686.5 W cannot tell
+    t = ge.tick_count(1750.0, 2.55, 686.5)
+    assert not t["resolved"]
+    assert {round(t["power_w"]), round(t["alternative_power_w"])} == {700, 673}
+    assert ge.tick_count(1750.0, 2.55, 699.0)["resolved"]
+
+
+def test_one_update_bounds_by_hand():
+    # 1750 J over 2.5 s is 25 updates at 700 W, or 24 (729 W) or 26 (673 W) at the limits
+    assert ge.one_update_bounds(1750.0, 2.5) == pytest.approx((1750 / 2.6, 1750 / 2.4))
+    assert ge.one_update_bounds(50.0, 0.1)[1] == math.inf
+
+
+def test_check_run_refuses_power_above_the_cap_only_with_the_cap_bit():
+    capped, other = ge.SW_POWER_CAP, 0x1
+    over = round(1.03 * 700 * 2.5 * 1000)  # 721 W over 2.5 s
+    with pytest.raises(ge.MeasurementError, match="power cap"):
+        ge.check_run(over, 2.5, 700, clock_event_mask=capped | other)
+    ge.check_run(over, 2.5, 700, clock_event_mask=other)       # no cap bit: plausible
+    ge.check_run(over, 2.5, None, clock_event_mask=capped)     # no limit known
+    ge.check_run(round(1.01 * 700 * 2500), 2.5, 700, clock_event_mask=capped)
+
+
+def test_summarize_takes_the_power_over_the_counter_span_and_the_work_time():
+    # 1400 J between two steps 2.0 s apart: 700 W; the work ran 2.2 s doing 10 GEMMs
+    row = ge.summarize(energy_before_mj=0, energy_after_mj=1_400_000, duration_s=2.0,
+                       work_duration_s=2.2, iterations=10, flop_per_iteration=1e14,
+                       power_limit_w=700, clock_event_mask=ge.SW_POWER_CAP)
+    assert row["status"] == "ok"
+    assert row["avg_power_w"] == pytest.approx(700.0)
+    assert row["duration_s"] == 2.2 and row["energy_j"] == pytest.approx(1540.0)
+    assert row["throughput_tflop_per_s"] == pytest.approx(1e15 / 2.2 / 1e12)
+    assert row["tflop_per_j"] == pytest.approx(row["throughput_tflop_per_s"] / 700.0)
+
+
+def test_summarize_rejects_a_capped_window_above_the_ceiling():
+    row = ge.summarize(energy_before_mj=0, energy_after_mj=1_807_500, duration_s=2.5,
+                       iterations=10, flop_per_iteration=1e14, power_limit_w=700,
+                       clock_event_mask=ge.SW_POWER_CAP)
+    assert row["status"] == "rejected" and "power cap" in row["error"]
+    assert row["avg_power_w"] == pytest.approx(723.0)  # the reading is kept
+
+
+def _series(fn, seconds, dt=0.1):
+    return [(i * dt, fn(i * dt), 1400.0) for i in range(int(seconds / dt) + 1)]
+
+
+def test_settled_needs_two_spans_and_a_flat_temperature_and_clock():
+    assert not ge.settled([])
+    assert not ge.settled(_series(lambda t: 60.0, 3.9))  # under two spans of samples
+    assert ge.settled(_series(lambda t: 60.0, 4.1))
+    assert not ge.settled(_series(lambda t: 40.0 + t, 20.0))  # 1 degC/s: still warming
+    clock = [(i * 0.1, 60.0, 1400.0 + (100.0 if i * 0.1 > 3 else 0.0)) for i in range(50)]
+    assert not ge.settled(clock)  # the clock moved 7%
+
+
+@given(st.floats(5.0, 40.0), st.floats(0.5, 5.0))
+def test_an_exponential_warm_up_settles_once_it_flattens(rise, tau):
+    temp = lambda t: 30.0 + rise * (1 - math.exp(-t / tau))  # noqa: E731
+    times = [i * 0.1 for i in range(600)]
+    first = next(t for t in times if t >= 4.0 and ge.settled(_series(temp, t)))
+    # it settles within a minute, and not while the card still warms faster than the
+    # tolerance allows (1 degC in 2 s: 0.5 degC/s)
+    assert first < 60.0
+    assert rise / tau * math.exp(-first / tau) <= 0.5 + 1e-9
+
+
+def test_row_alignment_bytes():
+    assert [ge.row_alignment_bytes(h) for h in (4095, 4097, 4100, 4104, 4096, 5000, 6000)] == [
+        2, 2, 8, 16, 16, 16, 16]
+    assert ge.row_alignment_bytes(4097, element_bytes=1) == 1
+
+
+@given(st.integers(1, 20000), st.sampled_from([1, 2, 4]))
+def test_row_alignment_divides_the_row_and_is_a_capped_power_of_two(h, size):
+    b = ge.row_alignment_bytes(h, size)
+    assert (h * size) % b == 0 and b & (b - 1) == 0 and b <= 16
+    assert b == 16 or (h * size) % (2 * b) != 0

@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import math
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -34,24 +36,30 @@ def test_full_sweep_covers_the_issue():
     (copy,) = [c for c in configs if c.kind == "memory"]
     assert copy.bytes_per_iteration == 2 * 4 * 2**30  # read + write of 4 GiB
     assert copy.flop_per_iteration == 0
+    # the idle card cold, before any load, and warm, after all of it
+    assert [c.name for c in configs if c.kind == "idle"] == ["idle", "idle-warm"]
+    assert names[0] == "idle" and names[-1] == "idle-warm"
+    # FP8 with both accumulation modes
+    fp8 = [c for c in configs if c.dtype == "fp8_e4m3"]
+    assert sorted(c.fast_accum for c in fp8) == [False, True]
 
 
 def test_full_sweep_fits_the_time_budget():
     configs = measure.build_configs()
     plan = measure.planned_duration_s(configs, window_s=measure.DEFAULT_WINDOW_S,
-                                      warmup_s=measure.DEFAULT_WARMUP_S,
+                                      settle_max_s=measure.DEFAULT_SETTLE_MAX_S,
                                       repeats=measure.DEFAULT_REPEATS)
-    # by hand: 20 s start-up + 18 x 1.5 s setup + 17 x 1 s warm-up + 36 x 2.65 s windows
-    assert plan == pytest.approx(20 + 18 * 1.5 + 17 * 1.0 + 36 * 2.65)
-    assert plan < 240  # well under the 5 minutes the issue allows
-    assert measure.DEFAULT_MAX_TOTAL_S < 300
+    # by hand, every warm-up at its longest: 20 s start-up + 19 x 1.5 s setup + 17 x 15 s
+    # warm-up + 38 windows of 2.5 s plus two counter steps (0.2 s) and 0.15 s overhead
+    assert plan == pytest.approx(20 + 19 * 1.5 + 17 * 15.0 + 38 * 2.85)
+    assert plan < measure.DEFAULT_MAX_TOTAL_S < 600  # one device command's limit
     assert measure.DEFAULT_WINDOW_S >= 2.0 > ge.MIN_WINDOW_S
 
 
 def test_quick_sweep_is_small_and_valid():
     configs = measure.build_configs(quick=True)
     plan = measure.planned_duration_s(configs, window_s=measure.QUICK_WINDOW_S,
-                                      warmup_s=measure.QUICK_WARMUP_S,
+                                      settle_max_s=measure.QUICK_SETTLE_MAX_S,
                                       repeats=measure.QUICK_REPEATS)
     assert plan < 60
     assert measure.QUICK_WINDOW_S >= ge.MIN_WINDOW_S
@@ -60,8 +68,8 @@ def test_quick_sweep_is_small_and_valid():
 
 def test_parse_args_defaults_and_quick():
     a = measure.parse_args([])
-    assert (a.out, a.quick, a.window_s, a.warmup_s, a.repeats) == (
-        Path("data/measured"), False, 2.5, 1.0, 2)
+    assert (a.out, a.quick, a.window_s, a.warmup_s, a.settle_max_s, a.repeats) == (
+        Path("data/measured"), False, 2.5, 2.0, 15.0, 2)
     q = measure.parse_args(["--quick", "--out", "x"])
     assert (q.out, q.window_s, q.repeats) == (Path("x"), measure.QUICK_WINDOW_S, 1)
     w = measure.parse_args(["--window-s", "3", "--repeats", "3"])
@@ -69,7 +77,8 @@ def test_parse_args_defaults_and_quick():
 
 
 @pytest.mark.parametrize("bad", [["--window-s", "0.5"], ["--repeats", "0"],
-                                 ["--warmup-s", "-1"], ["--bogus"]])
+                                 ["--warmup-s", "-1"], ["--bogus"],
+                                 ["--warmup-s", "5", "--settle-max-s", "3"]])
 def test_parse_args_rejects(bad, capsys):
     with pytest.raises(SystemExit) as e:
         measure.parse_args(bad)
@@ -88,7 +97,7 @@ def test_select_configs():
 def test_list_runs_without_torch(capsys):
     assert measure.main(["--list"]) == 0
     out = capsys.readouterr().out
-    assert "mlp-up-bf16-h4097" in out and "planned about" in out
+    assert "mlp-up-bf16-h4097" in out and "planned at most about" in out
 
 
 def test_gpu_short_name_and_run_id():
@@ -166,7 +175,7 @@ def test_schema_matches_the_harness_and_validates_its_rows(tmp_path):
                            power_limit_w=700)
     row = _row("square-bf16-8192", **summary) | {"kind": "number_format", "dtype": "bf16",
                                                  "m": 8192, "n": 8192, "k": 8192,
-                                                 "energy_method": "nvml_energy_counter",
+                                                 "energy_method": measure.ALIGNED_METHOD,
                                                  "clock_event_reasons": "0x4",
                                                  "rel_error": 1.7e-3, "sm_clock_mhz": 1755.0}
     path = tmp_path / "gpu_runs.csv"
@@ -182,3 +191,103 @@ def test_main_without_torch_fails_clearly(tmp_path, monkeypatch, capsys):
     err = capsys.readouterr().err
     assert "PyTorch" in err
     assert not (tmp_path / "out").exists()  # nothing written
+
+
+# --- the measurement loop against a simulated card ------------------------------------------
+
+
+class FakeGpu:
+    """A card for the harness's loop: its energy counter advances every 100 ms by the energy
+    of the last 100 ms at ``power_w`` (in real time, from ``time.perf_counter``), like the
+    H100's and H200's; its clocks and temperature follow ``temperature``."""
+
+    def __init__(self, power_w=700.0, phase_s=0.0, clock_reasons=ge.SW_POWER_CAP,
+                 temperature=lambda t: 60.0, moving=True):
+        self.power_w_value, self.phase_s, self.reasons = power_w, phase_s, clock_reasons
+        self.temperature, self.moving = temperature, moving
+        self.t0 = time.perf_counter()
+        self.energy_supported = True
+        self.power_limit_w = 700.0
+
+    def _try(self, fn, default=None):
+        try:
+            return fn()
+        except Exception:
+            return default
+
+    def energy_mj(self) -> int:
+        if not self.moving:
+            return 5
+        t = time.perf_counter() - self.t0 - self.phase_s
+        return 10**9 + round(math.floor(t / 0.1) * self.power_w_value * 100)
+
+    def power_w(self):
+        return self.power_w_value
+
+    def sm_clock_mhz(self):
+        return 1400.0
+
+    def mem_clock_mhz(self):
+        return 2619.0
+
+    def temperature_c(self):
+        return self.temperature(time.perf_counter() - self.t0)
+
+    def clock_event_reasons(self):
+        return self.reasons
+
+    def sync(self):
+        pass
+
+
+def _work():
+    time.sleep(0.002)
+
+
+BF16 = measure.Config("square-bf16-256", "number_format", "bf16", 256, 256, 256)
+
+
+@pytest.mark.parametrize("phase", [0.0, 0.033, 0.071])
+def test_a_window_is_measured_between_counter_steps(phase):
+    """Whatever the phase of the counter's steps, the window's power is the card's to well
+    under the 4% one step is worth in a 2.5 s window (here 8% of a 1.2 s one)."""
+    gpu = FakeGpu(power_w=690.0, phase_s=phase)
+    (row,) = measure.measure_windows(gpu, BF16, _work, 5, window_s=1.2, repeats=1, note="")
+    assert row["status"] == "ok", row["error"]
+    assert row["energy_method"] == measure.ALIGNED_METHOD
+    # off by no more than the timing of its two steps (half a poll gap each), which the
+    # row reports; on a busy machine the gaps grow, but stay far below a step
+    bound = row["timing_error_s"] / row["counter_span_s"]
+    assert abs(row["avg_power_w"] / 690.0 - 1) <= bound + 1e-3
+    assert bound < 0.02
+    assert row["energy_j"] == pytest.approx(row["avg_power_w"] * row["duration_s"])
+    assert row["counter_updates"] >= 10 and row["update_period_s"] == pytest.approx(0.1,
+                                                                                     rel=0.05)
+    assert row["duration_s"] >= 1.2 + measure.WINDOW_MARGIN_S
+
+
+def test_a_capped_window_above_the_ceiling_is_rejected():
+    gpu = FakeGpu(power_w=740.0)  # 1.06 x the 700 W limit with the power cap's bit set
+    (row,) = measure.measure_windows(gpu, BF16, _work, 5, window_s=1.0, repeats=1, note="")
+    assert row["status"] == "rejected" and "power cap" in row["error"]
+    uncapped = FakeGpu(power_w=740.0, clock_reasons=0)
+    (row,) = measure.measure_windows(uncapped, BF16, _work, 5, window_s=1.0, repeats=1,
+                                     note="")
+    assert row["status"] == "ok"
+
+
+def test_a_counter_that_never_steps_rejects_the_window():
+    gpu = FakeGpu(moving=False)
+    (row,) = measure.measure_windows(gpu, BF16, _work, 5, window_s=1.0, repeats=1, note="")
+    assert row["status"] == "rejected" and "did not move" in row["error"]
+
+
+def test_warm_up_runs_until_temperature_settles(monkeypatch):
+    monkeypatch.setattr(measure, "SETTLE_SPAN_S", 0.25)
+    gpu = FakeGpu(temperature=lambda t: 30.0 + 30.0 * (1 - math.exp(-t / 0.2)))
+    warm = measure._warm_up(gpu, _work, 5, min_s=0.1, max_s=10.0)
+    assert warm["settled"] and warm["warmup_s"] < 5.0
+    assert warm["temperature_c"] > 59.0 > warm["first_temperature_c"]
+    ramp = FakeGpu(temperature=lambda t: 30.0 + 20.0 * t)  # never settles: stops at max_s
+    warm = measure._warm_up(ramp, _work, 5, min_s=0.1, max_s=0.8)
+    assert not warm["settled"] and 0.8 <= warm["warmup_s"] < 1.5

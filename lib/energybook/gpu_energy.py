@@ -8,9 +8,13 @@ Measurement arithmetic
     NVML's ``nvmlDeviceGetTotalEnergyConsumption`` is an unsigned 64-bit counter of
     millijoules since the driver loaded (Volta and newer; it updates every ~20-100 ms). A run's
     energy is the difference of two readings taken around a synchronized window of steady work
-    of at least about 1-2 s; :func:`summarize` turns the raw readings into a result row and
-    :func:`check_run` rejects a run that cannot be trusted (counter did not move, window too
-    short, average power implausible).
+    of at least about 1-2 s. The counter advances in steps (every ~100 ms on the H100 and
+    H200), so a window read at arbitrary instants is off by up to one step:
+    :func:`aligned_energy` measures between two observed steps instead, and
+    :func:`tick_count` recovers the number of steps a window read the old way holds.
+    :func:`summarize` turns the readings into a result row and :func:`check_run` rejects a
+    window that cannot be trusted (counter did not move, window too short, average power
+    implausible, or above the power limit while the power cap held the clocks).
 
 Chapter models
     :func:`misalignment_penalty` (extra energy per FLOP of a shape against its aligned
@@ -34,6 +38,15 @@ MIN_PLAUSIBLE_POWER_W = 10.0
 MAX_POWER_LIMIT_FACTOR = 2.0
 #: Highest plausible average power when the power limit is unknown.
 MAX_PLAUSIBLE_POWER_W = 3000.0
+#: Highest plausible average power, as a multiple of the power limit, of a window in which
+#: the software power cap held the clocks: the driver was holding the board at its limit, so
+#: a reading above this is an artefact (a window not aligned to the counter's updates).
+CAPPED_POWER_FACTOR = 1.02
+#: Update period of NVML's energy counter on the measured cards (H100, H200): it advances
+#: in steps of the energy of the last ~100 ms. A window read between two arbitrary instants
+#: holds a whole number of updates, so it is off by up to one update (4% of a 2.5 s window);
+#: one read between two updates is not (:func:`aligned_energy`).
+COUNTER_UPDATE_S = 0.1
 
 TERA = 1e12
 PICO = 1e-12
@@ -161,19 +174,127 @@ def decode_clock_event_reasons(mask: int | None) -> list[str]:
     return names
 
 
+# --- the energy counter's steps ----------------------------------------------------------------
+
+
+def aligned_energy(readings: Sequence[tuple[float, int]], start_s: float, end_s: float,
+                   modulus_mj: int = ENERGY_COUNTER_MODULUS_MJ) -> dict:
+    """Energy and time between the first and the last counter update seen inside a window.
+
+    ``readings`` are ``(time_s, counter_mj)`` pairs from polling the counter (in time order)
+    while steady work ran from ``start_s`` to ``end_s``. An update is a reading whose value
+    differs from the one before; it happened between the two readings, and its time is taken
+    as their midpoint (off by at most half the gap, ``timing_error_s`` adds both ends). Only
+    updates whose whole gap lies inside the window count, so the energy between the first and
+    the last of them is energy of that work alone, over a known time, whatever the phase of
+    the counter's steps against the window.
+
+    Returns ``energy_mj``, ``duration_s`` (between the two updates), ``updates`` (steps between
+    them), ``update_period_s`` (their mean spacing), ``timing_error_s``, ``first_s`` and
+    ``last_s``. Raises :class:`MeasurementError` when fewer than two updates fall inside.
+    """
+    start_s, end_s = float(start_s), float(end_s)
+    inside = []
+    for (t0, v0), (t1, v1) in zip(readings, readings[1:], strict=False):
+        if v1 != v0 and t0 >= start_s and t1 <= end_s:
+            inside.append((0.5 * (t0 + t1), 0.5 * (t1 - t0), int(v1)))
+    if len(inside) < 2:
+        raise MeasurementError(
+            f"{len(inside)} energy-counter update(s) seen inside the {end_s - start_s:.3f} s "
+            "window: too few to measure between updates (is the counter moving?)")
+    (first_s, first_err, first_mj), (last_s, last_err, last_mj) = inside[0], inside[-1]
+    duration = last_s - first_s
+    if duration <= 0:
+        raise MeasurementError("counter updates are not in time order")
+    updates = len(inside) - 1
+    return {"energy_mj": energy_delta_mj(first_mj, last_mj, modulus_mj),
+            "duration_s": duration, "updates": updates,
+            "update_period_s": duration / updates,
+            "timing_error_s": first_err + last_err, "first_s": first_s, "last_s": last_s}
+
+
+def tick_count(energy_j: float, duration_s: float, reference_power_w: float,
+               update_s: float = COUNTER_UPDATE_S) -> dict:
+    """The number of counter updates a window read at arbitrary instants holds, and the power
+    over them: the correction of a window that was not aligned to the counter's steps.
+
+    Such a window's energy is a whole number N of updates of ``update_s`` each, with N either
+    ``floor(duration_s / update_s)`` or the next integer (one step more or less than the
+    window's length). Each candidate implies a power ``energy_j / (N * update_s)``; the one
+    nearer ``reference_power_w`` (an independent reading of the same power, e.g. the mean of
+    NVML's power samples) is taken. ``resolved`` is true when it is at most half as far from
+    the reference as the other candidate; when it is false the choice is not clear and the
+    window's reading should be kept with its one-update bounds (:func:`one_update_bounds`).
+
+    Returns ``updates``, ``power_w``, ``alternative_power_w``, ``resolved`` and
+    ``update_period_s`` (``energy_j / (updates * reference_power_w)``: what the reference power
+    says one update lasted; near ``update_s`` when the model holds).
+    """
+    e, d = _positive(energy_j, "energy_j"), _positive(duration_s, "duration_s")
+    ref, t = _positive(reference_power_w, "reference_power_w"), _positive(update_s, "update_s")
+    lo = max(1, math.floor(d / t))
+    candidates = sorted({lo, lo + 1}, key=lambda n: (abs(e / (n * t) - ref), n))
+    best, other = candidates
+    p_best, p_other = e / (best * t), e / (other * t)
+    resolved = abs(p_best - ref) <= 0.5 * abs(p_other - ref)
+    return {"updates": best, "power_w": p_best, "alternative_power_w": p_other,
+            "resolved": bool(resolved), "update_period_s": e / (best * ref)}
+
+
+def one_update_bounds(energy_j: float, duration_s: float,
+                      update_s: float = COUNTER_UPDATE_S) -> tuple[float, float]:
+    """Bounds of the true mean power of a steady window read at arbitrary instants: its
+    energy is N updates of ``update_s`` at the true power P, with N x ``update_s`` within one
+    update of the window's length, so P lies between ``energy_j / (duration_s + update_s)``
+    and ``energy_j / (duration_s - update_s)``."""
+    e, d = float(energy_j), _positive(duration_s, "duration_s")
+    t = _positive(update_s, "update_s")
+    return (e / (d + t), e / (d - t) if d > t else math.inf)
+
+
+def settled(samples: Sequence[tuple[float, float, float]], *, span_s: float = 2.0,
+            temperature_tol_c: float = 1.0, clock_tol: float = 0.02) -> bool:
+    """Whether a warming card has settled: over the last ``span_s`` seconds of ``samples``
+    (``(time_s, temperature_c, sm_clock_mhz)``, in time order) the mean temperature moved by
+    at most ``temperature_tol_c`` and the mean SM clock by at most ``clock_tol`` (a fraction)
+    against the ``span_s`` before. False until ``2 * span_s`` of samples exist."""
+    if not samples:
+        return False
+    t_end = samples[-1][0]
+    if t_end - samples[0][0] < 2 * span_s:
+        return False
+    last = [s for s in samples if s[0] > t_end - span_s]
+    before = [s for s in samples if t_end - 2 * span_s < s[0] <= t_end - span_s]
+    if not last or not before:
+        return False
+
+    def mean(rows, i):
+        return sum(r[i] for r in rows) / len(rows)
+
+    d_temp = abs(mean(last, 1) - mean(before, 1))
+    clock_before = mean(before, 2)
+    d_clock = abs(mean(last, 2) - clock_before) / clock_before if clock_before > 0 else 0.0
+    return d_temp <= temperature_tol_c and d_clock <= clock_tol
+
+
 # --- sanity checks and the result row ---------------------------------------------------------
 
 
 def check_run(energy_mj: float, duration_s: float, power_limit_w: float | None = None, *,
+              clock_event_mask: int | None = None,
               min_duration_s: float = MIN_WINDOW_S,
               min_power_w: float = MIN_PLAUSIBLE_POWER_W,
-              max_power_factor: float = MAX_POWER_LIMIT_FACTOR) -> None:
+              max_power_factor: float = MAX_POWER_LIMIT_FACTOR,
+              capped_power_factor: float = CAPPED_POWER_FACTOR) -> None:
     """Raise :class:`MeasurementError` unless a window's energy and duration are plausible.
 
     Rejected: non-positive or non-finite duration; a window shorter than ``min_duration_s``
     (the counter updates only every ~20-100 ms); an energy counter that did not move; an
     average power below ``min_power_w`` or above ``max_power_factor`` times the power limit
-    (or above :data:`MAX_PLAUSIBLE_POWER_W` when the limit is unknown).
+    (or above :data:`MAX_PLAUSIBLE_POWER_W` when the limit is unknown); and an average power
+    above ``capped_power_factor`` times the limit in a window whose clock-event reasons
+    (``clock_event_mask``) include the software power cap: the driver was holding the board
+    at its limit, so the excess is the reading's, not the card's.
     """
     duration_s = float(duration_s)
     if not math.isfinite(duration_s) or duration_s <= 0:
@@ -193,30 +314,44 @@ def check_run(energy_mj: float, duration_s: float, power_limit_w: float | None =
     if power_w < min_power_w:
         raise MeasurementError(
             f"implausibly low average power {power_w:.2f} W (floor {min_power_w} W)")
-    if power_limit_w is not None and float(power_limit_w) > 0:
-        ceiling = max_power_factor * float(power_limit_w)
-        what = f"{max_power_factor} x the {float(power_limit_w):.0f} W power limit"
+    limit = float(power_limit_w) if power_limit_w is not None else 0.0
+    if limit > 0:
+        ceiling = max_power_factor * limit
+        what = f"{max_power_factor} x the {limit:.0f} W power limit"
     else:
         ceiling, what = MAX_PLAUSIBLE_POWER_W, "the absolute ceiling"
     if power_w > ceiling:
         raise MeasurementError(
             f"implausibly high average power {power_w:.1f} W, above {what} "
             f"({ceiling:.0f} W): counter reset or wrap?")
+    capped = clock_event_mask is not None and bool(int(clock_event_mask) & SW_POWER_CAP)
+    if capped and limit > 0 and power_w > capped_power_factor * limit:
+        raise MeasurementError(
+            f"average power {power_w:.1f} W is above {capped_power_factor} x the {limit:.0f} W "
+            "power limit while the software power cap held the clocks: the reading, not the "
+            "card, exceeds the cap (a window not aligned to the counter's updates?)")
 
 
 def summarize(*, energy_before_mj: int, energy_after_mj: int, duration_s: float,
               iterations: int, flop_per_iteration: float = 0.0,
               bytes_per_iteration: float = 0.0, power_limit_w: float | None = None,
-              sampled_power_w: float | None = None,
+              sampled_power_w: float | None = None, work_duration_s: float | None = None,
+              clock_event_mask: int | None = None,
               modulus_mj: int = ENERGY_COUNTER_MODULUS_MJ) -> dict:
-    """Turn one window's raw readings into a result row.
+    """Turn one window's readings into a result row.
+
+    ``energy_before_mj``/``energy_after_mj`` are the counter readings and ``duration_s`` the
+    time between them; ``work_duration_s`` (default: the same) is the time over which the
+    ``iterations`` ran. When the two differ (a window measured between two counter updates
+    inside the work, :func:`aligned_energy`), the power is the counter's over its span and the
+    row's ``duration_s`` and ``energy_j`` are the work's: its time, and that power times it.
 
     Returns a dict with ``status`` ('ok' or 'rejected'), ``error`` ('' or the reason),
     ``iterations``, ``duration_s``, ``energy_j``, ``avg_power_w``, ``sampled_power_w``,
     ``flop``, ``throughput_tflop_per_s``, ``tflop_per_j``, ``pj_per_flop``, ``bytes_moved``,
     ``bandwidth_gb_per_s``, ``pj_per_byte``. Derived quantities that do not apply (no FLOPs,
-    no bytes) or cannot be computed are None. A rejected row keeps its raw numbers so the reason
-    can be read off it.
+    no bytes) or cannot be computed are None. A rejected row keeps its raw numbers so the
+    reason can be read off it.
     """
     row: dict = {"status": "ok", "error": "", "iterations": int(iterations)}
     try:
@@ -224,28 +359,36 @@ def summarize(*, energy_before_mj: int, energy_after_mj: int, duration_s: float,
     except MeasurementError as e:
         delta_mj = None
         row.update(status="rejected", error=str(e))
-    row["duration_s"] = float(duration_s)
-    row["energy_j"] = mj_to_j(delta_mj) if delta_mj is not None else None
+    span_s = float(duration_s)
+    work_s = span_s if work_duration_s is None else float(work_duration_s)
+    row["duration_s"] = work_s
     flop = float(flop_per_iteration) * int(iterations)
     bytes_moved = float(bytes_per_iteration) * int(iterations)
     row["flop"] = flop if flop > 0 else None
     row["bytes_moved"] = bytes_moved if bytes_moved > 0 else None
     row["sampled_power_w"] = None if sampled_power_w is None else float(sampled_power_w)
-    for key in ("avg_power_w", "throughput_tflop_per_s", "tflop_per_j", "pj_per_flop",
-                "bandwidth_gb_per_s", "pj_per_byte"):
+    for key in ("energy_j", "avg_power_w", "throughput_tflop_per_s", "tflop_per_j",
+                "pj_per_flop", "bandwidth_gb_per_s", "pj_per_byte"):
         row[key] = None
     if row["status"] == "ok" and delta_mj is not None:
         try:
-            check_run(delta_mj, duration_s, power_limit_w)
+            check_run(delta_mj, span_s, power_limit_w, clock_event_mask=clock_event_mask)
         except MeasurementError as e:
             row.update(status="rejected", error=str(e))
-    energy_j, ok_time = row["energy_j"], math.isfinite(duration_s) and duration_s > 0
-    if ok_time and energy_j is not None:
-        row["avg_power_w"] = average_power_w(energy_j, duration_s)
-    if ok_time and flop > 0:
-        row["throughput_tflop_per_s"] = throughput_tflop_per_s(flop, duration_s)
-    if ok_time and bytes_moved > 0:
-        row["bandwidth_gb_per_s"] = bandwidth_gb_per_s(bytes_moved, duration_s)
+    ok_span = math.isfinite(span_s) and span_s > 0
+    ok_work = math.isfinite(work_s) and work_s > 0
+    if delta_mj is not None:
+        if ok_span and ok_work:
+            power = average_power_w(mj_to_j(delta_mj), span_s)
+            row["avg_power_w"] = power
+            row["energy_j"] = power * work_s
+        else:
+            row["energy_j"] = mj_to_j(delta_mj)
+    if ok_work and flop > 0:
+        row["throughput_tflop_per_s"] = throughput_tflop_per_s(flop, work_s)
+    if ok_work and bytes_moved > 0:
+        row["bandwidth_gb_per_s"] = bandwidth_gb_per_s(bytes_moved, work_s)
+    energy_j = row["energy_j"]
     if energy_j is not None and energy_j > 0:
         if flop > 0:
             row["tflop_per_j"] = tflop_per_j(flop, energy_j)
@@ -253,6 +396,15 @@ def summarize(*, energy_before_mj: int, energy_after_mj: int, duration_s: float,
         if bytes_moved > 0:
             row["pj_per_byte"] = pj_per_byte(bytes_moved, energy_j)
     return row
+
+
+def row_alignment_bytes(hidden_size: int, element_bytes: int = 2, cap: int = 16) -> int:
+    """The alignment in bytes of a row of ``hidden_size`` elements of ``element_bytes`` each
+    (the largest power of two dividing ``hidden_size * element_bytes``), capped at ``cap``:
+    a BF16 row of h = 4097 elements starts every 8194 bytes, aligned to 2 bytes only; one of
+    h = 4100 to 8 bytes; h = 4104 and every multiple of 8 to 16 or more, the width of the
+    16-byte vector loads and of the strides Hopper's tensor memory accelerator accepts."""
+    return min(power_of_two_factor(int(hidden_size) * int(element_bytes)), int(cap))
 
 
 # --- the chapter's models ---------------------------------------------------------------------

@@ -8,18 +8,21 @@ Run on a machine with an NVIDIA GPU, PyTorch and nvidia-ml-py (``pynvml``)::
 
 For each configuration: random inputs (``torch.randn``, never zeros) are made on the GPU, the
 operation is run once and its result checked against a float64 reference on a slice of rows
-(``rel_error``); a short timed trial calibrates the iteration count; ``--warmup-s`` of the same
-work warms the card; then each of ``--repeats`` windows of at least ``--window-s`` seconds is
-measured as
+(``rel_error``); a short timed trial calibrates the iteration count; the same work then warms
+the card until its temperature and SM clock have settled (at least ``--warmup-s``, at most
+``--settle-max-s`` seconds; both recorded in the run's metadata); then each of ``--repeats``
+windows is measured as
 
-    synchronize -> read NVML total energy (mJ) -> perf_counter -> chunks of ~0.1 s of
-    iterations, each followed by a synchronize, until the window has passed -> perf_counter ->
-    read NVML total energy
+    synchronize -> perf_counter -> chunks of ~0.1 s of iterations, each followed by a
+    synchronize, for ``--window-s`` plus two counter updates -> perf_counter
 
-while a background thread samples board power, SM and memory clocks, temperature and the
-clock-event (throttle) reasons every 50 ms (a cross-check only: the energy is the counter's
-difference). The counter updates only every ~20-100 ms, so each window is preceded directly by
-the same work (warm-up or the previous repeat): the staleness of the two readings then cancels.
+while a background thread polls NVML's total-energy counter every 2 ms and samples board
+power, SM and memory clocks, temperature and the clock-event (throttle) reasons every 50 ms.
+The counter advances in steps (every ~100 ms on the H100 and H200), so the window's energy is
+taken between the first and the last step seen inside it, over the time between those steps
+(``gpu_energy.aligned_energy``; ``energy_method`` ``nvml_energy_counter_aligned``): a window
+read at arbitrary instants would be off by up to one step, 4% of 2.5 s. The idle card is
+measured cold, first, and warm, last.
 
 Never changes clocks, power limits or any other setting of the card: it is measured as found.
 Rows are appended to ``<out>/gpu_runs.csv`` (schema: resource ``gpu_runs`` in
@@ -62,12 +65,20 @@ COPY_BYTES = 4 * 2**30
 ROWS_CHECKED = 256
 
 DEFAULT_WINDOW_S = 2.5
-DEFAULT_WARMUP_S = 1.0
+DEFAULT_WARMUP_S = 2.0
+DEFAULT_SETTLE_MAX_S = 15.0
 DEFAULT_REPEATS = 2
-DEFAULT_MAX_TOTAL_S = 270.0
+DEFAULT_MAX_TOTAL_S = 540.0
 QUICK_WINDOW_S = 1.2
 QUICK_WARMUP_S = 0.3
+QUICK_SETTLE_MAX_S = 1.0
 QUICK_REPEATS = 1
+#: Settling of the warm-up (``gpu_energy.settled``): the last SETTLE_SPAN_S seconds against
+#: the SETTLE_SPAN_S before, temperature within SETTLE_TEMPERATURE_C, SM clock within
+#: SETTLE_CLOCK_FRACTION.
+SETTLE_SPAN_S = 2.0
+SETTLE_TEMPERATURE_C = 1.0
+SETTLE_CLOCK_FRACTION = 0.02
 
 #: Budget model (seconds): interpreter, torch import and CUDA start-up once; per
 #: configuration inputs, first call, reference check and calibration trial; per window the
@@ -78,6 +89,11 @@ OVERHEAD_S_PER_WINDOW = 0.15
 TRIAL_S = 0.1
 SYNC_CHUNK_S = 0.1
 SAMPLE_PERIOD_S = 0.05
+#: Polling period of the energy counter (its steps are timed to within half of it).
+ENERGY_POLL_S = 0.002
+#: Work run past ``window_s`` so that at least ``window_s`` lies between counter updates.
+WINDOW_MARGIN_S = 2 * ge.COUNTER_UPDATE_S
+ALIGNED_METHOD = "nvml_energy_counter_aligned"
 
 PUBLISHER = "Ambition Creep measurement harness (energybook.measure)"
 
@@ -164,16 +180,21 @@ def build_configs(quick: bool = False) -> list[Config]:
         f"copy-{copy_bytes // 2**20}mib", "memory", "uint8", bytes_per_iteration=2 * copy_bytes,
         note=(f"Device-to-device copy of {copy_bytes} bytes (dst.copy_(src), random bytes); "
               "bytes_moved counts bytes read plus bytes written")))
+    configs.append(Config("idle-warm", "idle", "none",
+                          note="No work: CUDA context open, nothing running, measured right "
+                               "after the loaded configurations (the card warm)"))
     return configs
 
 
-def planned_duration_s(configs: Sequence[Config], *, window_s: float, warmup_s: float,
+def planned_duration_s(configs: Sequence[Config], *, window_s: float, settle_max_s: float,
                        repeats: int) -> float:
-    """Planned wall time of a sweep, by the budget model above (seconds)."""
+    """Longest wall time of a sweep, by the budget model above (seconds): every warm-up
+    taking its longest, ``settle_max_s``."""
     total = STARTUP_S
     for c in configs:
-        warm = 0.0 if c.kind == "idle" else warmup_s
-        total += SETUP_S_PER_CONFIG + warm + repeats * (window_s + OVERHEAD_S_PER_WINDOW)
+        warm = 0.0 if c.kind == "idle" else settle_max_s
+        total += SETUP_S_PER_CONFIG + warm + repeats * (window_s + WINDOW_MARGIN_S
+                                                        + OVERHEAD_S_PER_WINDOW)
     return total
 
 
@@ -254,7 +275,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                    help=f"measured window per repeat, s (default {DEFAULT_WINDOW_S}; "
                         f"quick {QUICK_WINDOW_S}; at least {ge.MIN_WINDOW_S})")
     p.add_argument("--warmup-s", type=float, default=None,
-                   help=f"warm-up per configuration, s (default {DEFAULT_WARMUP_S})")
+                   help=f"shortest warm-up per configuration, s (default {DEFAULT_WARMUP_S})")
+    p.add_argument("--settle-max-s", type=float, default=None,
+                   help="longest warm-up: stop waiting for temperature and clock to settle "
+                        f"after this many s (default {DEFAULT_SETTLE_MAX_S})")
     p.add_argument("--repeats", type=int, default=None,
                    help=f"measured windows per configuration (default {DEFAULT_REPEATS})")
     p.add_argument("--max-total-s", type=float, default=DEFAULT_MAX_TOTAL_S,
@@ -269,6 +293,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         args.window_s = QUICK_WINDOW_S if args.quick else DEFAULT_WINDOW_S
     if args.warmup_s is None:
         args.warmup_s = QUICK_WARMUP_S if args.quick else DEFAULT_WARMUP_S
+    if args.settle_max_s is None:
+        args.settle_max_s = max(args.warmup_s,
+                                QUICK_SETTLE_MAX_S if args.quick else DEFAULT_SETTLE_MAX_S)
     if args.repeats is None:
         args.repeats = QUICK_REPEATS if args.quick else DEFAULT_REPEATS
     if args.window_s < ge.MIN_WINDOW_S:
@@ -276,6 +303,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                 "only every ~20-100 ms)")
     if args.warmup_s < 0 or args.repeats < 1 or args.max_total_s <= 0:
         p.error("--warmup-s must be >= 0, --repeats >= 1, --max-total-s > 0")
+    if args.settle_max_s < args.warmup_s:
+        p.error("--settle-max-s must be at least --warmup-s")
     return args
 
 
@@ -433,12 +462,21 @@ def _package_version(name: str) -> str | None:
 
 
 class Sampler(threading.Thread):
-    """Samples power, clocks, temperature and clock-event reasons while a window runs."""
+    """Polls the energy counter (every ``energy_poll_s``) and samples power, clocks,
+    temperature and clock-event reasons (every ``period_s``) while a window runs.
 
-    def __init__(self, gpu: Gpu, period_s: float = SAMPLE_PERIOD_S):
+    ``energy`` holds ``(time_s, counter_mj)`` readings, each timed at the middle of its NVML
+    call, for :func:`energybook.gpu_energy.aligned_energy`. Works with any object that has the
+    reading methods of :class:`Gpu` (the tests give it a simulated card).
+    """
+
+    def __init__(self, gpu, period_s: float = SAMPLE_PERIOD_S,
+                 energy_poll_s: float = ENERGY_POLL_S, poll_energy: bool = True):
         super().__init__(daemon=True)
-        self.gpu, self.period_s = gpu, period_s
+        self.gpu, self.period_s, self.energy_poll_s = gpu, period_s, energy_poll_s
+        self.poll_energy = poll_energy
         self.stop_event = threading.Event()
+        self.energy: list[tuple[float, int]] = []
         self.power_w: list[float] = []
         self.sm_mhz: list[float] = []
         self.mem_mhz: list[float] = []
@@ -446,22 +484,36 @@ class Sampler(threading.Thread):
         self.reasons = 0
         self.any_reasons = False
 
+    def _sample(self) -> None:
+        g = self.gpu
+        p = g._try(g.power_w)
+        if p is not None:
+            self.power_w.append(p)
+        for seq, fn in ((self.sm_mhz, g.sm_clock_mhz), (self.mem_mhz, g.mem_clock_mhz),
+                        (self.temp_c, g.temperature_c)):
+            v = fn()
+            if v is not None:
+                seq.append(float(v))
+        r = g.clock_event_reasons()
+        if r is not None:
+            self.reasons |= r
+            self.any_reasons = True
+
     def run(self) -> None:
         g = self.gpu
+        next_sample = time.perf_counter()
+        wait = self.energy_poll_s if self.poll_energy else self.period_s
         while not self.stop_event.is_set():
-            p = g._try(g.power_w)
-            if p is not None:
-                self.power_w.append(p)
-            for seq, fn in ((self.sm_mhz, g.sm_clock_mhz), (self.mem_mhz, g.mem_clock_mhz),
-                            (self.temp_c, g.temperature_c)):
-                v = fn()
+            if self.poll_energy:
+                t0 = time.perf_counter()
+                v = g._try(g.energy_mj)
+                t1 = time.perf_counter()
                 if v is not None:
-                    seq.append(float(v))
-            r = g.clock_event_reasons()
-            if r is not None:
-                self.reasons |= r
-                self.any_reasons = True
-            self.stop_event.wait(self.period_s)
+                    self.energy.append((0.5 * (t0 + t1), int(v)))
+            if time.perf_counter() >= next_sample:
+                self._sample()
+                next_sample += self.period_s
+            self.stop_event.wait(wait)
 
     def finish(self) -> None:
         self.stop_event.set()
@@ -618,50 +670,133 @@ def _utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _window(gpu: Gpu, fn: Callable | None, chunk: int, window_s: float) -> dict:
-    """One measured window of at least ``window_s``; returns raw readings."""
+def _mask(reasons: str | None) -> int | None:
+    return int(reasons, 16) if reasons else None
+
+
+def _window(gpu, fn: Callable | None, chunk: int, window_s: float) -> dict:
+    """One measured window: the work runs for ``window_s`` plus :data:`WINDOW_MARGIN_S`
+    while the counter is polled; the energy is taken between the first and the last counter
+    update inside it. Returns the readings for :func:`energybook.gpu_energy.summarize`."""
     gpu.sync()
-    sampler = Sampler(gpu)
+    sampler = Sampler(gpu, poll_energy=gpu.energy_supported)
     sampler.start()
     stamp = _utc_now()
-    e0 = gpu.energy_mj() if gpu.energy_supported else 0
+    run_s = window_s + WINDOW_MARGIN_S
     t0 = time.perf_counter()
     iterations = 0
     if fn is None:
-        time.sleep(window_s)
+        time.sleep(run_s)
     else:
-        while time.perf_counter() - t0 < window_s:
+        while time.perf_counter() - t0 < run_s:
             for _ in range(chunk):
                 fn()
             gpu.sync()
             iterations += chunk
     t1 = time.perf_counter()
-    e1 = gpu.energy_mj() if gpu.energy_supported else 0
     sampler.finish()
-    duration = t1 - t0
+    work_s = t1 - t0
     sampled = ge.mean_w(sampler.power_w)
-    method = "nvml_energy_counter"
-    if not gpu.energy_supported:
-        method = "power_samples"
-        e0, e1 = 0, round((sampled or 0.0) * duration * 1000.0)
-    return {
-        "timestamp_utc": stamp.strftime("%Y-%m-%dT%H:%M:%SZ"), "iterations": iterations,
-        "energy_before_mj": e0, "energy_after_mj": e1, "duration_s": duration,
-        "sampled_power_w": sampled, "energy_method": method,
+    out = {"timestamp_utc": stamp.strftime("%Y-%m-%dT%H:%M:%SZ"), "iterations": iterations,
+           "work_duration_s": work_s, "sampled_power_w": sampled, "alignment_error": "",
+           "counter_updates": None, "update_period_s": None, "timing_error_s": None}
+    if gpu.energy_supported:
+        out["energy_method"] = ALIGNED_METHOD
+        try:
+            a = ge.aligned_energy(sampler.energy, t0, t1)
+        except ge.MeasurementError as e:
+            # fall back to the first and last readings; summarize's checks see the error
+            first, last = sampler.energy[:1] or [(t0, 0)], sampler.energy[-1:] or [(t1, 0)]
+            out.update(energy_before_mj=first[0][1], energy_after_mj=last[0][1],
+                       duration_s=max(last[0][0] - first[0][0], 0.0),
+                       alignment_error=str(e))
+        else:
+            out.update(energy_before_mj=0, energy_after_mj=a["energy_mj"],
+                       duration_s=a["duration_s"], counter_updates=a["updates"],
+                       update_period_s=a["update_period_s"],
+                       timing_error_s=a["timing_error_s"])
+    else:
+        out.update(energy_method="power_samples", energy_before_mj=0,
+                   energy_after_mj=round((sampled or 0.0) * work_s * 1000.0),
+                   duration_s=work_s)
+    out.update({
         "sm_clock_mhz": ge.mean_w(sampler.sm_mhz) if sampler.sm_mhz else gpu.sm_clock_mhz(),
         "mem_clock_mhz": ge.mean_w(sampler.mem_mhz) if sampler.mem_mhz else gpu.mem_clock_mhz(),
         "temperature_c": max(sampler.temp_c) if sampler.temp_c else gpu.temperature_c(),
         "clock_event_reasons": f"0x{sampler.reasons:x}" if sampler.any_reasons else None,
-    }
+    })
+    return out
+
+
+def _warm_up(gpu, fn: Callable, chunk: int, min_s: float, max_s: float) -> dict:
+    """Run ``fn`` in chunks until the card's temperature and SM clock have settled
+    (:func:`energybook.gpu_energy.settled`), at least ``min_s`` and at most ``max_s`` seconds.
+    Returns how long it ran, the iterations, whether it settled, and the last temperature and
+    clock read."""
+    samples: list[tuple[float, float, float]] = []
+    t0 = time.perf_counter()
+    n, elapsed, is_settled = 0, 0.0, False
+    while True:
+        for _ in range(chunk):
+            fn()
+        gpu.sync()
+        n += chunk
+        now = time.perf_counter()
+        elapsed = now - t0
+        temp, clock = gpu.temperature_c(), gpu.sm_clock_mhz()
+        if temp is not None and clock is not None:
+            samples.append((now, float(temp), float(clock)))
+        is_settled = ge.settled(samples, span_s=SETTLE_SPAN_S,
+                                temperature_tol_c=SETTLE_TEMPERATURE_C,
+                                clock_tol=SETTLE_CLOCK_FRACTION)
+        if elapsed >= max_s or (elapsed >= min_s and is_settled):
+            break
+    return {"warmup_s": elapsed, "iterations": n, "settled": is_settled,
+            "temperature_c": samples[-1][1] if samples else None,
+            "sm_clock_mhz": samples[-1][2] if samples else None,
+            "first_temperature_c": samples[0][1] if samples else None}
+
+
+#: Keys of a result row that go to the run's metadata, not to the CSV.
+WINDOW_DETAILS = ("counter_updates", "update_period_s", "timing_error_s", "alignment_error",
+                  "counter_span_s")
+
+
+def measure_windows(gpu, cfg: Config, fn: Callable | None, chunk: int, *, window_s: float,
+                    repeats: int, note: str) -> list[dict]:
+    """``repeats`` measured windows of ``fn`` as result rows (without the run-level columns);
+    each row also carries the :data:`WINDOW_DETAILS` of its window."""
+    rows = []
+    for rep in range(repeats):
+        raw = _window(gpu, fn, chunk, window_s)
+        row = ge.summarize(
+            energy_before_mj=raw["energy_before_mj"], energy_after_mj=raw["energy_after_mj"],
+            duration_s=raw["duration_s"], work_duration_s=raw["work_duration_s"],
+            iterations=raw["iterations"], flop_per_iteration=cfg.flop_per_iteration,
+            bytes_per_iteration=cfg.bytes_per_iteration, power_limit_w=gpu.power_limit_w,
+            sampled_power_w=raw["sampled_power_w"],
+            clock_event_mask=_mask(raw["clock_event_reasons"]))
+        if raw["alignment_error"] and row["status"] == "ok":
+            row.update(status="rejected", error=raw["alignment_error"])
+        row.update({k: raw[k] for k in ("timestamp_utc", "energy_method", "sm_clock_mhz",
+                                        "mem_clock_mhz", "temperature_c",
+                                        "clock_event_reasons", "counter_updates",
+                                        "update_period_s", "timing_error_s",
+                                        "alignment_error")})
+        row.update(repeat=rep + 1, power_limit_w=gpu.power_limit_w, note=note,
+                   counter_span_s=raw["duration_s"])
+        rows.append(row)
+    return rows
 
 
 def run_config(gpu: Gpu, cfg: Config, *, window_s: float, warmup_s: float,
-               repeats: int) -> list[dict]:
-    """Measure one configuration: ``repeats`` result rows (without the run-level columns)."""
+               settle_max_s: float, repeats: int) -> tuple[list[dict], dict | None]:
+    """Measure one configuration: ``repeats`` result rows (without the run-level columns) and
+    its warm-up record (None for idle)."""
     torch = gpu.torch
     fn, rel, extra = (None, None, "") if cfg.kind == "idle" else _make_op(gpu, cfg)
     try:
-        chunk = 1
+        chunk, warm = 1, None
         if fn is not None:
             # calibrate the chunk (iterations between synchronizations) from a short trial
             trial_n, trial_s = 1, _timed(gpu, fn, 1, 1)
@@ -669,26 +804,20 @@ def run_config(gpu: Gpu, cfg: Config, *, window_s: float, warmup_s: float,
                 trial_n = ge.iterations_for_window(trial_s, 1, TRIAL_S)
                 trial_s = _timed(gpu, fn, trial_n, trial_n)
             chunk = ge.iterations_for_window(trial_s, trial_n, SYNC_CHUNK_S)
-            if warmup_s > 0:
-                # the warm-up runs at working clocks: the better calibration
-                trial_n, trial_s = _run_for(gpu, fn, warmup_s, chunk)
-                chunk = ge.iterations_for_window(trial_s, trial_n, SYNC_CHUNK_S)
-        rows = []
-        for rep in range(repeats):
-            raw = _window(gpu, fn, chunk, window_s)
-            row = ge.summarize(
-                energy_before_mj=raw["energy_before_mj"], energy_after_mj=raw["energy_after_mj"],
-                duration_s=raw["duration_s"], iterations=raw["iterations"],
-                flop_per_iteration=cfg.flop_per_iteration,
-                bytes_per_iteration=cfg.bytes_per_iteration, power_limit_w=gpu.power_limit_w,
-                sampled_power_w=raw["sampled_power_w"])
-            row.update({k: raw[k] for k in ("timestamp_utc", "energy_method", "sm_clock_mhz",
-                                            "mem_clock_mhz", "temperature_c",
-                                            "clock_event_reasons")})
-            row.update(repeat=rep + 1, rel_error=rel, power_limit_w=gpu.power_limit_w,
-                       note=cfg.note + (f"; {extra}" if extra else ""))
-            rows.append(row)
-        return rows
+            # the warm-up runs at working clocks: the better calibration
+            warm = _warm_up(gpu, fn, chunk, warmup_s, settle_max_s)
+            chunk = ge.iterations_for_window(warm["warmup_s"], warm["iterations"],
+                                             SYNC_CHUNK_S)
+        note = cfg.note + (f"; {extra}" if extra else "")
+        if warm is not None:
+            state = "settled" if warm["settled"] else "not settled"
+            note += (f"; warm-up {warm['warmup_s']:.1f} s ({state} at "
+                     f"{warm['temperature_c']} degC, {warm['sm_clock_mhz']} MHz)")
+        rows = measure_windows(gpu, cfg, fn, chunk, window_s=window_s, repeats=repeats,
+                               note=note)
+        for row in rows:
+            row["rel_error"] = rel
+        return rows, warm
     finally:
         del fn
         if cfg.dtype == "tf32":
@@ -724,12 +853,17 @@ HOW_MADE = (
     "call checked against a float64 reference on the first rows (rel_error); a timed trial to "
     "size the chunks of iterations between synchronizations; a warm-up of the same work; "
     "then each window: "
-    "torch.cuda.synchronize, NVML nvmlDeviceGetTotalEnergyConsumption (mJ), time.perf_counter, "
-    "chunks of iterations, each ~0.1 s and synchronized, until the window's time has passed; perf_counter, energy counter. "
-    "energy_j is the counter difference; avg_power_w = energy_j / duration_s; power samples "
-    "(nvmlDeviceGetPowerUsage every 50 ms, a ~1 s average on recent GPUs) are a cross-check "
-    "only. SM/memory clocks are means of the samples, temperature their maximum, "
-    "clock_event_reasons the OR of NVML's clock-event reason bits seen in the window.")
+    "torch.cuda.synchronize, time.perf_counter, chunks of iterations, each ~0.1 s and "
+    "synchronized, for the window's time plus two counter updates; perf_counter. Meanwhile "
+    "NVML nvmlDeviceGetTotalEnergyConsumption (mJ) is polled every 2 ms: avg_power_w is the "
+    "counter difference between the first and the last update seen inside the window over "
+    "the time between them (energy_method nvml_energy_counter_aligned), energy_j = avg_power_w "
+    "x duration_s (the synchronized work's time). Power samples (nvmlDeviceGetPowerUsage every "
+    "50 ms, a ~1 s average on recent GPUs) are a cross-check only. SM/memory clocks are means "
+    "of the samples, temperature their maximum, clock_event_reasons the OR of NVML's "
+    "clock-event reason bits seen in the window. The warm-up of each configuration runs until "
+    "temperature and SM clock settle (metadata: warmups); the idle card is measured first "
+    "(cold) and last (warm). Per-window counter details are in the metadata (windows).")
 
 
 def _summary_table(rows: Sequence[dict]) -> str:
@@ -765,13 +899,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except HarnessError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    plan_s = planned_duration_s(configs, window_s=args.window_s, warmup_s=args.warmup_s,
-                                repeats=args.repeats)
+    plan_s = planned_duration_s(configs, window_s=args.window_s,
+                                settle_max_s=args.settle_max_s, repeats=args.repeats)
     if args.list:
         for c in configs:
             print(f"{c.name:<24} {c.kind:<14} {c.dtype:<9} m={c.m} n={c.n} k={c.k} "
                   f"flop/iter={c.flop_per_iteration:.3e} bytes/iter={c.bytes_per_iteration}")
-        print(f"{len(configs)} configurations, planned about {plan_s:.0f} s")
+        print(f"{len(configs)} configurations, planned at most about {plan_s:.0f} s")
         return 0
 
     started_wall = time.perf_counter()
@@ -799,12 +933,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         "hostname": socket.gethostname(), "git_commit": _git_commit(),
         "gpu": info,
         "settings": {"window_s": args.window_s, "warmup_s": args.warmup_s,
+                     "settle_max_s": args.settle_max_s, "settle_span_s": SETTLE_SPAN_S,
+                     "settle_temperature_c": SETTLE_TEMPERATURE_C,
+                     "settle_clock_fraction": SETTLE_CLOCK_FRACTION,
                      "repeats": args.repeats, "max_total_s": args.max_total_s,
                      "sample_period_s": SAMPLE_PERIOD_S, "sync_chunk_s": SYNC_CHUNK_S,
+                     "energy_poll_s": ENERGY_POLL_S, "window_margin_s": WINDOW_MARGIN_S,
+                     "energy_alignment": "counter_updates",
+                     "counter_update_s": ge.COUNTER_UPDATE_S,
                      "rows_checked": ROWS_CHECKED,
                      "min_window_s": ge.MIN_WINDOW_S,
                      "min_plausible_power_w": ge.MIN_PLAUSIBLE_POWER_W,
-                     "max_power_limit_factor": ge.MAX_POWER_LIMIT_FACTOR},
+                     "max_power_limit_factor": ge.MAX_POWER_LIMIT_FACTOR,
+                     "capped_power_factor": ge.CAPPED_POWER_FACTOR},
         "planned_duration_s": round(plan_s, 1),
         "configs": [asdict(c) | {"flop_per_iteration": c.flop_per_iteration} for c in configs],
         "how_made": HOW_MADE,
@@ -825,9 +966,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "tier": "measured", "checked": "primary",
     }
     all_rows: list[dict] = []
+    warmups: dict[str, dict] = {}
+    windows: list[dict] = []
     for cfg in configs:
         elapsed = time.perf_counter() - started_wall
-        need = planned_duration_s([cfg], window_s=args.window_s, warmup_s=args.warmup_s,
+        need = planned_duration_s([cfg], window_s=args.window_s,
+                                  settle_max_s=args.settle_max_s,
                                   repeats=args.repeats) - STARTUP_S
         if elapsed + need > args.max_total_s:
             rows = _failed_rows(cfg, "skipped", f"time budget: {elapsed:.0f} s elapsed, "
@@ -835,8 +979,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                                 args.repeats)
         else:
             try:
-                rows = run_config(gpu, cfg, window_s=args.window_s, warmup_s=args.warmup_s,
-                                  repeats=args.repeats)
+                rows, warm = run_config(gpu, cfg, window_s=args.window_s,
+                                        warmup_s=args.warmup_s,
+                                        settle_max_s=args.settle_max_s, repeats=args.repeats)
+                if warm is not None:
+                    warmups[cfg.name] = warm
             except Unsupported as e:
                 rows = _failed_rows(cfg, "unsupported", str(e), 1)
             except Exception as e:  # record and continue
@@ -852,6 +999,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                      hidden_size=cfg.hidden_size, tokens=cfg.tokens)
         append_rows(csv_path, rows)
         all_rows.extend(rows)
+        windows.extend({"config": cfg.name, "repeat": r.get("repeat"),
+                        **{k: r.get(k) for k in WINDOW_DETAILS}} for r in rows)
         for r in rows:
             print(f"  {cfg.name:<22} rep {r.get('repeat')} {r['status']:<11} "
                   f"TFLOP/s={_fmt(r.get('throughput_tflop_per_s')) or '-'} "
@@ -864,7 +1013,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     configs_ok = sorted({r["config"] for r in all_rows if r["status"] == "ok"})
     meta.update(status="finished", finished_utc=_utc_now().strftime("%Y-%m-%dT%H:%M:%SZ"),
                 elapsed_s=round(time.perf_counter() - started_wall, 1), row_counts=counts,
-                configs_ok=configs_ok)
+                configs_ok=configs_ok, warmups=warmups, windows=windows)
     meta_path.write_text(json.dumps(meta, indent=2) + "\n")
     print()
     print(_summary_table(all_rows))

@@ -6,17 +6,70 @@ import altair as alt
 import pandas as pd
 
 from energybook import charts
-from energybook.chapters.measured.page import FORMAT_LABELS, KIND_LABELS, Evaluation, clock_events
+from energybook import gpu_energy as ge
+from energybook.chapters.measured.page import (
+    FORMAT_SHORT,
+    KIND_LABELS,
+    Evaluation,
+    clock_events,
+)
+
+
+def _config_label(kind: str, fmt, hidden_size) -> str:
+    if isinstance(fmt, str):
+        return f"{FORMAT_SHORT[fmt]} GEMM"
+    if kind == "model_shape":
+        return f"h = {int(hidden_size)}"
+    return KIND_LABELS[kind]
+
+
+def windows_data(ev: Evaluation) -> pd.DataFrame:
+    """One row per (window, reading) of the chosen GPU's run in which the power cap held the
+    clocks: its power as read and as used (on whole counter updates)."""
+    w = ev.windows[(ev.windows["run_id"] == ev.run_id) & ev.windows["capped"]].copy()
+    w["format"] = w["config"].map(lambda c: c.split("-")[1] if c.startswith("square-")
+                                  else None)
+    w["label"] = [_config_label(k, f, h) for k, f, h in
+                  zip(w["kind"], w["format"], w["hidden_size"], strict=True)]
+    long = pd.concat([
+        w.assign(reading="As read", value=w["power_w_read"]),
+        w.assign(reading="On whole counter updates", value=w["power_w"])])
+    return long[["label", "repeat", "reading", "value", "sampled_power_w", "power_limit_w"]]
+
+
+def windows(ev: Evaluation) -> alt.TopLevelMixin:
+    t = windows_data(ev)
+    limit = float(t["power_limit_w"].iloc[0])
+    dots = alt.Chart(t).mark_point(size=70, filled=True, opacity=0.8).encode(
+        x=alt.X("value:Q", title="Average board power of the window (W)",
+                scale=alt.Scale(zero=False)),
+        y=alt.Y("label:N", title=None, sort=list(dict.fromkeys(t["label"]))),
+        color=alt.Color("reading:N", title=None, legend=alt.Legend(orient="bottom")),
+        shape=alt.Shape("reading:N", title=None),
+        tooltip=[alt.Tooltip("label:N", title="Configuration"),
+                 alt.Tooltip("repeat:O", title="Window"),
+                 alt.Tooltip("reading:N", title="Reading"),
+                 alt.Tooltip("value:Q", title="Power (W)", format=".1f"),
+                 alt.Tooltip("sampled_power_w:Q", title="Mean of power samples (W)",
+                             format=".1f")])
+    title = "Average board power of the window (W)"
+    return alt.layer(
+        dots, charts.reference_rule(limit, "power limit", axis="x", title=title, fmt=".0f"),
+        charts.reference_rule(limit * ge.CAPPED_POWER_FACTOR,
+                              f"{ge.CAPPED_POWER_FACTOR:g} x the power limit", axis="x",
+                              title=title, fmt=".0f"),
+    ).properties(title="Power-capped windows: as read, and on whole counter updates",
+                 height=380)
 
 
 def formats_data(ev: Evaluation) -> pd.DataFrame:
     """Long table for the format chart: per format, one 'Datasheet' bar (the peak per board
     watt, averaged over the chips: H100 SXM and H200 SXM differ by under 0.1%) and one
-    'Measured, <GPU>' bar per GPU with its range (``low``/``high``; equal to the value for the
-    datasheet)."""
+    'Measured, <GPU>' bar per GPU with its interval (``low``/``high``; equal to the value for
+    the datasheet)."""
     rows = []
     for _, g in ev.formats.groupby("format", sort=False):
-        label, order = FORMAT_LABELS[g["format"].iloc[0]], int(g["order"].iloc[0])
+        label, order = FORMAT_SHORT[g["format"].iloc[0]], int(g["order"].iloc[0])
         sheet = float(g["datasheet_tflop_per_j"].mean())
         rows.append({"format_label": label, "order": order, "series": "Datasheet peak / board",
                      "tflop_per_j": sheet, "low": sheet, "high": sheet, "share_pct": 100.0,
@@ -24,7 +77,7 @@ def formats_data(ev: Evaluation) -> pd.DataFrame:
         for _, r in g.iterrows():
             rows.append({"format_label": label, "order": order,
                          "series": f"Measured, {r['gpu']}", "tflop_per_j": r["tflop_per_j"],
-                         "low": r["tflop_per_j_min"], "high": r["tflop_per_j_max"],
+                         "low": r["tflop_per_j_low"], "high": r["tflop_per_j_high"],
                          "share_pct": r["share_pct"], "avg_power_w": r["avg_power_w"]})
     return pd.DataFrame(rows).sort_values(["order", "series"], ignore_index=True)
 
@@ -43,15 +96,15 @@ def formats(ev: Evaluation) -> alt.TopLevelMixin:
         tooltip=[alt.Tooltip("format_label:N", title="Format"),
                  alt.Tooltip("series:N", title="Bar"),
                  alt.Tooltip("tflop_per_j:Q", title="TFLOP per joule", format=".3f"),
-                 alt.Tooltip("low:Q", title="Lowest window", format=".3f"),
-                 alt.Tooltip("high:Q", title="Highest window", format=".3f"),
+                 alt.Tooltip("low:Q", title="Interval: low", format=".3f"),
+                 alt.Tooltip("high:Q", title="Interval: high", format=".3f"),
                  alt.Tooltip("share_pct:Q", title="Share of datasheet (%)", format=".0f"),
                  alt.Tooltip("avg_power_w:Q", title="Board power (W)", format=".0f")])
     ranges = base.mark_rule(color="#222").encode(
         y=alt.Y("low:Q", title="TFLOP per joule"), y2="high:Q",
         tooltip=[alt.Tooltip("series:N", title="Bar"),
-                 alt.Tooltip("low:Q", title="Lowest window", format=".3f"),
-                 alt.Tooltip("high:Q", title="Highest window", format=".3f")])
+                 alt.Tooltip("low:Q", title="Interval: low", format=".3f"),
+                 alt.Tooltip("high:Q", title="Interval: high", format=".3f")])
     return (bars + ranges).properties(
         title="Measured TFLOP per joule against the datasheet's peak per board watt",
         height=320)
@@ -61,14 +114,8 @@ def power_data(ev: Evaluation) -> pd.DataFrame:
     """Every configuration of the chosen GPU's run, with reader labels."""
     p = ev.power.copy()
 
-    def label(r: pd.Series) -> str:
-        if isinstance(r["format"], str):
-            return f"{FORMAT_LABELS[r['format']]} GEMM"
-        if r["kind"] == "model_shape":
-            return f"h = {int(r['hidden_size'])}"
-        return KIND_LABELS[r["kind"]]
-
-    p["label"] = p.apply(label, axis=1)
+    p["label"] = [_config_label(k, f, h) for k, f, h in
+                  zip(p["kind"], p["format"], p["hidden_size"], strict=True)]
     p["workload"] = p["kind"].map(KIND_LABELS)
     p["capped"] = p["power_capped"].map({True: "yes (0x4)", False: "no"})
     p["clock_events"] = p["clock_event_mask"].map(clock_events)
@@ -112,46 +159,52 @@ def shapes(ev: Evaluation) -> alt.TopLevelMixin:
                              format=".0f")])
     whiskers = base.mark_rule(color="#222").encode(
         x=x, xOffset=alt.XOffset("gpu:N"),
-        y=alt.Y("pj_per_flop_min:Q", title="Energy per FLOP (pJ)"), y2="pj_per_flop_max:Q",
+        y=alt.Y("pj_per_flop_low:Q", title="Energy per FLOP (pJ)"), y2="pj_per_flop_high:Q",
         tooltip=[alt.Tooltip("gpu:N", title="GPU"), alt.Tooltip("hidden_size:O", title="h"),
-                 alt.Tooltip("pj_per_flop_min:Q", title="Lowest window (pJ)", format=".2f"),
-                 alt.Tooltip("pj_per_flop_max:Q", title="Highest window (pJ)", format=".2f")])
+                 alt.Tooltip("pj_per_flop_low:Q", title="Interval: low (pJ)", format=".2f"),
+                 alt.Tooltip("pj_per_flop_high:Q", title="Interval: high (pJ)",
+                             format=".2f")])
     return (bars + whiskers).properties(
         title="Energy per FLOP of a transformer MLP up-projection, by hidden size", height=320)
 
 
+def copy_data(ev: Evaluation) -> pd.DataFrame:
+    """Two bars per GPU: the copy's energy per byte for the whole board and above idle."""
+    c = ev.copy
+    return pd.concat([
+        pd.DataFrame({"gpu": c["gpu"], "measure": "Whole board",
+                      "pj_per_byte": c["pj_per_byte"], "low": c["pj_per_byte_low"],
+                      "high": c["pj_per_byte_high"], "power_w": c["avg_power_w"],
+                      "bandwidth_gb_per_s": c["bandwidth_gb_per_s"]}),
+        pd.DataFrame({"gpu": c["gpu"], "measure": "Above the idle board",
+                      "pj_per_byte": c["incremental_pj_per_byte"],
+                      "low": c["incremental_pj_per_byte_low"],
+                      "high": c["incremental_pj_per_byte_high"],
+                      "power_w": c["avg_power_w"] - c["idle_power_w"],
+                      "bandwidth_gb_per_s": c["bandwidth_gb_per_s"]}),
+    ], ignore_index=True)
+
+
 def copy(ev: Evaluation) -> alt.TopLevelMixin:
-    base = alt.Chart(ev.copy)
-    x = alt.X("gpu:N", title=None, axis=alt.Axis(labelAngle=0))
-    energy_bars = base.mark_bar().encode(
-        x=x, y=alt.Y("pj_per_byte:Q", title="Energy per byte moved (pJ)"),
-        color=alt.Color("gpu:N", title="GPU", legend=None),
-        tooltip=[alt.Tooltip("gpu:N", title="GPU"),
-                 alt.Tooltip("pj_per_byte:Q", title="pJ per byte", format=".1f"),
-                 alt.Tooltip("pj_per_byte_min:Q", title="Lowest window", format=".1f"),
-                 alt.Tooltip("pj_per_byte_max:Q", title="Highest window", format=".1f"),
-                 alt.Tooltip("avg_power_w:Q", title="Board power (W)", format=".0f")])
-    energy_rules = base.mark_rule(color="#222").encode(
-        x=x, y=alt.Y("pj_per_byte_min:Q", title="Energy per byte moved (pJ)"),
-        y2="pj_per_byte_max:Q",
-        tooltip=[alt.Tooltip("pj_per_byte_min:Q", title="Lowest window", format=".1f"),
-                 alt.Tooltip("pj_per_byte_max:Q", title="Highest window", format=".1f")])
-    bw_bars = base.mark_bar().encode(
-        x=x, y=alt.Y("bandwidth_gb_per_s:Q", title="Bandwidth (GB/s)"),
-        color=alt.Color("gpu:N", title="GPU", legend=None),
-        tooltip=[alt.Tooltip("gpu:N", title="GPU"),
-                 alt.Tooltip("bandwidth_gb_per_s:Q", title="Measured GB/s", format=",.0f"),
-                 alt.Tooltip("datasheet_bandwidth_gb_per_s:Q", title="Datasheet GB/s",
-                             format=",.0f"),
-                 alt.Tooltip("bandwidth_share_pct:Q", title="Share of datasheet (%)",
-                             format=".0f")])
-    bw_sheet = base.mark_tick(color="#444", thickness=2, size=60).encode(
-        x=x, y=alt.Y("datasheet_bandwidth_gb_per_s:Q", title="Bandwidth (GB/s)"),
-        tooltip=[alt.Tooltip("datasheet_bandwidth_gb_per_s:Q", title="Datasheet GB/s",
-                             format=",.0f")])
-    return alt.hconcat((energy_bars + energy_rules).properties(title="Energy per byte"),
-                       (bw_bars + bw_sheet).properties(title="Bandwidth")).properties(
-        title=f"A {ev.setup['copy_gib']:.0f} GiB device-to-device copy on the H100 and the H200")
+    t = copy_data(ev)
+    base = alt.Chart(t).encode(x=alt.X("gpu:N", title=None, axis=alt.Axis(labelAngle=0)),
+                               xOffset=alt.XOffset("measure:N"))
+    y_title = "Energy per byte moved (pJ)"
+    tips = [alt.Tooltip("gpu:N", title="GPU"), alt.Tooltip("measure:N", title="Measure"),
+            alt.Tooltip("pj_per_byte:Q", title="pJ per byte", format=".0f"),
+            alt.Tooltip("low:Q", title="Interval: low", format=".0f"),
+            alt.Tooltip("high:Q", title="Interval: high", format=".0f"),
+            alt.Tooltip("power_w:Q", title="Power counted (W)", format=".0f"),
+            alt.Tooltip("bandwidth_gb_per_s:Q", title="Bandwidth (GB/s)", format=",.0f")]
+    bars = base.mark_bar().encode(
+        y=alt.Y("pj_per_byte:Q", title=y_title),
+        color=alt.Color("measure:N", title=None, legend=alt.Legend(orient="bottom")),
+        tooltip=tips)
+    rules = base.mark_rule(color="#222").encode(
+        y=alt.Y("low:Q", title=y_title), y2="high:Q", tooltip=tips)
+    return (bars + rules).properties(
+        title=f"A {ev.setup['copy_gib']:.0f} GiB device-to-device copy: energy per byte",
+        height=280)
 
 
 def example_data(ev: Evaluation) -> pd.DataFrame:
@@ -182,5 +235,5 @@ def example(ev: Evaluation) -> alt.TopLevelMixin:
 
 def gallery(ev: Evaluation) -> dict[str, alt.TopLevelMixin]:
     """Every chart of the chapter by name (what the figure tests build and validate)."""
-    return {"formats": formats(ev), "power": power(ev), "shapes": shapes(ev),
-            "copy": copy(ev), "example": example(ev)}
+    return {"windows": windows(ev), "formats": formats(ev), "power": power(ev),
+            "shapes": shapes(ev), "copy": copy(ev), "example": example(ev)}

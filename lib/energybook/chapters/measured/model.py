@@ -4,15 +4,19 @@ Pure functions over the ``gpu_runs`` table (one row per measured window, written
 harness ``energybook.measure``), the ``accelerators`` table (datasheet peaks) and the runs'
 metadata (plain dicts, as the harness writes them): numbers in, numbers out.
 
-Only rows of full runs whose status is ``ok`` are used; the repeats of each configuration are
-averaged, and their minimum and maximum are kept as the spread.
+Only rows of full runs whose status is ``ok`` are used. Each window's power is first put on
+a whole number of the energy counter's updates (:func:`window_table`): the committed runs read
+the counter at the window's ends, so each holds 25 or 26 updates of ~100 ms for a ~2.5 s
+window, and its power as read is off by up to 4%. The repeats of each configuration are then
+averaged (:func:`summarize_repeats`), with the envelope of the windows' bounds as the interval.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
 from energybook import gpu_energy as ge
@@ -36,13 +40,22 @@ FORMAT_COLUMNS = {
 #: Weights of a standard transformer layer over h**2 (QKV and output 4h^2, 4h-wide MLP 8h^2).
 WEIGHTS_PER_LAYER_PER_H2 = 12
 
-_AVERAGED = ("tflop_per_j", "pj_per_flop", "throughput_tflop_per_s", "avg_power_w",
-             "pj_per_byte", "bandwidth_gb_per_s", "sm_clock_mhz", "temperature_c")
+#: ``energy_method`` of windows measured between two counter updates (no correction needed).
+ALIGNED_METHOD = "nvml_energy_counter_aligned"
+#: ``energy_method`` of windows read at their ends (the November 2026 runs).
+UNALIGNED_METHOD = "nvml_energy_counter"
+
+#: Quantities averaged over a configuration's windows (mean, min, max), and those with a
+#: lower and upper bound (``_low``/``_high``: the envelope of the windows' bounds).
+_AVERAGED = ("tflop_per_j", "pj_per_flop", "throughput_tflop_per_s", "power_w",
+             "power_w_read", "tflop_per_j_read", "pj_per_byte", "bandwidth_gb_per_s",
+             "sm_clock_mhz", "temperature_c")
+_BOUNDED = ("tflop_per_j", "pj_per_flop", "power_w", "pj_per_byte")
 _FIRST = ("kind", "dtype", "m", "n", "k", "hidden_size", "tokens", "gpu_name",
           "driver_version", "power_limit_w")
 
 
-# --- selecting and averaging ----------------------------------------------------------------
+# --- selecting --------------------------------------------------------------------------------
 
 
 def usable_rows(runs: pd.DataFrame) -> pd.DataFrame:
@@ -83,35 +96,134 @@ def other_gpu(gpu: str) -> str:
     return others[0]
 
 
-def _or_masks(values: Iterable) -> int:
-    mask = 0
-    for v in values:
-        if isinstance(v, str) and v:
-            mask |= int(v, 16)
-    return mask
+def _mask(value) -> int:
+    return int(value, 16) if isinstance(value, str) and value else 0
 
 
-def summarize_repeats(runs: pd.DataFrame) -> pd.DataFrame:
-    """One row per (run, configuration): the mean of each measured quantity over the usable
-    repeats, with ``<quantity>_min`` and ``<quantity>_max``; ``repeats`` counts them;
-    ``clock_event_mask`` is the OR of their clock-event reason bits; ``gpu`` is the short GPU
-    label."""
-    ok = usable_rows(runs)
-    out = []
-    for (run_id, config), g in ok.groupby(["run_id", "config"], sort=True):
-        row: dict = {"run_id": run_id, "config": config, "repeats": len(g)}
-        for col in _FIRST:
-            row[col] = g[col].iloc[0]
-        for col in _AVERAGED:
-            vals = pd.to_numeric(g[col], errors="coerce").dropna()
-            row[col] = float(vals.mean()) if len(vals) else float("nan")
-            row[f"{col}_min"] = float(vals.min()) if len(vals) else float("nan")
-            row[f"{col}_max"] = float(vals.max()) if len(vals) else float("nan")
-        row["clock_event_mask"] = _or_masks(g["clock_event_reasons"])
-        row["power_capped"] = bool(row["clock_event_mask"] & ge.SW_POWER_CAP)
-        row["gpu"] = gpu_label(row["gpu_name"])
-        out.append(row)
-    return pd.DataFrame(out)
+# --- windows: power on whole counter updates --------------------------------------------------
+
+
+def window_table(runs: pd.DataFrame, *, count_updates: bool = True,
+                 update_s: float = ge.COUNTER_UPDATE_S,
+                 capped_factor: float = ge.CAPPED_POWER_FACTOR) -> pd.DataFrame:
+    """Every usable window with its power put on whole counter updates, and what follows.
+
+    For a window read at its ends (``energy_method`` ``nvml_energy_counter``), with
+    ``count_updates``: :func:`energybook.gpu_energy.tick_count` picks the number of updates
+    the window holds (the candidate whose power is nearer the window's sampled power) and the
+    power is the energy over that many updates of ``update_s``. Where the pick is not clear
+    (``resolved`` false) the power is kept as read, with its one-update bounds
+    (:func:`energybook.gpu_energy.one_update_bounds`). A corrected window's bounds are its power
+    times ``1 -/+ u``, ``u`` the relative spread of the update period the runs imply (half
+    the 5th-95th percentile range of ``update_period_s`` over resolved windows, about its
+    median): what the correction cannot pin down. Windows measured between updates
+    (``nvml_energy_counter_aligned``) and power-sample windows are taken as read, their bounds
+    equal to their power. Without ``count_updates`` every window is taken as read with its
+    one-update bounds.
+
+    Adds ``power_w_read``, ``power_w`` (the power used), ``power_w_low``/``_high``,
+    ``counter_updates``, ``resolved``, ``corrected``, ``update_period_s``; ``capped`` (the
+    software power cap's bit was set), ``above_limit_read`` and ``over_cap_read`` /
+    ``over_cap`` (capped and above the limit, or above ``capped_factor`` times it, as read /
+    as used); and, from the power used, ``tflop_per_j``, ``tflop_per_j_read``,
+    ``pj_per_flop``, ``pj_per_byte`` with their ``_low``/``_high`` bounds.
+    """
+    w = usable_rows(runs).copy()
+    read = w["avg_power_w"].astype(float).to_numpy()
+    energy = w["energy_j"].astype(float).to_numpy()
+    dur = w["duration_s"].astype(float).to_numpy()
+    sampled = pd.to_numeric(w["sampled_power_w"], errors="coerce").to_numpy(dtype=float)
+    unaligned = (w["energy_method"] == UNALIGNED_METHOD).to_numpy()
+    n = len(w)
+    power, updates = read.copy(), np.full(n, np.nan)
+    period, resolved = np.full(n, np.nan), np.zeros(n, dtype=bool)
+    lo, hi = read.copy(), read.copy()
+    for i in range(n):
+        if not unaligned[i]:
+            continue
+        lo[i], hi[i] = ge.one_update_bounds(energy[i], dur[i], update_s)
+        if not count_updates or not np.isfinite(sampled[i]) or sampled[i] <= 0:
+            continue
+        t = ge.tick_count(energy[i], dur[i], sampled[i], update_s)
+        updates[i], period[i], resolved[i] = t["updates"], t["update_period_s"], t["resolved"]
+        if t["resolved"]:
+            power[i] = t["power_w"]
+    ok_period = period[resolved]
+    u = 0.0
+    if len(ok_period) >= 2:
+        p05, p50, p95 = np.percentile(ok_period, [5, 50, 95])
+        u = 0.5 * (p95 - p05) / p50
+    lo = np.where(resolved, power * (1 - u), lo)
+    hi = np.where(resolved, power * (1 + u), hi)
+    w["power_w_read"], w["power_w"] = read, power
+    w["power_w_low"], w["power_w_high"] = lo, hi
+    w["counter_updates"], w["update_period_s"] = updates, period
+    w["resolved"], w["corrected"] = resolved, resolved & (power != read)
+    w["update_period_spread"] = u
+    limit = w["power_limit_w"].astype(float).to_numpy()
+    capped = np.array([bool(_mask(v) & ge.SW_POWER_CAP) for v in w["clock_event_reasons"]])
+    w["capped"] = capped
+    w["above_limit_read"] = capped & (read > limit)
+    w["over_cap_read"] = capped & (read > capped_factor * limit)
+    w["over_cap"] = capped & (power > capped_factor * limit)
+    thr = pd.to_numeric(w["throughput_tflop_per_s"], errors="coerce").to_numpy(dtype=float)
+    bw = pd.to_numeric(w["bandwidth_gb_per_s"], errors="coerce").to_numpy(dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        w["tflop_per_j"] = thr / power
+        w["tflop_per_j_read"] = thr / read
+        w["tflop_per_j_low"], w["tflop_per_j_high"] = thr / hi, thr / lo
+        w["pj_per_flop"] = power / thr
+        w["pj_per_flop_low"], w["pj_per_flop_high"] = lo / thr, hi / thr
+        # W / (GB/s) = nJ/B: x 1000 for pJ/B
+        w["pj_per_byte"] = 1e3 * power / bw
+        w["pj_per_byte_low"], w["pj_per_byte_high"] = 1e3 * lo / bw, 1e3 * hi / bw
+    return w
+
+
+def update_period_summary(windows: pd.DataFrame) -> dict[str, float]:
+    """What the corrected windows say one counter update lasted (s): ``median``, ``p05`` and
+    ``p95`` of ``update_period_s`` over resolved windows, and how many (``windows``)."""
+    t = windows.loc[windows["resolved"], "update_period_s"].to_numpy(dtype=float)
+    if len(t) == 0:
+        nan = float("nan")
+        return {"median": nan, "p05": nan, "p95": nan, "windows": 0.0}
+    p05, p50, p95 = np.percentile(t, [5, 50, 95])
+    return {"median": float(p50), "p05": float(p05), "p95": float(p95),
+            "windows": float(len(t))}
+
+
+def summarize_repeats(windows: pd.DataFrame) -> pd.DataFrame:
+    """One row per (run, configuration) of :func:`window_table`'s windows: the mean of each
+    quantity over the repeats, with ``<quantity>_min`` and ``_max``, and for the bounded ones
+    ``<quantity>_low`` / ``_high``, the lowest and highest bound of any window; ``repeats``
+    counts the windows, ``resolved`` is true when every one was resolved;
+    ``clock_event_mask`` is the OR of their clock-event reason bits, ``power_capped`` whether
+    the software power cap's bit is among them; ``gpu`` is the short GPU label."""
+    if windows.empty:
+        return pd.DataFrame()
+    keys = ["run_id", "config"]
+    g = windows.groupby(keys, sort=True)
+    cols = list(_AVERAGED)
+    num = windows[keys + cols].copy()
+    for c in cols:
+        num[c] = pd.to_numeric(num[c], errors="coerce")
+    gn = num.groupby(keys, sort=True)
+    out = gn.mean()
+    out = out.join(gn.min().add_suffix("_min")).join(gn.max().add_suffix("_max"))
+    for c in _BOUNDED:
+        out[f"{c}_low"] = g[f"{c}_low"].min()
+        out[f"{c}_high"] = g[f"{c}_high"].max()
+    first = g[list(_FIRST)].first()
+    out = out.join(first)
+    out["repeats"] = g.size()
+    out["resolved"] = g["resolved"].all()
+    out["clock_event_mask"] = g["clock_event_reasons"].agg(
+        lambda v: int(np.bitwise_or.reduce([_mask(x) for x in v] or [0])))
+    out = out.reset_index()
+    out["power_capped"] = (out["clock_event_mask"] & ge.SW_POWER_CAP) > 0
+    out["gpu"] = out["gpu_name"].map(gpu_label)
+    out["avg_power_w"] = out["power_w"]
+    return out
 
 
 def format_key(config: str) -> str | None:
@@ -130,30 +242,43 @@ def datasheet_row(accelerators: pd.DataFrame, gpu: str) -> pd.Series:
     return hit.iloc[0]
 
 
+def _sheets(summary: pd.DataFrame, accelerators: pd.DataFrame) -> dict[str, dict]:
+    return {g: datasheet_row(accelerators, g).to_dict() for g in set(summary["gpu"])}
+
+
 # --- tables for the chapter -----------------------------------------------------------------
 
 
 def format_table(summary: pd.DataFrame, accelerators: pd.DataFrame) -> pd.DataFrame:
     """Delivered TFLOP/J of each number format against the datasheet's peak per board watt,
-    for every run in ``summary``: one row per (run, format), in book order."""
+    for every run in ``summary``: one row per (run, format), in book order, with the
+    interval (``tflop_per_j_low``/``_high``) and the value as read (``tflop_per_j_read``)."""
+    sheets = _sheets(summary, accelerators)
     rows = []
     for _, r in summary.iterrows():
         key = format_key(r["config"])
         if key is None:
             continue
-        sheet = datasheet_row(accelerators, r["gpu"])
+        sheet = sheets[r["gpu"]]
         peak, board = float(sheet[FORMAT_COLUMNS[key]]), float(sheet["board_power_w"])
+        share = 100.0 * ge.datasheet_share(1.0, peak, board)
         rows.append({
             "run_id": r["run_id"], "gpu": r["gpu"], "chip": sheet["chip"], "format": key,
             "order": list(FORMAT_COLUMNS).index(key),
-            "tflop_per_j": r["tflop_per_j"], "tflop_per_j_min": r["tflop_per_j_min"],
-            "tflop_per_j_max": r["tflop_per_j_max"],
+            "tflop_per_j": r["tflop_per_j"], "tflop_per_j_low": r["tflop_per_j_low"],
+            "tflop_per_j_high": r["tflop_per_j_high"],
+            "tflop_per_j_min": r["tflop_per_j_min"], "tflop_per_j_max": r["tflop_per_j_max"],
+            "tflop_per_j_read": r["tflop_per_j_read"],
             "throughput_tflop_per_s": r["throughput_tflop_per_s"],
-            "avg_power_w": r["avg_power_w"], "sm_clock_mhz": r["sm_clock_mhz"],
+            "avg_power_w": r["power_w"], "power_w_read": r["power_w_read"],
+            "sm_clock_mhz": r["sm_clock_mhz"], "temperature_c": r["temperature_c"],
             "clock_event_mask": r["clock_event_mask"], "repeats": r["repeats"],
+            "resolved": r["resolved"],
             "peak_tflop_per_s": peak, "board_power_w": board,
             "datasheet_tflop_per_j": ge.datasheet_tflop_per_j(peak, board),
-            "share_pct": 100.0 * ge.datasheet_share(r["tflop_per_j"], peak, board),
+            "share_pct": share * r["tflop_per_j"],
+            "share_pct_low": share * r["tflop_per_j_low"],
+            "share_pct_high": share * r["tflop_per_j_high"],
             "throughput_share_pct": 100.0 * r["throughput_tflop_per_s"] / peak,
         })
     if not rows:
@@ -161,15 +286,22 @@ def format_table(summary: pd.DataFrame, accelerators: pd.DataFrame) -> pd.DataFr
     return pd.DataFrame(rows).sort_values(["gpu", "order"], ignore_index=True)
 
 
-def shape_table(summary: pd.DataFrame, multiple: int = ge.ALIGN_MULTIPLE) -> pd.DataFrame:
+def shape_table(summary: pd.DataFrame, vector_peaks: pd.DataFrame | None = None,
+                multiple: int = ge.ALIGN_MULTIPLE) -> pd.DataFrame:
     """Energy per FLOP of each measured hidden size, and its penalty against its aligned
     neighbour (the nearest measured multiple of ``multiple`` in the same run).
 
-    ``penalty_pct`` is the mean's penalty; ``penalty_pct_low`` / ``_high`` the range spanned by
-    the repeats (best window of the shape against the aligned neighbour's worst, and the
-    reverse).
+    ``penalty_pct`` is the means' penalty; ``penalty_pct_low`` / ``_high`` its interval (the
+    shape's highest efficiency bound against the neighbour's lowest, and the reverse).
+    ``slowdown`` is the neighbour's throughput over the shape's; ``row_alignment_bytes`` the
+    alignment of the shape's BF16 rows (capped at 16). With ``vector_peaks`` (the chips' peak
+    BF16 without tensor cores), ``vector_peak_tflop_per_s`` and ``above_vector_peak`` (the
+    shape delivered more than the vector units can).
     """
     shapes = summary[summary["kind"] == "model_shape"]
+    peaks = {} if vector_peaks is None else dict(
+        zip(vector_peaks["chip"], vector_peaks["bf16_vector_tflops"].astype(float),
+            strict=True))
     rows = []
     for run_id, g in shapes.groupby("run_id", sort=True):
         sizes = [int(h) for h in g["hidden_size"]]
@@ -178,24 +310,30 @@ def shape_table(summary: pd.DataFrame, multiple: int = ge.ALIGN_MULTIPLE) -> pd.
             r = by_h[h]
             nb = ge.aligned_neighbour(h, sizes, multiple)
             a = by_h[nb]
+            peak = peaks.get(CHIP_FOR_GPU[r["gpu"]], float("nan"))
             rows.append({
                 "run_id": run_id, "gpu": r["gpu"], "hidden_size": h,
                 "power_of_two_factor": ge.power_of_two_factor(h),
+                "row_alignment_bytes": ge.row_alignment_bytes(h),
                 "aligned": h % multiple == 0, "aligned_neighbour": nb,
                 "tokens": int(r["tokens"]),
                 "tflop_per_j": r["tflop_per_j"],
-                "pj_per_flop": r["pj_per_flop"], "pj_per_flop_min": r["pj_per_flop_min"],
-                "pj_per_flop_max": r["pj_per_flop_max"],
+                "pj_per_flop": r["pj_per_flop"], "pj_per_flop_low": r["pj_per_flop_low"],
+                "pj_per_flop_high": r["pj_per_flop_high"],
                 "throughput_tflop_per_s": r["throughput_tflop_per_s"],
-                "avg_power_w": r["avg_power_w"], "sm_clock_mhz": r["sm_clock_mhz"],
+                "avg_power_w": r["power_w"], "sm_clock_mhz": r["sm_clock_mhz"],
                 "clock_event_mask": r["clock_event_mask"],
+                "power_capped": r["power_capped"],
                 "penalty_pct": 100.0 * ge.misalignment_penalty(r["tflop_per_j"],
                                                                a["tflop_per_j"]),
-                "penalty_pct_low": 100.0 * ge.misalignment_penalty(r["tflop_per_j_max"],
-                                                                   a["tflop_per_j_min"]),
-                "penalty_pct_high": 100.0 * ge.misalignment_penalty(r["tflop_per_j_min"],
-                                                                    a["tflop_per_j_max"]),
+                "penalty_pct_low": 100.0 * ge.misalignment_penalty(r["tflop_per_j_high"],
+                                                                   a["tflop_per_j_low"]),
+                "penalty_pct_high": 100.0 * ge.misalignment_penalty(r["tflop_per_j_low"],
+                                                                    a["tflop_per_j_high"]),
                 "energy_ratio": a["tflop_per_j"] / r["tflop_per_j"],
+                "slowdown": a["throughput_tflop_per_s"] / r["throughput_tflop_per_s"],
+                "vector_peak_tflop_per_s": peak,
+                "above_vector_peak": bool(r["throughput_tflop_per_s"] > peak),
             })
     return pd.DataFrame(rows)
 
@@ -208,22 +346,50 @@ def worst_shape(shapes: pd.DataFrame, run_id: str) -> pd.Series:
     return mis.loc[mis["penalty_pct"].idxmax()]
 
 
+def idle_power(summary: pd.DataFrame, run_id: str) -> dict[str, float]:
+    """The idle board power of a run: ``cold_w`` (config ``idle``, measured first),
+    ``warm_w`` (``idle-warm``, measured last; NaN when the run has none), and ``baseline_w``
+    with its bounds ``baseline_w_low``/``_high``: the warm figure where there is one, else
+    the cold one, and ``baseline_is_warm``."""
+    mine = summary[(summary["run_id"] == run_id) & (summary["kind"] == "idle")]
+    by = mine.set_index("config")
+    if "idle" not in by.index:
+        raise ValueError(f"run {run_id} has no idle measurement")
+    warm = "idle-warm" in by.index
+    base = by.loc["idle-warm" if warm else "idle"]
+    return {"cold_w": float(by.loc["idle", "power_w"]),
+            "warm_w": float(by.loc["idle-warm", "power_w"]) if warm else float("nan"),
+            "baseline_w": float(base["power_w"]), "baseline_w_low": float(base["power_w_low"]),
+            "baseline_w_high": float(base["power_w_high"]), "baseline_is_warm": float(warm)}
+
+
 def copy_table(summary: pd.DataFrame, accelerators: pd.DataFrame) -> pd.DataFrame:
     """Energy per byte and bandwidth of the memory-bound copy, per run, with the datasheet
-    bandwidth of the chip."""
+    bandwidth of the chip: ``pj_per_byte`` is the whole board's; ``incremental_pj_per_byte``
+    the board's power above its idle baseline (:func:`idle_power`) over the bandwidth, the
+    energy the copy added to a card that would otherwise have stood idle. Both with bounds."""
     mem = summary[summary["kind"] == "memory"]
+    sheets = _sheets(summary, accelerators)
     rows = []
     for _, r in mem.iterrows():
-        sheet = datasheet_row(accelerators, r["gpu"])
+        sheet = sheets[r["gpu"]]
         bw_sheet = float(sheet["memory_bw_tbps"]) * units.factor("TB/s", "GB/s")
+        idle = idle_power(summary, r["run_id"])
+        bw = float(r["bandwidth_gb_per_s"])
         rows.append({
             "run_id": r["run_id"], "gpu": r["gpu"], "config": r["config"],
-            "pj_per_byte": r["pj_per_byte"], "pj_per_byte_min": r["pj_per_byte_min"],
-            "pj_per_byte_max": r["pj_per_byte_max"],
-            "bandwidth_gb_per_s": r["bandwidth_gb_per_s"],
+            "pj_per_byte": r["pj_per_byte"], "pj_per_byte_low": r["pj_per_byte_low"],
+            "pj_per_byte_high": r["pj_per_byte_high"],
+            "idle_power_w": idle["baseline_w"], "idle_is_warm": bool(idle["baseline_is_warm"]),
+            "incremental_pj_per_byte": 1e3 * (r["power_w"] - idle["baseline_w"]) / bw,
+            "incremental_pj_per_byte_low": 1e3 * (r["power_w_low"] - idle["baseline_w_high"])
+            / bw,
+            "incremental_pj_per_byte_high": 1e3 * (r["power_w_high"] - idle["baseline_w_low"])
+            / bw,
+            "bandwidth_gb_per_s": bw,
             "datasheet_bandwidth_gb_per_s": bw_sheet,
-            "bandwidth_share_pct": 100.0 * r["bandwidth_gb_per_s"] / bw_sheet,
-            "avg_power_w": r["avg_power_w"], "sm_clock_mhz": r["sm_clock_mhz"],
+            "bandwidth_share_pct": 100.0 * bw / bw_sheet,
+            "avg_power_w": r["power_w"], "sm_clock_mhz": r["sm_clock_mhz"],
         })
     return pd.DataFrame(rows).sort_values("gpu", ignore_index=True)
 
@@ -231,20 +397,38 @@ def copy_table(summary: pd.DataFrame, accelerators: pd.DataFrame) -> pd.DataFram
 def power_table(summary: pd.DataFrame, accelerators: pd.DataFrame) -> pd.DataFrame:
     """Average watts and SM clock of every configuration, with the board power and whether
     the software power cap held the clocks down in any window."""
+    sheets = _sheets(summary, accelerators)
     rows = []
     for _, r in summary.iterrows():
-        sheet = datasheet_row(accelerators, r["gpu"])
+        sheet = sheets[r["gpu"]]
         rows.append({
             "run_id": r["run_id"], "gpu": r["gpu"], "config": r["config"], "kind": r["kind"],
             "format": format_key(r["config"]),
-            "hidden_size": r["hidden_size"], "avg_power_w": r["avg_power_w"],
-            "avg_power_w_min": r["avg_power_w_min"], "avg_power_w_max": r["avg_power_w_max"],
-            "sm_clock_mhz": r["sm_clock_mhz"], "power_limit_w": float(r["power_limit_w"]),
+            "hidden_size": r["hidden_size"], "avg_power_w": r["power_w"],
+            "avg_power_w_low": r["power_w_low"], "avg_power_w_high": r["power_w_high"],
+            "power_w_read": r["power_w_read"],
+            "sm_clock_mhz": r["sm_clock_mhz"], "temperature_c": r["temperature_c"],
+            "power_limit_w": float(r["power_limit_w"]),
             "board_power_w": float(sheet["board_power_w"]),
             "power_capped": bool(r["power_capped"]),
             "clock_event_mask": r["clock_event_mask"],
         })
     return pd.DataFrame(rows)
+
+
+def cap_counts(windows: pd.DataFrame) -> dict[str, float]:
+    """How many windows there are (``windows``), how many ran with the software power cap
+    (``capped``), and of those how many read above the limit (``above_limit_read``), above
+    the harness's ceiling as read (``over_cap_read``) and after the correction
+    (``over_cap``); how many the correction changed (``corrected``) and could not resolve
+    (``unresolved``: read at their ends, but no clear number of updates)."""
+    unaligned = windows["energy_method"] == UNALIGNED_METHOD
+    return {"windows": float(len(windows)), "capped": float(windows["capped"].sum()),
+            "above_limit_read": float(windows["above_limit_read"].sum()),
+            "over_cap_read": float(windows["over_cap_read"].sum()),
+            "over_cap": float(windows["over_cap"].sum()),
+            "corrected": float(windows["corrected"].sum()),
+            "unresolved": float((unaligned & ~windows["resolved"]).sum())}
 
 
 def worked_example(shapes: pd.DataFrame, run_id: str, hidden_size: int,
@@ -275,7 +459,8 @@ def run_setup_values(metadata: Sequence[Mapping], run_id: str) -> dict[str, floa
     how many hidden sizes were measured (``n_hidden_sizes``), the size of the copied buffer
     (``copy_gib``: half the bytes moved per iteration, which count bytes read plus bytes
     written), and the harness settings ``window_s`` (minimum length of a measured window),
-    ``sample_ms`` (sampling period) and ``repeats`` (windows per configuration). Raises
+    ``warmup_s`` (shortest warm-up), ``sample_ms`` (sampling period) and ``repeats``
+    (windows per configuration). Raises
     ValueError when the run's configurations disagree (e.g. two sizes of the square GEMM)."""
     meta = {m["run_id"]: m for m in metadata}[run_id]
     configs = meta["configs"]
@@ -296,6 +481,7 @@ def run_setup_values(metadata: Sequence[Mapping], run_id: str) -> dict[str, floa
         "copy_gib": one("memory", lambda c: c["bytes_per_iteration"] / 2
                         * units.factor("B", "GiB")),
         "window_s": float(settings["window_s"]),
+        "warmup_s": float(settings["warmup_s"]),
         "sample_ms": float(settings["sample_period_s"]) * units.factor("s", "ms"),
         "repeats": float(settings["repeats"]),
     }

@@ -14,14 +14,19 @@ from energybook import gpu_energy as ge
 from energybook.chapters.measured import model
 from energybook.chapters.measured.params import Params
 
-TABLES = ("gpu_runs", "accelerators")
+TABLES = ("gpu_runs", "accelerators", "vector_peaks")
 
 #: How each number format is named on the page.
 FORMAT_LABELS = {"fp32": "FP32", "tf32": "TF32", "bf16": "BF16", "fp16": "FP16",
-                 "fp8": "FP8", "fp8fast": "FP8 fast acc."}
+                 "fp8": "FP8 (standard accumulation)", "fp8fast": "FP8 (fast accumulation)"}
+#: Short names for chart axes.
+FORMAT_SHORT = {"fp32": "FP32", "tf32": "TF32", "bf16": "BF16", "fp16": "FP16",
+                "fp8": "FP8", "fp8fast": "FP8 fast acc."}
 #: How each kind of configuration is named on the page.
 KIND_LABELS = {"idle": "idle", "number_format": "square GEMM", "model_shape": "model shape",
                "memory": "memory copy"}
+#: The command that re-measures both cards (one full sweep each, on the card as found).
+REMEASURE = "energybook measure --out data/measured"
 
 
 @dataclass(frozen=True)
@@ -30,11 +35,13 @@ class Evaluation:
     run_id: str                      # the chosen GPU's latest full run
     run_ids: dict[str, str]          # GPU -> its latest full run
     metadata: tuple[dict, ...]       # of those runs, sorted by run id
-    summary: pd.DataFrame            # per (run, configuration), both latest runs
+    windows: pd.DataFrame            # every usable window of those runs, power corrected
+    summary: pd.DataFrame            # per (run, configuration)
     formats: pd.DataFrame
     shapes: pd.DataFrame
     copy: pd.DataFrame
     power: pd.DataFrame              # the chosen GPU's run only
+    vector_peaks: pd.DataFrame
     example: dict[str, float]
     setup: dict[str, float]
 
@@ -45,20 +52,21 @@ def _metadata(run_ids: tuple[str, ...]) -> tuple[dict, ...]:
 
 
 def evaluate(P: Params, tables: Mapping[str, pd.DataFrame]) -> Evaluation:
-    runs, acc = tables["gpu_runs"], tables["accelerators"]
+    runs, acc, peaks = tables["gpu_runs"], tables["accelerators"], tables["vector_peaks"]
     run_ids = model.latest_runs(runs)
     run_id = run_ids[P.gpu]
     metadata = _metadata(tuple(sorted(set(run_ids.values()))))
-    summary = model.summarize_repeats(runs)
-    summary = summary[summary["run_id"].isin(run_ids.values())].reset_index(drop=True)
-    shapes = model.shape_table(summary)
+    latest = runs[runs["run_id"].isin(run_ids.values())]
+    windows = model.window_table(latest, count_updates=P.count_counter_updates)
+    summary = model.summarize_repeats(windows)
+    shapes = model.shape_table(summary, peaks)
     power = model.power_table(summary, acc)
     power = power[power["gpu"] == P.gpu].reset_index(drop=True)
     example = model.worked_example(shapes, run_id, P.hidden_size, P.aligned_hidden_size,
                                    P.training_tokens, P.layers)
-    return Evaluation(P, run_id, run_ids, metadata, summary,
+    return Evaluation(P, run_id, run_ids, metadata, windows, summary,
                       model.format_table(summary, acc), shapes,
-                      model.copy_table(summary, acc), power, example,
+                      model.copy_table(summary, acc), power, peaks, example,
                       model.run_setup_values(metadata, run_id))
 
 
@@ -69,10 +77,21 @@ def _format_row(ev: Evaluation, run_id: str, key: str) -> pd.Series:
     return f.iloc[0]
 
 
+def _shape(ev: Evaluation, run_id: str, h: int) -> pd.Series:
+    s = ev.shapes[(ev.shapes["run_id"] == run_id) & (ev.shapes["hidden_size"] == h)]
+    if len(s) != 1:
+        raise ValueError(f"hidden size {h} was not measured in run {run_id}")
+    return s.iloc[0]
+
+
+def _copy(ev: Evaluation, run_id: str) -> pd.Series:
+    return ev.copy[ev.copy["run_id"] == run_id].iloc[0]
+
+
 def headlines(ev: Evaluation) -> dict[str, float]:
     f = _format_row(ev, ev.run_id, ev.P.number_format)
     worst = model.worst_shape(ev.shapes, ev.run_id)
-    copy = ev.copy[ev.copy["run_id"] == ev.run_id].iloc[0]
+    copy = _copy(ev, ev.run_id)
     ex = ev.example
     return {
         "tflop_per_j": float(f["tflop_per_j"]),
@@ -84,58 +103,117 @@ def headlines(ev: Evaluation) -> dict[str, float]:
         "worst_penalty_pct": float(worst["penalty_pct"]),
         "worst_hidden_size": float(worst["hidden_size"]),
         "copy_pj_per_byte": float(copy["pj_per_byte"]),
+        "copy_incremental_pj_per_byte": float(copy["incremental_pj_per_byte"]),
         "example_penalty_pct": 100.0 * float(ex["penalty"]),
         "example_energy_mwh": float(ex["energy_mwh"]),
         "example_extra_energy_mwh": float(ex["extra_energy_mwh"]),
     }
 
 
+def _loaded_temperatures(ev: Evaluation, run_id: str) -> pd.Series:
+    w = ev.windows
+    return w.loc[(w["run_id"] == run_id) & (w["kind"] != "idle"), "temperature_c"].astype(float)
+
+
 def numbers(ev: Evaluation) -> dict[str, float]:
     """Every other number of the prose: the chosen format on the chosen GPU and on the other,
-    FP8 against BF16, the run's idle power, limit and clocks, each hidden size's penalty,
+    FP8 against BF16, the counter's steps and what the correction did, the run's idle power,
+    limit, clocks and temperatures, each hidden size's penalty, the odd sizes on both GPUs,
     the copy on both GPUs, the worked example, and how the run was made."""
     P = ev.P
-    other = ev.run_ids[model.other_gpu(P.gpu)]
+    other_id = ev.run_ids[model.other_gpu(P.gpu)]
     f = _format_row(ev, ev.run_id, P.number_format)
-    theirs = _format_row(ev, other, P.number_format)
-    fp8 = _format_row(ev, ev.run_id, "fp8fast")
-    bf16 = _format_row(ev, ev.run_id, "bf16")
+    theirs = _format_row(ev, other_id, P.number_format)
     meta = {m["run_id"]: m for m in ev.metadata}[ev.run_id]
     max_clock = float(meta["gpu"]["max_sm_clock_mhz"])
-    idle = ev.summary[(ev.summary["run_id"] == ev.run_id) & (ev.summary["kind"] == "idle")]
+    idle = model.idle_power(ev.summary, ev.run_id)
     out = {
         "throughput_tflop_per_s": float(f["throughput_tflop_per_s"]),
         "throughput_share_pct": float(f["throughput_share_pct"]),
         "peak_tflop_per_s": float(f["peak_tflop_per_s"]),
-        "tflop_per_j_min": float(f["tflop_per_j_min"]),
-        "tflop_per_j_max": float(f["tflop_per_j_max"]),
+        "tflop_per_j_low": float(f["tflop_per_j_low"]),
+        "tflop_per_j_high": float(f["tflop_per_j_high"]),
+        "tflop_per_j_read": float(f["tflop_per_j_read"]),
+        "datasheet_share_pct_low": float(f["share_pct_low"]),
+        "datasheet_share_pct_high": float(f["share_pct_high"]),
         "other_tflop_per_j": float(theirs["tflop_per_j"]),
         "other_share_pct": float(theirs["share_pct"]),
-        "fp8_over_bf16": float(fp8["tflop_per_j"] / bf16["tflop_per_j"]),
-        "fp8_datasheet_over_bf16": float(fp8["datasheet_tflop_per_j"]
-                                         / bf16["datasheet_tflop_per_j"]),
-        "idle_power_w": float(idle["avg_power_w"].iloc[0]),
+        "fp8_datasheet_over_bf16": float(_format_row(ev, ev.run_id, "fp8fast")
+                                         ["datasheet_tflop_per_j"]
+                                         / _format_row(ev, ev.run_id, "bf16")
+                                         ["datasheet_tflop_per_j"]),
+        "idle_power_w": idle["cold_w"],
         "power_limit_w": float(meta["gpu"]["enforced_power_limit_w"]),
         "max_sm_clock_mhz": max_clock,
         "clock_share_pct": 100.0 * float(f["sm_clock_mhz"]) / max_clock,
     }
+    for gpu, run_id in ev.run_ids.items():
+        g = gpu.lower()
+        bf16 = _format_row(ev, run_id, "bf16")["tflop_per_j"]
+        out[f"fp8_over_bf16_{g}"] = float(_format_row(ev, run_id, "fp8fast")["tflop_per_j"]
+                                          / bf16)
+        out[f"fp8_standard_over_bf16_{g}"] = float(_format_row(ev, run_id, "fp8")
+                                                   ["tflop_per_j"] / bf16)
+        for h in (4095, 4097, 4100):
+            s = _shape(ev, run_id, h)
+            out[f"energy_ratio_h{h}_{g}"] = float(s["energy_ratio"])
+            out[f"slowdown_h{h}_{g}"] = float(s["slowdown"])
+            out[f"throughput_h{h}_{g}"] = float(s["throughput_tflop_per_s"])
+        out[f"vector_peak_tflop_per_s_{g}"] = float(_shape(ev, run_id, 4095)
+                                                    ["vector_peak_tflop_per_s"])
+        temps = _loaded_temperatures(ev, run_id)
+        out[f"temperature_first_c_{g}"] = float(temps.iloc[0])
+        out[f"temperature_max_c_{g}"] = float(temps.max())
+        c = _copy(ev, run_id)
+        out[f"copy_pj_per_byte_{g}"] = float(c["pj_per_byte"])
+        out[f"copy_incremental_pj_per_byte_{g}"] = float(c["incremental_pj_per_byte"])
+        out[f"copy_bandwidth_gb_per_s_{g}"] = float(c["bandwidth_gb_per_s"])
+        out[f"copy_bandwidth_share_pct_{g}"] = float(c["bandwidth_share_pct"])
+        out[f"copy_power_w_{g}"] = float(c["avg_power_w"])
+        out[f"idle_power_w_{g}"] = float(c["idle_power_w"])
     mine = ev.shapes[ev.shapes["run_id"] == ev.run_id]
+    g = P.gpu.lower()
+    for key in ("fp8_over_bf16", "fp8_standard_over_bf16", "vector_peak_tflop_per_s",
+                "throughput_h4095", "throughput_h4097", "slowdown_h4097", "slowdown_h4100"):
+        out[key] = out[f"{key}_{g}"]
+    for gpu, run_id in ev.run_ids.items():
+        for h in (4096, 4097):
+            out[f"power_w_h{h}_{gpu.lower()}"] = float(_shape(ev, run_id, h)["avg_power_w"])
+    wide = mine[~mine["aligned"] & (mine["row_alignment_bytes"] >= 16)]
+    out["slowdown_16_byte_max_pct"] = 100.0 * (float(wide["slowdown"].max()) - 1.0)
+    out["full_load_vs_limit_pct"] = 100.0 * (float(f["avg_power_w"])
+                                             / out["power_limit_w"] - 1.0)
     for _, r in mine.iterrows():
         h = int(r["hidden_size"])
         out[f"penalty_pct_h{h}"] = float(r["penalty_pct"])
         out[f"energy_ratio_h{h}"] = float(r["energy_ratio"])
         out[f"power_w_h{h}"] = float(r["avg_power_w"])
         out[f"sm_clock_mhz_h{h}"] = float(r["sm_clock_mhz"])
-    out["worst_energy_ratio"] = float(model.worst_shape(ev.shapes, ev.run_id)["energy_ratio"])
+    worst = model.worst_shape(ev.shapes, ev.run_id)
+    out["worst_energy_ratio"] = float(worst["energy_ratio"])
+    out["worst_penalty_pct_low"] = float(worst["penalty_pct_low"])
+    out["worst_penalty_pct_high"] = float(worst["penalty_pct_high"])
     copy = ev.copy.set_index("gpu")
-    for g in model.CHIP_FOR_GPU:
-        key = g.lower()
-        out[f"copy_pj_per_byte_{key}"] = float(copy.loc[g, "pj_per_byte"])
-        out[f"copy_bandwidth_gb_per_s_{key}"] = float(copy.loc[g, "bandwidth_gb_per_s"])
-        out[f"copy_bandwidth_share_pct_{key}"] = float(copy.loc[g, "bandwidth_share_pct"])
-        out[f"copy_power_w_{key}"] = float(copy.loc[g, "avg_power_w"])
     out["copy_saving_pct"] = 100.0 * (1.0 - copy.loc["H200", "pj_per_byte"]
                                       / copy.loc["H100", "pj_per_byte"])
+    # the counter's steps
+    counts = model.cap_counts(ev.windows)
+    for k, v in counts.items():
+        out[f"windows_{k}"] = v
+    read = ev.windows["power_w_read"][ev.windows["capped"]]
+    sampled = pd.to_numeric(ev.windows["sampled_power_w"], errors="coerce")[ev.windows["capped"]]
+    out["capped_read_max_w"] = float(read.max())
+    out["capped_sampled_max_w"] = float(sampled.max())
+    out["capped_used_max_w"] = float(ev.windows["power_w"][ev.windows["capped"]].max())
+    period = model.update_period_summary(ev.windows)
+    out["update_ms"] = 1e3 * ge.COUNTER_UPDATE_S
+    out["update_period_ms"] = 1e3 * period["median"] if period["windows"] else out["update_ms"]
+    out["update_period_ms_p05"] = 1e3 * period["p05"] if period["windows"] else out["update_ms"]
+    out["update_period_ms_p95"] = 1e3 * period["p95"] if period["windows"] else out["update_ms"]
+    out["update_spread_pct"] = 100.0 * float(ev.windows["update_period_spread"].iloc[0])
+    out["one_update_pct"] = 100.0 * ge.COUNTER_UPDATE_S / float(ev.setup["window_s"])
+    out["cap_factor"] = ge.CAPPED_POWER_FACTOR
+    out["cap_ceiling_w"] = ge.CAPPED_POWER_FACTOR * out["power_limit_w"]
     ex = ev.example
     out["example_flop"] = float(ex["flop"])
     out["example_params_billion"] = float(ex["params_billion"])
@@ -155,9 +233,41 @@ def sci_label(value: float, digits: int = 2) -> str:
     return f"{mantissa} \u00d7 10{str(int(exponent)).translate(_SUPERSCRIPT)}"
 
 
+def _vector_source(ev: Evaluation) -> str:
+    row = ev.vector_peaks[ev.vector_peaks["chip"] == model.CHIP_FOR_GPU[ev.P.gpu]].iloc[0]
+    if row["tier"] == "estimated":
+        return ("taken from the H100's, since the H200 has the same die and clocks: no "
+                "published figure was found, so it is unverified")
+    title = str(row["source_title"]).removesuffix(" (whitepaper)")
+    return (f"the figure in the whitepaper *{title}* ({row['source_publisher']}, "
+            f"{int(row['source_year'])}), as Epoch AI's data (its FP16 rate) and others "
+            "reproduce it")
+
+
+def vector_verdict(above: list[int]) -> str:
+    """What the odd sizes' throughput says about the units that did the work, given which of
+    h = 4095 and 4097 (``above``) delivered more than the vector units' peak."""
+    if len(above) == 2:
+        return ("more than its ordinary arithmetic units can do at full clock: the tensor "
+                "cores must be doing the work")
+    if above:
+        return (f"and at h = {above[0]} more than its ordinary arithmetic units can do at "
+                "full clock, so the tensor cores must be doing at least part of the work")
+    return ("no more than its ordinary arithmetic units can do at full clock, so these "
+            "figures alone do not tell which units did the work")
+
+
 def texts(ev: Evaluation) -> dict[str, str]:
     P = ev.P
+    above = [h for h in (4095, 4097) if _shape(ev, ev.run_id, h)["above_vector_peak"]]
+    corrected = P.count_counter_updates
+    mine = _format_row(ev, ev.run_id, P.number_format)
+    theirs = _format_row(ev, ev.run_ids[model.other_gpu(P.gpu)], P.number_format)
+    overlap = (mine["tflop_per_j_low"] <= theirs["tflop_per_j_high"]
+               and theirs["tflop_per_j_low"] <= mine["tflop_per_j_high"])
     return {
+        "other_verdict": ("the same to within the intervals" if overlap
+                          else "different: the two intervals do not overlap"),
         "gpu_label": P.gpu,
         "other_gpu": model.other_gpu(P.gpu),
         "chip_label": model.CHIP_FOR_GPU[P.gpu],
@@ -168,6 +278,19 @@ def texts(ev: Evaluation) -> dict[str, str]:
         "layers_label": str(P.layers),
         "tokens_label": sci_label(P.training_tokens),
         "flop_label": sci_label(ev.example["flop"]),
+        "vector_verdict": vector_verdict(above),
+        "vector_source": _vector_source(ev),
+        "sizes_16_byte": ", ".join(str(int(h)) for h, a, b in zip(
+            ev.shapes.loc[ev.shapes["run_id"] == ev.run_id, "hidden_size"],
+            ev.shapes.loc[ev.shapes["run_id"] == ev.run_id, "aligned"],
+            ev.shapes.loc[ev.shapes["run_id"] == ev.run_id, "row_alignment_bytes"],
+            strict=True) if not a and b >= 16),
+        "correction_label": ("on whole counter updates (corrected)" if corrected
+                             else "as read (no correction: count_counter_updates is false)"),
+        "idle_label": ("warm, measured after the loaded configurations"
+                       if bool(_copy(ev, ev.run_id)["idle_is_warm"])
+                       else "cold, measured before any load"),
+        "remeasure_command": f"`{REMEASURE}`",
     }
 
 
@@ -184,39 +307,51 @@ def captions(ev: Evaluation) -> dict[str, str]:
     aligned = s.loc[s["aligned"], "pj_per_flop"]
     odd = s.loc[s["hidden_size"].isin([4095, 4097]), "energy_ratio"]
     h4100 = s.loc[s["hidden_size"] == 4100, "energy_ratio"]
+    w = ev.windows[(ev.windows["run_id"] == ev.run_id) & ev.windows["capped"]]
+    counts = model.cap_counts(ev.windows[ev.windows["run_id"] == ev.run_id])
+    limit = float(w["power_limit_w"].iloc[0]) if len(w) else float("nan")
 
     def span(x: pd.Series, fmt: str) -> str:
         return f"{x.min():{fmt}} to {x.max():{fmt}}"
 
     return {
+        "windows": (
+            f"Dots per measured window of the {P.gpu} run in which the software power cap "
+            f"held the clocks, by configuration: the window's average power as read "
+            f"({span(w['power_w_read'], '.0f')} W) and on whole counter updates "
+            f"({span(w['power_w'], '.0f')} W), against the {limit:.0f} W limit and "
+            f"{ge.CAPPED_POWER_FACTOR:g} times it (dashed lines). As read, "
+            f"{counts['above_limit_read']:.0f} of these windows are above the limit; on whole "
+            f"updates, {counts['over_cap']:.0f} are above the dashed ceiling. "
+            "Source: this book's measurements."),
         "formats": (
             "Grouped bars per number format: the dense datasheet peak divided by the board "
             f"power ({', '.join(sorted(f['chip'].unique()))}; Epoch AI), and the TFLOP per "
-            "joule measured for the square GEMM on each GPU, with the range of its measured "
-            "windows as a line. Every measured bar is lower than the datasheet's, at "
-            f"{span(f['share_pct'], '.0f')}% of it. "
+            "joule measured for the square GEMM on each GPU, with its interval (the envelope "
+            "of the windows' bounds) as a line. Every measured bar is lower than the "
+            f"datasheet's, at {span(f['share_pct'], '.0f')}% of it. "
             "Source: this book's measurements (data/measured/gpu_runs.csv)."),
         "power": (
             "Scatter of average board power against average SM clock for every configuration "
             f"of the {P.gpu} run: idle at {idle.mean():.0f} W; the memory copy and the "
             "misaligned model shapes below the limit at full clock; the aligned tensor-core "
             "GEMMs near the "
-            f"{board:.0f} W board power (dashed line) with clocks lowered by the software power "
-            "cap. Source: this book's measurements."),
+            f"{board:.0f} W board power (dashed line) with clocks lowered by the software "
+            "power cap. Source: this book's measurements."),
         "shapes": (
             "Grouped bars of picojoules per FLOP of the BF16 GEMM (tokens by h inputs into 4h "
-            "outputs) at each measured hidden size, per GPU, with the range of the measured "
-            f"windows. Multiples of 64 cost {span(aligned, '.2f')} pJ per FLOP; h = 4095 and "
-            f"4097 cost {span(odd, '.1f')} times as much as their aligned neighbour, h = 4100 "
+            "outputs) at each measured hidden size, per GPU, with its interval. Multiples of "
+            f"64 cost {span(aligned, '.2f')} pJ per FLOP; h = 4095 and 4097 cost "
+            f"{span(odd, '.1f')} times as much as their aligned neighbour, h = 4100 "
             f"{span(h4100, '.1f')} times; the other sizes only a few per cent more. "
             "Source: this book's measurements."),
         "copy": (
-            "Two bar charts. Left: energy per byte moved by the copy (bytes read plus written): "
+            "Grouped bars of energy per byte moved by the copy (bytes read plus written), per "
+            "GPU: the whole board's, "
             + "; ".join(f"{r.gpu} {r.pj_per_byte:.0f} pJ" for r in c.itertuples())
-            + ", with the range of the measured windows. Right: the measured bandwidth: "
-            + "; ".join(f"{r.gpu} {r.bandwidth_gb_per_s:,.0f} GB/s" for r in c.itertuples())
-            + ", with the datasheet bandwidth (Epoch AI) as a tick. "
-            "Source: this book's measurements."),
+            + "; and above the idle board's, "
+            + "; ".join(f"{r.gpu} {r.incremental_pj_per_byte:.0f} pJ" for r in c.itertuples())
+            + ", each with its interval. Source: this book's measurements."),
         "example": (
             "Three horizontal bars of training energy in MWh for the worked example on the "
             "selected GPU: the model with the chosen hidden size priced at its measured "
@@ -234,6 +369,7 @@ def table_provenance(ev: Evaluation) -> pd.DataFrame:
     rows = []
     for m in ev.metadata:
         gpu = m.get("gpu", {})
+        aligned = m.get("settings", {}).get("energy_alignment") == "counter_updates"
         rows.append({
             "Run": m["run_id"], "GPU": gpu.get("name", ""),
             "Power limit (W)": f"{gpu.get('enforced_power_limit_w', float('nan')):.0f}",
@@ -242,6 +378,7 @@ def table_provenance(ev: Evaluation) -> pd.DataFrame:
             "Started (UTC)": m.get("started_utc", ""),
             "Took (s)": f"{m.get('elapsed_s', float('nan')):.0f}",
             "Windows ok": str(m.get("row_counts", {}).get("ok", "")),
+            "Windows": "between counter updates" if aligned else "read at their ends",
             "Command": m.get("command", ""),
         })
     return pd.DataFrame(rows)
@@ -256,8 +393,9 @@ def table_formats(ev: Evaluation) -> pd.DataFrame:
         "Board power (W)": f["avg_power_w"].map("{:.0f}".format),
         "SM clock (MHz)": f["sm_clock_mhz"].map("{:.0f}".format),
         "Measured (TFLOP/J)": [f"{m:.3f} ({lo:.3f}-{hi:.3f})" for m, lo, hi in
-                               zip(f["tflop_per_j"], f["tflop_per_j_min"],
-                                   f["tflop_per_j_max"], strict=True)],
+                               zip(f["tflop_per_j"], f["tflop_per_j_low"],
+                                   f["tflop_per_j_high"], strict=True)],
+        "As read (TFLOP/J)": f["tflop_per_j_read"].map("{:.3f}".format),
         "Datasheet (TFLOP/J)": f["datasheet_tflop_per_j"].map("{:.3f}".format),
         "Share of datasheet": f["share_pct"].map("{:.0f}%".format),
         "Clock limited by": f["clock_event_mask"].map(clock_events),
@@ -270,6 +408,8 @@ def table_shapes(ev: Evaluation) -> pd.DataFrame:
     return pd.DataFrame({
         "Hidden size": s["hidden_size"].astype(str),
         "Largest power of 2 dividing it": s["power_of_two_factor"].astype(str),
+        "BF16 rows aligned to (bytes)": [f"{b}" if b < 16 else "16 or more"
+                                         for b in s["row_alignment_bytes"]],
         "Delivered (TFLOP/s)": s["throughput_tflop_per_s"].map("{:,.0f}".format),
         "Board power (W)": s["avg_power_w"].map("{:.0f}".format),
         "Energy per FLOP (pJ)": s["pj_per_flop"].map("{:.2f}".format),
@@ -280,3 +420,22 @@ def table_shapes(ev: Evaluation) -> pd.DataFrame:
                                     s["penalty_pct_high"], strict=True)],
     })
 
+
+def table_copy(ev: Evaluation) -> pd.DataFrame:
+    """The copy on both GPUs: whole-board and incremental energy per byte, bandwidth."""
+    c = ev.copy
+    return pd.DataFrame({
+        "GPU": c["gpu"],
+        "Bandwidth (GB/s)": c["bandwidth_gb_per_s"].map("{:,.0f}".format),
+        "Datasheet bandwidth (GB/s)": c["datasheet_bandwidth_gb_per_s"].map("{:,.0f}".format),
+        "Board power (W)": c["avg_power_w"].map("{:.0f}".format),
+        "Idle power (W)": [f"{p:.0f} ({'warm' if w else 'cold'})"
+                           for p, w in zip(c["idle_power_w"], c["idle_is_warm"], strict=True)],
+        "Whole board (pJ/B)": [f"{m:.0f} ({lo:.0f}-{hi:.0f})" for m, lo, hi in
+                               zip(c["pj_per_byte"], c["pj_per_byte_low"],
+                                   c["pj_per_byte_high"], strict=True)],
+        "Above idle (pJ/B)": [f"{m:.0f} ({lo:.0f}-{hi:.0f})" for m, lo, hi in
+                              zip(c["incremental_pj_per_byte"],
+                                  c["incremental_pj_per_byte_low"],
+                                  c["incremental_pj_per_byte_high"], strict=True)],
+    })

@@ -34,3 +34,6 @@ class Params(ParamsBase):
                                    min=1e6, max=1e15)
     layers: int = param(32, "Transformer layers of the worked example's model", min=1,
                         max=256)
+    count_counter_updates: bool = param(True, "Put each committed window's energy on a whole "
+                                        "number of the energy counter's ~100 ms updates "
+                                        "(false: take the windows as read)")

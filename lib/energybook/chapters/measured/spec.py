@@ -31,7 +31,8 @@ SPEC = chapter(
     params=Params,
     headlines=[
         Headline("tflop_per_j", "TFLOP/J", "Measured efficiency of the square GEMM in the "
-                 "chosen number format (BF16 by default)", ".3f"),
+                 "chosen number format (BF16 by default), each window's energy on whole "
+                 "counter updates", ".3f"),
         Headline("datasheet_tflop_per_j", "TFLOP/J", "Datasheet peak of that format per "
                  "board watt (dense)", ".3f"),
         Headline("datasheet_share_pct", "%", "Measured efficiency as a share of the "
@@ -43,13 +44,16 @@ SPEC = chapter(
                  "hidden size against its aligned neighbour", ".0f"),
         Headline("worst_hidden_size", "1", "The worst misaligned hidden size", ".0f"),
         Headline("copy_pj_per_byte", "pJ/B", "Energy per byte moved by the memory-bound "
-                 "device-to-device copy", ".0f"),
+                 "device-to-device copy: the whole board's", ".0f"),
+        Headline("copy_incremental_pj_per_byte", "pJ/B", "Energy per byte of that copy above "
+                 "the idle board (board power minus idle power, over the bandwidth)", ".0f"),
         Headline("example_penalty_pct", "%", "Worked example: extra energy per FLOP of the "
                  "chosen hidden size against the aligned one", ".0f"),
         Headline("example_energy_mwh", "MWh", "Worked example: GPU energy of the layers' "
                  "training FLOPs at the chosen hidden size", ".1f"),
-        Headline("example_extra_energy_mwh", "MWh", "Worked example: energy those FLOPs would "
-                 "save at the aligned shape's efficiency", ".1f"),
+        Headline("example_extra_energy_mwh", "MWh", "Worked example: extra energy of those "
+                 "FLOPs against the same FLOPs at the aligned shape's measured efficiency",
+                 ".1f"),
     ],
     tables=("gpu_runs",),
     check=check,
