@@ -96,6 +96,33 @@ def test_write_chart_data_and_index(tmp_path):
     assert listed[0]["file"] == "bars.csv"
 
 
+def test_specs_are_read_back_from_the_offline_renderer():
+    """Tied to ``charts.render_html``: what it embeds, the run folder reads back, data and
+    all (a change of the markup that breaks this fails here)."""
+    from energybook import charts
+
+    df = pd.DataFrame({"label": ["a", "b"], "value": [1.0, 2.0]})
+    spec = alt.Chart(df).mark_bar().encode(x="value:Q", y="label:N").properties(
+        title="Bars", description="Bars of a and b").to_dict()
+    found = runs.specs_in_html(charts.render_html(spec))
+    assert len(found) == 1
+    assert runs.chart_datasets(found[0]) == runs.chart_datasets(spec)
+    assert runs._title(found[0]) == "Bars"
+
+
+def test_a_notebook_whose_charts_cannot_be_read_falls_back_to_the_gallery():
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("")
+    cell.outputs = [nbformat.v4.new_output("display_data", data={
+        "text/html": '<div class="eb-chart"></div><script>drawn differently</script>',
+        "text/plain": "chart"})]
+    nb.cells = [cell]
+    specs = runs.chart_specs("overview", chapters.get("overview").params.defaults(), nb)
+    assert set(specs) == {"comparison", "forecasts", "regions"}
+
+
 def test_notebook_specs_are_read_from_the_offline_renderer(root):
     import nbformat
 
@@ -105,19 +132,36 @@ def test_notebook_specs_are_read_from_the_offline_renderer(root):
     assert all(runs.chart_datasets(s) for s in specs.values())
 
 
-def test_the_gallery_gives_the_data_of_every_chart_of_a_moved_chapter():
-    specs = runs.gallery_specs("overview", chapters.get("overview").params.defaults())
-    assert specs is not None and set(specs) == {"comparison", "forecasts", "regions"}
+def test_the_notebook_holds_the_data_of_every_chart_of_the_gallery(root):
+    """The executed notebook's charts are the chapter's gallery, data and all: what the
+    run folder's charts/ is written from."""
+    import nbformat
+
+    from energybook import data
+    from energybook.chapters.overview import figures, page
+
+    spec = chapters.get("overview")
+    ev = page.evaluate(spec.typed(spec.params.defaults()), data.load_tables(page.TABLES))
+    gallery = {runs.slug(c.to_dict()["title"] if isinstance(c.to_dict()["title"], str)
+                         else c.to_dict()["title"]["text"]): c.to_dict()
+               for c in figures.gallery(ev).values()}
+    shown = runs.notebook_specs(nbformat.read(str(root / "chapters" / "overview.ipynb"),
+                                              as_version=4))
+    assert set(gallery) <= set(shown)
+    for name, chart in gallery.items():
+        assert runs.chart_datasets(shown[name]) == runs.chart_datasets(chart), name
 
 
 def test_the_added_work_of_a_run_takes_well_under_half_a_second(root, tmp_path):
-    """Everything ``energybook run`` does besides executing the notebook (the chart data is
-    computed while the notebook runs, so it is not counted)."""
+    """Everything ``energybook run`` does besides executing the notebook and writing its
+    page: checks, defaults, results CSV, the chart data, the folder swap."""
+    import nbformat
+
     from energybook import data
 
-    values = chapters.get("overview").params.defaults()
-    specs = runs.gallery_specs("overview", values)  # warm: imports happen once anyway
     t0 = time.perf_counter()
+    nb = nbformat.read(str(root / "chapters" / "overview.ipynb"), as_version=4)
+    specs = runs.notebook_specs(nb)
     runs.check_output_folder(tmp_path / "out", root)
     runs.missing_tables("overview", data.validate_all())
     defaults, _ = runs.default_results("overview", root)

@@ -233,8 +233,6 @@ def _fix_links(body: str, chapter: str, outdir: Path, root: Path) -> str:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    import threading
-
     from energybook import data, pipeline, runs
     from energybook.book import repo_root
 
@@ -251,19 +249,6 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise ParameterError(problems)
     changed = runs.differing(spec.name, params)
     t0 = time.perf_counter()
-
-    # The data behind every chart, computed alongside the notebook (it waits on its
-    # kernel most of the time), so that it costs no time of its own.
-    gallery: dict[str, Any] = {}
-
-    def charts_job() -> None:
-        try:
-            gallery["specs"] = runs.gallery_specs(spec.name, params)
-        except Exception as e:  # noqa: BLE001 - fall back to the notebook's own charts
-            gallery["error"] = e
-
-    worker = threading.Thread(target=charts_job, daemon=True)
-    worker.start()
     with tempfile.TemporaryDirectory(prefix=f"energybook-{spec.name}-") as tmp:
         staging = Path(tmp)
         nb_path = staging / f"{spec.name}.ipynb"
@@ -278,12 +263,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         if not changed:  # this run is the defaults
             defaults, source = results, "this run (every parameter at its default)"
         full = runs.with_defaults(results, defaults)
-        worker.join()
+        # The data behind every chart: the executed notebook holds each chart's spec with
+        # its inline data (the book's offline renderer), so this costs no computation.
         import nbformat
 
-        specs = gallery.get("specs")
-        if specs is None:
-            specs = runs.notebook_specs(nbformat.read(str(nb_path), as_version=4))
+        specs = runs.chart_specs(spec.name, params, nbformat.read(str(nb_path), as_version=4))
         index = runs.write_chart_data(specs, staging / "charts")
         write_html_page(nb_path, staging / f"{spec.name}.html", spec.name, changed, root)
         pipeline.write_json(staging / "results.json", full)

@@ -338,9 +338,59 @@ def _cell(v: Any) -> Any:
     return v
 
 
+_SPEC_START = re.compile(r"var s=(?=\{)")
+
+
+def specs_in_html(markup: str) -> list[dict]:
+    """The Vega-Lite specs the book's offline renderer (``charts.render_html``) embeds in a
+    page: a JSON object after each ``var s=``."""
+    decoder = json.JSONDecoder()
+    found = []
+    for m in _SPEC_START.finditer(markup):
+        try:
+            spec, _ = decoder.raw_decode(markup, m.end())
+        except ValueError:
+            continue
+        if isinstance(spec, dict):
+            found.append(spec)
+    return found
+
+
+def notebook_specs(nb: Any) -> dict[str, dict]:
+    """Vega-Lite specs of the charts shown in an executed notebook, named after their
+    titles."""
+    out: dict[str, dict] = {}
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            markup = o.get("data", {}).get("text/html")
+            if not markup:
+                continue
+            markup = "".join(markup) if isinstance(markup, list) else markup
+            for spec in specs_in_html(markup):
+                base = slug(_title(spec)) if _title(spec) else f"chart-{len(out) + 1}"
+                name, k = base, 2
+                while name in out:
+                    name, k = f"{base}-{k}", k + 1
+                out[name] = spec
+    return out
+
+
+def charts_shown(nb: Any) -> int:
+    """How many charts an executed notebook shows (their containers)."""
+    n = 0
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            markup = o.get("data", {}).get("text/html") or ""
+            markup = "".join(markup) if isinstance(markup, list) else markup
+            n += markup.count('class="eb-chart"')
+    return n
+
+
 def gallery_specs(chapter: str, values: Mapping[str, Any]) -> dict[str, dict] | None:
     """Vega-Lite specs of every chart of a chapter that has ``page`` and ``figures``
-    modules, computed in this process from the validated ``values``; None otherwise."""
+    modules, computed in this process from the validated ``values`` (None for a chapter
+    without them). It costs the chapter's evaluation: the fallback where a notebook's
+    charts cannot be read."""
     import importlib
     import importlib.util
 
@@ -362,30 +412,16 @@ def gallery_specs(chapter: str, values: Mapping[str, Any]) -> dict[str, dict] | 
     return {name: chart.to_dict() for name, chart in figures.gallery(ev).items()}
 
 
-_SPEC_IN_HTML = re.compile(r"var s=(\{.*?\});function go\(\)", re.S)
-
-
-def notebook_specs(nb: Any) -> dict[str, dict]:
-    """Vega-Lite specs of the charts shown in an executed notebook (the book's offline
-    renderer embeds each spec in the page), named after their titles."""
-    out: dict[str, dict] = {}
-    for cell in nb.cells:
-        for o in cell.get("outputs", []):
-            html_ = o.get("data", {}).get("text/html")
-            if not html_:
-                continue
-            html_ = "".join(html_) if isinstance(html_, list) else html_
-            for m in _SPEC_IN_HTML.finditer(html_):
-                try:
-                    spec = json.loads(m.group(1))
-                except ValueError:
-                    continue
-                base = slug(_title(spec)) if _title(spec) else f"chart-{len(out) + 1}"
-                name, k = base, 2
-                while name in out:
-                    name, k = f"{base}-{k}", k + 1
-                out[name] = spec
-    return out
+def chart_specs(chapter: str, values: Mapping[str, Any], nb: Any) -> dict[str, dict]:
+    """The specs of every chart of a run: read from the executed notebook (no
+    computation), or, where the notebook's charts cannot be read, from the chapter's
+    gallery."""
+    specs = notebook_specs(nb)
+    if len(specs) < charts_shown(nb):
+        gallery = gallery_specs(chapter, values)
+        if gallery is not None:
+            return gallery
+    return specs
 
 
 def write_chart_data(specs: Mapping[str, Mapping[str, Any]], folder: Path) -> list[dict]:
