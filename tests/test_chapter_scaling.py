@@ -26,8 +26,11 @@ def test_rerun_with_other_precision_changes_fitted_doubling_time(tmp_path):
     for name in ("hopper_blackwell_throughput", "hopper_blackwell_power",
                  "hopper_blackwell_transistors", "fp32_doubling_time_years"):
         assert lowest[name]["value"] == pytest.approx(base[name]["value"])
-    # A faster rate reaches the CMOS limit sooner.
+    # A faster rate reaches the CMOS limit sooner, and the years bracket their interval.
     assert lowest["years_to_cmos_limit"]["value"] < base["years_to_cmos_limit"]["value"]
+    for r in (base, lowest):
+        assert r["years_to_cmos_limit_low"]["value"] <= r["years_to_cmos_limit"]["value"] \
+            <= r["years_to_cmos_limit_high"]["value"]
 
 
 def test_cli_rejects_reversed_years_before_executing(cli, tmp_path):

@@ -9,22 +9,22 @@ import pandas as pd
 from energybook import charts
 from energybook.chapters.scaling import model, model_limits
 from energybook.chapters.scaling.page import (
-    EPOCH_FP32,
     GEMM_SMS,
-    KOOMEY,
-    KOOMEY_POST2000,
+    POWER,
     REFERENCE_RATES,
     Evaluation,
+    reference_label,
+    trend_rows,
 )
 from energybook.chapters.scaling.params import VENDORS
 
 ALL_CHIPS = "all chips"
-VENDOR_SCALE = alt.Scale(domain=[*VENDORS, ALL_CHIPS], range=charts.PALETTE[:4] + ["#000000"])
+FRONTIER = "frontier (record setters)"
+VENDOR_SCALE = alt.Scale(domain=[*VENDORS, ALL_CHIPS, FRONTIER],
+                         range=[*charts.PALETTE[:4], "#000000", charts.PALETTE[4]])
 VENDOR_ONLY = alt.Scale(domain=list(VENDORS), range=charts.PALETTE[:4])
-FACTOR_LABELS = {"format": "number format", "silicon": "silicon", "power": "power",
-                 "residual": "residual"}
-REFERENCE_LABELS = {KOOMEY: "Koomey", KOOMEY_POST2000: "Koomey & Naffziger",
-                    EPOCH_FP32: "Epoch AI, GPUs FP32"}
+FACTOR_LABELS = {"power": "board power", "format": "number format",
+                 "efficiency": "FLOP per joule at a fixed format"}
 
 
 def _x_year(title: str = "Release date (year)") -> alt.X:
@@ -42,15 +42,27 @@ def efficiency_data(ev: Evaluation) -> pd.DataFrame:
 
 def _trend_lines(ev: Evaluation) -> pd.DataFrame:
     lines = model.trend_lines_by_vendor(ev.table, ev.P.confidence_level)
+    front = model.frontier(ev.table)
+    frontier_line = model.trend_line(ev.variants["frontier"], front["year"]).assign(
+        group=FRONTIER)
+    lines = pd.concat([lines, frontier_line], ignore_index=True)
     return lines.assign(group=lines["group"].replace({"all": ALL_CHIPS}),
                         fit_gflop_per_j=lines["fit"] / 1e9, low_gflop_per_j=lines["low"] / 1e9,
                         high_gflop_per_j=lines["high"] / 1e9)
 
 
+def _delivered_points(ev: Evaluation) -> pd.DataFrame:
+    d = ev.delivered.drop(columns="release_date")
+    return d.assign(gflop_per_j=d["delivered_flop_per_j"] / 1e9,
+                    peak_gflop_per_j=d["peak_flop_per_j"] / 1e9,
+                    share_pct=100 * d["delivered_share"],
+                    what="measured BF16 matrix multiply (this book)")
+
+
 def efficiency(ev: Evaluation) -> alt.TopLevelMixin:
     points = efficiency_data(ev)
     lines = _trend_lines(ev)
-    y_title = "Peak GFLOP/s per watt (log scale)"
+    y_title = "GFLOP/s per watt (log scale)"
     tips = [alt.Tooltip("chip:N", title="Chip"), alt.Tooltip("vendor:N", title="Vendor"),
             alt.Tooltip("release_date:N", title="Released"),
             alt.Tooltip("format:N", title="Format"),
@@ -69,22 +81,46 @@ def efficiency(ev: Evaluation) -> alt.TopLevelMixin:
                              format=",.0f"),
                  alt.Tooltip("high_gflop_per_j:Q", title="Band high (GFLOP/s per W)",
                              format=",.0f")])
+    fit_tips = [alt.Tooltip("group:N", title="Fit"),
+                alt.Tooltip("year:Q", title="Year", format=".1f"),
+                alt.Tooltip("fit_gflop_per_j:Q", title="Fitted GFLOP/s per W", format=",.0f")]
     fits = alt.Chart(lines).mark_line().encode(
         x=_x_year(), y=alt.Y("fit_gflop_per_j:Q", title=y_title, scale=alt.Scale(type="log")),
         color=alt.Color("group:N", title="Vendor / fit", scale=VENDOR_SCALE),
         strokeDash=alt.condition(alt.datum.group == ALL_CHIPS, alt.value([1, 0]),
                                  alt.value([5, 3])),
-        tooltip=[alt.Tooltip("group:N", title="Fit"),
-                 alt.Tooltip("year:Q", title="Year", format=".1f"),
-                 alt.Tooltip("fit_gflop_per_j:Q", title="Fitted GFLOP/s per W",
-                             format=",.0f")])
+        strokeWidth=alt.condition(alt.datum.group == FRONTIER, alt.value(3.5),
+                                  alt.value(2.5)),
+        tooltip=fit_tips)
+    measured = alt.Chart(_delivered_points(ev)).mark_point(
+        filled=True, size=130, color="#000000").encode(
+        x=_x_year(), y=alt.Y("gflop_per_j:Q", title=y_title, scale=alt.Scale(type="log")),
+        shape=alt.Shape("what:N", title="Delivered", scale=alt.Scale(range=["cross"])),
+        tooltip=[alt.Tooltip("chip:N", title="Chip"), alt.Tooltip("what:N", title="Point"),
+                 alt.Tooltip("gflop_per_j:Q", title="Delivered GFLOP per J", format=",.0f"),
+                 alt.Tooltip("peak_gflop_per_j:Q", title="Peak GFLOP/s per W",
+                             format=",.0f"),
+                 alt.Tooltip("share_pct:Q", title="Share of peak (%)", format=".0f")])
     reported = alt.Chart(points[points["power_basis"] == "vendor figure"]).mark_point(
         filled=True, size=70).encode(x=_x_year(), y=y_eff, color=colour, tooltip=tips)
     estimated = alt.Chart(points[points["power_basis"] == "estimate"]).mark_point(
         filled=False, size=70, strokeWidth=2).encode(x=_x_year(), y=y_eff, color=colour,
                                                      tooltip=tips)
-    return alt.layer(band, fits, reported, estimated).properties(
+    return alt.layer(band, fits, reported, estimated, measured).properties(
         title="Peak FLOP/s per watt of data-centre accelerators", height=340)
+
+
+# --------------------------------------------------------------------------- which trend
+def trends_data(ev: Evaluation) -> pd.DataFrame:
+    return trend_rows(ev)
+
+
+def trends(ev: Evaluation) -> alt.TopLevelMixin:
+    rows = trends_data(ev)
+    return charts.interval_bars(
+        rows, label="label", low="growth_pct_low", high="growth_pct_high", point="growth_pct",
+        title="Growth of FLOP/s per watt: which trend", sort=list(rows["label"]),
+        x_title="Growth of FLOP/s per watt (% per year)", fmt=".0f")
 
 
 # --------------------------------------------------------------------------- rolling windows
@@ -93,9 +129,9 @@ def rolling_data(ev: Evaluation) -> pd.DataFrame:
 
 
 def _reference_rates(ev: Evaluation) -> pd.DataFrame:
-    t = ev.tables["efficiency_trends"].set_index("estimate").loc[list(REFERENCE_RATES)]
-    ref = [f"{REFERENCE_LABELS[e]} {int(r.period_start)}-{int(r.period_end)}"
-           for e, r in t.iterrows()]
+    published = ev.tables["efficiency_trends"]
+    t = published.set_index("estimate").loc[list(REFERENCE_RATES)]
+    ref = [reference_label(published, e) for e in REFERENCE_RATES]
     dt = t["doubling_time_years"].astype(float).to_numpy()
     return pd.DataFrame({"reference": ref, "doubling_time_years": dt, "slope_per_year": 1 / dt})
 
@@ -122,13 +158,40 @@ def rolling(ev: Evaluation) -> alt.TopLevelMixin:
         y=alt.Y("slope_per_year:Q", title=y_title),
         color=alt.Color("reference:N", title="Reference",
                         scale=alt.Scale(range=[charts.PALETTE[3], charts.PALETTE[1],
-                                               "#000000"])),
+                                               "#000000", charts.PALETTE[4]])),
         tooltip=[alt.Tooltip("reference:N", title="Reference"),
                  alt.Tooltip("doubling_time_years:Q", title="Doubling time (years)",
                              format=".2f")])
     zero = charts.reference_rule(0.0, "no growth", title=y_title)
     return alt.layer(zero, ref_rules, bars, windows).properties(
         title="Growth of peak FLOP/s per watt in rolling windows", height=300)
+
+
+# --------------------------------------------------------------------------- detectable slowdown
+def detectable_data(ev: Evaluation) -> pd.DataFrame:
+    """The smallest detectable fall in growth by planted break date (finite ones only)."""
+    d = ev.detectable.iloc[1:]
+    d = d[np.isfinite(d["min_change_per_year"])]
+    return d.assign(after_per_year=ev.fit.slope_per_year - d["min_change_per_year"])
+
+
+def detectable(ev: Evaluation) -> alt.TopLevelMixin:
+    d = detectable_data(ev)
+    y_title = "Smallest detectable fall in growth (doublings per year)"
+    line = alt.Chart(d).mark_line(point=True, color=charts.PALETTE[0]).encode(
+        x=alt.X("break_year:Q", title="Date of the planted break (year)",
+                scale=alt.Scale(zero=False), axis=alt.Axis(format="d")),
+        y=alt.Y("min_change_per_year:Q", title=y_title),
+        tooltip=[alt.Tooltip("break_year:Q", title="Break date", format=".1f"),
+                 alt.Tooltip("min_change_per_year:Q", title="Smallest detectable fall",
+                             format=".2f"),
+                 alt.Tooltip("after_per_year:Q", title="Growth after such a fall",
+                             format=".2f")])
+    growth = charts.reference_rule(ev.fit.slope_per_year, "the fitted growth rate itself",
+                                   title=y_title, fmt=".2f")
+    return alt.layer(growth, line).properties(
+        title=f"What the slowdown test could detect ({100 * POWER:.0f}% of the time)",
+        height=260)
 
 
 # --------------------------------------------------------------------------- decomposition
@@ -205,6 +268,14 @@ def limits(ev: Evaluation) -> alt.TopLevelMixin:
         "j_per_flop": [lim["cmos_j_per_flop"], lim["landauer_j"]]})
     proj = model_limits.projection(lim["year"], lim["j_per_flop"], lim["years_to_cmos_limit"],
                                    model.cap_years(ev.fit.doubling_time_years))
+    fast = model_limits.projection(lim["year"], lim["j_per_flop"], ev.limit_years[0],
+                                   model.cap_years(ev.fit.doubling_time_low_years))
+    horizon = 1.5 * lim["years_to_cmos_limit"]  # the slow end is drawn this far at most
+    slow = model_limits.projection(lim["year"], lim["j_per_flop"],
+                                   min(ev.limit_years[1], horizon),
+                                   model.cap_years(ev.fit.doubling_time_high_years))
+    ends = pd.concat([fast.assign(end="fast end of the interval"),
+                      slow.assign(end="slow end of the interval")], ignore_index=True)
     y_j = alt.Y("j_per_flop:Q", title="Energy per operation at peak (J per FLOP, log scale)",
                 scale=alt.Scale(type="log"))
     x = _x_year("Year")
@@ -217,11 +288,16 @@ def limits(ev: Evaluation) -> alt.TopLevelMixin:
         x=x, y=y_j, tooltip=[alt.Tooltip("year:Q", title="Year", format=".0f"),
                              alt.Tooltip("j_per_flop:Q", title="Projected J per FLOP",
                                          format=".2e")])
+    interval = alt.Chart(ends).mark_line(strokeDash=[2, 3], color="#777777").encode(
+        x=x, y=y_j, detail="end:N",
+        tooltip=[alt.Tooltip("end:N", title="Projection"),
+                 alt.Tooltip("year:Q", title="Year", format=".0f"),
+                 alt.Tooltip("j_per_flop:Q", title="Projected J per FLOP", format=".2e")])
     limit_rules = alt.Chart(rules).mark_rule(strokeWidth=2).encode(
         y=y_j, strokeDash=alt.StrokeDash("name:N", title="Limit"),
         tooltip=[alt.Tooltip("name:N", title="Limit"),
                  alt.Tooltip("j_per_flop:Q", title="J per FLOP", format=".2e")])
-    return alt.layer(limit_rules, projected, chips).properties(
+    return alt.layer(limit_rules, interval, projected, chips).properties(
         title="Distance to physical limits", height=340)
 
 
@@ -249,6 +325,6 @@ def gemm(ev: Evaluation) -> alt.TopLevelMixin:
 
 def gallery(ev: Evaluation) -> dict[str, alt.TopLevelMixin]:
     """Every chart of the chapter by name (what the figure tests build and validate)."""
-    return {"efficiency": efficiency(ev), "rolling": rolling(ev),
-            "decomposition": decomposition(ev), "memory": memory(ev), "limits": limits(ev),
-            "gemm": gemm(ev)}
+    return {"efficiency": efficiency(ev), "trends": trends(ev), "rolling": rolling(ev),
+            "detectable": detectable(ev), "decomposition": decomposition(ev),
+            "memory": memory(ev), "limits": limits(ev), "gemm": gemm(ev)}

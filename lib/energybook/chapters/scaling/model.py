@@ -13,6 +13,7 @@ Conventions
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -49,12 +50,14 @@ YEARS_CAP = 1000.0
 
 # --------------------------------------------------------------------------- helpers
 def decimal_year(dates) -> np.ndarray:
-    """Release dates (date/datetime/str, scalar or sequence) as decimal years."""
-    ts = pd.to_datetime(pd.Series(np.atleast_1d(np.asarray(dates, dtype=object))))
-    start = pd.to_datetime(ts.dt.year.astype(str) + "-01-01")
-    end = pd.to_datetime((ts.dt.year + 1).astype(str) + "-01-01")
-    frac = (ts - start) / (end - start)
-    return (ts.dt.year + frac).to_numpy(dtype=float)
+    """Release dates (date/datetime/str, scalar or sequence) as decimal years: the year plus
+    the elapsed share of it."""
+    out = []
+    for d in np.atleast_1d(np.asarray(dates, dtype=object)):
+        day = pd.Timestamp(d).date()
+        start, end = dt.date(day.year, 1, 1), dt.date(day.year + 1, 1, 1)
+        out.append(day.year + (day - start).days / (end - start).days)
+    return np.asarray(out, dtype=float)
 
 
 def chip_format_peak(row: Mapping, precision: str) -> tuple[float, str]:
@@ -91,7 +94,7 @@ def flop_per_j(tflops, power_w):
 
 # --------------------------------------------------------------------------- the table
 TABLE_COLUMNS = ["chip", "vendor", "release_date", "year", "format", "format_bits", "tflops",
-                 "board_power_w", "power_estimated", "flop_per_j", "j_per_flop"]
+                 "board_power_w", "power_estimated", "design", "flop_per_j", "j_per_flop"]
 
 
 def efficiency_table(accelerators: pd.DataFrame, precision: str = "bf16",
@@ -100,34 +103,35 @@ def efficiency_table(accelerators: pd.DataFrame, precision: str = "bf16",
                      ) -> pd.DataFrame:
     """One row per chip with a peak at ``precision`` and a board power, filtered.
 
-    Columns: :data:`TABLE_COLUMNS`. ``start_year``/``end_year`` are inclusive calendar years
-    of release. Sorted by release date.
+    Columns: :data:`TABLE_COLUMNS`; ``design`` names the chip whose silicon this one is
+    (``refresh_of``, else the chip itself). ``start_year``/``end_year`` are inclusive calendar
+    years of release. Sorted by release date.
     """
     rows = []
+    keep_vendors = None if vendors is None else set(vendors)
     for rec in accelerators.to_dict("records"):
         peak, fmt = chip_format_peak(rec, precision)
         power = rec.get("board_power_w")
         if math.isnan(peak) or power is None or pd.isna(power):
             continue
+        year = float(decimal_year(rec["release_date"])[0])
         est = isinstance(rec.get("power_estimated_by"), str) and rec["power_estimated_by"] != ""
+        if ((keep_vendors is not None and rec["vendor"] not in keep_vendors)
+                or (start_year is not None and math.floor(year) < start_year)
+                or (end_year is not None and math.floor(year) > end_year)
+                or (est and not include_estimated_power)):
+            continue
+        parent = rec.get("refresh_of")
         rows.append({
             "chip": rec["chip"], "vendor": rec["vendor"], "release_date": rec["release_date"],
-            "format": fmt, "format_bits": FORMAT_BITS[fmt], "tflops": peak,
+            "year": year, "format": fmt, "format_bits": FORMAT_BITS[fmt], "tflops": peak,
             "board_power_w": float(power), "power_estimated": est,
+            "design": parent if isinstance(parent, str) and parent else rec["chip"],
+            "flop_per_j": peak * FLOP_PER_S_PER_TFLOPS / float(power),
         })
-    out = pd.DataFrame(rows, columns=["chip", "vendor", "release_date", "format", "format_bits",
-                                      "tflops", "board_power_w", "power_estimated"])
-    out["year"] = decimal_year(out["release_date"]) if len(out) else []
-    if vendors is not None:
-        out = out[out["vendor"].isin(list(vendors))]
-    if start_year is not None:
-        out = out[np.floor(out["year"]) >= start_year]
-    if end_year is not None:
-        out = out[np.floor(out["year"]) <= end_year]
-    if not include_estimated_power:
-        out = out[~out["power_estimated"].astype(bool)]
-    out = out.assign(flop_per_j=flop_per_j(out["tflops"], out["board_power_w"]))
-    out = out.assign(j_per_flop=1.0 / out["flop_per_j"])
+    out = pd.DataFrame(rows, columns=[c for c in TABLE_COLUMNS if c != "j_per_flop"])
+    out["j_per_flop"] = 1.0 / out["flop_per_j"].astype(float)
+    out["power_estimated"] = out["power_estimated"].astype(bool)
     return out.sort_values("year", kind="stable").reset_index(drop=True)[TABLE_COLUMNS]
 
 
@@ -278,6 +282,42 @@ def trend_lines_by_vendor(table: pd.DataFrame, level: float = 0.95) -> pd.DataFr
     if not parts:
         return pd.DataFrame(columns=["group", "year", "fit", "low", "high"])
     return pd.concat(parts, ignore_index=True)[["group", "year", "fit", "low", "high"]]
+
+
+def one_per_design(table: pd.DataFrame) -> pd.DataFrame:
+    """One chip per silicon design: the first released of each ``design`` in ``table``
+    (a refresh whose original is not in the table stands for its design)."""
+    return table.sort_values("year", kind="stable").drop_duplicates("design", keep="first"
+                                                                    ).reset_index(drop=True)
+
+
+def frontier(table: pd.DataFrame) -> pd.DataFrame:
+    """The record setters: on each release date the best chip, kept when its FLOP/J beats
+    every chip released before it. This is the running best (the frontier) that a trend of
+    'leading' hardware follows, as against the trend of every product."""
+    t = table.sort_values(["year", "flop_per_j"], ascending=[True, False], kind="stable")
+    best_each_date = t.drop_duplicates("year", keep="first")
+    earlier_best = best_each_date["flop_per_j"].cummax().shift(1, fill_value=-math.inf)
+    return best_each_date[best_each_date["flop_per_j"] > earlier_best].reset_index(drop=True)
+
+
+TREND_KINDS: tuple[str, ...] = ("all products", "one per design", "frontier")
+
+
+def trend_variants(table: pd.DataFrame, level: float = 0.95) -> dict[str, TrendFit]:
+    """The log-linear trend of FLOP/J fitted three ways: to every product (pooled), to one
+    chip per silicon design (refreshes of an earlier die dropped) and to the frontier
+    (record setters only). A variant with fewer than 3 chips on distinct dates is left out.
+
+    The frontier's t-interval treats the records as independent points around a line; they
+    are selected as maxima, so read it as indicative.
+    """
+    out = {}
+    for kind, t in zip(TREND_KINDS, (table, one_per_design(table), frontier(table)),
+                       strict=True):
+        if can_fit(t):
+            out[kind] = fit_log_trend(t["year"], t["flop_per_j"], level)
+    return out
 
 
 def rolling_growth(years, values, window_years: float = 4.0, step_years: float = 1.0,

@@ -17,7 +17,10 @@ from energybook.chapters.scaling.params import SILICON_MEASURES
 
 NVIDIA_LINE: tuple[str, ...] = ("V100 SXM2", "A100 SXM 80GB", "H100 SXM", "B200", "GB300")
 AMD_LINE: tuple[str, ...] = ("MI100", "MI250X", "MI300X", "MI355X")
-FACTORS: tuple[str, ...] = ("format", "silicon", "power", "residual")
+#: The factors that multiply exactly to a step's throughput ratio, in stacking order.
+FACTORS: tuple[str, ...] = ("power", "format", "efficiency")
+#: Fixed formats the efficiency factor is measured at: the first that both chips list.
+REFERENCE_FORMATS: tuple[str, ...] = ("bf16", "fp16")
 
 
 def chip(accelerators: pd.DataFrame, name: str) -> dict:
@@ -34,58 +37,76 @@ def _silicon(rec: Mapping, measure: str) -> float:
     return math.nan if v is None or pd.isna(v) else float(v)
 
 
+def reference_format(before: Mapping, after: Mapping,
+                     formats: Sequence[str] = REFERENCE_FORMATS) -> str:
+    """The first of ``formats`` that both chips list a peak for ("" when none)."""
+    for f in formats:
+        if math.isfinite(chip_format_peak(before, f)[0]) and math.isfinite(
+                chip_format_peak(after, f)[0]):
+            return f
+    return ""
+
+
 def decompose_step(before: Mapping, after: Mapping, precision: str = "bf16",
-                   reference: str = "bf16", silicon: str = "transistors") -> dict[str, Any]:
-    """Split the throughput gain from chip ``before`` to chip ``after`` into factors.
+                   silicon: str = "transistors") -> dict[str, Any]:
+    """Split the peak-throughput gain from chip ``before`` to chip ``after`` into factors
+    that multiply exactly to it and do not overlap:
 
-    total = peak(after, precision) / peak(before, precision)   (each chip's own format for
-    "lowest"), and total = format x silicon x power x residual where
+        throughput = FLOP per joule x watts,  FLOP per joule = number format x the rest, so
+        total = power x format x efficiency, where
 
-    - format   = [peak_a(fmt_a) / peak_a(ref)] / [peak_b(fmt_b) / peak_b(ref)]: the gain from
-      narrower number formats, relative to the ``reference`` format (1 at a fixed format);
-    - silicon  = transistors (or dies) after / before;
-    - power    = board power after / before;
-    - residual = what is left: throughput per transistor per watt at the reference format.
+    - total      = peak(after, precision) / peak(before, precision) (each chip's own
+      narrowest format for "lowest");
+    - power      = board power after / before;
+    - format     = [peak_a(fmt_a) / peak_a(ref)] / [peak_b(fmt_b) / peak_b(ref)]: the gain
+      from counting narrower numbers, against a fixed ``reference`` format both chips list
+      (BF16, else FP16); 1 at a fixed format;
+    - efficiency = [peak_a(ref) / W_a] / [peak_b(ref) / W_b]: the change in FLOP per joule at
+      that fixed format and rated power. It is what is left once more watts and narrower
+      numbers are set aside: process, circuit and architecture, and the voltage and clock
+      each chip is run at. Two copies of a chip joined together have efficiency 1.
 
-    The logs sum exactly: residual is defined as total / (format x silicon x power). Where
-    the silicon measure is unpublished for either chip, ``silicon`` is NaN and the residual
-    absorbs it (``residual_includes_silicon`` is 1.0). Also returned: the shares of log(total)
-    of each factor, and ``efficiency`` = total / power (the gain in FLOP/s per W).
+    The silicon measure (transistors or dies) is context, not a factor: ``silicon`` is its
+    ratio and ``power_per_silicon`` = power / silicon, so that power = silicon x power per
+    unit of silicon (NaN where the measure is unpublished). Also returned: the log of each
+    factor, its share of log(total), and ``share_non_efficiency`` = the share of power and
+    format together (above 1 when the efficiency factor is below 1).
     """
     if silicon not in SILICON_MEASURES:
         raise ValueError(f"silicon must be one of {SILICON_MEASURES}")
     pa, fa = chip_format_peak(after, precision)
     pb, fb = chip_format_peak(before, precision)
-    ra, _ = chip_format_peak(after, reference)
-    rb, _ = chip_format_peak(before, reference)
+    ref = reference_format(before, after)
+    ra = chip_format_peak(after, ref)[0] if ref else math.nan
+    rb = chip_format_peak(before, ref)[0] if ref else math.nan
+    wa, wb = float(after["board_power_w"]), float(before["board_power_w"])
+    if not (wa > 0 and wb > 0):
+        raise ValueError("board power must be positive")
     total = pa / pb
+    power = wa / wb
     fmt = (pa / ra) / (pb / rb)
-    power = float(after["board_power_w"]) / float(before["board_power_w"])
+    eff = (ra / wa) / (rb / wb)
     sil = _silicon(after, silicon) / _silicon(before, silicon)
-    known = math.isfinite(sil)
-    residual = total / (fmt * power * (sil if known else 1.0))
-    logs = {"format": math.log(fmt), "silicon": math.log(sil) if known else 0.0,
-            "power": math.log(power), "residual": math.log(residual)}
-    lt = math.log(total)
-    out = {"total": total, "format": fmt, "silicon": sil, "power": power,
-           "residual": residual, "efficiency": total / power,
-           "residual_includes_silicon": 0.0 if known else 1.0,
-           "format_before": fb, "format_after": fa}
-    for k, v in logs.items():
-        out[f"log_{k}"] = v
-        out[f"share_{k}"] = v / lt if lt != 0 else math.nan
-    out["share_non_efficiency"] = (
-        (logs["format"] + logs["silicon"] + logs["power"]) / lt if lt != 0 else math.nan)
+    out: dict[str, Any] = {"total": total, "power": power, "format": fmt, "efficiency": eff,
+                           "silicon": sil, "power_per_silicon": power / sil,
+                           "reference": ref, "format_before": fb, "format_after": fa}
+    lt = math.log(total) if total > 0 else math.nan
+    for k in FACTORS:
+        v = out[k]
+        out[f"log_{k}"] = math.log(v) if v > 0 else math.nan
+        out[f"share_{k}"] = out[f"log_{k}"] / lt if lt != 0 else math.nan
+    out["share_non_efficiency"] = ((out["log_power"] + out["log_format"]) / lt
+                                   if lt != 0 else math.nan)
     return out
 
 
 def decompose_line(accelerators: pd.DataFrame, chips: Sequence[str], precision: str = "bf16",
-                   reference: str = "bf16", silicon: str = "transistors") -> pd.DataFrame:
+                   silicon: str = "transistors") -> pd.DataFrame:
     """:func:`decompose_step` for each consecutive pair of ``chips`` (one row per step)."""
     rows = []
+    sub = accelerators[accelerators["chip"].isin(list(chips))]
     for b, a in zip(chips[:-1], chips[1:], strict=True):
-        d = decompose_step(chip(accelerators, b), chip(accelerators, a), precision,
-                           reference, silicon)
+        d = decompose_step(chip(sub, b), chip(sub, a), precision, silicon)
         rows.append({"step": f"{b} -> {a}", "before": b, "after": a, **d})
     return pd.DataFrame(rows)
 
@@ -97,10 +118,10 @@ def decomposition_long(steps: pd.DataFrame) -> pd.DataFrame:
     """
     rows = []
     for rec in steps.to_dict("records"):
+        if not math.isfinite(rec["total"]):
+            continue
         for f in FACTORS:
             ratio = rec[f]
-            if not math.isfinite(ratio):
-                continue
             rows.append({"step": rec["step"], "factor": f, "ratio": ratio,
                          "log10_ratio": math.log10(ratio)})
     return pd.DataFrame(rows, columns=["step", "factor", "ratio", "log10_ratio"])
@@ -124,10 +145,10 @@ def step_summary(accelerators: pd.DataFrame, before: str = "H100 SXM", after: st
                  precision: str = "lowest", silicon: str = "transistors") -> dict[str, float]:
     """Numbers on one generation step (e.g. Hopper -> Blackwell).
 
-    At BF16 (a fixed format): throughput, power, transistors, flop_per_j ratios;
-    power_share_percent = log(power) / log(throughput); throughput_per_transistor and
-    power_per_transistor ratios. At ``precision``: the :func:`decompose_step` factors as
-    ``dec_*`` (total, format, silicon, power, residual, efficiency) and shares in percent.
+    At BF16 (a fixed format): throughput, power, transistors and FLOP/J ratios;
+    power_share_percent = log(power) / log(throughput) (an identity: throughput = FLOP/J x
+    watts); throughput_per_transistor and power_per_transistor ratios. At ``precision``: the
+    :func:`decompose_step` factors as ``dec_*`` and their shares in percent.
     """
     r = generation_ratios(accelerators, before, after, "bf16")
     out = {k: float(r[k]) for k in ("throughput", "power", "transistors", "flop_per_j")}
@@ -135,16 +156,16 @@ def step_summary(accelerators: pd.DataFrame, before: str = "H100 SXM", after: st
     out["throughput_per_transistor"] = r["throughput"] / r["transistors"]
     out["power_per_transistor"] = r["power"] / r["transistors"]
     d = decompose_step(chip(accelerators, before), chip(accelerators, after), precision,
-                       "bf16", silicon)
-    for k in ("total", "format", "silicon", "power", "residual", "efficiency"):
+                       silicon)
+    for k in ("total", "power", "format", "efficiency", "silicon", "power_per_silicon"):
         out[f"dec_{k}"] = float(d[k])
-    for k in ("format", "silicon", "power", "residual", "non_efficiency"):
+    for k in (*FACTORS, "non_efficiency"):
         out[f"dec_share_{k}_percent"] = 100 * float(d[f"share_{k}"])
     return out
 
 
 def generation_decomposition(accelerators: pd.DataFrame, precision: str = "lowest",
-                             reference: str = "bf16", silicon: str = "transistors",
+                             silicon: str = "transistors",
                              lines: Mapping[str, Sequence[str]] | None = None
                              ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per-generation decomposition of the NVIDIA and AMD lines: (steps, long).
@@ -155,7 +176,7 @@ def generation_decomposition(accelerators: pd.DataFrame, precision: str = "lowes
     lines = lines or {"NVIDIA": NVIDIA_LINE, "AMD": AMD_LINE}
     steps, longs = [], []
     for name, chips in lines.items():
-        s = decompose_line(accelerators, chips, precision, reference, silicon).assign(line=name)
+        s = decompose_line(accelerators, chips, precision, silicon).assign(line=name)
         lg = decomposition_long(s)
         total = s.set_index("step")["total"]
         lg = lg.assign(line=name, total=lg["step"].map(total).astype(float))

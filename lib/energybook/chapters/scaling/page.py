@@ -7,10 +7,12 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from energybook.chapters.scaling import (
     model,
+    model_delivered,
     model_limits,
     model_memory,
     model_slowdown,
@@ -19,13 +21,18 @@ from energybook.chapters.scaling import (
 from energybook.chapters.scaling.params import Params
 from energybook.chapters.scaling.spec import SPEC
 
-TABLES = ("accelerators", "efficiency_trends", "cmos_limits", "energy_per_op")
+TABLES = ("accelerators", "efficiency_trends", "cmos_limits", "energy_per_op", "gpu_runs")
 
 #: The GEMM sweep of the last figure: N from 1,024 to 6,144 in steps of 32, M fixed.
 GEMM_OTHER_DIM = 2048
 GEMM_SIZES = range(1024, 6145, 32)
 GEMM_TILES = ((128, 128), (256, 128))
 GEMM_SMS = 132  # H100 SXM
+#: Power and significance of the detectable-slowdown statement, and its break dates.
+POWER = 0.8
+ALPHA = 0.05
+DETECTABLE_BREAKS = 6   # break dates across the search range, for the chart
+POWER_SIMULATIONS = 400  # at most; fewer when n_bootstrap is smaller
 
 PRECISION_LABELS: dict[str, str] = {
     "bf16": "BF16", "fp32": "FP32", "tf32": "TF32", "fp16": "FP16", "fp8": "FP8", "fp4": "FP4",
@@ -35,33 +42,49 @@ PRECISION_LABELS: dict[str, str] = {
 KOOMEY = "koomey_2011"
 KOOMEY_POST2000 = "koomey_naffziger_2016"
 EPOCH_FP32 = "hobbhahn_heim_aydos_2023_fp32"
+EPOCH_LEADING = "epoch_2025_leading_ml_hardware_energy"
 EPOCH_BANDWIDTH = "epoch_2023_memory_bandwidth"
 EPOCH_COMPUTE = "epoch_2023_compute_performance"
-REFERENCE_RATES = (KOOMEY, KOOMEY_POST2000, EPOCH_FP32)
+REFERENCE_RATES = (KOOMEY, KOOMEY_POST2000, EPOCH_FP32, EPOCH_LEADING)
+REFERENCE_LABELS = {KOOMEY: "Koomey, computers", KOOMEY_POST2000: "Koomey & Naffziger, computers",
+                    EPOCH_FP32: "Epoch AI, GPUs at FP32",
+                    EPOCH_LEADING: "Epoch AI, leading ML hardware"}
+
+
+def reference_label(published: pd.DataFrame, estimate: str) -> str:
+    """A short label of a published rate with its period where one is recorded."""
+    r = published.set_index("estimate").loc[estimate]
+    period = (f", {int(r['period_start'])}-{int(r['period_end'])}"
+              if pd.notna(r["period_start"]) and pd.notna(r["period_end"]) else "")
+    return REFERENCE_LABELS[estimate] + period
 
 
 @dataclass(frozen=True)
 class Evaluation:
     P: Params
     tables: Mapping[str, pd.DataFrame]
-    table: pd.DataFrame              # efficiency table at P.precision
-    by_precision: dict[str, pd.DataFrame]  # the same for bf16, fp32, lowest
-    fit: model.TrendFit
+    table: pd.DataFrame                    # efficiency table at P.precision
+    by_precision: dict[str, pd.DataFrame]  # the same for bf16, fp32 and lowest
+    fit: model.TrendFit                    # every product, at P.precision
+    variants: dict[str, model.TrendFit]    # every product, one per design, frontier
     fit_lowest: model.TrendFit
     fit_fp32: model.TrendFit
     summary: pd.DataFrame
-    breakpoint: dict[str, float]
+    slowdown: dict[str, float]
+    detectable: pd.DataFrame               # first row: the break at the median release date
     fixed: dict[str, float]
     rolling: pd.DataFrame
     step: dict[str, float]
     steps: pd.DataFrame
     steps_long: pd.DataFrame
+    delivered: pd.DataFrame
     memory: pd.DataFrame
     memory_trends: pd.DataFrame
     memory_bound: dict[str, float]
-    limit_table: pd.DataFrame        # the chips searched for the best one in the limit's format
-    limit_from_selection: bool
+    limit_table: pd.DataFrame              # the chips searched for the best one in the
+    limit_from_selection: bool             # limit's format (every chip when none selected)
     limit: dict[str, float]
+    limit_years: tuple[float, float]       # years to the limit at the interval's ends
     gemm: pd.DataFrame
     vocab: dict[str, float]
 
@@ -78,19 +101,29 @@ def evaluate(P: Params, tables: Mapping[str, pd.DataFrame]) -> Evaluation:
     precisions = dict.fromkeys((P.precision, "bf16", "fp32", "lowest"))
     by = {p: model.efficiency_table(acc, p, **sel) for p in precisions}
     table = by[P.precision]
-    fit = model.fit_log_trend(table["year"], table["flop_per_j"], level)
+    x, v = table["year"], table["flop_per_j"]
+    variants = model.trend_variants(table, level)
+    fit = variants["all products"]
     fit_lowest = model.fit_log_trend(by["lowest"]["year"], by["lowest"]["flop_per_j"], level)
     fit_fp32 = model.fit_log_trend(by["fp32"]["year"], by["fp32"]["flop_per_j"], level)
     summary = model.trend_summary({p: by[p] for p in ("bf16", "fp32", "lowest")}, level=level)
-    bt = model_slowdown.breakpoint_test(table["year"], table["flop_per_j"], n_boot=P.n_bootstrap,
-                                        seed=P.seed, level=level)
-    fixed = model_slowdown.segmented_fit(table["year"], table["flop_per_j"], P.breakpoint_year)
-    rolling = model.rolling_growth(table["year"], table["flop_per_j"], P.window_years,
-                                   level=level)
+    test = model_slowdown.slowdown_test(x, v, n_sim=P.n_bootstrap, seed=P.seed, level=level,
+                                        alpha=ALPHA)
+    breaks = np.concatenate([[float(np.median(x))],
+                             np.linspace(test["search_low"], test["search_high"],
+                                         DETECTABLE_BREAKS)])
+    detectable = model_slowdown.detectable_slowdown(
+        x, fit.residual_sd_log2, breaks, test["critical"],
+        n_sim=min(P.n_bootstrap, POWER_SIMULATIONS), seed=P.seed, power=POWER)
+    fixed = model_slowdown.segmented_fit(x, v, P.breakpoint_year)
+    rolling = model.rolling_growth(x, v, P.window_years, level=level)
     step = model_steps.step_summary(acc, P.hopper_chip, P.blackwell_chip,
                                     P.decomposition_precision, P.silicon)
-    steps, long = model_steps.generation_decomposition(acc, P.decomposition_precision, "bf16",
+    steps, long = model_steps.generation_decomposition(acc, P.decomposition_precision,
                                                        P.silicon)
+    delivered = model_delivered.delivered_points(tables["gpu_runs"], acc)
+    delivered = delivered.assign(year=model.decimal_year(delivered["release_date"])
+                                 if len(delivered) else [])
     mw = model_memory.memory_wall_table(acc, P.precision, **sel)
     mwt = model_memory.memory_wall_trends(mw, level)
     mb = model_memory.memory_bound_summary(mw, tables["energy_per_op"])
@@ -100,19 +133,28 @@ def evaluate(P: Params, tables: Mapping[str, pd.DataFrame]) -> Evaluation:
     from_selection = not at_fmt.empty
     if not from_selection:  # no selected chip lists the limit's format: search every chip
         at_fmt = model.efficiency_table(acc, fmt)
+    cap = model.cap_years
     limit = model_limits.limit_summary(at_fmt, float(cmos["flop_per_j"]),
-                                       model.cap_years(fit.doubling_time_years),
-                                       P.temperature_k)
+                                       cap(fit.doubling_time_years), P.temperature_k)
+    limit_years = tuple(float(model_limits.years_to_limit(
+        limit["flop_per_j"], float(cmos["flop_per_j"]), cap(dt)))
+        for dt in (fit.doubling_time_low_years, fit.doubling_time_high_years))
     gemm = model_memory.gemm_efficiency_curve(GEMM_SIZES, GEMM_OTHER_DIM, GEMM_TILES, GEMM_SMS)
     vocab = model_memory.vocab_padding_example(n_sms=GEMM_SMS)
-    return Evaluation(P, tables, table, by, fit, fit_lowest, fit_fp32, summary, bt, fixed,
-                      rolling, step, steps, long, mw, mwt, mb, at_fmt, from_selection, limit,
-                      gemm, vocab)
+    return Evaluation(P, tables, table, by, fit, variants, fit_lowest, fit_fp32, summary, test,
+                      detectable, fixed, rolling, step, steps, long, delivered, mw, mwt, mb,
+                      at_fmt, from_selection, limit, (limit_years[0], limit_years[1]), gemm,
+                      vocab)
 
 
 # --------------------------------------------------------------------------- numbers
 def _best(ev: Evaluation) -> dict:
     return model_limits.best_chip(ev.table)
+
+
+def _pct_per_year(slope: float) -> float:
+    """Growth in percent per year of a slope in doublings per year."""
+    return 100.0 * (2.0**slope - 1.0)
 
 
 def headlines(ev: Evaluation) -> dict[str, float]:
@@ -123,17 +165,22 @@ def headlines(ev: Evaluation) -> dict[str, float]:
         "doubling_time_years": cap(ev.fit.doubling_time_years),
         "doubling_time_low_years": cap(ev.fit.doubling_time_low_years),
         "doubling_time_high_years": cap(ev.fit.doubling_time_high_years),
+        "frontier_doubling_time_years": cap(ev.variants["frontier"].doubling_time_years),
         "lowest_precision_doubling_time_years": cap(ev.fit_lowest.doubling_time_years),
         "fp32_doubling_time_years": cap(ev.fit_fp32.doubling_time_years),
-        "breakpoint_year": ev.breakpoint["breakpoint_year"],
-        "prob_slowdown_percent": 100 * ev.breakpoint["prob_slowdown"],
+        "breakpoint_year": ev.slowdown["breakpoint_year"],
+        "slowdown_p_value": ev.slowdown["p_value"],
+        "detectable_slowdown_per_year": cap(ev.detectable["min_change_per_year"].iloc[0]),
         "hopper_blackwell_throughput": s["throughput"],
         "hopper_blackwell_power": s["power"],
         "hopper_blackwell_transistors": s["transistors"],
+        "hopper_blackwell_flop_per_j": s["flop_per_j"],
         "hopper_blackwell_non_efficiency_percent": s["dec_share_non_efficiency_percent"],
         "landauer_orders": math.log10(best["j_per_flop"]
                                       / model_limits.landauer_limit_j(ev.P.temperature_k)),
         "years_to_cmos_limit": cap(ev.limit["years_to_cmos_limit"]),
+        "years_to_cmos_limit_low": cap(ev.limit_years[0]),
+        "years_to_cmos_limit_high": cap(ev.limit_years[1]),
     }
     return {h.name: float(out[h.name]) for h in SPEC.headlines}
 
@@ -142,36 +189,59 @@ def _published(ev: Evaluation) -> pd.Series:
     return ev.tables["efficiency_trends"].set_index("estimate")["doubling_time_years"]
 
 
+def _delivered(ev: Evaluation, chip: str) -> pd.Series | None:
+    d = ev.delivered[ev.delivered["chip"] == chip]
+    return None if d.empty else d.iloc[0]
+
+
 def numbers(ev: Evaluation) -> dict[str, float]:
     cap = model.cap_years
-    P, bt, seg, s = ev.P, ev.breakpoint, ev.fixed, ev.step
+    P, bt, seg, s = ev.P, ev.slowdown, ev.fixed, ev.step
     pub = _published(ev)
     last = ev.rolling.iloc[-1]
     mwt = ev.memory_trends.set_index("quantity")
     mb = ev.memory_bound
     lim = ev.limit
     cmos = ev.tables["cmos_limits"].iloc[0]
+    design, front = ev.variants["one per design"], ev.variants["frontier"]
+    mde = ev.detectable.iloc[0]
+    hopper = _delivered(ev, "H100 SXM")
     out = {
         "n_chips": len(ev.table),
+        "n_designs": design.n, "n_frontier": front.n,
+        "n_frontier_estimated": int(model.frontier(ev.table)["power_estimated"].sum()),
+        "growth_pct": _pct_per_year(ev.fit.slope_per_year),
+        "design_dt": cap(design.doubling_time_years),
+        "design_dt_low": cap(design.doubling_time_low_years),
+        "design_dt_high": cap(design.doubling_time_high_years),
+        "frontier_dt_low": cap(front.doubling_time_low_years),
+        "frontier_dt_high": cap(front.doubling_time_high_years),
+        "frontier_growth_pct": _pct_per_year(front.slope_per_year),
+        "fp32_dt_low": cap(ev.fit_fp32.doubling_time_low_years),
+        "fp32_dt_high": cap(ev.fit_fp32.doubling_time_high_years),
+        "n_fp32": ev.fit_fp32.n,
+        "fp32_first_year": math.floor(float(ev.by_precision["fp32"]["year"].min())),
         "koomey_dt": pub[KOOMEY], "koomey_post2000_dt": pub[KOOMEY_POST2000],
-        "hobbhahn_fp32_dt": pub[EPOCH_FP32], "epoch_bw_dt": pub[EPOCH_BANDWIDTH],
-        "epoch_compute_dt": pub[EPOCH_COMPUTE],
-        "n_boot": bt["n_boot"], "bp_low": bt["breakpoint_year_low"],
-        "bp_high": bt["breakpoint_year_high"],
+        "hobbhahn_fp32_dt": pub[EPOCH_FP32], "epoch_leading_dt": pub[EPOCH_LEADING],
+        "epoch_bw_dt": pub[EPOCH_BANDWIDTH], "epoch_compute_dt": pub[EPOCH_COMPUTE],
+        "n_sim": bt["n_sim"],
+        "bp_low": bt["breakpoint_year_low"], "bp_high": bt["breakpoint_year_high"],
         "dt_before": cap(bt["doubling_time_before_years"]),
         "dt_after": cap(bt["doubling_time_after_years"]),
         "change_low": bt["slope_change_low"], "change_high": bt["slope_change_high"],
+        "mde_year": mde["break_year"],
+        "power_pct": 100 * POWER, "alpha_pct": 100 * ALPHA,
+        "residual_factor": 2.0**ev.fit.residual_sd_log2,
         "fixed_bp": P.breakpoint_year,
         "fixed_dt_before": cap(seg["doubling_time_before_years"]),
         "fixed_dt_after": cap(seg["doubling_time_after_years"]),
         "fixed_p": seg["f_test_p"], "window_years": P.window_years,
         "roll_dt": cap(last["doubling_time_years"]),
-        "hb_flop_per_j": s["flop_per_j"], "hb_power_share": s["power_share_percent"],
+        "hb_power_share": s["power_share_percent"],
         "hb_per_transistor": s["throughput_per_transistor"],
         "hb_power_per_transistor": s["power_per_transistor"],
-        "hb_total": s["dec_total"], "hb_format": s["dec_format"],
-        "hb_silicon": s["dec_silicon"], "hb_power": s["dec_power"],
-        "hb_residual": s["dec_residual"],
+        "hb_total": s["dec_total"], "hb_format": s["dec_format"], "hb_power": s["dec_power"],
+        "hb_efficiency": s["dec_efficiency"],
         "mw_tflops_dt": cap(mwt.loc["tflops", "doubling_time_years"]),
         "mw_bw_dt": cap(mwt.loc["memory_bw_tbps", "doubling_time_years"]),
         "mw_bpf_halving": cap(mwt.loc["byte_per_flop", "halving_time_years"]),
@@ -189,13 +259,20 @@ def numbers(ev: Evaluation) -> dict[str, float]:
         "years_lowest": cap(float(model_limits.years_to_limit(
             lim["flop_per_j"], float(cmos["flop_per_j"]),
             cap(ev.fit_lowest.doubling_time_years)))),
-        "gemm_other": GEMM_OTHER_DIM,
+        "gemm_other": GEMM_OTHER_DIM, "gemm_sms": GEMM_SMS,
+        "first_release_year": math.floor(float(ev.tables["accelerators"]["release_date"].map(
+            lambda d: d.year).min())),
         "gemm_min": 100 * ev.gemm["efficiency"].min(),
         "gemm_max": 100 * ev.gemm["efficiency"].max(),
         "vocab": ev.vocab["vocab"], "vocab_padded": ev.vocab["padded"],
         "vocab_waves_before": ev.vocab["waves_before"],
         "vocab_waves_after": ev.vocab["waves_after"],
     }
+    if hopper is not None:
+        out["delivered_power_limit_w"] = float(hopper["power_limit_w"])
+        out["h100_delivered_pct"] = 100 * float(hopper["delivered_share"])
+        out["h100_delivered_gflop_per_j"] = float(hopper["delivered_flop_per_j"]) / 1e9
+        out["h100_peak_gflop_per_j"] = float(hopper["peak_flop_per_j"]) / 1e9
     return {k: float(v) for k, v in out.items()}
 
 
@@ -211,22 +288,84 @@ def _limit_rate_note(precision: str) -> str:
     return "A fixed-format rate like this one is the relevant one."
 
 
+def _slowdown_verdict(ev: Evaluation) -> str:
+    bt = ev.slowdown
+    if bt["p_value"] < ALPHA:
+        return (f"The test rejects a straight line at the {100 * ALPHA:.0f}% level: in this "
+                "selection the data show a slowdown.")
+    return (f"That is no evidence of a slowdown: a straight line with the same dates and "
+            f"normal scatter gives a statistic at least this large {100 * bt['p_value']:.0f}% "
+            "of the time.")
+
+
+def _edge_text(ev: Evaluation) -> str:
+    bt = ev.slowdown
+    where = (f"The search keeps {bt['min_each_side']:.0f} chips on each side of every candidate "
+             f"date, from {bt['search_low']:.1f} to {bt['search_high']:.1f}")
+    if bt["at_edge"]:
+        return (where + ", and the best date lies on the edge of that range: the data prefer "
+                "no interior break at all.")
+    return where + ", and the best date lies inside it, not on its edge."
+
+
+def _detectable_text(ev: Evaluation) -> str:
+    mde = ev.detectable.iloc[0]
+    change = float(mde["min_change_per_year"])
+    slope = ev.fit.slope_per_year
+    if not math.isfinite(change):
+        return ("no slowdown of any size within the simulated range would be detected four "
+                "times in five at that date.")
+    after = slope - change
+    if after <= 0:
+        return (f"a fall of {change:.2f} doublings a year, more than the whole fitted growth "
+                f"of {slope:.2f}: only a trend that stopped and turned into a decline of "
+                f"{-after:.2f} doublings a year would be detected reliably.")
+    return (f"a fall of {change:.2f} doublings a year, from {slope:.2f} to {after:.2f} (a "
+            f"doubling time of {1 / after:.1f} years instead of {1 / slope:.1f}).")
+
+
+def _step_verdict(ev: Evaluation) -> str:
+    s = ev.step
+    if s["dec_efficiency"] >= 1:
+        return (f"FLOP per joule at a fixed format rose {s['dec_efficiency']:.2f} times, so "
+                "part of the gain is efficiency; the rest is power and narrower numbers.")
+    return (f"FLOP per joule at a fixed format fell (a factor of {s['dec_efficiency']:.2f}): "
+            "the whole gain, and more, is power and narrower numbers.")
+
+
+def _where_in(dt: float, fit: model.TrendFit, name: str) -> str:
+    if fit.doubling_time_low_years <= dt <= fit.doubling_time_high_years:
+        return f"inside the {name}'s interval"
+    if dt < fit.doubling_time_low_years:
+        return f"faster than the {name}'s interval"
+    return f"slower than the {name}'s interval"
+
+
+def _koomey_comparison(ev: Evaluation) -> str:
+    return _where_in(float(_published(ev)[KOOMEY_POST2000]), ev.fit, "pooled fit")
+
+
+def _epoch_comparison(ev: Evaluation) -> str:
+    dt = float(_published(ev)[EPOCH_LEADING])
+    return (_where_in(dt, ev.variants["frontier"], "frontier") + " and "
+            + _where_in(dt, ev.fit, "pooled fit"))
+
+
+def _efficiency_by_line(ev: Evaluation) -> str:
+    parts = []
+    for line, g in ev.steps.groupby("line", sort=False):
+        vals = ", ".join("n/a" if not math.isfinite(v) else f"{v:.2f}x"
+                         for v in g["efficiency"])
+        parts.append(f"{line} {vals}")
+    return "; ".join(parts)
+
+
 def texts(ev: Evaluation) -> dict[str, str]:
-    P, bt = ev.P, ev.breakpoint
+    P = ev.P
     last = ev.rolling.iloc[-1]
     best = _best(ev)
-    if bt["slope_change_low"] < 0 < bt["slope_change_high"]:
-        change = "includes no change at all."
-    else:
-        change = "excludes no change: the growth rate did change in this selection."
-    span = bt["search_high"] - bt["search_low"]
-    if bt["breakpoint_year_high"] - bt["breakpoint_year_low"] > 0.5 * span:
-        edge = ("which spans almost the whole range the search allows "
-                f"({bt['search_low']:.1f} to {bt['search_high']:.1f}, keeping four chips on "
-                "each side): the data do not locate a break.")
-    else:
-        edge = f"within a search range of {bt['search_low']:.1f} to {bt['search_high']:.1f}."
     fp4 = model_limits.best_chip(ev.limit_table)["chip"]
+    front = model.frontier(ev.table)
     return {
         "precision_label": PRECISION_LABELS[P.precision],
         "decomposition_label": PRECISION_LABELS[P.decomposition_precision],
@@ -236,13 +375,22 @@ def texts(ev: Evaluation) -> dict[str, str]:
         "hopper": P.hopper_chip,
         "blackwell": P.blackwell_chip,
         "dt_high_label": format_years(model.cap_years(ev.fit.doubling_time_high_years)),
+        "frontier_chips": ", ".join(front["chip"]),
+        "refreshes": ", ".join(sorted(set(ev.table["chip"]) - set(
+            model.one_per_design(ev.table)["chip"]))) or "none",
         "roll_interval_label": (f"{P.confidence_level:.0%} interval "
                                 f"{format_years(last['doubling_time_low_years'])} to "
                                 f"{format_years(last['doubling_time_high_years'])} years, "
                                 f"releases {last['window_start']:.0f} to "
                                 f"{last['window_end']:.0f}"),
-        "change_label": change,
-        "bp_edge_label": edge,
+        "slowdown_verdict": _slowdown_verdict(ev),
+        "edge_text": _edge_text(ev),
+        "detectable_text": _detectable_text(ev),
+        "step_verdict": _step_verdict(ev),
+        "koomey_comparison": _koomey_comparison(ev),
+        "epoch_comparison": _epoch_comparison(ev),
+        "gemm_tiles_label": " or ".join(f"{m} by {n}" for m, n in GEMM_TILES),
+        "efficiency_by_line": _efficiency_by_line(ev),
         "silicon_label": "transistor count" if P.silicon == "transistors" else "number of dies",
         "newest_chip": model_memory.newest_chip(ev.memory),
         "limit_rate_note": _limit_rate_note(P.precision),
@@ -262,32 +410,53 @@ def captions(ev: Evaluation) -> dict[str, str]:
     tiles = " and ".join(f"{m} by {n}" for m, n in GEMM_TILES)
     nvidia = ", ".join(model_steps.NVIDIA_LINE)
     amd = ", ".join(model_steps.AMD_LINE)
-    missing = [r["after"] for _, r in ev.steps.iterrows()
-               if r["residual_includes_silicon"] == 1.0]
+    undefined = [r["step"] for _, r in ev.steps.iterrows() if not math.isfinite(r["total"])]
     orders = ev.limit["cmos_orders_above_landauer"]
+    fmt = str(cmos["number_format"]).upper()
+    delivered = ", ".join(sorted(set(ev.delivered["chip"]))) or "none"
     return {
         "efficiency": (
             "Scatter of peak dense FLOP/s per watt (log scale) against release date for each "
-            "selected accelerator at the chosen precision, coloured by vendor, with a "
-            "log-linear fit for each vendor with three or more chips (dashed) and for all "
-            "chips (solid black, with its confidence band). Hollow points are chips whose "
+            "selected accelerator at the chosen precision, coloured by vendor, with the "
+            "log-linear fit to every product (solid black, with its confidence band), the fit "
+            "to the frontier of record-setting chips (dashed, pink) and a fit for each vendor "
+            "with three or more chips (dashed, vendor colour). Hollow points are chips whose "
             "board power is a third-party estimate (Google TPU v4 onwards: Epoch AI, "
-            "SemiAnalysis). Sources: Epoch AI, Data on Machine Learning Hardware (2025); AMD "
-            "and NVIDIA specifications as listed in the data appendix."),
+            "SemiAnalysis). Black crosses are this book's own measurements of a large square "
+            f"BF16 matrix multiply on {delivered}: delivered, not peak, placed at the chip's "
+            "release date. Sources: Epoch AI, Data on Machine Learning Hardware (2025); "
+            "AMD, Google, Intel and NVIDIA specifications as listed in the data appendix; "
+            "data/measured/gpu_runs.csv."),
+        "trends": (
+            "Horizontal intervals of the growth of FLOP/s per watt, in percent per year, with "
+            "a point at the estimate: this chapter's fits at the chosen precision to every "
+            "product, to one chip per silicon design and to the frontier, at FP32 and at each "
+            "chip's lowest precision, each with its confidence interval; then published rates "
+            "as points (Epoch AI's leading ML hardware, Epoch AI's FP32 GPUs, Koomey's two "
+            "periods), without intervals where none was published."),
         "rolling": (
             "Points with interval bars: the fitted growth rate of peak FLOP/s per watt "
             "(doublings per year) in each rolling window of release dates, at the chosen "
             "precision; dashed lines mark Koomey's "
             f"{refs.loc[KOOMEY, 'period_start']}-{refs.loc[KOOMEY, 'period_end']} rate, the "
-            "post-2000 rate (Koomey and Naffziger 2016) and the FP32 GPU rate of Hobbhahn, "
-            "Heim and Aydos (Epoch AI, 2023), and a grey line zero growth."),
+            "post-2000 rate (Koomey and Naffziger 2016), the FP32 GPU rate of Hobbhahn, Heim "
+            "and Aydos (Epoch AI, 2023) and Epoch AI's rate for leading ML hardware (2025), "
+            "and a grey line zero growth."),
+        "detectable": (
+            "Points joined by a line: for a break planted at each date of the search range, "
+            "the smallest fall in the growth rate (doublings per year) that the slowdown test "
+            f"detects {100 * POWER:.0f}% of the time at the {100 * ALPHA:.0f}% level, with the "
+            "chips' release dates and the scatter of the data about the fitted line; a dashed "
+            "line at the fitted growth rate itself (a fall that large would stop growth). "
+            "Dates where no simulated fall is detected that often are left out."),
         "decomposition": (
             f"Stacked horizontal bars, one per generation step of the NVIDIA line ({nvidia}) "
-            f"and the AMD line ({amd}): the log10 of the format, silicon, power and residual "
-            "factors of each step's peak-throughput gain at the chosen precision, with a black "
-            "diamond at the log10 of the total. Bars to the left of zero are factors below "
-            "one." + (f" Where the silicon figure is unpublished (the step to "
-                      f"{', '.join(missing)}) the residual absorbs it." if missing else "")
+            f"and the AMD line ({amd}): the log10 of the power, number-format and efficiency "
+            "factors of each step's peak-throughput gain at the chosen precision, which "
+            "multiply exactly to the total, with a black diamond at the log10 of the total. "
+            "Bars to the left of zero are factors below one."
+            + (f" Steps without a figure at this precision are left out: "
+               f"{', '.join(undefined)}." if undefined else "")
             + " Sources: Epoch AI (2025) and vendor specifications."),
         "memory": (
             "Scatter of memory bandwidth divided by dense peak throughput at the chosen "
@@ -298,10 +467,10 @@ def captions(ev: Evaluation) -> dict[str, str]:
             "Energy per FLOP at peak (log scale) of each selected chip at its lowest precision "
             "against release date, coloured by vendor; a horizontal line at the CMOS limit "
             f"estimate of {cmos['source_publisher'].split(' (')[0]} ({cmos['source_year']}, "
-            f"for {str(cmos['number_format']).upper()}) and one at the Landauer limit kT ln 2 "
-            f"{orders:.1f} orders of magnitude lower; a dashed line projects the best "
-            f"{str(cmos['number_format']).upper()} chip down to the CMOS limit at the fitted "
-            "doubling time."),
+            f"for {fmt}) and one at the Landauer limit kT ln 2 {orders:.1f} orders of "
+            f"magnitude lower; a dashed line projects the best {fmt} chip down to the CMOS "
+            "limit at the fitted doubling time, in a band from the ends of its confidence "
+            "interval."),
         "gemm": (
             "Step lines of the share of peak throughput reachable from shape alone (tile times "
             "wave efficiency, in percent) as one output dimension N of a GEMM sweeps "
@@ -312,27 +481,70 @@ def captions(ev: Evaluation) -> dict[str, str]:
 
 
 # --------------------------------------------------------------------------- tables
+def trend_rows(ev: Evaluation) -> pd.DataFrame:
+    """Every growth rate the page compares: this chapter's fits (with intervals) and the
+    published rates. Columns: label, kind ("this chapter" or "published"), n,
+    doubling_time_years (+ _low, _high), growth_pct (+ _low, _high; NaN where no interval)."""
+    names = {**PRECISION_LABELS, "lowest": "lowest precision"}
+    label = names[ev.P.precision]
+    rows = []
+
+    def fit_row(name: str, f: model.TrendFit) -> dict:
+        return {"label": f"{name} ({f.n} chips)", "kind": "this chapter", "n": f.n,
+                "doubling_time_years": f.doubling_time_years,
+                "doubling_time_low_years": f.doubling_time_low_years,
+                "doubling_time_high_years": f.doubling_time_high_years,
+                "growth_pct": _pct_per_year(f.slope_per_year),
+                "growth_pct_low": _pct_per_year(f.slope_low),
+                "growth_pct_high": _pct_per_year(f.slope_high)}
+
+    for kind, f in ev.variants.items():
+        rows.append(fit_row(f"{label}, {kind}", f))
+    if ev.P.precision != "fp32":
+        rows.append(fit_row("FP32, all products", ev.fit_fp32))
+    if ev.P.precision != "lowest":
+        rows.append(fit_row("Lowest precision, all products", ev.fit_lowest))
+    published = ev.tables["efficiency_trends"]
+    pub = published.set_index("estimate")
+    for e in (EPOCH_LEADING, EPOCH_FP32, KOOMEY_POST2000, KOOMEY):
+        dt = float(pub.loc[e, "doubling_time_years"])
+        rows.append({"label": reference_label(published, e),
+                     "kind": "published", "n": math.nan, "doubling_time_years": dt,
+                     "doubling_time_low_years": math.nan, "doubling_time_high_years": math.nan,
+                     "growth_pct": 100 * (2 ** (1 / dt) - 1), "growth_pct_low": math.nan,
+                     "growth_pct_high": math.nan})
+    return pd.DataFrame(rows)
+
+
 def table_published(ev: Evaluation) -> pd.DataFrame:
     """This chapter's doubling times beside published estimates (strings)."""
     level, P = ev.P.confidence_level, ev.P
     rows = []
     names = {**PRECISION_LABELS, "lowest": "lowest precision"}
-    for rec in ev.summary[ev.summary["group"] == "all"].to_dict("records"):
+    label = names[P.precision]
+    fits = [(f"{label}, {kind}", f) for kind, f in ev.variants.items()]
+    if P.precision != "fp32":
+        fits.append(("FP32, all products", ev.fit_fp32))
+    if P.precision != "lowest":
+        fits.append(("lowest precision, all products", ev.fit_lowest))
+    for name, f in fits:
         rows.append({
-            "Estimate": f"This chapter, {names[rec['precision']]} ({rec['n']} chips)",
+            "Estimate": f"This chapter, {name} ({f.n} chips)",
             "Measure": "peak FLOP/s per W",
             "Period": f"{P.start_year}-{P.end_year}",
-            "Doubling time (years)": format_years(rec["doubling_time_years"]),
-            "Interval": (f"{format_years(rec['doubling_time_low_years'])} to "
-                         f"{format_years(rec['doubling_time_high_years'])} ({level:.0%})"),
+            "Doubling time (years)": format_years(f.doubling_time_years),
+            "Interval": (f"{format_years(f.doubling_time_low_years)} to "
+                         f"{format_years(f.doubling_time_high_years)} ({level:.0%})"),
             "Source": "data/accelerators.csv (Epoch AI and vendors)"})
     for rec in ev.tables["efficiency_trends"].to_dict("records"):
         lo, hi = rec.get("doubling_time_low_years"), rec.get("doubling_time_high_years")
         interval = (f"{lo:.2f} to {hi:.2f}" if pd.notna(lo) and pd.notna(hi)
                     else "not stated")
+        start, end = rec.get("period_start"), rec.get("period_end")
+        period = (f"{int(start)}-{int(end)}" if pd.notna(start) and pd.notna(end)
+                  else "not stated")
         rows.append({
-            "Estimate": rec["scope"], "Measure": rec["metric"],
-            "Period": f"{int(rec['period_start'])}-{int(rec['period_end'])}",
+            "Estimate": rec["scope"], "Measure": rec["metric"], "Period": period,
             "Doubling time (years)": f"{rec['doubling_time_years']:.2f}",
             "Interval": interval,
             "Source": f"{rec['source_publisher']}, {rec['source_title']} ({rec['source_year']})"})
@@ -343,13 +555,29 @@ def table_published(ev: Evaluation) -> pd.DataFrame:
 def table_decomposition(ev: Evaluation) -> pd.DataFrame:
     """The generation decomposition, one row per step (ratios as text, 2 decimals)."""
     steps = ev.steps
+    sil = "Transistors" if ev.P.silicon == "transistors" else "Dies"
     t = pd.DataFrame({
         "Line": steps["line"], "Step": steps["step"],
-        "Formats": (steps["format_before"].str.upper() + " -> "
-                    + steps["format_after"].str.upper()),
-        "Total": steps["total"], "Format": steps["format"], "Silicon": steps["silicon"],
-        "Power": steps["power"], "Residual": steps["residual"],
-        "FLOP/s per W": steps["efficiency"]})
-    num = ["Total", "Format", "Silicon", "Power", "Residual", "FLOP/s per W"]
+        "Formats": (steps["format_before"].str.upper().replace({"": "none"}) + " -> "
+                    + steps["format_after"].str.upper().replace({"": "none"})),
+        "Fixed format": steps["reference"].str.upper(),
+        "Throughput (total)": steps["total"], "Power": steps["power"],
+        "Number format": steps["format"], "FLOP per joule at the fixed format":
+            steps["efficiency"],
+        f"{sil} (context)": steps["silicon"],
+        f"Power per unit of {sil.lower()} (context)": steps["power_per_silicon"]})
+    num = [c for c in t.columns if c not in ("Line", "Step", "Formats", "Fixed format")]
     t[num] = t[num].map(lambda v: "n/a" if pd.isna(v) else f"{v:.2f}x")
     return t
+
+
+def table_delivered(ev: Evaluation) -> pd.DataFrame:
+    """The measured points: delivered against peak per watt (strings)."""
+    d = ev.delivered
+    return pd.DataFrame({
+        "Chip (datasheet row)": d["chip"], "Measured GPU": d["gpu_name"],
+        "Run": d["run_id"], "Repeats": d["repeats"].astype(int),
+        "Power limit (W)": d["power_limit_w"].map("{:.0f}".format),
+        "Delivered (GFLOP per J)": (d["delivered_flop_per_j"] / 1e9).map("{:,.0f}".format),
+        "Peak per board watt (GFLOP per J)": (d["peak_flop_per_j"] / 1e9).map("{:,.0f}".format),
+        "Delivered share of peak": (100 * d["delivered_share"]).map("{:.0f}%".format)})

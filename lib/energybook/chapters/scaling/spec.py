@@ -9,12 +9,12 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from energybook.chapters.scaling import model, model_steps
+from energybook.chapters.scaling import model, model_slowdown, model_steps
 from energybook.chapters.scaling.params import PRECISIONS, Params
 from energybook.declare import Headline, chapter
 
-#: Chips the main trend and the breakpoint search need at the chosen precision.
-MIN_CHIPS_BREAKPOINT = 8
+#: Chips the main trend and the slowdown test need at the chosen precision.
+MIN_CHIPS_BREAKPOINT = 2 * model_slowdown.MIN_EACH_SIDE
 #: Chips the fixed breakpoint of the two-segment fit needs on each side.
 MIN_CHIPS_EACH_SIDE = 2
 
@@ -32,9 +32,10 @@ def _where(P: Params) -> str:
 
 def check(P: Params, tables: Mapping[str, pd.DataFrame]) -> list[str]:
     """Constraints between the parameters and the chip table, one message per problem: the
-    year range, enough chips for the fits and the breakpoint search, a fixed breakpoint with
-    chips on both sides, a rolling window that fits the selected releases and a Hopper ->
-    Blackwell step with figures at the decomposition's precision."""
+    year range, enough chips for the fits (every product, one per design, the frontier) and
+    the slowdown test, a fixed breakpoint with chips on both sides, a rolling window that
+    fits the selected releases and a Hopper -> Blackwell step with figures at the
+    decomposition's precision."""
     if P.start_year >= P.end_year:
         return [f"start_year ({P.start_year}) must be before end_year ({P.end_year})"]
     acc = tables["accelerators"]
@@ -62,6 +63,16 @@ def check(P: Params, tables: Mapping[str, pd.DataFrame]) -> list[str]:
         return problems
     t = model.efficiency_table(acc, P.precision, **sel)
     x = np.sort(t["year"].to_numpy())
+    if model_slowdown.candidate_breaks(x, model_slowdown.min_each_side(x.size)).size < 2:
+        problems.append(f"too few release dates: the {len(t)} chips at precision "
+                        f"{P.precision} ({where}) leave no date to test for a break with "
+                        f"{model_slowdown.min_each_side(x.size)} chips on each side: {hint}")
+    for kind, sub in (("one-per-design", model.one_per_design(t)),
+                      ("frontier", model.frontier(t))):
+        if not model.can_fit(sub):
+            problems.append(f"too few chips: the {kind} trend at precision {P.precision} "
+                            f"({where}) has {len(sub)} chips; it needs 3 released on "
+                            f"different dates: {hint}")
     bp, k = P.breakpoint_year, MIN_CHIPS_EACH_SIDE
     before, after = int(np.sum(x < bp)), int(np.sum(x >= bp))
     if before < k or after < k:
@@ -80,7 +91,7 @@ def check(P: Params, tables: Mapping[str, pd.DataFrame]) -> list[str]:
 
     def step_ok(prec: str) -> bool:
         d = model_steps.decompose_step(model_steps.chip(acc, h), model_steps.chip(acc, b),
-                                       prec, "bf16", P.silicon)
+                                       prec, P.silicon)
         return math.isfinite(d["total"]) and math.isfinite(d["share_non_efficiency"])
 
     if not step_ok(P.decomposition_precision):
@@ -97,42 +108,61 @@ SPEC = chapter(
     title="Scaling limits of performance per watt",
     order=30,
     summary=("Is accelerator performance per watt plateauing, and where did Blackwell's gain "
-             "come from? Log-linear trends of peak FLOP/s per watt with intervals, a breakpoint "
-             "test, a per-generation decomposition into number format, silicon, power and "
-             "efficiency, the memory wall, and the distance to physical limits."),
+             "come from? Log-linear trends of peak FLOP/s per watt for every product, one chip "
+             "per silicon design and the frontier, with intervals; a test for a slowdown at an "
+             "unknown date against a simulated null, with the smallest slowdown it could "
+             "detect; a decomposition of each generation into power, number format and FLOP "
+             "per joule; delivered against peak; the memory wall; and the distance to "
+             "physical limits."),
     params=Params,
     headlines=[
         Headline("doubling_time_years", "year",
                  "Doubling time of peak FLOP/s per watt at the chosen precision (BF16 by "
-                 "default; 1000 means no growth)", ".2f"),
+                 "default), every product pooled (1000 means no growth)", ".2f"),
         Headline("doubling_time_low_years", "year",
                  "Lower end of the doubling time's confidence interval", ".2f"),
         Headline("doubling_time_high_years", "year",
                  "Upper end of the doubling time's confidence interval (1000 means unbounded: "
                  "the interval includes no growth)", ".2f"),
+        Headline("frontier_doubling_time_years", "year",
+                 "Doubling time of the frontier: the chips that set a new record of peak "
+                 "FLOP/s per watt when released", ".2f"),
         Headline("lowest_precision_doubling_time_years", "year",
                  "Doubling time of FLOP/s per watt at each chip's lowest float precision",
                  ".2f"),
         Headline("fp32_doubling_time_years", "year",
                  "Doubling time of FP32 FLOP/s per watt (1000 means no growth)", ".2f"),
         Headline("breakpoint_year", "year",
-                 "Estimated year of a change in the growth rate (two-segment fit)", ".1f"),
-        Headline("prob_slowdown_percent", "percent",
-                 "Share of bootstrap fits in which growth is slower after the breakpoint",
-                 ".0f"),
+                 "Best-fitting date of a change in the growth rate (two-segment fit; not "
+                 "evidence that a change happened)", ".1f"),
+        Headline("slowdown_p_value", "1",
+                 "p-value of the test for a slowdown at an unknown date (simulated null: a "
+                 "straight line with the same dates)", ".2f"),
+        Headline("detectable_slowdown_per_year", "doublings/year",
+                 "Smallest fall in the growth rate the test detects 4 times in 5, for a break "
+                 "at the median release date (1000 means none is detectable)", ".2f"),
         Headline("hopper_blackwell_throughput", "1",
                  "Hopper -> Blackwell BF16 peak throughput ratio", ".2f"),
         Headline("hopper_blackwell_power", "1", "Hopper -> Blackwell board power ratio", ".2f"),
         Headline("hopper_blackwell_transistors", "1",
                  "Hopper -> Blackwell transistor count ratio", ".2f"),
+        Headline("hopper_blackwell_flop_per_j", "1",
+                 "Hopper -> Blackwell BF16 peak FLOP per joule ratio", ".2f"),
         Headline("hopper_blackwell_non_efficiency_percent", "percent",
-                 "Share of the Hopper -> Blackwell throughput gain (log scale) from number "
-                 "format, silicon and power rather than per-transistor-per-watt efficiency "
-                 "(above 100: the residual efficiency fell)", ".0f"),
+                 "Share of the Hopper -> Blackwell throughput gain (log scale) from more power "
+                 "and narrower number formats rather than more FLOP per joule at a fixed "
+                 "format (above 100: FLOP per joule fell)", ".0f"),
         Headline("landauer_orders", "orders of magnitude",
                  "Orders of magnitude between the best chip's J/FLOP and kT ln 2", ".1f"),
         Headline("years_to_cmos_limit", "year",
-                 "Years to a published CMOS efficiency limit at the fitted rate", ".0f"),
+                 "Years to a published CMOS efficiency limit if the fitted rate continued",
+                 ".0f"),
+        Headline("years_to_cmos_limit_low", "year",
+                 "Years to the CMOS limit at the fast end of the doubling time's interval",
+                 ".0f"),
+        Headline("years_to_cmos_limit_high", "year",
+                 "Years to the CMOS limit at the slow end of the doubling time's interval "
+                 "(1000 means never)", ".0f"),
     ],
     tables=("accelerators",),
     check=check,
