@@ -520,3 +520,21 @@ def test_run_setup_values_of_the_committed_runs_match_their_rows(committed):
         copy = mine[mine["kind"] == "memory"]
         per_iter = copy["bytes_moved"] / copy["iterations"]
         assert (per_iter / 2 / 2**30).to_numpy() == pytest.approx(v["copy_gib"], rel=1e-6)
+
+
+def test_the_prose_says_how_the_runs_it_reads_were_made():
+    """The sentences that describe the runs follow their metadata: the committed runs read
+    the counter at the ends of their windows; runs of the current harness do not."""
+    old = {"settings": {"window_s": 2.5, "warmup_s": 1.0}}
+    new = {"settings": {"window_s": 2.5, "warmup_s": 2.0, "settle_max_s": 15.0,
+                        "energy_alignment": "counter_updates"}}
+    committed = page.run_phrases(page.run_kinds([old, old]))
+    assert "two ends of each window" in committed["runs_reading"]
+    assert "only cold" in committed["steady_reading"]
+    assert "await" in committed["corrections_await"]
+    current = page.run_phrases(page.run_kinds([new, new]))
+    assert "measured between two steps" in current["runs_reading"]
+    assert "cold and warm" in current["steady_reading"]
+    assert "await" not in current["corrections_await"]
+    mixed = page.run_phrases(page.run_kinds([old, new]))
+    assert mixed["runs_reading"].startswith("1 of the 2 runs")

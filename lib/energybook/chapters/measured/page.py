@@ -257,6 +257,47 @@ def vector_verdict(above: list[int]) -> str:
             "figures alone do not tell which units did the work")
 
 
+def run_kinds(metadata) -> dict[str, int]:
+    """How the runs were made, from their metadata: ``runs``, how many were measured between
+    counter steps (``aligned``) and how many warmed each configuration until it settled
+    (``settling``)."""
+    aligned = sum(m.get("settings", {}).get("energy_alignment") == "counter_updates"
+                  for m in metadata)
+    settling = sum("settle_max_s" in m.get("settings", {}) for m in metadata)
+    return {"runs": len(metadata), "aligned": aligned, "settling": settling}
+
+
+def run_phrases(kinds: Mapping[str, int]) -> dict[str, str]:
+    """The sentences of the prose that depend on how the runs were made."""
+    n, aligned, settling = kinds["runs"], kinds["aligned"], kinds["settling"]
+    if aligned == 0:
+        reading = ("The runs this page reads were made before the harness measured between "
+                   "steps: they read the counter at the two ends of each window.")
+        evidence = "The data show it."
+    elif aligned == n:
+        reading = ("The runs this page reads were measured between two steps of the counter, "
+                   "so the steps do not bias them; runs made before December 2026 read it at "
+                   "the two ends of each window.")
+        evidence = "For the runs read here, the same counts are a control:"
+    else:
+        reading = (f"{aligned} of the {n} runs this page reads were measured between two "
+                   "steps of the counter; the others read it at the two ends of each window.")
+        evidence = "The data of the latter show it."
+    if settling == 0:
+        steady = ("The runs this page reads warmed each configuration for a fixed time and "
+                  "measured the idle card only cold, before any load. The card had not "
+                  "settled:")
+        awaits = ("Those three corrections await a new run on each card,")
+    else:
+        steady = ("The runs this page reads warmed each configuration until its temperature "
+                  "and SM clock settled (the metadata records how long) and measured the idle "
+                  "card cold and warm. Across configurations the card still ran at different "
+                  "temperatures:")
+        awaits = "The runs read here have them; to measure again, run"
+    return {"runs_reading": reading, "steps_evidence": evidence, "steady_reading": steady,
+            "corrections_await": awaits}
+
+
 def texts(ev: Evaluation) -> dict[str, str]:
     P = ev.P
     above = [h for h in (4095, 4097) if _shape(ev, ev.run_id, h)["above_vector_peak"]]
@@ -291,6 +332,7 @@ def texts(ev: Evaluation) -> dict[str, str]:
                        if bool(_copy(ev, ev.run_id)["idle_is_warm"])
                        else "cold, measured before any load"),
         "remeasure_command": f"`{REMEASURE}`",
+        **run_phrases(run_kinds(ev.metadata)),
     }
 
 
