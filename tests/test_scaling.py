@@ -369,23 +369,21 @@ def test_decomposition_bars_stack_to_the_total(tables):
 
 
 # ---------------------------------------------------------------- delivered points
-def _runs(rows):
-    base = {"run_id": "h100-20260101T000000Z", "mode": "full", "config": "square-bf16-8192",
-            "status": "ok", "gpu_name": "NVIDIA H100 80GB HBM3", "power_limit_w": 700.0}
-    return pd.DataFrame([{**base, **r} for r in rows])
-
-
-def test_delivered_points_average_accepted_full_repeats_against_peak_per_watt():
+def test_delivered_points_set_the_measured_config_against_peak_per_board_watt():
     acc = pd.DataFrame([chip_row("H100 SXM", "2022-09-20", 1000.0, 700.0),
                         chip_row("B200", "2024-11-15", 2000.0, 1000.0)])
-    runs = _runs([{"tflop_per_j": 1.0}, {"tflop_per_j": 0.8},
-                  {"tflop_per_j": 9.0, "status": "rejected"},
-                  {"tflop_per_j": 9.0, "mode": "quick"},
-                  {"tflop_per_j": 9.0, "config": "square-fp8-8192"}])
-    d = dlv.delivered_points(runs, acc)
+    base = {"run_id": "h100-20260101T000000Z", "gpu_name": "NVIDIA H100 80GB HBM3",
+            "repeats": 2, "power_limit_w": 700.0}
+    summary = pd.DataFrame([{**base, "config": "square-bf16-8192", "tflop_per_j": 0.9,
+                             "tflop_per_j_low": 0.85, "tflop_per_j_high": 0.95},
+                            {**base, "config": "square-fp8-8192", "tflop_per_j": 9.0}])
+    d = dlv.delivered_points(summary, acc)
     assert len(d) == 1 and d["chip"].iloc[0] == "H100 SXM" and d["repeats"].iloc[0] == 2
     assert d["delivered_flop_per_j"].iloc[0] == pytest.approx(0.9e12)
     assert d["delivered_share"].iloc[0] == pytest.approx(0.9e12 / (1000e12 / 700))
+    assert d["delivered_flop_per_j_low"].iloc[0] <= d["delivered_flop_per_j"].iloc[0] <= \
+        d["delivered_flop_per_j_high"].iloc[0]
+    assert dlv.delivered_points(summary[summary["config"] != "square-bf16-8192"], acc).empty
 
 
 def test_a_measured_gpu_maps_to_exactly_one_datasheet_row():

@@ -1,7 +1,7 @@
 """Peak is not delivered: the book's own measured GEMMs against the datasheet's peak per watt.
 
-Pure functions over the ``gpu_runs`` table (the measurement harness's rows) and the
-``accelerators`` table.
+Pure functions over a per-configuration summary of the measured runs (as the measured
+chapter reads the ``gpu_runs`` table) and the ``accelerators`` table.
 """
 
 from __future__ import annotations
@@ -25,29 +25,40 @@ def datasheet_chip(gpu_name: str, accelerators: pd.DataFrame) -> str:
     return str(hits[0])
 
 
-def delivered_points(runs: pd.DataFrame, accelerators: pd.DataFrame,
+def delivered_points(summary: pd.DataFrame, accelerators: pd.DataFrame,
                      config: str = DELIVERED_CONFIG, precision: str = "bf16") -> pd.DataFrame:
-    """Delivered FLOP/J of ``config`` per measured run (the mean of its accepted repeats of a
-    full run), beside the datasheet's peak at ``precision`` per board watt of the same chip.
+    """Delivered FLOP/J of ``config`` per measured run beside the datasheet's peak at
+    ``precision`` per board watt of the same chip.
 
-    Columns: chip, vendor, year (the chip's release date), gpu_name, run_id, repeats,
-    power_limit_w, delivered_flop_per_j, peak_flop_per_j, delivered_share (delivered over
-    peak per watt). Empty when no run measured ``config``.
+    ``summary`` has one row per (run, configuration), as the measured chapter reads its
+    windows (each window's energy on whole counter updates, the repeats averaged): columns
+    run_id, config, gpu_name, repeats, power_limit_w, tflop_per_j, and optionally
+    tflop_per_j_low / _high (the envelope of the windows' bounds).
+
+    Columns: chip, vendor, release_date, gpu_name, run_id, repeats, power_limit_w,
+    delivered_flop_per_j (+ _low, _high), peak_flop_per_j, delivered_share. Empty when no
+    run measured ``config``.
     """
-    ok = runs[(runs["status"] == "ok") & (runs["mode"] == "full") & (runs["config"] == config)]
     rows = []
-    for (run_id, gpu), g in ok.groupby(["run_id", "gpu_name"], sort=True):
-        name = datasheet_chip(str(gpu), accelerators)
+    for rec in summary[summary["config"] == config].to_dict("records"):
+        name = datasheet_chip(str(rec["gpu_name"]), accelerators)
         sheet = accelerators[accelerators["chip"] == name].iloc[0].to_dict()
         peak, _ = chip_format_peak(sheet, precision)
         peak_flop_per_j = peak * FLOP_PER_S_PER_TFLOPS / float(sheet["board_power_w"])
-        delivered = float(g["tflop_per_j"].mean()) * FLOP_PER_S_PER_TFLOPS
+        delivered = float(rec["tflop_per_j"]) * FLOP_PER_S_PER_TFLOPS
         rows.append({"chip": name, "vendor": sheet["vendor"],
-                     "release_date": sheet["release_date"], "gpu_name": str(gpu),
-                     "run_id": str(run_id), "repeats": len(g),
-                     "power_limit_w": float(g["power_limit_w"].iloc[0]),
-                     "delivered_flop_per_j": delivered, "peak_flop_per_j": peak_flop_per_j,
+                     "release_date": sheet["release_date"], "gpu_name": str(rec["gpu_name"]),
+                     "run_id": str(rec["run_id"]), "repeats": int(rec["repeats"]),
+                     "power_limit_w": float(rec["power_limit_w"]),
+                     "delivered_flop_per_j": delivered,
+                     "delivered_flop_per_j_low": float(rec.get("tflop_per_j_low", rec["tflop_per_j"]))
+                     * FLOP_PER_S_PER_TFLOPS,
+                     "delivered_flop_per_j_high": float(rec.get("tflop_per_j_high",
+                                                                rec["tflop_per_j"]))
+                     * FLOP_PER_S_PER_TFLOPS,
+                     "peak_flop_per_j": peak_flop_per_j,
                      "delivered_share": delivered / peak_flop_per_j})
     cols = ["chip", "vendor", "release_date", "gpu_name", "run_id", "repeats",
-            "power_limit_w", "delivered_flop_per_j", "peak_flop_per_j", "delivered_share"]
-    return pd.DataFrame(rows, columns=cols)
+            "power_limit_w", "delivered_flop_per_j", "delivered_flop_per_j_low",
+            "delivered_flop_per_j_high", "peak_flop_per_j", "delivered_share"]
+    return pd.DataFrame(rows, columns=cols).sort_values("chip", ignore_index=True)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from energybook.chapters.measured import model as measured
 from energybook.chapters.scaling import (
     model,
     model_delivered,
@@ -121,7 +122,9 @@ def evaluate(P: Params, tables: Mapping[str, pd.DataFrame]) -> Evaluation:
                                     P.decomposition_precision, P.silicon)
     steps, long = model_steps.generation_decomposition(acc, P.decomposition_precision,
                                                        P.silicon)
-    delivered = model_delivered.delivered_points(tables["gpu_runs"], acc)
+    # The measured chapter's reading of its runs (each window on whole counter updates).
+    runs = measured.summarize_repeats(measured.window_table(tables["gpu_runs"]))
+    delivered = model_delivered.delivered_points(runs, acc)
     delivered = delivered.assign(year=model.decimal_year(delivered["release_date"])
                                  if len(delivered) else [])
     mw = model_memory.memory_wall_table(acc, P.precision, **sel)
@@ -579,5 +582,8 @@ def table_delivered(ev: Evaluation) -> pd.DataFrame:
         "Run": d["run_id"], "Repeats": d["repeats"].astype(int),
         "Power limit (W)": d["power_limit_w"].map("{:.0f}".format),
         "Delivered (GFLOP per J)": (d["delivered_flop_per_j"] / 1e9).map("{:,.0f}".format),
+        "Bounds (GFLOP per J)": [f"{lo / 1e9:,.0f} to {hi / 1e9:,.0f}" for lo, hi in
+                                 zip(d["delivered_flop_per_j_low"],
+                                     d["delivered_flop_per_j_high"], strict=True)],
         "Peak per board watt (GFLOP per J)": (d["peak_flop_per_j"] / 1e9).map("{:,.0f}".format),
         "Delivered share of peak": (100 * d["delivered_share"]).map("{:.0f}%".format)})
