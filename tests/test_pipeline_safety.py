@@ -184,3 +184,32 @@ def test_a_scenario_build_goes_beside_the_site_with_a_banner(built, tmp_path, cl
     # -o into the book's own folders is refused for scenario builds too.
     bad = build(built, "-f", str(scenario), "-o", str(built / "_build" / "html"))
     assert bad.returncode == 2 and "inside _build/" in bad.stderr
+
+
+def test_sigterm_during_a_run_ends_its_kernel_and_writes_nothing(built, tmp_path):
+    out = tmp_path / "run"
+    proc = start(built, "run", "overview", "-p", "reference_country", "France", "-o",
+                 str(out))
+    tag = f"run:{out.resolve()}"
+    wait_for(lambda: bool(locking.tagged(tag)), 300, "the run's kernel")
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 128 + signal.SIGTERM, err
+    assert "Traceback" not in err
+    wait_for(lambda: not locking.tagged(tag), 15, "the kernel to end")
+    assert not out.exists()
+
+
+def test_compare_two_scenario_files(built, tmp_path, cli):
+    a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    a.write_text("overview: {reference_country: France}\n")
+    b.write_text("overview: {}\n")
+    r = cli("compare", str(a), str(b), "--json", env={"ENERGYBOOK_ROOT": str(built)})
+    assert r.returncode == 0, r.stderr
+    rows = json.loads(r.stdout)["rows"]
+    top = rows[0]
+    assert top["name"] == "ratio_to_reference" and top["moved"]
+    assert top["a"] == pytest.approx(945 / 472) and top["b"] == pytest.approx(945 / 522)
+    assert [x["moved"] for x in rows].count(True) == 1
+    # The changed chapter's run is cached beside the site, never in it.
+    assert (built / "_build" / "scenarios" / "a" / "executed" / "overview.ipynb").exists()

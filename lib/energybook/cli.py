@@ -233,7 +233,7 @@ def _fix_links(body: str, chapter: str, outdir: Path, root: Path) -> str:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from energybook import data, pipeline, runs
+    from energybook import data, locking, pipeline, runs
     from energybook.book import repo_root
 
     spec = registry.get(args.chapter)
@@ -254,11 +254,20 @@ def cmd_run(args: argparse.Namespace) -> int:
         nb_path = staging / f"{spec.name}.ipynb"
         _say(f"executing {spec.notebook} with papermill "
              f"({'defaults' if not changed else ', '.join(changed) + ' changed'})")
+        # The kernel carries a tag, so that an interruption ends it whatever state
+        # papermill is in.
+        tag = f"run:{outdir}"
+        os.environ[locking.TAG_VAR] = tag
         try:
             results = pipeline.execute_notebook(spec.name, params, nb_path, root)
         except pipeline.ChapterFailed as e:
             _err(str(e))
             return EXIT_FAILED
+        except BaseException:
+            locking.reap(tag)
+            raise
+        finally:
+            os.environ.pop(locking.TAG_VAR, None)
         defaults, source = runs.default_results(spec.name, root)
         if not changed:  # this run is the defaults
             defaults, source = results, "this run (every parameter at its default)"
