@@ -1,5 +1,6 @@
 """Execution test of the rebound chapter: a re-run with a larger elasticity moves the
-headline numbers as the model says it should."""
+headline numbers as the model says it should, and leaves alone those that do not depend on
+demand."""
 
 import pytest
 
@@ -18,11 +19,11 @@ def test_rebound_chapter_reruns_with_a_larger_elasticity(tmp_path):
         v = res[name]
         return float(v["value"]) if isinstance(v, dict) else float(v)
 
-    # more demand response: more energy, more often backfire; the flip point is a property
-    # of chip progress and the cost structure, not of the elasticity
+    # more demand response with ambition as calibrated: more energy
     assert value(high, "energy_median_twh") > value(base, "energy_median_twh")
-    assert value(high, "backfire_probability_pct") > value(base, "backfire_probability_pct")
-    assert value(high, "flip_elasticity") == pytest.approx(value(base, "flip_elasticity"))
-    # the H100 -> H200 saving does not depend on demand
-    assert value(high, "h200_j_per_token_saving_pct") == pytest.approx(
-        value(base, "h200_j_per_token_saving_pct"))
+    # the flip point is a property of chip progress and the cost structure, not of the
+    # elasticity; the market bound, the H200 saving and Microsoft's ratio are data
+    for name in ("flip_elasticity", "flip_elasticity_energy_only", "elasticity_upper_bound",
+                 "h200_j_per_token_saving_pct", "h200_breakeven_months",
+                 "microsoft_energy_per_cloud_revenue_pct"):
+        assert value(high, name) == pytest.approx(value(base, name)), name

@@ -1,25 +1,49 @@
-"""Ambition as growth: trends, the one demand model, the published forecasts as its
-scenarios, and an exact (LMDI) decomposition of the change in energy.
+"""Ambition as growth: trends, the segmented demand model, its calibration to the IEA Base
+Case, the published forecasts restated in its terms, and an exact (LMDI) decomposition of the
+change in energy.
 
-Pure functions over floats, numpy arrays and the ``growth_trends`` and ``dc_electricity``
-tables.
+Pure functions over floats, numpy arrays and the ``growth_trends``, ``dc_electricity`` and
+``dc_segments`` tables.
+
+The demand model
+----------------
+Data-centre electricity is split into segments (accelerated AI servers, and everything else:
+conventional servers, storage, networking), each with its own share of the base year's IT
+electricity ``w``, efficiency growth ``f`` (service per joule), fall of hardware cost per unit
+of service ``h``, base-year energy share of that cost ``s`` and exogenous demand growth
+("ambition") ``a``. After ``t`` years, with ``rho`` the PUE over its base-year value::
+
+    cost index      C = (1 - s) (1 + h)^-t + s rho (1 + f)^-t      (1 in the base year)
+    energy share    s_t = s rho (1 + f)^-t / C                     (drifts with the trends)
+    demand          A C^-e                                         (constant elasticity e)
+    IT electricity  w A C^-e / (1 + f)^t
+    facility        E_0 rho sum over segments of the IT electricity
+
+Ambition ``A`` grows at ``a`` a year up to the break year and at ``(1 + a)^lambda - 1`` after it
+(``lambda``: ``late_ambition_ratio``). Everything broadcasts: per-segment inputs have the
+segment axis last.
 
 References
 ----------
 - Ang, B. W. (2005). The LMDI approach to decomposition analysis: a practical guide.
   *Energy Policy*, 33(7), 867-871. https://doi.org/10.1016/j.enpol.2003.10.010
-  (additive log-mean Divisia index, exact: no residual).
+  (additive log-mean Divisia index, exact: no residual; here for a sum over segments).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
-from energybook.chapters.rebound.model import cost_ratio, demand_ratio
+from energybook.chapters.rebound.params import AMBITION_BREAK_YEAR, Params
+from energybook.uncertainty import Triangular
+
+SEGMENTS = ("ai", "other")
 
 # =========================================================================== trends
 
@@ -62,7 +86,220 @@ def growth_table(trends: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-# =========================================================================== LMDI
+def conventional_efficiency_growth(trends: pd.DataFrame) -> float:
+    """Growth per year of compute instances delivered per joule of IT electricity, 2010-2018
+    (Masanet et al. 2020): instances over (electricity / PUE), per year. Measured on
+    conventional computing before the AI build-out; it includes virtualisation and
+    consolidation as well as better chips."""
+    t = growth_table(trends).set_index("metric")["factor_per_year"]
+    per_it_joule = t["compute_instances_2010_2018"] / (t["dc_electricity_2010_2018"]
+                                                       / t["pue_2010_2018"])
+    return float(per_it_joule) - 1.0
+
+
+# =========================================================================== base year
+
+
+def estimate_years(dc_electricity: pd.DataFrame, scope: str) -> list[int]:
+    """The years with a data-centre estimate for ``scope``."""
+    d = dc_electricity
+    return sorted({int(y) for y in d.loc[(d["scope"] == scope) & (d["tier"] == "estimated"),
+                                         "year"]})
+
+
+def base_energy_twh(dc_electricity: pd.DataFrame, scope: str, base_year: int) -> float:
+    """The estimated data-centre electricity of ``scope`` in ``base_year`` (one row)."""
+    d = dc_electricity[(dc_electricity["scope"] == scope) & (dc_electricity["year"] == base_year)
+                       & (dc_electricity["tier"] == "estimated")]
+    if d.empty:
+        raise ValueError(f"no estimate for {scope!r} in {base_year}; estimates exist for "
+                         f"{estimate_years(dc_electricity, scope)}")
+    return float(d.sort_values("source_year").iloc[-1]["energy_twh"])
+
+
+def segment_figure(dc_segments: pd.DataFrame, segment: str, quantity: str) -> float:
+    """One figure of the ``dc_segments`` table."""
+    d = dc_segments[(dc_segments["segment"] == segment) & (dc_segments["quantity"] == quantity)]
+    if len(d) != 1:
+        raise ValueError(f"dc_segments has no single {quantity!r} for {segment!r}")
+    return float(d["value"].iloc[0])
+
+
+# =========================================================================== the model
+
+
+class Segments(NamedTuple):
+    """Per-segment inputs, each an array with the segment axis last (order: SEGMENTS)."""
+
+    share: np.ndarray  # of base-year IT electricity
+    efficiency_growth: np.ndarray
+    hardware_cost_decline: np.ndarray
+    energy_share: np.ndarray  # base-year energy share of cost
+    demand_growth: np.ndarray  # ambition before the break year
+
+
+def segments_of(P: Params, demand_growth: ArrayLike | None = None) -> Segments:
+    """The chapter's two segments from its parameters. The accelerated servers' share of IT
+    electricity is their share of all electricity times the base-year PUE (the overhead is
+    applied to both segments alike)."""
+    w_ai = P.ai_share * P.pue
+    a = np.array([P.demand_growth, P.other_demand_growth]) if demand_growth is None else \
+        np.asarray(demand_growth, float)
+    return Segments(np.array([w_ai, 1.0 - w_ai]),
+                    np.array([P.efficiency_growth, P.other_efficiency_growth]),
+                    np.array([P.hardware_cost_decline, P.other_hardware_cost_decline]),
+                    np.array([P.energy_share, P.other_energy_share]), a)
+
+
+def horizon_pue_distribution(P: Params) -> Triangular:
+    """The horizon-year PUE: between today's best fleet and today's average, most likely at
+    today's average (no rise above it). Its median is the *central* PUE path: the same path
+    calibrates ambition and centres the Monte Carlo."""
+    lo = min(P.pue_best, P.pue)
+    return Triangular(lo, P.pue, P.pue)
+
+
+def central_pue_ratio(P: Params) -> float:
+    """Median horizon-year PUE over base-year PUE."""
+    return horizon_pue_distribution(P).median() / P.pue
+
+
+def pue_ratio_path(t: ArrayLike, years: float, horizon_ratio: ArrayLike) -> np.ndarray:
+    """PUE over its base-year value after ``t`` years: linear to ``horizon_ratio`` at the
+    horizon (``years``), flat after it."""
+    frac = np.minimum(np.asarray(t, float) / max(float(years), 1.0), 1.0)
+    return 1.0 + (np.asarray(horizon_ratio, float) - 1.0) * frac
+
+
+def ambition_years(t: ArrayLike, break_t: float, late_ratio: ArrayLike) -> np.ndarray:
+    """Years of ambition growth at the early rate after ``t`` years: the years up to the break,
+    plus ``late_ratio`` x the years after it (log growth rates scale by ``late_ratio``)."""
+    t = np.asarray(t, float)
+    early = np.clip(t, 0.0, max(break_t, 0.0))
+    return early + np.asarray(late_ratio, float) * (t - early)
+
+
+def cost_index(t, energy_share, efficiency_growth, hardware_cost_decline, pue_ratio=1.0):
+    """Cost per unit of service after ``t`` years over its base-year value:
+    ``(1 - s)(1 + h)^-t + s rho (1 + f)^-t``."""
+    t = np.asarray(t, float)
+    s = np.asarray(energy_share, float)
+    return (1.0 - s) * np.power(1.0 + np.asarray(hardware_cost_decline, float), -t) + \
+        s * np.asarray(pue_ratio, float) * np.power(1.0 + np.asarray(efficiency_growth, float), -t)
+
+
+def energy_share_path(t, energy_share, efficiency_growth, hardware_cost_decline, pue_ratio=1.0):
+    """Energy's share of the cost after ``t`` years: it follows from the two trends (it rises
+    when hardware cost falls faster than energy cost per unit of service)."""
+    t = np.asarray(t, float)
+    energy = np.asarray(energy_share, float) * np.asarray(pue_ratio, float) * np.power(
+        1.0 + np.asarray(efficiency_growth, float), -t)
+    return energy / cost_index(t, energy_share, efficiency_growth, hardware_cost_decline,
+                               pue_ratio)
+
+
+def price_response(cost, elasticity, trend_cost=None, trend_elasticity=None):
+    """Demand from the fall in cost, ``C^-e``; *anchored* (``trend_cost`` given): the trend
+    elasticity acts on the trend cost and the drawn one on the departure from it,
+    ``C0^-e0 (C / C0)^-e``."""
+    cost = np.asarray(cost, float)
+    e = np.asarray(elasticity, float)
+    if trend_cost is None:
+        return np.power(cost, -e)
+    c0 = np.asarray(trend_cost, float)
+    return np.power(c0, -np.asarray(trend_elasticity, float)) * np.power(cost / c0, -e)
+
+
+def it_electricity(t, seg: Segments, elasticity, pue_ratio=1.0, late_ratio=1.0,
+                   break_t: float = math.inf, trend: Mapping[str, ArrayLike] | None = None):
+    """IT electricity of each segment after ``t`` years, as a share of the base year's total
+    IT electricity (segment axis last). ``trend`` (keys ``cost`` and ``elasticity``) selects
+    the anchored price response."""
+    t = np.asarray(t, float)
+    c = cost_index(t, seg.energy_share, seg.efficiency_growth, seg.hardware_cost_decline,
+                   pue_ratio)
+    q = price_response(c, elasticity, None if trend is None else trend["cost"],
+                       None if trend is None else trend["elasticity"])
+    amb = np.power(1.0 + seg.demand_growth, ambition_years(t, break_t, late_ratio))
+    return seg.share * amb * q / np.power(1.0 + seg.efficiency_growth, t)
+
+
+def point_path(P: Params, base_twh: float, t: ArrayLike, seg: Segments | None = None,
+               late_ratio: float | None = None) -> dict[str, np.ndarray]:
+    """The point model after ``t`` years (an array): ``facility_twh`` (total), ``it_share``
+    (per segment, as a share of base IT), ``segment_twh`` (per segment, overhead included),
+    ``energy_share`` (per segment), ``pue_ratio``."""
+    seg = segments_of(P) if seg is None else seg
+    lam = P.late_ambition_ratio if late_ratio is None else late_ratio
+    years = P.horizon_year - P.base_year
+    tt = np.asarray(t, float)[..., None]
+    rho = pue_ratio_path(tt, years, central_pue_ratio(P))
+    it = it_electricity(tt, seg, P.elasticity, rho, lam, AMBITION_BREAK_YEAR - P.base_year)
+    seg_twh = base_twh * rho * it
+    return {"facility_twh": seg_twh.sum(-1), "segment_twh": seg_twh, "it_share": it,
+            "energy_share": energy_share_path(tt, seg.energy_share, seg.efficiency_growth,
+                                              seg.hardware_cost_decline, rho),
+            "pue_ratio": rho[..., 0]}
+
+
+def horizon_twh(P: Params, base_twh: float) -> float:
+    """Horizon-year data-centre electricity of the point model (TWh)."""
+    return float(point_path(P, base_twh, P.horizon_year - P.base_year)["facility_twh"])
+
+
+# =========================================================================== calibration
+
+
+class Calibration(NamedTuple):
+    demand_growth: float  # accelerated servers
+    other_demand_growth: float
+    late_ambition_ratio: float
+
+
+def calibrate(P: Params, base_twh: float, ai_growth: float, target_twh: float,
+              late_target_twh: float, late_year: int) -> Calibration:
+    """Ambition that makes the point model, with the other parameters as they are, reproduce
+
+    - the accelerated servers' own electricity growing ``ai_growth`` a year to the break year
+      (the IEA Base Case: 30 % a year to 2030),
+    - total data-centre electricity of ``target_twh`` in the break year (945 TWh in 2030),
+    - ``late_target_twh`` in ``late_year`` (1,200 TWh in 2035), through the late ambition.
+
+    The central PUE path is the one the Monte Carlo is centred on. Raises ``ValueError`` if
+    the targets cannot be met (the accelerated servers alone above the total)."""
+    T = AMBITION_BREAK_YEAR - P.base_year
+    if T <= 0 or late_year <= AMBITION_BREAK_YEAR:
+        raise ValueError(f"calibration needs base_year < {AMBITION_BREAK_YEAR} < late_year")
+    seg0 = segments_of(P, np.zeros(2))
+    years = P.horizon_year - P.base_year
+    rho = pue_ratio_path(T, years, central_pue_ratio(P))
+    # at zero ambition; ambition multiplies each segment by (1 + a)^T before the break
+    unit = it_electricity(T, seg0, P.elasticity, rho, 1.0, T)
+    a_ai = (1.0 + ai_growth) * (seg0.share[0] / unit[0]) ** (1.0 / T) - 1.0
+    ai_it = seg0.share[0] * (1.0 + ai_growth) ** T
+    other_it = target_twh / (base_twh * rho) - ai_it
+    if other_it <= 0:
+        raise ValueError(f"the accelerated servers alone exceed {target_twh:.0f} TWh in "
+                         f"{AMBITION_BREAK_YEAR}")
+    a_other = (other_it / unit[1]) ** (1.0 / T) - 1.0
+    seg = segments_of(P, [a_ai, a_other])
+
+    def gap(lam: float) -> float:
+        tl = late_year - P.base_year
+        r = pue_ratio_path(tl, years, central_pue_ratio(P))
+        it = it_electricity(tl, seg, P.elasticity, r, lam, T)
+        return math.log(float(base_twh * r * it.sum())) - math.log(late_target_twh)
+
+    lo, hi = -5.0, 5.0
+    if gap(lo) > 0 or gap(hi) < 0:
+        raise ValueError(f"no late ambition reaches {late_target_twh:.0f} TWh in {late_year}")
+    for _ in range(80):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if gap(mid) < 0 else (lo, mid)
+    return Calibration(float(a_ai), float(a_other), 0.5 * (lo + hi))
+
+
+# =========================================================================== decomposition
 
 
 def _log_mean(a, b):
@@ -72,72 +309,116 @@ def _log_mean(a, b):
     return np.where(np.isclose(a, b, rtol=1e-12, atol=0.0), a, lm)
 
 
-def lmdi(factors_start: Mapping[str, float], factors_end: Mapping[str, float]) -> pd.DataFrame:
-    """Additive LMDI-I decomposition of the change in ``E = product of factors``.
+def lmdi(factors_start: Mapping[str, ArrayLike], factors_end: Mapping[str, ArrayLike]
+         ) -> pd.DataFrame:
+    """Additive LMDI-I decomposition of the change in ``E = sum over segments of the product
+    of factors`` (each factor an array over segments, or a scalar shared by all).
 
-    Contribution of factor i: ``L(E_T, E_0) * ln(x_iT / x_i0)`` with the logarithmic mean
-    ``L(a, b) = (a - b) / (ln a - ln b)`` (Ang 2005). The contributions sum exactly to
+    Contribution of factor x: ``sum_i L(E_iT, E_i0) ln(x_iT / x_i0)`` with the logarithmic
+    mean ``L(a, b) = (a - b) / (ln a - ln b)`` (Ang 2005). The contributions sum exactly to
     ``E_T - E_0`` (no residual). Factors must be positive.
 
-    Returns columns ``driver``, ``start``, ``end``, ``contribution``, ``share`` (of the total
-    change), one row per factor, in the given order.
+    Returns columns ``driver``, ``contribution``, ``share`` (of the total change), one row per
+    factor, in the given order.
     """
     names = list(factors_start)
     if set(names) != set(factors_end):
         raise ValueError("start and end must name the same factors")
-    x0 = np.array([float(factors_start[n]) for n in names])
-    x1 = np.array([float(factors_end[n]) for n in names])
+    x0, x1 = np.broadcast_arrays(
+        np.array(np.broadcast_arrays(*[np.asarray(factors_start[n], float) for n in names])),
+        np.array(np.broadcast_arrays(*[np.asarray(factors_end[n], float) for n in names])))
     if np.any(x0 <= 0) or np.any(x1 <= 0):
         raise ValueError("LMDI needs positive factors")
-    e0, e1 = float(np.prod(x0)), float(np.prod(x1))
-    contrib = _log_mean(e1, e0) * np.log(x1 / x0)
-    total = e1 - e0
+    e0, e1 = np.prod(x0, axis=0), np.prod(x1, axis=0)
+    weight = _log_mean(e1, e0)
+    contrib = (weight * np.log(x1 / x0)).reshape(len(names), -1).sum(axis=1)
+    total = float(np.sum(e1) - np.sum(e0))
     with np.errstate(divide="ignore", invalid="ignore"):
         share = contrib / total if total != 0 else np.full_like(contrib, np.nan)
-    return pd.DataFrame({"driver": names, "start": x0, "end": x1, "contribution": contrib,
-                         "share": share})
+    return pd.DataFrame({"driver": names, "contribution": contrib, "share": share})
 
 
-# =========================================================================== projection
+def price_channels(cost_end, energy_start, energy_end, elasticity):
+    """Split the price response ``C_T^-e`` into an energy-cost channel and a hardware-cost
+    channel, exactly: ``ln C_T = (dE + dH) / L(C_T, 1)`` with ``dE`` the change of the energy
+    part of the cost index and ``dH`` that of the hardware part; the energy channel is
+    ``exp(-e dE / L)``, the hardware channel ``exp(-e dH / L)``. Their product is the whole
+    price response. Returns ``(energy, hardware)`` factors."""
+    c = np.asarray(cost_end, float)
+    d_energy = np.asarray(energy_end, float) - np.asarray(energy_start, float)
+    d_hw = (c - 1.0) - d_energy
+    lm = _log_mean(c, np.ones_like(c))
+    e = np.asarray(elasticity, float)
+    return np.exp(-e * d_energy / lm), np.exp(-e * d_hw / lm)
 
 
-def projection_factor_per_year(demand_growth, efficiency_growth, elasticity=0.0,
-                               energy_share=1.0, hardware_cost_decline=0.0):
-    """Energy factor per year of the one demand model.
-
-    energy grows by ``(1 + a) * (c'/c) ** -elasticity / (1 + f)``, where ``a`` is the
-    exogenous growth of compute demanded ("ambition": users, uses, model size),
-    ``f`` the efficiency growth (FLOP/J), ``c'/c = (1 - s)/(1 + h) + s/(1 + f)`` the yearly
-    fall of cost per FLOP (energy share ``s``, hardware cost per FLOP falling by ``h``)
-    and ``elasticity`` the demand response to it. With elasticity 0 this is the plain
-    "demand growth / efficiency growth".
-    """
-    k = 1.0 + np.asarray(efficiency_growth, float)
-    r = cost_ratio(k, energy_share, 1.0 + np.asarray(hardware_cost_decline, float))
-    return (1.0 + np.asarray(demand_growth, float)) * demand_ratio(r, elasticity) / k
+DRIVERS = ("ambition", "energy_price", "hardware_price", "efficiency", "pue")
 
 
-def project_energy_twh(base_energy_twh, years, demand_growth, efficiency_growth,
-                       elasticity=0.0, energy_share=1.0, hardware_cost_decline=0.0,
-                       pue_ratio=1.0):
-    """Energy after ``years``: base x (factor per year) ** years x PUE(horizon)/PUE(base)."""
-    g = projection_factor_per_year(demand_growth, efficiency_growth, elasticity, energy_share,
-                                   hardware_cost_decline)
-    return np.asarray(base_energy_twh, float) * np.power(g, years) * pue_ratio
+def decomposition(P: Params, base_twh: float, years: float | None = None) -> pd.DataFrame:
+    """Exact LMDI decomposition of the change in data-centre electricity from the base year to
+    the horizon (point model, central PUE path) into the drivers of :data:`DRIVERS`:
+    ambition (exogenous demand), the price response to cheaper energy per unit of service
+    (the energy-cost rebound), the price response to cheaper hardware per unit of service (not
+    an energy rebound: the counterfactual is the same chips at the old hardware cost),
+    efficiency and PUE. Columns as :func:`lmdi` plus one ``<segment>_twh`` column per segment;
+    contributions in TWh, summing exactly to the total change."""
+    T = P.horizon_year - P.base_year if years is None else float(years)
+    seg = segments_of(P)
+    rho = float(pue_ratio_path(T, P.horizon_year - P.base_year, central_pue_ratio(P)))
+    c = cost_index(T, seg.energy_share, seg.efficiency_growth, seg.hardware_cost_decline, rho)
+    e_end = seg.energy_share * rho * np.power(1.0 + seg.efficiency_growth, -T)
+    q_energy, q_hw = price_channels(c, seg.energy_share, e_end, P.elasticity)
+    amb = np.power(1.0 + seg.demand_growth,
+                   ambition_years(T, AMBITION_BREAK_YEAR - P.base_year, P.late_ambition_ratio))
+    ones = np.ones(len(SEGMENTS))
+    start = {"ambition": ones, "energy_price": ones, "hardware_price": ones,
+             "efficiency": ones, "pue": ones, "base": base_twh * seg.share}
+    end = {"ambition": amb, "energy_price": q_energy, "hardware_price": q_hw,
+           "efficiency": np.power(1.0 + seg.efficiency_growth, -T), "pue": rho * ones,
+           "base": base_twh * seg.share}
+    out = lmdi(start, end)
+    out = out[out["driver"] != "base"].reset_index(drop=True)
+    for i, name in enumerate(SEGMENTS):  # the same decomposition, segment by segment
+        one = lmdi({k: v[i] for k, v in start.items()}, {k: v[i] for k, v in end.items()})
+        out[f"{name}_twh"] = one.set_index("driver").loc[list(DRIVERS), "contribution"].to_numpy()
+    return out
 
 
-def implied_net_growth(base_energy_twh, target_energy_twh, years):
-    """Net energy growth per year implied by going from base to target in ``years``."""
-    return np.power(np.asarray(target_energy_twh, float) / base_energy_twh, 1.0 / years) - 1.0
+# =========================================================================== hold flat
 
 
-def implied_demand_growth(net_growth, efficiency_growth, elasticity=0.0, energy_share=1.0,
-                          hardware_cost_decline=0.0):
-    """Exogenous demand growth ``a`` that, with the other parameters, gives ``net_growth``:
-    the inverse of :func:`projection_factor_per_year` in ``a``."""
-    unit = projection_factor_per_year(0.0, efficiency_growth, elasticity, energy_share,
-                                      hardware_cost_decline)
-    return (1.0 + np.asarray(net_growth, float)) / unit - 1.0
+def efficiency_growth_to_hold_flat(P: Params, base_twh: float) -> float:
+    """The efficiency growth per year, the same in both segments, that would hold data-centre
+    electricity at its base-year level by the horizon (ambition, hardware cost and elasticity
+    as they are). Energy first rises then falls in efficiency when the price response is
+    strong, so the answer is the efficiency beyond which energy stays at or below flat:
+    ``0.0`` if it never rises above, ``inf`` if no efficiency can hold it."""
+    T = P.horizon_year - P.base_year
+    seg = segments_of(P)
+
+    def excess(f: ArrayLike) -> np.ndarray:
+        f = np.asarray(f, float)[..., None]
+        s = seg._replace(efficiency_growth=np.broadcast_to(f, f.shape[:-1] + (len(SEGMENTS),)))
+        return point_path(P, base_twh, T, seg=s)["facility_twh"] / base_twh - 1.0
+
+    grid = np.concatenate([[0.0], np.geomspace(1e-3, 1e4, 400)])
+    above = excess(grid) > 0.0
+    if not above.any():
+        return 0.0
+    last = int(np.nonzero(above)[0][-1])
+    if last == len(grid) - 1:
+        return math.inf
+    lo, hi = float(grid[last]), float(grid[last + 1])
+    for _ in range(4):  # refine the bracket: each pass shrinks it 256-fold
+        fine = np.linspace(lo, hi, 257)
+        above = excess(fine) > 0.0
+        i = int(np.nonzero(above)[0][-1]) if above.any() else 0
+        lo, hi = float(fine[i]), float(fine[min(i + 1, 256)])
+    return 0.5 * (lo + hi)
+
+
+# =========================================================================== forecasts
 
 
 def _base_row(est: pd.DataFrame, proj: pd.Series) -> pd.Series | None:
@@ -153,133 +434,92 @@ def _base_row(est: pd.DataFrame, proj: pd.Series) -> pd.Series | None:
     return cand.sort_values("year").iloc[-1]
 
 
-def scenario_table(dc_electricity: pd.DataFrame, efficiency_growth: float,
-                   elasticity: float = 0.0, energy_share: float = 1.0,
-                   hardware_cost_decline: float = 0.0,
-                   scopes: Sequence[str] | None = None) -> pd.DataFrame:
-    """The published projections as named scenarios of the one demand model.
+def implied_net_growth(base_energy_twh, target_energy_twh, years):
+    """Net energy growth per year implied by going from base to target in ``years``."""
+    return np.power(np.asarray(target_energy_twh, float) / base_energy_twh, 1.0 / years) - 1.0
 
-    For each projected row of ``dc_electricity`` (tier ``projected``), the base is the
-    latest estimate of the same scope before it, from the same source where there is one
-    (else the same publisher), published no later than the projection. The implied
-    parameters are *solved*: the net energy growth per year, the total growth of compute
-    demanded (``(1 + net) (1 + f) - 1``) at the given efficiency growth, and the exogenous
-    demand growth ("ambition") once the price response is taken out. The model is then run
-    with them (``model_twh``) and compared to the published figure (``error_pct``): an
-    arithmetic check, true by construction.
+
+def published_growth(dc_electricity: pd.DataFrame, scope: str, case: str, year: int
+                     ) -> dict[str, float]:
+    """A published projection and its base (see :func:`scenario_table`): ``base_year``,
+    ``base_twh``, ``published_twh``, ``net_growth`` (per year)."""
+    df = dc_electricity
+    hit = df[(df["scope"] == scope) & (df["case"] == case) & (df["year"] == year)
+             & (df["tier"] == "projected")]
+    if len(hit) != 1:
+        raise ValueError(f"no single projection {case!r} for {scope!r} in {year}")
+    p = hit.iloc[0]
+    b = _base_row(df[df["tier"] == "estimated"], p)
+    if b is None:
+        raise ValueError(f"no estimate before {case!r} {year} for {scope!r}")
+    by = int(b["year"])
+    return {"base_year": float(by), "base_twh": float(b["energy_twh"]),
+            "published_twh": float(p["energy_twh"]),
+            "net_growth": float(implied_net_growth(b["energy_twh"], p["energy_twh"],
+                                                   year - by))}
+
+
+def _ambition_shift(P: Params, base_twh: float, base_year: int, year: int,
+                    target_twh: float) -> float:
+    """The common shift ``d`` of both segments' ambition, ``(1 + a)(1 + d) - 1``, with which the
+    point model (parameters ``P``, started at ``base_year``) reaches ``target_twh``."""
+    Q = P.__class__(**{**P.as_dict(), "base_year": base_year,
+                       "horizon_year": max(year, base_year + 1)})
+    seg = segments_of(Q)
+
+    def gap(d: float) -> float:
+        s = seg._replace(demand_growth=(1.0 + seg.demand_growth) * (1.0 + d) - 1.0)
+        e = float(point_path(Q, base_twh, year - base_year, seg=s)["facility_twh"])
+        return math.log(e / target_twh)
+
+    lo, hi = -0.9, 10.0
+    if gap(lo) > 0 or gap(hi) < 0:
+        return math.nan
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if gap(mid) < 0 else (lo, mid)
+    return 0.5 * (lo + hi)
+
+
+def scenario_table(dc_electricity: pd.DataFrame, P: Params) -> pd.DataFrame:
+    """The published projections restated in the model's terms.
+
+    For each projected row of ``dc_electricity``, the base is the latest estimate of the same
+    scope before it, from the same source where there is one (else the same publisher),
+    published no later than the projection. Two numbers restate the forecast: its net energy
+    growth per year (arithmetic on its two figures) and the common shift of both segments'
+    ambition, on top of the chapter's calibration, with which the model reaches it
+    (``ambition_shift``: solved from the figure, so the model reproduces every forecast by
+    construction; ``model_twh`` and ``error_pct`` only check that arithmetic). Neither is a
+    finding about the forecasts: a forecast that assumed slower chips looks here exactly like
+    one that assumed more ambition.
 
     Columns: ``scenario``, ``scope``, ``publisher``, ``base_year``, ``base_twh``,
     ``horizon_year``, ``published_twh``, ``years``, ``implied_net_growth``,
-    ``implied_compute_growth``, ``implied_demand_growth``, ``efficiency_growth``,
-    ``model_twh``, ``error_pct``, ``checked``.
+    ``ambition_shift``, ``model_twh``, ``error_pct``, ``checked``.
     """
     df = dc_electricity
     est = df[df["tier"] == "estimated"]
-    proj = df[df["tier"] == "projected"]
-    if scopes is not None:
-        proj = proj[proj["scope"].isin(list(scopes))]
     rows = []
-    for _, p in proj.iterrows():
+    for _, p in df[df["tier"] == "projected"].iterrows():
         b = _base_row(est, p)
         if b is None:
             continue
-        years = int(p["year"]) - int(b["year"])
-        net = float(implied_net_growth(b["energy_twh"], p["energy_twh"], years))
-        a = float(implied_demand_growth(net, efficiency_growth, elasticity, energy_share,
-                                        hardware_cost_decline))
-        model = float(project_energy_twh(b["energy_twh"], years, a, efficiency_growth,
-                                         elasticity, energy_share, hardware_cost_decline))
+        by, y = int(b["year"]), int(p["year"])
+        shift = _ambition_shift(P, float(b["energy_twh"]), by, y, float(p["energy_twh"]))
+        Q = P.__class__(**{**P.as_dict(), "base_year": by, "horizon_year": y})
+        seg = segments_of(Q)
+        seg = seg._replace(demand_growth=(1.0 + seg.demand_growth) * (1.0 + shift) - 1.0)
+        model = float(point_path(Q, float(b["energy_twh"]), y - by, seg=seg)["facility_twh"])
         rows.append({
             "scenario": p["case"], "scope": p["scope"], "publisher": p["source_publisher"],
-            "base_year": int(b["year"]), "base_twh": float(b["energy_twh"]),
-            "horizon_year": int(p["year"]), "published_twh": float(p["energy_twh"]),
-            "years": years, "implied_net_growth": net,
-            "implied_compute_growth": (1.0 + net) * (1.0 + efficiency_growth) - 1.0,
-            "implied_demand_growth": a, "efficiency_growth": float(efficiency_growth),
-            "model_twh": model,
+            "base_year": by, "base_twh": float(b["energy_twh"]), "horizon_year": y,
+            "published_twh": float(p["energy_twh"]), "years": y - by,
+            "implied_net_growth": float(implied_net_growth(b["energy_twh"], p["energy_twh"],
+                                                           y - by)),
+            "ambition_shift": shift, "model_twh": model,
             "error_pct": 100.0 * (model - float(p["energy_twh"])) / float(p["energy_twh"]),
             "checked": p["checked"],
         })
     return pd.DataFrame(rows).sort_values(["scope", "horizon_year", "published_twh"],
                                           kind="stable").reset_index(drop=True)
-
-
-def base_energy_twh(dc_electricity: pd.DataFrame, scope: str, base_year: int) -> float:
-    """The estimated data-centre electricity of ``scope`` in ``base_year`` (one row)."""
-    d = dc_electricity[(dc_electricity["scope"] == scope) & (dc_electricity["year"] == base_year)
-                       & (dc_electricity["tier"] == "estimated")]
-    if d.empty:
-        raise ValueError(f"no estimate for {scope!r} in {base_year}; estimates exist for "
-                         f"{estimate_years(dc_electricity, scope)}")
-    return float(d.sort_values("source_year").iloc[-1]["energy_twh"])
-
-
-def estimate_years(dc_electricity: pd.DataFrame, scope: str) -> list[int]:
-    """The years with a data-centre estimate for ``scope``."""
-    d = dc_electricity
-    return sorted({int(y) for y in d.loc[(d["scope"] == scope) & (d["tier"] == "estimated"),
-                                         "year"]})
-
-
-def projection_decomposition(base_energy_twh: float, years: float, demand_growth: float,
-                             efficiency_growth: float, elasticity: float = 0.0,
-                             energy_share: float = 1.0, hardware_cost_decline: float = 0.0,
-                             pue_ratio: float = 1.0) -> pd.DataFrame:
-    """Exact LMDI decomposition of the change in energy from the base year to the horizon
-    into ambition (exogenous demand), price response, efficiency and PUE (drivers
-    ``ambition``, ``price``, ``efficiency``, ``pue``). Columns as :func:`lmdi`
-    (contributions in TWh; they sum to the total change).
-    """
-    k = 1.0 + efficiency_growth
-    r = float(cost_ratio(k, energy_share, 1.0 + hardware_cost_decline))
-    start = {"ambition": 1.0, "price": 1.0, "efficiency": 1.0, "pue": 1.0,
-             "base": float(base_energy_twh)}
-    end = {"ambition": (1.0 + demand_growth) ** years,
-           "price": float(demand_ratio(r, elasticity)) ** years,
-           "efficiency": k ** -years, "pue": float(pue_ratio),
-           "base": float(base_energy_twh)}
-    out = lmdi(start, end)
-    return out[out["driver"] != "base"].reset_index(drop=True)
-
-
-def efficiency_growth_to_hold_flat(demand_growth: float, elasticity: float = 0.0,
-                                   energy_share: float = 1.0,
-                                   hardware_cost_decline: float = 0.0) -> float:
-    """The efficiency growth per year (FLOP/J) that holds energy flat.
-
-    Solves ``projection_factor_per_year(a, f, e, s, h) = 1`` for ``f >= 0``. With no price
-    response it is the demand growth itself. With one, energy first rises then falls in
-    efficiency (d ln E / d ln k = elasticity x energy share of cost - 1), so the answer is
-    the efficiency beyond which energy stays at or below flat: ``0.0`` if energy never
-    rises, ``inf`` if no efficiency gain can hold it (energy the whole cost, elasticity >= 1,
-    hardware cost falling).
-    """
-    a, e, s, h = float(demand_growth), float(elasticity), float(energy_share), \
-        float(hardware_cost_decline)
-    m = 1.0 + h
-
-    def ln_g(x):
-        return math.log(float(projection_factor_per_year(a, x - 1.0, e, s, h)))
-
-    if s >= 1.0:  # energy the whole cost: g = (1 + a) * x ** (elasticity - 1)
-        if ln_g(1.0) <= 0.0:
-            return 0.0
-        return (1.0 + a) ** (1.0 / (1.0 - e)) - 1.0 if e < 1.0 else math.inf
-    # ln g rises while elasticity x (energy share after) > 1, then falls: start past the peak
-    x_peak = m * s * (e - 1.0) / (1.0 - s) if e > 1.0 else 1.0
-    x0 = max(1.0, x_peak)
-    if ln_g(x0) <= 0.0:
-        return 0.0
-    hi = 2.0 * x0
-    while ln_g(hi) > 0.0:
-        hi *= 2.0
-        if hi > 1e15:
-            return math.inf
-    lo = x0
-    for _ in range(200):
-        mid = 0.5 * (lo + hi)
-        if ln_g(mid) > 0.0:
-            lo = mid
-        else:
-            hi = mid
-    return 0.5 * (lo + hi) - 1.0

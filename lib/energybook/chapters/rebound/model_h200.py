@@ -1,6 +1,11 @@
-"""The H100 -> H200 case: memory-bound decoding, and the model growth over the same period.
+"""The H100 -> H200 case: memory-bound decoding, and model growth as a rate.
 
 Pure functions over floats and the ``accelerators`` and ``growth_trends`` tables.
+
+The H200's gain in tokens per joule and the growth of models over the same months are two
+rates that have nothing to do with each other: models grow whatever chip is sold. So the case
+is stated as a comparison of rates (bytes read per token, per year, against tokens per joule,
+per year), not as a rebound *caused* by the H200.
 
 References
 ----------
@@ -10,11 +15,16 @@ References
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from energybook.chapters.rebound.model import rebound
 from energybook.chapters.rebound.model_growth import growth_table
+
+DAYS_PER_YEAR = 365.25
 
 
 def memory_bound_efficiency_gain(bandwidth_old_tb_s, bandwidth_new_tb_s,
@@ -29,79 +39,110 @@ def memory_bound_efficiency_gain(bandwidth_old_tb_s, bandwidth_new_tb_s,
         (np.asarray(bandwidth_old_tb_s, float) / power_old_w)
 
 
-def model_growth_factor(compute_growth_per_year, years, param_compute_exponent: float = 0.5):
-    """Growth of parameter count over ``years`` when training compute grows by
-    ``compute_growth_per_year`` (a factor) and parameters scale as compute ** exponent
-    (0.5 compute-optimal: Hoffmann et al. 2022). Bytes read per decoded token scale with it.
+def bytes_per_token_growth(compute_growth_per_year, years, param_compute_exponent=0.5,
+                           active_share_change=1.0, bytes_per_param_change=1.0):
+    """Growth of the bytes read per decoded token over ``years``: parameter count grows as
+    training compute ** exponent (0.5 compute-optimal: Hoffmann et al. 2022), times the change
+    in the share of parameters read per token (mixture-of-experts models read only the active
+    experts) and in the bytes stored per parameter (quantisation)."""
+    params = np.power(compute_growth_per_year, param_compute_exponent * np.asarray(years, float))
+    return params * np.asarray(active_share_change, float) * np.asarray(bytes_per_param_change,
+                                                                        float)
+
+
+def per_year(factor, years):
+    """A factor over ``years`` as a factor per year."""
+    return np.power(np.asarray(factor, float), 1.0 / np.asarray(years, float))
+
+
+def breakeven_years(efficiency_gain, bytes_growth_per_year):
+    """Years of growth of the bytes read per token that take back a gain ``efficiency_gain``
+    in tokens per joule: ``ln k / ln g`` (``inf`` when the bytes do not grow)."""
+    k = np.asarray(efficiency_gain, float)
+    g = np.asarray(bytes_growth_per_year, float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(g > 1.0, np.log(k) / np.log(np.where(g > 1.0, g, 2.0)), np.inf)
+    return out if out.ndim else float(out)
+
+
+def release_gap_years(accelerators: pd.DataFrame, old: str = "H100 SXM",
+                      new: str = "H200 SXM", date_col: str = "release_date") -> float:
+    """Years between the two chips' release dates."""
+    rows = accelerators.set_index("chip")
+    return float((pd.Timestamp(rows.loc[new, date_col]) - pd.Timestamp(rows.loc[old, date_col])
+                  ).days) / DAYS_PER_YEAR
+
+
+def bandwidth_per_watt_trend(accelerators: pd.DataFrame, vendor: str = "NVIDIA") -> float:
+    """Growth per year of memory bandwidth per watt of board power across one vendor's
+    data-centre accelerators (log-linear least squares on release date; chips whose power is
+    an estimate left out): the trend of memory-bound decoding efficiency."""
+    d = accelerators[(accelerators["vendor"] == vendor)
+                     & accelerators["memory_bw_tbps"].notna()
+                     & accelerators["board_power_w"].notna()
+                     & accelerators["power_estimated_by"].isna()]
+    if len(d) < 3:
+        raise ValueError(f"fewer than three {vendor} chips with bandwidth and power")
+    t = np.array([pd.Timestamp(x).toordinal() / DAYS_PER_YEAR for x in d["release_date"]])
+    y = np.log(d["memory_bw_tbps"].to_numpy(float) / d["board_power_w"].to_numpy(float))
+    slope = np.polyfit(t, y, 1)[0]
+    return float(math.exp(slope))
+
+
+def chip_facts(accelerators: pd.DataFrame, growth_trends: pd.DataFrame,
+               old: str = "H100 SXM", new: str = "H200 SXM",
+               metric: str = "training_compute_notable") -> dict[str, float]:
+    """What the tables say about the two chips and the models of their time (no
+    parameters): ``efficiency_gain`` (k, tokens/J new over old), ``gap_years``,
+    ``compute_trend`` (training compute of ``metric``, factor per year) and
+    ``fleet_gain_per_year`` (the trend of bandwidth per watt)."""
+    rows = accelerators.set_index("chip")
+    k = float(memory_bound_efficiency_gain(rows.loc[old, "memory_bw_tbps"],
+                                           rows.loc[new, "memory_bw_tbps"],
+                                           rows.loc[old, "board_power_w"],
+                                           rows.loc[new, "board_power_w"]))
+    trend = float(growth_table(growth_trends).set_index("metric").loc[metric,
+                                                                       "factor_per_year"])
+    return {"efficiency_gain": k, "gap_years": release_gap_years(accelerators, old, new),
+            "compute_trend": trend,
+            "fleet_gain_per_year": bandwidth_per_watt_trend(accelerators)}
+
+
+def h200_case(facts: dict[str, float], param_compute_exponent: float,
+              active_share_change: float = 1.0, bytes_per_param_change: float = 1.0,
+              elasticity: float = 1.0) -> dict[str, float]:
+    """The H100 -> H200 case as plain floats, from :func:`chip_facts` and the parameters.
+
+    Keys: those of :func:`chip_facts`; ``j_per_token_saving`` (1 - 1/k); ``bytes_growth``
+    (bytes read per token over the gap); ``bytes_growth_per_year``;
+    ``efficiency_gain_per_year`` (k per year of the gap); ``breakeven_years`` (of bytes
+    growth that take the gain back); ``energy_per_token_ratio`` (new chip and grown model
+    over old chip and old model); ``rebound_price`` (the price channel alone: at an unchanged
+    price per chip-hour the cost per token falls by k whatever the energy share, so the
+    rebound is (k**e - 1)/(k - 1), against the counterfactual of the same tokens served on
+    the H100).
     """
-    return np.power(compute_growth_per_year, param_compute_exponent * np.asarray(years, float))
-
-
-def h100_h200_case(bandwidth_old_tb_s: float, bandwidth_new_tb_s: float, power_old_w: float,
-                   power_new_w: float, model_growth: float, elasticity: float = 1.0
-                   ) -> dict[str, float]:
-    """The H100 -> H200 case as plain floats.
-
-    Keys: ``efficiency_gain`` (k, tokens/J new over old); ``j_per_token_saving``
-    (1 - 1/k); ``model_growth`` (g); ``energy_per_token_ratio`` (after model growth, new
-    chip over old chip with the old model: g / k); ``rebound_model_growth``
-    ((g - 1)/(k - 1): share of the saving taken back by the larger model);
-    ``rebound_price`` (price channel alone: at an unchanged price per chip-hour both energy
-    and hardware cost per token fall by k, so the cost falls by k whatever the energy share
-    and rebound = (k**e - 1)/(k - 1)).
-    """
-    k = float(memory_bound_efficiency_gain(bandwidth_old_tb_s, bandwidth_new_tb_s,
-                                           power_old_w, power_new_w))
-    g = float(model_growth)
+    k, gap = facts["efficiency_gain"], facts["gap_years"]
+    g = float(bytes_per_token_growth(facts["compute_trend"], gap, param_compute_exponent,
+                                     active_share_change, bytes_per_param_change))
+    g_year = float(per_year(g, gap))
     return {
-        "efficiency_gain": k,
-        "j_per_token_saving": 1.0 - 1.0 / k,
-        "model_growth": g,
+        **facts, "j_per_token_saving": 1.0 - 1.0 / k, "bytes_growth": g,
+        "bytes_growth_per_year": g_year, "efficiency_gain_per_year": float(per_year(k, gap)),
+        "breakeven_years": float(breakeven_years(k, g_year)),
         "energy_per_token_ratio": g / k,
-        "rebound_model_growth": (g - 1.0) / (k - 1.0),
         "rebound_price": float(rebound(k, elasticity, 1.0, k)),
     }
 
 
-def _year_of(value) -> int:
-    return int(getattr(value, "year", value))
-
-
-def release_gap_years(accelerators: pd.DataFrame, old: str = "H100 SXM",
-                      new: str = "H200 SXM", date_col: str = "release_date") -> int:
-    """Years between the two chips' release years."""
-    rows = accelerators.set_index("chip")
-    return _year_of(rows.loc[new, date_col]) - _year_of(rows.loc[old, date_col])
-
-
-def h200_model_growth(accelerators: pd.DataFrame, growth_trends: pd.DataFrame,
-                      param_compute_exponent: float, old: str = "H100 SXM",
-                      new: str = "H200 SXM", metric: str = "training_compute_notable"
-                      ) -> float:
-    """Model (parameter) growth between the two chips' release years, from the training-
-    compute trend ``metric`` of ``growth_trends`` and the parameter-compute exponent."""
-    years = release_gap_years(accelerators, old, new)
-    trend = growth_table(growth_trends).set_index("metric")
-    return float(model_growth_factor(trend.loc[metric, "factor_per_year"], years,
-                                     param_compute_exponent))
-
-
-def h100_h200_from_table(accelerators: pd.DataFrame, model_growth: float,
-                         elasticity: float = 1.0, old: str = "H100 SXM", new: str = "H200 SXM",
-                         bandwidth_col: str = "memory_bw_tbps", power_col: str = "board_power_w"
-                         ) -> dict[str, float]:
-    """:func:`h100_h200_case` reading bandwidth and power from the accelerators table."""
-    rows = accelerators.set_index("chip")
-    return h100_h200_case(float(rows.loc[old, bandwidth_col]), float(rows.loc[new, bandwidth_col]),
-                          float(rows.loc[old, power_col]), float(rows.loc[new, power_col]),
-                          model_growth, elasticity)
-
-
-def model_growth_curve(efficiency_gain: float, model_growths) -> pd.DataFrame:
-    """Energy per token (new chip, grown model, relative to old chip and old model) and
-    rebound against model growth. Columns: ``model_growth``, ``energy_per_token_ratio``,
-    ``rebound``, ``backfire``."""
-    g = np.asarray(model_growths, dtype=float)
-    return pd.DataFrame({"model_growth": g, "energy_per_token_ratio": g / efficiency_gain,
-                         "rebound": (g - 1.0) / (efficiency_gain - 1.0),
-                         "backfire": g > efficiency_gain})
+def bytes_growth_grid(compute_growth_per_year: float, years: float,
+                      param_compute_exponent: float, active_share_changes: ArrayLike,
+                      bytes_per_param_changes: ArrayLike) -> pd.DataFrame:
+    """Bytes read per token, growth per year, over a grid of active-share and
+    bytes-per-parameter changes. Columns ``active_share_change``, ``bytes_per_param_change``,
+    ``bytes_growth_per_year``."""
+    a, b = np.meshgrid(np.asarray(active_share_changes, float),
+                       np.asarray(bytes_per_param_changes, float))
+    g = bytes_per_token_growth(compute_growth_per_year, years, param_compute_exponent, a, b)
+    return pd.DataFrame({"active_share_change": a.ravel(), "bytes_per_param_change": b.ravel(),
+                         "bytes_growth_per_year": per_year(g, years).ravel()})

@@ -1,32 +1,46 @@
-"""Uncertainty: the vectorized model of horizon-year data-centre energy, its declared
-distributions and its summary (median, 90 % interval, P(backfire), tornado, flip point).
+"""Uncertainty: the vectorized Monte Carlo of data-centre electricity, its declared
+distributions, and what it can and cannot say about backfire.
 
-The point model lives in :mod:`model_growth`; this module draws around it.
+The point model is :mod:`model_growth`; this module draws around it. Design:
+
+- every declared distribution has its median at the point value, so the Monte Carlo's
+  central path (every input at its median) *is* the calibrated point model;
+- inputs that are correlated are drawn together: one chip-progress factor scales every chip
+  trend (efficiency and hardware cost per unit of service, in both segments), one ambition
+  factor scales both segments' demand growth;
+- the spread of net energy growth is the IEA's (``growth_spread``, from its 2035 cases), read
+  once: ambition's own spread is what that leaves after chip progress and PUE.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
+from scipy.special import betainc, ndtri
 
-from energybook.chapters.rebound.model import (
-    backfire_elasticity,
-    cost_ratio,
-    demand_ratio,
-    rebound,
+from energybook.chapters.rebound.model import backfire_elasticity, rebound
+from energybook.chapters.rebound.model_growth import (
+    Segments,
+    central_pue_ratio,
+    cost_index,
+    horizon_pue_distribution,
+    it_electricity,
+    point_path,
+    published_growth,
+    pue_ratio_path,
+    segments_of,
 )
-from energybook.chapters.rebound.model_growth import project_energy_twh, scenario_table
-from energybook.chapters.rebound.params import Params
+from energybook.chapters.rebound.params import AMBITION_BREAK_YEAR, Params
 from energybook.uncertainty import (
     PERT,
     Dist,
     Fixed,
     LogNormal,
-    Triangular,
     Uniform,
     fan,
     medians,
@@ -36,113 +50,132 @@ from energybook.uncertainty import (
     tornado,
 )
 
-
-def mc_factor_per_year(elasticity, efficiency_growth, demand_growth, energy_share,
-                       hardware_cost_decline, trend: Mapping[str, float] | None = None):
-    """Energy factor per year of one Monte Carlo draw (vectorized).
-
-    Without ``trend`` it is :func:`model_growth.projection_factor_per_year`: the drawn
-    elasticity acts on the whole fall in cost per FLOP (the *unanchored* model).
-
-    With ``trend`` (keys ``elasticity``, ``efficiency_growth``, ``energy_share``,
-    ``hardware_cost_decline``: the point values) the demand response to chip progress *at
-    its trend* uses the point elasticity, and the drawn elasticity acts only on departures
-    of the cost per FLOP from that trend (the *anchored* model)::
-
-        g = (1 + a) * r0 ** -e0 * (r / r0) ** -e / (1 + f)
-
-    (``r`` the yearly cost ratio of the draw, ``r0`` that of the trend).
-    """
-    k = 1.0 + np.asarray(efficiency_growth, float)
-    r = cost_ratio(k, energy_share, 1.0 + np.asarray(hardware_cost_decline, float))
-    if trend is None:
-        q = demand_ratio(r, elasticity)
-    else:
-        r0 = float(cost_ratio(1.0 + float(trend["efficiency_growth"]),
-                              float(trend["energy_share"]),
-                              1.0 + float(trend["hardware_cost_decline"])))
-        q = demand_ratio(r0, float(trend["elasticity"])) * demand_ratio(r / r0, elasticity)
-    return (1.0 + np.asarray(demand_growth, float)) * q / k
+SPREAD_YEAR = 2035  # the year of the IEA's cases that calibrate growth_spread
+Z95 = float(ndtri(0.95))  # the 95th percentile of a standard normal
 
 
-def horizon_energy_model(elasticity, efficiency_growth, demand_growth, energy_share,
-                         hardware_cost_decline, pue_horizon, *, base_energy_twh: float,
-                         years: float, pue_base: float,
-                         trend: Mapping[str, float] | None = None) -> dict[str, np.ndarray]:
+def sigma_of(spread: float) -> float:
+    """Log standard deviation of a factor whose 90% interval is ``÷/× (1 + spread)``."""
+    return math.log1p(spread) / Z95
+
+
+def elasticity_prior(mode: float, upper: float) -> Dist:
+    """PERT(0, mode, max(upper, mode)); fixed at 0 if both are 0."""
+    high = max(float(upper), float(mode))
+    return PERT(0.0, float(mode), high) if high > 0.0 else Fixed(0.0)
+
+
+# --------------------------------------------------------------------------- the model
+def _draw_segments(P: Params, chip_progress, ambition, ai_energy_share, other_energy_share
+                   ) -> tuple[Segments, np.ndarray]:
+    """The segments of one batch of draws (arrays ``(n, 2)``; the chip factor scales every
+    chip growth factor) and the ambition factor per year (``(n, 1)``, both segments)."""
+    seg = segments_of(P)
+    m = np.asarray(chip_progress, float)[..., None]
+    a = np.asarray(ambition, float)[..., None]
+    s = np.minimum(np.stack([np.asarray(ai_energy_share, float),
+                             np.asarray(other_energy_share, float)], axis=-1), 0.999)
+    drawn = Segments(np.broadcast_to(seg.share, s.shape),
+                     (1.0 + seg.efficiency_growth) * m - 1.0,
+                     (1.0 + seg.hardware_cost_decline) * m - 1.0, s,
+                     np.broadcast_to(seg.demand_growth, s.shape))
+    return drawn, a
+
+
+def energy_twh_at(t: float, P: Params, base_twh: float, elasticity, chip_progress, ambition,
+                  ai_energy_share, other_energy_share, pue_horizon,
+                  anchored: bool = True) -> np.ndarray:
+    """Data-centre electricity (TWh) after ``t`` years for each draw (vectorized)."""
+    seg, amb = _draw_segments(P, chip_progress, ambition, ai_energy_share, other_energy_share)
+    years = P.horizon_year - P.base_year
+    rho = pue_ratio_path(t, years, np.asarray(pue_horizon, float) / P.pue)[..., None]
+    e = np.asarray(elasticity, float)[..., None]
+    trend = None
+    if anchored:
+        s0 = segments_of(P)
+        rho0 = pue_ratio_path(t, years, central_pue_ratio(P))
+        trend = {"cost": cost_index(t, s0.energy_share, s0.efficiency_growth,
+                                    s0.hardware_cost_decline, rho0),
+                 "elasticity": P.elasticity}
+    it = it_electricity(t, seg, e, rho, P.late_ambition_ratio,
+                        AMBITION_BREAK_YEAR - P.base_year, trend) * np.power(amb, t)
+    return base_twh * (rho * it).sum(-1)
+
+
+def horizon_model(elasticity, chip_progress, ambition, ai_energy_share, other_energy_share,
+                  pue_horizon, *, P: Params, base_twh: float, anchored: bool
+                  ) -> dict[str, np.ndarray]:
     """The vectorized model of the Monte Carlo (one keyword per uncertain input).
 
-    Returns ``energy_twh`` (horizon-year energy), ``rebound`` (of one year's chip progress:
-    efficiency gain ``1 + f`` with hardware cost per FLOP falling by ``1 + h``), ``backfire``
-    (1.0 where that rebound > 100 %, else 0.0), and ``rebound_energy_only`` /
-    ``backfire_energy_only``: the same for the efficiency gain alone, with hardware cost per
-    FLOP unchanged.
+    Returns ``energy_twh`` (horizon year), and for one year of the accelerated servers' chip
+    progress (efficiency gain ``k``, hardware cost per FLOP falling by ``m``, from the base
+    year): ``flip`` (the elasticity at which it backfires), ``rebound`` and ``backfire``
+    (1.0 where rebound > 100 %), and the same for the energy credit alone (hardware cost
+    unchanged): ``flip_energy_only``, ``rebound_energy_only``, ``backfire_energy_only``.
     """
-    g = mc_factor_per_year(elasticity, efficiency_growth, demand_growth, energy_share,
-                           hardware_cost_decline, trend)
-    energy = np.asarray(base_energy_twh, float) * np.power(g, years) * (
-        np.asarray(pue_horizon, float) / pue_base)
-    k = 1.0 + np.asarray(efficiency_growth, float)
-    rb = np.asarray(rebound(k, elasticity, energy_share,
-                            1.0 + np.asarray(hardware_cost_decline, float)), float)
-    rb_e = np.asarray(rebound(k, elasticity, energy_share, 1.0), float)
-    return {"energy_twh": energy, "rebound": rb, "backfire": (rb > 1.0).astype(float),
+    energy = energy_twh_at(P.horizon_year - P.base_year, P, base_twh, elasticity,
+                           chip_progress, ambition, ai_energy_share, other_energy_share,
+                           pue_horizon, anchored)
+    m = np.asarray(chip_progress, float)
+    k = (1.0 + P.efficiency_growth) * m
+    hw = (1.0 + P.hardware_cost_decline) * m
+    s = np.minimum(np.asarray(ai_energy_share, float), 0.999)
+    rb = np.asarray(rebound(k, elasticity, s, hw), float)
+    rb_e = np.asarray(rebound(k, elasticity, s, 1.0), float)
+    return {"energy_twh": energy, "flip": np.asarray(backfire_elasticity(k, s, hw), float),
+            "rebound": rb, "backfire": (rb > 1.0).astype(float),
+            "flip_energy_only": np.asarray(backfire_elasticity(k, s, 1.0), float),
             "rebound_energy_only": rb_e, "backfire_energy_only": (rb_e > 1.0).astype(float)}
 
 
-class _Shifted(Dist):
-    """A distribution shifted by a constant (growth factor -> growth rate)."""
-
-    def __init__(self, base: Dist, shift: float):
-        self.base = base
-        self.shift = float(shift)
-
-    def sample(self, rng, n):
-        return self.base.sample(rng, n) + self.shift
-
-    def ppf(self, q):
-        return self.base.ppf(q) + self.shift
-
-    def mean(self):
-        return self.base.mean() + self.shift
-
-    def describe(self) -> str:
-        return f"{self.base.describe()} {self.shift:+g}"
+# --------------------------------------------------------------------------- distributions
+def chip_sensitivity(P: Params, base_twh: float, t: float) -> float:
+    """d ln(energy after t years) / d ln(chip factor), per year, at the point values (the
+    drawn elasticity at its point value): how much one chip-progress shock moves net growth.
+    About elasticity - 1: a price response of 1 takes a faster chip's saving back."""
+    d = 1e-4
+    lo, hi = (float(energy_twh_at(t, P, base_twh, P.elasticity, math.exp(x), 1.0,
+                                  P.energy_share, P.other_energy_share,
+                                  horizon_pue_distribution(P).median()))
+              for x in (-d, d))
+    return (math.log(hi) - math.log(lo)) / (2 * d) / t
 
 
-def declared_distributions(P: Params) -> dict[str, Dist]:
-    """The chapter's declared distributions, built from its parameters.
+def ambition_sigma(P: Params, base_twh: float) -> float:
+    """Log standard deviation of the ambition factor per year: what the IEA-calibrated spread
+    of net growth (``growth_spread``, over the years to :data:`SPREAD_YEAR`) leaves after chip
+    progress and the PUE, ``sqrt(max(0, sigma_E^2 - (beta sigma_c)^2 - Var(ln PUE) / T^2))``."""
+    T = max(SPREAD_YEAR - P.base_year, 1)
+    pue = horizon_pue_distribution(P)
+    q = np.linspace(0.0005, 0.9995, 2000)
+    var_pue = float(np.var(np.log(np.asarray(pue.ppf(q), float) / P.pue)))
+    beta = chip_sensitivity(P, base_twh, T)
+    left = sigma_of(P.growth_spread) ** 2 - (beta * sigma_of(P.chip_spread)) ** 2 \
+        - var_pue / T ** 2
+    return math.sqrt(max(left, 0.0))
 
-    - elasticity ~ PERT(0, ``elasticity``, ``elasticity_max``) (upper end at least the
-      point elasticity; fixed at 0 if both are 0);
-    - each growth factor (1 + rate) ~ LogNormal with median 1 + rate and 90 % interval
-      [median / (1 + growth_spread), median x (1 + growth_spread)], as a rate;
-    - energy share of cost ~ Triangular(s/2, s, min(1, 2 s));
-    - horizon-year PUE ~ Triangular(pue_best, pue, pue).
+
+def declared_distributions(P: Params, base_twh: float) -> dict[str, Dist]:
+    """The chapter's declared distributions, each with its median at the point value.
+
+    - ``elasticity`` ~ PERT(0, ``elasticity``, ``elasticity_max``);
+    - ``chip_progress``: a factor on every chip growth factor, LogNormal with median 1 and
+      90% interval ÷/× (1 + ``chip_spread``);
+    - ``ambition``: a factor on both demand growth factors, LogNormal with median 1 and the
+      log spread :func:`ambition_sigma`;
+    - ``ai_energy_share`` / ``other_energy_share``: LogNormal with median the point value and
+      90% interval ÷/× 2;
+    - ``pue_horizon``: :func:`model_growth.horizon_pue_distribution` (between the best fleet
+      and today's average; its median is the central path).
     """
-    spread = 1.0 + P.growth_spread
-
-    def growth(rate):
-        return _Shifted(LogNormal.from_median_factor(1.0 + rate, spread), -1.0)
-
-    lo_pue = min(P.pue_best, P.pue)
-    e_mode = float(P.elasticity)
-    e_high = max(float(P.elasticity_max), e_mode)
-    e_dist: Dist = PERT(0.0, e_mode, e_high) if e_high > 0.0 else Fixed(0.0)
-    s = P.energy_share
     return {
-        "elasticity": e_dist,
-        "efficiency_growth": growth(P.efficiency_growth),
-        "demand_growth": growth(P.demand_growth),
-        "energy_share": Triangular(0.5 * s, s, min(1.0, 2 * s)),
-        "hardware_cost_decline": growth(P.hardware_cost_decline),
-        "pue_horizon": Triangular(lo_pue, P.pue, P.pue),
+        "elasticity": elasticity_prior(P.elasticity, P.elasticity_max),
+        "chip_progress": LogNormal(1.0, sigma_of(P.chip_spread)),
+        "ambition": LogNormal(1.0, ambition_sigma(P, base_twh)),
+        "ai_energy_share": LogNormal.from_median_factor(P.energy_share, 2.0),
+        "other_energy_share": LogNormal.from_median_factor(P.other_energy_share, 2.0),
+        "pue_horizon": horizon_pue_distribution(P),
     }
-
-
-def trend_of(P: Params) -> dict[str, float]:
-    """The point values that define the trend of the anchored Monte Carlo."""
-    return {"elasticity": P.elasticity, "efficiency_growth": P.efficiency_growth,
-            "energy_share": P.energy_share, "hardware_cost_decline": P.hardware_cost_decline}
 
 
 def _check_years(P: Params) -> int:
@@ -152,116 +185,154 @@ def _check_years(P: Params) -> int:
     return P.horizon_year - P.base_year
 
 
-def run_uncertainty(P: Params, base_energy_twh: float, fan_end_year: int | None = None,
-                    anchor: bool | None = None) -> dict[str, object]:
-    """Monte Carlo of horizon-year data-centre energy under the declared distributions.
-
-    ``anchor`` (default: ``P.anchor_demand``) selects the anchored model. Returns a dict:
-
-    - ``energy``: summarize() of horizon energy (``median``, ``p05``, ``p95``, ``mean``; TWh);
-    - ``p_chip_progress``: share of draws in which chips improve (efficiency growth > 0);
-    - ``p_backfire`` / ``p_backfire_energy_only``: probability, among the draws with chip
-      progress, that a year's chip progress (both levers / the energy credit alone)
-      backfires; ``nan`` if no draw has chip progress;
-    - ``rebound`` / ``rebound_energy_only``: summarize() of those rebounds (fraction);
-    - ``tornado``: DataFrame (see :func:`energybook.uncertainty.tornado`) of horizon energy;
-    - ``flip_elasticity`` / ``flip_elasticity_energy_only``: elasticity at which the rebound
-      reaches 100 %, the other inputs at their medians (``inf`` if never);
-    - ``fan``: DataFrame ``year, p05, p25, p50, p75, p95, mean`` (TWh) from base year to
-      ``fan_end_year`` (default the horizon);
-    - ``samples``: the draws and outputs (arrays); ``distributions``; ``anchored``.
-    """
-    years = _check_years(P)
+def simulate(P: Params, base_twh: float, anchor: bool | None = None,
+             dists: Mapping[str, Dist] | None = None) -> dict[str, Any]:
+    """The Monte Carlo: ``samples`` (draws and outputs), ``energy`` (summary of horizon
+    energy: median, p05, p95, mean; TWh), ``distributions``, ``anchored``, ``fixed`` (the
+    keywords the model was called with)."""
+    _check_years(P)
     anchored = P.anchor_demand if anchor is None else bool(anchor)
-    trend = trend_of(P) if anchored else None
-    dists = declared_distributions(P)
-    fixed = {"base_energy_twh": base_energy_twh, "years": years, "pue_base": P.pue,
-             "trend": trend}
-    res = monte_carlo(horizon_energy_model, dists, P.n_draws, P.seed, fixed=fixed)
-    med = medians(dists)
-    k_med = 1.0 + med["efficiency_growth"]
-    flip = float(backfire_elasticity(k_med, med["energy_share"],
-                                     1.0 + med["hardware_cost_decline"]))
-    flip_e = float(backfire_elasticity(k_med, med["energy_share"], 1.0))
-    end = P.horizon_year if fan_end_year is None else fan_end_year
-    fan_years = np.arange(P.base_year, end + 1)
-    # paths: the same draws, evaluated at every year (PUE moves linearly to its horizon value)
-    t = (fan_years - P.base_year)[None, :]
-    g = mc_factor_per_year(res["elasticity"], res["efficiency_growth"], res["demand_growth"],
-                           res["energy_share"], res["hardware_cost_decline"], trend)[:, None]
-    pue_path = P.pue + (res["pue_horizon"][:, None] - P.pue) * np.minimum(
-        t / max(years, 1), 1.0)
-    paths = base_energy_twh * np.power(g, t) * pue_path / P.pue
-
-    def finite(x):
-        return summarize(x[np.isfinite(x)])
-
-    progress = np.asarray(res["efficiency_growth"], float) > 0.0
-
-    def given_progress(flags):
-        return probability(flags[progress] > 0.5) if progress.any() else float("nan")
-
-    return {
-        "energy": summarize(res["energy_twh"]),
-        "p_chip_progress": probability(progress),
-        "p_backfire": given_progress(res["backfire"]),
-        "p_backfire_energy_only": given_progress(res["backfire_energy_only"]),
-        "rebound": finite(res["rebound"]),
-        "rebound_energy_only": finite(res["rebound_energy_only"]),
-        "tornado": tornado(horizon_energy_model, dists, fixed=fixed, output="energy_twh"),
-        "flip_elasticity": flip,
-        "flip_elasticity_energy_only": flip_e,
-        "fan": fan(fan_years.tolist(), paths),
-        "samples": res,
-        "distributions": dists,
-        "anchored": anchored,
-    }
+    dists = declared_distributions(P, base_twh) if dists is None else dict(dists)
+    fixed = {"P": P, "base_twh": base_twh, "anchored": anchored}
+    res = monte_carlo(horizon_model, dists, P.n_draws, P.seed, fixed=fixed)
+    return {"samples": res, "energy": summarize(res["energy_twh"]), "distributions": dists,
+            "anchored": anchored, "fixed": fixed}
 
 
-def uniform_elasticity_interval(P: Params, base_energy_twh: float, low: float = 0.0,
+def central_twh(mc: Mapping[str, Any]) -> float:
+    """The Monte Carlo's central path at the horizon: every input at its median."""
+    dists = mc["distributions"]
+    kwargs: dict[str, Any] = {k: np.array([v]) for k, v in medians(dists).items()}
+    return float(horizon_model(**kwargs, **mc["fixed"])["energy_twh"][0])
+
+
+def backfire_summary(mc: Mapping[str, Any]) -> dict[str, float]:
+    """Backfire among the draws in which chips improve (efficiency gain above 1; rebound is
+    undefined in the others): ``p_chip_progress``, ``p_backfire``, ``p_backfire_energy_only``,
+    ``rebound_median``, and the flip elasticities at the inputs' medians."""
+    res = mc["samples"]
+    P: Params = mc["fixed"]["P"]
+    k = (1.0 + P.efficiency_growth) * np.asarray(res["chip_progress"])
+    progress = k > 1.0
+
+    def given(flags):
+        return probability(np.asarray(flags)[progress] > 0.5) if progress.any() else math.nan
+
+    rb = np.asarray(res["rebound"])
+    med = medians(mc["distributions"])
+    k_m = (1.0 + P.efficiency_growth) * med["chip_progress"]
+    hw_m = (1.0 + P.hardware_cost_decline) * med["chip_progress"]
+    return {"p_chip_progress": probability(progress),
+            "p_backfire": given(res["backfire"]),
+            "p_backfire_energy_only": given(res["backfire_energy_only"]),
+            "rebound_median": float(np.median(rb[np.isfinite(rb)])) if progress.any()
+            else math.nan,
+            "flip_elasticity": float(backfire_elasticity(k_m, med["ai_energy_share"], hw_m)),
+            "flip_elasticity_energy_only": float(backfire_elasticity(k_m,
+                                                                     med["ai_energy_share"],
+                                                                     1.0))}
+
+
+def prior_mass_above(threshold: ArrayLike, mode: ArrayLike, upper: float) -> np.ndarray:
+    """P(elasticity > threshold) under the PERT(0, mode, max(upper, mode)) prior
+    (vectorized over thresholds and modes)."""
+    x = np.asarray(threshold, float)
+    mode = np.asarray(mode, float)
+    high = np.maximum(upper, mode)
+    safe = np.where(high > 0, high, 1.0)
+    lamb = 4.0
+    a = 1.0 + lamb * mode / safe
+    b = 1.0 + lamb * (high - mode) / safe
+    frac = np.clip(x / safe, 0.0, 1.0)
+    out = 1.0 - betainc(a, b, frac)
+    return np.where(high > 0, out, (x < 0).astype(float))
+
+
+def backfire_curve(mc: Mapping[str, Any], modes: ArrayLike) -> pd.DataFrame:
+    """P(a year's chip progress backfires) as the prior's mode moves, the other draws as they
+    are: for each mode, the mean over draws of P(elasticity > the draw's flip elasticity).
+    Columns ``mode``, ``p_backfire`` (fraction) and ``p_prior_above_flip``: the prior's mass
+    above the flip elasticity at the inputs' medians (the curve is close to it: the
+    probability is the prior's, restated)."""
+    res = mc["samples"]
+    P: Params = mc["fixed"]["P"]
+    flips = np.asarray(res["flip"])
+    k = (1.0 + P.efficiency_growth) * np.asarray(res["chip_progress"])
+    flips = flips[k > 1.0]
+    m = np.asarray(modes, float)
+    rng = np.random.default_rng(P.seed)
+    sub = flips if flips.size <= 5000 else rng.choice(flips, 5000, replace=False)
+    p = prior_mass_above(sub[None, :], m[:, None], P.elasticity_max).mean(axis=1)
+    flip_med = backfire_summary(mc)["flip_elasticity"]
+    return pd.DataFrame({"mode": m, "p_backfire": p,
+                         "p_prior_above_flip": prior_mass_above(flip_med, m,
+                                                                P.elasticity_max)})
+
+
+def fan_table(mc: Mapping[str, Any], end_year: int) -> pd.DataFrame:
+    """Quantiles of data-centre electricity by year, base year to ``end_year``, from the same
+    draws (columns ``year, p05, p25, p50, p75, p95, mean``)."""
+    res = mc["samples"]
+    fixed = mc["fixed"]
+    P: Params = fixed["P"]
+    names = ("elasticity", "chip_progress", "ambition", "ai_energy_share",
+             "other_energy_share", "pue_horizon")
+    draws = {n: res[n] for n in names}
+    years = np.arange(P.base_year, end_year + 1)
+    paths = np.stack([energy_twh_at(float(y - P.base_year), P, fixed["base_twh"],
+                                    anchored=fixed["anchored"], **draws)
+                      for y in years], axis=1)
+    return fan(years.tolist(), paths)
+
+
+def sensitivity(mc: Mapping[str, Any]) -> pd.DataFrame:
+    """One-at-a-time swings of horizon energy (see :func:`energybook.uncertainty.tornado`)."""
+    return tornado(horizon_model, mc["distributions"], fixed=mc["fixed"],
+                   output="energy_twh")
+
+
+def uniform_elasticity_interval(P: Params, base_twh: float, low: float = 0.0,
                                 high: float = 2.0) -> dict[str, float]:
-    """The horizon-year interval under the rejected choice of distributions: elasticity
-    ~ Uniform(``low``, ``high``) in the *unanchored* model, every other input as declared.
-
-    Returns :func:`energybook.uncertainty.summarize` of the horizon energy (TWh) plus
-    ``ratio`` (95th over 5th percentile). Same draws and seed as :func:`run_uncertainty`.
-    """
-    years = _check_years(P)
-    dists = declared_distributions(P)
+    """The horizon-year interval under the rejected choice: elasticity ~ Uniform(``low``,
+    ``high``) acting on the whole price response (unanchored), other inputs as declared.
+    Returns summarize() of horizon energy (TWh) plus ``ratio`` (95th over 5th percentile)."""
+    dists = declared_distributions(P, base_twh)
     dists["elasticity"] = Uniform(float(low), float(high))
-    fixed = {"base_energy_twh": base_energy_twh, "years": years, "pue_base": P.pue,
-             "trend": None}
-    res = monte_carlo(horizon_energy_model, dists, P.n_draws, P.seed, fixed=fixed)
-    out = summarize(res["energy_twh"])
-    out["ratio"] = float(out["p95"]) / float(out["p05"])
-    return {k: float(v) for k, v in out.items()}
+    e: dict[str, float] = dict(simulate(P, base_twh, anchor=False, dists=dists)["energy"])
+    e["ratio"] = e["p95"] / e["p05"]
+    return {k: float(v) for k, v in e.items()}
 
 
-def elasticity_sweep(elasticities: ArrayLike, efficiency_growth: float,
-                     demand_growth: float, energy_share: float, hardware_cost_decline: float,
-                     base_energy_twh: float, years: float, pue_ratio: float = 1.0
-                     ) -> pd.DataFrame:
-    """Horizon energy and rebound against elasticity, other inputs fixed.
-
-    Columns: ``elasticity``, ``energy_twh``, ``rebound``, ``backfire``.
-    """
-    e = np.asarray(elasticities, dtype=float)
-    energy = project_energy_twh(base_energy_twh, years, demand_growth, efficiency_growth, e,
-                                energy_share, hardware_cost_decline, pue_ratio)
-    rb = rebound(1.0 + efficiency_growth, e, energy_share, 1.0 + hardware_cost_decline)
+def elasticity_sweep(elasticities: ArrayLike, P: Params, base_twh: float) -> pd.DataFrame:
+    """Horizon energy (point model, the elasticity acting on the whole price response) and
+    the rebound of a year of the accelerated servers' chip progress against elasticity.
+    Columns: ``elasticity``, ``energy_twh``, ``rebound``, ``backfire``."""
+    e = np.asarray(elasticities, float)
+    years = P.horizon_year - P.base_year
+    energy = [float(point_path(P.__class__(**{**P.as_dict(), "elasticity": float(x)}),
+                               base_twh, years)["facility_twh"]) for x in e]
+    rb = rebound(1.0 + P.efficiency_growth, e, P.energy_share, 1.0 + P.hardware_cost_decline)
     return pd.DataFrame({"elasticity": e, "energy_twh": energy, "rebound": rb,
                          "backfire": np.asarray(rb) > 1.0})
 
 
-def iea_case_spread(dc_electricity: pd.DataFrame, year: int = 2035, scope: str = "World",
-                    low: str = "IEA Headwinds", high: str = "IEA Lift-Off") -> float:
-    """The IEA's own range of cases read as a 90 % interval of the yearly growth factor:
-    the geometric half-range ``sqrt(f_high / f_low) - 1`` of the net growth per year to the
+def iea_case_spread(dc_electricity: pd.DataFrame, year: int = SPREAD_YEAR,
+                    scope: str = "World", low: str = "IEA Headwinds",
+                    high: str = "IEA Lift-Off") -> float:
+    """The IEA's own range of cases read as a 90% interval of the yearly growth factor: the
+    geometric half-range ``sqrt(f_high / f_low) - 1`` of the net growth per year to the
     ``low`` and ``high`` cases. The IEA presents its cases as sensitivities, not as
-    probabilities: this is a calibration of a spread, not a claim about the IEA's beliefs.
-    """
-    table = scenario_table(dc_electricity, 0.0, scopes=[scope]).set_index(
-        ["scenario", "horizon_year"])
-    f_lo = 1.0 + table.loc[(low, year), "implied_net_growth"]
-    f_hi = 1.0 + table.loc[(high, year), "implied_net_growth"]
+    probabilities: this calibrates a spread, it does not claim the IEA's beliefs."""
+    f_lo = 1.0 + published_growth(dc_electricity, scope, low, year)["net_growth"]
+    f_hi = 1.0 + published_growth(dc_electricity, scope, high, year)["net_growth"]
     return float(math.sqrt(f_hi / f_lo) - 1.0)
+
+
+def iea_case_range(dc_electricity: pd.DataFrame, year: int = SPREAD_YEAR,
+                   scope: str = "World") -> tuple[float, float]:
+    """The lowest and highest IEA projection for ``year`` (TWh)."""
+    d = dc_electricity[(dc_electricity["scope"] == scope) & (dc_electricity["year"] == year)
+                       & (dc_electricity["tier"] == "projected")
+                       & dc_electricity["case"].str.startswith("IEA")]
+    return float(d["energy_twh"].min()), float(d["energy_twh"].max())
+

@@ -2,11 +2,13 @@
 reader tables.
 
 Same entry points as every chapter's page module: ``TABLES``, ``evaluate``, ``headlines``,
-``numbers``, ``texts``, ``captions`` and ``table_<name>``.
+``numbers``, ``texts``, ``captions`` and ``table_<name>``. ``evaluate`` runs the point model
+and the Monte Carlo once; everything else the page shows is computed on first use.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -15,270 +17,524 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from energybook.chapters.rebound import model, model_growth, model_h200, model_microsoft
+from energybook.chapters.rebound import model, model_growth, model_h200, model_market
+from energybook.chapters.rebound import model_microsoft as msm
 from energybook.chapters.rebound import model_uncertainty as mcm
-from energybook.chapters.rebound.params import Params
+from energybook.chapters.rebound.params import AMBITION_BREAK_YEAR, Params
 from energybook.chapters.rebound.spec import SPEC
 
-TABLES = ("dc_electricity", "accelerators", "growth_trends", "microsoft_sustainability",
-          "ai_adoption")
+TABLES = ("dc_electricity", "dc_segments", "accelerators", "growth_trends",
+          "microsoft_sustainability", "microsoft_compute_proxies", "ai_adoption",
+          "token_market")
 FAN_END_YEAR = 2035
+PRIOR_MODES = np.round(np.linspace(0.3, 1.5, 25), 3)
+LATE_YEAR = 2035  # the IEA Base Case's second figure (1,200 TWh)
 
 # Human labels of the Monte Carlo's inputs (tornado bars, the assumptions table).
 INPUT_LABELS = {
     "elasticity": "Price elasticity of demand for compute",
-    "efficiency_growth": "Growth of FLOP per joule (per year)",
-    "demand_growth": "Ambition: exogenous growth of compute demanded (per year)",
-    "energy_share": "Energy's share of the cost per FLOP",
-    "hardware_cost_decline": "Fall of hardware cost per FLOP (per year)",
+    "chip_progress": "Chip progress (factor on every chip trend, per year)",
+    "ambition": "Ambition (factor on both segments' demand growth, per year)",
+    "ai_energy_share": "Energy's share of the cost of accelerated computing",
+    "other_energy_share": "Energy's share of the cost of conventional computing",
     "pue_horizon": "Power usage effectiveness in the horizon year",
 }
+SEGMENT_LABELS = {"ai": "Accelerated (AI) servers",
+                  "other": "Conventional servers, storage, networking"}
+DRIVER_LABELS = {
+    "ambition": "Ambition (exogenous demand)",
+    "energy_price": "Response to cheaper energy (the rebound)",
+    "hardware_price": "Response to cheaper hardware (not a rebound)",
+    "efficiency": "Efficiency (joules per unit of compute)",
+    "pue": "Facility overhead (PUE)",
+}
+TOKEN_LABELS = {"google_tokens": "Google, tokens a month", "microsoft_tokens":
+                "Microsoft, tokens a quarter"}
+PRICE_LABELS = {"a16z_llmflation": "a16z: cheapest model at MMLU 42 or more",
+                "epoch_inference_prices": "Epoch AI: GPT-4's score on PhD-level science"}
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the data tables say whatever the parameters: read once per tables object, so
+    that a sweep over thousands of parameter sets does not redo the table work."""
+
+    chips: dict[str, float]
+    bound: dict[str, float]
+    bounds: pd.DataFrame
+    microsoft: dict[str, float]
+    ai_target_growth: float
+    base: dict[tuple[str, int], float]
+
+
+_FACTS: dict[int, tuple[Mapping[str, pd.DataFrame], Facts]] = {}
+
+
+def facts(tables: Mapping[str, pd.DataFrame]) -> Facts:
+    """The :class:`Facts` of ``tables`` (memoised on the tables object itself)."""
+    hit = _FACTS.get(id(tables))
+    if hit is not None and hit[0] is tables:
+        return hit[1]
+    dc = tables["dc_electricity"]
+    est = dc[dc["tier"] == "estimated"]
+    base = {(str(sc), int(y)): model_growth.base_energy_twh(dc, str(sc), int(y))
+            for sc, y in set(zip(est["scope"], est["year"], strict=True))}
+    f = Facts(
+        chips=model_h200.chip_facts(tables["accelerators"], tables["growth_trends"]),
+        bound=model_market.headline_bound(tables["token_market"]),
+        bounds=model_market.bound_table(tables["token_market"]),
+        microsoft=msm.microsoft_from_tables(tables["microsoft_sustainability"],
+                                            tables["microsoft_compute_proxies"]),
+        ai_target_growth=model_growth.segment_figure(
+            tables["dc_segments"], "accelerated_servers", "electricity_growth_per_year"),
+        base=base)
+    if len(_FACTS) > 8:
+        _FACTS.clear()
+    _FACTS[id(tables)] = (tables, f)
+    return f
 
 
 @dataclass(frozen=True)
 class Evaluation:
     P: Params
     tables: Mapping[str, pd.DataFrame] = field(repr=False)
+    facts: Facts = field(repr=False)
     base_twh: float
     mc: dict[str, Any] = field(repr=False)
+
+    @property
+    def texts_model(self) -> str:
+        return "anchored" if self.mc["anchored"] else "unanchored"
 
     @property
     def dc(self) -> pd.DataFrame:
         return self.tables["dc_electricity"]
 
     @property
-    def accelerators(self) -> pd.DataFrame:
-        return self.tables["accelerators"]
-
-    @property
     def years(self) -> int:
         return self.P.horizon_year - self.P.base_year
 
     @cached_property
-    def mc_other(self) -> dict[str, Any]:
-        """The Monte Carlo under the other anchoring (for the comparison in the prose)."""
-        return mcm.run_uncertainty(self.P, self.base_twh, anchor=not self.mc["anchored"])
-
-    @cached_property
-    def model_growth(self) -> float:
-        return model_h200.h200_model_growth(self.accelerators, self.tables["growth_trends"],
-                                            self.P.param_compute_exponent)
+    def backfire(self) -> dict[str, float]:
+        return mcm.backfire_summary(self.mc)
 
     @cached_property
     def h200(self) -> dict[str, float]:
-        return model_h200.h100_h200_from_table(self.accelerators, self.model_growth,
-                                               self.P.elasticity)
-
-    @cached_property
-    def pue_ratio(self) -> float:
-        """Median horizon PUE over base-year PUE."""
-        return float(self.mc["distributions"]["pue_horizon"].median()) / self.P.pue
-
-    @cached_property
-    def scenarios(self) -> pd.DataFrame:
         P = self.P
-        return model_growth.scenario_table(self.dc, P.efficiency_growth, P.elasticity,
-                                           P.energy_share, P.hardware_cost_decline)
+        return model_h200.h200_case(self.facts.chips, P.param_compute_exponent,
+                                    P.active_share_change, P.bytes_per_param_change,
+                                    P.elasticity)
+
+    @cached_property
+    def h200_dense(self) -> dict[str, float]:
+        """The same case for dense models in one number format (the proxy the issue named)."""
+        return model_h200.h200_case(self.facts.chips, self.P.param_compute_exponent)
+
+    @property
+    def bound(self) -> dict[str, float]:
+        return self.facts.bound
+
+    @property
+    def bounds(self) -> pd.DataFrame:
+        return self.facts.bounds
+
+    @property
+    def microsoft(self) -> dict[str, float]:
+        return self.facts.microsoft
+
+    @cached_property
+    def hold_flat(self) -> float:
+        return model_growth.efficiency_growth_to_hold_flat(self.P, self.base_twh)
+
+    @cached_property
+    def path(self) -> dict[str, np.ndarray]:
+        """The point model (central path) from the base year to the fan's end."""
+        return model_growth.point_path(self.P, self.base_twh,
+                                       np.arange(0, self.fan_end - self.P.base_year + 1))
+
+    @property
+    def fan_end(self) -> int:
+        return max(FAN_END_YEAR, self.P.horizon_year)
+
+    @cached_property
+    def fan(self) -> pd.DataFrame:
+        return mcm.fan_table(self.mc, self.fan_end)
+
+    @cached_property
+    def tornado(self) -> pd.DataFrame:
+        return mcm.sensitivity(self.mc)
+
+    @cached_property
+    def mc_other(self) -> dict[str, Any]:
+        """The Monte Carlo under the other anchoring (for the comparison in the prose)."""
+        return mcm.simulate(self.P, self.base_twh, anchor=not self.mc["anchored"])
+
+    @cached_property
+    def fan_other(self) -> pd.DataFrame:
+        return mcm.fan_table(self.mc_other, self.fan_end)
+
+    @cached_property
+    def uniform(self) -> dict[str, float]:
+        return mcm.uniform_elasticity_interval(self.P, self.base_twh)
 
     @cached_property
     def decomposition(self) -> pd.DataFrame:
+        return model_growth.decomposition(self.P, self.base_twh)
+
+    @cached_property
+    def scenarios(self) -> pd.DataFrame:
+        return model_growth.scenario_table(self.dc, self.P)
+
+    @cached_property
+    def prior_curve(self) -> pd.DataFrame:
+        return mcm.backfire_curve(self.mc, PRIOR_MODES)
+
+    @cached_property
+    def calibration(self) -> model_growth.Calibration | None:
+        """Ambition recalibrated at the current settings (``None`` where the IEA Base Case
+        does not apply: another scope, or a base year at or after the break year)."""
         P = self.P
-        return model_growth.projection_decomposition(
-            self.base_twh, self.years, P.demand_growth, P.efficiency_growth, P.elasticity,
-            P.energy_share, P.hardware_cost_decline, self.pue_ratio)
+        if P.scope != "World" or P.base_year >= AMBITION_BREAK_YEAR:
+            return None
+        try:
+            return model_growth.calibrate(P, self.base_twh, self.ai_target_growth,
+                                          self.iea_base(AMBITION_BREAK_YEAR),
+                                          self.iea_base(LATE_YEAR), LATE_YEAR)
+        except ValueError:
+            return None
+
+    @property
+    def ai_target_growth(self) -> float:
+        return self.facts.ai_target_growth
+
+    def iea_base(self, year: int) -> float:
+        d = self.dc
+        hit = d[(d["scope"] == "World") & (d["case"] == "IEA Base") & (d["year"] == year)]
+        return float(hit["energy_twh"].iloc[0])
 
 
 def evaluate(P: Params, tables: Mapping[str, pd.DataFrame]) -> Evaluation:
-    base = model_growth.base_energy_twh(tables["dc_electricity"], P.scope, P.base_year)
-    mc = mcm.run_uncertainty(P, base, fan_end_year=max(FAN_END_YEAR, P.horizon_year))
-    return Evaluation(P, tables, base, mc)
+    f = facts(tables)
+    base = f.base.get((P.scope, P.base_year))
+    if base is None:  # refused by the spec's check; the model names what exists
+        base = model_growth.base_energy_twh(tables["dc_electricity"], P.scope, P.base_year)
+    return Evaluation(P, tables, f, base, mcm.simulate(P, base))
+
+
+def _finite(x: float, cap: float = 1e6) -> float:
+    """A headline that may be infinite in a corner of the parameter space, capped so that it
+    stays a number (the prose says "more than" there)."""
+    return float(min(x, cap)) if not math.isnan(x) else float("nan")
 
 
 def headlines(ev: Evaluation) -> dict[str, float]:
-    P, mc = ev.P, ev.mc
-    ms = model_microsoft.microsoft_from_table(ev.tables["microsoft_sustainability"],
-                                              P.efficiency_growth)
-    flat = model_growth.efficiency_growth_to_hold_flat(P.demand_growth, P.elasticity,
-                                                       P.energy_share, P.hardware_cost_decline)
-    energy = mc["energy"]
+    energy = ev.mc["energy"]
     out = {
         "h200_j_per_token_saving_pct": 100.0 * ev.h200["j_per_token_saving"],
-        "h200_rebound_pct": 100.0 * ev.h200["rebound_model_growth"],
+        "h200_breakeven_months": _finite(12.0 * ev.h200["breakeven_years"]),
         "energy_median_twh": float(energy["median"]),
         "energy_p05_twh": float(energy["p05"]),
         "energy_p95_twh": float(energy["p95"]),
-        "backfire_probability_pct": 100.0 * float(mc["p_backfire"]),
-        "flip_elasticity": float(mc["flip_elasticity"]),
-        "flip_elasticity_energy_only": float(mc["flip_elasticity_energy_only"]),
-        "efficiency_growth_to_hold_flat_pct": 100.0 * flat,
-        "microsoft_efficiency_growth_to_hold_flat_pct":
-            100.0 * ms["efficiency_growth_to_hold_flat"],
+        "flip_elasticity": _finite(ev.backfire["flip_elasticity"]),
+        "flip_elasticity_energy_only": _finite(ev.backfire["flip_elasticity_energy_only"]),
+        "elasticity_upper_bound": ev.bound["bound"],
+        "efficiency_growth_to_hold_flat_pct": _finite(100.0 * ev.hold_flat),
+        "microsoft_energy_per_cloud_revenue_pct":
+            100.0 * ev.microsoft["energy_per_cloud_revenue_growth"],
     }
     return {h.name: float(out[h.name]) for h in SPEC.headlines}
+
+
+def _pct(x: Any) -> float:
+    return 100.0 * float(x)
 
 
 def numbers(ev: Evaluation) -> dict[str, float]:
     """Every computed number the prose quotes (beyond the headlines); percentages in
     percent."""
-    P, mc, base = ev.P, ev.mc, ev.base_twh
+    P, base = ev.P, ev.base_twh
     e, f, s, h = P.elasticity, P.efficiency_growth, P.energy_share, P.hardware_cost_decline
-    a = P.demand_growth
     k, m = 1.0 + f, 1.0 + h
-    out: dict[str, float] = {}
-    # rebound of one year's chip progress, both levers and the energy credit alone
-    out["cost_ratio_all_pct"] = 100 * float(model.cost_ratio(k, s, m))
-    out["cost_ratio_energy_pct"] = 100 * float(model.cost_ratio(k, s, 1.0))
-    out["rebound_all_pct"] = 100 * float(model.rebound(k, e, s, m))
-    out["rebound_energy_pct"] = 100 * float(model.rebound(k, e, s, 1.0))
-    out["marginal_rebound_pct"] = 100 * float(model.marginal_rebound(e, s))
-    out["energy_share_pct"] = 100 * s
-    out["efficiency_growth_pct"] = 100 * f
-    out["hardware_cost_decline_pct"] = 100 * h
-    out["elasticity"] = e
-    # H100 -> H200
-    rows = ev.accelerators.set_index("chip")
-    trend = model_growth.growth_table(ev.tables["growth_trends"]).set_index("metric")
+    out: dict[str, float] = {
+        "elasticity": e, "elasticity_max": P.elasticity_max,
+        "efficiency_growth_pct": _pct(f), "hardware_cost_decline_pct": _pct(h),
+        "energy_share_pct": _pct(s),
+        "other_efficiency_growth_pct": _pct(P.other_efficiency_growth),
+        "other_hardware_cost_decline_pct": _pct(P.other_hardware_cost_decline),
+        "other_energy_share_pct": _pct(P.other_energy_share),
+        "base_twh": base, "base_year": float(P.base_year), "base_pue": P.pue,
+        "horizon_year": float(P.horizon_year),
+        "break_year": float(AMBITION_BREAK_YEAR),
+    }
+    # a year of the accelerated servers' chip progress
+    cost_all = float(model.cost_ratio(k, s, m))
+    cost_energy = float(model.cost_ratio(k, s, 1.0))
+    energy_part = s / k - s  # change of the energy part of the cost
+    out.update({
+        "cost_ratio_all_pct": _pct(cost_all), "cost_ratio_energy_pct": _pct(cost_energy),
+        "rebound_all_pct": _pct(model.rebound(k, e, s, m)),
+        "rebound_energy_pct": _pct(model.rebound(k, e, s, 1.0)),
+        "marginal_rebound_pct": _pct(model.marginal_rebound(e, s)),
+        "price_fall_energy_part_pct": _pct(energy_part / (cost_all - 1.0)),
+        "price_fall_hardware_part_pct": _pct(1.0 - energy_part / (cost_all - 1.0)),
+    })
+    # H100 -> H200 as rates
+    h2, dense = ev.h200, ev.h200_dense
+    rows = ev.tables["accelerators"].set_index("chip")
     out.update({
         "h200_bw_old": float(rows.loc["H100 SXM", "memory_bw_tbps"]),
         "h200_bw_new": float(rows.loc["H200 SXM", "memory_bw_tbps"]),
         "h200_power_w": float(rows.loc["H200 SXM", "board_power_w"]),
-        "h200_gain": ev.h200["efficiency_gain"],
-        "h200_years": float(model_h200.release_gap_years(ev.accelerators)),
-        "h200_compute_trend": float(trend.loc["training_compute_notable", "factor_per_year"]),
-        "h200_exponent": P.param_compute_exponent,
-        "h200_model_growth": ev.model_growth,
-        "h200_energy_per_token_ratio": ev.h200["energy_per_token_ratio"],
-        "h200_rebound_price_pct": 100 * ev.h200["rebound_price"],
+        "h200_gain": h2["efficiency_gain"],
+        "h200_gap_months": 12.0 * h2["gap_years"],
+        "h200_gain_per_year": h2["efficiency_gain_per_year"],
+        "h200_fleet_gain_per_year": h2["fleet_gain_per_year"],
+        "h200_compute_trend": h2["compute_trend"], "h200_exponent": P.param_compute_exponent,
+        "h200_bytes_per_year": h2["bytes_growth_per_year"],
+        "h200_energy_per_token_ratio": h2["energy_per_token_ratio"],
+        "h200_dense_bytes_per_year": dense["bytes_growth_per_year"],
+        "h200_dense_breakeven_months": _finite(12.0 * dense["breakeven_years"]),
+        "h200_active_share_change": P.active_share_change,
+        "h200_bytes_per_param_change": P.bytes_per_param_change,
+        "h200_rebound_price_pct": _pct(h2["rebound_price"]),
+        "h200_moe_fp8_bytes_per_year": float(model_h200.per_year(
+            model_h200.bytes_per_token_growth(h2["compute_trend"], h2["gap_years"],
+                                              P.param_compute_exponent, 0.25, 0.5),
+            h2["gap_years"])),
     })
-    # ambition as growth
+    # trends of frontier training (applied only to frontier training)
+    trend = model_growth.growth_table(ev.tables["growth_trends"]).set_index("metric")
     fr = trend.loc["training_compute_frontier"]
     hw = float(trend.loc["hardware_efficiency", "factor_per_year"])
     out.update({
-        "frontier_compute_factor": float(fr["factor_per_year"]),
         "frontier_compute_low": float(fr["factor_per_year_low"]),
         "frontier_compute_high": float(fr["factor_per_year_high"]),
         "hardware_efficiency_factor": hw,
         "frontier_energy_factor": float(fr["factor_per_year"]) / hw,
         "frontier_power_factor": float(trend.loc["frontier_training_power",
                                                  "factor_per_year"]),
-        "frontier_hold_flat_pct": 100 * (float(fr["factor_per_year"]) - 1.0),
+        "masanet_instances": float(trend.loc["compute_instances_2010_2018", "value"]),
+        "masanet_energy_pct": _pct(float(trend.loc["dc_electricity_2010_2018", "value"]) - 1),
+        "masanet_pue_pct": _pct(1 - float(trend.loc["pue_2010_2018", "value"])),
+        "masanet_efficiency_pct": _pct(model_growth.conventional_efficiency_growth(
+            ev.tables["growth_trends"])),
     })
-    ident = model.identity_example(P, ev.accelerators).set_index("component")
+    # the identity example
+    ident = model.identity_example(P, ev.tables["accelerators"]).set_index("component")
     adoption = ev.tables["ai_adoption"]
-    india = adoption[(adoption["country"] == "India")].sort_values("announced").iloc[-1]
+    india = adoption[adoption["country"] == "India"].sort_values("announced")
     out.update({
-        "india_people_m": float(india["people"]) / 1e6,
-        "india_target_year": float(india["target_year"]),
-        "users_m": P.users / 1e6,
+        "india_people_m": float(india["people"].iloc[-1]) / 1e6,
+        "india_earlier_people_m": float(india["people"].iloc[0]) / 1e6,
+        "india_target_year": float(india["target_year"].iloc[-1]),
+        "users_m": P.users / 1e6, "uses_per_day": P.uses_per_user_per_day,
         "identity_flop_per_j": float(ident.loc["training", "flop_per_j"]),
         "identity_training_twh": float(ident.loc["training", "energy_twh"]),
         "identity_inference_twh": float(ident.loc["inference", "energy_twh"]),
-        "identity_total_twh": float(ident.loc["total", "energy_twh"]),
         "identity_share_of_base_pct": 100 * float(ident.loc["total", "energy_twh"]) / base,
-        "base_twh": base, "base_year": float(P.base_year), "base_pue": P.pue,
-        "horizon_year": float(P.horizon_year),
     })
-    # calibration to the IEA Base Case and the decomposition
-    sc = ev.scenarios
-    ieab = sc[(sc["scope"] == "World") & (sc["scenario"] == "IEA Base")
-              & (sc["horizon_year"] == 2030)].iloc[0]
-    q = float(model.demand_ratio(model.cost_ratio(k, s, m), e))
+    # the segments and the central path
+    seg = model_growth.segments_of(P)
+    path = ev.path
+    T = ev.years
     out.update({
-        "iea_base_twh": float(ieab["published_twh"]),
-        "iea_net_growth_pct": 100 * float(ieab["implied_net_growth"]),
-        "iea_compute_growth_pct": 100 * float(ieab["implied_compute_growth"]),
-        "iea_demand_growth_pct": 100 * float(ieab["implied_demand_growth"]),
-        "demand_growth_pct": 100 * a,
-        "price_response_pct": 100 * (q - 1.0),
-        "hold_flat_no_response_pct": 100 * model_growth.efficiency_growth_to_hold_flat(
-            (1 + a) * q - 1.0),
+        "ai_share_pct": _pct(P.ai_share), "ai_it_share_pct": _pct(seg.share[0]),
+        "ai_target_growth_pct": _pct(ev.ai_target_growth),
+        "conventional_growth_pct": _pct(model_growth.segment_figure(
+            ev.tables["dc_segments"], "conventional_servers", "electricity_growth_per_year")),
+        "demand_growth_pct": _pct(P.demand_growth),
+        "other_demand_growth_pct": _pct(P.other_demand_growth),
+        "late_ambition_ratio": P.late_ambition_ratio,
+        "energy_share_horizon_pct": _pct(path["energy_share"][T, 0]),
+        "central_pue": P.pue * model_growth.central_pue_ratio(P),
+        "central_twh": float(path["facility_twh"][T]),
+        "ai_horizon_share_pct": _pct(path["segment_twh"][T, 0] / path["facility_twh"][T]),
+        "ai_it_growth_pct": _pct((path["it_share"][T, 0] / seg.share[0]) ** (1 / T) - 1),
+        "other_it_growth_pct": _pct((path["it_share"][T, 1] / seg.share[1]) ** (1 / T) - 1),
+        "iea_base_twh": ev.iea_base(AMBITION_BREAK_YEAR),
+        "iea_base_late_twh": ev.iea_base(LATE_YEAR),
     })
-    for name, key in (("LBNL Low", "lbnl_low"), ("LBNL High", "lbnl_high"),
-                      ("IEA Electricity 2024 High", "iea24_high"),
-                      ("IEA Headwinds", "iea_headwinds"), ("IEA Lift-Off", "iea_lift_off")):
-        row = sc[sc["scenario"] == name].iloc[0]
-        out[f"{key}_net_pct"] = 100 * float(row["implied_net_growth"])
-        out[f"{key}_demand_pct"] = 100 * float(row["implied_demand_growth"])
+    # decomposition
     dec = ev.decomposition.set_index("driver")["contribution"]
-    for key in ("ambition", "price", "efficiency", "pue"):
+    for key in model_growth.DRIVERS:
         out[f"dec_{key}_twh"] = float(dec[key])
     out["dec_total_twh"] = float(dec.sum())
     out["dec_end_twh"] = base + out["dec_total_twh"]
+    # forecasts restated
+    sc = ev.scenarios
+    for name, scope, year, key in (
+            ("LBNL Low", "United States", 2028, "lbnl_low"),
+            ("LBNL High", "United States", 2028, "lbnl_high"),
+            ("IEA Electricity 2024 High", "World (incl. crypto)", 2026, "iea24_high"),
+            ("IEA Headwinds", "World", 2035, "iea_headwinds"),
+            ("IEA Lift-Off", "World", 2035, "iea_lift_off"),
+            ("IEA Base", "World", AMBITION_BREAK_YEAR, "iea_base")):
+        row = sc[(sc["scenario"] == name) & (sc["scope"] == scope)
+                 & (sc["horizon_year"] == year)].iloc[0]
+        out[f"{key}_net_pct"] = _pct(row["implied_net_growth"])
+    # AI's own market
+    b = ev.bound
+    out.update({
+        "bound_token_growth": b["token_growth"], "bound_price_fall": b["price_fall"],
+        "bound_low": b["bound_low"], "bound_high": b["bound_high"],
+        "bounds_min": float(ev.bounds["bound_low"].min()),
+        "bounds_max": float(ev.bounds["bound_high"].max()),
+        "prior_mass_above_bound_high_pct": _pct(mcm.prior_mass_above(
+            b["bound_high"], P.elasticity, P.elasticity_max)),
+    })
     # Microsoft
+    ms = ev.microsoft
     mst = ev.tables["microsoft_sustainability"]
-    ms = model_microsoft.microsoft_from_table(mst, f)
     t = mst[mst["fiscal_year"] == 2024].set_index("metric")
     out.update({
         "ms_energy_change_pct": float(t.loc["energy_use", "change_pct"]),
         "ms_emissions_change_pct": float(t.loc["total_emissions", "change_pct"]),
-        "ms_energy_growth_pct": 100 * ms["energy_growth_per_year"],
-        "ms_demand_growth_pct": 100 * ms["implied_demand_growth"],
+        "ms_energy_growth_pct": _pct(ms["energy_growth"]),
         "ms_emissions_per_energy": ms["emissions_per_energy_factor"],
-        "ms_energy_factor": ms["energy_factor"],
+        "ms_cloud_growth_pct": _pct(ms["cloud_revenue_growth"]),
+        "ms_capex_growth_pct": _pct(ms["capital_expenditure_growth"]),
+        "ms_energy_per_capex_pct": _pct(ms["energy_per_capital_expenditure_growth"]),
+        "ms_efficiency_if_20_pct": _pct(msm.implied_efficiency_growth(
+            ms["energy_factor"], ms["cloud_revenue_factor"], ms["years"], 0.20)),
     })
     # uncertainty
-    other = ev.mc_other
-    en = mc["energy"] if mc["anchored"] else other["energy"]
-    eu = other["energy"] if mc["anchored"] else mc["energy"]
+    mc, other = ev.mc, ev.mc_other
+    anch = mc if mc["anchored"] else other
+    unan = other if mc["anchored"] else mc
+    fan = ev.fan.set_index("year")
+    fan_u = ev.fan_other.set_index("year") if mc["anchored"] else fan
+    lo35, hi35 = mcm.iea_case_range(ev.dc)
+    bf = ev.backfire
+    curve = ev.prior_curve.set_index("mode")
     out.update({
-        "chip_progress_pct": 100 * float(mc["p_chip_progress"]),
-        "backfire_energy_only_pct": 100 * float(mc["p_backfire_energy_only"]),
-        "rebound_median_pct": 100 * float(mc["rebound"]["median"]),
-        "unanchored_median_twh": float(eu["median"]),
-        "unanchored_p05_twh": float(eu["p05"]), "unanchored_p95_twh": float(eu["p95"]),
-        "unanchored_ratio": float(eu["p95"]) / float(eu["p05"]),
-        "anchored_ratio": float(en["p95"]) / float(en["p05"]),
-        "uniform_ratio": mcm.uniform_elasticity_interval(P, base)["ratio"],
-        "iea_case_spread_pct": 100 * mcm.iea_case_spread(ev.dc),
-        "growth_spread_pct": 100 * P.growth_spread,
-        "pue_ratio_pct": 100 * (1.0 - ev.pue_ratio),
-        "elasticity_max": P.elasticity_max,
-        "p_energy_above_base_pct": 100 * float(np.mean(
-            np.asarray(mc["samples"]["energy_twh"]) > base)),
+        "central_mc_twh": mcm.central_twh(mc),
+        "median_gap_pct": abs(_pct(float(mc["energy"]["median"]) / mcm.central_twh(mc) - 1.0)),
+        "anchored_ratio": float(anch["energy"]["p95"]) / float(anch["energy"]["p05"]),
+        "unanchored_median_twh": float(unan["energy"]["median"]),
+        "unanchored_p05_twh": float(unan["energy"]["p05"]),
+        "unanchored_p95_twh": float(unan["energy"]["p95"]),
+        "unanchored_ratio": float(unan["energy"]["p95"]) / float(unan["energy"]["p05"]),
+        "uniform_ratio": ev.uniform["ratio"],
+        "iea_case_spread_pct": _pct(mcm.iea_case_spread(ev.dc)),
+        "growth_spread_pct": _pct(P.growth_spread), "chip_spread_pct": _pct(P.chip_spread),
+        "ambition_spread_pct": _pct(math.expm1(mcm.Z95 * mcm.ambition_sigma(P, base))),
+        "iea_2035_low_twh": lo35, "iea_2035_high_twh": hi35,
+        "iea_2035_ratio": hi35 / lo35,
+        "fan_2035_p05_twh": float(fan.loc[FAN_END_YEAR, "p05"]),
+        "fan_2035_p95_twh": float(fan.loc[FAN_END_YEAR, "p95"]),
+        "fan_2035_ratio": float(fan.loc[FAN_END_YEAR, "p95"] / fan.loc[FAN_END_YEAR, "p05"]),
+        "fan_u_2035_p05_twh": float(fan_u.loc[FAN_END_YEAR, "p05"]),
+        "fan_u_2035_p95_twh": float(fan_u.loc[FAN_END_YEAR, "p95"]),
+        "iea_2035_mid_twh": math.sqrt(lo35 * hi35),
+        "p_energy_above_base_pct": _pct(np.mean(np.asarray(mc["samples"]["energy_twh"]) > base)),
+        "chip_progress_pct": _pct(bf["p_chip_progress"]),
+        "backfire_probability_pct": _pct(bf["p_backfire"]),
+        "backfire_energy_only_pct": _pct(bf["p_backfire_energy_only"]),
+        "rebound_median_pct": _pct(bf["rebound_median"]),
+        "prior_above_flip_pct": _pct(mcm.prior_mass_above(bf["flip_elasticity"],
+                                                           P.elasticity, P.elasticity_max)),
+        "p_backfire_mode_low_pct": _pct(curve["p_backfire"].iloc[0]),
+        "p_backfire_mode_high_pct": _pct(curve["p_backfire"].iloc[-1]),
+        "prior_mode_low": float(PRIOR_MODES[0]), "prior_mode_high": float(PRIOR_MODES[-1]),
+        "flip_elasticity_other": float(model.backfire_elasticity(
+            1.0 + P.other_efficiency_growth, P.other_energy_share,
+            1.0 + P.other_hardware_cost_decline)),
+        "hold_flat_gap_pct": _pct(ev.hold_flat - f),
     })
     return {k2: float(v) for k2, v in out.items()}
 
 
 def texts(ev: Evaluation) -> dict[str, str]:
     anchored = bool(ev.mc["anchored"])
-    return {"scope": ev.P.scope,
-            "mc_model": "anchored" if anchored else "unanchored",
-            "mc_other": "unanchored" if anchored else "anchored"}
+    b, flip = ev.bound, ev.backfire["flip_elasticity"]
+    h2 = ev.h200
+    if b["bound_low"] > flip:
+        bound_verdict = ("even the bound's lowest reading lies above it, so AI's own market "
+                         "cannot rule backfire out")
+    elif b["bound_high"] < flip:
+        bound_verdict = ("even the bound's highest reading lies below it: as long as the "
+                         "confounding only inflates the bound, a year's chip progress does not "
+                         "backfire")
+    else:
+        bound_verdict = ("the bound's range straddles it, so AI's own market can neither "
+                         "confirm nor rule out backfire")
+    if h2["bytes_growth_per_year"] > h2["efficiency_gain_per_year"]:
+        rate_verdict = "grow faster than the chip's gain, so energy per token rises"
+    else:
+        rate_verdict = "grow no faster than the chip's gain, so energy per token falls"
+    cal = ev.calibration
+    if cal is None:
+        calibration_note = (
+            "At the current settings the IEA Base Case cannot be reproduced (another scope, a "
+            "base year at or after the break year, or targets out of reach), so the defaults "
+            "stand as given")
+    else:
+        calibration_note = (
+            f"At the current settings the calibration gives {100 * cal.demand_growth:.1f}%, "
+            f"{100 * cal.other_demand_growth:.1f}% and {cal.late_ambition_ratio:.2f}: change a "
+            "parameter and the defaults no longer reproduce the IEA")
+    dec = ev.decomposition.set_index("driver")["contribution"]
+    price = float(dec["hardware_price"] + dec["energy_price"])
+    price_split = (f"{100 * float(dec['hardware_price']) / price:.0f}% of the whole price "
+                   "response" if abs(price) > 1e-9 else "with no price response at all")
+    gap = float(ev.mc["energy"]["median"]) - mcm.central_twh(ev.mc)
+    return {
+        "scope": ev.P.scope,
+        "median_gap_side": "below" if gap < 0 else "above",
+        "calibration_note": calibration_note,
+        "price_split": price_split,
+        "mc_model": "anchored" if anchored else "unanchored",
+        "mc_other": "unanchored" if anchored else "anchored",
+        "bound_verdict": bound_verdict,
+        "rate_verdict": rate_verdict,
+    }
 
 
 def captions(ev: Evaluation) -> dict[str, str]:
     P = ev.P
-    s_pct = 100 * P.energy_share
+    n = _caption_numbers(ev)
     return {
         "rebound_cases": (
             "Line chart of rebound (per cent of the engineering saving) against the price "
-            "elasticity of demand, from 0 to 3, for three cases: chip progress that cuts both "
-            "energy and hardware cost per FLOP, the energy credit alone at the chapter's "
-            f"energy share ({s_pct:.0f}% of the cost), and the energy credit alone with energy "
-            "the whole cost (rebound reaches 100% at elasticity 1). The band above 100% is "
-            "backfire. Model: constant-elasticity demand; parameters from the chapter's box."),
+            "elasticity of demand, from 0 to 3, for one year of the accelerated servers' chip "
+            "progress in three cases: both energy and hardware cost per FLOP falling, the "
+            f"energy credit alone at energy's share of the cost ({100 * P.energy_share:.0f}%), "
+            "and the energy credit alone with energy the whole cost (rebound reaches 100% at "
+            "elasticity 1). The band above 100% is backfire. Model: constant-elasticity demand; "
+            "parameters from the chapter's box."),
         "h200": (
-            "Line chart of energy per token on the H200, relative to the H100 with the old "
-            "model, against model growth. The line crosses 1 where model growth equals the "
-            "memory-bandwidth efficiency gain; the marked point is the model growth implied "
-            "by Epoch AI's training-compute trend and the chosen parameter-compute exponent. "
-            "Sources: accelerators and growth_trends tables."),
+            "Line chart of the growth per year of the bytes a model reads per generated token, "
+            "against the share of its parameters it reads (active), for three number formats; "
+            f"a dashed rule marks the H200's gain in tokens per joule per year "
+            f"({n['gain']:.2f}x) and another the trend of memory bandwidth per watt across "
+            f"NVIDIA's data-centre chips ({n['fleet']:.2f}x). Below the rules the chip's saving "
+            "survives model growth. Sources: accelerators and growth_trends tables."),
         "decomposition": (
             "Horizontal bars of the exact LMDI decomposition of the change in data-centre "
-            f"electricity from {P.base_year} to {P.horizon_year}: one bar per driver "
-            "(ambition, the price response, efficiency, PUE) and the total change, which the "
-            "drivers sum to exactly. Point parameters; base year from the IEA's estimate."),
+            f"electricity from {P.base_year} to {P.horizon_year}, split by segment: ambition, "
+            "the response to cheaper energy per unit of compute, the response to cheaper "
+            "hardware, efficiency and the PUE, summing exactly to the total change. Point "
+            "parameters, central PUE path."),
         "fan": (
-            f"Fan chart of data-centre electricity from {P.base_year} to "
-            f"{max(FAN_END_YEAR, P.horizon_year)}: the median path as a line, the 50% and 90% "
-            "intervals of the Monte Carlo as shaded bands, and the published estimates and "
-            "forecasts as points. Sources: dc_electricity table (IEA, LBNL); model under the "
-            "chapter's assumptions."),
+            f"Fan chart of data-centre electricity from {P.base_year} to {ev.fan_end}: the "
+            "median path as a line, the 50% and 90% intervals of the Monte Carlo as shaded "
+            "bands, and the published estimates and forecasts as points. Sources: "
+            "dc_electricity table (IEA, LBNL); model under the chapter's assumptions."),
+        "interval_2035": (
+            f"Horizontal intervals of data-centre electricity in {FAN_END_YEAR}: the IEA's cases "
+            f"({n['lo35']:,.0f} to {n['hi35']:,.0f} TWh, the Base Case as a point) against the "
+            "90% interval of this chapter's Monte Carlo, its median as a point."),
         "tornado": (
             "Tornado chart: one horizontal bar per uncertain input, spanning the horizon-year "
             "data-centre electricity as that input moves from its 5th to its 95th percentile "
             "with the others at their medians, largest swing on top; a dashed line marks all "
-            "inputs at their medians. Model under the chapter's declared distributions."),
+            "inputs at their medians (the calibrated central path)."),
+        "backfire_prior": (
+            "Line chart of the probability that a year of the accelerated servers' chip "
+            "progress backfires, against the mode of the elasticity prior from "
+            f"{PRIOR_MODES[0]:.1f} to {PRIOR_MODES[-1]:.1f}, beside the prior's own mass above "
+            f"the flip elasticity; dashed rules mark the flip elasticity ({n['flip']:.2f}) and "
+            f"the upper bound on the elasticity from AI's own market ({n['bound']:.2f})."),
         "flip": (
             "Line chart, log scale, of horizon-year data-centre electricity against the price "
             "elasticity of demand from 0 to 3, other inputs at their point values; points are "
@@ -287,10 +543,18 @@ def captions(ev: Evaluation) -> dict[str, str]:
     }
 
 
+def _caption_numbers(ev: Evaluation) -> dict[str, float]:
+    """The few numbers the captions quote."""
+    lo35, hi35 = mcm.iea_case_range(ev.dc)
+    return {"gain": ev.h200["efficiency_gain_per_year"], "fleet": ev.h200["fleet_gain_per_year"],
+            "lo35": lo35, "hi35": hi35, "flip": ev.backfire["flip_elasticity"],
+            "bound": ev.bound["bound"]}
+
+
 # --------------------------------------------------------------------------- reader tables
 def table_identity(ev: Evaluation) -> pd.DataFrame:
-    ident = model.identity_example(ev.P, ev.accelerators)
-    names = {"training": "One frontier training run", "inference": "A year of the new use",
+    ident = model.identity_example(ev.P, ev.tables["accelerators"])
+    names = {"training": "One frontier training run", "inference": "A year of the assumed use",
              "total": "Total"}
     return pd.DataFrame({
         "Component": ident["component"].map(names),
@@ -302,8 +566,26 @@ def table_identity(ev: Evaluation) -> pd.DataFrame:
     })
 
 
+def table_segments(ev: Evaluation) -> pd.DataFrame:
+    """The two segments: their share and trends, and where the central path takes them."""
+    P, path, T = ev.P, ev.path, ev.years
+    seg = model_growth.segments_of(P)
+    return pd.DataFrame({
+        "Segment": [SEGMENT_LABELS[s] for s in model_growth.SEGMENTS],
+        f"Share of IT electricity, {P.base_year} (%)": np.round(100 * seg.share, 1),
+        "Efficiency growth (%/yr)": np.round(100 * seg.efficiency_growth, 1),
+        "Hardware cost decline (%/yr)": np.round(100 * seg.hardware_cost_decline, 1),
+        f"Energy share of cost, {P.base_year} (%)": np.round(100 * seg.energy_share, 1),
+        f"Energy share of cost, {P.horizon_year} (%)": np.round(100 * path["energy_share"][T], 1),
+        f"Ambition to {AMBITION_BREAK_YEAR} (%/yr, calibrated)": np.round(
+            100 * seg.demand_growth, 1),
+        f"Electricity, {P.horizon_year} (TWh)": np.round(path["segment_twh"][T], 0),
+    })
+
+
 def table_scenarios(ev: Evaluation) -> pd.DataFrame:
-    """The scenario table for readers: named forecasts with the parameters they imply."""
+    """The published forecasts restated: their net growth, and the ambition shift with which
+    the model reproduces them (by construction)."""
     t = ev.scenarios
     return pd.DataFrame({
         "Forecast": t["scenario"],
@@ -313,11 +595,50 @@ def table_scenarios(ev: Evaluation) -> pd.DataFrame:
         "To": [f"{int(y)}: {v:,.0f} TWh" for y, v in zip(t["horizon_year"],
                                                         t["published_twh"], strict=True)],
         "Energy growth (%/yr)": (100 * t["implied_net_growth"]).round(1),
-        "Compute demanded (%/yr)": (100 * t["implied_compute_growth"]).round(1),
-        "Ambition, before price response (%/yr)": (100 * t["implied_demand_growth"]).round(1),
+        "Ambition shift against the calibration (%/yr)": (100 * t["ambition_shift"]).round(1),
         "Model (TWh)": t["model_twh"].round(0),
-        "Error (%)": t["error_pct"].round(2),
+        "Arithmetic check (error, %)": t["error_pct"].round(3),
     })
+
+
+def table_bounds(ev: Evaluation) -> pd.DataFrame:
+    """Every pairing of tokens served and price per token at fixed capability."""
+    b = ev.bounds
+    return pd.DataFrame({
+        "Tokens served": b["tokens"].map(TOKEN_LABELS),
+        "Period": [f"{pd.Timestamp(a):%b %Y} to {pd.Timestamp(c):%b %Y}"
+                   for a, c in zip(b["tokens_start"], b["tokens_end"], strict=True)],
+        "Tokens, growth per year (x)": b["token_growth"].round(1),
+        "Price at fixed capability": b["price"].map(PRICE_LABELS),
+        "Price, fall per year (x)": (1.0 / b["price_ratio"]).round(0),
+        "Upper bound on the elasticity": b["bound"].round(2),
+        "Range from the price series": [f"{lo:.2f} to {hi:.2f}" for lo, hi in
+                                        zip(b["bound_low"], b["bound_high"], strict=True)],
+    })
+
+
+def table_microsoft(ev: Evaluation) -> pd.DataFrame:
+    """Microsoft's energy against its compute proxies, and what the identity then implies
+    for its fleet's efficiency under stated assumptions."""
+    ms = ev.microsoft
+    rows = []
+    for name, label in (("cloud_revenue", "Cloud revenue"),
+                        ("capital_expenditure", "Capital spending on property and equipment")):
+        factor, years = ms[f"{name}_factor"], ms["years"]
+        implied = msm.implied_efficiency_growth(ms["energy_factor"], factor, years,
+                                                [0.0, 0.2, 0.4])
+        rows.append({
+            "Proxy of compute": label,
+            "Proxy growth (%/yr)": round(100 * ms[f"{name}_growth"], 1),
+            "Energy growth (%/yr)": round(100 * ms["energy_growth"], 1),
+            "Energy per dollar of the proxy (%/yr)": round(
+                100 * ms[f"energy_per_{name}_growth"], 1),
+            "Implied efficiency growth if compute per dollar is flat (%/yr)":
+                round(100 * float(implied[0]), 1),
+            "... if it grows 20%/yr": round(100 * float(implied[1]), 1),
+            "... if it grows 40%/yr": round(100 * float(implied[2]), 1),
+        })
+    return pd.DataFrame(rows)
 
 
 def table_assumptions(ev: Evaluation) -> pd.DataFrame:
@@ -329,6 +650,4 @@ def table_assumptions(ev: Evaluation) -> pd.DataFrame:
         "5th percentile": [round(float(d.ppf(0.05)), 3) for d in dists.values()],
         "Median": [round(d.median(), 3) for d in dists.values()],
         "95th percentile": [round(float(d.ppf(0.95)), 3) for d in dists.values()],
-        "Mean": [round(d.mean(), 3) for d in dists.values()],
     })
-

@@ -27,12 +27,19 @@ def check(P: Params, tables: Mapping[str, Any]) -> list[str]:
         problems.append(
             "efficiency_growth must be above 0: with no chip progress the rebound, the "
             "backfire probability and the flip elasticity are undefined")
-    if P.energy_share >= 1.0 and P.elasticity >= 1.0 and P.demand_growth > 0.0:
+    if P.ai_share * P.pue >= 1.0:
         problems.append(
-            f"energy_share 1 with elasticity {P.elasticity} (>= 1) and positive "
-            "demand_growth: no efficiency growth can hold energy flat (the headline "
-            "efficiency_growth_to_hold_flat_pct would be infinite); lower energy_share "
-            "below 1 or elasticity below 1")
+            f"ai_share x pue ({P.ai_share:g} x {P.pue:g}) must be below 1: it is the "
+            "accelerated servers' share of IT electricity; lower ai_share or pue")
+    for share, name, growth in ((P.energy_share, "energy_share", "demand_growth"),
+                                (P.other_energy_share, "other_energy_share",
+                                 "other_demand_growth")):
+        if share >= 1.0 and P.elasticity >= 1.0:
+            problems.append(
+                f"{name} 1 with elasticity {P.elasticity} (>= 1): no efficiency growth can "
+                f"hold energy flat while {growth} pushes demand (the headline "
+                "efficiency_growth_to_hold_flat_pct would be infinite); lower "
+                f"{name} below 1 or elasticity below 1")
     return problems
 
 
@@ -42,39 +49,42 @@ SPEC = chapter(
     order=20,
     summary=("Efficiency gains such as NVIDIA's H200 do not lower AI's total energy use: "
              "cheaper compute and bigger ambitions take the saving back, or more. The chapter "
-             "models energy as compute demanded over efficiency, derives the rebound from a "
-             "price elasticity, reproduces the IEA and LBNL forecasts as settings of one demand "
-             "model, and propagates the uncertain inputs (no empirical elasticity exists) to "
-             "the horizon year's data-centre electricity."),
+             "splits data-centre demand into accelerated (AI) servers and everything else, "
+             "each with its own trends; calibrates ambition to the IEA Base Case under the "
+             "same PUE path the Monte Carlo is centred on; separates the response to cheaper "
+             "energy (the rebound) from the response to cheaper hardware; and bounds the "
+             "price elasticity from AI's own market."),
     params=Params,
     headlines=[
         Headline("h200_j_per_token_saving_pct", "percent",
                  "Cut in joules per token of memory-bound decoding from H100 to H200 SXM", ".0f"),
-        Headline("h200_rebound_pct", "percent",
-                 "Share of the H100 -> H200 saving taken back by model growth over the same "
-                 "period (above 100: backfire)", ".0f"),
+        Headline("h200_breakeven_months", "months",
+                 "Months of trend growth of the bytes a model reads per token that take back "
+                 "the H100 -> H200 saving (model growth over time, not a response to the "
+                 "H200)", ".1f"),
         Headline("energy_median_twh", "TWh",
                  "Median data-centre electricity in the horizon year (2030 by default)", ",.0f"),
         Headline("energy_p05_twh", "TWh",
                  "5th percentile of horizon-year data-centre electricity", ",.0f"),
         Headline("energy_p95_twh", "TWh",
                  "95th percentile of horizon-year data-centre electricity", ",.0f"),
-        Headline("backfire_probability_pct", "percent",
-                 "Probability that a year's chip progress (energy and hardware cost per FLOP) "
-                 "backfires (rebound above 100%), among the Monte Carlo draws in which "
-                 "chips improve", ".0f"),
         Headline("flip_elasticity", "1",
-                 "Elasticity above which a year's chip progress backfires, other inputs at "
+                 "Price elasticity above which a year of the accelerated servers' chip "
+                 "progress (energy and hardware cost per FLOP) backfires, other inputs at "
                  "their medians", ".2f"),
         Headline("flip_elasticity_energy_only", "1",
                  "Elasticity above which the energy-efficiency gain alone backfires (hardware "
                  "cost per FLOP unchanged)", ".1f"),
+        Headline("elasticity_upper_bound", "1",
+                 "Upper bound on the price elasticity of demand for tokens from AI's own "
+                 "market (Google's tokens served against the fall in price per token at fixed "
+                 "capability, 2024-2025; confounded by demand shifts)", ".2f"),
         Headline("efficiency_growth_to_hold_flat_pct", "percent/year",
-                 "Efficiency growth per year that would hold data-centre energy flat (point "
-                 "values, hardware cost per FLOP falling at its trend)", ".0f"),
-        Headline("microsoft_efficiency_growth_to_hold_flat_pct", "percent/year",
-                 "Efficiency growth per year that would have held Microsoft's energy flat "
-                 "FY20-FY24", ".0f"),
+                 "Efficiency growth per year, in both segments, that would hold data-centre "
+                 "electricity flat to the horizon (point values)", ".0f"),
+        Headline("microsoft_energy_per_cloud_revenue_pct", "percent/year",
+                 "Yearly change of Microsoft's energy use per dollar of its cloud revenue, "
+                 "FY20-FY24", ".1f"),
     ],
     tables=("dc_electricity",),
     check=check,
