@@ -602,3 +602,15 @@ def test_new_tables_carry_their_sources(tables):
 def test_break_year_is_the_iea_base_case_year(dc):
     years = set(dc[(dc["scope"] == "World") & (dc["case"] == "IEA Base")]["year"])
     assert AMBITION_BREAK_YEAR in years and 2035 in years
+
+
+def test_sensitivity_ranges_lie_inside_the_declaration_and_pass_the_checks():
+    """A Sobol analysis samples these ranges jointly: every range must be inside the declared
+    bounds, and its worst corner must pass the chapter's own checks."""
+    spec = chapters.get("rebound")
+    ranges = page.sensitivity_ranges(Params())
+    for name, (lo, hi) in ranges.items():
+        p = spec.params[name]
+        assert p.min <= lo < hi <= p.max, name
+    for corner in (0, 1):
+        _validate({name: r[corner] for name, r in ranges.items()})

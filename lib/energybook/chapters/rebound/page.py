@@ -221,6 +221,26 @@ def evaluate(P: Params, tables: Mapping[str, pd.DataFrame]) -> Evaluation:
     return Evaluation(P, tables, f, base, mcm.simulate(P, base))
 
 
+def sensitivity_ranges(P: Params) -> dict[str, tuple[float, float]]:
+    """Plausible ranges of the uncertain inputs for a global (Sobol) sensitivity analysis.
+    Sourced where a source gives a range (energy share: Epoch AI's 2-6% of frontier
+    development cost; the elasticity: the prior's support; the PUE: best fleet to today's
+    average); the others are illustrative, about the point value."""
+    return {
+        "elasticity": (0.0, max(P.elasticity_max, P.elasticity)),
+        "efficiency_growth": (0.20, 0.40),
+        "hardware_cost_decline": (0.25, 0.40),
+        "energy_share": (0.02, 0.06),
+        "ai_share": (0.10, 0.25),
+        "other_efficiency_growth": (0.10, 0.30),
+        "other_energy_share": (0.075, 0.30),
+        "pue_best": (min(P.pue_best, P.pue), P.pue),
+        "param_compute_exponent": (0.4, 0.6),
+        "active_share_change": (0.1, 1.0),
+        "bytes_per_param_change": (0.25, 1.0),
+    }
+
+
 def _finite(x: float, cap: float = 1e6) -> float:
     """A headline that may be infinite in a corner of the parameter space, capped so that it
     stays a number (the prose says "more than" there)."""
