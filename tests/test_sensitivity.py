@@ -105,3 +105,19 @@ def test_a_sweep_on_two_dask_workers_equals_the_in_process_sweep():
 def test_an_unreachable_scheduler_is_named():
     with pytest.raises(ParameterError, match="tcp://127.0.0.1:9"):
         sweep.connect(scheduler="tcp://127.0.0.1:9")
+
+
+def test_indices_of_a_parameter_object_match_the_function_of_arrays():
+    import dataclasses
+
+    @dataclasses.dataclass(frozen=True)
+    class P:
+        x1: float = 0.0
+        x2: float = 0.0
+        x3: float = 0.0
+
+    f = lambda p: float(ishigami(np.array([[p.x1, p.x2, p.x3]]))[0])  # noqa: E731
+    ranges = {"x1": (-np.pi, np.pi), "x2": (-np.pi, np.pi), "x3": (-np.pi, np.pi)}
+    a = sobol.of_parameters(f, P(), ranges, 256, seed=2)
+    b = sobol.sobol(ishigami, PROBLEM, 256, seed=2)
+    assert np.allclose(a["ST"], b["ST"]) and np.allclose(a["S1"], b["S1"])

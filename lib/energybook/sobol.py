@@ -78,3 +78,26 @@ def sobol(f: Callable[[np.ndarray], np.ndarray], prob: Problem, n: int,
     return analyze(prob, f(x), seed=seed)
 
 
+
+
+def of_parameters(f: Callable[[Any], float], P: Any, ranges: dict[str, tuple[float, float]],
+                  n: int, seed: int = 20260101) -> pd.DataFrame:
+    """Sobol indices of ``f(P)`` (one headline of a chapter) with respect to the parameters
+    named in ``ranges``, each varied uniformly over its range, the others held at ``P``.
+    ``P`` is a chapter's frozen parameter dataclass; integer parameters are rounded."""
+    import dataclasses
+
+    names = tuple(ranges)
+    kinds = {fl.name: fl.type for fl in dataclasses.fields(P)}
+    integer = tuple(kinds[name] in (int, "int") for name in names)
+    prob = Problem(names, tuple((float(lo), float(hi)) for lo, hi in ranges.values()),
+                   integer)
+    x = sample(prob, n, seed)
+
+    def one(row: np.ndarray) -> float:
+        values = {name: (int(v) if is_int else float(v))
+                  for name, v, is_int in zip(names, row, integer, strict=True)}
+        return float(f(dataclasses.replace(P, **values)))
+
+    y = np.array([one(row) for row in x])
+    return analyze(prob, y, seed=seed)
