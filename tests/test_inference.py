@@ -29,7 +29,12 @@ def tables():
 @pytest.fixture(scope="module")
 def lookups(tables):
     return (mh.all_measured_constants(tables["gpu_runs"]), mh.datasheets(tables["accelerators"]),
-            mh.memory_types(tables["inference_gpus"]))
+            mh.memory_types(tables["inference_gpus"]), mh.link_bandwidths(tables["inference_gpus"]))
+
+
+@pytest.fixture(scope="module")
+def ev(tables):
+    return page.evaluate(Params(), tables)
 
 
 def hw_of(lookups, chip="H100 SXM", precision="bf16") -> m.Hardware:
@@ -70,14 +75,16 @@ def test_the_power_limit_is_a_roof():
 
 
 # --------------------------------------------------------------------------- limits
-@given(st.floats(1, 1000), st.sampled_from(GPUS), st.sampled_from(PRECISIONS))
+@given(st.floats(1, 400), st.sampled_from(GPUS), st.sampled_from(PRECISIONS))
 def test_at_batch_one_decode_is_weight_reads_plus_static(lookups, params_b, chip, precision):
     """Batch 1, (almost) no context: a token costs the weights' bytes x e_byte plus static
     power while they are read (under the bandwidth and the power limit); the arithmetic, the
-    KV cache, activations and all-reduces only add their small share."""
+    KV cache, activations and all-reduces (bytes and link time) only add their small share."""
     hw = hw_of(lookups, chip, precision)
     shape = m.dense_shape(params_b)
     n = max(1, math.ceil(m.weight_bytes(shape, precision) / hw.memory_bytes))
+    if n > m.MAX_GPUS_PER_NODE:
+        return
     r = m.response(shape, hw, batch=1, prompt_tokens=0, output_tokens=1, n_gpus=n)
     w = m.weight_bytes(shape, precision)
     headroom = n * (hw.power_limit_w - hw.static_w)
@@ -86,11 +93,13 @@ def test_at_batch_one_decode_is_weight_reads_plus_static(lookups, params_b, chip
     flop = 2 * shape.params + 4 * shape.layers * shape.width
     other = (shape.activation_bytes_per_token + shape.kv_bytes_per_token
              + 16 * (n - 1) * shape.layers * shape.width)
+    link_s = 0.0 if n == 1 else 2 * shape.layers * (
+        m.ALLREDUCE_LATENCY_S + 2 * (n - 1) / n * shape.width * 2 / hw.link_bytes_per_s)
     ceiling = (floor + flop * hw.flop_j + other * hw.byte_j) * (
-        1 + n * hw.static_w / headroom)
+        1 + n * hw.static_w / headroom) + n * hw.static_w * link_s
     energy = float(r.j_per_output_token[0])
     assert floor <= energy * (1 + 1e-12) and energy <= ceiling * (1 + 1e-12)
-    assert energy / floor < 1.02
+    assert energy / floor < 1.02 + n * hw.static_w * link_s / floor
 
 
 @given(st.floats(200, 2000), st.sampled_from(["H100 SXM", "H200 SXM"]))
@@ -143,21 +152,60 @@ def test_no_step_draws_more_than_the_power_limit(lookups, params_b, batch, conte
     assert per_gpu_w >= hw.static_w
 
 
-@given(st.floats(1, 1000), st.integers(1, 256), st.integers(1, 4096))
+def _ring_allreduce_bytes_sent(n: int, size: float) -> list[float]:
+    """Simulate a ring all-reduce of ``size`` bytes over ``n`` GPUs, chunk by chunk: a
+    reduce-scatter and an all-gather of n - 1 steps each, every GPU passing one chunk of
+    size / n to its neighbour per step. Returns what each GPU sent."""
+    sent = [0.0] * n
+    for _phase in ("reduce-scatter", "all-gather"):
+        for _step in range(n - 1):
+            for gpu in range(n):
+                sent[gpu] += size / n
+    return sent
+
+
+def test_all_reduce_traffic_is_that_of_a_simulated_ring():
+    """The model's all-reduce bytes against a chunk-by-chunk ring: per GPU it sends what the
+    ring sends, and memory sees it read once and what it receives written once."""
+    shape = m.Shape(params=1e9, layers=10, width=1000, kv_width=100)
+    for n in (2, 4, 8):
+        for new in (1, 64):
+            size = new * shape.width * 2                      # 16-bit activations
+            ring = _ring_allreduce_bytes_sent(n, size)
+            per_step = 2 * shape.layers                       # two all-reduces per layer
+            assert float(m.allreduce_sent_bytes(shape, new, n)) == pytest.approx(
+                per_step * ring[0])
+            # received equals sent in a ring; memory: read the sent, write the received
+            assert float(m.allreduce_memory_bytes(shape, new, n)) == pytest.approx(
+                per_step * 2 * sum(ring))
+    assert float(m.allreduce_sent_bytes(shape, 64, 1)) == 0.0
+    assert float(m.allreduce_time_s(shape, TOY, 64, 1)) == 0.0
+
+
+@given(st.floats(1, 400), st.integers(1, 256), st.integers(1, 4096))
 def test_tensor_parallelism_changes_energy_only_by_its_all_reduces(
         lookups, params_b, batch, context):
-    """Splitting a model over n GPUs divides the time by n and multiplies static power by n:
-    without communication the energy would be the same; the all-reduce bytes are the only
-    difference (when the same roof binds)."""
+    """Splitting a model over n GPUs divides the roofline time by n and multiplies static power
+    by n: without communication the energy would be the same; the all-reduces' bytes and link
+    time are the only difference (when the memory roof binds on both)."""
     hw = m.Hardware(**{**hw_of(lookups).__dict__, "power_limit_w": 1e9})
     shape = m.dense_shape(params_b)
     one = m.step(shape, hw, batch=batch, tokens=1, context=context, n_gpus=1)
     eight = m.step(shape, hw, batch=batch, tokens=1, context=context, n_gpus=8)
-    comm = 2 * shape.layers * 4 * 7 * batch * shape.width * 2
+    ring = _ring_allreduce_bytes_sent(8, batch * shape.width * 2)
+    comm = 2 * shape.layers * 2 * sum(ring)
+    link_s = 2 * shape.layers * (m.ALLREDUCE_LATENCY_S + ring[0] / hw.link_bytes_per_s)
     assert float(eight.bytes - one.bytes) == pytest.approx(comm)
     if int(one.regime) == int(eight.regime) == m.MEMORY:
         assert float(eight.energy_j - one.energy_j) == pytest.approx(
-            comm * hw.byte_j + hw.static_w * comm / hw.bytes_per_s, rel=1e-6)
+            comm * hw.byte_j + hw.static_w * comm / hw.bytes_per_s
+            + 8 * hw.static_w * link_s, rel=1e-6)
+
+
+def test_more_than_one_node_is_refused():
+    shape = m.dense_shape(70)
+    with pytest.raises(ValueError, match="one node"):
+        m.step(shape, TOY, batch=1, tokens=1, context=0, n_gpus=m.MAX_GPUS_PER_NODE + 1)
 
 
 # --------------------------------------------------------------------------- identities
@@ -167,7 +215,7 @@ def test_the_ridge_point_is_an_identity_of_the_hardware(lookups):
     for chip in GPUS:
         for precision in PRECISIONS:
             hw = hw_of(lookups, chip, precision)
-            b = m.compute_bound_batch(hw)
+            b = m.ridge_batch(hw)
             for params_b in (7.0, 70.0, 700.0):
                 shape = m.dense_shape(params_b)
                 arithmetic = 2 * shape.params * b / hw.flop_per_s
@@ -175,24 +223,50 @@ def test_the_ridge_point_is_an_identity_of_the_hardware(lookups):
                 assert arithmetic == pytest.approx(reading)
 
 
-def test_the_context_aware_ridge_moves_out_and_vanishes_with_context(lookups):
-    hw, shape = hw_of(lookups), m.dense_shape(70)
-    short = m.compute_bound_batch_at(shape, hw, 0, 1)
-    assert short > m.compute_bound_batch(hw)          # the KV cache only adds memory time
-    never = m.never_compute_bound_context(shape, hw, 1)
-    assert m.compute_bound_batch_at(shape, hw, never * 0.99, 1) < math.inf
-    assert m.compute_bound_batch_at(shape, hw, never * 1.01, 1) == math.inf
-    # at the context-aware ridge the two times are equal
-    b = m.compute_bound_batch_at(shape, hw, 500, 1)
-    s = m.step(shape, m.Hardware(**{**hw.__dict__, "power_limit_w": 1e9}), batch=b, tokens=1,
-               context=500, n_gpus=1)
-    assert float(s.flop) / hw.flop_per_s == pytest.approx(float(s.bytes) / hw.bytes_per_s)
+@given(st.floats(1, 400), st.integers(0, 8192), st.sampled_from(GPUS),
+       st.sampled_from(PRECISIONS), st.sampled_from([1, 2, 4, 8]))
+def test_decode_leaves_the_memory_roof_where_the_steps_say_it_does(
+        lookups, params_b, context, chip, precision, n):
+    """Below the exit batch every decode step is memory-bound; above it, the named roof binds;
+    at it, the memory time equals that roof's time."""
+    hw, shape = hw_of(lookups, chip, precision), m.dense_shape(params_b)
+    batch, roof = m.memory_roof_exit(shape, hw, context, n)
+
+    def regime(b):
+        return int(m.step(shape, hw, batch=b, tokens=1, context=context, n_gpus=n).regime)
+
+    if roof is None:
+        assert regime(1) == m.MEMORY and regime(1e7) == m.MEMORY
+        return
+    if batch > 1.01:
+        assert regime(batch * 0.99) == m.MEMORY
+    assert regime(max(batch, 1.0) * 1.01 + 1e-9) == roof
+    roofs = m.decode_roofs(shape, hw, context, n)
+    at = max(batch, 1e-9)
+    t = {k: a + c * at for k, (a, c) in roofs.items()}
+    if batch > 0:
+        assert t[m.MEMORY] == pytest.approx(t[roof], rel=1e-9)
+
+
+def test_the_exit_batch_names_each_roof_in_a_hand_case():
+    """A toy chip: with no power limit to speak of, decode turns compute-bound at the ridge
+    (no KV cache, no activations); with a low limit, the power roof takes over first."""
+    shape = m.Shape(params=1e9, layers=1e-9, width=1e-9, kv_width=1e-9)   # weights only
+    free = m.Hardware(**{**TOY.__dict__, "power_limit_w": 1e12})
+    batch, roof = m.memory_roof_exit(shape, free, 0, 1)
+    # memory: 2e9 B / 1e12 B/s = 2 ms; compute: 2e9 b FLOP / 1e15 = 2 us x b -> b = 1000
+    assert roof == m.COMPUTE and batch == pytest.approx(1000, rel=1e-6)
+    assert batch == pytest.approx(m.ridge_batch(free), rel=1e-6)
+    capped = m.Hardware(**{**TOY.__dict__, "power_limit_w": 300.0})
+    batch, roof = m.memory_roof_exit(shape, capped, 0, 1)
+    # power: (2e9 x 1e-10 + b x 2e9 x 1e-12) J / 200 W = 1 ms + 10 us x b -> b = 100
+    assert roof == m.POWER and batch == pytest.approx(100, rel=1e-6)
 
 
 def test_scaling_a_measured_chip_to_itself_is_the_identity(lookups):
     """The datasheet scaling applied to the H200 with the H200 run as reference returns the
     measured constants: the scaling adds nothing of its own."""
-    constants, sheets, _ = lookups
+    constants, sheets, _, _ = lookups
     for chip, gpu in mh.MEASURED.items():
         c = constants[gpu]
         hw = mh.hardware(chip, "bf16", constants, sheets, {})
@@ -203,22 +277,46 @@ def test_scaling_a_measured_chip_to_itself_is_the_identity(lookups):
         assert hw.measured
 
 
-def test_the_measured_energies_are_incremental_and_in_the_issue_range(lookups):
-    """Board minus idle power over delivered rate: about 0.86 pJ per BF16 FLOP and 130-135 pJ
-    per byte on both cards (the issue's reading of the same runs)."""
-    constants = lookups[0]
+def test_the_measured_energies_are_recomputed_from_the_runs_rows(tables, lookups):
+    """Each constant from the rows by hand: (board power - idle power) / rate, with the copy's
+    bytes read plus written (2 x buffer x iterations) over its duration."""
+    runs = tables["gpu_runs"]
     for gpu in ("H100", "H200"):
-        c = constants[gpu]
-        assert 0.8e-12 < c["flop_j_bf16"] < 0.9e-12
-        assert 125e-12 < c["byte_j"] < 140e-12
-        assert c["flop_j_fp8"] < c["flop_j_bf16"]
-        assert 100 < c["idle_w"] < 130
+        c = lookups[0][gpu]
+        mine = runs[runs["run_id"] == c["run_id"]]
+        idle = mine[mine["config"] == "idle"]["avg_power_w"].mean()
+        copy = mine[mine["config"] == "copy-4096mib"]
+        buffer = 4096 * 2**20
+        bw = (2 * buffer * copy["iterations"] / copy["duration_s"]).mean()
+        assert c["bytes_per_s"] == pytest.approx(bw, rel=2e-3)
+        assert c["byte_j"] == pytest.approx((copy["avg_power_w"].mean() - idle) / bw, rel=2e-3)
+        gemm = mine[mine["config"] == "square-bf16-8192"]
+        rate = (2 * 8192**3 * gemm["iterations"] / gemm["duration_s"]).mean()
+        assert c["flop_per_s_bf16"] == pytest.approx(rate, rel=2e-3)
+        assert c["flop_j_bf16"] == pytest.approx((gemm["avg_power_w"].mean() - idle) / rate,
+                                                 rel=2e-3)
+        assert c["idle_w"] == pytest.approx(idle)
+
+
+def test_alignment_ratios_are_one_at_4096_and_recomputed_by_hand(tables):
+    runs = tables["gpu_runs"]
+    t = mh.alignment_ratios(runs, "H100").set_index("hidden_size")
+    assert t.loc[4096, "rate_ratio"] == pytest.approx(1.0)       # identity
+    assert t.loc[4096, "energy_ratio"] == pytest.approx(1.0)     # identity
+    run_id, means = mh.run_means(runs, "H100")
+    idle = means.loc["idle", "avg_power_w"]
+    a, b = means.loc["mlp-up-bf16-h4096"], means.loc["mlp-up-bf16-h4104"]
+    assert t.loc[4104, "rate_ratio"] == pytest.approx(
+        b["throughput_tflop_per_s"] / a["throughput_tflop_per_s"])
+    assert t.loc[4104, "energy_ratio"] == pytest.approx(
+        ((b["avg_power_w"] - idle) / b["throughput_tflop_per_s"])
+        / ((a["avg_power_w"] - idle) / a["throughput_tflop_per_s"]))
 
 
 def test_a_scaled_chip_keeps_the_reference_shares(lookups):
     """An estimated chip delivers the same share of its datasheet peak and bandwidth as its
     reference, and its GEMM draws its board power."""
-    constants, sheets, memory = lookups
+    constants, sheets, memory, _ = lookups
     b200, h200 = hw_of(lookups, "B200"), hw_of(lookups, "H200 SXM")
     assert not b200.measured and mh.reference_gpu("B200", memory) == "H200"
     share = lambda hw, chip: hw.flop_per_s / (sheets[chip]["bf16_tflops"] * 1e12)  # noqa: E731
@@ -302,7 +400,7 @@ def test_undisclosed_points_are_kept_without_a_ratio(tables):
 
 def test_every_public_point_names_its_boundary_and_source(tables):
     pts = tables["inference_measurements"]
-    assert set(pts["boundary"]) <= {"gpu", "accelerators", "facility"}
+    assert set(pts["boundary"]) <= {"gpu", "accelerators", "server", "facility"}
     assert pts[["source_publisher", "source_title", "source_url", "tier", "checked"]] \
         .notna().all().all()
     # every ML.ENERGY point runs on hardware the chapter models
@@ -359,7 +457,8 @@ def test_the_facility_boundary_scales_every_energy_headline(tables):
     factor = page._overheads(tables["serving_overheads"]).facility_factor(1.3)
     for k in ("j_per_output_token", "wh_per_response"):
         assert fac[k] == pytest.approx(gpu[k] * factor)
-    for k in ("compute_bound_batch", "data_movement_share_pct", "median_ratio"):
+    for k in ("memory_roof_exit_batch", "data_movement_share_pct", "median_ratio_h100",
+              "median_ratio_b200"):
         assert fac[k] == pytest.approx(gpu[k])
 
 
@@ -376,3 +475,155 @@ def test_misalignment_costs_little_when_memory_bound_and_much_when_compute_bound
     # the per-token penalty can never exceed the larger of the per-FLOP energy and time ratios
     bound = max(n["misaligned_energy_ratio"], 1 / n["misaligned_rate_ratio"])
     assert n["misaligned_penalty_pct_max_batch"] <= 100 * (bound - 1) * (1 + 1e-9)
+
+
+# --------------------------------------------------------------------------- review 15
+def test_kv_cache_of_a_published_configuration_by_hand(tables):
+    """Llama 3.1 70B: 80 layers x 8 KV heads x 128 x 2 (K and V) x 2 bytes per token."""
+    shapes = page.published_shapes(tables["inference_model_configs"])
+    llama = shapes["Llama 3.1 70B Instruct"]
+    assert llama.kv_bytes_per_token == 80 * 8 * 128 * 2 * 2 == 327_680
+    assert llama.layers == 80 and llama.width == 8192
+    # every ML.ENERGY model runs with its published shape, none with the rule
+    c = page.evaluate(Params(), tables).compared
+    mle = c[c["series"].str.startswith("ML.ENERGY")]
+    assert (mle["shape_source"] == "published configuration").all()
+
+
+def test_response_energy_identities(lookups):
+    """Identities (they follow from the definitions): a response is its prefill and decode;
+    the ML.ENERGY-style per-token figure is that over the output tokens."""
+    hw, shape = hw_of(lookups), m.dense_shape(70)
+    r = m.response(shape, hw, batch=[1, 16, 64], prompt_tokens=100, output_tokens=50,
+                   n_gpus=4)
+    assert np.allclose(r.j_per_response * r.batch, r.prefill_j + r.decode_j)
+    assert np.allclose(r.j_per_output_token_with_prefill * 50, r.j_per_response)
+    assert np.allclose(r.j_per_output_token * r.batch * 50, r.decode_j)
+    # J <-> Wh: 3,600 J in one Wh
+    assert mc.J_PER_WH == page.J_PER_WH == 3600.0
+
+
+@given(st.floats(1, 400), st.integers(1, 512), st.integers(0, 4096), st.floats(0.05, 1.0),
+       st.sampled_from([1, 2, 4, 8]))
+def test_utilization_changes_only_time_and_static_energy(lookups, params_b, batch, context,
+                                                         utilization, n):
+    """Slower kernels do the same FLOPs and move the same bytes: the dynamic energy is
+    unchanged, only the time (and with it static energy) grows."""
+    hw = hw_of(lookups)
+    shape = m.dense_shape(params_b)
+    full = m.step(shape, hw, batch=batch, tokens=1, context=context, n_gpus=n)
+    slow = m.step(shape, m.with_utilization(hw, utilization), batch=batch, tokens=1,
+                  context=context, n_gpus=n)
+    assert float(slow.energy_flop_j + slow.energy_bytes_j) == pytest.approx(
+        float(full.energy_flop_j + full.energy_bytes_j))
+    assert float(slow.time_s) >= float(full.time_s) * (1 - 1e-12)
+
+
+@given(st.floats(1, 400), st.integers(1, 1024), st.integers(1, 2048), st.integers(1, 1024),
+       st.sampled_from(GPUS), st.sampled_from([1, 2, 4, 8]))
+def test_a_response_never_draws_more_than_the_power_limit(lookups, params_b, batch, prompt,
+                                                          output, chip, n):
+    """The model's own energy over the model's own time, per GPU, never exceeds the limit
+    (prefill and decode together, link time included)."""
+    hw = hw_of(lookups, chip)
+    r = m.response(m.dense_shape(params_b), hw, batch=batch, prompt_tokens=prompt,
+                   output_tokens=output, n_gpus=n)
+    watts = float((r.prefill_j + r.decode_j)[0] / r.time_s[0]) / n
+    assert watts <= hw.power_limit_w * (1 + 1e-9)
+
+
+def test_the_check_reports_the_models_power_and_the_implied_power(ev):
+    """Every compared point: the model's power is under the limit; the implied power is the
+    measured energy spread over the model's time (by hand); a point whose implied power is
+    above the limit is one where the model's time is too short."""
+    pts = mc.measured_points(ev.compared)
+    assert (pts["model_power_w"] <= pts["power_limit_w"] * (1 + 1e-9)).all()
+    row = pts.iloc[0]
+    tokens = row["run_batch"] * row["output_tokens"]
+    assert row["implied_power_w"] == pytest.approx(
+        row["value"] * tokens / row["model_time_s"] / row["n_gpus"])
+    # implied over the model's power is measured over model energy: 1 / ratio (identity)
+    assert np.allclose(pts["implied_power_w"] / pts["model_power_w"], 1 / pts["ratio"])
+
+
+def test_the_power_limit_baseline_recovers_points_it_generated(tables, lookups):
+    """The baseline's simulated null: points whose 'measured' energy is n x limit x the model's
+    time per token give a baseline ratio of exactly 1, and implied power equal to the limit;
+    where the model runs at its power limit throughout, the baseline equals the roofline."""
+    o = page._overheads(tables["serving_overheads"])
+    pts = _synthetic_points(lookups, o, 1.0).iloc[:2].copy()
+    hw = {(c, p): hw_of(lookups, c, p) for c, p in zip(pts["gpu"], pts["precision"],
+                                                          strict=True)}
+    first = mc.compare(pts, hw, {}, o, 1.0)
+    pts["value"] = first["baseline_value"].to_numpy()
+    got = mc.compare(pts, hw, {}, o, 1.0)
+    assert np.allclose(got["baseline_ratio"], 1.0)
+    assert np.allclose(got["implied_power_w"], got["power_limit_w"])
+    at_limit = got[np.isclose(got["model_power_w"], got["power_limit_w"])]
+    assert np.allclose(at_limit["ratio"], at_limit["baseline_ratio"])
+
+
+def test_sign_test_and_bootstrap_by_hand():
+    assert mc.sign_test_p(7, 7) == pytest.approx(1 / 128)
+    assert mc.sign_test_p(6, 7) == pytest.approx(8 / 128)
+    assert mc.sign_test_p(0, 7) == pytest.approx(1.0)
+    one = pd.DataFrame({"model": "a", "gpu": "g", "n_gpus": 1, "precision": "bf16",
+                        "ratio": [0.7, 0.8, 0.9]})
+    assert mc.bootstrap_median(one) == pytest.approx((0.8, 0.8))   # one configuration
+    two = pd.concat([one, one.assign(model="b", ratio=[1.1, 1.2, 1.3])])
+    lo, hi = mc.bootstrap_median(two, seed=3)
+    assert (lo, hi) == mc.bootstrap_median(two, seed=3)             # seeded
+    assert lo == pytest.approx(0.8) and hi == pytest.approx(1.2)
+
+
+def test_the_points_above_one_are_listed_exactly(ev):
+    pts = mc.measured_points(ev.compared)
+    listed = page.texts(ev)["points_above_one"]
+    assert listed.count(" at batch ") == int((pts["ratio"] > 1).sum())
+    lowered = ev.compared.copy()
+    lowered["ratio"] = lowered["ratio"] * 0.5
+    low = page.Evaluation(**{**ev.__dict__, "compared": lowered})
+    assert page._points_above_one(low) == "none of the points"
+
+
+def test_regime_sentences_follow_the_regime(ev):
+    """The exit phrase names the roof the model computes; the other-memory sentence calls a
+    power-limited regime a prediction, and no other regime."""
+    batch, roof = page.memory_roof_exit(ev)
+    phrase = page.texts(ev)["memory_roof_exit_phrase"]
+    if roof == m.POWER:
+        assert "prediction of the additive model" in phrase
+    elif roof == m.COMPUTE:
+        assert "compute-bound" in phrase and "prediction" not in phrase
+    r = ev.respond(ev.hw, ev.P.batch_size)
+    sentence = page._other_memory_sentence(ev, "X", r)
+    assert ("prediction" in sentence) == (page._regime_steps(r) == m.POWER)
+    # a chip with no power limit to speak of is never called power-limited
+    free = m.Hardware(**{**ev.hw.__dict__, "power_limit_w": 1e9})
+    assert "power" not in page._other_memory_sentence(ev, "X", ev.respond(free, 64))
+
+
+def test_gap_closed_is_the_share_of_the_distance_to_one(ev):
+    base, half, closed = page.gap_closed_pct(ev)
+    assert closed == pytest.approx(100 * (half - base) / (1 - base))
+    assert half >= base      # slower kernels only add static energy
+
+
+def test_boundary_conversions_split_into_their_parts(tables, ev):
+    """Identities of the data: the Gemini ratio is the boundary effect times the sample
+    effect; Epoch's server boundary is the host share (no idle capacity) times its PUE."""
+    n = page.numbers(ev)
+    assert n["gemini_boundary_effect"] * n["gemini_sample_effect"] == pytest.approx(
+        n["gemini_full_over_accelerators"])
+    o = ev.overheads
+    assert m.boundary_factor("server", o, 1.2) == pytest.approx(
+        (1 + o.host_per_accelerator) * 1.2)
+    assert m.boundary_factor("server", o, 1.2) < m.boundary_factor("facility", o, 1.2)
+
+
+def test_the_baseline_verdict_follows_the_log_errors(ev):
+    pts = mc.measured_points(ev.compared)
+    model_err = mc.median_abs_log_error(pts["ratio"])
+    base_err = mc.median_abs_log_error(pts["baseline_ratio"])
+    verdict = page.texts(ev)["baseline_verdict"]
+    assert ("baseline does at least as well" in verdict) == (base_err <= model_err)

@@ -16,14 +16,15 @@ PER_TOKEN = "Energy per generated token (J)"
 
 
 def _batch_rules(ev: Evaluation, y_title: str) -> list[alt.Chart]:
-    """Dashed rules at the chosen batch and at the ridge point (if it lies in range)."""
+    """Dashed rules at the chosen batch and where decode leaves the memory roof (if it does
+    within the batches that fit), naming the roof that takes over."""
     rules = [charts.reference_rule(ev.P.batch_size, "chosen batch", axis="x", title=BATCH,
                                    fmt=",.0f")]
-    ridge = m.compute_bound_batch(ev.hw)
-    if ridge <= ev.max_batch:
-        rules.append(charts.reference_rule(ridge, "ridge point: arithmetic time equals the "
-                                           "time to read the weights", axis="x", title=BATCH,
-                                           fmt=",.0f"))
+    batch, roof = page.memory_roof_exit(ev)
+    if roof is not None and 1 < batch <= ev.max_batch:
+        label = ("decode leaves the memory roof: compute-bound" if roof == m.COMPUTE else
+                 "decode leaves the memory roof: power limit (additive model)")
+        rules.append(charts.reference_rule(batch, label, axis="x", title=BATCH, fmt=",.0f"))
     return rules
 
 
@@ -126,7 +127,7 @@ def gpus(ev: Evaluation) -> alt.TopLevelMixin:
     data = gpus_data(ev)
     return alt.Chart(data).mark_bar().encode(
         x=alt.X("j_per_token:Q", title=PER_TOKEN),
-        y=alt.Y("gpu:N", title=None, sort="x", axis=alt.Axis(labelLimit=200)),
+        y=alt.Y("gpu:N", title=None, sort=list(data["gpu"]), axis=alt.Axis(labelLimit=200)),
         color=alt.Color("source:N", title="Constants", scale=alt.Scale(
             domain=["Measured by the book", "Estimated from a datasheet"],
             range=[charts.PALETTE[0], charts.PALETTE[5]]),

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import replace
 
 import pandas as pd
 
@@ -115,6 +116,13 @@ def memory_types(gpus: pd.DataFrame) -> dict[str, str]:
     return {str(c): str(t) for c, t in zip(gpus["chip"], gpus["memory_type"], strict=True)}
 
 
+def link_bandwidths(gpus: pd.DataFrame) -> dict[str, float]:
+    """Chip -> its scale-up link bandwidth in one direction, bytes/s (half the vendor's
+    both-directions figure in inference_gpus.csv)."""
+    return {str(c): float(v) * 1e9 / 2.0
+            for c, v in zip(gpus["chip"], gpus["link_gb_per_s"], strict=True)}
+
+
 def _figure(sheets: Mapping[str, Mapping[str, float]], chip: str, column: str) -> float:
     if chip not in sheets:
         raise ValueError(f"accelerators.csv has no single row for {chip!r}")
@@ -142,11 +150,17 @@ def all_measured_constants(runs: pd.DataFrame) -> dict[str, dict[str, float | st
 
 
 def hardware(chip: str, precision: str, constants: Mapping[str, Mapping[str, float | str]],
-             sheets: Mapping[str, Mapping[str, float]], memory: Mapping[str, str]) -> Hardware:
+             sheets: Mapping[str, Mapping[str, float]], memory: Mapping[str, str],
+             links: Mapping[str, float] | None = None) -> Hardware:
     """The roofline constants of ``chip`` in ``precision`` (measured, or scaled from the
     measured GPU with the same memory generation). ``constants``:
     :func:`all_measured_constants`; ``sheets``: :func:`datasheets`; ``memory``:
-    :func:`memory_types`."""
+    :func:`memory_types`; ``links``: :func:`link_bandwidths` (no link time without it).
+
+    The estimated per-FLOP energy is the measured one times the ratio of datasheet FLOP/s per
+    board watt (measured card over this chip): a ranking of estimated chips is an identity of
+    those datasheet ratios (two chips with the same compute die and different board powers get
+    different energies per FLOP), not evidence about the chips."""
     if precision not in GEMM_CONFIG:
         raise ValueError(f"precision {precision!r} is not one of {list(GEMM_CONFIG)}")
     ref = reference_gpu(chip, memory)
@@ -167,7 +181,8 @@ def hardware(chip: str, precision: str, constants: Mapping[str, Mapping[str, flo
         flop_per_s=float(c[f"flop_per_s_{precision}"]) * peak,
         bytes_per_s=float(c["bytes_per_s"]) * bandwidth,
         memory_bytes=_figure(sheets, chip, "memory_gb") * 1e9,
-        measured=chip in MEASURED, reference=str(c["run_id"]))
+        measured=chip in MEASURED, reference=str(c["run_id"]),
+        link_bytes_per_s=(links or {}).get(chip, math.inf))
 
 
 def misaligned(hw: Hardware, energy_ratio: float, rate_ratio: float) -> Hardware:
@@ -175,5 +190,27 @@ def misaligned(hw: Hardware, energy_ratio: float, rate_ratio: float) -> Hardware
     the measured 4097 GEMM against 4096 (memory traffic unchanged)."""
     if energy_ratio <= 0 or rate_ratio <= 0:
         raise ValueError("misalignment ratios must be positive")
-    return Hardware(**{**hw.__dict__, "flop_j": hw.flop_j * energy_ratio,
-                       "flop_per_s": hw.flop_per_s * rate_ratio})
+    return replace(hw, flop_j=hw.flop_j * energy_ratio, flop_per_s=hw.flop_per_s * rate_ratio)
+
+
+def alignment_ratios(runs: pd.DataFrame, gpu: str) -> pd.DataFrame:
+    """Every hidden size of the run's BF16 MLP up-projection against 4096: delivered FLOP/s
+    ratio, energy per FLOP above idle ratio, and each GEMM's mean SM clock (MHz) and
+    clock-event reasons (its DVFS state), one row per hidden size."""
+    run_id, means = run_means(runs, gpu)
+    ok = runs[(runs["run_id"] == run_id) & runs["config"].str.startswith("mlp-up-bf16-h")]
+    clocks = ok.groupby("config")["sm_clock_mhz"].mean()
+    reasons = ok.groupby("config")["clock_event_reasons"].agg(
+        lambda v: ", ".join(sorted({str(x) for x in v})))
+    idle_w = float(means[means["kind"] == "idle"]["avg_power_w"].mean())
+    good = _row(means, ALIGNED_CONFIG, run_id)
+    good_rate = float(good["throughput_tflop_per_s"])
+    good_per_flop = (float(good["avg_power_w"]) - idle_w) / good_rate
+    rows = []
+    for config in sorted(clocks.index, key=lambda c: int(c.rsplit("h", 1)[1])):
+        r = means.loc[config]
+        rate = float(r["throughput_tflop_per_s"])
+        rows.append({"hidden_size": int(config.rsplit("h", 1)[1]), "rate_ratio": rate / good_rate,
+                     "energy_ratio": (float(r["avg_power_w"]) - idle_w) / rate / good_per_flop,
+                     "sm_clock_mhz": float(clocks[config]), "clock_reasons": reasons[config]})
+    return pd.DataFrame(rows)

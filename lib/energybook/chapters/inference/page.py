@@ -20,10 +20,15 @@ from energybook.chapters.inference import model_hardware as mh
 from energybook.chapters.inference.params import GPUS, PRECISIONS, Params
 
 TABLES = ("gpu_runs", "accelerators", "inference_gpus", "inference_measurements",
-          "serving_overheads")
+          "serving_overheads", "inference_model_configs")
 
 PRECISION_LABEL = {"bf16": "BF16", "fp8": "FP8"}
 J_PER_WH = 3600.0
+#: The two ML.ENERGY series: H100 (the book measured this card's constants) and B200
+#: (constants scaled from a datasheet).
+SERIES_H100, SERIES_B200 = "ML.ENERGY v3.0, H100", "ML.ENERGY v3.0, B200"
+#: The clock-event reason NVML reports for a software power cap.
+POWER_CAP_REASON = "0x4"
 
 
 @dataclass(frozen=True)
@@ -32,8 +37,11 @@ class Evaluation:
     constants: dict[str, dict[str, float | str]]
     sheets: dict[str, dict[str, float]]
     memory: dict[str, str]
+    links: dict[str, float]
+    shapes: dict[str, m.Shape]
     split: pd.DataFrame
     points: pd.DataFrame
+    runs: pd.DataFrame
     hw: m.Hardware              # the chosen GPU and precision, utilization applied
     shape: m.Shape
     overheads: m.Overheads
@@ -45,7 +53,7 @@ class Evaluation:
     compared: pd.DataFrame
 
     def hardware(self, chip: str, precision: str, *, utilization: bool = True) -> m.Hardware:
-        hw = mh.hardware(chip, precision, self.constants, self.sheets, self.memory)
+        hw = mh.hardware(chip, precision, self.constants, self.sheets, self.memory, self.links)
         return m.with_utilization(hw, self.P.utilization) if utilization else hw
 
     def respond(self, hw: m.Hardware, batch) -> m.Response:
@@ -60,7 +68,11 @@ class Evaluation:
 
     @property
     def tokens_per_sequence(self) -> float:
-        return float(self.P.context_tokens + self.P.output_tokens)
+        return m.tokens_held(self.P.context_tokens, self.P.output_tokens, on_average=False)
+
+    @property
+    def mean_context(self) -> float:
+        return m.tokens_held(self.P.context_tokens, self.P.output_tokens, on_average=True)
 
 
 def _overheads(split: pd.DataFrame) -> m.Overheads:
@@ -79,21 +91,34 @@ def _point_keys(points: pd.DataFrame, sheets: Mapping[str, object]) -> set[tuple
             if g in sheets and p in PRECISIONS}
 
 
-def _check_keys(ev: Evaluation) -> set[tuple[str, str]]:
-    return _point_keys(ev.points, ev.sheets)
+def published_shapes(configs: pd.DataFrame) -> dict[str, m.Shape]:
+    """Model name -> its published shape (inference_model_configs.csv)."""
+    return {str(r.model): m.published_shape(float(r.params_b), int(r.layers),
+                                            int(r.hidden_size), int(r.attention_heads),
+                                            int(r.kv_heads), int(r.head_dim))
+            for r in configs.itertuples(index=False)}
+
+
+def _compare(constants, sheets, memory, links, shapes, points, overheads,
+             utilization: float) -> pd.DataFrame:
+    hw = {k: mh.hardware(k[0], k[1], constants, sheets, memory, links)
+          for k in _point_keys(points, sheets)}
+    return mc.compare(points, hw, _peaks(sheets), overheads, utilization, shapes)
 
 
 def evaluate(P: Params, tables: Mapping[str, pd.DataFrame]) -> Evaluation:
     constants = mh.all_measured_constants(tables["gpu_runs"])
     sheets = mh.datasheets(tables["accelerators"])
     memory = mh.memory_types(tables["inference_gpus"])
+    links = mh.link_bandwidths(tables["inference_gpus"])
+    shapes = published_shapes(tables["inference_model_configs"])
     split = tables["serving_overheads"]
     overheads = _overheads(split)
-    raw = mh.hardware(P.gpu, P.precision, constants, sheets, memory)
+    raw = mh.hardware(P.gpu, P.precision, constants, sheets, memory, links)
     hw = m.with_utilization(raw, P.utilization)
     shape = m.dense_shape(P.model_params_b)
     factor = m.boundary_factor(P.boundary, overheads, P.pue)
-    tokens = P.context_tokens + P.output_tokens
+    tokens = m.tokens_held(P.context_tokens, P.output_tokens, on_average=False)
     cap = max(1, m.max_batch(shape, hw, P.n_gpus, tokens))
 
     def run(batch) -> m.Response:
@@ -101,11 +126,11 @@ def evaluate(P: Params, tables: Mapping[str, pd.DataFrame]) -> Evaluation:
                           output_tokens=P.output_tokens, n_gpus=P.n_gpus)
 
     points = tables["inference_measurements"]
-    check_hw = {k: mh.hardware(k[0], k[1], constants, sheets, memory)
-                for k in _point_keys(points, sheets)}
-    compared = mc.compare(points, check_hw, _peaks(sheets), overheads, P.utilization)
-    return Evaluation(P=P, constants=constants, sheets=sheets, memory=memory, split=split,
-                      points=points, hw=hw, shape=shape, overheads=overheads, factor=factor,
+    compared = _compare(constants, sheets, memory, links, shapes, points, overheads,
+                        P.utilization)
+    return Evaluation(P=P, constants=constants, sheets=sheets, memory=memory, links=links,
+                      shapes=shapes, split=split, points=points, runs=tables["gpu_runs"],
+                      hw=hw, shape=shape, overheads=overheads, factor=factor,
                       r=run(P.batch_size), r_batch1=run(1), max_batch=cap, r_max=run(cap),
                       compared=compared)
 
@@ -114,14 +139,29 @@ def _f(x) -> float:
     return float(np.asarray(x).reshape(-1)[0])
 
 
+def memory_roof_exit(ev: Evaluation) -> tuple[float, int | None]:
+    """Where decode at the chosen settings' mean context leaves the memory roof, and the roof
+    that takes over (see :func:`model.memory_roof_exit`)."""
+    return m.memory_roof_exit(ev.shape, ev.hw, ev.mean_context, ev.P.n_gpus)
+
+
+def exit_batch(ev: Evaluation) -> float:
+    """The first whole batch off the memory roof; 0 when decode stays on it at every batch."""
+    batch, roof = memory_roof_exit(ev)
+    if roof is None:
+        return 0.0
+    return float(max(1, math.ceil(batch)))
+
+
 def headlines(ev: Evaluation) -> dict[str, float]:
     r = ev.r
     return {
         "j_per_output_token": _f(r.j_per_output_token) * ev.factor,
         "wh_per_response": _f(r.j_per_response) * ev.factor / J_PER_WH,
-        "compute_bound_batch": m.compute_bound_batch(ev.hw),
+        "memory_roof_exit_batch": exit_batch(ev),
         "data_movement_share_pct": 100.0 * _f(r.decode_bytes_share),
-        "median_ratio": mc.median_ratio(ev.compared),
+        "median_ratio_h100": mc.median_ratio(ev.compared, series=SERIES_H100),
+        "median_ratio_b200": mc.median_ratio(ev.compared, series=SERIES_B200),
     }
 
 
@@ -144,15 +184,57 @@ def batch_grid(top: int, n: int = 40) -> np.ndarray:
     return np.unique(np.round(np.logspace(0, math.log10(max(top, 1)), n)).astype(int))
 
 
-def _median_by_series(ev: Evaluation) -> dict[str, float]:
-    c = ev.compared[ev.compared["ratio"].notna() & (ev.compared["tier"] == "measured")]
-    return {str(k): float(v) for k, v in c.groupby("series")["ratio"].median().items()}
+def _config_label(row) -> str:
+    model = str(row["model"]).replace(" Instruct", "").replace(" FP8", "")
+    return f"{model}, {int(row['n_gpus'])} x {row['gpu']}, {PRECISION_LABEL[row['precision']]}"
+
+
+def _measured(ev: Evaluation, series: str | None = None) -> pd.DataFrame:
+    return mc.measured_points(ev.compared, series)
+
+
+def _half_utilization(ev: Evaluation) -> pd.DataFrame:
+    return _compare(ev.constants, ev.sheets, ev.memory, ev.links, ev.shapes, ev.points,
+                    ev.overheads, 0.5 * ev.P.utilization)
+
+
+def check_statistics(ev: Evaluation) -> dict[str, float]:
+    """The check's numbers: per-configuration medians, a sign test, intervals by configuration,
+    the power-limit baseline and the implied power."""
+    pts = _measured(ev)
+    h100 = _measured(ev, SERIES_H100)
+    configs = mc.by_configuration(pts)
+    below = int((configs["median_ratio"] < 1).sum())
+    lo, hi = mc.bootstrap_median(pts)
+    lo_h, hi_h = mc.bootstrap_median(h100)
+    over = pts[pts["implied_power_w"] > pts["power_limit_w"]]
+    uncapped = pts[~pts["capped"].astype(bool)]
+    return {
+        "n_measured_points": float(len(pts)),
+        "n_configurations": float(len(configs)),
+        "n_configurations_below_one": float(below),
+        "sign_test_p": mc.sign_test_p(below, len(configs)),
+        "median_ratio_all": mc.median_ratio(ev.compared),
+        "median_ratio_low": lo, "median_ratio_high": hi,
+        "median_ratio_h100_low": lo_h, "median_ratio_h100_high": hi_h,
+        "n_h100_configurations": float(len(mc.by_configuration(h100))),
+        "ratio_min": float(pts["ratio"].min()),
+        "ratio_max": float(pts["ratio"].max()),
+        "log_error_model": mc.median_abs_log_error(pts["ratio"]),
+        "log_error_baseline": mc.median_abs_log_error(pts["baseline_ratio"]),
+        "median_baseline_ratio": mc.median_ratio(ev.compared, column="baseline_ratio"),
+        "n_points_over_limit": float(len(over)),
+        "max_implied_power_w": float(pts["implied_power_w"].max()),
+        "n_capped_points": float(pts["capped"].astype(bool).sum()),
+        "median_ratio_uncapped": float(uncapped["ratio"].median()) if len(uncapped) else
+        math.nan,
+    }
 
 
 def numbers(ev: Evaluation) -> dict[str, float]:
     P, hw, r = ev.P, ev.hw, ev.r
     h100, h200 = ev.constants["H100"], ev.constants["H200"]
-    measured = ev.compared[ev.compared["ratio"].notna() & (ev.compared["tier"] == "measured")]
+    exit_at, _ = memory_roof_exit(ev)
     out: dict[str, float] = {
         # the two measured numbers and the static floor, per measured GPU
         "e_flop_pj_h100": float(h100["flop_j_bf16"]) * 1e12,
@@ -167,13 +249,24 @@ def numbers(ev: Evaluation) -> dict[str, float]:
         * float(h200["bytes_per_s"]),
         "power_limit_w_h200": float(h200["power_limit_w"]),
         "bandwidth_ratio_h200_h100": float(h200["bytes_per_s"]) / float(h100["bytes_per_s"]),
-        # the model's shape
+        # the shape rule's constants and the model's shape
+        "width_per_layer": m.WIDTH_PER_LAYER,
+        "weights_per_layer_per_d2": m.WEIGHTS_PER_LAYER_PER_D2,
+        "kv_heads_rule": m.KV_WIDTH / 128.0,
         "layers": ev.shape.layers,
         "width": ev.shape.width,
         "kv_kb_per_token": ev.shape.kv_bytes_per_token / 1e3,
         "weights_gb": m.weight_bytes(ev.shape, P.precision) / 1e9,
+        # tensor parallelism
+        "allreduces_per_step": m.allreduces_per_step(ev.shape, P.n_gpus),
+        "allreduce_latency_us": m.ALLREDUCE_LATENCY_S * 1e6,
+        "allreduce_time_share_pct": 100.0 * _f(
+            m.allreduce_time_s(ev.shape, hw, P.batch_size, P.n_gpus) * P.output_tokens
+            / r.decode_time_s),
+        "max_gpus_per_node": float(m.MAX_GPUS_PER_NODE),
         # prompt and response
         "j_per_prompt_token": _f(r.j_per_prompt_token) * ev.factor,
+        "j_per_output_token_with_prefill": _f(r.j_per_output_token_with_prefill) * ev.factor,
         "wh_per_response_gpu": _f(r.j_per_response) / J_PER_WH,
         "prefill_share_pct": 100.0 * _f(r.prefill_j / (r.prefill_j + r.decode_j)),
         "facility_factor": ev.overheads.facility_factor(P.pue),
@@ -185,35 +278,46 @@ def numbers(ev: Evaluation) -> dict[str, float]:
         "j_per_output_token_batch1": _f(ev.r_batch1.j_per_output_token) * ev.factor,
         "batch1_over_chosen": _f(ev.r_batch1.j_per_output_token / r.j_per_output_token),
         "max_batch": float(ev.max_batch),
+        "max_batch_mean_length": float(m.max_batch(ev.shape, hw, P.n_gpus, ev.mean_context)),
         "j_per_output_token_max_batch": _f(ev.r_max.j_per_output_token) * ev.factor,
         "batch1_over_max_batch": _f(ev.r_batch1.j_per_output_token
                                     / ev.r_max.j_per_output_token),
         "batch1_movement_share_pct": 100.0 * _f(ev.r_batch1.decode_bytes_share),
+        "batch1_static_share_pct": 100.0 * _f(ev.r_batch1.decode_static_j
+                                              / ev.r_batch1.decode_j),
         "max_batch_movement_share_pct": 100.0 * _f(ev.r_max.decode_bytes_share),
+        # the roofs
+        "ridge_batch": m.ridge_batch(hw),
+        "memory_roof_exit_exact": exit_at if math.isfinite(exit_at) else 0.0,
         # memory
         "memory_needed_gb": m.memory_needed_bytes(ev.shape, P.precision, P.batch_size,
                                                   ev.tokens_per_sequence) / 1e9,
         "memory_available_gb": m.memory_available_bytes(hw, P.n_gpus) / 1e9,
         "usable_memory_pct": 100.0 * m.USABLE_MEMORY_FRACTION,
-        # the check against public measurements
-        "n_measured_points": float((ev.compared["ratio"].notna()
-                                    & (ev.compared["tier"] == "measured")).sum()),
-        "ratio_min": float(measured["ratio"].min()),
-        "ratio_max": float(measured["ratio"].max()),
     }
-    half = mc.compare(ev.points, {k: ev.hardware(*k, utilization=False) for k in _check_keys(ev)},
-                      _peaks(ev.sheets), ev.overheads, 0.5 * P.utilization)
-    out["median_ratio_half_utilization"] = mc.median_ratio(half)
-    for series, value in _median_by_series(ev).items():
-        key = "median_ratio_" + ("h100" if "H100" in series else "b200")
-        out[key] = value
-    epoch = ev.compared[ev.compared["point_id"] == "epoch-chatgpt-gpt4o"].iloc[0]
+    # the check against public measurements
+    out.update(check_statistics(ev))
+    _, half, closed = gap_closed_pct(ev)
+    out["median_ratio_half_utilization"] = half
+    out["gap_closed_pct"] = closed if math.isfinite(closed) else 0.0
+    epoch = ev.compared.set_index("point_id").loc["epoch-chatgpt-gpt4o"]
     out.update(epoch_ratio=float(epoch["ratio"]), epoch_model_wh=float(epoch["model_value"]),
                epoch_wh=float(epoch["value"]), epoch_batch=float(epoch["run_batch"]))
+    erow = ev.points.set_index("point_id").loc["epoch-chatgpt-gpt4o"]
+    out.update(epoch_params_b=float(erow["model_params_b"]),
+               epoch_output_tokens=float(erow["output_tokens"]),
+               epoch_flop_utilization_pct=100.0 * float(erow["flop_utilization"]),
+               epoch_pue=float(erow["pue"]), epoch_n_gpus=float(erow["n_gpus"]),
+               epoch_server_factor=m.boundary_factor("server", ev.overheads,
+                                                     float(erow["pue"])))
     gemini = ev.points.set_index("point_id")["value"]
+    parts = ev.split.groupby("part")["energy_wh"].sum()
     out["gemini_full_wh"] = float(gemini["google-gemini-comprehensive"])
     out["gemini_accelerators_wh"] = float(gemini["google-gemini-accelerators"])
     out["gemini_full_over_accelerators"] = out["gemini_full_wh"] / out["gemini_accelerators_wh"]
+    out["gemini_split_accelerators_wh"] = float(parts["accelerators"])
+    out["gemini_boundary_effect"] = out["gemini_full_wh"] / float(parts["accelerators"])
+    out["gemini_sample_effect"] = float(parts["accelerators"]) / out["gemini_accelerators_wh"]
     # hardware alignment (counterfactual: the same model with an aligned hidden size)
     mis = misaligned_hardware(ev)
     for name, batch in (("batch1", 1), ("chosen", P.batch_size), ("max_batch", ev.max_batch)):
@@ -221,25 +325,44 @@ def numbers(ev: Evaluation) -> dict[str, float]:
         good = {"batch1": ev.r_batch1, "chosen": r, "max_batch": ev.r_max}[name]
         out[f"misaligned_penalty_pct_{name}"] = 100.0 * (
             _f(bad.j_per_output_token / good.j_per_output_token) - 1.0)
-    ref = ev.constants[mh.reference_gpu(P.gpu, ev.memory)]
+    ref_gpu = mh.reference_gpu(P.gpu, ev.memory)
+    ref = ev.constants[ref_gpu]
     out["misaligned_energy_ratio"] = float(ref["misaligned_energy_ratio"])
     out["misaligned_rate_ratio"] = float(ref["misaligned_rate_ratio"])
+    sizes = mh.alignment_ratios(ev.runs, ref_gpu).set_index("hidden_size")
+    out["clock_4096_mhz"] = float(sizes.loc[4096, "sm_clock_mhz"])
+    out["clock_4097_mhz"] = float(sizes.loc[4097, "sm_clock_mhz"])
+    for h in (4100, 4104, 5000):
+        out[f"rate_ratio_h{h}"] = float(sizes.loc[h, "rate_ratio"])
+        out[f"energy_ratio_h{h}"] = float(sizes.loc[h, "energy_ratio"])
     return out
 
 
-def _compute_bound_phrase(ev: Evaluation) -> str:
-    P = ev.P
-    at = m.compute_bound_batch_at(ev.shape, ev.hw, P.context_tokens + P.output_tokens / 2.0,
-                                  P.n_gpus)
-    never = m.never_compute_bound_context(ev.shape, ev.hw, P.n_gpus)
-    if math.isinf(at):
-        return ("never becomes compute-bound at this context: each sequence's own KV-cache "
-                "reads take longer than its arithmetic, whatever the batch")
-    fits = "" if at <= ev.max_batch else (f", beyond the {ev.max_batch:,} sequences that fit "
-                                          "in memory")
-    tail = "" if math.isinf(never) or never < 0 else (
-        f"; above about {never:,.0f} tokens of context no batch makes it compute-bound")
-    return f"becomes compute-bound at a batch of about {at:,.0f}{fits}{tail}"
+# --------------------------------------------------------------------------- phrases
+ROOF_NAME = {m.COMPUTE: "compute", m.POWER: "power"}
+
+
+def _fits_clause(ev: Evaluation, batch: float) -> str:
+    return "" if batch <= ev.max_batch else (
+        f", beyond the {ev.max_batch:,} sequences that fit in memory")
+
+
+def _exit_phrase(ev: Evaluation) -> str:
+    batch, roof = memory_roof_exit(ev)
+    if roof is None:
+        return ("stays on the memory roof at every batch at this context: each sequence's own "
+                "KV-cache reads grow faster than its arithmetic")
+    if batch <= 1:
+        return (f"is off the memory roof from batch 1: the {ROOF_NAME[roof]} roof binds at "
+                "every batch")
+    whole = max(1, math.ceil(batch))
+    if roof == m.COMPUTE:
+        return (f"leaves the memory roof at a batch of about {whole:,} and becomes "
+                f"compute-bound{_fits_clause(ev, whole)}")
+    return (f"leaves the memory roof at a batch of about {whole:,}{_fits_clause(ev, whole)}, "
+            "where the sum of the two measured increments reaches the power limit before the "
+            "arithmetic reaches the FLOP roof: a prediction of the additive model, not a "
+            "finding (see below)")
 
 
 def _change_phrase(new: m.Response | None, old: m.Response, what: str) -> str:
@@ -250,10 +373,88 @@ def _change_phrase(new: m.Response | None, old: m.Response, what: str) -> str:
     return f"uses {abs(change):.0f}% {word} energy per generated token {what}"
 
 
+def _regime_steps(r: m.Response) -> int:
+    steps = {k: _f(v) for k, v in r.decode_regime_steps.items()}
+    return max(steps, key=lambda k: steps[k])
+
+
 def _regime(r: m.Response) -> str:
     """The regime of most of a response's decode steps."""
-    steps = {k: _f(v) for k, v in r.decode_regime_steps.items()}
-    return m.REGIMES[max(steps, key=lambda k: steps[k])]
+    return m.REGIMES[_regime_steps(r)]
+
+
+def _other_memory_sentence(ev: Evaluation, other: str, on_other: m.Response | None) -> str:
+    if on_other is None:
+        return f"The chosen model and batch do not fit on the {other}."
+    regime = _regime_steps(on_other)
+    head = (f"On the {other} most of the model's decode steps at this batch are "
+            f"{m.REGIMES[regime]}")
+    if regime == m.POWER:
+        return (head + ": the additive model predicts that the power limit, not the bandwidth, "
+                "sets the pace there, so the faster memory saves less than the bandwidth ratio. "
+                "That is a prediction of the additive model (it adds two increments each "
+                "measured on a busy chip); no serving measurement on that card checks it.")
+    if regime == m.MEMORY:
+        return (head + ": the faster memory shortens each step and so its static energy; the "
+                "per-byte energy itself barely changes.")
+    return head + ": arithmetic, not memory, sets the pace there."
+
+
+def _batch1_rest_phrase(ev: Evaluation) -> str:
+    r = ev.r_batch1
+    static, flop = _f(r.decode_static_j), _f(r.decode_flop_j)
+    return ("the rest is mostly static power while the weights stream past" if static >= flop
+            else "the rest is mostly arithmetic")
+
+
+def _points_above_one(ev: Evaluation) -> str:
+    pts = _measured(ev)
+    above = pts[pts["ratio"] > 1].sort_values("ratio", ascending=False)
+    if above.empty:
+        return "none of the points"
+    items = [f"{_config_label(row)} at batch {int(row['batch_size']):,} "
+             f"({row['ratio']:.2f}{', KV cache capped' if row['capped'] else ''})"
+             for _, row in above.iterrows()]
+    return "; ".join(items)
+
+
+def gap_closed_pct(ev: Evaluation) -> tuple[float, float, float]:
+    """The median ratio at the chosen utilization and at half of it, and the share of the gap
+    to 1 that halving closes (nan when the model is not below the measurements)."""
+    base = mc.median_ratio(ev.compared)
+    half = mc.median_ratio(_half_utilization(ev))
+    return base, half, (100.0 * (half - base) / (1.0 - base) if base < 1 else math.nan)
+
+
+def _half_phrase(closed: float) -> str:
+    if not math.isfinite(closed):
+        return ("the model is not below the measurements, so there is no gap for slower "
+                "kernels to close")
+    share = "most" if closed >= 50 else "part"
+    return (f"closes {closed:.0f}% of the gap to 1: slower kernels (more time at static power) "
+            f"plausibly explain {share} of it")
+
+
+def _check_phrases(ev: Evaluation) -> dict[str, str]:
+    """Verdicts of the check that depend on its numbers: the baseline against the roofline,
+    how many of the points above 1 are capped by the KV cache, the lowest configuration."""
+    pts = _measured(ev)
+    model_err = mc.median_abs_log_error(pts["ratio"])
+    base_err = mc.median_abs_log_error(pts["baseline_ratio"])
+    verdict = ("the baseline does at least as well" if base_err <= model_err else
+               "the roofline does better than the baseline, but not by much more than the "
+               "spread of either" if base_err < 1.5 * model_err else
+               "the roofline does clearly better than the baseline")
+    above = pts[pts["ratio"] > 1]
+    capped = int(above["capped"].astype(bool).sum())
+    capped_phrase = ("None of them" if capped == 0 else "All of them" if capped == len(above)
+                     else "Most of them" if 2 * capped > len(above) else "Some of them")
+    configs = mc.by_configuration(pts)
+    low = configs.loc[configs["median_ratio"].idxmin()]
+    return {"baseline_verdict": verdict,
+            "capped_above_phrase": capped_phrase if len(above) else "No point",
+            "lowest_configuration": _config_label(low),
+            "lowest_configuration_ratio": f"{low['median_ratio']:.2f}"}
 
 
 def texts(ev: Evaluation) -> dict[str, str]:
@@ -265,6 +466,9 @@ def texts(ev: Evaluation) -> dict[str, str]:
     other_precision = "fp8" if P.precision == "bf16" else "bf16"
     other_memory = "H200 SXM" if P.gpu != "H200 SXM" else "H100 SXM"
     on_other = _alternative(ev, other_memory, P.precision)
+    _, roof = memory_roof_exit(ev)
+    pts = _measured(ev)
+    worst = pts.loc[pts["implied_power_w"].idxmax()]
     return {
         "model_label": f"{P.model_params_b:g} billion",
         "gpus_label": f"{P.n_gpus} × {P.gpu}",
@@ -279,12 +483,20 @@ def texts(ev: Evaluation) -> dict[str, str]:
         "boundary_label": ("the GPU boards only" if P.boundary == "gpu" else
                            "the serving facility: GPUs, host machines, idle capacity and PUE"),
         "decode_regime": _regime(ev.r),
-        "compute_bound_phrase": _compute_bound_phrase(ev),
+        "prefill_regime": m.REGIMES[int(np.asarray(ev.r.prefill_regime).reshape(-1)[0])],
+        "batch1_rest_phrase": _batch1_rest_phrase(ev),
+        "exit_roof_label": "none" if roof is None else ROOF_NAME[roof],
+        "memory_roof_exit_phrase": _exit_phrase(ev),
         "precision_phrase": _change_phrase(_alternative(ev, P.gpu, other_precision), ev.r,
                                            "with " + PRECISION_LABEL[other_precision]
                                            + " weights"),
         "memory_phrase": _change_phrase(on_other, ev.r, f"on the {other_memory}"),
         "other_memory_regime": "does not fit" if on_other is None else _regime(on_other),
+        "other_memory_sentence": _other_memory_sentence(ev, other_memory, on_other),
+        "points_above_one": _points_above_one(ev),
+        "half_utilization_phrase": _half_phrase(gap_closed_pct(ev)[2]),
+        "worst_power_point": f"{_config_label(worst)} at batch {int(worst['batch_size']):,}",
+        **_check_phrases(ev),
     }
 
 
@@ -304,10 +516,26 @@ def table_constants(ev: Evaluation) -> pd.DataFrame:
             "Power limit (W)": round(hw.power_limit_w),
             "Delivered TFLOP/s": round(hw.flop_per_s / 1e12),
             "Delivered bandwidth (GB/s)": round(hw.bytes_per_s / 1e9),
+            "Link bandwidth each way (GB/s)": round(hw.link_bytes_per_s / 1e9),
             "Memory (GB)": round(hw.memory_bytes / 1e9),
-            "Ridge batch": round(m.compute_bound_batch(hw)),
+            "Ridge batch": round(m.ridge_batch(hw)),
         })
     return pd.DataFrame(rows)
+
+
+def table_configurations(ev: Evaluation) -> pd.DataFrame:
+    """The ML.ENERGY configurations: points, median model/measured ratio and the median of
+    the power-limit baseline over measured, and the constants' origin."""
+    configs = mc.by_configuration(_measured(ev))
+    return pd.DataFrame({
+        "Configuration": [_config_label(r) for _, r in configs.iterrows()],
+        "Points": configs["points"].astype(int),
+        "Median model / measured": configs["median_ratio"].map(lambda v: f"{v:.2f}"),
+        "Median power-limit baseline / measured":
+            configs["median_baseline_ratio"].map(lambda v: f"{v:.2f}"),
+        "Constants": ["measured (book run)" if s == SERIES_H100 else "estimated (datasheet)"
+                      for s in configs["series"]],
+    })
 
 
 def table_check(ev: Evaluation) -> pd.DataFrame:
@@ -316,7 +544,8 @@ def table_check(ev: Evaluation) -> pd.DataFrame:
     c = ev.compared.copy()
     c["configuration"] = [
         f"{model}, {int(n)} x {g}, {PRECISION_LABEL.get(p, p)}" if pd.notna(n) else model
-        for model, n, g, p in zip(c["model"].str.replace(" Instruct", "").str.replace(" FP8", ""), c["n_gpus"],
+        for model, n, g, p in zip(c["model"].str.replace(" Instruct", "")
+                                  .str.replace(" FP8", ""), c["n_gpus"],
                                   c["gpu"], c["precision"], strict=True)]
     rows = []
     for (series, config), g in c.groupby(["series", "configuration"], sort=False):
@@ -329,6 +558,7 @@ def table_check(ev: Evaluation) -> pd.DataFrame:
                                                             g["run_batch"].dropna())
                             if len(ok) else ""),
             "Boundary": ", ".join(sorted(set(g["boundary"]))),
+            "Shape": ", ".join(sorted(set(g["shape_source"]) - {""})),
             "Median model / published": f"{ok.median():.2f}" if len(ok) else
             "not comparable: " + g["reason"].iloc[0],
             "Range": f"{ok.min():.2f} to {ok.max():.2f}" if len(ok) > 1 else "",
@@ -351,6 +581,21 @@ def table_boundary(ev: Evaluation) -> pd.DataFrame:
                          "Energy per response (Wh)": [f"{r[1]:.3g}" for r in rows]})
 
 
+def table_alignment(ev: Evaluation) -> pd.DataFrame:
+    """Every hidden size the reference run measured against 4096: rate, energy per FLOP above
+    idle, and the GEMM's clock and whether it ran power-capped."""
+    ref = mh.reference_gpu(ev.P.gpu, ev.memory)
+    t = mh.alignment_ratios(ev.runs, ref)
+    return pd.DataFrame({
+        "Hidden size": t["hidden_size"].astype(int),
+        "Multiple of 8": ["yes" if h % 8 == 0 else "no" for h in t["hidden_size"]],
+        "FLOP/s against 4096": t["rate_ratio"].map(lambda v: f"{v:.2f}"),
+        "Energy per FLOP against 4096": t["energy_ratio"].map(lambda v: f"{v:.2f}"),
+        "Mean SM clock (MHz)": t["sm_clock_mhz"].round().astype(int),
+        "Power-capped": ["yes" if POWER_CAP_REASON in r else "no" for r in t["clock_reasons"]],
+    })
+
+
 # --------------------------------------------------------------------------- chart tables
 COMPONENTS = {"energy_bytes": "Moving bytes", "energy_flop": "Arithmetic",
               "energy_static": "Static power", "energy_total": "Total"}
@@ -369,11 +614,6 @@ def components_table(ev: Evaluation) -> pd.DataFrame:
                      ignore_index=True)
 
 
-def _config_label(row) -> str:
-    model = str(row["model"]).replace(" Instruct", "").replace(" FP8", "")
-    return f"{model}, {int(row['n_gpus'])} x {row['gpu']}, {PRECISION_LABEL[row['precision']]}"
-
-
 def check_points(ev: Evaluation) -> pd.DataFrame:
     """The measured ML.ENERGY points with the model's value and ratio."""
     c = ev.compared
@@ -389,9 +629,9 @@ def check_lines(ev: Evaluation) -> pd.DataFrame:
     frames = []
     for label, g in pts.groupby("configuration", sort=True):
         first = ev.points.set_index("point_id").loc[g["point_id"].iloc[0]]
-        hw = m.with_utilization(ev.hardware(str(first["gpu"]), str(first["precision"]),
-                                            utilization=False), ev.P.utilization)
-        shape = m.dense_shape(float(first["model_params_b"]))
+        hw = ev.hardware(str(first["gpu"]), str(first["precision"]))
+        shape = ev.shapes.get(str(first["model"]),
+                              m.dense_shape(float(first["model_params_b"])))
         n, prompt, output = int(first["n_gpus"]), float(first["prompt_tokens"]), \
             float(first["output_tokens"])
         admitted = batch_grid(int(g["batch_size"].max()), 30)
@@ -421,7 +661,8 @@ def alignment_table(ev: Evaluation) -> pd.DataFrame:
 
 def gpu_table(ev: Evaluation) -> pd.DataFrame:
     """Energy per generated token at the chosen settings on every modelled GPU that holds the
-    model and its KV cache."""
+    model and its KV cache (in the order of the parameter's choices: the estimated rows are
+    identities of datasheet ratios, so no ranking is implied)."""
     rows = []
     for chip in GPUS:
         hw = ev.hardware(chip, ev.P.precision)
@@ -443,7 +684,10 @@ def captions(ev: Evaluation) -> dict[str, str]:
     configs = "; ".join(sorted(check_points(ev)["configuration"].unique()))
     gpus = gpu_table(ev)
     missing = sorted(set(GPUS) - set(gpus["gpu"]))
-    best = gpus.loc[gpus["j_per_token"].idxmin()]
+    h = headlines(ev)
+    exit_rule = ("" if h["memory_roof_exit_batch"] == 0 or
+                 h["memory_roof_exit_batch"] > ev.max_batch else
+                 " and the batch at which decode leaves the memory roof")
     return {
         "components": (
             f"Lines on log-log axes of the energy per generated token of a "
@@ -453,33 +697,36 @@ def captions(ev: Evaluation) -> dict[str, str]:
             f"total ({nums['j_per_output_token_batch1']:.3g} J at batch 1, "
             f"{nums['j_per_output_token_max_batch']:.3g} J at {top}) and its three parts: "
             "moving bytes, arithmetic, and static power over the step's time. Dashed rules "
-            "mark the chosen batch and the ridge point. Source: the book's GPU runs and the "
+            f"mark the chosen batch{exit_rule}. Source: the book's GPU runs and the "
             "roofline model."),
         "check": (
             "Points: energy per output token (prompts included, GPU boards only) measured by "
             "the ML.ENERGY Leaderboard v3.0 against batch size, log-log; lines: the roofline "
-            f"model at the same configurations ({configs}), not fitted to the points. Model "
-            f"over measurement ranges from {nums['ratio_min']:.2f} to {nums['ratio_max']:.2f}. "
-            "Sources: ML.ENERGY blog posts (2026), read from their figures; the book's GPU "
-            "runs."),
+            f"model at the same configurations ({configs}), each with its published shape, not "
+            f"fitted to the points. Model over measurement ranges from "
+            f"{nums['ratio_min']:.2f} to {nums['ratio_max']:.2f}. Sources: ML.ENERGY blog posts "
+            "(2026), read from their figures; the models' published configurations; the book's "
+            "GPU runs."),
         "ratios": (
             "Points: the model's energy per output token over the measured one for each "
             "ML.ENERGY point, against batch size (log axis), by configuration, with a dashed "
-            f"rule at 1; the median is {headlines(ev)['median_ratio']:.2f}. Sources as for "
-            "the previous chart."),
+            f"rule at 1; the median is {h['median_ratio_h100']:.2f} on the H100 (measured "
+            f"constants) and {h['median_ratio_b200']:.2f} on the B200 (estimated constants). "
+            "Sources as for the previous chart."),
         "alignment": (
             f"Lines on log-log axes of energy per generated token against batch size for the "
             f"chosen model with an aligned hidden size and with the measured behaviour of "
             f"hidden size 4097 (each FLOP {nums['misaligned_energy_ratio']:.1f} times the "
-            f"energy, at {nums['misaligned_rate_ratio']:.2f} times the rate): "
-            f"{nums['misaligned_penalty_pct_batch1']:.1f}% more at batch 1, "
-            f"{nums['misaligned_penalty_pct_max_batch']:.0f}% more at batch "
+            f"energy, at {nums['misaligned_rate_ratio']:.2f} times the rate, memory traffic "
+            f"assumed unaffected): {nums['misaligned_penalty_pct_batch1']:.1f}% more at batch "
+            f"1, {nums['misaligned_penalty_pct_max_batch']:.0f}% more at batch "
             f"{ev.max_batch:,}. Source: the book's GPU runs."),
         "gpus": (
             f"Bars of energy per generated token at the chosen settings on each modelled GPU "
-            f"that holds the model ({', '.join(gpus['gpu'])}), lowest on the {best['gpu']} "
-            f"({best['j_per_token']:.3g} J); colour marks measured against estimated "
-            "constants" + (f"; {', '.join(missing)} cannot hold the model and its KV cache"
-                           if missing else "") + ". Sources: the book's GPU runs; Epoch AI's "
-            "hardware data for the datasheets."),
+            f"that holds the model ({', '.join(gpus['gpu'])}), in a fixed order; colour marks "
+            "measured against estimated constants. The estimated bars follow from datasheet "
+            "ratios to the measured cards and are not a ranking of the chips"
+            + (f"; {', '.join(missing)} cannot hold the model and its KV cache"
+               if missing else "") + ". Sources: the book's GPU runs; Epoch AI's hardware data "
+            "for the datasheets."),
     }

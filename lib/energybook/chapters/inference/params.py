@@ -31,8 +31,9 @@ class Params(ParamsBase):
                            "(1 byte); the KV cache stays 16-bit", choices=PRECISIONS)
     gpu: str = param("H100 SXM", "Accelerator (H100 and H200 measured by the book; the "
                      "others scaled from datasheets)", choices=GPUS)
-    n_gpus: int = param(4, "GPUs serving one model instance (tensor parallel); their "
-                        "all-reduce traffic is counted as bytes moved", min=1, max=64)
+    n_gpus: int = param(4, "GPUs serving one model instance (tensor parallel, within one "
+                        "node); their all-reduces are counted as bytes moved and as link time",
+                        min=1, max=8)
     utilization: float = param(1.0, "Share of the measured GEMM rate and copy bandwidth the "
                                "serving kernels reach (1: the rates of the book's own runs, "
                                "the model's lowest energy)", min=0.05, max=1.0)

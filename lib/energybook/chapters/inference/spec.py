@@ -18,7 +18,8 @@ def chosen_hardware(P: Params, tables: Mapping[str, Any]) -> model.Hardware:
     return model_hardware.hardware(
         P.gpu, P.precision, model_hardware.all_measured_constants(tables["gpu_runs"]),
         model_hardware.datasheets(tables["accelerators"]),
-        model_hardware.memory_types(tables["inference_gpus"]))
+        model_hardware.memory_types(tables["inference_gpus"]),
+        model_hardware.link_bandwidths(tables["inference_gpus"]))
 
 
 def _gb(n_bytes: float) -> str:
@@ -33,7 +34,9 @@ def check(P: Params, tables: Mapping[str, Any]) -> list[str]:
     except ValueError as e:
         return [f"gpu {P.gpu!r} with precision {P.precision!r} cannot be modelled: {e}"]
     shape = model.dense_shape(P.model_params_b)
-    tokens = P.context_tokens + P.output_tokens
+    # Every admitted sequence at its full length: the batch can finish without preemption
+    # (the page also states the looser, on-average rule the check against measurements uses).
+    tokens = model.tokens_held(P.context_tokens, P.output_tokens, on_average=False)
     problem = model.memory_fit_problem(shape, hw, batch=P.batch_size,
                                        tokens_per_sequence=tokens, n_gpus=P.n_gpus)
     if problem is None:
@@ -64,21 +67,29 @@ SPEC = chapter(
     params=Params,
     headlines=[
         Headline("j_per_output_token", "J/token",
-                 "Energy per generated token (decode only, prompt excluded), at the chosen "
-                 "boundary: GPU boards only by default; facility adds host, idle machines and "
-                 "PUE", ".3g"),
+                 "Energy per generated token, decode only (the prompt's prefill excluded; "
+                 "ML.ENERGY's definition, which includes it, is glued beside it on the page), "
+                 "at the chosen boundary: GPU boards only by default; facility adds host, idle "
+                 "machines and PUE", ".3g"),
         Headline("wh_per_response", "Wh",
                  "Energy of one response (its prompt's prefill and its output's decode) at "
                  "the chosen boundary", ".3g"),
-        Headline("compute_bound_batch", "1",
-                 "Batch at which decode's arithmetic time equals the time to read the weights "
-                 "(the ridge point; KV cache left out)", ".0f"),
+        Headline("memory_roof_exit_batch", "1",
+                 "First batch at which decode, at the mean context of a response, leaves the "
+                 "memory roof; the page names the roof that takes over (compute, or power in "
+                 "the additive model); 0 when decode stays memory-bound at every batch. "
+                 "Replaces compute_bound_batch (the ridge point, now glued as ridge_batch: an "
+                 "identity of the hardware constants)", ".0f"),
         Headline("data_movement_share_pct", "%",
                  "Share of the GPUs' decode energy spent moving bytes (weights, KV cache, "
                  "activations, all-reduces)", ".0f"),
-        Headline("median_ratio", "1",
-                 "Median model/measurement ratio over the public measurements (ML.ENERGY "
-                 "v3.0, GPU energy per output token, prompts included)", ".2f"),
+        Headline("median_ratio_h100", "1",
+                 "Median model/measurement ratio over the ML.ENERGY v3.0 H100 points (GPU "
+                 "energy per output token, prompts included), whose constants the book "
+                 "measured; with median_ratio_b200 replaces median_ratio", ".2f"),
+        Headline("median_ratio_b200", "1",
+                 "Median model/measurement ratio over the ML.ENERGY v3.0 B200 points, whose "
+                 "constants are estimated from datasheets", ".2f"),
     ],
     tables=CHECK_TABLES,
     check=check,
