@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -34,19 +36,27 @@ def _legend_below() -> alt.Legend:
 
 # ---------------------------------------------------------------------------- energy per MAC
 def energy_data(ev: Evaluation) -> pd.DataFrame:
-    """Energy per MAC against precision, both models and today's GPUs (long form):
-    ``bits``, ``series``, ``kind`` ("model" or "GPU at board power"), ``format``,
-    ``energy_per_mac_fj``, ``ratio`` (against the digital model)."""
+    """Energy per MAC against precision: the digital MAC with HBM traffic and
+    weight-stationary, the ideal analog MAC, and today's GPUs (long form): ``bits``,
+    ``series``, ``kind`` ("model" or "GPU at board power"), ``format``,
+    ``energy_per_mac_fj``, ``ratio`` (against the digital model with HBM)."""
     dkw, _ = model_mac.split_kwargs(ev.kw)
-    w = model_mac.energy_vs_bits(np.asarray(CURVE_BITS, dtype=float), ev.anchors, **ev.kw)
+    bits = np.asarray(CURVE_BITS, dtype=float)
+    w = model_mac.energy_vs_bits(bits, ev.anchors, **ev.kw)
+    ws = model_mac.digital_mac_breakdown(bits, ev.anchors, **{**dkw, "hbm": False})
     rows = []
-    for _, r in w.iterrows():
-        rows.append({"bits": r["bits"], "series": "digital MAC (model)", "kind": "model",
-                     "format": f"{r['bits']:.0f}-bit",
-                     "energy_per_mac_fj": r["digital_j"] / J_PER_FJ, "ratio": 1.0})
-        rows.append({"bits": r["bits"], "series": "analog in-memory MAC (model)",
-                     "kind": "model", "format": f"{r['bits']:.0f}-bit",
-                     "energy_per_mac_fj": r["analog_j"] / J_PER_FJ, "ratio": r["ratio"]})
+    for (_, r), ws_j in zip(w.iterrows(), ws["total_j"], strict=True):
+        fmt = f"{r['bits']:.0f}-bit"
+        rows += [
+            {"bits": r["bits"], "series": "digital MAC, operands from HBM (model)",
+             "kind": "model", "format": fmt, "energy_per_mac_fj": r["digital_j"] / J_PER_FJ,
+             "ratio": 1.0},
+            {"bits": r["bits"], "series": "digital MAC, weight-stationary (model)",
+             "kind": "model", "format": fmt, "energy_per_mac_fj": ws_j / J_PER_FJ,
+             "ratio": ws_j / r["digital_j"]},
+            {"bits": r["bits"], "series": "ideal analog in-memory MAC (model)",
+             "kind": "model", "format": fmt, "energy_per_mac_fj": r["analog_j"] / J_PER_FJ,
+             "ratio": r["ratio"]}]
     g = model_mac.gpu_check(ev.accelerators, ev.anchors, fastest_per_bits=True, **dkw)
     for _, r in g.iterrows():
         rows.append({"bits": float(r["precision_bits"]),
@@ -57,6 +67,20 @@ def energy_data(ev: Evaluation) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _marks(ev: Evaluation) -> pd.DataFrame:
+    """The precisions marked on the energy chart: both crossovers and what devices reach."""
+    rows = [{"bits": ev.crossover[0], "what": "crossover against digital with HBM",
+             "kind": "crossover"},
+            {"bits": ev.crossover_ws[0], "what": "crossover against weight-stationary digital",
+             "kind": "crossover"}]
+    wb = ev.experiment.weight_bits
+    if math.isfinite(wb):
+        rows.append({"bits": min(max(wb, 1.0), 16.0),
+                     "what": "precision the modelled PCM devices give the weights",
+                     "kind": "devices"})
+    return pd.DataFrame(rows)
+
+
 def energy(ev: Evaluation) -> alt.TopLevelMixin:
     curves = energy_data(ev)
     x_bits = alt.X("bits:Q", title="Precision (bits)", scale=alt.Scale(domain=[1, 16]))
@@ -64,22 +88,24 @@ def energy(ev: Evaluation) -> alt.TopLevelMixin:
                      scale=alt.Scale(type="log"))
     tips = [alt.Tooltip("series:N", title="What"), alt.Tooltip("format:N", title="Format"),
             alt.Tooltip("energy_per_mac_fj:Q", title="fJ per MAC", format=",.3g"),
-            alt.Tooltip("ratio:Q", title="Against digital model", format=".3g")]
+            alt.Tooltip("ratio:Q", title="Against digital with HBM", format=".3g")]
     model_lines = alt.Chart(curves[curves["kind"] == "model"]).mark_line(point=True).encode(
         x=x_bits, y=y_energy, tooltip=tips,
         color=alt.Color("series:N", title="Model", legend=_legend_below()))
     gpu_points = alt.Chart(curves[curves["kind"] != "model"]).mark_point(
         size=110, filled=False, strokeWidth=2).encode(
         x=x_bits, y=y_energy, color=alt.value("#000000"), tooltip=tips,
-        shape=alt.Shape("series:N", title="GPUs (dense peak)",
-                        legend=_legend_below()))
-    bits, regime = ev.crossover
-    cross = pd.DataFrame({"bits": [bits], "what": [f"crossover: {regime}"]})
-    cross_rule = alt.Chart(cross).mark_rule(strokeDash=[4, 4], color="#D55E00").encode(
-        x=alt.X("bits:Q", title="Precision (bits)"),
-        tooltip=[alt.Tooltip("what:N", title="What"),
-                 alt.Tooltip("bits:Q", title="Bits", format=".1f")])
-    return alt.layer(model_lines, gpu_points, cross_rule).properties(
+        shape=alt.Shape("series:N", title="GPUs (dense peak)", legend=_legend_below()))
+    marks = _marks(ev)
+    mark_tips = [alt.Tooltip("what:N", title="What"),
+                 alt.Tooltip("bits:Q", title="Bits", format=".1f")]
+    cross = alt.Chart(marks[marks["kind"] == "crossover"]).mark_rule(
+        strokeDash=[4, 4], color="#D55E00").encode(
+        x=alt.X("bits:Q", title="Precision (bits)"), tooltip=mark_tips)
+    devices = alt.Chart(marks[marks["kind"] == "devices"]).mark_rule(
+        strokeDash=[1, 3], strokeWidth=2, color="#444444").encode(
+        x=alt.X("bits:Q", title="Precision (bits)"), tooltip=mark_tips)
+    return alt.layer(model_lines, gpu_points, cross, devices).properties(
         title="Energy per multiply-accumulate against precision", height=340)
 
 
@@ -216,37 +242,83 @@ def node(ev: Evaluation) -> alt.TopLevelMixin:
 
 
 # ---------------------------------------------------------------------------- accuracy
+def accuracy_data(ev: Evaluation) -> pd.DataFrame:
+    """Accuracy against analog energy per MAC, one row per precision and device case:
+    ``bits``, ``case``, ``energy_per_mac_fj``, ``pct_mean``, ``pct_min``, ``pct_max``,
+    ``drop_pp``."""
+    ex = ev.experiment
+    hours = ev.P.drift_hours
+    frames = []
+    for case, t in ((f"phase-change memory, {hours:g} h after programming", ex.table),
+                    ("ideal devices (converters and thermal noise only)", ex.ideal)):
+        frames.append(pd.DataFrame({
+            "bits": t["bits"], "case": case, "energy_per_mac_fj": t["energy_per_mac_fj"],
+            "pct_mean": 100 * t["accuracy_mean"], "pct_min": 100 * t["accuracy_min"],
+            "pct_max": 100 * t["accuracy_max"], "drop_pp": t["drop_pp"]}))
+    return pd.concat(frames, ignore_index=True)
+
+
 def accuracy(ev: Evaluation) -> alt.TopLevelMixin:
-    acc = ev.accuracy
+    acc = accuracy_data(ev)
+    ex = ev.experiment
     acc_x = alt.X("energy_per_mac_fj:Q", title="Analog energy per MAC (fJ, log scale)",
                   scale=alt.Scale(type="log"))
     acc_y = alt.Y("pct_mean:Q", title="Test accuracy (%)")
-    tips = [alt.Tooltip("bits:Q", title="Precision (bits)"),
+    tips = [alt.Tooltip("case:N", title="Devices"),
+            alt.Tooltip("bits:Q", title="Precision (bits)"),
             alt.Tooltip("energy_per_mac_fj:Q", title="fJ per MAC", format=".3g"),
             alt.Tooltip("pct_mean:Q", title="Accuracy, mean (%)", format=".1f"),
             alt.Tooltip("pct_min:Q", title="Lowest seed (%)", format=".1f"),
             alt.Tooltip("pct_max:Q", title="Highest seed (%)", format=".1f"),
-            alt.Tooltip("drop_pp:Q", title="Below digital (points)", format=".2f")]
+            alt.Tooltip("drop_pp:Q", title="Below floating point (points)", format=".2f")]
+    colour = alt.Color("case:N", title=None, legend=_legend_below())
     spread = alt.Chart(acc).mark_rule().encode(
         x=acc_x, y=alt.Y("pct_min:Q", title="Test accuracy (%)"), y2="pct_max:Q",
-        tooltip=tips)
-    curve = alt.Chart(acc).mark_line(point=True).encode(x=acc_x, y=acc_y, tooltip=tips)
-    bit_labels = alt.Chart(acc).mark_text(dx=9, dy=12, fontSize=11).encode(
+        color=colour, tooltip=tips)
+    curve = alt.Chart(acc).mark_line(point=True).encode(x=acc_x, y=acc_y, color=colour,
+                                                        tooltip=tips)
+    device = acc[acc["case"].str.startswith("phase-change")]
+    bit_labels = alt.Chart(device).mark_text(dx=9, dy=12, fontSize=11).encode(
         x=acc_x, y=acc_y, text=alt.Text("bits:Q", format=".0f"), tooltip=tips)
-    digital = 100 * float(acc["digital_accuracy"].iloc[0])
-    refs = pd.DataFrame({"what": ["digital accuracy (float)", "1 point below digital"],
-                         "pct": [digital, digital - 1.0]})
-    ref_rules = alt.Chart(refs).mark_rule(strokeDash=[4, 4]).encode(
+    refs = pd.DataFrame({"what": ["floating-point network", "linear model (no hidden layer)"],
+                         "pct": [100 * ex.digital_accuracy, 100 * ex.linear_accuracy]})
+    ref_rules = alt.Chart(refs).mark_rule(strokeDash=[4, 4], color="#444444").encode(
         y=alt.Y("pct:Q", title="Test accuracy (%)"),
-        color=alt.Color("what:N", title=None, legend=alt.Legend(orient="bottom")),
-        tooltip=[alt.Tooltip("what:N", title="What"),
+        tooltip=[alt.Tooltip("what:N", title="Reference"),
                  alt.Tooltip("pct:Q", title="Accuracy (%)", format=".1f")])
-    best = acc[acc["bits"] == ev.least["bits"]]
+    best = device[device["bits"] == ex.best["bits"]]
     best_point = alt.Chart(best).mark_point(size=260, shape="circle", filled=False,
                                             color="#D55E00", strokeWidth=3).encode(
         x=acc_x, y=acc_y, tooltip=tips)
     return alt.layer(spread, curve, bit_labels, ref_rules, best_point).properties(
-        title="Digits classifier accuracy against analog energy per MAC", height=340)
+        title="Accuracy of the network against analog energy per MAC", height=340)
+
+
+def drift_data(ev: Evaluation) -> pd.DataFrame:
+    """Accuracy at the chosen precision against time since programming."""
+    d = ev.experiment.drift.copy()
+    d["hours"] = d["time_s"] / 3600.0
+    for col in ("accuracy_mean", "accuracy_min", "accuracy_max"):
+        d[col.replace("accuracy", "pct")] = 100 * d[col]
+    return d
+
+
+def drift(ev: Evaluation) -> alt.TopLevelMixin:
+    d = drift_data(ev)
+    x = alt.X("hours:Q", title="Time since programming (hours, log scale)",
+              scale=alt.Scale(type="log"))
+    y = alt.Y("pct_mean:Q", title="Test accuracy (%)", scale=alt.Scale(zero=False))
+    tips = [alt.Tooltip("hours:Q", title="Hours", format=",.3g"),
+            alt.Tooltip("pct_mean:Q", title="Accuracy, mean (%)", format=".1f"),
+            alt.Tooltip("pct_min:Q", title="Lowest seed (%)", format=".1f"),
+            alt.Tooltip("pct_max:Q", title="Highest seed (%)", format=".1f")]
+    band = alt.Chart(d).mark_rule().encode(x=x, y=alt.Y("pct_min:Q", title="Test accuracy (%)"),
+                                           y2="pct_max:Q", tooltip=tips)
+    line = alt.Chart(d).mark_line(point=True).encode(x=x, y=y, tooltip=tips)
+    ref = charts.reference_rule(100 * ev.experiment.digital_accuracy, "floating-point network",
+                                title="Test accuracy (%)", fmt=".1f")
+    return alt.layer(band, line, ref).properties(
+        title=f"Accuracy at {ev.P.precision_bits} bits as the conductances drift", height=260)
 
 
 # ---------------------------------------------------------------------------- published chips
@@ -301,18 +373,55 @@ def chips(ev: Evaluation) -> alt.TopLevelMixin:
 
 
 # ---------------------------------------------------------------------------- 2030 saving
+def scope_data(ev: Evaluation) -> pd.DataFrame:
+    """From 2030 data-centre electricity to what analog arithmetic saves of it: ``step``,
+    ``energy_twh``, ``kind`` ("electricity" or "saving")."""
+    P, s, w = ev.P, ev.saving, ev.saving_ws
+    dc = model_saving.dc_energy_twh(ev.dc, case=P.dc_case)
+    steps = [
+        ("World data centres, 2030", dc, "electricity"),
+        ("of which AI", dc * P.ai_share, "electricity"),
+        ("of which inference", dc * P.ai_share * P.inference_share, "electricity"),
+        ("of which noise-tolerant", float(s["addressable_twh"]), "electricity"),
+        ("of which analog arithmetic can replace", float(s["replaceable_twh"]), "electricity"),
+        ("saved against digital with HBM, before the rebound", float(s["gross_saving_twh"]),
+         "saving"),
+        ("saved against weight-stationary digital, before the rebound",
+         float(w["gross_saving_twh"]), "saving")]
+    return pd.DataFrame(steps, columns=["step", "energy_twh", "kind"])
+
+
+def scope(ev: Evaluation) -> alt.TopLevelMixin:
+    t = scope_data(ev)
+    x = alt.X("energy_twh:Q", title="Electricity in 2030 (TWh, log scale)",
+              scale=alt.Scale(type="log", domainMin=1))
+    y = alt.Y("step:N", title=None, sort=list(t["step"]), axis=alt.Axis(labelLimit=320))
+    tips = [alt.Tooltip("step:N", title="What"),
+            alt.Tooltip("energy_twh:Q", title="TWh", format=",.1f")]
+    bars = alt.Chart(t).mark_bar().encode(
+        x=x, x2=alt.datum(1), y=y, tooltip=tips,
+        color=alt.Color("kind:N", title=None, legend=alt.Legend(orient="bottom")))
+    labels = alt.Chart(t).mark_text(align="left", dx=4, fontSize=11).encode(
+        x=x, y=y, text=alt.Text("energy_twh:Q", format=",.1f"), tooltip=tips)
+    return alt.layer(bars, labels).properties(title="What analog arithmetic could touch in 2030",
+                                              height=240)
+
+
 def saving_data(ev: Evaluation) -> pd.DataFrame:
-    """The net 2030 saving against elasticity at the ideal-core and measured ratios."""
-    ratios = {"ideal core (this model)": ev.ratio_at_precision,
-              "best measured chip against best GPU, 8-bit":
-              model_mac.measured_ratio_8(ev.chips, ev.accelerators)}
-    return model_saving.saving_curves(ev.P, ev.dc, ratios)
+    """The net 2030 saving against elasticity: the ideal core and the worst peer-reviewed
+    chip at the chosen energy share of cost, and the ideal core with energy the whole cost."""
+    share = ev.P.energy_share
+    cases = {f"ideal core, energy {100 * share:.0f}% of cost": (ev.ratio_at_precision, share),
+             f"worst measured chip, energy {100 * share:.0f}% of cost":
+             (float(ev.ratios_measured.max()), share),
+             "ideal core, energy the whole cost": (ev.ratio_at_precision, 1.0)}
+    return model_saving.saving_curves(ev.P, ev.dc, cases)
 
 
 def saving(ev: Evaluation) -> alt.TopLevelMixin:
     curves = saving_data(ev)
     now = curves[curves["elasticity"].round(2) == round(float(ev.P.elasticity), 2)]
-    tips = [alt.Tooltip("case:N", title="Energy ratio"),
+    tips = [alt.Tooltip("case:N", title="Case"),
             alt.Tooltip("energy_ratio:Q", title="Analog / digital", format=".3g"),
             alt.Tooltip("elasticity:Q", title="Elasticity", format=".1f"),
             alt.Tooltip("net_saving_twh:Q", title="Net saving (TWh)", format=",.1f"),
@@ -321,7 +430,7 @@ def saving(ev: Evaluation) -> alt.TopLevelMixin:
     s_y = alt.Y("net_saving_twh:Q", title="Net electricity saved in 2030 (TWh)")
     lines = alt.Chart(curves).mark_line().encode(
         x=s_x, y=s_y, tooltip=tips,
-        color=alt.Color("case:N", title=None, legend=alt.Legend(orient="bottom")))
+        color=alt.Color("case:N", title=None, legend=_legend_below()))
     points = alt.Chart(now).mark_point(size=120, filled=True).encode(
         x=s_x, y=s_y, color=alt.Color("case:N", title=None), tooltip=tips)
     zero = charts.reference_rule(0.0, "no saving", title="Net electricity saved in 2030 (TWh)")
@@ -346,4 +455,5 @@ def gallery(ev: Evaluation) -> dict[str, alt.TopLevelMixin]:
     """Every chart of the chapter by name (what the figure tests build and validate)."""
     return {"energy": energy(ev), "adc": adc(ev), "breakdown": breakdown(ev),
             "crossover_map": crossover_map(ev), "node": node(ev), "accuracy": accuracy(ev),
-            "chips": chips(ev), "saving": saving(ev), "tornado": tornado(ev)}
+            "drift": drift(ev), "chips": chips(ev), "scope": scope(ev), "saving": saving(ev),
+            "tornado": tornado(ev)}

@@ -112,13 +112,14 @@ def digital_anchors(energy_per_op: pd.DataFrame, *, sram: str = "SRAM read 32 KB
 
 def digital_mac_breakdown(bits, anchors: Mapping[str, float], *, node_nm: float = 4.0,
                           node_exponent: float = 1.0, sram_reuse: float = 16.0,
-                          dram_reuse: float = 256.0) -> pd.DataFrame:
+                          dram_reuse: float = 256.0, hbm: bool = True) -> pd.DataFrame:
     """Components of the digital energy per MAC (J) at each precision in ``bits``.
 
     Columns: ``bits``, ``multiply_j`` (``k_m b**2``), ``add_j`` (``k_a 2b``: the accumulator
     adds the ``2b``-bit product), ``sram_j`` (two ``b``-bit operands read from SRAM, each
     reused ``sram_reuse`` times), ``dram_j`` (the same from DRAM/HBM, reused ``dram_reuse``
-    times), ``total_j``.
+    times; 0 for a weight-stationary design, ``hbm=False``, whose weights and activations
+    never leave the chip), ``total_j``.
     """
     b = np.atleast_1d(np.asarray(bits, dtype=float))
     if np.any(b <= 0):
@@ -129,7 +130,7 @@ def digital_mac_breakdown(bits, anchors: Mapping[str, float], *, node_nm: float 
     mult = anchors["mult_pj_per_bit2"] * b**2 * s * J_PER_PJ
     add = anchors["add_pj_per_bit"] * 2 * b * s * J_PER_PJ
     sram = anchors["sram_pj_per_bit"] * 2 * b / sram_reuse * s * J_PER_PJ
-    dram = anchors["dram_pj_per_bit"] * 2 * b / dram_reuse * J_PER_PJ
+    dram = anchors["dram_pj_per_bit"] * 2 * b / dram_reuse * J_PER_PJ * float(bool(hbm))
     return pd.DataFrame({"bits": b, "multiply_j": mult, "add_j": add, "sram_j": sram,
                          "dram_j": dram, "total_j": mult + add + sram + dram})
 
@@ -251,7 +252,7 @@ def analog_mac_energy_j(bits, anchors: Mapping[str, float], **kwargs):
     return float(out[0]) if np.ndim(bits) == 0 else out
 
 
-DIGITAL_KEYS = ("node_nm", "node_exponent", "sram_reuse", "dram_reuse")
+DIGITAL_KEYS = ("node_nm", "node_exponent", "sram_reuse", "dram_reuse", "hbm")
 ANALOG_KEYS = ("array_rows", "array_cols", "walden_fj", "schreier_db", "node_nm",
                "node_exponent", "noise_ratio", "cell_energy_fj", "dac_energy_per_level_fj",
                "adc_combine", "temperature_k")
@@ -293,6 +294,25 @@ def energy_ratio(bits, anchors: Mapping[str, float], **kw):
     dkw, akw = split_kwargs(kw)
     out = analog_mac_energy_j(bits, anchors, **akw) / digital_mac_energy_j(bits, anchors, **dkw)
     return float(out) if np.ndim(out) == 0 else out
+
+
+def weights_streamed_ratio(bits, anchors: Mapping[str, float], **kw):
+    """Analog / digital energy per MAC when the weights do not fit in the arrays and must be
+    brought in from DRAM/HBM as the digital MAC brings them (one ``b``-bit operand per MAC,
+    reused ``dram_reuse`` times). A lower bound: writing the cells costs more than reading
+    DRAM, and is slow."""
+    dkw, akw = split_kwargs(kw)
+    d = digital_mac_breakdown(bits, anchors, **dkw)
+    weight_traffic = d["dram_j"].to_numpy() / 2
+    out = (analog_mac_energy_j(np.atleast_1d(bits), anchors, **akw) + weight_traffic) \
+        / d["total_j"].to_numpy()
+    return float(out[0]) if np.ndim(bits) == 0 else out
+
+
+def accumulator_bits(bits: float, rows: int) -> float:
+    """Width of the exact sum of ``rows`` products of two ``bits``-bit operands: ``2 bits +
+    ceil(log2 rows)``. A digital MAC keeps it; the analog column converts it to ``bits``."""
+    return 2 * float(bits) + math.ceil(math.log2(rows))
 
 
 def energy_vs_bits(bits, anchors: Mapping[str, float], **kw) -> pd.DataFrame:
@@ -464,5 +484,20 @@ def measured_8(analog_chips: pd.DataFrame, accelerators: pd.DataFrame
 def measured_ratio_8(analog_chips: pd.DataFrame, accelerators: pd.DataFrame) -> float:
     """Energy per 8-bit operation of the best peer-reviewed analog in-memory chip over that
     of the best digital accelerator (best GPU TOPS/W over best chip TOPS/W)."""
+    return float(measured_ratios_8(analog_chips, accelerators).min())
+
+
+def measured_ratios_8(analog_chips: pd.DataFrame, accelerators: pd.DataFrame) -> np.ndarray:
+    """Energy per 8-bit operation of every peer-reviewed analog in-memory chip over that of
+    the best digital accelerator (above 1: the chip uses more than the GPU)."""
     meas, dig = measured_8(analog_chips, accelerators)
-    return float(dig["tops_per_w"].max() / meas["tops_per_w"].max())
+    if meas.empty or dig.empty:
+        raise ValueError("no peer-reviewed 8-bit analog chip or no 8-bit accelerator")
+    return float(dig["tops_per_w"].max()) / meas["tops_per_w"].to_numpy(float)
+
+
+def units_needed(n_weights: float, capacity_weights: float) -> float:
+    """How many chips of ``capacity_weights`` weights each hold ``n_weights`` weights."""
+    if n_weights < 0 or capacity_weights <= 0:
+        raise ValueError("n_weights must be >= 0 and capacity_weights > 0")
+    return float(math.ceil(n_weights / capacity_weights))

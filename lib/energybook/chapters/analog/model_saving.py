@@ -6,13 +6,13 @@ module :mod:`energybook.uncertainty`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import math
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from energybook.chapters.analog.model_mac import energy_ratio, measured_ratio_8, model_kwargs
 from energybook.chapters.analog.params import Params
 from energybook.uncertainty import (
     PERT,
@@ -39,26 +39,36 @@ def dc_energy_twh(dc_electricity: pd.DataFrame, *, year: int = 2030, case: str =
 
 
 def analog_saving(energy_twh, ai_share, inference_share, tolerant_share, energy_ratio, *,
-                  elasticity=0.0, energy_share=1.0) -> dict[str, Any]:
-    """Energy saved if the noise-tolerant share of AI inference ran on analog.
+                  replaceable_share=1.0, elasticity=0.0, energy_share=1.0) -> dict[str, Any]:
+    """Energy saved if the noise-tolerant share of AI inference ran on analog arrays.
 
-    ``addressable = energy_twh * ai_share * inference_share * tolerant_share``; analog uses
-    ``energy_ratio`` (analog / digital energy for the same work) of it, so the gross saving
-    is ``addressable * (1 - energy_ratio)``.
+    The counterfactual is the same inference work on the digital accelerators the ratio is
+    taken against. ``addressable = energy_twh * ai_share * inference_share * tolerant_share``
+    is the inference electricity that analog could serve; only ``replaceable_share`` of it is
+    the arithmetic that analog arrays replace (the rest, hosts, idle machines, cooling and
+    the accelerators' other work, is unchanged), and that part uses ``energy_ratio`` (analog /
+    digital) of its energy. So the service uses ``service_ratio = 1 - replaceable_share *
+    (1 - energy_ratio)`` of its energy and the gross saving is ``addressable * (1 -
+    service_ratio)``.
 
     Rebound, with constant-elasticity demand: the price of the service falls to
-    ``p = 1 - energy_share * (1 - energy_ratio)`` of before (``energy_share``: energy's share of
-    the service's cost; the rebound chapter's cost ratio with ``efficiency_gain = 1 /
-    energy_ratio``), demand grows by ``p ** -elasticity``, and the addressable work uses
-    ``addressable * energy_ratio * p ** -elasticity``. Returns ``addressable_twh``,
-    ``gross_saving_twh``, ``rebound_twh`` (energy taken back), ``net_saving_twh`` (negative:
-    backfire) and ``demand_multiplier``.
+    ``p = 1 - energy_share * (1 - service_ratio)`` of before (``energy_share``: energy's share
+    of the service's cost; the rebound chapter's cost ratio with ``efficiency_gain = 1 /
+    service_ratio``), demand grows by ``p ** -elasticity``, and the work uses ``addressable *
+    service_ratio * p ** -elasticity``. Returns ``addressable_twh``, ``replaceable_twh``,
+    ``service_ratio``, ``gross_saving_twh``, ``rebound_twh`` (energy taken back),
+    ``net_saving_twh`` (negative: a net increase) and ``demand_multiplier``.
+
+    Where analog costs more (``energy_ratio`` > 1) the price rises and demand falls; with a
+    high elasticity and energy a large share of the cost that fall can outweigh the extra
+    energy per unit, and the "saving" is inference not done.
 
     Vectorized: any argument may be a numpy array (the results are then arrays, broadcast
     together); with plain numbers the results are plain floats.
     """
     for name, v in (("ai_share", ai_share), ("inference_share", inference_share),
-                    ("tolerant_share", tolerant_share), ("energy_share", energy_share)):
+                    ("tolerant_share", tolerant_share), ("energy_share", energy_share),
+                    ("replaceable_share", replaceable_share)):
         v = np.asarray(v, dtype=float)
         if not np.all((v >= 0) & (v <= 1)):
             raise ValueError(f"{name} must be in [0, 1]")
@@ -67,43 +77,64 @@ def analog_saving(energy_twh, ai_share, inference_share, tolerant_share, energy_
             and np.all(np.asarray(elasticity, dtype=float) >= 0)):
         raise ValueError("energy_ratio must be positive; energy_twh and elasticity >= 0")
     addressable = energy_twh * ai_share * inference_share * tolerant_share
-    gross = addressable * (1 - energy_ratio)
-    price = 1 - energy_share * (1 - energy_ratio)
+    service = 1 - replaceable_share * (1 - energy_ratio)
+    gross = addressable * (1 - service)
+    price = 1 - energy_share * (1 - service)
     demand = price ** (-elasticity)
-    after = addressable * energy_ratio * demand
-    net = addressable - after
-    return {"addressable_twh": addressable, "gross_saving_twh": gross,
-            "rebound_twh": gross - net, "net_saving_twh": net, "demand_multiplier": demand}
+    net = addressable - addressable * service * demand
+    return {"addressable_twh": addressable, "replaceable_twh": addressable * replaceable_share,
+            "service_ratio": service, "gross_saving_twh": gross, "rebound_twh": gross - net,
+            "net_saving_twh": net, "demand_multiplier": demand}
 
 
-def saving_point(P: Params, dc_electricity: pd.DataFrame, ratio: float,
-                 elasticity: Any = None) -> dict[str, Any]:
+def flip_elasticity(service_ratio: float, energy_share: float) -> float:
+    """The elasticity above which the rebound takes back the whole saving: ``ln(1/s) /
+    ln(1/p)`` with ``s`` the service ratio and ``p = 1 - energy_share (1 - s)``; infinite when
+    the price does not move (no saving, or energy no part of the cost)."""
+    s = float(service_ratio)
+    if not 0 < s < 1:
+        raise ValueError("service_ratio must be in (0, 1): a saving to take back")
+    p = 1 - float(energy_share) * (1 - s)
+    return math.inf if p >= 1 else math.log(1 / s) / math.log(1 / p)
+
+
+def replaceable_share(P: Params) -> float:
+    """The share of inference electricity analog arithmetic can replace: the accelerators'
+    share times their matrix products' share."""
+    return float(P.accelerator_share) * float(P.matmul_share)
+
+
+def saving_point(P: Params, dc_electricity: pd.DataFrame, ratio: Any,
+                 elasticity: Any = None, energy_share: Any = None) -> dict[str, Any]:
     """:func:`analog_saving` at the chapter's parameters and the energy ratio ``ratio``
-    (``elasticity``: overrides ``P.elasticity``)."""
+    (``elasticity``, ``energy_share``: override the parameters)."""
     return analog_saving(
         dc_energy_twh(dc_electricity, case=P.dc_case), P.ai_share, P.inference_share,
-        P.addressable_share, ratio,
+        P.addressable_share, ratio, replaceable_share=replaceable_share(P),
         elasticity=P.elasticity if elasticity is None else elasticity,
-        energy_share=P.energy_share)
+        energy_share=P.energy_share if energy_share is None else energy_share)
 
 
-ELASTICITY_GRID = tuple(float(e) for e in np.round(np.arange(0, 2.01, 0.1), 2))
+def elasticity_grid(P: Params, step: float = 0.1) -> np.ndarray:
+    """Elasticities from 0 to the prior's upper end (at least 2), with the chosen one."""
+    top = max(2.0, float(P.elasticity_max), float(P.elasticity))
+    grid = np.round(np.arange(0.0, top + step / 2, step), 2)
+    return np.array(sorted(set(grid.tolist()) | {round(float(P.elasticity), 2)}))
 
 
-def saving_curves(P: Params, dc_electricity: pd.DataFrame, ratios: Mapping[str, float],
-                  elasticities: Iterable[float] = ELASTICITY_GRID) -> pd.DataFrame:
-    """The 2030 net saving against elasticity, one curve per analog/digital energy ratio in
-    ``ratios`` (case -> ratio); the chosen elasticity is always a point of the curves.
-    Columns: ``case``, ``energy_ratio``, ``elasticity``, ``net_saving_twh``,
+def saving_curves(P: Params, dc_electricity: pd.DataFrame,
+                  cases: Mapping[str, tuple[float, float]]) -> pd.DataFrame:
+    """The 2030 net saving against elasticity, one curve per case (case -> (energy ratio,
+    energy share)); the chosen elasticity is always a point of the curves. Columns: ``case``,
+    ``energy_ratio``, ``energy_share``, ``elasticity``, ``net_saving_twh``,
     ``gross_saving_twh``, ``rebound_twh``."""
-    grid = np.array(sorted({round(float(e), 2) for e in elasticities}
-                           | {round(float(P.elasticity), 2)}))
+    grid = elasticity_grid(P)
     frames = []
-    for case, r in ratios.items():
-        s = saving_point(P, dc_electricity, float(r), elasticity=grid)
+    for case, (r, share) in cases.items():
+        s = saving_point(P, dc_electricity, float(r), elasticity=grid, energy_share=share)
         frames.append(pd.DataFrame({
-            "case": case, "energy_ratio": float(r), "elasticity": grid,
-            "net_saving_twh": s["net_saving_twh"],
+            "case": case, "energy_ratio": float(r), "energy_share": float(share),
+            "elasticity": grid, "net_saving_twh": s["net_saving_twh"],
             "gross_saving_twh": np.broadcast_to(s["gross_saving_twh"], grid.shape),
             "rebound_twh": s["rebound_twh"]}))
     return pd.concat(frames, ignore_index=True)
@@ -112,14 +143,16 @@ def saving_curves(P: Params, dc_electricity: pd.DataFrame, ratios: Mapping[str, 
 # ---------------------------------------------------------------------------- its uncertainty
 #: Relative half-width of the declared range of each share around its point value: the
 #: share runs from ``value * (1 - spread)`` to ``value * (1 + spread)`` (clipped to [0, 1]).
-#: AI's share and the noise-tolerant share have no source (+-50 %); inference's share of AI
-#: energy rests on one company's report (Patterson et al. 2022), so +-1/3.
-SHARE_SPREAD = {"ai_share": 0.5, "inference_share": 1.0 / 3.0, "addressable_share": 0.5}
-#: Upper end of the declared elasticity (at least the point elasticity).
-ELASTICITY_MAX = 2.0
+#: Shares without a source (AI's share, the noise-tolerant share, the matrix products'
+#: share) +-50 %; shares resting on one company's report (inference's share of AI energy,
+#: Patterson et al. 2022; the accelerators' share, Elsworth et al. 2025) +-1/3.
+SHARE_SPREAD = {"ai_share": 0.5, "inference_share": 1.0 / 3.0, "addressable_share": 0.5,
+                "accelerator_share": 1.0 / 3.0, "matmul_share": 0.5}
+#: Energy ratios: a sequence or an array of floats.
+Ratios = Sequence[float] | np.ndarray
 #: The uncertain inputs of :func:`saving_model`, in order.
-SAVING_INPUTS = ("ai_share", "inference_share", "addressable_share", "energy_ratio",
-                 "elasticity")
+SAVING_INPUTS = ("ai_share", "inference_share", "addressable_share", "accelerator_share",
+                 "matmul_share", "energy_ratio", "elasticity")
 
 
 def _share_dist(value: float, spread: float) -> Dist:
@@ -127,83 +160,121 @@ def _share_dist(value: float, spread: float) -> Dist:
     return PERT(low, value, high) if high > low else Fixed(float(value))
 
 
-def saving_distributions(ai_share: float, inference_share: float, addressable_share: float,
-                         ratio_ideal: float, ratio_measured: float, elasticity: float, *,
-                         elasticity_max: float = ELASTICITY_MAX,
-                         spreads: Mapping[str, float] | None = None) -> dict[str, Dist]:
-    """The declared distributions of the 2030 saving's uncertain inputs.
+def elasticity_prior(mode: float, upper: float) -> Dist:
+    """The rebound chapter's prior: PERT(0, mode, max(upper, mode)); fixed at 0 if both
+    are 0."""
+    high = max(float(upper), float(mode))
+    return PERT(0.0, float(mode), high) if high > 0.0 else Fixed(0.0)
 
-    - each share ~ PERT with its mode at the point value and the range of
-      :data:`SHARE_SPREAD` (``spreads`` overrides it); a share of 0 or a zero spread is fixed;
-    - ``energy_ratio`` (achieved analog / digital energy) ~ log-uniform between the modelled
-      ideal core (``ratio_ideal``) and the measured chips' gap (``ratio_measured``);
-    - ``elasticity`` ~ PERT(0, ``elasticity``, max(``elasticity_max``, ``elasticity``)):
-      most weight near the point value, a tail to strong rebound (fixed at 0 if both are 0).
+
+def ratio_prior(ratios: Ratios) -> Dist:
+    """Log-uniform over the span of ``ratios`` (the ideal core and every measured chip):
+    every factor in between taken as equally likely; fixed if they coincide."""
+    lo, hi = float(min(ratios)), float(max(ratios))
+    if lo <= 0:
+        raise ValueError("energy ratios must be positive")
+    return LogUniform(lo, hi) if hi > lo else Fixed(lo)
+
+
+def saving_distributions(P: Params, ratios: Ratios, *,
+                         elasticity_max: float | None = None,
+                         spreads: Mapping[str, float] | None = None) -> dict[str, Dist]:
+    """The declared distributions of the 2030 saving's uncertain inputs at the chapter's
+    parameters.
+
+    - each share ~ PERT with its mode at its value and the range of :data:`SHARE_SPREAD`
+      (``spreads`` overrides it); a share of 0 or a zero spread is fixed;
+    - ``energy_ratio`` (achieved analog / digital energy) ~ :func:`ratio_prior` over
+      ``ratios``;
+    - ``elasticity`` ~ :func:`elasticity_prior` (``P.elasticity``, ``P.elasticity_max`` or
+      ``elasticity_max``).
     """
     sp = {**SHARE_SPREAD, **(dict(spreads) if spreads else {})}
-    lo, hi = sorted((float(ratio_ideal), float(ratio_measured)))
-    e_high = max(float(elasticity_max), float(elasticity))
-    return {
-        "ai_share": _share_dist(float(ai_share), sp["ai_share"]),
-        "inference_share": _share_dist(float(inference_share), sp["inference_share"]),
-        "addressable_share": _share_dist(float(addressable_share), sp["addressable_share"]),
-        "energy_ratio": LogUniform(lo, hi) if hi > lo else Fixed(lo),
-        "elasticity": PERT(0.0, float(elasticity), e_high) if e_high > 0 else Fixed(0.0),
-    }
+    upper = P.elasticity_max if elasticity_max is None else elasticity_max
+    out = {name: _share_dist(float(getattr(P, name)), sp[name]) for name in SAVING_INPUTS[:5]}
+    out["energy_ratio"] = ratio_prior(ratios)
+    out["elasticity"] = elasticity_prior(P.elasticity, upper)
+    return out
 
 
-def saving_model(ai_share, inference_share, addressable_share, energy_ratio, elasticity, *,
-                 energy_twh: float, energy_share: float = 1.0) -> dict[str, np.ndarray]:
+def saving_model(ai_share, inference_share, addressable_share, accelerator_share, matmul_share,
+                 energy_ratio, elasticity, *, energy_twh: float,
+                 energy_share: float) -> dict[str, np.ndarray]:
     """The vectorized model of the saving's Monte Carlo: :func:`analog_saving` on arrays.
 
-    Returns its quantities as arrays, and ``erased``: 1.0 where the rebound takes back the
-    whole saving (a positive gross saving, a net saving <= 0), else 0.0.
+    Returns its quantities as arrays, with ``loss``: 1.0 where analog adds electricity (net
+    saving < 0), and ``erased``: 1.0 where the rebound takes back a positive gross saving
+    whole (net <= 0 < gross).
     """
     s = analog_saving(energy_twh, ai_share, inference_share, addressable_share, energy_ratio,
+                      replaceable_share=np.asarray(accelerator_share) * np.asarray(matmul_share),
                       elasticity=elasticity, energy_share=energy_share)
     out = {k: np.asarray(v, dtype=float) for k, v in s.items()}
+    out["loss"] = (out["net_saving_twh"] < 0).astype(float)
     out["erased"] = ((out["gross_saving_twh"] > 0)
                      & (out["net_saving_twh"] <= 0)).astype(float)
     return out
 
 
 def saving_uncertainty(dists: Mapping[str, Dist], energy_twh: float, n: int, seed: int, *,
-                       energy_share: float = 1.0) -> dict[str, Any]:
+                       energy_share: float, with_tornado: bool = True) -> dict[str, Any]:
     """Seeded Monte Carlo of the 2030 saving under ``dists`` (see :func:`saving_distributions`).
 
     Returns ``net`` and ``gross`` (:func:`energybook.uncertainty.summarize` of the net and
-    gross saving, TWh: ``median``, ``p05``, ``p95``, ``mean``), ``p_erased`` (probability
-    that the rebound erases the saving), ``p_negative`` (probability of a net increase),
-    ``at_medians`` (the net saving with every input at its median), ``tornado`` (one row per
-    input, ranked by swing of the net saving) and ``samples`` (the draws and outputs).
+    gross saving, TWh), ``p_loss`` (probability that analog adds electricity), ``p_erased``
+    (that the rebound takes back a positive gross saving whole), ``at_medians`` (the net
+    saving with every input at its median), ``tornado`` (one row per input, ranked by swing
+    of the net saving; None without ``with_tornado``) and ``samples``.
     """
     fixed = {"energy_twh": float(energy_twh), "energy_share": float(energy_share)}
     res = monte_carlo(saving_model, dists, n, seed, fixed=fixed)
     med: dict[str, Any] = {k: np.asarray(v) for k, v in medians(dists).items()}
-    tor = tornado(saving_model, dists, fixed=fixed, output="net_saving_twh")
+    tor = tornado(saving_model, dists, fixed=fixed, output="net_saving_twh") \
+        if with_tornado else None
     return {
         "net": summarize(res["net_saving_twh"]),
         "gross": summarize(res["gross_saving_twh"]),
+        "p_loss": probability(res["loss"] > 0.5),
         "p_erased": probability(res["erased"] > 0.5),
-        "p_negative": probability(res["net_saving_twh"] < 0),
         "at_medians": float(saving_model(**{**med, **fixed})["net_saving_twh"]),
         "tornado": tor,
         "samples": res,
     }
 
 
-def run_saving_uncertainty(P: Params, anchors: Mapping[str, float],
-                           dc_electricity: pd.DataFrame, analog_chips: pd.DataFrame,
-                           accelerators: pd.DataFrame) -> dict[str, Any]:
-    """:func:`saving_uncertainty` at the chapter's parameters: the shares and elasticity
-    around their values, the achieved ratio between the modelled ratio at
-    ``P.precision_bits`` and :func:`~.model_mac.measured_ratio_8`; ``P.n_draws`` draws seeded
-    by ``P.seed``. Adds ``distributions``, ``ratio_ideal`` and ``ratio_measured``."""
-    ratio_ideal = energy_ratio(float(P.precision_bits), anchors, **model_kwargs(P))
-    ratio_meas = measured_ratio_8(analog_chips, accelerators)
-    dists = saving_distributions(P.ai_share, P.inference_share, P.addressable_share,
-                                 ratio_ideal, ratio_meas, P.elasticity)
+def run_saving_uncertainty(P: Params, ratio_ideal: float, ratios_measured: Ratios,
+                           dc_electricity: pd.DataFrame) -> dict[str, Any]:
+    """:func:`saving_uncertainty` at the chapter's parameters: the achieved ratio spans the
+    modelled ideal core (``ratio_ideal``) and every measured chip (``ratios_measured``);
+    ``P.n_draws`` draws seeded by ``P.seed``. Adds ``distributions``."""
+    dists = saving_distributions(P, [ratio_ideal, *ratios_measured])
     out = saving_uncertainty(dists, dc_energy_twh(dc_electricity, case=P.dc_case),
                              int(P.n_draws), int(P.seed), energy_share=P.energy_share)
-    out.update(distributions=dists, ratio_ideal=float(ratio_ideal), ratio_measured=ratio_meas)
+    out["distributions"] = dists
     return out
+
+
+def prior_dependence(P: Params, ratio_ideal: float, ratios_measured: Ratios,
+                     dc_electricity: pd.DataFrame,
+                     scenarios: Sequence[tuple[bool, float, float]], *,
+                     n: int = 20000) -> pd.DataFrame:
+    """How the Monte Carlo's answer moves with its priors and the energy share of cost: one
+    run of ``n`` draws per scenario ``(best_chip_only, elasticity_max, energy_share)``; the
+    achieved ratio spans the ideal core and every measured chip, or only up to the best
+    measured chip. Columns: ``ratio_high`` (the ratio prior's upper end), ``best_chip_only``,
+    ``elasticity_max``, ``energy_share``, ``p_loss``, ``p_erased``, ``p05_twh``,
+    ``median_twh``, ``p95_twh``."""
+    energy = dc_energy_twh(dc_electricity, case=P.dc_case)
+    rows = []
+    for best_only, e_max, share in scenarios:
+        ratios = [ratio_ideal, min(ratios_measured)] if best_only \
+            else [ratio_ideal, *ratios_measured]
+        dists = saving_distributions(P, ratios, elasticity_max=e_max)
+        mc = saving_uncertainty(dists, energy, n, int(P.seed), energy_share=share,
+                                with_tornado=False)
+        rows.append({"ratio_high": max(ratios), "best_chip_only": bool(best_only),
+                     "elasticity_max": float(e_max), "energy_share": float(share),
+                     "p_loss": mc["p_loss"], "p_erased": mc["p_erased"],
+                     "p05_twh": mc["net"]["p05"], "median_twh": mc["net"]["median"],
+                     "p95_twh": mc["net"]["p95"]})
+    return pd.DataFrame(rows)

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from energybook.chapters.analog import model_adc, model_mac, model_noise, model_saving
@@ -20,16 +21,19 @@ from energybook.chapters.analog.params import Params
 from energybook.chapters.analog.spec import SPEC
 from energybook.uncertainty import Beta, Dist, Fixed, LogUniform
 
-TABLES = ("energy_per_op", "accelerators", "analog_chips", "adc_fom", "dc_electricity")
+TABLES = ("energy_per_op", "accelerators", "analog_chips", "adc_fom", "dc_electricity",
+          "pcm_noise_model")
 
-#: The 70-billion-weight model of the capacity example.
-EXAMPLE_WEIGHTS = 70e9
+#: The GPU whose memory the capacity check compares with (a row of ``accelerators``).
+CAPACITY_GPU = "B200"
 
 #: Reader-facing names of the uncertain inputs of the 2030 saving.
 SAVING_INPUT_LABELS = {
     "ai_share": "AI's share of data-centre electricity",
     "inference_share": "Inference's share of AI energy",
     "addressable_share": "Noise-tolerant share of inference",
+    "accelerator_share": "Accelerators' share of inference electricity",
+    "matmul_share": "Matrix products' share of accelerator energy",
     "energy_ratio": "Achieved analog / digital energy ratio",
     "elasticity": "Price elasticity of demand (rebound)",
 }
@@ -43,42 +47,63 @@ class Evaluation:
     chips: pd.DataFrame
     adc_fom: pd.DataFrame
     dc: pd.DataFrame
+    pcm: dict[str, float]
     anchors: dict[str, float]
-    kw: dict[str, Any]
+    kw: dict[str, Any]                 # model arguments; digital with HBM traffic
+    kw_ws: dict[str, Any]              # the same, digital weight-stationary (no HBM)
     crossover: tuple[float, str]
+    crossover_ws: tuple[float, str]
     ratio_8: float
     ratio_at_precision: float
-    accuracy: pd.DataFrame
-    least: dict[str, float]
-    saving: dict[str, float]
+    ratio_ws_at_precision: float
+    ratios_measured: np.ndarray        # every peer-reviewed 8-bit chip against the best GPU
+    experiment: model_noise.Experiment
+    saving: dict[str, float]           # against digital with HBM, ideal core
+    saving_ws: dict[str, float]        # against weight-stationary digital, ideal core
     mc: dict[str, Any]
 
 
 def evaluate(P: Params, tables: Mapping[str, pd.DataFrame]) -> Evaluation:
     anchors = model_mac.digital_anchors(tables["energy_per_op"])
     kw = model_mac.model_kwargs(P)
-    X, y = model_noise.digits_task()
-    accuracy = model_noise.accuracy_table(P, anchors, X, y)
-    ratio_p = model_mac.energy_ratio(float(P.precision_bits), anchors, **kw)
-    mc = model_saving.run_saving_uncertainty(P, anchors, tables["dc_electricity"],
-                                             tables["analog_chips"], tables["accelerators"])
+    kw_ws = {**kw, "hbm": False}
+    bits = float(P.precision_bits)
+    ratio_p = model_mac.energy_ratio(bits, anchors, **kw)
+    ratio_ws = model_mac.energy_ratio(bits, anchors, **kw_ws)
+    pcm = model_noise.pcm_coefficients(tables["pcm_noise_model"])
+    measured = model_mac.measured_ratios_8(tables["analog_chips"], tables["accelerators"])
+    dc = tables["dc_electricity"]
     return Evaluation(
         P=P, energy_per_op=tables["energy_per_op"], accelerators=tables["accelerators"],
-        chips=tables["analog_chips"], adc_fom=tables["adc_fom"], dc=tables["dc_electricity"],
-        anchors=anchors, kw=kw, crossover=model_mac.crossover_headline(anchors, **kw),
+        chips=tables["analog_chips"], adc_fom=tables["adc_fom"], dc=dc, pcm=pcm,
+        anchors=anchors, kw=kw, kw_ws=kw_ws,
+        crossover=model_mac.crossover_headline(anchors, **kw),
+        crossover_ws=model_mac.crossover_headline(anchors, **kw_ws),
         ratio_8=model_mac.energy_ratio(8.0, anchors, **kw), ratio_at_precision=ratio_p,
-        accuracy=accuracy, least=model_noise.least_energy(accuracy),
-        saving=model_saving.saving_point(P, tables["dc_electricity"], ratio_p), mc=mc)
+        ratio_ws_at_precision=ratio_ws, ratios_measured=measured,
+        experiment=model_noise.run_experiment(P, anchors, pcm),
+        saving=model_saving.saving_point(P, dc, ratio_p),
+        saving_ws=model_saving.saving_point(P, dc, ratio_ws),
+        mc=model_saving.run_saving_uncertainty(P, ratio_p, measured, dc))
+
+
+def _best_row(ev: Evaluation) -> pd.Series:
+    t = ev.experiment.table
+    return t[t["bits"] == ev.experiment.best["bits"]].iloc[0]
 
 
 def headlines(ev: Evaluation) -> dict[str, float]:
+    best = _best_row(ev)
     values = {
         "crossover_bits": ev.crossover[0],
+        "crossover_weight_stationary_bits": ev.crossover_ws[0],
         "ratio_at_8_bits": ev.ratio_8,
-        "least_energy_within_1pt_fj": ev.least["energy_per_mac_j"] / J_PER_FJ,
-        "saving_2030_twh": float(ev.saving["net_saving_twh"]),
-        "saving_2030_p05_twh": float(ev.mc["net"]["p05"]),
-        "saving_2030_p95_twh": float(ev.mc["net"]["p95"]),
+        "least_energy_at_best_accuracy_fj": best["energy_per_mac_fj"],
+        "accuracy_loss_pp": best["drop_pp"],
+        "saving_2030_twh": ev.saving["net_saving_twh"],
+        "saving_2030_vs_weight_stationary_twh": ev.saving_ws["net_saving_twh"],
+        "saving_2030_p05_twh": ev.mc["net"]["p05"],
+        "saving_2030_p95_twh": ev.mc["net"]["p95"],
     }
     return {h.name: float(values[h.name]) for h in SPEC.headlines}
 
@@ -91,7 +116,8 @@ def _clean_zero(x: float, scale: float, rel: float = 1e-9) -> float:
 def _quoted(ev: Evaluation) -> dict[str, float]:
     """Published figures the prose quotes, read from the data tables: Horowitz's 45 nm
     energies and HBM2's energy per bit (``energy_per_op``), GB300's dense INT8 rate
-    (``accelerators``) and EnCharge's claimed TOPS/W for its test chips (``analog_chips``)."""
+    (``accelerators``), EnCharge's claimed TOPS/W for its test chips and the capacities of
+    HERMES and Mythic's M1076 (``analog_chips``)."""
     epo = ev.energy_per_op
 
     def op(operation: str, bits: int) -> float:
@@ -115,32 +141,103 @@ def _quoted(ev: Evaluation) -> dict[str, float]:
         "gb300_int8_tops": cell(ev.accelerators, "chip", "GB300", "int8_tops"),
         "encharge_test_tops_per_w": cell(ev.chips, "chip", "EnCharge test chips",
                                          "tops_per_w"),
+        "hermes_weights_million": cell(ev.chips, "chip", "IBM HERMES (one-phase read)",
+                                       "weights_million"),
+        "mythic_weights_million": cell(ev.chips, "chip", "Mythic M1076", "weights_million"),
+        "capacity_gpu_memory_gb": cell(ev.accelerators, "chip", CAPACITY_GPU, "memory_gb"),
     }
+
+
+_P_NUMBERS = ("precision_bits", "array_rows", "adc_walden_fj", "adc_schreier_db", "node_nm",
+              "noise_level", "elasticity", "sram_reuse", "dram_reuse", "n_seeds",
+              "cell_energy_fj", "n_draws", "model_weights_billion", "drift_hours")
+_P_PERCENT = ("ai_share", "inference_share", "addressable_share", "accelerator_share",
+              "matmul_share", "energy_share", "training_noise")
 
 
 def _params(ev: Evaluation) -> dict[str, float]:
-    P = ev.P
-    out = {f"p_{name}": float(getattr(P, name)) for name in (
-        "precision_bits", "array_rows", "adc_walden_fj", "adc_schreier_db", "node_nm",
-        "noise_level", "ai_share", "inference_share", "addressable_share", "elasticity",
-        "sram_reuse", "dram_reuse", "n_seeds", "cell_energy_fj", "n_draws")}
-    out.update({f"p_{name}_pct": 100 * float(getattr(P, name))
-                for name in ("ai_share", "inference_share", "addressable_share")})
+    out = {f"p_{name}": float(getattr(ev.P, name)) for name in _P_NUMBERS}
+    out.update({f"p_{name}_pct": 100 * float(getattr(ev.P, name)) for name in _P_PERCENT})
     return out
 
 
+def _experiment(ev: Evaluation, d8_j: float) -> dict[str, float]:
+    ex = ev.experiment
+    ideal_best = model_noise.cheapest_within(ex.ideal, float(ex.ideal["accuracy_mean"].max()))
+    ideal_row = ex.ideal[ex.ideal["bits"] == ideal_best["bits"]].iloc[0]
+    best = _best_row(ev)
+    drift = ex.drift.set_index("time_s")["accuracy_mean"]
+    return {
+        "linear_accuracy_pct": 100 * ex.linear_accuracy,
+        "digital_accuracy_pct": 100 * ex.digital_accuracy,
+        "network_over_linear_pp": 100 * (ex.digital_accuracy - ex.linear_accuracy),
+        "best_bits": ex.best["bits"],
+        "best_accuracy_pct": 100 * ex.best["accuracy_mean"],
+        "least_vs_digital_8": float(best["energy_per_mac_j"]) / d8_j,
+        "ideal_best_bits": ideal_best["bits"],
+        "ideal_loss_pp": float(ideal_row["drop_pp"]),
+        "pcm_prog_mid_pct": 100 * float(model_noise.pcm_sigma_prog(0.5, ev.pcm)),
+        "pcm_prog_zero_pct": 100 * float(model_noise.pcm_sigma_prog(0.0, ev.pcm)),
+        "drift_hour_pct": 100 * float(drift.loc[3600.0]),
+        "drift_year_pct": 100 * float(drift.loc[3.1536e7]),
+    }
+
+
+def _saving(ev: Evaluation) -> dict[str, float]:
+    P, s, w = ev.P, ev.saving, ev.saving_ws
+    dc_twh = model_saving.dc_energy_twh(ev.dc, case=P.dc_case)
+    full_cost = model_saving.saving_point(P, ev.dc, ev.ratio_at_precision, energy_share=1.0)
+    # what keeping the weights on chip digitally saves against the same HBM baseline
+    ws_digital = model_saving.saving_point(
+        P, ev.dc, ev.ratio_at_precision / ev.ratio_ws_at_precision)
+    return {
+        "dc_2030_twh": dc_twh,
+        "addressable_twh": float(s["addressable_twh"]),
+        "replaceable_share_pct": 100 * model_saving.replaceable_share(P),
+        "replaceable_twh": float(s["replaceable_twh"]),
+        "gross_saving_twh": float(s["gross_saving_twh"]),
+        # an identity: exactly 0 at an elasticity of 1 (not a residue such as 1e-14)
+        "saving_energy_share_1_twh": _clean_zero(float(full_cost["net_saving_twh"]),
+                                                 float(s["addressable_twh"])),
+        "saving_pct_of_dc": 100 * float(s["net_saving_twh"]) / dc_twh,
+        "ratio_ws_at_precision": ev.ratio_ws_at_precision,
+        "gross_saving_ws_twh": float(w["gross_saving_twh"]),
+        "saving_ws_digital_twh": float(ws_digital["net_saving_twh"]),
+    }
+
+
 def _monte_carlo(ev: Evaluation) -> dict[str, float]:
-    mc, tor = ev.mc, ev.mc["tornado"]
+    mc = ev.mc
+    d = mc["distributions"]
     return {
         "mc_median_twh": mc["net"]["median"],
         "mc_at_medians_twh": mc["at_medians"],
-        "mc_p_erased_pct": 100 * mc["p_erased"],
-        "mc_top_low_twh": float(tor["output_low"].iloc[0]),
-        "mc_top_high_twh": float(tor["output_high"].iloc[0]),
+        "mc_p_loss_pct": 100 * mc["p_loss"],
         "mc_spread_unsourced_pct": 100 * model_saving.SHARE_SPREAD["ai_share"],
-        "mc_spread_inference_pct": 100 * model_saving.SHARE_SPREAD["inference_share"],
-        "mc_elasticity_high": float(mc["distributions"]["elasticity"].ppf(1.0)),
+        "mc_spread_one_source_pct": 100 * model_saving.SHARE_SPREAD["inference_share"],
+        "mc_elasticity_high": float(d["elasticity"].ppf(1.0)),
+        "mc_ratio_low": float(d["energy_ratio"].ppf(0.0)),
+        "mc_ratio_high": float(d["energy_ratio"].ppf(1.0)),
+        "mc_p_ratio_above_1_pct": 100 * float(_mass_above(d["energy_ratio"], 1.0)),
     }
+
+
+def _priors(ev: Evaluation) -> pd.DataFrame:
+    return model_saving.prior_dependence(ev.P, ev.ratio_at_precision, ev.ratios_measured,
+                                         ev.dc, _prior_scenarios(ev.P))
+
+
+def _mass_above(d: Dist, x: float) -> float:
+    """P(draw > x) of a distribution, by bisection on its quantile function."""
+    lo, hi = 0.0, 1.0
+    if float(d.ppf(1.0)) <= x:
+        return 0.0
+    if float(d.ppf(0.0)) >= x:
+        return 1.0
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if float(d.ppf(mid)) < x else (lo, mid)
+    return 1.0 - (lo + hi) / 2
 
 
 def numbers(ev: Evaluation) -> dict[str, float]:
@@ -158,33 +255,31 @@ def numbers(ev: Evaluation) -> dict[str, float]:
     g8 = g[g["precision_bits"] == 8]
     meas, dig = model_mac.measured_8(ev.chips, ev.accelerators)
     ideal_tpw = model_mac.mac_j_to_tops_per_w(a8["total_j"])
-    measured_ratio = model_mac.measured_ratio_8(ev.chips, ev.accelerators)
-    s = ev.saving
-    s_meas = model_saving.saving_point(P, ev.dc, measured_ratio)
-    no_rebound = model_saving.saving_point(P, ev.dc, ev.ratio_at_precision, elasticity=0.0)
-    dc_twh = model_saving.dc_energy_twh(ev.dc, case=P.dc_case)
     fom_best = model_adc.best_adc_fom(ev.adc_fom)
     rows_lo = max(16, kw["array_rows"] // 4)
     rows_hi = min(4096, kw["array_rows"] * 4)
-    accuracy = ev.accuracy
+    quoted = _quoted(ev)
+    weights = P.model_weights_billion * 1e9
     out = {
         "digital_8_fj": d8["total_j"] / J_PER_FJ,
+        "digital_ws_8_fj": no_dram8 / J_PER_FJ,
         "digital_8_arith_fj": arith8 / J_PER_FJ,
         "digital_8_dram_fj": d8["dram_j"] / J_PER_FJ,
         "digital_8_movement_pct": 100 * (d8["sram_j"] + d8["dram_j"]) / d8["total_j"],
         "digital_16_fj": d16 / J_PER_FJ,
-        "analog_8_fj": a8["total_j"] / J_PER_FJ,
         "analog_8_adc_pct": 100 * a8["adc_j"] / a8["total_j"],
-        "analog_8_adc_fj": a8["adc_j"] / J_PER_FJ,
         "ratio_8_no_dram": a8["total_j"] / no_dram8,
         "ratio_8_arith_only": a8["total_j"] / arith8,
+        "ratio_8_weights_streamed": model_mac.weights_streamed_ratio(8.0, anchors, **kw),
         "ratio_at_precision": ev.ratio_at_precision,
+        "accumulator_bits_8": model_mac.accumulator_bits(8.0, kw["array_rows"]),
         "gpu_8_min_fj": float(g8["board_energy_per_mac_j"].min() / J_PER_FJ),
         "gpu_8_max_fj": float(g8["board_energy_per_mac_j"].max() / J_PER_FJ),
         "gpu_board_to_model_min": float(g["board_to_model"].min()),
         "gpu_board_to_model_max": float(g["board_to_model"].max()),
+        "model_share_of_board_min_pct": 100 / float(g8["board_to_model"].max()),
+        "model_share_of_board_max_pct": 100 / float(g8["board_to_model"].min()),
         "adc_knee_bits": model_adc.adc_knee_bits(kw["walden_fj"], kw["schreier_db"]),
-        "adc_knee_best_bits": model_adc.adc_knee_bits(**fom_best),
         "best_walden_fj": fom_best["walden_fj"],
         "best_schreier_db": fom_best["schreier_db"],
         "ktc_noise_1pf_uv": model_adc.ktc_noise_v(1e-12) * 1e6,
@@ -197,31 +292,32 @@ def numbers(ev: Evaluation) -> dict[str, float]:
             anchors, **{**kw, "array_rows": rows_hi})[0],
         "rows_lo": float(rows_lo), "rows_hi": float(rows_hi),
         "crossover_best_adc": model_mac.crossover_headline(anchors, **{**kw, **fom_best})[0],
-        "digital_accuracy_pct": 100 * float(accuracy["digital_accuracy"].iloc[0]),
-        "least_bits": ev.least["bits"],
-        "least_drop_pp": ev.least["drop_pp"],
-        "least_vs_digital_8": ev.least["energy_per_mac_j"] / d8["total_j"],
+        "crossover_ws_best_adc": model_mac.crossover_headline(
+            anchors, **{**ev.kw_ws, **fom_best})[0],
+        "chips_precision_bits": float(meas["precision_bits"].max()),
         "ideal_tops_per_w_8": ideal_tpw,
-        "digital_model_tops_per_w_8": model_mac.mac_j_to_tops_per_w(d8["total_j"]),
         "measured_best_tops_per_w_8": float(meas["tops_per_w"].max()),
         "measured_worst_tops_per_w_8": float(meas["tops_per_w"].min()),
         "ideal_over_measured_min": ideal_tpw / float(meas["tops_per_w"].max()),
         "ideal_over_measured_max": ideal_tpw / float(meas["tops_per_w"].min()),
         "gpu_best_tops_per_w_8": float(dig["tops_per_w"].max()),
-        "measured_ratio_8": measured_ratio,
-        "dc_2030_twh": dc_twh,
-        "addressable_twh": s["addressable_twh"],
-        "gross_saving_twh": s["gross_saving_twh"],
-        # exactly 0 without a rebound (not a rounding residue such as -6e-14)
-        "rebound_twh": _clean_zero(s["rebound_twh"], s["addressable_twh"]),
-        "saving_no_rebound_twh": no_rebound["net_saving_twh"],
-        "saving_measured_twh": s_meas["net_saving_twh"],
-        "saving_pct_of_dc": 100 * s["net_saving_twh"] / dc_twh,
-        "arrays_for_example": model_mac.arrays_needed(EXAMPLE_WEIGHTS, kw["array_rows"]),
-        "example_weights_billion": EXAMPLE_WEIGHTS / 1e9,
+        "measured_ratio_8": float(ev.ratios_measured.min()),
+        "measured_ratio_8_worst": float(ev.ratios_measured.max()),
+        "arrays_for_model": model_mac.arrays_needed(weights, kw["array_rows"]),
+        "hermes_chips_for_model": model_mac.units_needed(
+            weights, quoted["hermes_weights_million"] * 1e6),
+        "mythic_chips_for_model": model_mac.units_needed(
+            weights, quoted["mythic_weights_million"] * 1e6),
+        "gpus_for_model": model_mac.units_needed(
+            weights * P.precision_bits / 8, quoted["capacity_gpu_memory_gb"] * 1e9),
     }
-    return {k: float(v) for k, v in {**out, **_quoted(ev), **_params(ev),
-                                     **_monte_carlo(ev)}.items()}
+    out.update(_experiment(ev, float(d8["total_j"])))
+    out.update(_saving(ev))
+    out.update(_monte_carlo(ev))
+    priors = _priors(ev)
+    out["mc_p_loss_best_chip_pct"] = 100 * float(priors["p_loss"].iloc[3])
+    out["mc_p_loss_energy_share_1_pct"] = 100 * float(priors["p_loss"].iloc[4])
+    return {k: float(v) for k, v in {**out, **quoted, **_params(ev)}.items()}
 
 
 # ---------------------------------------------------------------------------- phrases
@@ -235,28 +331,22 @@ def crossover_text(bits: float, regime: str) -> str:
     return f"{bits:.1f} bits"
 
 
-def rebound_texts(elasticity: float, rebound_twh: float, gross_twh: float) -> dict[str, str]:
-    """Prose labels that say whether the point estimate of the 2030 saving includes a
-    rebound: ``rebound_clause`` (opens a sentence), ``rebound_caveat`` (a sentence) and
-    ``headline_rebound_note`` (a parenthetical: which saving the headline is)."""
-    if elasticity == 0:
-        return {
-            "rebound_clause": "At the chosen price elasticity of demand of 0 (the default) the "
-                              "model has no rebound, so this is the saving before any rebound",
-            "rebound_caveat": "Read it as the most this path could save under these "
-                              "assumptions, not as a likely outcome: the uncertainty analysis "
-                              "below draws an elasticity above 0, and so includes a rebound.",
-            "headline_rebound_note": "before any rebound, at the default elasticity of 0",
-        }
-    return {
-        "rebound_clause": f"With a price elasticity of demand of {elasticity:.2g}, the rebound "
-                          f"takes back {rebound_twh:.0f} TWh of the {gross_twh:.0f} TWh gross "
-                          "saving",
-        "rebound_caveat": "The uncertainty analysis below draws the elasticity around the "
-                          "chosen value rather than fixing it.",
-        "headline_rebound_note": f"net of the rebound at the chosen elasticity of "
-                                 f"{elasticity:.2g}",
-    }
+def twh_phrase(x: float) -> str:
+    """A saving in words: "a saving of 12 TWh" or "a net increase of 3 TWh"."""
+    if round(x) == 0:
+        return "no saving to the nearest TWh"
+    return f"a saving of {x:,.0f} TWh" if x > 0 else f"a net increase of {-x:,.0f} TWh"
+
+
+def interval_phrase(p05: float, p95: float) -> str:
+    """The Monte Carlo's 90% interval in words, saying so when it includes a loss."""
+    if p05 < 0 <= p95:
+        return (f"from a net increase of {-p05:,.0f} TWh to a saving of {p95:,.0f} TWh: "
+                "the interval includes a loss")
+    if p95 < 0:
+        return (f"from a net increase of {-p05:,.0f} to one of {-p95:,.0f} TWh: analog adds "
+                "electricity in most draws")
+    return f"from {p05:,.0f} to {p95:,.0f} TWh saved"
 
 
 def _in_prose(label: str) -> str:
@@ -283,37 +373,97 @@ def drivers_text(tor: pd.DataFrame, rel_tol: float = 1e-6) -> tuple[str, str]:
             text(groups[1]) if len(groups) > 1 else "no other input")
 
 
+def rebound_clause(elasticity: float, energy_share: float, rebound_twh: float,
+                   gross_twh: float) -> str:
+    """Opens a sentence: how much of the gross saving the rebound takes back."""
+    if elasticity == 0 or energy_share == 0 or rebound_twh == 0:
+        return ("With no price response (an elasticity or an energy share of 0) nothing is "
+                "taken back")
+    return (f"With a price elasticity of demand of {elasticity:.2g} and energy "
+            f"{100 * energy_share:.0f}% of the cost of inference, the rebound takes back "
+            f"{rebound_twh:,.1f} TWh of the {gross_twh:,.0f} TWh gross saving")
+
+
+def iso_text(ev: Evaluation) -> str:
+    """Whether any precision brings the analog network within 1 point of floating point."""
+    iso = ev.experiment.iso
+    top = float(ev.experiment.table["bits"].max())
+    if math.isnan(iso["bits"]):
+        return (f"at no precision up to {top:.0f} bits does it come within "
+                f"{model_noise.TOLERANCE_PP:.0f} point of the floating-point network")
+    return (f"from {iso['bits']:.0f} bits on it comes within "
+            f"{model_noise.TOLERANCE_PP:.0f} point of the floating-point network")
+
+
+def flip_text(service_ratio: float, energy_share: float) -> str:
+    """The elasticity at which the rebound would erase the saving, in words."""
+    if not 0 < service_ratio < 1:
+        return "none: there is no saving to take back"
+    flip = model_saving.flip_elasticity(service_ratio, energy_share)
+    return "none: the price does not move" if math.isinf(flip) else f"{flip:.2g}"
+
+
+def bits_text(bits: float) -> str:
+    """An effective precision in words."""
+    return "unlimited (ideal devices)" if math.isinf(bits) else f"{bits:.1f}-bit"
+
+
 def texts(ev: Evaluation) -> dict[str, str]:
     P = ev.P
-    net = float(ev.saving["net_saving_twh"])
-    gross = float(ev.saving["gross_saving_twh"])
-    rebound = _clean_zero(float(ev.saving["rebound_twh"]), float(ev.saving["addressable_twh"]))
+    h = headlines(ev)
+    s = ev.saving
     top, second = drivers_text(ev.mc["tornado"])
     return {
         "crossover_text": crossover_text(*ev.crossover),
+        "crossover_ws_text": crossover_text(*ev.crossover_ws),
         "dc_case": P.dc_case,
         "adc_combine": "the larger of the two lines" if P.adc_combine == "max"
         else "the sum of the two lines",
-        "saving_verb": "saves" if net >= 0 else "adds",
-        "gross_phrase": f"{abs(gross):.0f} TWh " + ("less" if gross >= 0 else "more"),
-        **rebound_texts(P.elasticity, rebound, gross),
+        "saving_phrase": twh_phrase(h["saving_2030_twh"]),
+        "saving_ws_phrase": twh_phrase(h["saving_2030_vs_weight_stationary_twh"]),
+        "saving_worst_chip_phrase": twh_phrase(_saving_worst(ev)),
+        "interval_phrase": interval_phrase(h["saving_2030_p05_twh"], h["saving_2030_p95_twh"]),
+        "rebound_clause": rebound_clause(
+            P.elasticity, P.energy_share,
+            _clean_zero(float(s["rebound_twh"]), float(s["addressable_twh"])),
+            float(s["gross_saving_twh"])),
+        "iso_text": iso_text(ev),
+        "flip_text": flip_text(float(s["service_ratio"]), P.energy_share),
+        "device_bits_text": bits_text(ev.experiment.weight_bits),
         "mc_top_driver": top,
+        "mc_top_range": "from {} to {}".format(
+            twh_phrase(float(ev.mc["tornado"]["output_low"].iloc[0])),
+            twh_phrase(float(ev.mc["tornado"]["output_high"].iloc[0]))),
         "mc_second_driver": second,
     }
+
+
+def _saving_worst(ev: Evaluation) -> float:
+    """The net 2030 saving at the worst measured chip's ratio."""
+    return float(model_saving.saving_point(ev.P, ev.dc, float(ev.ratios_measured.max()))
+                 ["net_saving_twh"])
 
 
 # ---------------------------------------------------------------------------- captions
 def captions(ev: Evaluation) -> dict[str, str]:
     fom_grid = model_adc.walden_grid(ev.adc_fom, ev.kw["walden_fj"])
+    ex = ev.experiment
+    hours = ev.P.drift_hours
     return {
         "energy": (
-            "Log-scale lines of modelled energy per MAC from 1 to 16 bits: the digital MAC "
-            "rises gently (quadratic multiplier, linear operand movement); the ideal analog "
-            "in-memory MAC starts below it at low precision and rises much faster (its "
-            "converters double, then quadruple, per bit), crossing it at the dashed line. "
-            "Hollow marks: H100, B200 and GB300 at board power and dense peak rate at 4, 8 and "
-            "16 bits, above the digital model. Sources: Horowitz (ISSCC 2014), O'Connor et al. "
-            "(MICRO 2017), Murmann ADC survey (2025), Epoch AI hardware data (2025)."),
+            "Log-scale lines of modelled energy per MAC from 1 to 16 bits: two digital MACs "
+            "(operands from HBM, and weight-stationary with every operand on chip) rise "
+            "gently (quadratic multiplier, linear operand movement); the ideal analog "
+            "in-memory MAC starts below both at low precision and rises much faster (its "
+            "converters double, then quadruple, per bit), crossing them at the two dashed "
+            f"lines ({crossover_text(*ev.crossover)} and "
+            f"{crossover_text(*ev.crossover_ws)}). The dotted line marks the precision the "
+            f"modelled phase-change devices give the weights "
+            f"({bits_text(ex.weight_bits)}). "
+            "Hollow marks: H100, B200 and GB300 at board power and dense peak rate at 4, 8 "
+            "and 16 bits. Sources: Horowitz (ISSCC 2014), O'Connor et al. (MICRO 2017), "
+            "Murmann ADC survey (2025), Epoch AI hardware data (2025), Nandakumar et al. "
+            "(2019)."),
         "adc": (
             "Log-scale lines of ADC energy per conversion from 1 to 16 bits: the Walden line "
             "doubles per bit, the Schreier line and the kT/C floor quadruple per bit; the "
@@ -328,14 +478,14 @@ def captions(ev: Evaluation) -> dict[str, str]:
             "input/output movement parts. Sources: Horowitz (ISSCC 2014), O'Connor et al. "
             "(MICRO 2017), Murmann ADC survey."),
         "crossover_map": (
-            "Heat map of the crossover precision in bits over array rows (16 to 4096, across) "
-            f"and the ADC's Walden figure of merit ({min(fom_grid):.4g} to "
-            f"{max(fom_grid):.4g} fJ per step, down the side; the survey's best and median "
-            "converters among them), at the chosen Schreier figure and node: larger arrays "
-            "and better converters raise it, from below 1 bit (digital wins everywhere) for "
-            "small arrays with poor converters upwards; past the knee a better Walden figure "
-            "no longer helps. The outlined cell is the chosen setting. Sources: Horowitz "
-            "(ISSCC 2014), Murmann ADC survey (2025)."),
+            "Heat map of the crossover precision in bits (against the digital MAC with HBM "
+            "traffic) over array rows (16 to 4096, across) and the ADC's Walden figure of "
+            f"merit ({min(fom_grid):.4g} to {max(fom_grid):.4g} fJ per step, down the side; "
+            "the survey's best and median converters among them), at the chosen Schreier "
+            "figure and node: larger arrays and better converters raise it, from below 1 bit "
+            "(digital wins everywhere) for small arrays with poor converters upwards; past "
+            "the knee a better Walden figure no longer helps. The outlined cell is the "
+            "chosen setting. Sources: Horowitz (ISSCC 2014), Murmann ADC survey (2025)."),
         "node": (
             "Lines of the crossover precision against the digital process node from 3 to "
             "180 nm for arrays of 64, 256 and 1024 rows: the crossover rises slowly as the "
@@ -343,38 +493,53 @@ def captions(ev: Evaluation) -> dict[str, str]:
             "higher at every node. Sources: Horowitz (ISSCC 2014) scaled by the node "
             "exponent; Murmann ADC survey."),
         "accuracy": (
-            "Line of mean test accuracy of the digits network over seeds against modelled "
-            "analog energy per MAC, one point per precision (labelled in bits, 1 to 10), with "
-            "vertical bars from the lowest to the highest seed: accuracy climbs steeply at "
-            "the lowest precisions and flattens near the floating-point accuracy; dashed "
-            "lines mark digital accuracy and 1 point below it; the circled point is the "
-            "cheapest precision within 1 point. Data: scikit-learn's digits data set (UCI); "
-            "energies from this chapter's model."),
+            "Two lines of mean test accuracy over seeds against modelled analog energy per "
+            f"MAC, one point per precision (1 to {ex.table['bits'].max():.0f} bits), with "
+            "bars from the lowest to the highest seed: with ideal devices (converters and "
+            "thermal noise only) accuracy climbs to the floating-point network's; on "
+            f"phase-change memory {hours:g} hours after programming it levels off "
+            f"{ex.best['drop_pp']:.1f} points "
+            "below. Dashed lines: the floating-point network and a "
+            "linear model on the same task; the circled point is the cheapest precision "
+            "within 1 point of the best analog accuracy. Task generated with scikit-learn; "
+            "device model: Nandakumar et al. (2019); energies from this chapter's model."),
+        "drift": (
+            f"Line of mean test accuracy at {ev.P.precision_bits} bits against the time "
+            "since the weights were programmed (log scale, a minute to a year), with bars "
+            "from the lowest to the highest seed: conductance drift, corrected globally, "
+            "still erodes accuracy with time; the dashed line is the floating-point network. "
+            "Device model: Nandakumar et al. (2019), as implemented in IBM's aihwkit."),
         "chips": (
             "Dot plot of TOPS per watt on a log scale for analog in-memory chips (IBM HERMES "
             "in two read modes, IBM's analog speech chip, Mythic M1076, EnCharge EN100 and "
             "test chips), Lightmatter's photonic processor, Intel's Hala Point, and H100, "
             "B200 and GB300 at 8 and 16 bits; colour marks peer-reviewed, vendor claim or "
             "unverified vendor claim, shape marks chip, card or system level. Dashed lines: "
-            "this model's digital MAC and ideal analog core at 8 bits. Most measured analog "
-            "chips sit a few times above the GPUs and well below the ideal core. Sources: see "
-            "the table below and the data appendix."),
+            "this model's digital MAC and ideal analog core at 8 bits. The peer-reviewed "
+            "analog chips span from above the best GPU to below it, all well below the ideal "
+            "core. Sources: see the table below and the data appendix."),
+        "scope": (
+            "Horizontal bars, each a part of the one before: world data-centre electricity "
+            f"in 2030 ({ev.P.dc_case}), AI's share, inference's share, the noise-tolerant "
+            "share, the part analog arithmetic can replace (the accelerators' matrix "
+            "products), and what the ideal analog core saves of it against digital "
+            "accelerators with HBM and against weight-stationary ones, before the rebound. "
+            "Sources: IEA Energy and AI (2025); Elsworth et al. (2025) for the accelerators' "
+            "share; the other shares are assumptions."),
         "saving": (
-            "Lines of the net 2030 electricity saving against the price elasticity of demand "
-            "for inference (0 to 2), at the modelled ideal-core ratio and at the ratio of the "
-            "best measured analog chip to the best GPU: the saving falls as elasticity rises "
-            "and, when energy is the whole cost of inference, reaches zero at an elasticity "
-            "of 1 and turns negative above it. Points mark the chosen elasticity. Sources: "
-            "IEA Energy and AI (2025) for 2030 data-centre electricity; the shares are "
-            "assumptions."),
+            "Lines of the net 2030 saving against the price elasticity of demand for "
+            "inference: at the ideal core's ratio and at the worst peer-reviewed chip's "
+            "ratio with the chosen energy share of cost, and at the ideal ratio with energy "
+            "the whole cost (the largest rebound, which erases the saving at an elasticity "
+            "of 1 by construction). Points mark the chosen elasticity. Sources: IEA Energy "
+            "and AI (2025); the shares are assumptions."),
         "tornado": (
-            "Tornado chart: one horizontal bar per uncertain input (AI's share, inference's "
-            "share, the noise-tolerant share, the achieved analog/digital energy ratio and "
-            "the elasticity), spanning the net 2030 saving as that input moves from its 5th "
-            "to its 95th percentile with the others at their medians, largest swing on top; "
-            "the dashed line marks every input at its median. Model: this chapter's saving "
-            "under its declared distributions; IEA Energy and AI (2025) for 2030 data-centre "
-            "electricity."),
+            "Tornado chart: one horizontal bar per uncertain input (the five shares, the "
+            "achieved analog/digital energy ratio and the elasticity), spanning the net 2030 "
+            "saving as that input moves from its 5th to its 95th percentile with the others "
+            "at their medians, largest swing on top; the dashed line marks every input at "
+            "its median. Model: this chapter's saving under its declared distributions; IEA "
+            "Energy and AI (2025) for 2030 data-centre electricity."),
     }
 
 
@@ -397,7 +562,10 @@ def table_chips(ev: Evaluation) -> pd.DataFrame:
         "Level, precision": [f"{lv}, {int(b)}-bit" for lv, b in
                              zip(a["level"], a["precision_bits"], strict=True)],
         "TOPS/W": [f"{v:.3g}" + ("" if st else "*") for v, st in zip(tpw, stated, strict=True)],
-        "Claim": [claim_text(t, k) for t, k in zip(a["claim_type"], a["checked"], strict=True)],
+        "Weights held (millions)": ["" if pd.isna(w) else f"{w:.3g}"
+                                    for w in a["weights_million"]],
+        "Claim": [claim_text(t, k) for t, k in zip(a["claim_type"], a["checked"],
+                                                   strict=True)],
         "Source": [f"{p} ({int(y)})" for p, y in zip(a["source_publisher"], a["source_year"],
                                                      strict=True)],
     }).sort_values("Chip").reset_index(drop=True)
@@ -421,3 +589,27 @@ def table_assumptions(ev: Evaluation) -> pd.DataFrame:
         "5th percentile": f"{float(d.ppf(0.05)):.3g}", "Median": f"{d.median():.3g}",
         "95th percentile": f"{float(d.ppf(0.95)):.3g}"}
         for k, d in ev.mc["distributions"].items()])
+
+
+def _prior_scenarios(P: Params) -> list[tuple[bool, float, float]]:
+    """The chosen priors, then one change at a time: the elasticity prior's upper end at 1
+    and 5, the achieved ratio only up to the best chip, energy the whole cost."""
+    e, s = float(P.elasticity_max), float(P.energy_share)
+    return [(False, e, s), (False, 1.0, s), (False, 5.0, s), (True, e, s), (False, e, 1.0)]
+
+
+def table_priors(ev: Evaluation) -> pd.DataFrame:
+    """How the Monte Carlo's answer moves with its priors (the achieved ratio's upper end,
+    the elasticity prior's upper end)."""
+    t = _priors(ev)
+    return pd.DataFrame({
+        "Achieved ratio up to": [f"{r:.2f} ({'best chip' if b else 'worst chip'})"
+                                 for r, b in zip(t["ratio_high"], t["best_chip_only"],
+                                                 strict=True)],
+        "Elasticity up to": [f"{e:.2g}" for e in t["elasticity_max"]],
+        "Energy's share of cost": [f"{100 * e:.0f}%" for e in t["energy_share"]],
+        "Chance analog adds electricity": [f"{100 * p:.1f}%" for p in t["p_loss"]],
+        "5th percentile (TWh)": [f"{v:,.1f}" for v in t["p05_twh"]],
+        "Median (TWh)": [f"{v:,.1f}" for v in t["median_twh"]],
+        "95th percentile (TWh)": [f"{v:,.1f}" for v in t["p95_twh"]],
+    })

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from energybook import common
 from energybook.params import ParamsBase, param
 
 DC_CASES = ("IEA Base", "IEA Base (2026 update)")
@@ -57,15 +58,43 @@ class Params(ParamsBase):
                                      min=0.0, max=1.0)
     dc_case: str = param("IEA Base", "Projection of world data-centre electricity in 2030 "
                          "(data/dc_electricity.csv)", choices=DC_CASES)
-    elasticity: float = param(0.0, "Price elasticity of demand for AI inference: the rebound "
-                              "that takes back part of the saving (0: none)", min=0.0,
-                              max=3.0)
-    energy_share: float = param(1.0, "Energy's share of the cost of AI inference, which sets "
-                                "how far its price falls (1: the whole cost, the largest "
-                                "rebound)", min=0.0, max=1.0)
-    seed: int = param(0, "Seed of the noise experiment (train/test split, network "
-                      "initialisation, noise draws; seeds seed..seed+n_seeds-1 are used) and "
-                      "of the Monte Carlo of the 2030 saving", min=0, max=2**31 - 1)
+    accelerator_share: float = param(0.58, "Share of AI inference electricity drawn by the "
+                                     "active accelerators (Elsworth et al. 2025, Google: 0.14 "
+                                     "of 0.24 Wh per median Gemini prompt; one fleet); hosts, "
+                                     "idle machines and cooling are the rest", min=0.0, max=1.0)
+    matmul_share: float = param(0.5, "Share of the accelerators' energy spent in matrix "
+                                "products with stationary weights, their operand traffic "
+                                "included: the only part analog arrays replace (assumption; "
+                                "attention over the KV cache, other layers and communication "
+                                "stay digital)", min=0.0, max=1.0)
+    elasticity: float = common.elasticity(
+        "Price elasticity of demand for AI inference (magnitude): the rebound that takes back "
+        "part of the saving; the rebound chapter's declaration, none has been measured")
+    elasticity_max: float = common.elasticity_max()
+    energy_share: float = param(0.05, "Energy's share of the cost of AI inference, which sets "
+                                "how far its price falls when the electricity bill does (as "
+                                "in the rebound chapter: Epoch AI puts energy at 2-6% of the "
+                                "cost of frontier compute; 1: energy the whole cost, the "
+                                "largest rebound)", min=0.0, max=1.0)
+    model_weights_billion: float = param(70.0, "Weights of the model a deployment must hold "
+                                         "in its arrays, in billions (the capacity check)",
+                                         min=0.001, max=10000.0)
+    training_noise: float = param(0.04, "Weight noise injected while training the network, "
+                                  "rms, as a share of each layer's largest weight "
+                                  "(hardware-aware training, as in Joshi et al. 2020; 0.04 is "
+                                  "about the PCM model's programming noise at mid-range); 0: "
+                                  "plain training", min=0.0, max=0.3)
+    device_noise: float = param(1.0, "Phase-change memory device noise (programming, drift "
+                                "and read noise) against the statistical model fitted to "
+                                "measured devices (data/pcm_noise_model.csv): 1 as measured, "
+                                "0 ideal devices", min=0.0, max=5.0)
+    drift_hours: float = param(24.0, "Time from programming the weights to the inference, "
+                               "hours (conductances drift; a global drift correction is "
+                               "applied)", unit="h", min=0.0, max=87600.0)
+    seed: int = param(0, "Seed of the noise experiment (generated task, network "
+                      "initialisation, batch order, device and noise draws; seeds "
+                      "seed..seed+n_seeds-1 are used) and of the Monte Carlo of the 2030 "
+                      "saving", min=0, max=2**31 - 1)
     n_seeds: int = param(5, "Number of seeds averaged in the noise experiment", min=1,
                          max=20)
     n_draws: int = param(100000, "Monte Carlo draws of the 2030 saving's uncertainty",
