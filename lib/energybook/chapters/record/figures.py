@@ -8,15 +8,16 @@ import pandas as pd
 
 from energybook import charts
 from energybook.chapters.record import model_compute, model_forecasts
-from energybook.chapters.record.page import PERIODS, Evaluation
+from energybook.chapters.record.page import PERIODS, Evaluation, counterfactual
 
 
 def vintages_data(ev: Evaluation) -> pd.DataFrame:
-    """One point per publication and year (its central value, or the geometric midpoint of
-    its range), with the range, for the data-centre rows (ICT shares have no TWh)."""
+    """One row per publication and year with a TWh figure: its central value where the
+    source publishes one (no point is invented for a range-only figure), and its range, for
+    the data-centre rows (ICT shares have no TWh)."""
     f = ev.forecasts[ev.forecasts["coverage"] != "ICT"].copy()
-    f["value_twh"] = [model_forecasts.central(r) for _, r in f.iterrows()]
-    f = f.dropna(subset=["value_twh"])
+    f["value_twh"] = f["central_twh"]
+    f = f[f["value_twh"].notna() | (f["low_twh"].notna() & f["high_twh"].notna())]
     f["series"] = f["publication"] + np.where(f["coverage"] == "data centres and crypto",
                                               " (incl. crypto)", "")
     f["figure"] = f["kind"].map({"estimate": "Estimate of a past year",
@@ -35,9 +36,10 @@ def _vintage_panel(d: pd.DataFrame, region: str) -> alt.LayerChart:
             alt.Tooltip("figure:N", title="Figure"), alt.Tooltip("year:Q", title="Year"),
             alt.Tooltip("value_twh:Q", title="TWh per year", format=",.0f")]
     colour = alt.Color("series:N", title="Publication", legend=alt.Legend(columns=2))
-    lines = alt.Chart(d).mark_line(strokeWidth=1.5, opacity=0.8).encode(
+    central = d.dropna(subset=["value_twh"])
+    lines = alt.Chart(central).mark_line(strokeWidth=1.5, opacity=0.8).encode(
         x=x, y=y, color=colour, detail="series:N", tooltip=tips)
-    points = alt.Chart(d).mark_point(size=60, filled=True).encode(
+    points = alt.Chart(central).mark_point(size=60, filled=True).encode(
         x=x, y=y, color=colour, tooltip=tips, shape=alt.Shape("figure:N", title="Figure"))
     ranged = d.dropna(subset=["low_twh", "high_twh"])
     ranges = alt.Chart(ranged).mark_rule().encode(
@@ -56,13 +58,13 @@ def vintages(ev: Evaluation) -> alt.TopLevelMixin:
 
 
 def errors_data(ev: Evaluation) -> pd.DataFrame:
-    s = ev.scored[ev.scored["status"] == "scored"]
+    s = ev.scored[ev.scored["status"] == model_forecasts.SCORED]
     return pd.DataFrame({
         "forecast": s["publication"] + ", " + s["case"] + " (" + s["year"].astype(int)
         .astype(str) + ")",
         "region": s["region"], "horizon_years": s["horizon_years"],
         "log_error": s["log_error"],
-        "direction": np.where(s["log_error"] > 0, "Too high", "Too low"),
+        "direction": s["direction"].str.capitalize(),
         "forecast_twh": s["compared_twh"], "outturn_twh": s["outturn_twh"],
         "outturn": s["outturn_publication"] + " (" + s["outturn_method"] + ")",
     }).reset_index(drop=True)
@@ -75,8 +77,10 @@ def errors(ev: Evaluation) -> alt.TopLevelMixin:
         x=alt.X("horizon_years:Q", title="Horizon (years)"),
         y=alt.Y("log_error:Q", title=title),
         color=alt.Color("direction:N", title="Forecast was",
-                        scale=alt.Scale(domain=["Too high", "Too low"],
-                                        range=[charts.PALETTE[3], charts.PALETTE[0]])),
+                        scale=alt.Scale(domain=["Too high", "Within the estimate's range",
+                                                "Too low"],
+                                        range=[charts.PALETTE[3], charts.PALETTE[2],
+                                               charts.PALETTE[0]])),
         shape=alt.Shape("region:N", title="Region"),
         tooltip=[alt.Tooltip("forecast:N", title="Forecast"),
                  alt.Tooltip("horizon_years:Q", title="Horizon (years)"),
@@ -94,7 +98,8 @@ def decomposition_data(ev: Evaluation) -> pd.DataFrame:
     for p in PERIODS:
         t = ev.decade[p]["lmdi"]
         rows += [{"period": p, "factor": r["factor"], "ratio": r["ratio"],
-                  "contribution_twh": r["contribution_twh"]} for _, r in t.iterrows()]
+                  "contribution_twh": r["contribution_twh"],
+                  "against": counterfactual(r["factor"], p)} for _, r in t.iterrows()]
     return pd.DataFrame(rows)
 
 
@@ -110,7 +115,8 @@ def decomposition(ev: Evaluation) -> alt.TopLevelMixin:
                  alt.Tooltip("factor:N", title="Factor"),
                  alt.Tooltip("ratio:Q", title="End over start", format=".2f"),
                  alt.Tooltip("contribution_twh:Q", title="Contribution (TWh)",
-                             format="+,.0f")],
+                             format="+,.0f"),
+                 alt.Tooltip("against:N", title="Measured against")],
     ).properties(title="What moved data-centre electricity: the identity, period by period",
                  height=320)
 
@@ -161,7 +167,7 @@ def compute_growth(ev: Evaluation) -> alt.TopLevelMixin:
     lines = alt.Chart(d[d["kind"] == "Fitted trend"]).mark_line().encode(
         x=x, y=y, color=colour, tooltip=tips)
     return alt.layer(pts, lines).properties(
-        title="Training compute against hardware efficiency: the gap is ambition", height=320)
+        title="Training compute against hardware efficiency", height=320)
 
 
 def gallery(ev: Evaluation) -> dict[str, alt.TopLevelMixin]:

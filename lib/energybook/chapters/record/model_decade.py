@@ -23,10 +23,41 @@ IT_ENERGY = "IT energy, demand and efficiency together (residual)"
 PUE = "Facility overhead (PUE)"
 
 
+# Other measures of demand (not factors of the identity): energy per unit of each is shown
+# beside energy per compute instance.
+OTHER_DEMAND = ("ip_traffic", "storage_capacity")
+
+
+def _value(r: Mapping) -> float:
+    """The row's value; where only a range is published, its geometric midpoint (the
+    chapter's one midpoint rule)."""
+    v = r["value"]
+    if v is not None and not (isinstance(v, float) and math.isnan(v)):
+        return float(v)
+    lo, hi = r.get("low"), r.get("high")
+    if lo is None or hi is None or math.isnan(float(lo)) or math.isnan(float(hi)):
+        raise ValueError(f"{r['period']} {r['year']} {r['quantity']}: no value and no range")
+    return math.sqrt(float(lo) * float(hi))
+
+
+def period_ranges(table: pd.DataFrame, period: str) -> dict[str, tuple[float, float]]:
+    """quantity -> (low, high) of the last-year value where the source publishes a range
+    (the first-year values of the periods have none)."""
+    out = {}
+    t = table[(table["period"] == period)]
+    last = int(t["year"].max())
+    for r in t[t["year"] == last].to_dict("records"):
+        lo, hi = r.get("low"), r.get("high")
+        if lo is not None and hi is not None and not (math.isnan(lo) or math.isnan(hi)):
+            out[str(r["quantity"])] = (float(lo), float(hi))
+    return out
+
+
 def period_inputs(table: pd.DataFrame, period: str) -> dict[str, tuple[float, float]]:
     """quantity -> (first-year value, last-year value) for one period."""
-    rows = [r for r in table[["period", "year", "quantity", "value"]].to_dict("records")
-            if r["period"] == period]
+    cols = [c for c in ("period", "year", "quantity", "value", "low", "high")
+            if c in table.columns]
+    rows = [r for r in table[cols].to_dict("records") if r["period"] == period]
     if not rows:
         raise ValueError(f"no rows for period {period!r}")
     years = sorted({int(r["year"]) for r in rows})
@@ -34,7 +65,7 @@ def period_inputs(table: pd.DataFrame, period: str) -> dict[str, tuple[float, fl
         raise ValueError(f"period {period!r} needs exactly two years, has {years}")
     values: dict[str, dict[int, float]] = {}
     for r in rows:
-        values.setdefault(str(r["quantity"]), {})[int(r["year"])] = float(r["value"])
+        values.setdefault(str(r["quantity"]), {})[int(r["year"])] = _value(r)
     out = {}
     for q, v in values.items():
         if set(v) != set(years):
@@ -98,9 +129,22 @@ def per_year(ratio: float, years: float) -> float:
     return ratio ** (1.0 / years) - 1.0
 
 
+def energy_to_demand_range(inputs: Mapping[str, tuple[float, float]],
+                           ranges: Mapping[str, tuple[float, float]]) -> tuple[float, float]:
+    """Low and high of energy growth over demand growth when the last-year energy is taken
+    at the ends of its published range (the first-year values have none)."""
+    if "compute_instances" not in inputs:
+        raise ValueError("no demand measure in this period")
+    e0, e1 = inputs["energy"]
+    d0, d1 = inputs["compute_instances"]
+    lo, hi = ranges.get("energy", (e1, e1))
+    return (lo / e0) / (d1 / d0), (hi / e0) / (d1 / d0)
+
+
 def summary(inputs: Mapping[str, tuple[float, float]], years: float) -> dict[str, float]:
     """Energy growth, demand growth and their ratio (the change of energy per unit of
-    demand, facility overhead included), where demand was observed."""
+    demand, facility overhead included), where demand was observed; the same ratio for the
+    other demand measures where they are in the data."""
     e0, e1 = inputs["energy"]
     out = {"energy_ratio": e1 / e0, "energy_per_year": per_year(e1 / e0, years)}
     if "compute_instances" in inputs:
@@ -108,6 +152,11 @@ def summary(inputs: Mapping[str, tuple[float, float]], years: float) -> dict[str
         ratio = (e1 / e0) / (d1 / d0)
         out.update({"demand_ratio": d1 / d0, "energy_to_demand": ratio,
                     "energy_per_demand_per_year": per_year(ratio, years)})
+    for q in OTHER_DEMAND:
+        if q in inputs:
+            q0, q1 = inputs[q]
+            out[f"{q}_ratio"] = q1 / q0
+            out[f"energy_to_{q}"] = (e1 / e0) / (q1 / q0)
     if "pue" in inputs:
         p0, p1 = inputs["pue"]
         out["pue_ratio"] = p1 / p0
