@@ -366,3 +366,88 @@ def selection_counts(accelerators: pd.DataFrame, precisions: Iterable[str],
                              include_estimated_power)
         out[p] = (len(t), len(t) > 0 and float(np.ptp(t["year"])) > 0)
     return out
+
+
+# --------------------------------------------------------------------------- the frontier
+def frontier_slopes(years, Y: np.ndarray) -> np.ndarray:
+    """The frontier's fitted slope (doublings per year) of each column of ``Y``.
+
+    ``Y`` (n x m) holds log2 values of n chips released at ``years``; for each column the
+    records are found as :func:`frontier` finds them (the best chip of each date, kept when
+    it beats every earlier date's best) and log2 is fitted on year by least squares over
+    the records only. NaN where a column has fewer than 3 records. Vectorised over columns.
+    """
+    x = np.asarray(years, float)
+    Y = np.asarray(Y, float)
+    if Y.ndim != 2 or Y.shape[0] != x.size:
+        raise ValueError("Y must be (chips x series) with one row per release date")
+    order = np.argsort(x, kind="stable")
+    x, Y = x[order], Y[order]
+    dates, starts = np.unique(x, return_index=True)
+    best = np.maximum.reduceat(Y, starts, axis=0)  # (dates, m)
+    earlier = np.vstack([np.full((1, Y.shape[1]), -np.inf),
+                         np.maximum.accumulate(best, axis=0)[:-1]])
+    w = (best > earlier).astype(float)
+    k = w.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mx = (w * dates[:, None]).sum(axis=0) / k
+        my = (w * best).sum(axis=0) / k
+        dx = dates[:, None] - mx[None, :]
+        sxx = (w * dx * dx).sum(axis=0)
+        slope = (w * dx * (best - my[None, :])).sum(axis=0) / sxx
+    return np.where(k >= 3, slope, np.nan)
+
+
+def frontier_calibration(years, values, n_sim: int = 1000, seed: int = 0,
+                         level: float = 0.95) -> dict[str, float]:
+    """The frontier's slope, calibrated against what a running best does by itself.
+
+    A running best rises faster than the line it is drawn from whenever more chips are
+    released later (more draws, higher maxima), so the frontier's least-squares slope is
+    biased and its t-interval, which treats records as independent points, is too narrow.
+    This simulates the pooled straight line (same dates, normal scatter of the pooled
+    residual spread) ``n_sim`` times and takes each draw's frontier slope:
+
+    - ``null_median_slope``: the median frontier slope when nothing but the pooled trend
+      is at work, and ``bias`` = that less the pooled slope;
+    - ``share_as_fast``: the share of draws whose frontier is at least as steep as the
+      observed one (how often the pooled trend alone produces such a frontier);
+    - ``slope_low``/``slope_high``: a parametric-bootstrap interval of the trend slope
+      from the observed frontier slope, inverting the simulated distribution of
+      (frontier slope - true slope); ``corrected_slope`` = observed - bias.
+
+    The calibration assumes the straight line with independent normal scatter; it corrects
+    the selection of maxima, not a change of trend.
+    """
+    x = np.asarray(years, float)
+    v = np.asarray(values, float)
+    pooled = fit_log_trend(x, v, level)
+    y = np.log2(v)
+    observed = float(frontier_slopes(x, y[:, None])[0])
+    if not math.isfinite(observed):
+        raise ValueError("the frontier has fewer than 3 records")
+    rng = np.random.default_rng(seed)
+    line = pooled.intercept_log2 + pooled.slope_per_year * (x - pooled.year_ref)
+    Y = line[:, None] + pooled.residual_sd_log2 * rng.standard_normal((x.size, n_sim))
+    sim = frontier_slopes(x, Y)
+    sim = sim[np.isfinite(sim)]
+    d = sim - pooled.slope_per_year
+    a = (1 - level) / 2
+    bias = float(np.median(d))
+    lo, hi = observed - float(np.quantile(d, 1 - a)), observed - float(np.quantile(d, a))
+    return {"observed_slope": observed, "pooled_slope": pooled.slope_per_year,
+            "null_median_slope": pooled.slope_per_year + bias, "bias": bias,
+            "share_as_fast": float(np.mean(sim >= observed)),
+            "corrected_slope": observed - bias, "slope_low": lo, "slope_high": hi,
+            "doubling_time_years": doubling(observed - bias),
+            "doubling_time_low_years": doubling(hi), "doubling_time_high_years": doubling(lo),
+            "null_median_doubling_time_years": doubling(pooled.slope_per_year + bias),
+            "n_sim": float(sim.size), "level": level}
+
+
+def last_record(table: pd.DataFrame) -> dict:
+    """The latest record setter of an :func:`efficiency_table` and the chips after it:
+    chip, year, later (count of chips released after it, none of which beat it)."""
+    rec = frontier(table).iloc[-1]
+    return {"chip": str(rec["chip"]), "year": float(rec["year"]),
+            "later": int((table["year"] > rec["year"]).sum())}

@@ -6,7 +6,11 @@ candidate break date, so searching for the break is part of the statistic (Andre
 break at an unknown date needs the distribution of the supremum, not of one t-statistic).
 Its null distribution is simulated: under a straight line with independent normal errors,
 the statistic depends only on the release dates (any line, any error spread gives the same
-values), so the simulated p-value is exact up to Monte Carlo error. The power of the same
+values), so the simulated p-value is exact up to Monte Carlo error under that assumption,
+and only under it. Refreshes of one die (dependent errors) or power figures back-calculated
+from ratios break it: :func:`wild_p_value` is a robustness check that keeps the observed
+residuals' sizes instead of assuming normal ones, and the page runs the test on one chip
+per design as well. The power of the same
 test against a planted slowdown gives the smallest slowdown the dates and the scatter
 could detect.
 
@@ -247,3 +251,50 @@ def detectable_slowdown(years, residual_sd_log2: float, break_years, critical: f
     mde = np.where(top >= power, hi, math.inf)
     return pd.DataFrame({"break_year": breaks, "min_change_per_year": mde,
                          "power_at_largest": top})
+
+
+def power_against(years, residual_sd_log2: float, break_years, change_per_year: float,
+                  critical: float, n_sim: int = 400, seed: int = 0,
+                  grid_step: float = GRID_STEP) -> np.ndarray:
+    """The probability that :func:`slowdown_test` rejects at its ``critical`` value when the
+    growth rate falls by ``change_per_year`` doublings a year at each of ``break_years``
+    (normal scatter of ``residual_sd_log2``, the same release dates). A change equal to the
+    fitted slope is a complete stop: growth before the break, a plateau after it."""
+    x = np.asarray(years, float)
+    n = x.size
+    if not (residual_sd_log2 > 0 and math.isfinite(residual_sd_log2)):
+        raise ValueError("the residual spread must be positive and finite")
+    cands = candidate_breaks(x, min_each_side(n), grid_step)
+    if cands.size < 2:
+        raise ValueError("too few chips to look for a break")
+    basis = KinkBasis(x, cands)
+    E = np.random.default_rng(seed).standard_normal((n, n_sim))
+    breaks = np.atleast_1d(np.asarray(break_years, float))
+    kinks = np.maximum(x[:, None] - breaks[None, :], 0.0) * (change_per_year
+                                                           / residual_sd_log2)
+    Y = E[:, None, :] - kinks[:, :, None]
+    T = basis.statistic(Y.reshape(n, -1)).reshape(breaks.size, n_sim)
+    return np.mean(T >= critical, axis=1)
+
+
+def wild_p_value(years, values, n_sim: int = 1000, seed: int = 0,
+                 grid_step: float = GRID_STEP) -> float:
+    """p-value of the slowdown statistic against a wild-bootstrap null: the residuals of
+    the straight-line fit, each multiplied by a random sign (Rademacher), added back to the
+    line. It keeps each chip's own residual size (uneven scatter, outliers) instead of
+    assuming normal errors of one size; it does not repair dependence between chips."""
+    x = np.asarray(years, float)
+    y = np.log2(np.asarray(values, float))
+    n = x.size
+    cands = candidate_breaks(x, min_each_side(n), grid_step)
+    if cands.size < 2:
+        raise ValueError(f"need at least {2 * MIN_EACH_SIDE} chips released on different "
+                         f"dates to look for a break, got {n}")
+    basis = KinkBasis(x, cands)
+    X = np.column_stack([np.ones_like(x), x - x.mean()])
+    coef, *_ = np.linalg.lstsq(X, y, rcond=None)
+    resid = y - X @ coef
+    observed = float(basis.statistic(y[:, None])[0])
+    signs = np.random.default_rng(seed).choice([-1.0, 1.0], size=(n, n_sim))
+    null = basis.statistic(resid[:, None] * signs)  # the line drops out of the statistic
+    return float((1 + np.sum(null >= observed)) / (1 + n_sim))

@@ -125,8 +125,10 @@ SPEC = chapter(
                  "Upper end of the doubling time's confidence interval (1000 means unbounded: "
                  "the interval includes no growth)", ".2f"),
         Headline("frontier_doubling_time_years", "year",
-                 "Doubling time of the frontier: the chips that set a new record of peak "
-                 "FLOP/s per watt when released", ".2f"),
+                 "Doubling time of the frontier: a least-squares fit to the chips that set a "
+                 "new record of peak FLOP/s per watt when released, uncorrected (a running "
+                 "best rises faster than its trend by selection alone; the page gives the "
+                 "corrected value and a calibrated interval)", ".2f"),
         Headline("lowest_precision_doubling_time_years", "year",
                  "Doubling time of FLOP/s per watt at each chip's lowest float precision",
                  ".2f"),
@@ -134,7 +136,8 @@ SPEC = chapter(
                  "Doubling time of FP32 FLOP/s per watt (1000 means no growth)", ".2f"),
         Headline("breakpoint_year", "year",
                  "Best-fitting date of a change in the growth rate (two-segment fit; not "
-                 "evidence that a change happened)", ".1f"),
+                 "evidence that a change happened, and unidentified when its bootstrap "
+                 "interval spans the whole search range, as it does at the defaults)", ".1f"),
         Headline("slowdown_p_value", "1",
                  "p-value of the test for a slowdown at an unknown date (simulated null: a "
                  "straight line with the same dates)", ".2f"),
@@ -158,11 +161,12 @@ SPEC = chapter(
                  "Years to a published CMOS efficiency limit if the fitted rate continued",
                  ".0f"),
         Headline("years_to_cmos_limit_low", "year",
-                 "Years to the CMOS limit at the fast end of the doubling time's interval",
+                 "Years to the CMOS limit at the fast end of the doubling time's interval "
+                 "(the pooled slope's sampling interval only)",
                  ".0f"),
         Headline("years_to_cmos_limit_high", "year",
                  "Years to the CMOS limit at the slow end of the doubling time's interval "
-                 "(1000 means never)", ".0f"),
+                 "(the pooled slope's sampling interval only; 1000 means never)", ".0f"),
     ],
     tables=("accelerators",),
     check=check,
