@@ -198,8 +198,8 @@ def backfire_prior(ev: Evaluation) -> alt.TopLevelMixin:
                  alt.Tooltip("probability_pct:Q", title="Probability (%)", format=".1f")])
     flip = charts.reference_rule(float(ev.backfire["flip_elasticity"]), "flip elasticity",
                                  axis="x", title=x_title, fmt=".2f")
-    bound = charts.reference_rule(float(ev.bound["bound"]),
-                                  "upper bound from AI's own market (confounded)", axis="x",
+    bound = charts.reference_rule(float(ev.bound["median"]),
+                                  "median ratio from AI's own market (confounded)", axis="x",
                                   title=x_title, fmt=".2f")
     return alt.layer(lines, flip, bound).properties(
         title="P(backfire) is the prior's: it moves with the prior's mode", height=300)

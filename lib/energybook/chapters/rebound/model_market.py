@@ -1,12 +1,22 @@
-"""AI's own market: a confounded, upper-bound price elasticity of demand for tokens.
+"""AI's own market: a confounded ratio of token growth to price fall, sign of bias ambiguous.
 
 Over a period in which the price per token at fixed capability fell by a factor ``P`` a year
 and the tokens served grew by ``Q`` a year, a constant-elasticity demand curve that did not
-move would give ``e = ln Q / ln P``. Demand did move: new capabilities, new products and new
-users shifted it outward over the same months, and every such shift raises ``Q`` without any
-change of price. So ``ln Q / ln P`` overstates the elasticity: an *upper* bound, and a
-confounded one (it also mixes capability levels: the tokens served are not at the fixed
-capability whose price is measured).
+move would give ``e = ln Q / ln P``. The ratio is not an estimate of ``e`` and not a bound
+on it either, because its biases run both ways:
+
+- up: outward shifts of demand (new products, new users, zero-price features rolled out by
+  the supplier, such as Google's AI Overviews, launched on the day its series starts) and one
+  provider's gains of market share add tokens without any fall in price; reasoning models
+  write more tokens per answer;
+- down: supply held quantities back (scarce GPUs, rate limits); a one-year, short-run
+  response understates the long-run elasticity that a six-year horizon needs; and raw token
+  counts, moving up the capability mix while the price is measured at fixed capability,
+  understate quality-adjusted quantity growth.
+
+The series' periods also differ (the price trends are fits over up to three years, the
+token counts one year apart), so every pairing is shown and none is privileged: the
+chapter's figure is their median.
 """
 
 from __future__ import annotations
@@ -25,8 +35,8 @@ def factor_per_year(factor: ArrayLike, years: ArrayLike) -> np.ndarray:
 def elasticity_bound(quantity_growth_per_year: ArrayLike, price_ratio_per_year: ArrayLike
                      ) -> np.ndarray:
     """``ln Q / -ln p``: the elasticity that the quantity growth ``Q`` and the price ratio
-    ``p`` (below 1: a fall) would imply if demand had not shifted; ``nan`` where the price did
-    not fall."""
+    ``p`` (below 1: a fall) would imply if demand had neither shifted nor been held back;
+    ``nan`` where the price did not fall."""
     q = np.asarray(quantity_growth_per_year, float)
     p = np.asarray(price_ratio_per_year, float)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -48,8 +58,8 @@ def annualised(token_market: pd.DataFrame) -> pd.DataFrame:
 def bound_table(token_market: pd.DataFrame) -> pd.DataFrame:
     """Every pairing of a tokens-served series with a price series: columns ``tokens``,
     ``tokens_start``, ``tokens_end``, ``token_growth``, ``price``, ``price_ratio``,
-    ``bound``, and ``bound_low``/``bound_high`` from the price series' range (a faster fall
-    gives a lower bound)."""
+    ``bound`` (the ratio), and ``bound_low``/``bound_high`` from the price series' range (a
+    faster fall gives a lower ratio)."""
     d = annualised(token_market)
     tok = d[d["metric"] == "tokens_served"]
     pri = d[d["metric"] == "price_at_fixed_capability"]
@@ -67,16 +77,14 @@ def bound_table(token_market: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def headline_bound(token_market: pd.DataFrame, tokens: str = "google_tokens",
-                   price: str = "epoch_inference_prices") -> dict[str, float]:
-    """The chapter's bound: the largest provider's tokens over the year to May 2025 (the first
-    period of ``tokens``) against the price series measured over the same year. Keys
-    ``bound``, ``bound_low``, ``bound_high``, ``token_growth``, ``price_fall`` (a factor per
-    year)."""
+def summary(token_market: pd.DataFrame) -> dict[str, float]:
+    """The median, least and greatest ratio over every pairing (``median``, ``min``,
+    ``max``, ``n``), and the least and greatest over the price series' stated ranges
+    (``range_low``, ``range_high``)."""
     b = bound_table(token_market)
-    first = b[(b["tokens"] == tokens) & (b["price"] == price)].sort_values("tokens_start"
-                                                                             ).iloc[0]
-    return {"bound": float(first["bound"]), "bound_low": float(first["bound_low"]),
-            "bound_high": float(first["bound_high"]),
-            "token_growth": float(first["token_growth"]),
-            "price_fall": 1.0 / float(first["price_ratio"])}
+    if b.empty:
+        raise ValueError("token_market has no pairing of tokens served and price")
+    return {"median": float(b["bound"].median()), "min": float(b["bound"].min()),
+            "max": float(b["bound"].max()), "n": float(len(b)),
+            "range_low": float(b["bound_low"].min()),
+            "range_high": float(b["bound_high"].max())}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from dataclasses import replace as dc_replace
 from functools import cached_property
 from typing import Any
 
@@ -25,7 +26,7 @@ from energybook.chapters.rebound.spec import SPEC
 
 TABLES = ("dc_electricity", "dc_segments", "accelerators", "growth_trends",
           "microsoft_sustainability", "microsoft_compute_proxies", "ai_adoption",
-          "token_market")
+          "token_market", "efficiency_trends")
 FAN_END_YEAR = 2035
 PRIOR_MODES = np.round(np.linspace(0.3, 1.5, 25), 3)
 LATE_YEAR = 2035  # the IEA Base Case's second figure (1,200 TWh)
@@ -62,6 +63,7 @@ class Facts:
     chips: dict[str, float]
     bound: dict[str, float]
     bounds: pd.DataFrame
+    hardware_cost: pd.DataFrame
     microsoft: dict[str, float]
     ai_target_growth: float
     base: dict[tuple[str, int], float]
@@ -81,8 +83,9 @@ def facts(tables: Mapping[str, pd.DataFrame]) -> Facts:
             for sc, y in set(zip(est["scope"], est["year"], strict=True))}
     f = Facts(
         chips=model_h200.chip_facts(tables["accelerators"], tables["growth_trends"]),
-        bound=model_market.headline_bound(tables["token_market"]),
+        bound=model_market.summary(tables["token_market"]),
         bounds=model_market.bound_table(tables["token_market"]),
+        hardware_cost=hardware_cost_rows(tables["efficiency_trends"]),
         microsoft=msm.microsoft_from_tables(tables["microsoft_sustainability"],
                                             tables["microsoft_compute_proxies"]),
         ai_target_growth=model_growth.segment_figure(
@@ -92,6 +95,28 @@ def facts(tables: Mapping[str, pd.DataFrame]) -> Facts:
         _FACTS.clear()
     _FACTS[id(tables)] = (tables, f)
     return f
+
+
+# Epoch AI's fits of GPU price-performance (efficiency_trends): the source of the
+# accelerated servers' hardware_cost_decline and the range it could take.
+HARDWARE_COST_ROWS = {"hobbhahn_besiroglu_2022_all": "All GPUs (n = 470), 2006-2021",
+                      "hobbhahn_besiroglu_2022_ml": "GPUs used in ML research (n = 26), "
+                                                    "2006-2021"}
+HARDWARE_COST_DEFAULT_ROW = "hobbhahn_besiroglu_2022_all"
+
+
+def hardware_cost_rows(efficiency_trends: pd.DataFrame) -> pd.DataFrame:
+    """The price-performance rows as yearly falls of hardware cost per FLOP: columns
+    ``estimate``, ``doubling``, ``low``, ``high`` (doubling times, years) and ``decline``,
+    ``decline_fast``, ``decline_slow`` (``2^(1/doubling) - 1``)."""
+    d = efficiency_trends.set_index("estimate").loc[list(HARDWARE_COST_ROWS)]
+    out = pd.DataFrame({"estimate": list(HARDWARE_COST_ROWS),
+                        "doubling": d["doubling_time_years"].astype(float).to_numpy(),
+                        "low": d["doubling_time_low_years"].astype(float).to_numpy(),
+                        "high": d["doubling_time_high_years"].astype(float).to_numpy()})
+    for col, src in (("decline", "doubling"), ("decline_fast", "low"), ("decline_slow", "high")):
+        out[col] = np.exp2(1.0 / out[src]) - 1.0
+    return out
 
 
 @dataclass(frozen=True)
@@ -231,6 +256,7 @@ def sensitivity_ranges(P: Params) -> dict[str, tuple[float, float]]:
         "efficiency_growth": (0.20, 0.40),
         "hardware_cost_decline": (0.25, 0.40),
         "energy_share": (0.02, 0.06),
+        "other_hardware_cost_decline": (0.0, 0.30),
         "ai_share": (0.10, 0.25),
         "other_efficiency_growth": (0.10, 0.30),
         "other_energy_share": (0.075, 0.30),
@@ -257,7 +283,7 @@ def headlines(ev: Evaluation) -> dict[str, float]:
         "energy_p95_twh": float(energy["p95"]),
         "flip_elasticity": _finite(ev.backfire["flip_elasticity"]),
         "flip_elasticity_energy_only": _finite(ev.backfire["flip_elasticity_energy_only"]),
-        "elasticity_upper_bound": ev.bound["bound"],
+        "market_elasticity_ratio": ev.bound["median"],
         "efficiency_growth_to_hold_flat_pct": _finite(100.0 * ev.hold_flat),
         "microsoft_energy_per_cloud_revenue_pct":
             100.0 * ev.microsoft["energy_per_cloud_revenue_growth"],
@@ -393,14 +419,22 @@ def numbers(ev: Evaluation) -> dict[str, float]:
                  & (sc["horizon_year"] == year)].iloc[0]
         out[f"{key}_net_pct"] = _pct(row["implied_net_growth"])
     # AI's own market
-    b = ev.bound
+    b, bt = ev.bound, ev.bounds
+    flip_now = ev.backfire["flip_elasticity"]
+    tm = model_market.annualised(ev.tables["token_market"]).set_index("series")
+    google = tm.loc[["google_tokens"]].sort_values("start_date").iloc[0]
+    epoch = tm.loc["epoch_inference_prices"]
     out.update({
-        "bound_token_growth": b["token_growth"], "bound_price_fall": b["price_fall"],
-        "bound_low": b["bound_low"], "bound_high": b["bound_high"],
-        "bounds_min": float(ev.bounds["bound_low"].min()),
-        "bounds_max": float(ev.bounds["bound_high"].max()),
-        "prior_mass_above_bound_high_pct": _pct(mcm.prior_mass_above(
-            b["bound_high"], P.elasticity, P.elasticity_max)),
+        "bound_min": b["min"], "bound_max": b["max"], "bound_n": b["n"],
+        "bounds_min": b["range_low"], "bounds_max": b["range_high"],
+        "bounds_below_flip": float((bt["bound"] < flip_now).sum()),
+        "google_token_growth": float(google["per_year"]),
+        "epoch_price_fall": 1.0 / float(epoch["per_year"]),
+        "epoch_price_fall_slow": 1.0 / float(epoch["per_year_high"]),
+        "epoch_price_fall_fast": 1.0 / float(epoch["per_year_low"]),
+        "epoch_window_years": float(epoch["years"]),
+        "prior_above_market_median_pct": _pct(mcm.prior_mass_above(
+            b["median"], P.elasticity, P.elasticity_max)),
     })
     # Microsoft
     ms = ev.microsoft
@@ -460,7 +494,30 @@ def numbers(ev: Evaluation) -> dict[str, float]:
             1.0 + P.other_efficiency_growth, P.other_energy_share,
             1.0 + P.other_hardware_cost_decline)),
         "hold_flat_gap_pct": _pct(ev.hold_flat - f),
+        "flip_approx": _finite(math.log(k) / math.log(m)) if m > 1.0 else 1e6,
     })
+    hc = ev.facts.hardware_cost.set_index("estimate")
+    for key, est in (("all", "hobbhahn_besiroglu_2022_all"), ("ml", "hobbhahn_besiroglu_2022_ml")):
+        row = hc.loc[est]
+        for tag, col in (("", "decline"), ("_fast", "decline_fast"),
+                         ("_slow", "decline_slow")):
+            out[f"h_{key}{tag}_pct"] = _pct(row[col])
+            out[f"flip_h_{key}{tag}"] = _finite(float(model.backfire_elasticity(
+                k, s, 1.0 + float(row[col]))))
+        out[f"h_{key}_doubling"] = float(row["doubling"])
+    out["flip_energy_share_low"] = float(model.backfire_elasticity(k, 0.02, m))
+    out["flip_energy_share_high"] = float(model.backfire_elasticity(k, 0.12, m))
+    # the conventional segment at its defaults: energy does not depend on its efficiency
+    T = ev.years
+    t = np.array([0.0, float(T)])
+    for tag, other_f, other_h in (("f_low", 0.10, 0.10), ("f_high", 0.30, 0.30),
+                                  ("now", P.other_efficiency_growth,
+                                   P.other_hardware_cost_decline),
+                                  ("h_zero", P.other_efficiency_growth, 0.0)):
+        varied = dc_replace(P, other_efficiency_growth=other_f,
+                            other_hardware_cost_decline=other_h)
+        out[f"other_twh_{tag}"] = float(model_growth.point_path(
+            varied, base, t)["segment_twh"][1, 1])
     return {k2: float(v) for k2, v in out.items()}
 
 
@@ -468,16 +525,16 @@ def texts(ev: Evaluation) -> dict[str, str]:
     anchored = bool(ev.mc["anchored"])
     b, flip = ev.bound, ev.backfire["flip_elasticity"]
     h2 = ev.h200
-    if b["bound_low"] > flip:
-        bound_verdict = ("even the bound's lowest reading lies above it, so AI's own market "
-                         "cannot rule backfire out")
-    elif b["bound_high"] < flip:
-        bound_verdict = ("even the bound's highest reading lies below it: as long as the "
-                         "confounding only inflates the bound, a year's chip progress does not "
-                         "backfire")
+    below = int((ev.bounds["bound"] < flip).sum())
+    side = "below" if b["median"] < flip else "above"
+    if b["min"] > flip or b["max"] < flip:
+        spread_note = f"every pairing {side} it"
     else:
-        bound_verdict = ("the bound's range straddles it, so AI's own market can neither "
-                         "confirm nor rule out backfire")
+        spread_note = (f"{below} of the {len(ev.bounds)} pairings below it and "
+                       f"{len(ev.bounds) - below} above")
+    bound_verdict = (f"the median ratio lies {side} it, with {spread_note}; since the ratio's "
+                     "bias can run either way, AI's own market neither confirms nor rules "
+                     "out backfire")
     if h2["bytes_growth_per_year"] > h2["efficiency_gain_per_year"]:
         rate_verdict = "grow faster than the chip's gain, so energy per token rises"
     else:
@@ -506,8 +563,17 @@ def texts(ev: Evaluation) -> dict[str, str]:
         "mc_model": "anchored" if anchored else "unanchored",
         "mc_other": "unanchored" if anchored else "anchored",
         "bound_verdict": bound_verdict,
+        "google_period": _period(ev, "google_tokens"),
+        "epoch_period": _period(ev, "epoch_inference_prices"),
         "rate_verdict": rate_verdict,
     }
+
+
+def _period(ev: Evaluation, series: str) -> str:
+    """The first period of ``series`` in the token_market table, as "May 2024 to May 2025"."""
+    d = ev.tables["token_market"]
+    row = d[d["series"] == series].sort_values("start_date").iloc[0]
+    return f"{pd.Timestamp(row['start_date']):%B %Y} to {pd.Timestamp(row['end_date']):%B %Y}"
 
 
 def captions(ev: Evaluation) -> dict[str, str]:
@@ -554,7 +620,8 @@ def captions(ev: Evaluation) -> dict[str, str]:
             "progress backfires, against the mode of the elasticity prior from "
             f"{PRIOR_MODES[0]:.1f} to {PRIOR_MODES[-1]:.1f}, beside the prior's own mass above "
             f"the flip elasticity; dashed rules mark the flip elasticity ({n['flip']:.2f}) and "
-            f"the upper bound on the elasticity from AI's own market ({n['bound']:.2f})."),
+            "the median ratio of token growth to price fall in AI's own market "
+            f"({n['bound']:.2f}; confounded, its bias either way)."),
         "flip": (
             "Line chart, log scale, of horizon-year data-centre electricity against the price "
             "elasticity of demand from 0 to 3, other inputs at their point values; points are "
@@ -568,7 +635,7 @@ def _caption_numbers(ev: Evaluation) -> dict[str, float]:
     lo35, hi35 = mcm.iea_case_range(ev.dc)
     return {"gain": ev.h200["efficiency_gain_per_year"], "fleet": ev.h200["fleet_gain_per_year"],
             "lo35": lo35, "hi35": hi35, "flip": ev.backfire["flip_elasticity"],
-            "bound": ev.bound["bound"]}
+            "bound": ev.bound["median"]}
 
 
 # --------------------------------------------------------------------------- reader tables
@@ -622,19 +689,47 @@ def table_scenarios(ev: Evaluation) -> pd.DataFrame:
 
 
 def table_bounds(ev: Evaluation) -> pd.DataFrame:
-    """Every pairing of tokens served and price per token at fixed capability."""
+    """Every pairing of tokens served and price per token at fixed capability, each with its
+    own period (the periods do not match)."""
     b = ev.bounds
+    tm = ev.tables["token_market"].set_index("series")
+    price_period = {sname: f"{pd.Timestamp(r['start_date']):%b %Y} to "
+                    f"{pd.Timestamp(r['end_date']):%b %Y}"
+                    for sname, r in tm[tm["metric"] == "price_at_fixed_capability"].iterrows()}
     return pd.DataFrame({
         "Tokens served": b["tokens"].map(TOKEN_LABELS),
-        "Period": [f"{pd.Timestamp(a):%b %Y} to {pd.Timestamp(c):%b %Y}"
+        "Tokens period": [f"{pd.Timestamp(a):%b %Y} to {pd.Timestamp(c):%b %Y}"
                    for a, c in zip(b["tokens_start"], b["tokens_end"], strict=True)],
         "Tokens, growth per year (x)": b["token_growth"].round(1),
         "Price at fixed capability": b["price"].map(PRICE_LABELS),
+        "Price period": b["price"].map(price_period),
         "Price, fall per year (x)": (1.0 / b["price_ratio"]).round(0),
-        "Upper bound on the elasticity": b["bound"].round(2),
+        "Ratio of token growth to price fall (confounded)": b["bound"].round(2),
         "Range from the price series": [f"{lo:.2f} to {hi:.2f}" for lo, hi in
                                         zip(b["bound_low"], b["bound_high"], strict=True)],
     })
+
+
+def table_flip_by_hardware_cost(ev: Evaluation) -> pd.DataFrame:
+    """The flip elasticity at each hardware-cost trend that Epoch AI's fits allow (the point
+    value and the ends of each 95% interval), the other parameters as set."""
+    P = ev.P
+    k, s = 1.0 + P.efficiency_growth, P.energy_share
+    rows = []
+    for _, r in ev.facts.hardware_cost.iterrows():
+        for label, dcol, hcol in (("central", "doubling", "decline"),
+                                  ("fast end of 95% CI", "low", "decline_fast"),
+                                  ("slow end of 95% CI", "high", "decline_slow")):
+            h = float(r[hcol])
+            rows.append({
+                "GPU price-performance fit (Epoch AI)": HARDWARE_COST_ROWS[r["estimate"]],
+                "Reading": label,
+                "Doubling time (years)": round(float(r[dcol]), 2),
+                "Hardware cost decline (%/yr)": round(100 * h, 1),
+                "Flip elasticity": round(float(model.backfire_elasticity(k, s, 1.0 + h)), 2),
+                "ln(1 + f) / ln(1 + h)": round(math.log(k) / math.log(1.0 + h), 2),
+            })
+    return pd.DataFrame(rows)
 
 
 def table_microsoft(ev: Evaluation) -> pd.DataFrame:

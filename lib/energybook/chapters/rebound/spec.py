@@ -52,8 +52,8 @@ SPEC = chapter(
              "splits data-centre demand into accelerated (AI) servers and everything else, "
              "each with its own trends; calibrates ambition to the IEA Base Case under the "
              "same PUE path the Monte Carlo is centred on; separates the response to cheaper "
-             "energy (the rebound) from the response to cheaper hardware; and bounds the "
-             "price elasticity from AI's own market."),
+             "energy (the rebound) from the response to cheaper hardware; and sets the "
+             "flip elasticity beside a confounded ratio from AI's own market."),
     params=Params,
     headlines=[
         Headline("h200_j_per_token_saving_pct", "percent",
@@ -75,10 +75,10 @@ SPEC = chapter(
         Headline("flip_elasticity_energy_only", "1",
                  "Elasticity above which the energy-efficiency gain alone backfires (hardware "
                  "cost per FLOP unchanged)", ".1f"),
-        Headline("elasticity_upper_bound", "1",
-                 "Upper bound on the price elasticity of demand for tokens from AI's own "
-                 "market (Google's tokens served against the fall in price per token at fixed "
-                 "capability, 2024-2025; confounded by demand shifts)", ".2f"),
+        Headline("market_elasticity_ratio", "1",
+                 "Median, over every pairing of a tokens-served series with a price series, "
+                 "of token growth over price fall (log ratio) in AI's own market: a confounded "
+                 "ratio whose bias can run either way, not an estimate or a bound", ".2f"),
         Headline("efficiency_growth_to_hold_flat_pct", "percent/year",
                  "Efficiency growth per year, in both segments, that would hold data-centre "
                  "electricity flat to the horizon (point values)", ".0f"),
