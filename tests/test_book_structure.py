@@ -126,3 +126,20 @@ def test_every_glue_reference_in_prose_has_a_glued_value(root, name):
                   for m in GLUE_ROLE.finditer(c.source)}
     assert referenced, "a chapter's prose glues its numbers"
     assert referenced <= set(glued), f"never glued: {sorted(referenced - set(glued))}"
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_chapter_opens_with_key_points_carrying_glued_numbers(root, name):
+    """Findings first: the chapter's first text is a "Key points" box of at least three
+    points, each with a number glued from the computation."""
+    import re
+
+    from energybook.publish import GLUE_ROLE
+
+    nb = nbformat.read(str(root / specs.get(name).notebook), as_version=4)
+    first = next(c.source for c in nb.cells if c.cell_type == "markdown")
+    box = re.search(r"(:::|```)\{admonition\} Key points\n(.*?)\n\1", first, flags=re.S)
+    assert box, "the first markdown cell opens with a ':::{admonition} Key points' box"
+    points = [ln for ln in box.group(2).splitlines() if ln.startswith("- ")]
+    assert len(points) >= 3, "three key points or more"
+    assert all(GLUE_ROLE.search(p) for p in points), "every key point carries a glued number"

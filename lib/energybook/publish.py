@@ -226,9 +226,11 @@ class HeadlineBox:
             '<p class="eb-conditional">These are the model\'s results <strong>under the '
             "assumptions listed below</strong>: conditional explorations, not predictions. "
             "Change an assumption and re-run the chapter to see how they move.</p>\n"
+            f'<details class="eb-all-headlines"><summary>All {len(self.spec.headlines)} '
+            "headline numbers of this chapter</summary>\n"
             f'<table class="eb-table">\n<thead><tr><th scope="col">Quantity</th>'
             f'<th scope="col">Value</th><th scope="col">Unit</th></tr></thead>\n'
-            f"<tbody>\n{self._rows()}\n</tbody></table>\n"
+            f"<tbody>\n{self._rows()}\n</tbody></table></details>\n"
             f'<p class="eb-links"><a href="../results/{name}.json">results.json</a> · '
             f'<a href="../_sources/chapters/{name}.ipynb">executed notebook (.ipynb)</a></p>\n'
             "</div>\n"
