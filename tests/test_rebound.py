@@ -703,3 +703,28 @@ def test_sensitivity_ranges_lie_inside_the_declaration_and_pass_the_checks():
         assert p.min <= lo < hi <= p.max, name
     for corner in (0, 1):
         _validate({name: r[corner] for name, r in ranges.items()})
+
+
+# ----------------------------------------------------------------- energy-cost channel orderings
+@settings(max_examples=40)
+@given(f=st.floats(0.01, 0.8), h=st.floats(0.0, 0.8), s=st.floats(0.01, 0.9), e=elast)
+def test_energy_channel_orderings_bracket_the_shapley_value(f, h, s, e):
+    """Each ordering's two channels sum to the whole price response; the Shapley value lies
+    between the orderings; with hardware cost unchanged both orderings are the whole
+    response (nothing else moved the price); with no demand response all are zero."""
+    P = Params(efficiency_growth=f, hardware_cost_decline=h, energy_share=s, elasticity=e,
+               other_efficiency_growth=f, other_hardware_cost_decline=h,
+               other_energy_share=s)
+    d = gr.energy_channel_orderings(P, 415.0)
+    lo = np.minimum(d["energy_first"], d["energy_last"])
+    hi = np.maximum(d["energy_first"], d["energy_last"])
+    assert ((lo - 1e-9 <= d["shapley"]) & (d["shapley"] <= hi + 1e-9)).all()
+    assert (d["energy_first"] >= -1e-9).all()  # cheaper energy never lowers demand
+    flat = gr.energy_channel_orderings(dataclasses.replace(
+        P, hardware_cost_decline=0.0, other_hardware_cost_decline=0.0), 415.0)
+    for col in ("energy_first", "energy_last", "shapley"):
+        assert flat[col].to_numpy() == pytest.approx(flat["price_twh"].to_numpy(),
+                                                     rel=1e-9, abs=1e-9)
+    none = gr.energy_channel_orderings(dataclasses.replace(P, elasticity=0.0), 415.0)
+    assert np.abs(none[["energy_first", "energy_last", "shapley", "price_twh"]].to_numpy()
+                  ).max() == pytest.approx(0.0, abs=1e-9)

@@ -385,6 +385,41 @@ def decomposition(P: Params, base_twh: float, years: float | None = None) -> pd.
     return out
 
 
+def energy_channel_orderings(P: Params, base_twh: float) -> pd.DataFrame:
+    """The energy-cost channel of the price response at the horizon (point model, central
+    PUE path) under each way of ordering the two falls in cost, per segment (TWh):
+
+    - ``energy_first``: the energy part of the cost falls first, hardware still at its old
+      cost (counterfactual: no chip progress at all);
+    - ``energy_last``: the energy part falls last, against the counterfactual of the same
+      year's new hardware cost at the old energy cost;
+    - ``shapley``: the average of the two (the Shapley value of two factors);
+    - ``proportional``: ``E - E / q_energy`` with ``q_energy`` the LMDI channel factor of
+      :func:`price_channels` (a convention: ln C split in proportion to each part's fall).
+
+    Also ``price_twh``: the whole price response ``X (C_T^-e - 1)``, so that each ordering's
+    hardware channel is ``price_twh`` minus its energy channel. ``X`` is the segment's
+    horizon energy before any price response. Rows: segments (``segment``)."""
+    T = P.horizon_year - P.base_year
+    seg = segments_of(P)
+    rho = float(pue_ratio_path(T, T, central_pue_ratio(P)))
+    e = P.elasticity
+    hw_end = (1.0 - seg.energy_share) * np.power(1.0 + seg.hardware_cost_decline, -T)
+    en_end = seg.energy_share * rho * np.power(1.0 + seg.efficiency_growth, -T)
+    amb = np.power(1.0 + seg.demand_growth,
+                   ambition_years(T, AMBITION_BREAK_YEAR - P.base_year, P.late_ambition_ratio))
+    x = base_twh * seg.share * amb * np.power(1.0 + seg.efficiency_growth, -T) * rho
+    c_end = hw_end + en_end
+    first = x * (np.power(1.0 - seg.energy_share + en_end, -e) - 1.0)
+    last = x * (np.power(c_end, -e) - np.power(hw_end + seg.energy_share, -e))
+    q_energy, _ = price_channels(c_end, seg.energy_share, en_end, e)
+    energy_now = x * np.power(c_end, -e)
+    return pd.DataFrame({"segment": list(SEGMENTS), "energy_first": first,
+                         "energy_last": last, "shapley": 0.5 * (first + last),
+                         "proportional": energy_now - energy_now / q_energy,
+                         "price_twh": x * (np.power(c_end, -e) - 1.0)})
+
+
 # =========================================================================== hold flat
 
 

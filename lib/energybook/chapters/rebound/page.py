@@ -406,6 +406,23 @@ def numbers(ev: Evaluation) -> dict[str, float]:
         out[f"dec_{key}_twh"] = float(dec[key])
     out["dec_total_twh"] = float(dec.sum())
     out["dec_end_twh"] = base + out["dec_total_twh"]
+    dec_seg = ev.decomposition.set_index("driver")
+    orders = model_growth.energy_channel_orderings(P, base).set_index("segment")
+    tot = orders.sum()
+    out.update({
+        "energy_channel_first_twh": float(tot["energy_first"]),
+        "energy_channel_last_twh": float(tot["energy_last"]),
+        "energy_channel_shapley_twh": float(tot["shapley"]),
+        "energy_channel_proportional_twh": float(tot["proportional"]),
+        "energy_channel_other_twh": float(dec_seg.loc["energy_price", "other_twh"]),
+        "energy_channel_other_share_pct": _pct(
+            float(dec_seg.loc["energy_price", "other_twh"])
+            / float(dec_seg.loc["energy_price", "contribution"]))
+        if float(dec_seg.loc["energy_price", "contribution"]) != 0.0 else 0.0,
+        "energy_channel_other_shapley_pct": _pct(float(orders.loc["other", "shapley"])
+                                                 / float(tot["shapley"]))
+        if float(tot["shapley"]) != 0.0 else 0.0,
+    })
     # forecasts restated
     sc = ev.scenarios
     for name, scope, year, key in (
