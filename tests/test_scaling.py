@@ -357,7 +357,7 @@ def test_a_chip_without_bf16_is_compared_at_fp16():
     v100 = {"fp16_tflops": 125.0, "board_power_w": 300.0}
     a100 = {"bf16_tflops": 312.0, "fp16_tflops": 312.0, "board_power_w": 400.0}
     d = steps_m.decompose_step(v100, a100, "lowest")
-    assert d["reference"] == "fp16"
+    assert d["reference"] == "16-bit"
     assert d["efficiency"] == pytest.approx((312 / 400) / (125 / 300))
     assert math.isnan(steps_m.decompose_step(v100, a100, "bf16")["total"])
 
@@ -643,6 +643,19 @@ def test_prose_that_depends_on_parameters_follows_them(tables):
     assert "every selected vendor" in page.texts(ev)["fp32_vendors_text"]
     ev = page.evaluate(Params(), tables)
     assert "Google and Intel publish no FP32" in page.texts(ev)["fp32_vendors_text"]
-    assert "MI100" in page.texts(ev)["format_notes"]
+    assert "no change of format" in page.texts(ev)["format_notes"]  # lowest: FP16 rate
     ev = page.evaluate(Params(decomposition_precision="bf16"), tables)
-    assert "MI100" not in page.texts(ev)["format_notes"]
+    assert "format factor of 2.00" in page.texts(ev)["format_notes"]
+
+
+def test_the_16_bit_formats_count_as_one_width():
+    """A chip that runs BF16 at half its FP16 rate (MI100) is not credited with a format
+    change when its successor runs both at one rate: at each chip's lowest precision the
+    format factor is 1, and the efficiency factor is the same whichever 16-bit name is used."""
+    mi100 = {"bf16_tflops": 92.3, "fp16_tflops": 184.6, "board_power_w": 300.0}
+    mi250x = {"bf16_tflops": 383.0, "fp16_tflops": 383.0, "board_power_w": 560.0}
+    d = steps_m.decompose_step(mi100, mi250x, "lowest")
+    assert d["format"] == pytest.approx(1.0)
+    assert d["efficiency"] == pytest.approx((383 / 560) / (184.6 / 300))
+    assert steps_m.decompose_step(mi100, mi250x, "fp16")["efficiency"] == d["efficiency"]
+    assert steps_m.decompose_step(mi100, mi250x, "bf16")["efficiency"] == d["efficiency"]

@@ -24,7 +24,7 @@ VENDOR_SCALE = alt.Scale(domain=[*VENDORS, ALL_CHIPS, FRONTIER],
                          range=[*charts.PALETTE[:4], "#000000", charts.PALETTE[4]])
 VENDOR_ONLY = alt.Scale(domain=list(VENDORS), range=charts.PALETTE[:4])
 FACTOR_LABELS = {"power": "board power", "format": "number format",
-                 "efficiency": "FLOP per joule at a fixed format"}
+                 "efficiency": "FLOP per joule at 16 bits"}
 
 
 def _x_year(title: str = "Release date (year)") -> alt.X:

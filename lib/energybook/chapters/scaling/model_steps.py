@@ -19,8 +19,11 @@ NVIDIA_LINE: tuple[str, ...] = ("V100 SXM2", "A100 SXM 80GB", "H100 SXM", "B200"
 AMD_LINE: tuple[str, ...] = ("MI100", "MI250X", "MI300X", "MI355X")
 #: The factors that multiply exactly to a step's throughput ratio, in stacking order.
 FACTORS: tuple[str, ...] = ("power", "format", "efficiency")
-#: Fixed formats the efficiency factor is measured at: the first that both chips list.
+#: The fixed width the efficiency factor is measured at: the 16-bit formats, counted as one
+#: width (each chip's fastest of them), so that a chip that runs BF16 at half its FP16 rate
+#: (MI100) does not show that mode as a change of number format.
 REFERENCE_FORMATS: tuple[str, ...] = ("bf16", "fp16")
+REFERENCE = "16-bit"
 
 
 def chip(accelerators: pd.DataFrame, name: str) -> dict:
@@ -37,14 +40,20 @@ def _silicon(rec: Mapping, measure: str) -> float:
     return math.nan if v is None or pd.isna(v) else float(v)
 
 
+def reference_peak(rec: Mapping, formats: Sequence[str] = REFERENCE_FORMATS) -> float:
+    """A chip's peak at the reference width: the largest of its ``formats`` peaks (NaN when
+    it lists none)."""
+    peaks = [chip_format_peak(rec, f)[0] for f in formats]
+    peaks = [v for v in peaks if math.isfinite(v)]
+    return max(peaks) if peaks else math.nan
+
+
 def reference_format(before: Mapping, after: Mapping,
                      formats: Sequence[str] = REFERENCE_FORMATS) -> str:
-    """The first of ``formats`` that both chips list a peak for ("" when none)."""
-    for f in formats:
-        if math.isfinite(chip_format_peak(before, f)[0]) and math.isfinite(
-                chip_format_peak(after, f)[0]):
-            return f
-    return ""
+    """:data:`REFERENCE` when both chips list a peak at one of ``formats``, else ""."""
+    ok = math.isfinite(reference_peak(before, formats)) and math.isfinite(
+        reference_peak(after, formats))
+    return REFERENCE if ok else ""
 
 
 def decompose_step(before: Mapping, after: Mapping, precision: str = "bf16",
@@ -59,10 +68,12 @@ def decompose_step(before: Mapping, after: Mapping, precision: str = "bf16",
       narrowest format for "lowest");
     - power      = board power after / before;
     - format     = [peak_a(fmt_a) / peak_a(ref)] / [peak_b(fmt_b) / peak_b(ref)]: the gain
-      from counting narrower numbers, against a fixed ``reference`` format both chips list
-      (BF16, else FP16); 1 at a fixed format;
+      from counting narrower numbers, against the reference width (16 bits: each chip's
+      fastest of BF16 and FP16, one width whatever the format's name); 1 at the reference
+      width except where a chip runs the chosen 16-bit format below its fastest 16-bit rate
+      (then it is that rate mode, not a narrower number);
     - efficiency = [peak_a(ref) / W_a] / [peak_b(ref) / W_b]: the change in FLOP per joule at
-      that fixed format and rated power. It is what is left once more watts and narrower
+      the reference width and rated power. It is what is left once more watts and narrower
       numbers are set aside: process, circuit and architecture, and the voltage and clock
       each chip is run at. Two copies of a chip joined together have efficiency 1.
 
@@ -77,8 +88,8 @@ def decompose_step(before: Mapping, after: Mapping, precision: str = "bf16",
     pa, fa = chip_format_peak(after, precision)
     pb, fb = chip_format_peak(before, precision)
     ref = reference_format(before, after)
-    ra = chip_format_peak(after, ref)[0] if ref else math.nan
-    rb = chip_format_peak(before, ref)[0] if ref else math.nan
+    ra = reference_peak(after) if ref else math.nan
+    rb = reference_peak(before) if ref else math.nan
     wa, wb = float(after["board_power_w"]), float(before["board_power_w"])
     if not (wa > 0 and wb > 0):
         raise ValueError("board power must be positive")

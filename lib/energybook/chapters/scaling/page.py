@@ -425,14 +425,23 @@ def _plateau_text(ev: Evaluation) -> str:
 
 def _format_notes(ev: Evaluation) -> str:
     """What the format factors of the V100 and MI100 steps mean at this precision."""
-    fixed = ("The V100 has no BF16, so its FLOP per joule is measured at FP16. ")
-    if ev.P.decomposition_precision == "lowest":
-        return fixed + ("The MI100's FP16 matrix rate is twice its BF16 rate, so when each "
-                        "chip's lowest precision is counted the MI100 to MI250X step shows a "
-                        "format factor below one although both formats are 16 bits wide: "
-                        "that factor there reflects BF16 rates, not narrower numbers.")
-    return fixed + ("At one fixed format for both chips every format factor is one, unless "
-                    "a chip lacks the fixed format and is compared at another.")
+    out = ("The 16-bit formats count as one width, at each chip's fastest 16-bit rate; the V100 "
+           "has no BF16, so it enters at FP16.")
+    acc = ev.tables["accelerators"]
+    mi100 = acc[acc["chip"] == "MI100"]
+    step = ev.steps[ev.steps["before"] == "MI100"]
+    if mi100.empty or step.empty:
+        return out
+    ratio = float(mi100["fp16_tflops"].iloc[0] / mi100["bf16_tflops"].iloc[0])
+    fmt = float(step["format"].iloc[0])
+    label = PRECISION_LABELS[ev.P.decomposition_precision]
+    rate = f"The MI100 runs FP16 at {ratio:.0f} times its BF16 rate"
+    if math.isfinite(fmt) and abs(fmt - 1.0) > 1e-9:
+        return out + (f" {rate}, so at {label} its step to the {step['after'].iloc[0]} shows a "
+                      f"format factor of {fmt:.2f}: a slower mode of the same width, not "
+                      "narrower numbers.")
+    return out + (f" {rate}; counted at its fastest 16-bit rate, its step to the "
+                  f"{step['after'].iloc[0]} shows no change of format.")
 
 
 def _step_verdict(ev: Evaluation) -> str:
@@ -572,8 +581,9 @@ def captions(ev: Evaluation) -> dict[str, str]:
         "efficiency": (
             "Scatter of peak dense FLOP/s per watt (log scale) against release date for each "
             "selected accelerator at the chosen precision, coloured by vendor, with the "
-            "log-linear fit to every product (solid black, with its confidence band), the fit "
-            "to the frontier of record-setting chips (dashed, pink) and a fit for each vendor "
+            "log-linear fit to every product (solid black, with its confidence band), the "
+            "least-squares fit to the frontier of record-setting chips (dashed, pink; not "
+            "corrected for the selection of maxima) and a fit for each vendor "
             "with three or more chips (dashed, vendor colour). Hollow points are chips whose "
             "board power is a third-party estimate (Google TPU v4 onwards: Epoch AI, "
             "SemiAnalysis). Black crosses are this book's own measurements of a large square "
@@ -739,13 +749,13 @@ def table_decomposition(ev: Evaluation) -> pd.DataFrame:
         "Line": steps["line"], "Step": steps["step"],
         "Formats": (steps["format_before"].str.upper().replace({"": "none"}) + " -> "
                     + steps["format_after"].str.upper().replace({"": "none"})),
-        "Fixed format": steps["reference"].str.upper(),
+        "Fixed width": steps["reference"].replace({"": "none"}),
         "Throughput (total)": steps["total"], "Power": steps["power"],
-        "Number format": steps["format"], "FLOP per joule at the fixed format":
+        "Number format": steps["format"], "FLOP per joule at 16 bits":
             steps["efficiency"],
         f"{sil} (context)": steps["silicon"],
         f"Power per unit of {sil.lower()} (context)": steps["power_per_silicon"]})
-    num = [c for c in t.columns if c not in ("Line", "Step", "Formats", "Fixed format")]
+    num = [c for c in t.columns if c not in ("Line", "Step", "Formats", "Fixed width")]
     t[num] = t[num].map(lambda v: "n/a" if pd.isna(v) else f"{v:.2f}x")
     return t
 
