@@ -56,10 +56,24 @@ def test_unverified_prices_marked():
 
 
 def test_low_price_cases_are_those_the_parameter_names():
-    # price_case 'low' is documented for Germany (BDEW, new contracts) and China (subsidised
-    # data-centre provinces) only; the data must agree
+    # price_case 'low' is documented for Germany (BDEW, new contracts), China (subsidised
+    # data-centre provinces) and the United States (the lowest-priced state); the data must
+    # agree
     df = data.load_table("country_prices")
-    low = df[df["case"].isin(["new contracts", "subsidised"]) & df["price_usd_per_kwh"].notna()]
+    low = df[df["case"].isin(["new contracts", "subsidised", "lowest state"])
+             & df["price_usd_per_kwh"].notna()]
     assert set(zip(low["country"], low["case"], strict=True)) == {
-        ("Germany", "new contracts"), ("China", "subsidised")}
-    assert (low["checked"] != "primary").all()  # both are second-hand: the prose says so
+        ("Germany", "new contracts"), ("China", "subsidised"), ("United States", "lowest state")}
+    # the two second-hand ones are not marked primary (the prose says so); the BDEW figure is
+    # not confirmed and is marked unverified
+    assert (low.loc[low["country"] != "United States", "checked"] != "primary").all()
+    assert (low.loc[low["country"] == "Germany", "checked"] == "unverified").all()
+
+
+def test_the_german_low_case_carries_the_data_centre_tax():
+    # BDEW's figure has the manufacturers' reduced electricity tax (0.05 ct); a data centre
+    # pays the standard 2.05 ct, so the stored price is BDEW's plus 2.00 ct
+    df = data.load_table("country_prices")
+    row = df[(df["country"] == "Germany") & (df["case"] == "new contracts")].iloc[0]
+    assert row["price_local_per_kwh"] == pytest.approx(0.1665 + 0.0200)
+    assert "2.05" in row["note"] and "NOT confirmed" in row["note"]

@@ -105,19 +105,21 @@ def tco(ev: Evaluation) -> alt.TopLevelMixin:
 
 def time_to_power_data(ev: Evaluation, max_months: int = 60) -> pd.DataFrame:
     """Present values (billion USD) for waits of 0 to ``max_months``, for a developer who
-    defers its chips: the idle facility, the whole cost of waiting (facility and delayed
-    margin), and the extra cost of fast power for the lifetime and until the grid arrives
-    (below zero, a saving, when fast power is cheaper than the grid)."""
+    defers its chips: the site's earnings lost over the wait, the same if nothing ages and
+    the project only starts later (a lower bound), and the extra cost of fast power under a
+    contract for the accelerators' lifetime and until the grid arrives (below zero, a
+    saving, when fast power is cheaper than the grid)."""
     P, tco_ = ev.P, ev.tco
     df = model_time.time_to_power_tradeoff(
-        np.arange(0, max_months + 1), facility_usd_per_year=tco_["facility_usd_per_year"],
-        margin_usd_per_year=ev.core["margin_usd_per_year"], discount_rate=P.discount_rate,
-        lifetime_years=P.accelerator_lifetime_years,
+        np.arange(0, max_months + 1),
+        operating_margin_usd_per_year=ev.core["operating_margin_usd_per_year"],
+        discount_rate=P.discount_rate, lifetime_years=P.accelerator_lifetime_years,
+        facility_lifetime_years=model.FACILITY_LIFETIME_YEARS,
         energy_kwh_per_year=tco_["energy_mwh_per_year"] * KWH_PER_MWH,
         extra_usd_per_kwh=ev.core["fast_power_extra_usd_per_kwh"])
-    names = {"waiting_cost_usd": "Waiting: idle facility and delayed margin",
-             "facility_cost_usd": "Waiting: idle facility alone",
-             "permanent_cost_usd": "Fast power for the lifetime (extra cost)",
+    names = {"waiting_cost_usd": "Waiting: the site's earnings lost",
+             "delay_cost_usd": "Waiting, if nothing ages (lower bound)",
+             "lifetime_cost_usd": "Fast power on a lifetime contract (extra cost)",
              "bridging_cost_usd": "Fast power until the grid arrives (extra cost)"}
     long = df.melt(id_vars=["wait_months"], value_vars=list(names), var_name="series",
                    value_name="cost_usd")
@@ -146,25 +148,27 @@ def time_to_power(ev: Evaluation) -> alt.TopLevelMixin:
 
 RATIO_TITLE = "Performance per watt of the better chip (multiple of the compared chip)"
 PREMIUM_TITLE = "Highest price worth paying (multiple of the compared chip)"
-BINDS = {True: "Power binds", False: "Power does not bind"}
+BINDS = {True: "Fixed allocation of power", False: "More power can be had"}
 
 
 def wtp_data(ev: Evaluation, max_ratio: float = 4.0, n: int = 61) -> pd.DataFrame:
     """Highest price (relative to the compared chip) of a chip ``ratio`` times as efficient
     as the compared one, whose output is worth ``ratio`` times the compared chip's: with and
-    without a power cap, at the 2025 rental value and at the 2023 scarcity value."""
+    without a fixed allocation of power, at the 2025 one-year rental (paid for every
+    contracted hour) and at the 2023 spot rate (paid for the hours used; an upper bound)."""
     w = ev.w
     ratios = np.linspace(1.0, max(max_ratio, w["ratio"]), n)
     frames = []
-    for label, rate in (("2025 rental value", ev.ref["rental_usd_per_hour"]),
-                        ("2023 scarcity value", ev.ref["rental_peak_usd_per_hour"])):
-        v0 = w["compared_perf_per_watt"] * model_cap.compute_value_usd_per_year(
-            rate, w["utilization"])
+    for label, rate, contract in (
+            ("2025 one-year rental", ev.ref["rental_usd_per_hour"], model_cap.RESERVED),
+            ("2023 spot rate, an upper bound", ev.ref["rental_peak_usd_per_hour"],
+             model_cap.ON_DEMAND)):
+        v0 = w["compared_perf_per_watt"] * model_cap.value_at(w, rate, contract)
         for binds in (True, False):
             price = model_cap.max_price_usd(
                 base_price_usd=w["base_price_usd"], perf_per_watt_ratio=ratios,
                 base_value_usd_per_year=v0, power_cost_usd_per_year=w["power_cost_usd_per_year"],
-                crf=w["crf"], power_binds=binds)
+                crf=w["crf"], slots_fixed=binds)
             frames.append(pd.DataFrame({"perf_per_watt_ratio": ratios, "value": label,
                                         "regime": BINDS[binds], "max_price_usd": price,
                                         "premium": price / w["base_price_usd"]}))
@@ -177,11 +181,11 @@ def wtp(ev: Evaluation) -> alt.TopLevelMixin:
         y=alt.Y("premium:Q", title=PREMIUM_TITLE),
         color=alt.Color("value:N", title="Value of compute",
                         legend=alt.Legend(orient="bottom")),
-        strokeDash=alt.StrokeDash("regime:N", title="Power", sort=list(BINDS.values()),
+        strokeDash=alt.StrokeDash("regime:N", title="Power supply", sort=list(BINDS.values()),
                                   legend=alt.Legend(orient="bottom")),
         detail="regime:N",
         tooltip=[alt.Tooltip("value:N", title="Value of compute"),
-                 alt.Tooltip("regime:N", title="Power"),
+                 alt.Tooltip("regime:N", title="Power supply"),
                  alt.Tooltip("perf_per_watt_ratio:Q", title="Performance per watt (x)",
                              format=".2f"),
                  alt.Tooltip("premium:Q", title="Price multiple", format=".2f"),
@@ -191,23 +195,23 @@ def wtp(ev: Evaluation) -> alt.TopLevelMixin:
     return (lines + rule).properties(title="What a buyer can pay for performance per watt")
 
 
-VALUE_TITLE = "Value of an H100-hour (USD per hour)"
+VALUE_TITLE = "One-year rental rate of an H100 (USD per contracted hour)"
 
 
 def premium_vs_value_data(ev: Evaluation, max_usd_per_hour: float = VALUE_AXIS_MAX_USD_PER_HOUR,
                           n: int = 101) -> pd.DataFrame:
     """The H100's highest price relative to the compared chip against the value of an
-    H100-hour, with and without a power cap, at the chapter's efficiency ratio."""
+    H100-hour on a one-year contract (paid for every contracted hour), with and without a
+    fixed allocation of power, at the chapter's efficiency ratio."""
     w = ev.w
     rate = np.linspace(0.0, max_usd_per_hour, n)
-    v0 = w["compared_perf_per_watt"] * model_cap.compute_value_usd_per_year(
-        rate, w["utilization"])
+    v0 = w["compared_perf_per_watt"] * model_cap.value_at(w, rate)
     frames = []
     for binds in (True, False):
         price = model_cap.max_price_usd(
             base_price_usd=w["base_price_usd"], perf_per_watt_ratio=w["ratio"],
             base_value_usd_per_year=v0, power_cost_usd_per_year=w["power_cost_usd_per_year"],
-            crf=w["crf"], power_binds=binds)
+            crf=w["crf"], slots_fixed=binds)
         frames.append(pd.DataFrame({"rental_usd_per_hour": rate, "regime": BINDS[binds],
                                     "premium": price / w["base_price_usd"]}))
     return pd.concat(frames, ignore_index=True)
@@ -225,14 +229,15 @@ def premium_vs_value(ev: Evaluation) -> alt.TopLevelMixin:
                  alt.Tooltip("rental_usd_per_hour:Q", title="USD per hour", format=".2f"),
                  alt.Tooltip("premium:Q", title="Price multiple", format=".2f")])
     rules = [charts.reference_rule(v, label, axis="x", title=VALUE_TITLE, fmt=".2f")
-             for v, label in ((ev.core["rental_threshold_usd_per_hour"],
-                               "Threshold: a compared chip pays its full cost"),
+             for v, label in ((ev.core["binding_rental_usd_per_hour"],
+                               "Power binds above: an H100 pays its full cost"),
+                              (ev.core["rental_threshold_usd_per_hour"],
+                               "A cap raises the premium above: a compared chip pays"),
                               (ev.ref["rental_usd_per_hour"], "2025 rental (1-year contract)"),
                               (ev.ref["rental_high_usd_per_hour"],
-                               "March 2026 rental (1-year contract)"),
-                              (ev.ref["rental_peak_usd_per_hour"], "2023 scarcity rental"))]
+                               "March 2026 rental (1-year contract)"))]
     return alt.layer(lines, *rules).properties(
-        title="Performance per watt is worth most when power binds and compute is scarce")
+        title="A fixed allocation of power raises the premium only when compute sells high")
 
 
 # --------------------------------------------------------------------------- 5. China vs US

@@ -103,8 +103,10 @@ def additions_row(additions: pd.DataFrame, country: str, year: int) -> pd.Series
 def implied_capacity_factor(additions: pd.DataFrame, country: str = "China",
                             year: int = 2024) -> float:
     """Capacity factor a year's additions would need to supply that year's generation
-    growth: generation growth / (additions x hours). For China in 2024 this is the new
-    generation actually obtained per GW added (a mostly solar and wind mix)."""
+    growth: generation growth / (additions x hours). A ratio of two national totals, not
+    the output of the plant added: the year's growth also reflects how the existing fleet
+    ran (China's fleet ran fewer hours in 2024 than in 2023), so it is a scale, not a
+    measured capacity factor of new plant."""
     r = additions_row(additions, country, year)
     if pd.isna(r["additions_gw"]) or pd.isna(r["generation_growth_twh"]):
         raise KeyError(f"no additions and generation growth for {country} {year}")
@@ -239,7 +241,8 @@ def capital_usd_per_year(tco: dict[str, Any]) -> float:
 #: Bundesnetzagentur's tariff before relief (an upper bound); the low case is BDEW's average
 #: for new industrial contracts (Germany) or the subsidised data-centre provinces (China).
 CASE_ROWS: dict[str, tuple[str, ...]] = {"reference": ("average", "before relief"),
-               "low": ("new contracts", "subsidised")}
+                                         "low": ("new contracts", "subsidised",
+                                                 "lowest state")}
 
 
 def _case_rows(prices: pd.DataFrame, cases: tuple[str, ...]) -> pd.Series:
@@ -387,7 +390,30 @@ def reference_inputs(accelerators: pd.DataFrame, compute_costs: pd.DataFrame,
         "h100_price_high_usd": _cost_item(compute_costs, "h100_price", "high"),
         "pue_best_fleet": _cost_item(compute_costs, "pue_google_fleet"),
         "pue_industry_average": _cost_item(compute_costs, "pue_industry_average"),
+        "server_cost_overhead": _cost_item(compute_costs, "server_cost_overhead"),
+        "server_cost_overhead_low": _cost_item(compute_costs, "server_cost_overhead", "low"),
+        "server_cost_overhead_high": _cost_item(compute_costs, "server_cost_overhead",
+                                                "high"),
+        "interconnect_cost_fraction": _cost_item(compute_costs,
+                                                 "cluster_interconnect_cost_fraction"),
+        "server_power_factor_h100": _cost_item(compute_costs, "server_power_factor_h100"),
+        "china_chip_energy_vs_h20_low": _cost_item(compute_costs, "china_chip_energy_vs_h20",
+                                                   "low"),
+        "china_chip_energy_vs_h20_high": _cost_item(compute_costs,
+                                                    "china_chip_energy_vs_h20", "high"),
     }
+
+
+def system_overhead_from_costs(server_cost_overhead: float,
+                               interconnect_cost_fraction: float) -> float:
+    """Server and network capital per accelerator as a fraction of the accelerator's price,
+    from Epoch AI's two cost ratios: a server costs ``server_cost_overhead`` times its chips,
+    and interconnect is ``interconnect_cost_fraction`` of the whole cluster, so the cluster
+    costs server / (1 - fraction) times the chips."""
+    if not 0.0 <= interconnect_cost_fraction < 1.0 or server_cost_overhead < 1.0:
+        raise ValueError("the server overhead must be >= 1 and the interconnect fraction in "
+                         "[0, 1)")
+    return server_cost_overhead / (1.0 - interconnect_cost_fraction) - 1.0
 
 
 def campus_kwargs(P: Params, ref: dict[str, float]) -> dict[str, Any]:
@@ -399,7 +425,8 @@ def campus_kwargs(P: Params, ref: dict[str, float]) -> dict[str, Any]:
                 accelerator_lifetime_years=P.accelerator_lifetime_years,
                 discount_rate=P.discount_rate,
                 facility_capex_usd_per_mw=ref["facility_capex_usd_per_mw"],
-                system_overhead_fraction=P.system_overhead_fraction)
+                system_overhead_fraction=P.system_overhead_fraction,
+                server_power_factor=P.server_power_factor)
 
 
 def energy_share_interval(campus: dict[str, Any], ref: dict[str, float],
@@ -557,9 +584,11 @@ def carbon_by_country(grid_carbon: pd.DataFrame, *, campus_mwh_per_year: float,
 def carbon_table(grid_carbon: pd.DataFrame, P: Params, ref: dict[str, float],
                  campus_mwh_per_year: float) -> pd.DataFrame:
     """:func:`carbon_by_country` for a year of the campus and a GPT-4-scale training run on
-    the reference chip (at the chapter's utilization and PUE), with Mt and the run's MWh."""
+    the reference chip (at the chapter's utilization, PUE and server power factor), with Mt
+    and the run's MWh."""
     mwh = training_run_energy_mwh(ref["training_flop"], ref["accelerator_peak_flop_per_s"],
-                                  ref["accelerator_power_w"], P.utilization, P.pue)
+                                  ref["accelerator_power_w"], P.utilization, P.pue,
+                                  P.server_power_factor)
     df = carbon_by_country(grid_carbon, campus_mwh_per_year=campus_mwh_per_year,
                            training_mwh=mwh)
     df["campus_mt_per_year"] = df["campus_kt_per_year"] / 1e3

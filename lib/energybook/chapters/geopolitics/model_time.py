@@ -1,25 +1,33 @@
 """Time-to-power: what waiting for a grid connection costs, against paying for fast power.
 
-The counterfactual of "fast power pays" is a developer who waits for the grid. A developer
-who knows the wait does not buy the chips to let them sit idle: it defers buying them until
-the grid arrives. What the wait then costs is
+The counterfactual of "fast power pays" is a developer who waits for the grid. Its site (the
+facility) is built; a developer who knows the wait does not buy the chips to let them sit
+idle: it buys them when the grid arrives, at the same price. The facility is paid whatever
+happens, so what the wait costs is what the site would have earned meanwhile: its
+*operating margin*, revenue less the chips' capital charge and energy (:func:
+`operating_margin_usd_per_year`), never below zero (a site that would lose money filled with
+chips loses nothing by staying empty).
 
-- the facility, built ahead of the grid, standing idle: its annual capital charge over the
-  wait;
-- the delay of the campus's margin (its revenue less its whole annual cost, capital at the
-  discount rate included): the project earns the same margin, later, and the wait costs the
-  time value of that delay. A project that earns no more than its cost of capital loses
-  nothing by starting later.
+Two counterfactuals bound the cost, and the chapter names the first:
 
-Fast power is compared in two forms, both as an extra price per kWh over the grid price:
+- ``calendar`` (the headline): the site's life runs on the calendar, so each month of
+  waiting is a month of the site's earnings lost for good: margin x annuity(wait).
+- ``delay``: nothing ages while the site waits, and its whole life (the facility's
+  lifetime of chip generations) starts later: margin x annuity(facility life) x (1 - the
+  discount factor of the wait). Only the time value is lost; always the smaller.
 
-- permanent: paid for the accelerators' whole lifetime (a campus that never takes grid
-  power);
-- bridging: paid only until the grid arrives, then the campus switches to the grid.
+Fast power is priced as an extra price per kWh over the grid price, in two forms:
+
+- bridging: paid only until the grid arrives. Each month of it buys back one month of
+  waiting, so its break-even is the margin over a year's energy, whatever the wait (an
+  identity of the ``calendar`` counterfactual).
+- a contract for the accelerators' lifetime (take-or-pay): paid whether or not the grid
+  arrives. At the same price it is never better than a bridge; a developer signs one only
+  when a provider asks for the term to recover the capital of an on-site plant.
 
 Every sum is discounted at the same rate (the chapter's discount rate) to the start of the
-wait: the capital charge of the idle facility, the delayed margin and the premium. Pure
-functions of plain numbers; costs in USD, energy in kWh, time in months or years as named.
+wait. Pure functions of plain numbers; costs in USD, energy in kWh, time in months or years
+as named.
 """
 
 from __future__ import annotations
@@ -59,34 +67,40 @@ def discount_factor(discount_rate: float, years):
 
 
 def margin_usd_per_year(tco: dict[str, Any], revenue_usd_per_year: float) -> float:
-    """The campus's margin: revenue less its whole annual cost (``campus_tco``), where the
-    capital charge already pays the discount rate. Positive: the project earns more than
-    its cost of capital."""
+    """The campus's margin: revenue less its whole annual cost (``campus_tco``), facility
+    included, where the capital charge already pays the discount rate. Positive: a new
+    campus earns more than its cost of capital (power binds)."""
     return float(revenue_usd_per_year - tco["total_usd_per_year"])
 
 
-def waiting_cost_rate_usd_per_year(*, facility_usd_per_year: float,
-                                   margin_usd_per_year: float, discount_rate: float,
-                                   lifetime_years: float) -> float:
-    """What each year of waiting costs a developer who defers the chips: the idle facility's
-    annual charge plus the time value of delaying the project, r x the present value of its
-    margin over the chips' lifetime (a margin at or below zero loses nothing by waiting)."""
-    npv = max(margin_usd_per_year, 0.0) * annuity_factor(discount_rate, lifetime_years)
-    return float(facility_usd_per_year + discount_rate * npv)
+def operating_margin_usd_per_year(tco: dict[str, Any], revenue_usd_per_year: float) -> float:
+    """What a built site earns a year once filled with chips: revenue less the chips' (and
+    servers') capital charge and energy. The facility is left out: it is paid whether the
+    site waits or not."""
+    return float(revenue_usd_per_year - tco["total_usd_per_year"]
+                 + tco["facility_usd_per_year"])
 
 
-def waiting_cost_usd(wait_months, *, facility_usd_per_year: float, margin_usd_per_year: float,
-                     discount_rate: float, lifetime_years: float) -> dict[str, Any]:
+def waiting_cost_rate_usd_per_year(operating_margin: float) -> float:
+    """What each year of waiting costs (the ``calendar`` counterfactual): the operating
+    margin, or 0 when filling the site would lose money."""
+    return max(float(operating_margin), 0.0)
+
+
+def waiting_cost_usd(wait_months, *, operating_margin_usd_per_year: float,
+                     discount_rate: float, facility_lifetime_years: float) -> dict[str, Any]:
     """Present value, at the start of the wait, of what a wait of ``wait_months`` costs a
-    developer who defers buying the chips: 'facility' (its charge over the wait), 'margin'
-    (the project's margin over the lifetime, received ``wait`` later) and 'total'."""
+    developer who defers buying the chips: 'calendar' (the site's earnings over the wait,
+    lost for good; the chapter's counterfactual) and 'delay' (the site's whole life started
+    later, only its time value lost; a lower bound)."""
     t = np.asarray(wait_months, dtype=float) / MONTHS_PER_YEAR
     if np.any(t < 0):
         raise ValueError("wait must be >= 0")
-    facility = facility_usd_per_year * annuity_factor(discount_rate, t)
-    npv = max(margin_usd_per_year, 0.0) * annuity_factor(discount_rate, lifetime_years)
-    margin = npv * (1.0 - discount_factor(discount_rate, t))
-    return {"facility": facility, "margin": margin, "total": facility + margin}
+    m = waiting_cost_rate_usd_per_year(operating_margin_usd_per_year)
+    calendar = m * annuity_factor(discount_rate, t)
+    delay = m * annuity_factor(discount_rate, facility_lifetime_years) * (
+        1.0 - discount_factor(discount_rate, t))
+    return {"calendar": calendar, "delay": delay}
 
 
 def idle_chips_cost_usd(wait_months, tco: dict[str, Any], discount_rate: float):
@@ -111,25 +125,23 @@ def breakeven_premium_usd_per_kwh(cost_usd, energy_kwh_per_year: float, discount
     return out.item() if out.ndim == 0 else out
 
 
-def bridging_breakeven_usd_per_kwh(*, facility_usd_per_year: float, margin_usd_per_year: float,
-                                   discount_rate: float, lifetime_years: float,
+def bridging_breakeven_usd_per_kwh(*, operating_margin_usd_per_year: float,
                                    energy_kwh_per_year: float) -> float:
     """Highest extra price per kWh of bridging power, paid only until the grid arrives.
 
     Each month of bridging power avoids one month of waiting, so the break-even is the
     cost of a year of waiting over a year's energy, whatever the wait: an identity of the
-    model (a premium and a waiting cost that both accrue over the same months)."""
+    ``calendar`` counterfactual (a premium and a waiting cost that both accrue over the
+    same months)."""
     if energy_kwh_per_year <= 0:
         raise ValueError("energy must be positive")
-    return waiting_cost_rate_usd_per_year(
-        facility_usd_per_year=facility_usd_per_year, margin_usd_per_year=margin_usd_per_year,
-        discount_rate=discount_rate, lifetime_years=lifetime_years) / energy_kwh_per_year
+    return waiting_cost_rate_usd_per_year(operating_margin_usd_per_year) / energy_kwh_per_year
 
 
 def breakeven_onsite_capex_usd_per_kw(cost_usd, site_power_kw: float):
     """Highest capital cost per kW of on-site generation that the cost of the wait pays
-    for: that cost over the site's power (IT power x PUE). Counts the plant as worth
-    nothing once the grid arrives (no resale, fuel at the grid price)."""
+    for: that cost over the site's power (IT power x PUE). Counts the plant's fuel at the
+    grid price and the plant as worth nothing once the grid arrives (no resale)."""
     if site_power_kw <= 0:
         raise ValueError("site power must be positive")
     out = np.asarray(cost_usd, dtype=float) / site_power_kw
@@ -181,26 +193,26 @@ def breakeven_wait_months(extra_usd_per_kwh: float, *, energy_kwh_per_year: floa
     return MONTHS_PER_YEAR * -math.log1p(-r * a) / math.log1p(r)
 
 
-def time_to_power_tradeoff(wait_months, *, facility_usd_per_year: float,
-                           margin_usd_per_year: float, discount_rate: float,
-                           lifetime_years: float, energy_kwh_per_year: float,
+def time_to_power_tradeoff(wait_months, *, operating_margin_usd_per_year: float,
+                           discount_rate: float, lifetime_years: float,
+                           facility_lifetime_years: float, energy_kwh_per_year: float,
                            extra_usd_per_kwh: float) -> pd.DataFrame:
-    """Present values, wait by wait: facility_cost_usd (the idle facility),
-    waiting_cost_usd (the facility and the delayed margin), permanent_cost_usd (the extra
-    cost of fast power for the lifetime; flat) and bridging_cost_usd (the extra cost of fast
-    power until the grid arrives). Negative premium costs are savings (fast power cheaper
-    than the grid)."""
+    """Present values, wait by wait: waiting_cost_usd (the site's earnings lost over the
+    wait), delay_cost_usd (the whole life started later; a lower bound), lifetime_cost_usd
+    (the extra cost of fast power under a contract for the accelerators' lifetime; flat)
+    and bridging_cost_usd (the extra cost of fast power until the grid arrives). Negative
+    premium costs are savings (fast power cheaper than the grid)."""
     wait = np.atleast_1d(np.asarray(wait_months, dtype=float))
-    cost = waiting_cost_usd(wait, facility_usd_per_year=facility_usd_per_year,
-                            margin_usd_per_year=margin_usd_per_year,
-                            discount_rate=discount_rate, lifetime_years=lifetime_years)
+    cost = waiting_cost_usd(wait, operating_margin_usd_per_year=operating_margin_usd_per_year,
+                            discount_rate=discount_rate,
+                            facility_lifetime_years=facility_lifetime_years)
     lifetime_pv = extra_usd_per_kwh * energy_kwh_per_year * annuity_factor(discount_rate,
                                                                            lifetime_years)
     return pd.DataFrame({
         "wait_months": wait,
-        "facility_cost_usd": cost["facility"],
-        "waiting_cost_usd": cost["total"],
-        "permanent_cost_usd": np.full_like(wait, lifetime_pv),
+        "waiting_cost_usd": cost["calendar"],
+        "delay_cost_usd": cost["delay"],
+        "lifetime_cost_usd": np.full_like(wait, lifetime_pv),
         "bridging_cost_usd": extra_usd_per_kwh * energy_kwh_per_year * annuity_factor(
             discount_rate, wait / MONTHS_PER_YEAR),
     })

@@ -3,6 +3,7 @@ and reader tables (see the overview chapter's page module for the shared entry p
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -21,14 +22,17 @@ TABLES = ("country_prices", "accelerators", "compute_costs", "capacity_additions
 #: How the page names each data case of a price (the ``case`` column of country_prices).
 CASE_LABELS = {"average": "national average", "before relief":
                "24 GWh/yr tariff before relief, an upper bound",
-               "new contracts": "BDEW average for new industrial contracts",
+               "new contracts": "BDEW average for new contracts up to 20 GWh/yr, with the "
+                                "standard electricity tax (unverified)",
                "subsidised": "subsidised data-centre provinces",
+               "lowest state": "lowest-priced state (New Mexico)",
                model.OVERRIDE: "override"}
 
 
 #: The same, short, for chart labels and captions.
 CASE_SHORT = {**CASE_LABELS, "before relief": "tariff before relief, an upper bound",
-              "new contracts": "BDEW, new industrial contracts"}
+              "new contracts": "BDEW new contracts with standard tax, unverified",
+              "subsidised": "subsidised provinces, domestic chips only"}
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,9 @@ VALUE_AXIS_MAX_USD_PER_HOUR = 10.0
 #: Performance per watt of China's chip (a multiple of the best chip's) on the China chart.
 CHINA_RATIOS = tuple(0.2 + 0.02 * i for i in range(51))
 
+#: The IEA's estimate year and projection year of data-centre electricity.
+BASE_YEAR, PROJECTION_YEAR = 2024, 2030
+
 #: The countries of the demand chart, in its order.
 DEMAND_COUNTRIES = ("China", "United States", "India", "Japan", "Germany", "France")
 
@@ -63,7 +70,8 @@ def evaluate(P: Params, tables: Mapping[str, pd.DataFrame]) -> Evaluation:
               "china": model.resolve_price_usd_per_kwh(table, "China"),
               "germany": model.resolve_price_usd_per_kwh(table, "Germany"),
               "china_low": model.resolve_price_usd_per_kwh(table, "China", case="low"),
-              "germany_low": model.resolve_price_usd_per_kwh(table, "Germany", case="low")}
+              "germany_low": model.resolve_price_usd_per_kwh(table, "Germany", case="low"),
+              "us_low": model.resolve_price_usd_per_kwh(table, "United States", case="low")}
 
     def share(p: float) -> float:
         return float(model.campus_tco(price_usd_per_kwh=p, **campus)["energy_share"])
@@ -77,68 +85,81 @@ def evaluate(P: Params, tables: Mapping[str, pd.DataFrame]) -> Evaluation:
 
     # power as the constraint (its value of compute also prices the campus's margin)
     w = model_cap.wtp_inputs(P, ref, price)
+    rates = {"": (ref["rental_usd_per_hour"], model_cap.RESERVED),
+             "_high": (ref["rental_high_usd_per_hour"], model_cap.RESERVED),
+             "_peak": (ref["rental_peak_usd_per_hour"], model_cap.ON_DEMAND)}
+    for key, (rate, contract) in rates.items():
+        at = model_cap.premiums_at_rental(w, rate, contract)
+        core[f"efficiency_premium_capped{key}"] = at["capped"]
+        core[f"efficiency_premium_uncapped{key}"] = at["uncapped"]
+        value = model_cap.value_at(w, rate, contract)
+        core[f"h100_value_usd_per_chip_year{key}"] = value
+        core[f"slot_value_usd_per_chip_year{key}"] = model_cap.slot_value_usd_per_year(
+            value, w["base_price_usd"], w["crf"], w["power_cost_usd_per_year"])
+        core[f"power_binds{key}"] = float(core[f"slot_value_usd_per_chip_year{key}"] > 0)
+        core[f"compared_pays{key}"] = float(
+            P.compared_perf_per_watt * value >= model_cap.full_cost_usd_per_year(w))
+        core[f"breakeven_perf_per_watt{key}"] = model_cap.breakeven_perf_per_watt(
+            value, w["base_price_usd"], w["crf"], w["power_cost_usd_per_year"])
     now = model_cap.premiums_at_rental(w, ref["rental_usd_per_hour"])
-    core["efficiency_premium_capped"] = now["capped"]
-    core["efficiency_premium_uncapped"] = now["uncapped"]
     core["efficiency_premium_capped_without_outside_option"] = \
         now["capped_without_outside_option"]
     core["efficiency_premium_capped_sunk_facility"] = model_cap.premiums_at_rental(
         w, ref["rental_usd_per_hour"], facility_sunk=True)["capped"]
-    for key, rate in (("high", ref["rental_high_usd_per_hour"]),
-                      ("peak", ref["rental_peak_usd_per_hour"])):
-        at = model_cap.premiums_at_rental(w, rate)
-        core[f"efficiency_premium_capped_{key}"] = at["capped"]
-        core[f"efficiency_premium_uncapped_{key}"] = at["uncapped"]
-    thr = model_cap.rental_threshold_usd_per_hour(
-        w["base_price_usd"], w["power_cost_usd_per_year"], w["crf"], P.utilization,
+    core["rental_threshold_usd_per_hour"] = model_cap.rental_threshold_usd_per_hour(
+        w["base_price_usd"], w["power_cost_usd_per_year"], w["crf"], P.rented_fraction,
         w["compared_perf_per_watt"])
-    core["rental_threshold_usd_per_hour"] = thr
-    core["compute_sells_above_cost"] = float(ref["rental_usd_per_hour"] > thr)
-    value_h100 = model_cap.compute_value_usd_per_year(ref["rental_usd_per_hour"],
-                                                      P.utilization)
+    core["binding_rental_usd_per_hour"] = model_cap.binding_rental_usd_per_hour(
+        w["base_price_usd"], w["power_cost_usd_per_year"], w["crf"], P.rented_fraction)
+    core["cap_raises_premium"] = core["compared_pays"]
+    value_h100 = core["h100_value_usd_per_chip_year"]
     core["compared_value_usd_per_chip_year"] = P.compared_perf_per_watt * value_h100
-    core["compared_cost_usd_per_chip_year"] = model_cap.compared_full_cost_usd_per_year(w)
+    core["compared_cost_usd_per_chip_year"] = model_cap.full_cost_usd_per_year(w)
 
-    # time to power: a developer who knows the wait defers the chips
+    # time to power: a built site waits; a developer who knows the wait defers the chips
     r, life = P.discount_rate, P.accelerator_lifetime_years
     energy_kwh = tco["energy_mwh_per_year"] * KWH_PER_MWH
-    margin = model_time.margin_usd_per_year(tco, tco["n_accelerators"] * value_h100)
-    facility = tco["facility_usd_per_year"]
-    wait = model_time.waiting_cost_usd(P.grid_wait_months, facility_usd_per_year=facility,
-                                       margin_usd_per_year=margin, discount_rate=r,
-                                       lifetime_years=life)
-    rate = model_time.waiting_cost_rate_usd_per_year(
-        facility_usd_per_year=facility, margin_usd_per_year=margin, discount_rate=r,
-        lifetime_years=life)
-    core["margin_usd_per_year"] = margin
-    core["wait_cost_usd"] = wait["total"]
-    core["wait_cost_facility_usd"] = wait["facility"]
-    core["wait_cost_margin_usd"] = wait["margin"]
-    core["breakeven_premium_usd_per_kwh"] = model_time.breakeven_premium_usd_per_kwh(
-        wait["total"], energy_kwh, r, life)
-    core["breakeven_premium_facility_usd_per_kwh"] = model_time.breakeven_premium_usd_per_kwh(
-        wait["facility"], energy_kwh, r, life)
-    core["breakeven_bridging_premium_usd_per_kwh"] = \
-        model_time.bridging_breakeven_usd_per_kwh(
-            facility_usd_per_year=facility, margin_usd_per_year=margin, discount_rate=r,
-            lifetime_years=life, energy_kwh_per_year=energy_kwh)
+    n = tco["n_accelerators"]
+    for key in ("", "_high"):
+        revenue = n * core[f"h100_value_usd_per_chip_year{key}"]
+        op = model_time.operating_margin_usd_per_year(tco, revenue)
+        core[f"margin_usd_per_year{key}"] = model_time.margin_usd_per_year(tco, revenue)
+        core[f"operating_margin_usd_per_year{key}"] = op
+        wait = model_time.waiting_cost_usd(P.grid_wait_months, operating_margin_usd_per_year=op,
+                                           discount_rate=r,
+                                           facility_lifetime_years=model.FACILITY_LIFETIME_YEARS)
+        core[f"wait_cost_usd{key}"] = wait["calendar"]
+        core[f"wait_cost_delay_usd{key}"] = wait["delay"]
+        core[f"breakeven_premium_usd_per_kwh{key}"] = \
+            model_time.breakeven_premium_usd_per_kwh(wait["calendar"], energy_kwh, r, life)
+        core[f"breakeven_bridging_premium_usd_per_kwh{key}"] = \
+            model_time.bridging_breakeven_usd_per_kwh(operating_margin_usd_per_year=op,
+                                                      energy_kwh_per_year=energy_kwh)
+    core["breakeven_premium_delay_usd_per_kwh"] = model_time.breakeven_premium_usd_per_kwh(
+        core["wait_cost_delay_usd"], energy_kwh, r, life)
+    core["breakeven_premium_delay_facility_life_usd_per_kwh"] = \
+        model_time.breakeven_premium_usd_per_kwh(core["wait_cost_delay_usd"], energy_kwh, r,
+                                                 model.FACILITY_LIFETIME_YEARS)
+    core["wait_cost_positive"] = float(core["wait_cost_usd"] > 0)
     chips_bought = model_time.idle_chips_cost_usd(P.grid_wait_months, tco, r)
     core["wait_cost_chips_bought_usd"] = chips_bought
     core["breakeven_premium_chips_bought_usd_per_kwh"] = \
         model_time.breakeven_premium_usd_per_kwh(chips_bought, energy_kwh, r, life)
-    core["max_rational_price_usd_per_kwh"] = price + core["breakeven_premium_usd_per_kwh"]
     extra = model_time.fast_power_extra_usd_per_kwh(P.premium_power_price_usd_per_kwh, price)
     core["fast_power_extra_usd_per_kwh"] = extra
     core["fast_power_pays"] = float(extra <= core["breakeven_premium_usd_per_kwh"])
     core["bridging_pays"] = float(extra <= core["breakeven_bridging_premium_usd_per_kwh"])
+    core["bridging_pays_high"] = float(
+        extra <= core["breakeven_bridging_premium_usd_per_kwh_high"])
     site_kw = P.campus_mw * P.pue * KW_PER_MW
     core["breakeven_onsite_capex_usd_per_kw"] = model_time.breakeven_onsite_capex_usd_per_kw(
-        wait["total"], site_kw)
-    core["breakeven_onsite_vs_ccgt"] = (core["breakeven_onsite_capex_usd_per_kw"]
-                                        / ref["ccgt_capex_usd_per_kw"])
+        core["wait_cost_usd"], site_kw)
+    core["breakeven_onsite_capex_high_usd_per_kw"] = \
+        model_time.breakeven_onsite_capex_usd_per_kw(core["wait_cost_usd_high"], site_kw)
     wait_months = model_time.breakeven_wait_months(
         extra, energy_kwh_per_year=energy_kwh, discount_rate=r, lifetime_years=life,
-        waiting_cost_usd_per_year=rate)
+        waiting_cost_usd_per_year=model_time.waiting_cost_rate_usd_per_year(
+            core["operating_margin_usd_per_year"]))
 
     # China against the United States
     cmp = model.china_us_cost_ratio(campus, prices["us"], prices["china"],
@@ -155,6 +176,13 @@ def evaluate(P: Params, tables: Mapping[str, pd.DataFrame]) -> Evaluation:
                       {k: float(v) for k, v in core.items()}, wait_months)
 
 
+def evaluate_core_at(P: Params, tables: Mapping[str, pd.DataFrame],
+                     **changes: Any) -> dict[str, float]:
+    """The evaluation's numbers with some parameters changed (a sensitivity shown beside the
+    defaults)."""
+    return evaluate(dataclasses.replace(P, **changes), tables).core
+
+
 def headlines(ev: Evaluation) -> dict[str, float]:
     return {h.name: ev.core[h.name] for h in SPEC.headlines}
 
@@ -163,9 +191,10 @@ def supply(ev: Evaluation) -> dict[str, float]:
     """The IEA's 2030 projection against national demand and what countries add."""
     dc, nat, add = (ev.tables["dc_electricity"], ev.tables["national_electricity"],
                     ev.tables["capacity_additions"])
-    base = model.dc_twh(dc, "World", 2024, "Estimate")
-    proj = model.dc_twh(dc, "World", 2030, "IEA Base")
-    growth = model.dc_growth_twh_per_year(base, proj, 2030 - 2024)
+    base = model.dc_twh(dc, "World", BASE_YEAR, "Estimate")
+    proj = model.dc_twh(dc, "World", PROJECTION_YEAR, "IEA Base")
+    years = float(PROJECTION_YEAR - BASE_YEAR)
+    growth = model.dc_growth_twh_per_year(base, proj, years)
     cf = model.implied_capacity_factor(add, "China", 2024)
     china = model.additions_row(add, "China", 2024)
     us = model.additions_row(add, "United States", 2024)
@@ -178,6 +207,7 @@ def supply(ev: Evaluation) -> dict[str, float]:
         "us_share_of_dc_growth_pct": 100.0 * (us_2030 - us_2024) / (proj - base),
         "usd_per_eur": float(rates.sort_values("year")["usd_per_local"].iloc[-1]),
         "dc_base_twh": base, "dc_projection_twh": proj, "dc_growth_twh_per_year": growth,
+        "dc_projection_years": years,
         "dc_projection_vs_germany": proj / model.demand_twh(nat, "Germany", 2024),
         "dc_projection_vs_japan": proj / model.demand_twh(nat, "Japan", 2024),
         "dc_projection_share_china_pct": 100.0 * proj / model.demand_twh(nat, "China", 2024),
@@ -201,19 +231,31 @@ def carbon_table(ev: Evaluation) -> pd.DataFrame:
                               ev.tco["energy_mwh_per_year"])
 
 
+#: Each Chinese price case and the US price it is compared with like for like: the
+#: national average with the US average, the cheapest provinces with the cheapest state.
+CHINA_COUNTERPART = {"average": "us", "subsidised": "us_low"}
+
+
 def china_cases(ev: Evaluation) -> pd.DataFrame:
     """China's electricity price against the US's, case by case (national average,
-    subsidised provinces where the data has them): columns case, label, price_usd_per_kwh,
-    over_us (China's price over the US's), cost_ratio (cost per unit of compute, China over
-    the US) and campus_cost_ratio (the Chinese campus's annual cost over the US campus's,
-    the same chips; ``cost_ratio`` is it over compared_perf_per_watt, by construction)."""
+    subsidised provinces): columns case, label, price_usd_per_kwh, us_key and
+    us_price_usd_per_kwh (its like-for-like US counterpart: the US average, or the
+    lowest-priced state), over_us (China's price over the US average), over_us_low (over the
+    lowest-priced state), over_counterpart, cost_ratio (cost per unit of compute, China over
+    the US average) and campus_cost_ratio (the Chinese campus's annual cost over the US
+    campus's, the same chips; ``cost_ratio`` is it over compared_perf_per_watt, by
+    construction)."""
     rows = []
     for case, key in (("average", "china"), ("subsidised", "china_low")):
         p = ev.prices[key]
+        us_key = CHINA_COUNTERPART[case]
         cmp = model.china_us_cost_ratio(ev.campus, ev.prices["us"], p,
                                         ev.P.compared_perf_per_watt)
         rows.append({"case": case, "label": CASE_LABELS[case], "price_usd_per_kwh": p,
-                     "over_us": p / ev.prices["us"], "cost_ratio": cmp["cost_ratio"],
+                     "us_key": us_key, "us_price_usd_per_kwh": ev.prices[us_key],
+                     "over_us": p / ev.prices["us"], "over_us_low": p / ev.prices["us_low"],
+                     "over_counterpart": p / ev.prices[us_key],
+                     "cost_ratio": cmp["cost_ratio"],
                      "campus_cost_ratio": model.parity_perf_per_watt(ev.campus, p,
                                                                      ev.prices["us"])})
     return pd.DataFrame(rows)
@@ -245,6 +287,8 @@ def numbers(ev: Evaluation) -> dict[str, float]:
         "energy_twh_selected": tco["energy_mwh_per_year"] / 1e6,
         "usd_per_accelerator_hour_selected": tco["total_usd_per_year"]
         / (tco["n_accelerators"] * P.utilization * HOURS_PER_YEAR),
+        "usd_per_chip_hour_of_year_selected": tco["total_usd_per_year"]
+        / (tco["n_accelerators"] * HOURS_PER_YEAR),
         "germany_us_price_ratio": ev.prices["germany"] / ev.prices["us"],
         "germany_us_cost_ratio": tco_at["germany"]["usd_per_eflop"]
         / tco_at["us"]["usd_per_eflop"],
@@ -256,35 +300,63 @@ def numbers(ev: Evaluation) -> dict[str, float]:
         "published_energy_share_high_pct": 100.0 * ref["published_energy_share_high"],
         "discount_rate_pct": 100.0 * P.discount_rate,
     })
-    for key in ("china_low", "germany_low"):
+    for key in ("china_low", "germany_low", "us_low"):
         x[f"price_{key}"] = ev.prices[key]
         x[f"energy_share_{key}_pct"] = 100.0 * float(tco_at[key]["energy_share"])
     x.update(supply(ev))
     # time to power, in billions for the prose
-    facility_month = tco["facility_usd_per_year"] / model.MONTHS_PER_YEAR
     x.update({
-        "facility_idle_busd_per_month": facility_month / 1e9,
-        "margin_busd_per_year": c["margin_usd_per_year"] / 1e9,
-        "wait_cost_busd": c["wait_cost_usd"] / 1e9,
-        "wait_cost_facility_busd": c["wait_cost_facility_usd"] / 1e9,
-        "wait_cost_margin_busd": c["wait_cost_margin_usd"] / 1e9,
-        "wait_cost_chips_bought_busd": c["wait_cost_chips_bought_usd"] / 1e9,
+        "facility_idle_busd_per_month": tco["facility_usd_per_year"] / model.MONTHS_PER_YEAR
+        / 1e9,
+        "campus_revenue_busd_per_year": tco["n_accelerators"]
+        * c["h100_value_usd_per_chip_year"] / 1e9,
     })
+    for key in ("", "_high"):
+        x[f"margin_busd_per_year{key}"] = c[f"margin_usd_per_year{key}"] / 1e9
+        x[f"operating_margin_busd_per_year{key}"] = c[f"operating_margin_usd_per_year{key}"] / 1e9
+        x[f"wait_cost_busd{key}"] = c[f"wait_cost_usd{key}"] / 1e9
+        x[f"wait_cost_delay_busd{key}"] = c[f"wait_cost_delay_usd{key}"] / 1e9
+    x["wait_cost_chips_bought_busd"] = c["wait_cost_chips_bought_usd"] / 1e9
     # power as the constraint
+    full = model_cap.full_cost_usd_per_year(w)
     x.update({
         "efficiency_ratio": w["ratio"],
         "power_cost_usd_per_chip_year": w["power_cost_usd_per_year"],
         "compared_loss_usd_per_chip_year": c["compared_cost_usd_per_chip_year"]
         - c["compared_value_usd_per_chip_year"],
         "compared_perf_per_watt": P.compared_perf_per_watt,
-        "power_cost_share_of_chip_cost_pct": 100.0 * w["power_cost_usd_per_year"]
-        / (w["base_price_usd"] * w["crf"] + w["power_cost_usd_per_year"]),
+        "power_cost_share_of_chip_cost_pct": 100.0 * w["power_cost_usd_per_year"] / full,
+        "system_price_usd": w["base_price_usd"],
+        "h100_full_cost_usd_per_chip_year": full,
+        "h100_profit_usd_per_chip_year": c["h100_value_usd_per_chip_year"] - full,
+        "h100_profit_usd_per_chip_year_high": c["h100_value_usd_per_chip_year_high"] - full,
+        "rented_hours_per_year": P.rented_fraction * HOURS_PER_YEAR,
+        "used_hours_per_year": P.utilization * HOURS_PER_YEAR,
+        "system_overhead_epoch": model.system_overhead_from_costs(
+            ref["server_cost_overhead"], ref["interconnect_cost_fraction"]),
+        "system_overhead_epoch_low": model.system_overhead_from_costs(
+            ref["server_cost_overhead_low"], ref["interconnect_cost_fraction"]),
+        "system_overhead_epoch_high": model.system_overhead_from_costs(
+            ref["server_cost_overhead_high"], ref["interconnect_cost_fraction"]),
+        "interconnect_cost_fraction_pct": 100.0 * ref["interconnect_cost_fraction"],
+        "china_chip_energy_vs_h20_low_pct": 100.0 * (ref["china_chip_energy_vs_h20_low"] - 1),
+        "china_chip_energy_vs_h20_high_pct": 100.0 * (ref["china_chip_energy_vs_h20_high"]
+                                                       - 1),
     })
+    # the headlines at the overhead left out (0), to show what the sourced default moves
+    zero = evaluate_core_at(P, ev.tables, system_overhead_fraction=0.0)
+    for k in ("efficiency_premium_capped", "breakeven_premium_usd_per_kwh",
+              "breakeven_bridging_premium_usd_per_kwh"):
+        x[f"{k}_no_overhead"] = zero[k]
+    x["margin_busd_per_year_no_overhead"] = zero["margin_usd_per_year"] / 1e9
+    x["energy_share_us_no_overhead_pct"] = 100.0 * zero["energy_share_us"]
     # China against the United States
     cases = china_cases(ev).set_index("case")
     x["china_campus_cost_over_us"] = float(cases.loc["average", "campus_cost_ratio"])
     x["china_price_over_us"] = float(cases.loc["average", "over_us"])
     x["china_subsidised_over_us"] = float(cases.loc["subsidised", "over_us"])
+    x["china_subsidised_over_us_low"] = float(cases.loc["subsidised", "over_us_low"])
+    x["price_us_low"] = ev.prices["us_low"]
     x["china_us_cost_ratio_subsidised"] = float(cases.loc["subsidised", "cost_ratio"])
     s = supply(ev)
     gw_new = s["china_generation_growth_twh"] / float(
@@ -329,8 +401,11 @@ def selected_label(P: Params) -> str:
         return f"an override price of {P.price_override_usd_per_kwh:g} USD/kWh"
     the = "the " if P.country in ("United States", "European Union") else ""
     if P.price_case == "low":
-        return {"Germany": "BDEW's average price for new industrial contracts in Germany",
-                "China": "the subsidised price of China's data-centre provinces"}.get(
+        return {"Germany": "BDEW's average price for new industrial contracts in Germany, "
+                           "with the standard electricity tax (unverified)",
+                "China": "the subsidised price of China's data-centre provinces",
+                "United States": "the industrial price of the cheapest US state (New "
+                                 "Mexico)"}.get(
             P.country, f"the low-case price of {the}{P.country}")
     if P.country == "Germany":
         return f"the industrial price of {the}{P.country} ({CASE_LABELS['before relief']})"
@@ -359,17 +434,20 @@ def cheaper_phrase(price: float, us_price: float) -> str:
 
 CHINA_PLACES = {"average": "at the national average",
                 "subsidised": "in the subsidised data-centre provinces"}
+US_PLACES = {"us": "the EIA's US industrial average",
+             "us_low": "the cheapest US state in EIA's table (New Mexico's industrial average)"}
 
 
 def china_price_phrase(ev: Evaluation) -> str:
-    """China's electricity against the US's, one clause per price case, each saying
-    'cheaper' or 'not cheaper' by its own numbers."""
-    us = ev.prices["us"]
+    """China's electricity against the US's, one clause per price case, each compared like
+    for like (the national average with the US average; the cheapest provinces with the
+    cheapest state) and saying 'cheaper' or 'not cheaper' by its own numbers."""
     clauses = []
-    for i, row in enumerate(china_cases(ev).itertuples()):
-        against = f" against the EIA's {us:.3f} for the United States" if i == 0 else ""
-        clauses.append(f"{CHINA_PLACES[str(row.case)]} ({row.price_usd_per_kwh:.3f} USD/kWh"
-                       f"{against}, {row.over_us:.2f} times) it is "
+    for row in china_cases(ev).itertuples():
+        us = float(row.us_price_usd_per_kwh)
+        clauses.append(f"{CHINA_PLACES[str(row.case)]} ({row.price_usd_per_kwh:.3f} USD/kWh "
+                       f"against {US_PLACES[str(row.us_key)]} of {us:.4f}, "
+                       f"{row.over_counterpart:.2f} times) it is "
                        f"*{cheaper_phrase(row.price_usd_per_kwh, us)}*")
     return "; ".join(clauses)
 
@@ -397,23 +475,22 @@ def time_to_power_labels(premium_price_usd_per_kwh: float, grid_price_usd_per_kw
                 "breakeven_wait_label": "it never pays for itself: even a wait without end "
                                         "costs less than its premium over the lifetime",
                 "conclusion_wait_label": "no wait, however long, costs as much as paying the "
-                                         "premium power price for the accelerators' whole "
-                                         "lifetime",
+                                         "premium power price on a lifetime contract",
                 "chart_title": "Time to power: waiting never costs as much as fast power "
-                               "for the lifetime",
-                "chart_caption_lines": "the cost of waiting rises with the wait but stays "
-                                       "below the flat extra cost of fast power for the "
-                                       "lifetime",
+                               "on a lifetime contract",
+                "chart_caption_lines": "at every wait the cost of waiting stays below the "
+                                       "flat extra cost of fast power on a lifetime "
+                                       "contract",
             }
         return {
             "breakeven_wait_label": f"it pays for itself once the wait exceeds "
                                     f"{wait_months:.1f} months",
             "conclusion_wait_label": f"a wait of {wait_months:.1f} months costs as much as "
-                                     "paying the premium power price for the accelerators' "
-                                     "whole lifetime",
+                                     "paying the premium power price on a "
+                                     "lifetime contract",
             "chart_title": "Time to power: the cost of waiting against the cost of fast power",
             "chart_caption_lines": "the cost of waiting rises with the wait and crosses the "
-                                   "flat extra cost of fast power for the lifetime at "
+                                   "flat extra cost of fast power on a lifetime contract at "
                                    f"{wait_months:.1f} months, beyond which fast power pays",
         }
     saving = "costs nothing extra" if same else f"saves {-extra:.3f} USD/kWh"
@@ -444,6 +521,10 @@ def _worth(pays: float) -> str:
     return "is worth paying" if pays else "is not worth paying"
 
 
+def _more(a: float, b: float) -> str:
+    return "more than" if a > b * (1 + 1e-12) else "the same as"
+
+
 def texts(ev: Evaluation) -> dict[str, str]:
     c, labels = ev.core, ttp_labels(ev)
     return {
@@ -452,32 +533,45 @@ def texts(ev: Evaluation) -> dict[str, str]:
         "wait_label": f"{ev.P.grid_wait_months:g} months",
         "verdict_fast_power": _worth(c["fast_power_pays"]),
         "verdict_bridging": _worth(c["bridging_pays"]),
+        "verdict_bridging_high": _worth(c["bridging_pays_high"]),
         "breakeven_wait_label": labels["breakeven_wait_label"],
         "conclusion_wait_label": labels["conclusion_wait_label"],
-        "verdict_cap": "above" if c["compute_sells_above_cost"] else "below",
-        "verdict_capped_vs_uncapped": "more than" if c["efficiency_premium_capped"]
-        > c["efficiency_premium_uncapped"] * (1 + 1e-12) else "the same as",
+        "verdict_cap": "above" if c["cap_raises_premium"] else "below",
+        "verdict_binds": "above" if c["power_binds"] else "below",
+        "verdict_binds_high": "above" if c["power_binds_high"] else "below",
+        "verdict_capped_vs_uncapped": _more(c["efficiency_premium_capped"],
+                                            c["efficiency_premium_uncapped"]),
+        "verdict_capped_vs_uncapped_high": _more(c["efficiency_premium_capped_high"],
+                                                 c["efficiency_premium_uncapped_high"]),
         "china_price_phrase": china_price_phrase(ev),
         "parity_china_label": parity_phrase(c["parity_perf_per_watt_china"]),
         "parity_free_power_label": parity_phrase(c["parity_perf_per_watt_free_power"]),
         "parity_subsidised_label": parity_phrase(c["parity_perf_per_watt_china_subsidised"]),
         **cap_phrases(ev),
+        **wait_phrases(ev),
     }
 
 
+def _binds(binds: float) -> str:
+    return ("power binds: a chip-slot is worth something, and megawatts are scarce" if binds
+            else "power does not bind: not even the H100 pays its full cost, so no one would "
+            "pay to fill more megawatts")
+
+
 def cap_phrases(ev: Evaluation) -> dict[str, str]:
-    """The power-cap section's clauses, each true of the numbers it speaks of: whether a
-    compared chip pays for itself at today's rental and at the 2023 scarcity rental."""
+    """The power-cap section's clauses, each true of the numbers it speaks of: whether power
+    binds, whether a compared chip pays for itself, at each rental rate, and at what
+    efficiency the compared chip would start to pay."""
     c = ev.core
     profit = c["compared_value_usd_per_chip_year"] - c["compared_cost_usd_per_chip_year"]
     pays = profit >= 0
-    peak = model_cap.compute_value_usd_per_year(ev.ref["rental_peak_usd_per_hour"],
-                                                ev.w["utilization"]) \
-        * ev.P.compared_perf_per_watt >= c["compared_cost_usd_per_chip_year"]
     naive = c["efficiency_premium_capped_without_outside_option"]
+    r_star = c["breakeven_perf_per_watt"]
     return {
         "compared_result": (f"it earns {profit:,.0f} USD a year above its cost" if pays else
                             f"it loses {-profit:,.0f} USD a year"),
+        "binds_phrase": _binds(c["power_binds"]),
+        "binds_phrase_high": _binds(c["power_binds_high"]),
         "uncapped_reason": ("Since they pay for themselves, that equal-cost price is the "
                             "H100's worth" if pays else
                             "Since they lose money, the alternative is not to produce, and "
@@ -493,10 +587,43 @@ def cap_phrases(ev: Evaluation) -> dict[str, str]:
                          "The formula that assumes the megawatts would otherwise hold "
                          f"compared chips gives {naive:.2f}, because it credits the H100 with "
                          "avoiding losses that no buyer would incur"),
-        "peak_phrase": ("a compared chip pays for itself, and the two cases part" if peak else
+        "efficiency_phrase": (
+            "so this multiple does not depend on the compared chip's efficiency at all: it is "
+            "the H100's own break-even price over the assumed price, the same for any "
+            "compared chip that loses money, which is true by construction and is not a "
+            "finding about efficiency. A compared chip would start to pay for itself only "
+            + (f"at {r_star:.2f} of the H100's performance per watt" if r_star <= 1 else
+               f"at {r_star:.2f} times the H100's performance per watt, more than the H100 "
+               "itself has: at this rental not even an H100 pays its full cost")
+            if not pays else
+            f"so the multiple does depend on efficiency: a compared chip pays for itself "
+            f"from {r_star:.2f} of the H100's performance per watt, and this one is above "
+            "that"),
+        "high_phrase": ("a compared chip pays for itself, and the two cases part"
+                        if c["compared_pays_high"] else
+                        "a compared chip still does not pay for itself, and the two cases "
+                        "stay one"),
+        "peak_phrase": ("a compared chip pays for itself, and the two cases part"
+                        if c["compared_pays_peak"] else
                         "even a compared chip does not pay for itself, and the two cases "
                         "stay one"),
     }
+
+
+def wait_phrases(ev: Evaluation) -> dict[str, str]:
+    """The time-to-power section's clauses: whether filling the site pays at each rental
+    (so whether a wait costs anything at all)."""
+    c = ev.core
+    op, op_high = c["operating_margin_usd_per_year"], c["operating_margin_usd_per_year_high"]
+
+    def clause(m: float) -> str:
+        return (f"the site would earn {m / 1e9:,.2f} billion USD a year above the chips' "
+                "capital charge and energy, and each month of waiting loses a month of that"
+                if m > 0 else
+                f"filling the site with chips would lose {-m / 1e9:,.2f} billion USD a year "
+                "after the chips' capital charge and energy, so a developer would leave it "
+                "empty and the wait costs nothing")
+    return {"wait_phrase": clause(op), "wait_phrase_high": clause(op_high)}
 
 
 def row_label(row: Any) -> str:
@@ -566,36 +693,39 @@ def captions(ev: Evaluation) -> dict[str, str]:
     ttp = (
         "Lines of present value against months of waiting for grid power, for a developer "
         f"who defers its chips: {ttp_labels(ev)['chart_caption_lines']}. At the chosen wait "
-        f"(dashed rule) waiting costs {c['wait_cost_usd'] / 1e9:,.2f} billion USD, of which "
-        f"the idle facility {c['wait_cost_facility_usd'] / 1e9:,.2f}; had the chips been "
-        f"bought and left idle it would be {c['wait_cost_chips_bought_usd'] / 1e9:,.1f}. The "
-        "line for bridging power, paid only until the grid arrives, rises in proportion to "
-        "the cost of waiting, so the two never cross after zero months. Sources: model; prices as in the "
-        "table above; accelerator price unverified.")
+        f"(dashed rule) waiting costs {c['wait_cost_usd'] / 1e9:,.2f} billion USD of lost "
+        "site earnings, or "
+        f"{c['wait_cost_delay_usd'] / 1e9:,.2f} if nothing ages and the whole project only "
+        "starts later; had the chips been bought and left idle their capital charge would be "
+        f"{c['wait_cost_chips_bought_usd'] / 1e9:,.1f}. The line for bridging power, paid only "
+        "until the grid arrives, rises in proportion to the cost of waiting, so the two "
+        "never cross after zero months. Values of compute at the 2025 one-year rental; "
+        "sources: model; prices as in the table above; accelerator price unverified.")
     wtp = (
         "Lines of the highest price worth paying for a chip more efficient than the compared "
         "one, as a multiple of the compared chip's price, against its efficiency advantage, "
-        "when power binds (solid) and when it does not (dashed), at the 2025 rental value "
-        "and at the 2023 scarcity value of compute. At the chapter's ratio (vertical rule, "
-        f"{ev.w['ratio']:.2f}) the multiples are {c['efficiency_premium_capped']:.2f} and "
-        f"{c['efficiency_premium_uncapped']:.2f} at the 2025 value, and "
-        f"{c['efficiency_premium_capped_peak']:.2f} and "
-        f"{c['efficiency_premium_uncapped_peak']:.2f} at the 2023 value. Sources: model; H100 "
-        "rental rates from SemiAnalysis and rental trackers (secondary); accelerator price "
-        "unverified.")
+        "with a fixed allocation of power (solid) and without (dashed), at the 2025 one-year "
+        "rental and at the 2023 spot rate, an upper bound on the value of compute. At the "
+        f"chapter's ratio (vertical rule, {ev.w['ratio']:.2f}) the multiples are "
+        f"{c['efficiency_premium_capped']:.2f} and {c['efficiency_premium_uncapped']:.2f} at "
+        f"the 2025 rental, and {c['efficiency_premium_capped_peak']:.2f} and "
+        f"{c['efficiency_premium_uncapped_peak']:.2f} at the 2023 spot rate. Sources: model; "
+        "H100 rental rates from SemiAnalysis and rental trackers (secondary); accelerator "
+        "price unverified.")
     top = model_cap.premiums_at_rental(ev.w, VALUE_AXIS_MAX_USD_PER_HOUR)
     value = (
-        "Two lines of the H100's highest price multiple against the value of an H100-hour, "
-        "when power binds and when it does not: one line, the H100's own break-even price, "
-        f"up to {c['rental_threshold_usd_per_hour']:.2f} USD per hour, where a compared "
-        "chip starts to pay its full cost; beyond it the line without a cap flattens at "
-        "equal cost per output and the line with a cap keeps rising, to "
+        "Two lines of the H100's highest price multiple against the one-year rental rate of "
+        "an H100-hour (paid for every contracted hour), with a fixed allocation of power and "
+        "without: one line, the H100's own break-even price, up to "
+        f"{c['rental_threshold_usd_per_hour']:.2f} USD per hour, where a compared chip starts "
+        "to pay its full cost; beyond it the line without a cap flattens at equal cost per "
+        "output and the line with a cap keeps rising, to "
         f"{top['capped']:.2f} against {top['uncapped']:.2f} at the right edge of the chart. "
-        "Dashed rules mark that "
-        f"threshold and the rental rates of 2025 ({ev.ref['rental_usd_per_hour']:.2f}), "
-        f"March 2026 ({ev.ref['rental_high_usd_per_hour']:.2f}) and 2023 "
-        f"({ev.ref['rental_peak_usd_per_hour']:.2f}). Sources: model; rental rates from "
-        "SemiAnalysis and rental trackers (secondary, unverified here).")
+        "Dashed rules mark where power starts to bind (an H100 pays its full cost, "
+        f"{c['binding_rental_usd_per_hour']:.2f}), that threshold, and the one-year rates of "
+        f"2025 ({ev.ref['rental_usd_per_hour']:.2f}) and March 2026 "
+        f"({ev.ref['rental_high_usd_per_hour']:.2f}). Sources: model; rental rates from "
+        "SemiAnalysis via secondary outlets.")
     curves = [model.cost_ratio_curve(ev.campus, ev.prices["us"], p, CHINA_RATIOS)["cost_ratio"]
               for p in china_us_prices(ev).values()]
     spread = pd.concat(curves, axis=1).agg(lambda r: r.max() / r.min(), axis=1)

@@ -29,8 +29,13 @@ class Params(ParamsBase):
         min=0.0, max=1.0)
     pue: float = param(1.2, "Power usage effectiveness of the campus (facility / IT energy; "
                        "industry average 1.56, Google fleet 1.09)", min=1.0, max=3.0)
-    utilization: float = param(0.7, "Fraction of the year accelerators run at peak (scales "
-                               "energy and compute)", min=0.05, max=1.0)
+    utilization: float = param(0.7, "Fraction of the year accelerators run at peak: scales "
+                               "energy, compute and on-demand revenue (paid per hour used), "
+                               "not the hours a reserved contract pays for", min=0.05, max=1.0)
+    rented_fraction: float = param(
+        1.0, "Fraction of the year's hours paid for at the one-year (reserved) rental rate: a "
+        "reserved GPU-hour is paid whether the chip works or not (1: every hour under "
+        "contract)", min=0.05, max=1.0)
     accelerator_price_usd: float = param(
         27500.0, "Purchase price of one accelerator (H100: 25-30 kUSD, unverified estimate)",
         unit="USD", min=1000.0, max=200000.0)
@@ -39,8 +44,14 @@ class Params(ParamsBase):
     discount_rate: float = param(0.10, "Annual discount rate for amortizing capital (0 means "
                                  "straight-line)", min=0.0, max=0.5)
     system_overhead_fraction: float = param(
-        0.0, "Server and network capital per accelerator, as a fraction of its price "
-        "(0 leaves it out, which overstates the energy share)", min=0.0, max=2.0)
+        1.02, "Server, host and network capital per accelerator, as a fraction of its price "
+        "(a rental rate pays for the whole instance, so the cost side counts it too); Epoch "
+        "AI's cost model (a server 1.64 times the chip, interconnect 19% of the cluster) "
+        "gives 1.02, 0.90 to 1.09 across chips; 0 leaves it out", min=0.0, max=2.0)
+    server_power_factor: float = param(
+        1.0, "Power per accelerator over its board power (host, memory, network): 1 counts "
+        "the board only, a lower bound; Epoch AI puts a DGX H100 at 1.82 of board power at "
+        "its rating", min=1.0, max=3.0)
     campus_mw: float = param(1000.0, "IT load of the campus", unit="MW", min=1.0,
                              max=10000.0)
     grid_wait_months: float = param(24.0, "Months a built campus (its facility) waits for a "
