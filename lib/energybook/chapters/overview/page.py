@@ -11,6 +11,7 @@ Every chapter's page module has the same entry points:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -52,20 +53,47 @@ US_AND_CHINA = ("United States", "China")
 
 
 def multiple_in_words(ratio: float) -> str:
-    """A ratio as a reader says it: "about the same as", "almost twice", "more than three
-    times", "79% of". Exact for the glued ratio it describes (a test pins the cases)."""
+    """A ratio as a reader says it: "79% of", "about the same as", "about twice", "almost
+    twice" (within 10% below), "more than twice" (within 10% above), otherwise "about 2.5
+    times". A test pins the cases."""
     if not ratio > 0:
         raise ValueError(f"ratio must be positive, got {ratio}")
     if ratio < 0.95:
         return f"{100 * ratio:.0f}% of"
     if ratio < 1.05:
         return "about the same as"
-    n = round(ratio)
-    word = {2: "twice", 3: "three times", 4: "four times", 5: "five times"}.get(
-        n, f"{n} times")
-    if abs(ratio - n) <= 0.05:
-        return f"about {word}"
-    return f"almost {word}" if ratio < n else f"more than {word}"
+
+    def word(n: int) -> str:
+        return {1: "as much as", 2: "twice", 3: "three times", 4: "four times",
+                5: "five times"}.get(n, f"{n} times")
+
+    nearest = math.floor(ratio + 0.5)
+    if abs(ratio - nearest) <= 0.05:
+        return f"about {word(nearest)}"
+    up, down = math.ceil(ratio), math.floor(ratio)
+    almost = ratio >= 0.9 * up
+    more = down >= 2 and ratio <= 1.1 * down
+    if almost and (not more or up - ratio <= ratio - down):
+        return f"almost {word(up)}"
+    if more:
+        return f"more than {word(down)}"
+    return f"about {ratio:.1f} times"
+
+
+def stated_precision(value: float) -> float:
+    """The rounding unit a figure was stated to: 950 -> 10, 1200 -> 100, 945 -> 1."""
+    v, unit = int(round(value)), 1.0
+    while v and v % 10 == 0:
+        v //= 10
+        unit *= 10
+    return unit
+
+
+def flip_loss_pct(ratio: float) -> float:
+    """The share of a country's demand lost in its grid (%) above which data centres'
+    consumption would exceed the country's consumption, for a ratio to demand below 1
+    (consumption = demand x (1 - loss share)); NaN where the ratio is 1 or more."""
+    return 100.0 * (1.0 - ratio) if ratio < 1 else math.nan
 
 
 def _national_growth(ev: Evaluation) -> dict[str, float]:
@@ -85,22 +113,36 @@ def numbers(ev: Evaluation) -> dict[str, float]:
     return {
         "first_report_2030_twh": first,
         "update_2030_twh": update,
-        "update_vs_first_pct": 100.0 * (update / first - 1.0),
+        "update_precision_twh": stated_precision(update),
         "latest_estimate_twh": float(last["energy_twh"]),
-        "latest_estimate_growth_pct": 100.0 * (float(last["energy_twh"])
-                                               / float(before["energy_twh"]) - 1.0),
+        "latest_estimate_growth_pct": _stated_growth(last, before),
         "fastest_national_growth_pct": max(growth.values()),
         "spread_2035": model.projection_spread(dc, 2035),
         "us_china_share_of_added_pct": 100.0 * model.share_of_added(regions, US_AND_CHINA),
     }
 
 
+def _stated_growth(last: pd.Series, before: pd.Series) -> float:
+    """The latest year's growth: as the source states it where it states a growth (the
+    level is then computed from it), else from the two levels."""
+    stated = last.get("stated_change_pct")
+    if stated is not None and not pd.isna(stated):
+        return float(stated)
+    return 100.0 * (float(last["energy_twh"]) / float(before["energy_twh"]) - 1.0)
+
+
 def texts(ev: Evaluation) -> dict[str, str]:
     dc = ev.dc
     est = dc[(dc["scope"] == model.WORLD) & (dc["tier"] == "estimated")].sort_values("year")
     growth = _national_growth(ev)
-    dc_growth = 100.0 * (float(est["energy_twh"].iloc[-1])
-                         / float(est["energy_twh"].iloc[-2]) - 1.0)
+    dc_growth = _stated_growth(est.iloc[-1], est.iloc[-2])
+    first = model.lookup_twh(dc, model.WORLD, UPDATE_YEAR, FIRST_CASE)
+    update = model.lookup_twh(dc, model.WORLD, UPDATE_YEAR, UPDATE_CASE)
+    same = abs(update - first) <= stated_precision(update) / 2
+    proj = ev.picture["projection_twh"]
+    flips = [(c, flip_loss_pct(proj / model.demand_twh(ev.national, c, ev.P.demand_year)))
+             for c in ev.P.countries]
+    flips = [(c, x) for c, x in flips if not math.isnan(x)]
     fastest = max(growth, key=lambda c: growth[c])
     lbnl = dc[(dc["scope"] == "United States") & (dc["tier"] == "projected")
               & dc["source_publisher"].str.startswith("Lawrence Berkeley")]
@@ -120,7 +162,31 @@ def texts(ev: Evaluation) -> dict[str, str]:
                                  f"{int(sorted(ev.national['year'].unique())[-1])}",
         "dc_pace": pace,
         "lbnl_horizon_year": str(int(lbnl["year"].max())),
+        "update_change": ("no change at the precision the update states" if same
+                          else f"{100 * (update / first - 1):+.1f}% on the 2025 report"),
+        "demand_year": str(ev.P.demand_year),
+        "flip_sentence": _flip_sentence(flips),
     }
+
+
+def _name(country: str) -> str:
+    return "the United States" if country == "United States" else country
+
+
+def _flip_sentence(flips: list[tuple[str, float]]) -> str:
+    """Which comparison a consumption basis could flip: the closest one, and how large the
+    losses would have to be for the next."""
+    if not flips:
+        return ("the projection exceeds every country's demand shown, so no comparison here "
+                "can flip")
+    flips = sorted(flips, key=lambda cx: cx[1])
+    c, x = flips[0]
+    out = (f"the closest comparison, with {_name(c)}, would flip if more than {x:.0f}% of "
+           "its demand were lost in its grid")
+    if len(flips) > 1:
+        out += (f"; the next, with {_name(flips[1][0])}, would need losses above "
+                f"{flips[1][1]:.0f}%")
+    return out
 
 
 def _possessive(country: str) -> str:
