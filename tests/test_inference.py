@@ -627,3 +627,38 @@ def test_the_baseline_verdict_follows_the_log_errors(ev):
     base_err = mc.median_abs_log_error(pts["baseline_ratio"])
     verdict = page.texts(ev)["baseline_verdict"]
     assert ("baseline does at least as well" in verdict) == (base_err <= model_err)
+
+
+def test_sobol_ranges_fit_and_pue_gets_no_index_at_the_gpu_boundary(tables, lookups):
+    """The Sobol ranges lie inside the declared bounds and their largest corner passes the
+    memory check on every GPU; at the GPU boundary the headline does not depend on PUE, so
+    its total index is about 0; every index lies in [0, 1.05]; and the top input is the one
+    whose range moves the headline most one at a time (what a tornado chart would rank)."""
+    import dataclasses
+
+    decl = Params.declarations()
+    ints = {"batch_size", "context_tokens", "output_tokens"}
+    for chip in GPUS:
+        P = Params(gpu=chip)
+        ranges = page.sensitivity_ranges(P, hw_of(lookups, chip))
+        for name, (lo, hi) in ranges.items():
+            assert decl[name].min <= lo < hi <= decl[name].max, (chip, name)
+        corner = dataclasses.replace(P, **{k: int(hi) if k in ints else hi
+                                           for k, (_, hi) in ranges.items()
+                                           if k != "utilization"})
+        assert SPEC.check(corner, tables) == [], chip
+    P = Params()
+    raw = hw_of(lookups)
+    ev = page.evaluate(P, tables)
+    ranges = {**page.sensitivity_ranges(P, raw), "pue": (1.0, 2.0)}
+    idx = page.sobol_indices(P, raw, ev.overheads, ranges, n=64).set_index("parameter")
+    assert abs(idx.loc["pue", "ST"]) < 1e-9
+    assert ((idx["ST"] >= -0.01) & (idx["ST"] <= 1.05)).all()
+
+    def at(name, v):
+        v = int(v) if name in ints else v
+        return page.point_j_per_output_token(dataclasses.replace(P, **{name: v}), raw,
+                                             ev.overheads)
+
+    swing = {k: abs(at(k, hi) - at(k, lo)) for k, (lo, hi) in ranges.items()}
+    assert idx["ST"].idxmax() == max(swing, key=lambda k: swing[k]) == page.sobol_top(ev)[0]

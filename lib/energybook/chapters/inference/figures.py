@@ -141,7 +141,17 @@ def gpus(ev: Evaluation) -> alt.TopLevelMixin:
                  height=240)
 
 
+def sobol_data(ev: Evaluation) -> pd.DataFrame:
+    return ev.sobol
+
+
+def sobol(ev: Evaluation) -> alt.TopLevelMixin:
+    return charts.sobol_bars(sobol_data(ev), labels=page.SOBOL_LABELS,
+                             title="Which settings move the energy per generated token")
+
+
 def gallery(ev: Evaluation) -> dict[str, alt.TopLevelMixin]:
     """Every chart of the chapter by name (what the figure tests build and validate)."""
     return {"components": components(ev), "check": check(ev), "ratios": ratios(ev),
-            "alignment": alignment(ev), "gpus": gpus(ev)}
+            "alignment": alignment(ev), "gpus": gpus(ev),
+            "sobol": sobol(ev)}

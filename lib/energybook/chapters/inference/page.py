@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from energybook import sobol
 from energybook.chapters.inference import model as m
 from energybook.chapters.inference import model_check as mc
 from energybook.chapters.inference import model_hardware as mh
@@ -51,6 +52,7 @@ class Evaluation:
     max_batch: int              # largest batch that fits (every sequence at full length)
     r_max: m.Response
     compared: pd.DataFrame
+    sobol: pd.DataFrame         # total Sobol indices of j_per_output_token (point model)
 
     def hardware(self, chip: str, precision: str, *, utilization: bool = True) -> m.Hardware:
         hw = mh.hardware(chip, precision, self.constants, self.sheets, self.memory, self.links)
@@ -132,7 +134,97 @@ def evaluate(P: Params, tables: Mapping[str, pd.DataFrame]) -> Evaluation:
                       shapes=shapes, split=split, points=points, runs=tables["gpu_runs"],
                       hw=hw, shape=shape, overheads=overheads, factor=factor,
                       r=run(P.batch_size), r_batch1=run(1), max_batch=cap, r_max=run(cap),
-                      compared=compared)
+                      compared=compared,
+                      sobol=sobol_indices(P, raw, overheads, sensitivity_ranges(P, raw)))
+
+
+# --------------------------------------------------------------------------- sensitivity
+#: Sobol sample size (a power of two): SOBOL_N * (k + 2) point-model runs, a few tenths of
+#: a second.
+SOBOL_N = 128
+#: Plain-language names of the parameters the Sobol chart varies.
+SOBOL_LABELS = {"model_params_b": "Model size", "batch_size": "Batch size",
+                "context_tokens": "Prompt length", "output_tokens": "Output length",
+                "utilization": "Share of measured rates reached",
+                "pue": "Power usage effectiveness"}
+#: The unit words of the ranges in the Sobol caption.
+SOBOL_UNITS = {"model_params_b": " billion parameters", "batch_size": " sequences",
+               "context_tokens": " tokens", "output_tokens": " tokens", "utilization": "",
+               "pue": ""}
+
+
+def _corner_fits(P: Params, raw: m.Hardware, params_b: float, context: int, output: int,
+                 batch: int) -> int:
+    """The largest batch that fits at a corner of the ranges (every sequence at full length);
+    the memory need grows with each of the four, so the corner bounds every sampled point."""
+    return m.max_batch(m.dense_shape(params_b), raw, P.n_gpus,
+                       m.tokens_held(context, output, on_average=False))
+
+
+def sensitivity_ranges(P: Params, raw: m.Hardware) -> dict[str, tuple[float, float]]:
+    """Plausible ranges, around the chosen settings and inside the declared bounds, of the
+    numeric inputs of the energy per generated token: model size from half to 1.4 times the
+    chosen one, prompt and output lengths from half to 1.5 times, batch from a quarter to four
+    times (at most what fits), utilization from 0.4 times the chosen one (real serving kernels
+    are slower than the book's runs) up to it, and PUE from Google's 1.09 to Uptime's 1.56 at
+    the facility boundary only (at the GPU boundary it does not enter). The GPU, precision
+    and number of GPUs are choices and stay fixed. Every point in the ranges fits in memory:
+    the largest corner is shrunk towards the chosen settings (which fit) until it holds the
+    chosen batch, and the batch range stops at what that corner holds."""
+    decl = Params.declarations()
+
+    def lo_(name: str) -> float:
+        return float(decl[name].min or 0.0)
+
+    def hi_(name: str) -> float:
+        return float(decl[name].max or math.inf)
+
+    hi_b = min(1.4 * P.model_params_b, hi_("model_params_b"))
+    hi_c = int(min(1.5 * P.context_tokens, hi_("context_tokens")))
+    hi_o = int(min(1.5 * P.output_tokens, hi_("output_tokens")))
+    for _ in range(30):
+        if _corner_fits(P, raw, hi_b, hi_c, hi_o, P.batch_size) >= P.batch_size:
+            break
+        hi_b = (hi_b + P.model_params_b) / 2
+        hi_c, hi_o = (hi_c + P.context_tokens) // 2, (hi_o + P.output_tokens) // 2
+    else:
+        hi_b, hi_c, hi_o = P.model_params_b, P.context_tokens, P.output_tokens
+    cap = _corner_fits(P, raw, hi_b, hi_c, hi_o, P.batch_size)
+    ranges: dict[str, tuple[float, float]] = {
+        "model_params_b": (max(0.5 * P.model_params_b, lo_("model_params_b")), hi_b),
+        "batch_size": (max(1, P.batch_size // 4),
+                       min(4 * P.batch_size, cap, int(hi_("batch_size")))),
+        "context_tokens": (max(1, math.ceil(P.context_tokens / 2)), hi_c),
+        "output_tokens": (max(1, math.ceil(P.output_tokens / 2)), hi_o),
+        "utilization": (max(0.4 * P.utilization, lo_("utilization")), P.utilization),
+    }
+    if P.boundary == "facility":
+        ranges["pue"] = (min(P.pue, 1.09), max(P.pue, 1.56))
+    return {k: (float(lo), float(hi)) for k, (lo, hi) in ranges.items() if lo < hi}
+
+
+def point_j_per_output_token(P: Params, raw: m.Hardware, overheads: m.Overheads) -> float:
+    """The headline j_per_output_token of the point model at ``P`` (the chosen GPU and
+    precision's constants ``raw``, before utilization), at the chosen boundary."""
+    r = m.response(m.dense_shape(P.model_params_b), m.with_utilization(raw, P.utilization),
+                   batch=P.batch_size, prompt_tokens=P.context_tokens,
+                   output_tokens=P.output_tokens, n_gpus=P.n_gpus)
+    return _f(r.j_per_output_token) * m.boundary_factor(P.boundary, overheads, P.pue)
+
+
+def sobol_indices(P: Params, raw: m.Hardware, overheads: m.Overheads,
+                  ranges: Mapping[str, tuple[float, float]], n: int = SOBOL_N) -> pd.DataFrame:
+    """Total (and first-order) Sobol indices of the energy per generated token over
+    ``ranges``, each parameter uniform on its range, the others at ``P``."""
+    return sobol.of_parameters(lambda Q: point_j_per_output_token(Q, raw, overheads), P,
+                               dict(ranges), n)
+
+
+def sobol_top(ev: Evaluation) -> tuple[str, float, bool]:
+    """The parameter with the largest total index, that index, and whether the intervals
+    separate it from the next one."""
+    top = ev.sobol.sort_values("ST", ascending=False).iloc[0]
+    return str(top["parameter"]), float(top["ST"]), sobol.separated(ev.sobol)
 
 
 def _f(x) -> float:
@@ -297,6 +389,9 @@ def numbers(ev: Evaluation) -> dict[str, float]:
     }
     # the check against public measurements
     out.update(check_statistics(ev))
+    _, top_st, _ = sobol_top(ev)
+    out["sobol_top_total_index"] = top_st
+    out["sobol_n_runs"] = float(SOBOL_N * (len(ev.sobol) + 2))
     _, half, closed = gap_closed_pct(ev)
     out["median_ratio_half_utilization"] = half
     out["gap_closed_pct"] = closed if math.isfinite(closed) else 0.0
@@ -496,6 +591,7 @@ def texts(ev: Evaluation) -> dict[str, str]:
         "points_above_one": _points_above_one(ev),
         "half_utilization_phrase": _half_phrase(gap_closed_pct(ev)[2]),
         "worst_power_point": f"{_config_label(worst)} at batch {int(worst['batch_size']):,}",
+        "sobol_top_label": SOBOL_LABELS[sobol_top(ev)[0]].lower(),
         **_check_phrases(ev),
     }
 
@@ -688,7 +784,23 @@ def captions(ev: Evaluation) -> dict[str, str]:
     exit_rule = ("" if h["memory_roof_exit_batch"] == 0 or
                  h["memory_roof_exit_batch"] > ev.max_batch else
                  " and the batch at which decode leaves the memory roof")
+    s_top, s_st, apart = sobol_top(ev)
+    ranges = sensitivity_ranges(ev.P, ev.hardware(ev.P.gpu, ev.P.precision,
+                                                  utilization=False))
+    varied = "; ".join(f"{SOBOL_LABELS[p].lower()} {lo:,.4g} to {hi:,.4g}{SOBOL_UNITS[p]}"
+                       for p, (lo, hi) in ranges.items())
+    ranking = ("" if apart else "; the 95% intervals of the top two overlap, so this sample "
+               "does not rank them")
+    sobol_caption = (
+        f"Bars: total Sobol indices of the energy per generated token of the point model "
+        f"(decode only, at the chosen boundary), each parameter varied uniformly over a "
+        f"plausible range around the chosen settings ({varied}: assumptions, chosen so that "
+        f"every point fits in memory), with 95% bootstrap intervals as rules, from "
+        f"{SOBOL_N * (len(ev.sobol) + 2):,} runs of the model. The largest total index, "
+        f"{s_st:.2f}, is the {SOBOL_LABELS[s_top].lower()}'s{ranking}. Source: the book's GPU runs and "
+        "the roofline model.")
     return {
+        "sobol": sobol_caption,
         "components": (
             f"Lines on log-log axes of the energy per generated token of a "
             f"{ev.P.model_params_b:g} B model on {ev.P.n_gpus} x {ev.P.gpu} "
