@@ -264,7 +264,7 @@ def test_no_energy_saving_gives_no_energy_cost_channel():
 def test_cheaper_hardware_dominates_the_price_response(tables):
     """With energy 5% of the cost, the hardware part of a year's fall in cost per FLOP is
     about 96% (hand-worked: 0.95 x (1 - 1/1.33) against 0.05 x (1 - 1/1.28))."""
-    n = page.numbers(page.evaluate(_params(n_draws=1000), tables))
+    n = page.numbers(page.evaluate(_params(n_draws=1000, energy_share=0.05), tables))
     hw, en = 0.95 * (1 - 1 / 1.33), 0.05 * (1 - 1 / 1.28)
     assert n["price_fall_hardware_part_pct"] == pytest.approx(100 * hw / (hw + en))
 
@@ -728,3 +728,15 @@ def test_energy_channel_orderings_bracket_the_shapley_value(f, h, s, e):
     none = gr.energy_channel_orderings(dataclasses.replace(P, elasticity=0.0), 415.0)
     assert np.abs(none[["energy_first", "energy_last", "shapley", "price_twh"]].to_numpy()
                   ).max() == pytest.approx(0.0, abs=1e-9)
+
+
+def test_energy_share_default_is_epochs_share_without_staff(tables):
+    """Epoch AI's energy share is of full development cost (staff included); the model's is
+    of hardware plus energy, so the default and its sensitivity range are energy / (1 -
+    staff): 4% / 61% at the midpoints, 2% / 71% to 6% / 51% at the ends."""
+    es = page.energy_share_of_hardware_and_energy(tables["compute_costs"])
+    assert es["mid"] == pytest.approx(0.04 / 0.61)
+    assert es["low"] < es["energy_low"] / (1 - es["staff_high"]) < es["mid"] < es["high"]
+    assert Params().energy_share == pytest.approx(es["mid"], abs=0.001)
+    lo, hi = page.sensitivity_ranges(Params())["energy_share"]
+    assert (lo, hi) == pytest.approx((es["low"], es["high"]), abs=0.001)

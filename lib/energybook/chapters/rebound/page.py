@@ -26,7 +26,7 @@ from energybook.chapters.rebound.spec import SPEC
 
 TABLES = ("dc_electricity", "dc_segments", "accelerators", "growth_trends",
           "microsoft_sustainability", "microsoft_compute_proxies", "ai_adoption",
-          "token_market", "efficiency_trends")
+          "token_market", "efficiency_trends", "compute_costs")
 FAN_END_YEAR = 2035
 PRIOR_MODES = np.round(np.linspace(0.3, 1.5, 25), 3)
 LATE_YEAR = 2035  # the IEA Base Case's second figure (1,200 TWh)
@@ -64,6 +64,7 @@ class Facts:
     bound: dict[str, float]
     bounds: pd.DataFrame
     hardware_cost: pd.DataFrame
+    energy_share: dict[str, float]
     microsoft: dict[str, float]
     ai_target_growth: float
     base: dict[tuple[str, int], float]
@@ -86,6 +87,7 @@ def facts(tables: Mapping[str, pd.DataFrame]) -> Facts:
         bound=model_market.summary(tables["token_market"]),
         bounds=model_market.bound_table(tables["token_market"]),
         hardware_cost=hardware_cost_rows(tables["efficiency_trends"]),
+        energy_share=energy_share_of_hardware_and_energy(tables["compute_costs"]),
         microsoft=msm.microsoft_from_tables(tables["microsoft_sustainability"],
                                             tables["microsoft_compute_proxies"]),
         ai_target_growth=model_growth.segment_figure(
@@ -117,6 +119,20 @@ def hardware_cost_rows(efficiency_trends: pd.DataFrame) -> pd.DataFrame:
     for col, src in (("decline", "doubling"), ("decline_fast", "low"), ("decline_slow", "high")):
         out[col] = np.exp2(1.0 / out[src]) - 1.0
     return out
+
+
+def energy_share_of_hardware_and_energy(compute_costs: pd.DataFrame) -> dict[str, float]:
+    """Epoch AI's shares of full development cost (hardware + energy + R&D staff) restated
+    as energy's share of hardware plus energy, the model's denominator: ``energy / (1 -
+    staff)``. ``low`` pairs the lowest energy share with the lowest staff share, ``high`` the
+    highest with the highest, ``mid`` the midpoints; also the source's own ends (``energy_low``,
+    ``energy_high``, ``staff_low``, ``staff_high``)."""
+    d = compute_costs.set_index("item")
+    e_lo, e_hi = (float(d.loc["energy_share_frontier_development_cost", c]) for c in ("low", "high"))
+    s_lo, s_hi = (float(d.loc["staff_share_frontier_development_cost", c]) for c in ("low", "high"))
+    return {"low": e_lo / (1.0 - s_lo), "high": e_hi / (1.0 - s_hi),
+            "mid": 0.5 * (e_lo + e_hi) / (1.0 - 0.5 * (s_lo + s_hi)),
+            "energy_low": e_lo, "energy_high": e_hi, "staff_low": s_lo, "staff_high": s_hi}
 
 
 @dataclass(frozen=True)
@@ -249,13 +265,14 @@ def evaluate(P: Params, tables: Mapping[str, pd.DataFrame]) -> Evaluation:
 def sensitivity_ranges(P: Params) -> dict[str, tuple[float, float]]:
     """Plausible ranges of the uncertain inputs for a global (Sobol) sensitivity analysis.
     Sourced where a source gives a range (energy share: Epoch AI's 2-6% of frontier
-    development cost; the elasticity: the prior's support; the PUE: best fleet to today's
-    average); the others are illustrative, about the point value."""
+    development cost restated over hardware and energy alone; the elasticity: the prior's
+    support; the PUE: best fleet to today's average); the others are illustrative, about the
+    point value."""
     return {
         "elasticity": (0.0, max(P.elasticity_max, P.elasticity)),
         "efficiency_growth": (0.20, 0.40),
         "hardware_cost_decline": (0.25, 0.40),
-        "energy_share": (0.02, 0.06),
+        "energy_share": (0.028, 0.118),  # 2% / (1 - 29%) to 6% / (1 - 49%), compute_costs
         "other_hardware_cost_decline": (0.0, 0.30),
         "ai_share": (0.10, 0.25),
         "other_efficiency_growth": (0.10, 0.30),
@@ -305,6 +322,7 @@ def numbers(ev: Evaluation) -> dict[str, float]:
         "elasticity": e, "elasticity_max": P.elasticity_max,
         "efficiency_growth_pct": _pct(f), "hardware_cost_decline_pct": _pct(h),
         "energy_share_pct": _pct(s),
+        **{f"epoch_{key}_pct": _pct(v) for key, v in ev.facts.energy_share.items()},
         "other_efficiency_growth_pct": _pct(P.other_efficiency_growth),
         "other_hardware_cost_decline_pct": _pct(P.other_hardware_cost_decline),
         "other_energy_share_pct": _pct(P.other_energy_share),
@@ -450,8 +468,6 @@ def numbers(ev: Evaluation) -> dict[str, float]:
         "epoch_price_fall_slow": 1.0 / float(epoch["per_year_high"]),
         "epoch_price_fall_fast": 1.0 / float(epoch["per_year_low"]),
         "epoch_window_years": float(epoch["years"]),
-        "prior_above_market_median_pct": _pct(mcm.prior_mass_above(
-            b["median"], P.elasticity, P.elasticity_max)),
     })
     # Microsoft
     ms = ev.microsoft
@@ -522,8 +538,9 @@ def numbers(ev: Evaluation) -> dict[str, float]:
             out[f"flip_h_{key}{tag}"] = _finite(float(model.backfire_elasticity(
                 k, s, 1.0 + float(row[col]))))
         out[f"h_{key}_doubling"] = float(row["doubling"])
-    out["flip_energy_share_low"] = float(model.backfire_elasticity(k, 0.02, m))
-    out["flip_energy_share_high"] = float(model.backfire_elasticity(k, 0.12, m))
+    es = ev.facts.energy_share
+    out["flip_energy_share_low"] = float(model.backfire_elasticity(k, es["low"], m))
+    out["flip_energy_share_high"] = float(model.backfire_elasticity(k, es["high"], m))
     # the conventional segment at its defaults: energy does not depend on its efficiency
     T = ev.years
     t = np.array([0.0, float(T)])
