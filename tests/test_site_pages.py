@@ -64,3 +64,33 @@ def test_every_chapter_is_on_the_parameters_page_once():
     page = site.parameters_page()
     for spec in specs.all_chapters():
         assert page.count(f"## {spec.title}") == 1
+
+
+def test_the_key_findings_quote_only_declared_headlines(root):
+    """intro.md quotes headline numbers as MyST substitutions; each must name a declared
+    headline of a chapter in the book, so that a renamed headline fails here, not in the
+    build."""
+    import re
+
+    text = (root / "intro.md").read_text()
+    used = set(re.findall(r"\{\{\s*([a-z0-9_]+)\s*\}\}", text))
+    declared = {f"{s.name}_{h.name}" for s in book.book_chapters() for h in s.headlines}
+    assert used, "the key findings quote computed numbers"
+    assert used <= declared, f"not headlines: {sorted(used - declared)}"
+    # Years, names with digits (H100, BF16) and the 90% of an interval's definition aside,
+    # no digit may be typed.
+    rest = re.sub(r"\{\{.*?\}\}|\(chapters/[^)]*\)|\b\d{4}\b|\b[A-Za-z]+\d+\w*|90%", "", text)
+    assert not re.search(r"\d", rest), "a number typed into the key findings"
+
+
+def test_substitutions_are_formatted_like_the_headline_box(tmp_path):
+    import json
+
+    from energybook import chapters
+
+    spec = chapters.get("overview")
+    results = {h.name: {"value": 1234.5678} for h in spec.headlines}
+    (tmp_path / "overview.json").write_text(json.dumps(results))
+    subs = site.headline_substitutions(tmp_path)
+    for h in spec.headlines:
+        assert subs[f"overview_{h.name}"] == format(1234.5678, h.fmt)
