@@ -47,6 +47,21 @@ CAPPED_POWER_FACTOR = 1.02
 #: holds a whole number of updates, so it is off by up to one update (4% of a 2.5 s window);
 #: one read between two updates is not (:func:`aligned_energy`).
 COUNTER_UPDATE_S = 0.1
+#: Relative standard deviation assumed for a window's reference power (the mean of NVML's
+#: power samples) against the counter's true mean power, in steady work: an assumption of
+#: the step-count correction (:func:`tick_count`), not a measured accuracy.
+REFERENCE_SIGMA = 0.01
+#: Probability that the reference is off for another reason (NVML's power reading is a
+#: 1-second trailing average, so it lags at a transition such as the start of a run), and the
+#: relative width of the uniform error it then has.
+REFERENCE_OUTLIER_PROB = 0.05
+REFERENCE_OUTLIER_WIDTH = 0.2
+#: Upper bound assumed on the time the old harness spent reading the counter outside its
+#: timed window (one NVML call before the start and one after the end): the interval the
+#: counter saw is between the timed duration and that plus this (an assumption, not measured).
+READ_SLACK_S = 0.005
+#: Posterior probability a step count needs before a window is corrected with it.
+MIN_POSTERIOR = 0.95
 
 TERA = 1e12
 PICO = 1e-12
@@ -213,32 +228,79 @@ def aligned_energy(readings: Sequence[tuple[float, int]], start_s: float, end_s:
             "timing_error_s": first_err + last_err, "first_s": first_s, "last_s": last_s}
 
 
+def step_prior(duration_s: float, update_s: float = COUNTER_UPDATE_S,
+               read_slack_s: float = 0.0, points: int = 101) -> dict[int, float]:
+    """Prior probability of each number of counter updates in a window read at its ends.
+
+    A counter that advances every ``update_s`` at a phase unrelated to the window holds
+    ``floor(d'/update_s)`` updates over an interval d', or one more with probability
+    ``frac(d'/update_s)``. The counter was read just outside the timed window (before its
+    start and after its end), so d' lies between ``duration_s`` and ``duration_s +
+    read_slack_s``; the prior is averaged over d' uniform on that interval."""
+    d, t = _positive(duration_s, "duration_s"), _positive(update_s, "update_s")
+    slack = float(read_slack_s)
+    if not math.isfinite(slack) or slack < 0:
+        raise MeasurementError(f"read_slack_s must be >= 0, got {read_slack_s!r}")
+    grid = [d + slack * i / (points - 1) for i in range(points)] if slack > 0 else [d]
+    prior: dict[int, float] = {}
+    for x in grid:
+        n, f = math.floor(x / t), x / t - math.floor(x / t)
+        for k, w in ((max(1, n), 1.0 - f), (max(1, n) + 1, f)):
+            prior[k] = prior.get(k, 0.0) + w / len(grid)
+    return {k: v for k, v in sorted(prior.items()) if v > 0}
+
+
 def tick_count(energy_j: float, duration_s: float, reference_power_w: float,
-               update_s: float = COUNTER_UPDATE_S) -> dict:
+               update_s: float = COUNTER_UPDATE_S, *,
+               reference_sigma: float = REFERENCE_SIGMA,
+               outlier_prob: float = REFERENCE_OUTLIER_PROB,
+               outlier_width: float = REFERENCE_OUTLIER_WIDTH,
+               read_slack_s: float = READ_SLACK_S,
+               min_posterior: float = MIN_POSTERIOR) -> dict:
     """The number of counter updates a window read at arbitrary instants holds, and the power
     over them: the correction of a window that was not aligned to the counter's steps.
 
-    Such a window's energy is a whole number N of updates of ``update_s`` each, with N either
-    ``floor(duration_s / update_s)`` or the next integer (one step more or less than the
-    window's length). Each candidate implies a power ``energy_j / (N * update_s)``; the one
-    nearer ``reference_power_w`` (an independent reading of the same power, e.g. the mean of
-    NVML's power samples) is taken. ``resolved`` is true when it is at most half as far from
-    the reference as the other candidate; when it is false the choice is not clear and the
-    window's reading should be kept with its one-update bounds (:func:`one_update_bounds`).
+    Such a window's energy is a whole number N of updates of ``update_s`` each. Each
+    candidate N implies a power ``energy_j / (N * update_s)``. The posterior of N weighs
+    the prior of the window's phase (:func:`step_prior`: one step more than
+    ``floor(d/update_s)`` is only as likely as the fractional part of ``d/update_s``)
+    against the likelihood of ``reference_power_w`` (an independent reading of the same
+    power, e.g. the mean of NVML's power samples, which are a 1-second trailing average):
+    relative error normal with ``reference_sigma``, except with probability
+    ``outlier_prob`` that the reference is off for another reason (a lagging average at a
+    transition), then uniform over +-``outlier_width / 2``. The most probable N is
+    ``resolved`` when its posterior is at least ``min_posterior``; otherwise the window
+    should be kept as read with its one-update bounds (:func:`one_update_bounds`).
 
-    Returns ``updates``, ``power_w``, ``alternative_power_w``, ``resolved`` and
-    ``update_period_s`` (``energy_j / (updates * reference_power_w)``: what the reference power
-    says one update lasted; near ``update_s`` when the model holds).
+    Returns ``updates``, ``power_w``, ``alternative_power_w`` (the next most probable),
+    ``posterior`` and ``prior`` (of the chosen N), ``prior_extra`` (prior probability of more
+    than ``floor(d/update_s)`` updates), ``resolved`` and ``update_period_s``
+    (``energy_j / (updates * reference_power_w)``).
     """
     e, d = _positive(energy_j, "energy_j"), _positive(duration_s, "duration_s")
     ref, t = _positive(reference_power_w, "reference_power_w"), _positive(update_s, "update_s")
+    sigma = _positive(reference_sigma, "reference_sigma")
+    if not 0 <= outlier_prob < 1:
+        raise MeasurementError(f"outlier_prob must be in [0, 1), got {outlier_prob!r}")
+    width = _positive(outlier_width, "outlier_width")
+    prior = step_prior(d, t, read_slack_s)
+    norm = 1.0 / (sigma * math.sqrt(2.0 * math.pi))
+
+    def likelihood(n: int) -> float:
+        z = (ref / (e / (n * t)) - 1.0) / sigma
+        return (1 - outlier_prob) * norm * math.exp(-0.5 * z * z) + outlier_prob / width
+
+    weights = {n: p * likelihood(n) for n, p in prior.items()}
+    total = sum(weights.values())
+    ranked = sorted(weights, key=lambda n: (-weights[n], n))
+    best = ranked[0]
+    other = ranked[1] if len(ranked) > 1 else best + 1
+    post = weights[best] / total
     lo = max(1, math.floor(d / t))
-    candidates = sorted({lo, lo + 1}, key=lambda n: (abs(e / (n * t) - ref), n))
-    best, other = candidates
-    p_best, p_other = e / (best * t), e / (other * t)
-    resolved = abs(p_best - ref) <= 0.5 * abs(p_other - ref)
-    return {"updates": best, "power_w": p_best, "alternative_power_w": p_other,
-            "resolved": bool(resolved), "update_period_s": e / (best * ref)}
+    return {"updates": best, "power_w": e / (best * t), "alternative_power_w": e / (other * t),
+            "posterior": post, "prior": prior.get(best, 0.0),
+            "prior_extra": sum(p for n, p in prior.items() if n > lo),
+            "resolved": bool(post >= min_posterior), "update_period_s": e / (best * ref)}
 
 
 def one_update_bounds(energy_j: float, duration_s: float,

@@ -48,7 +48,7 @@ UNALIGNED_METHOD = "nvml_energy_counter"
 #: Quantities averaged over a configuration's windows (mean, min, max), and those with a
 #: lower and upper bound (``_low``/``_high``: the envelope of the windows' bounds).
 _AVERAGED = ("tflop_per_j", "pj_per_flop", "throughput_tflop_per_s", "power_w",
-             "power_w_read", "tflop_per_j_read", "pj_per_byte", "bandwidth_gb_per_s",
+             "power_w_read", "tflop_per_j_read", "tflop_per_j_sampled", "power_w_sampled", "pj_per_byte", "bandwidth_gb_per_s",
              "sm_clock_mhz", "temperature_c")
 _BOUNDED = ("tflop_per_j", "pj_per_flop", "power_w", "pj_per_byte")
 _FIRST = ("kind", "dtype", "m", "n", "k", "hidden_size", "tokens", "gpu_name",
@@ -103,65 +103,101 @@ def _mask(value) -> int:
 # --- windows: power on whole counter updates --------------------------------------------------
 
 
+def window_details(metadata: Sequence[Mapping]) -> pd.DataFrame:
+    """The per-window details the harness writes to each run's metadata (``windows``: the
+    counter updates, their mean period ``update_period_s``, ``timing_error_s`` and the counter
+    span ``counter_span_s`` of a window measured between updates), one row per (run, config,
+    repeat); empty for runs that have none (the November 2026 runs)."""
+    rows = [{"run_id": m["run_id"], **w} for m in metadata for w in m.get("windows", [])]
+    cols = ["run_id", "config", "repeat", "counter_updates", "update_period_s",
+            "timing_error_s", "counter_span_s"]
+    out = pd.DataFrame(rows, columns=cols) if rows else pd.DataFrame(columns=cols)
+    return out[cols]
+
+
 def window_table(runs: pd.DataFrame, *, count_updates: bool = True,
                  update_s: float = ge.COUNTER_UPDATE_S,
-                 capped_factor: float = ge.CAPPED_POWER_FACTOR) -> pd.DataFrame:
+                 capped_factor: float = ge.CAPPED_POWER_FACTOR,
+                 details: pd.DataFrame | None = None,
+                 period_tolerance: float = ge.REFERENCE_SIGMA,
+                 reference_sigma: float = ge.REFERENCE_SIGMA,
+                 read_slack_s: float = ge.READ_SLACK_S) -> pd.DataFrame:
     """Every usable window with its power put on whole counter updates, and what follows.
 
     For a window read at its ends (``energy_method`` ``nvml_energy_counter``), with
-    ``count_updates``: :func:`energybook.gpu_energy.tick_count` picks the number of updates
-    the window holds (the candidate whose power is nearer the window's sampled power) and the
-    power is the energy over that many updates of ``update_s``. Where the pick is not clear
-    (``resolved`` false) the power is kept as read, with its one-update bounds
-    (:func:`energybook.gpu_energy.one_update_bounds`). A corrected window's bounds are its power
-    times ``1 -/+ u``, ``u`` the relative spread of the update period the runs imply (half
-    the 5th-95th percentile range of ``update_period_s`` over resolved windows, about its
-    median): what the correction cannot pin down. Windows measured between updates
-    (``nvml_energy_counter_aligned``) and power-sample windows are taken as read, their bounds
-    equal to their power. Without ``count_updates`` every window is taken as read with its
-    one-update bounds.
+    ``count_updates``: :func:`energybook.gpu_energy.tick_count` weighs the prior of the
+    window's phase against the window's sampled power and, where the most probable number of
+    updates has a posterior of at least 0.95 (``resolved``), the power is the energy over that
+    many updates of ``update_s``, with bounds of ``period_tolerance`` either way (the step's
+    length is assumed to within that; the committed runs cannot check it without the
+    samples). Otherwise the power is kept as read, with its one-update bounds
+    (:func:`energybook.gpu_energy.one_update_bounds`). A window measured between updates
+    (``nvml_energy_counter_aligned``) is taken as read, with bounds of its power times
+    ``1 -/+ timing_error_s / counter_span_s`` from ``details`` (:func:`window_details`), or
+    one update over its duration where the details are missing; a power-sample window with
+    bounds of ``period_tolerance``. Without ``count_updates`` every window read at its ends
+    is taken as read with its one-update bounds.
 
     Adds ``power_w_read``, ``power_w`` (the power used), ``power_w_low``/``_high``,
-    ``counter_updates``, ``resolved``, ``corrected``, ``update_period_s``; ``capped`` (the
-    software power cap's bit was set), ``above_limit_read`` and ``over_cap_read`` /
+    ``power_w_sampled``, ``counter_updates``, ``posterior``, ``prior_pick`` (the prior of the
+    chosen count), ``prior_extra`` (prior probability of one update more than
+    ``floor(d / update_s)``), ``extra_step`` (the chosen count is that one more),
+    ``resolved``, ``corrected``, ``update_period_s`` (measured, from ``details``); ``capped``
+    (the software power cap's bit was set), ``above_limit_read`` and ``over_cap_read`` /
     ``over_cap`` (capped and above the limit, or above ``capped_factor`` times it, as read /
     as used); and, from the power used, ``tflop_per_j``, ``tflop_per_j_read``,
-    ``pj_per_flop``, ``pj_per_byte`` with their ``_low``/``_high`` bounds.
+    ``tflop_per_j_sampled``, ``pj_per_flop``, ``pj_per_byte`` with their ``_low``/``_high``
+    bounds. ``reference_sigma`` and ``read_slack_s`` are passed to ``tick_count``.
     """
     w = usable_rows(runs).copy()
     read = w["avg_power_w"].astype(float).to_numpy()
     energy = w["energy_j"].astype(float).to_numpy()
     dur = w["duration_s"].astype(float).to_numpy()
     sampled = pd.to_numeric(w["sampled_power_w"], errors="coerce").to_numpy(dtype=float)
-    unaligned = (w["energy_method"] == UNALIGNED_METHOD).to_numpy()
+    method = w["energy_method"].to_numpy()
     n = len(w)
+    timing, period = np.full(n, np.nan), np.full(n, np.nan)
+    if details is not None and len(details) and n:
+        d = details.set_index(["run_id", "config", "repeat"])
+        for i, key in enumerate(zip(w["run_id"], w["config"], w["repeat"].astype(int),
+                                    strict=True)):
+            if key in d.index:
+                row = d.loc[key]
+                span = float(row["counter_span_s"] or np.nan)
+                timing[i] = float(row["timing_error_s"] or np.nan) / span
+                period[i] = float(row["update_period_s"] or np.nan)
     power, updates = read.copy(), np.full(n, np.nan)
-    period, resolved = np.full(n, np.nan), np.zeros(n, dtype=bool)
-    lo, hi = read.copy(), read.copy()
+    resolved, extra = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    post, prior_pick, prior_extra = (np.full(n, np.nan) for _ in range(3))
+    lo, hi = read * (1 - period_tolerance), read * (1 + period_tolerance)
     for i in range(n):
-        if not unaligned[i]:
+        if method[i] == ALIGNED_METHOD:
+            rel = timing[i] if np.isfinite(timing[i]) else update_s / dur[i]
+            lo[i], hi[i] = read[i] * (1 - rel), read[i] * (1 + rel)
+            continue
+        if method[i] != UNALIGNED_METHOD:
             continue
         lo[i], hi[i] = ge.one_update_bounds(energy[i], dur[i], update_s)
         if not count_updates or not np.isfinite(sampled[i]) or sampled[i] <= 0:
             continue
-        t = ge.tick_count(energy[i], dur[i], sampled[i], update_s)
-        updates[i], period[i], resolved[i] = t["updates"], t["update_period_s"], t["resolved"]
+        t = ge.tick_count(energy[i], dur[i], sampled[i], update_s,
+                          reference_sigma=reference_sigma, read_slack_s=read_slack_s)
+        updates[i], post[i] = t["updates"], t["posterior"]
+        prior_pick[i], prior_extra[i] = t["prior"], t["prior_extra"]
+        extra[i] = t["updates"] > max(1, math.floor(dur[i] / update_s))
         if t["resolved"]:
+            resolved[i] = True
             power[i] = t["power_w"]
-    ok_period = period[resolved]
-    u = 0.0
-    if len(ok_period) >= 2:
-        p05, p50, p95 = np.percentile(ok_period, [5, 50, 95])
-        u = 0.5 * (p95 - p05) / p50
-    lo = np.where(resolved, power * (1 - u), lo)
-    hi = np.where(resolved, power * (1 + u), hi)
-    w["power_w_read"], w["power_w"] = read, power
+            lo[i], hi[i] = power[i] * (1 - period_tolerance), power[i] * (1 + period_tolerance)
+    w["power_w_read"], w["power_w"], w["power_w_sampled"] = read, power, sampled
     w["power_w_low"], w["power_w_high"] = lo, hi
     w["counter_updates"], w["update_period_s"] = updates, period
+    w["posterior"], w["prior_pick"], w["prior_extra"] = post, prior_pick, prior_extra
+    w["extra_step"] = extra
     w["resolved"], w["corrected"] = resolved, resolved & (power != read)
-    w["update_period_spread"] = u
     limit = w["power_limit_w"].astype(float).to_numpy()
-    capped = np.array([bool(_mask(v) & ge.SW_POWER_CAP) for v in w["clock_event_reasons"]])
+    capped = np.array([bool(_mask(v) & ge.SW_POWER_CAP) for v in w["clock_event_reasons"]],
+                      dtype=bool)
     w["capped"] = capped
     w["above_limit_read"] = capped & (read > limit)
     w["over_cap_read"] = capped & (read > capped_factor * limit)
@@ -171,6 +207,7 @@ def window_table(runs: pd.DataFrame, *, count_updates: bool = True,
     with np.errstate(invalid="ignore", divide="ignore"):
         w["tflop_per_j"] = thr / power
         w["tflop_per_j_read"] = thr / read
+        w["tflop_per_j_sampled"] = thr / sampled
         w["tflop_per_j_low"], w["tflop_per_j_high"] = thr / hi, thr / lo
         w["pj_per_flop"] = power / thr
         w["pj_per_flop_low"], w["pj_per_flop_high"] = lo / thr, hi / thr
@@ -181,15 +218,51 @@ def window_table(runs: pd.DataFrame, *, count_updates: bool = True,
 
 
 def update_period_summary(windows: pd.DataFrame) -> dict[str, float]:
-    """What the corrected windows say one counter update lasted (s): ``median``, ``p05`` and
-    ``p95`` of ``update_period_s`` over resolved windows, and how many (``windows``)."""
-    t = windows.loc[windows["resolved"], "update_period_s"].to_numpy(dtype=float)
+    """What windows measured between counter updates say one update lasted (s): ``median``,
+    ``p05`` and ``p95`` of their measured ``update_period_s``, and how many (``windows``).
+    Windows read at their ends do not measure it (their step count was chosen with the
+    sampled power), so runs without measured windows give NaN and 0."""
+    t = pd.to_numeric(windows["update_period_s"], errors="coerce").dropna().to_numpy(float)
     if len(t) == 0:
         nan = float("nan")
         return {"median": nan, "p05": nan, "p95": nan, "windows": 0.0}
     p05, p50, p95 = np.percentile(t, [5, 50, 95])
     return {"median": float(p50), "p05": float(p05), "p95": float(p95),
             "windows": float(len(t))}
+
+
+def correction_checks(windows: pd.DataFrame, low_prior: float = 0.01) -> dict[str, float]:
+    """Checks of the step-count correction that do not use the sampled power's agreement with
+    the corrected power, over windows read at their ends with a step count chosen:
+    ``extra_steps`` (windows given one update more than ``floor(d / T)``) against
+    ``extra_steps_expected`` (the sum of its prior probabilities: the two should be close if
+    the counter's phase is unrelated to the windows, within a few ``extra_steps_sd``, the
+    standard deviation of that count; a reference biased low or high on every window would
+    push the chosen counts up or down together); ``low_prior`` (chosen counts whose prior
+    probability is below ``low_prior``); ``expected_wrong`` (the sum of one minus the
+    posterior over corrected windows: how many of them the posterior itself expects to be
+    wrong); and the median relative difference between the repeats of a configuration as
+    read (``repeat_diff_read_pct``) and as used (``repeat_diff_pct``)."""
+    u = windows[windows["energy_method"] == UNALIGNED_METHOD]
+    chosen = u[u["counter_updates"].notna()]
+    res = u[u["resolved"]]
+
+    def repeat_diff(col: str) -> float:
+        g = u.groupby(["run_id", "config"])[col]
+        d = (g.max() - g.min()) / g.mean()
+        d = d[g.size() > 1]
+        return 100.0 * float(d.median()) if len(d) else float("nan")
+
+    return {"extra_steps": float(chosen["extra_step"].sum()),
+            "extra_steps_expected": float(chosen["prior_extra"].sum()),
+            "extra_steps_sd": float(np.sqrt((chosen["prior_extra"]
+                                             * (1 - chosen["prior_extra"])).sum())),
+            "low_prior": float((chosen["prior_pick"] < low_prior).sum()),
+            "low_prior_resolved": float((res["prior_pick"] < low_prior).sum()),
+            "expected_wrong": float((1.0 - res["posterior"]).sum()),
+            "chosen": float(len(chosen)),
+            "repeat_diff_read_pct": repeat_diff("power_w_read"),
+            "repeat_diff_pct": repeat_diff("power_w")}
 
 
 def summarize_repeats(windows: pd.DataFrame) -> pd.DataFrame:
@@ -269,6 +342,7 @@ def format_table(summary: pd.DataFrame, accelerators: pd.DataFrame) -> pd.DataFr
             "tflop_per_j_high": r["tflop_per_j_high"],
             "tflop_per_j_min": r["tflop_per_j_min"], "tflop_per_j_max": r["tflop_per_j_max"],
             "tflop_per_j_read": r["tflop_per_j_read"],
+            "tflop_per_j_sampled": r["tflop_per_j_sampled"],
             "throughput_tflop_per_s": r["throughput_tflop_per_s"],
             "avg_power_w": r["power_w"], "power_w_read": r["power_w_read"],
             "sm_clock_mhz": r["sm_clock_mhz"], "temperature_c": r["temperature_c"],
@@ -293,7 +367,9 @@ def shape_table(summary: pd.DataFrame, vector_peaks: pd.DataFrame | None = None,
 
     ``penalty_pct`` is the means' penalty; ``penalty_pct_low`` / ``_high`` its interval (the
     shape's highest efficiency bound against the neighbour's lowest, and the reverse).
-    ``slowdown`` is the neighbour's throughput over the shape's; ``row_alignment_bytes`` the
+    ``slowdown`` is the neighbour's throughput over the shape's, ``clock_slowdown`` the same
+    per SM clock cycle (the neighbour may run at a lower, power-capped clock);
+    ``row_alignment_bytes`` the
     alignment of the shape's BF16 rows (capped at 16). With ``vector_peaks`` (the chips' peak
     BF16 without tensor cores), ``vector_peak_tflop_per_s`` and ``above_vector_peak`` (the
     shape delivered more than the vector units can).
@@ -332,6 +408,8 @@ def shape_table(summary: pd.DataFrame, vector_peaks: pd.DataFrame | None = None,
                                                                     a["tflop_per_j_high"]),
                 "energy_ratio": a["tflop_per_j"] / r["tflop_per_j"],
                 "slowdown": a["throughput_tflop_per_s"] / r["throughput_tflop_per_s"],
+                "clock_slowdown": (a["throughput_tflop_per_s"] / a["sm_clock_mhz"])
+                / (r["throughput_tflop_per_s"] / r["sm_clock_mhz"]),
                 "vector_peak_tflop_per_s": peak,
                 "above_vector_peak": bool(r["throughput_tflop_per_s"] > peak),
             })

@@ -27,6 +27,14 @@ KIND_LABELS = {"idle": "idle", "number_format": "square GEMM", "model_shape": "m
                "memory": "memory copy"}
 #: The command that re-measures both cards (one full sweep each, on the card as found).
 REMEASURE = "energybook measure --out data/measured"
+#: Streaming multiprocessors of the H100 SXM5 and H200 (the same GH100 die configuration),
+#: and dense FLOP per clock per SM of each format, from NVIDIA's *NVIDIA H100 Tensor Core
+#: GPU Architecture* whitepaper (2022): 128 FP32 cores (256 FLOP as FMA), and 1024, 2048 and
+#: 4096 dense tensor-core FMA per clock for TF32, FP16/BF16 and FP8. The datasheet peak
+#: over SMs x FLOP per clock gives the clock the peak assumes.
+SM_COUNT = 132
+FLOP_PER_CLOCK_PER_SM = {"fp32": 256, "tf32": 2048, "bf16": 4096, "fp16": 4096, "fp8": 8192,
+                         "fp8fast": 8192}
 
 
 @dataclass(frozen=True)
@@ -57,7 +65,8 @@ def evaluate(P: Params, tables: Mapping[str, pd.DataFrame]) -> Evaluation:
     run_id = run_ids[P.gpu]
     metadata = _metadata(tuple(sorted(set(run_ids.values()))))
     latest = runs[runs["run_id"].isin(run_ids.values())]
-    windows = model.window_table(latest, count_updates=P.count_counter_updates)
+    windows = model.window_table(latest, count_updates=P.count_counter_updates,
+                                 details=model.window_details(metadata))
     summary = model.summarize_repeats(windows)
     shapes = model.shape_table(summary, peaks)
     power = model.power_table(summary, acc)
@@ -205,12 +214,23 @@ def numbers(ev: Evaluation) -> dict[str, float]:
     out["capped_read_max_w"] = float(read.max())
     out["capped_sampled_max_w"] = float(sampled.max())
     out["capped_used_max_w"] = float(ev.windows["power_w"][ev.windows["capped"]].max())
-    period = model.update_period_summary(ev.windows)
     out["update_ms"] = 1e3 * ge.COUNTER_UPDATE_S
-    out["update_period_ms"] = 1e3 * period["median"] if period["windows"] else out["update_ms"]
-    out["update_period_ms_p05"] = 1e3 * period["p05"] if period["windows"] else out["update_ms"]
-    out["update_period_ms_p95"] = 1e3 * period["p95"] if period["windows"] else out["update_ms"]
-    out["update_spread_pct"] = 100.0 * float(ev.windows["update_period_spread"].iloc[0])
+    out["sm_count"] = float(SM_COUNT)
+    out["period_tolerance_pct"] = 100.0 * ge.REFERENCE_SIGMA
+    out["reference_sigma_pct"] = 100.0 * ge.REFERENCE_SIGMA
+    out["reference_sigma_wide_pct"] = 200.0 * ge.REFERENCE_SIGMA
+    out["outlier_pct"] = 100.0 * ge.REFERENCE_OUTLIER_PROB
+    out["outlier_width_pct"] = 50.0 * ge.REFERENCE_OUTLIER_WIDTH
+    out["read_slack_ms"] = 1e3 * ge.READ_SLACK_S
+    out["min_posterior_pct"] = 100.0 * ge.MIN_POSTERIOR
+    for k, v in model.correction_checks(ev.windows).items():
+        out[f"check_{k}"] = v
+    out.update(_headline_windows(ev))
+    out.update(_estimators(ev))
+    out.update(_sensitivity(ev))
+    out.update(_clock_split(ev))
+    out.update(_fp8_clocks(ev))
+    out.update(_vector_margins(ev))
     out["one_update_pct"] = 100.0 * ge.COUNTER_UPDATE_S / float(ev.setup["window_s"])
     out["cap_factor"] = ge.CAPPED_POWER_FACTOR
     out["cap_ceiling_w"] = ge.CAPPED_POWER_FACTOR * out["power_limit_w"]
@@ -220,6 +240,108 @@ def numbers(ev: Evaluation) -> dict[str, float]:
     out["example_energy_at_aligned_mwh"] = float(ex["energy_mwh_at_aligned_efficiency"])
     out["example_aligned_model_mwh"] = float(ex["energy_mwh_aligned"])
     out.update(ev.setup)
+    return out
+
+
+def _headline_windows(ev: Evaluation) -> dict[str, float]:
+    """How the headline configuration's windows were put on whole steps."""
+    w = ev.windows
+    mine = w[(w["run_id"] == ev.run_id)
+             & (w["config"].map(model.format_key) == ev.P.number_format)]
+    unaligned = mine["energy_method"] == model.UNALIGNED_METHOD
+    return {"headline_windows": float(len(mine)),
+            "headline_windows_unresolved": float((unaligned & ~mine["resolved"]).sum())}
+
+
+def _estimators(ev: Evaluation) -> dict[str, float]:
+    """The headline efficiency under each estimator of a window's power: as read, on whole
+    steps (the page's), and from the mean of the power samples; and their range."""
+    f = _format_row(ev, ev.run_id, ev.P.number_format)
+    vals = {"read": float(f["tflop_per_j_read"]), "used": float(f["tflop_per_j"]),
+            "sampled": float(f["tflop_per_j_sampled"])}
+    return {"tflop_per_j_sampled": vals["sampled"],
+            "tflop_per_j_estimator_low": min(vals.values()),
+            "tflop_per_j_estimator_high": max(vals.values())}
+
+
+def _sensitivity(ev: Evaluation) -> dict[str, float]:
+    """How the correction's two assumptions move its result: with no read slack (the counter
+    read exactly at the window's ends) and with twice the reference's sigma, the windows
+    left unresolved and the headline efficiency (mean of its windows' TFLOP/J)."""
+    out: dict[str, float] = {}
+    cases = {"no_slack": {"read_slack_s": 0.0}, "wide": {"reference_sigma": 2 * ge.REFERENCE_SIGMA}}
+    for name, kw in cases.items():
+        w = model.window_table(ev.windows[ev.windows["run_id"].isin(ev.run_ids.values())],
+                               count_updates=ev.P.count_counter_updates, **kw)
+        unaligned = w["energy_method"] == model.UNALIGNED_METHOD
+        mine = w[(w["run_id"] == ev.run_id)
+                 & (w["config"].map(model.format_key) == ev.P.number_format)]
+        out[f"sens_{name}_unresolved"] = float((unaligned & ~w["resolved"]).sum())
+        out[f"sens_{name}_low_prior"] = float((w["prior_pick"] < 0.01).sum())
+        out[f"sens_{name}_tflop_per_j"] = float(mine["tflop_per_j"].mean())
+    return out
+
+
+def _clock_split(ev: Evaluation) -> dict[str, float]:
+    """The share of the datasheet split into factors that multiply back to it (an identity):
+    the clock against the clock the peak assumes, the throughput per clock against the peak's,
+    and the board power over the measured power."""
+    f = _format_row(ev, ev.run_id, ev.P.number_format)
+    peak_clock = 1e6 * float(f["peak_tflop_per_s"]) / (
+        SM_COUNT * FLOP_PER_CLOCK_PER_SM[ev.P.number_format])
+    clock = float(f["sm_clock_mhz"])
+    clock_pct = 100.0 * clock / peak_clock
+    per_clock_pct = 100.0 * float(f["throughput_tflop_per_s"]) / (
+        float(f["peak_tflop_per_s"]) * clock / peak_clock)
+    power_factor = float(f["board_power_w"]) / float(f["avg_power_w"])
+    return {"peak_clock_mhz": peak_clock, "peak_clock_share_pct": clock_pct,
+            "per_clock_share_pct": per_clock_pct, "board_over_power": power_factor,
+            "share_product_pct": clock_pct * per_clock_pct / 100.0 * power_factor,
+            "share_vs_throughput_share_pct": 100.0 * (
+                float(f["share_pct"]) / float(f["throughput_share_pct"]) - 1.0)}
+
+
+def _per_clock(f: pd.Series, key: str) -> float:
+    """Throughput as a fraction of the datasheet peak scaled to the measured clock."""
+    peak_clock = 1e6 * float(f["peak_tflop_per_s"]) / (SM_COUNT * FLOP_PER_CLOCK_PER_SM[key])
+    return float(f["throughput_tflop_per_s"]) / (
+        float(f["peak_tflop_per_s"]) * float(f["sm_clock_mhz"]) / peak_clock)
+
+
+def _fp8_clocks(ev: Evaluation) -> dict[str, float]:
+    """Each FP8 mode's and BF16's SM clock and throughput per clock, per GPU, and what the
+    FP8-over-BF16 ratio would be at BF16's clock (throughput scaled with the clock)."""
+    out: dict[str, float] = {}
+    for gpu, run_id in ev.run_ids.items():
+        g = gpu.lower()
+        bf16 = _format_row(ev, run_id, "bf16")
+        for key in ("bf16", "fp8", "fp8fast"):
+            f = _format_row(ev, run_id, key)
+            out[f"clock_{key}_{g}"] = float(f["sm_clock_mhz"])
+            out[f"per_clock_{key}_{g}"] = _per_clock(f, key)
+            if key != "bf16":
+                out[f"{key}_over_bf16_equal_clock_{g}"] = (
+                    float(f["throughput_tflop_per_s"]) / float(f["sm_clock_mhz"])
+                    / (float(bf16["throughput_tflop_per_s"]) / float(bf16["sm_clock_mhz"])))
+                out[f"{key}_power_over_bf16_{g}"] = (float(f["avg_power_w"])
+                                                      / float(bf16["avg_power_w"]))
+    return out
+
+
+def _vector_margins(ev: Evaluation) -> dict[str, float]:
+    """How far h = 4095 and 4097 delivered above (+) or below (-) the vector units' peak, per
+    GPU, in per cent."""
+    out: dict[str, float] = {}
+    for gpu, run_id in ev.run_ids.items():
+        for h in (4095, 4097):
+            s = _shape(ev, run_id, h)
+            out[f"vector_margin_pct_h{h}_{gpu.lower()}"] = 100.0 * (
+                float(s["throughput_tflop_per_s"]) / float(s["vector_peak_tflop_per_s"]) - 1.0)
+            out[f"clock_slowdown_h{h}_{gpu.lower()}"] = float(s["clock_slowdown"])
+    g = ev.P.gpu.lower()
+    for h in (4095, 4097):
+        out[f"vector_margin_pct_h{h}"] = out[f"vector_margin_pct_h{h}_{g}"]
+        out[f"clock_slowdown_h{h}"] = out[f"clock_slowdown_h{h}_{g}"]
     return out
 
 
@@ -246,30 +368,53 @@ def _vector_source(ev: Evaluation) -> str:
 
 def vector_verdict(above: list[int]) -> str:
     """What the odd sizes' throughput says about the units that did the work, given which of
-    h = 4095 and 4097 (``above``) delivered more than the vector units' peak."""
+    h = 4095 and 4097 (``above``) delivered more than the vector units' peak. Above that peak
+    no kernel on the vector units alone could have run the whole product, so at least part of
+    it ran on the tensor cores (all of it only if one kernel did all the work)."""
     if len(above) == 2:
-        return ("more than its ordinary arithmetic units can do at full clock: the tensor "
-                "cores must be doing the work")
+        return ("more than its ordinary arithmetic units can do at full clock, so the tensor "
+                "cores did at least part of the work")
     if above:
         return (f"and at h = {above[0]} more than its ordinary arithmetic units can do at "
-                "full clock, so the tensor cores must be doing at least part of the work")
+                "full clock, so there the tensor cores did at least part of the work")
     return ("no more than its ordinary arithmetic units can do at full clock, so these "
             "figures alone do not tell which units did the work")
 
 
+def full_clock_shapes(shapes: pd.DataFrame, run_id: str, max_clock_mhz: float,
+                      clock_fraction: float = 0.98) -> list[int]:
+    """The misaligned hidden sizes of ``run_id`` that ran without the power cap's bit and at
+    ``clock_fraction`` of the maximum clock or more."""
+    s = shapes[(shapes["run_id"] == run_id) & ~shapes["aligned"]]
+    keep = ~s["power_capped"].astype(bool) & (s["sm_clock_mhz"] >= clock_fraction * max_clock_mhz)
+    return [int(h) for h in s.loc[keep, "hidden_size"]]
+
+
+def _join(values: list) -> str:
+    items = [str(v) for v in values]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def run_kinds(metadata) -> dict[str, int]:
     """How the runs were made, from their metadata: ``runs``, how many were measured between
-    counter steps (``aligned``) and how many warmed each configuration until it settled
-    (``settling``)."""
+    counter steps (``aligned``), how many warmed each configuration until it settled
+    (``settling``) and how many measured the idle card warm as well as cold (``warm_idle``,
+    a configuration ``idle-warm``)."""
     aligned = sum(m.get("settings", {}).get("energy_alignment") == "counter_updates"
                   for m in metadata)
     settling = sum("settle_max_s" in m.get("settings", {}) for m in metadata)
-    return {"runs": len(metadata), "aligned": aligned, "settling": settling}
+    warm = sum(any(c.get("name") == "idle-warm" for c in m.get("configs", []))
+               for m in metadata)
+    return {"runs": len(metadata), "aligned": aligned, "settling": settling,
+            "warm_idle": warm}
 
 
 def run_phrases(kinds: Mapping[str, int]) -> dict[str, str]:
     """The sentences of the prose that depend on how the runs were made."""
     n, aligned, settling = kinds["runs"], kinds["aligned"], kinds["settling"]
+    warm = kinds.get("warm_idle", 0)
     if aligned == 0:
         reading = ("The runs this page reads were made before the harness measured between "
                    "steps: they read the counter at the two ends of each window.")
@@ -294,8 +439,40 @@ def run_phrases(kinds: Mapping[str, int]) -> dict[str, str]:
                   "card cold and warm. Across configurations the card still ran at different "
                   "temperatures:")
         awaits = "The runs read here have them; to measure again, run"
+    if aligned == n:
+        samples = ("are a cross-check: the energy is the counter's, between two of its steps")
+    elif aligned == 0:
+        samples = ("are an input as well as a check: for the runs read here they choose how "
+                   "many of the counter's steps each window holds (next section)")
+    else:
+        samples = ("choose how many of the counter's steps each window holds in the runs read "
+                   "at their ends, and are a cross-check in the others")
+    if warm == n:
+        idle_copy = ("The runs read here measured the idle card warm, after the loaded "
+                     "configurations, and the increment above is over the warm card.")
+        idle_limit = "the increment is over the warm idle card measured at the end of the run"
+    elif warm == 0:
+        idle_copy = ("The runs read here measured the idle card only cold, before any load, "
+                     "so the increment over a warm card would be somewhat smaller; the "
+                     "harness now measures it warm as well.")
+        idle_limit = ("the increment is over a cold idle card, so it is larger than the "
+                      "increment over a warm one")
+    else:
+        idle_copy = (f"{warm} of the {n} runs read here measured the idle card warm; the "
+                     "others only cold, so their increment is somewhat larger than over a "
+                     "warm card.")
+        idle_limit = "the increment is over a warm idle card on some runs and a cold one on others"
+    if aligned == n:
+        period = ("The windows measured between steps time the steps themselves: their "
+                  "metadata records the mean step period of each window.")
+    else:
+        period = ("The runs read at their ends cannot time the step: a step length computed "
+                  "from their corrected windows would only repeat the samples that chose the "
+                  "counts, so the page takes the step length above as given. A run measured "
+                  "between steps records it.")
     return {"runs_reading": reading, "steps_evidence": evidence, "steady_reading": steady,
-            "corrections_await": awaits}
+            "corrections_await": awaits, "samples_role": samples, "idle_copy": idle_copy,
+            "idle_limit": idle_limit, "period_sentence": period}
 
 
 def texts(ev: Evaluation) -> dict[str, str]:
@@ -332,8 +509,65 @@ def texts(ev: Evaluation) -> dict[str, str]:
                        if bool(_copy(ev, ev.run_id)["idle_is_warm"])
                        else "cold, measured before any load"),
         "remeasure_command": f"`{REMEASURE}`",
+        "unresolved_phrase": _unresolved_phrase(ev),
+        "idle_unresolved": _idle_unresolved(ev),
+        "headline_resolution": _headline_resolution(ev),
+        "full_clock_shapes": _join(full_clock_shapes(
+            ev.shapes, ev.run_id, _max_clock(ev))) or "none",
+        "capped_shapes": _join([int(h) for h in ev.shapes.loc[
+            (ev.shapes["run_id"] == ev.run_id) & ~ev.shapes["aligned"]
+            & ev.shapes["power_capped"].astype(bool), "hidden_size"]]) or "none",
         **run_phrases(run_kinds(ev.metadata)),
     }
+
+
+def _max_clock(ev: Evaluation) -> float:
+    return float({m["run_id"]: m for m in ev.metadata}[ev.run_id]["gpu"]["max_sm_clock_mhz"])
+
+
+def _unresolved_phrase(ev: Evaluation) -> str:
+    w = ev.windows
+    n = int(((w["energy_method"] == model.UNALIGNED_METHOD) & ~w["resolved"]).sum())
+    if n == 0:
+        return "every window read at its ends was resolved"
+    what = "window" if n == 1 else "windows"
+    verb = "was" if n == 1 else "were"
+    return (f"{n} {what} read at {'its' if n == 1 else 'their'} ends {verb} not resolved "
+            f"(no count reached the posterior threshold) and {'keeps its' if n == 1 else 'keep their'} "
+            "reading, with a bound of one step either way")
+
+
+def _span_text(x: pd.Series, fmt: str) -> str:
+    lo, hi = f"{x.min():{fmt}}", f"{x.max():{fmt}}"
+    return lo if lo == hi else f"{lo} to {hi}"
+
+
+def _idle_unresolved(ev: Evaluation) -> str:
+    """A sentence on the idle windows left unresolved, or '' when none was."""
+    w = ev.windows
+    idle = w[(w["kind"] == "idle") & (w["energy_method"] == model.UNALIGNED_METHOD)
+             & ~w["resolved"] & w["counter_updates"].notna()]
+    if idle.empty:
+        return ""
+    gap = 100.0 * (1.0 - idle["power_w_sampled"] / idle["power_w_read"])
+    prior = 100.0 * idle["prior_extra"]
+    gpus = _join(sorted(set(idle["gpu_name"].map(model.gpu_label))))
+    return (f"Among them {'is' if len(idle) == 1 else 'are'} {len(idle)} idle "
+            f"window{'s' if len(idle) != 1 else ''} ({gpus}): the samples there sit "
+            f"{_span_text(gap, '.1f')}% below the counter's power as read, as a "
+            "trailing average would just after the run began, and the count that would match "
+            f"them has a prior probability of only {prior.max():.1f}% at most (with the "
+            "assumed read slack), so each keeps its reading.")
+
+
+def _headline_resolution(ev: Evaluation) -> str:
+    n = _headline_windows(ev)
+    total, bad = int(n["headline_windows"]), int(n["headline_windows_unresolved"])
+    if bad == 0:
+        which = "both" if total == 2 else f"all {total}"
+        return f"{which} windows of the headline configuration were resolved"
+    return (f"{bad} of the {total} windows of the headline configuration {'was' if bad == 1 else 'were'} "
+            "not resolved: the headline rests partly on a window taken as read")
 
 
 def clock_events(mask: int) -> str:
@@ -356,40 +590,52 @@ def captions(ev: Evaluation) -> dict[str, str]:
     def span(x: pd.Series, fmt: str) -> str:
         return f"{x.min():{fmt}} to {x.max():{fmt}}"
 
+    res = w["resolved"].astype(bool)
+    corrected_span = span(w.loc[res, "power_w"], ".0f") if res.any() else "none"
+    kept = w.loc[~res, "power_w"]
+    kept_span = (f"{len(kept)} window{'s' if len(kept) != 1 else ''}, "
+                 + (f"{kept.iloc[0]:.0f} W" if len(kept) == 1 else f"{span(kept, '.0f')} W")
+                 if len(kept) else "no window")
+    full = full_clock_shapes(s[s["run_id"] == ev.run_id], ev.run_id, _max_clock(ev))
+
     return {
         "windows": (
             f"Dots per measured window of the {P.gpu} run in which the software power cap "
             f"held the clocks, by configuration: the window's average power as read "
-            f"({span(w['power_w_read'], '.0f')} W) and on whole counter updates "
-            f"({span(w['power_w'], '.0f')} W), against the {limit:.0f} W limit and "
+            f"({span(w['power_w_read'], '.0f')} W) and as used: on whole counter updates "
+            f"where the step count was resolved ({corrected_span} W), as read where it was "
+            f"not ({kept_span}), against the {limit:.0f} W limit and "
             f"{ge.CAPPED_POWER_FACTOR:g} times it (dashed lines). As read, "
-            f"{counts['above_limit_read']:.0f} of these windows are above the limit; on whole "
-            f"updates, {counts['over_cap']:.0f} are above the dashed ceiling. "
+            f"{counts['above_limit_read']:.0f} of these windows are above the limit; as "
+            f"used, {counts['over_cap']:.0f} {'is' if counts['over_cap'] == 1 else 'are'} "
+            "above the dashed ceiling. "
             "Source: this book's measurements."),
         "formats": (
             "Grouped bars per number format: the dense datasheet peak divided by the board "
             f"power ({', '.join(sorted(f['chip'].unique()))}; Epoch AI), and the TFLOP per "
-            "joule measured for the square GEMM on each GPU, with its interval (the envelope "
+            "joule measured for the square GEMM on one card of each model, with its interval "
+            "(the envelope "
             "of the windows' bounds) as a line. Every measured bar is lower than the "
             f"datasheet's, at {span(f['share_pct'], '.0f')}% of it. "
             "Source: this book's measurements (data/measured/gpu_runs.csv)."),
         "power": (
             "Scatter of average board power against average SM clock for every configuration "
             f"of the {P.gpu} run: idle at {idle.mean():.0f} W; the memory copy and the "
-            "misaligned model shapes below the limit at full clock; the aligned tensor-core "
-            "GEMMs near the "
+            f"misaligned model shapes h = {_join(full) or 'none'} below the limit at full "
+            "clock; the aligned tensor-core GEMMs and the other misaligned shapes near the "
             f"{board:.0f} W board power (dashed line) with clocks lowered by the software "
             "power cap. Source: this book's measurements."),
         "shapes": (
             "Grouped bars of picojoules per FLOP of the BF16 GEMM (tokens by h inputs into 4h "
-            "outputs) at each measured hidden size, per GPU, with its interval. Multiples of "
+            "outputs) at each measured hidden size, on one card of each model, with its "
+            "interval. Multiples of "
             f"64 cost {span(aligned, '.2f')} pJ per FLOP; h = 4095 and 4097 cost "
             f"{span(odd, '.1f')} times as much as their aligned neighbour, h = 4100 "
             f"{span(h4100, '.1f')} times; the other sizes only a few per cent more. "
             "Source: this book's measurements."),
         "copy": (
-            "Grouped bars of energy per byte moved by the copy (bytes read plus written), per "
-            "GPU: the whole board's, "
+            "Grouped bars of energy per byte moved by the copy (bytes read plus written), on "
+            "one card of each model: the whole board's, "
             + "; ".join(f"{r.gpu} {r.pj_per_byte:.0f} pJ" for r in c.itertuples())
             + "; and above the idle board's, "
             + "; ".join(f"{r.gpu} {r.incremental_pj_per_byte:.0f} pJ" for r in c.itertuples())
