@@ -104,8 +104,16 @@ def test_h200_case_from_the_tables(tables):
     assert h["gap_years"] == pytest.approx(790 / 365.25)
     assert h["bytes_growth_per_year"] == pytest.approx(4.7 ** 0.5)
     assert h["breakeven_years"] == pytest.approx(math.log(4.8 / 3.35) / math.log(4.7 ** 0.5))
-    # the price channel alone, at an unchanged price per chip-hour: (k^e - 1)/(k - 1) = 1
-    assert h["rebound_price"] == pytest.approx(1.0)
+    facts = h2.chip_facts(tables["accelerators"], tables["growth_trends"])
+    # the energy-cost rebound: none without a demand response; all of the saving when energy
+    # is the whole cost at unit elasticity; in between it grows with the energy share
+    assert h2.h200_case(facts, 0.5, elasticity=0.0, energy_share=0.066)["rebound_energy"] == \
+        pytest.approx(0.0, abs=1e-12)
+    assert h2.h200_case(facts, 0.5, elasticity=1.0, energy_share=1.0)["rebound_energy"] == \
+        pytest.approx(1.0)
+    shares = [h2.h200_case(facts, 0.5, energy_share=x)["rebound_energy"]
+              for x in (0.02, 0.066, 0.12, 0.5)]
+    assert np.all(np.diff(shares) > 0)
 
 
 @settings(max_examples=80)

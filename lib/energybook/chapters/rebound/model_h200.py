@@ -110,17 +110,17 @@ def chip_facts(accelerators: pd.DataFrame, growth_trends: pd.DataFrame,
 
 def h200_case(facts: dict[str, float], param_compute_exponent: float,
               active_share_change: float = 1.0, bytes_per_param_change: float = 1.0,
-              elasticity: float = 1.0) -> dict[str, float]:
+              elasticity: float = 1.0, energy_share: float = 1.0) -> dict[str, float]:
     """The H100 -> H200 case as plain floats, from :func:`chip_facts` and the parameters.
 
     Keys: those of :func:`chip_facts`; ``j_per_token_saving`` (1 - 1/k); ``bytes_growth``
     (bytes read per token over the gap); ``bytes_growth_per_year``;
     ``efficiency_gain_per_year`` (k per year of the gap); ``breakeven_years`` (of bytes
     growth that take the gain back); ``energy_per_token_ratio`` (new chip and grown model
-    over old chip and old model); ``rebound_price`` (the price channel alone: at an unchanged
-    price per chip-hour the cost per token falls by k whatever the energy share, so the
-    rebound is (k**e - 1)/(k - 1), against the counterfactual of the same tokens served on
-    the H100).
+    over old chip and old model); ``rebound_energy`` (the energy-cost rebound: only the
+    energy part, ``energy_share`` of the cost per token, falls by k, against the
+    counterfactual of the same tokens served on the H100 at the same hardware cost per
+    token; about elasticity x energy share for a small gain).
     """
     k, gap = facts["efficiency_gain"], facts["gap_years"]
     g = float(bytes_per_token_growth(facts["compute_trend"], gap, param_compute_exponent,
@@ -131,7 +131,7 @@ def h200_case(facts: dict[str, float], param_compute_exponent: float,
         "bytes_growth_per_year": g_year, "efficiency_gain_per_year": float(per_year(k, gap)),
         "breakeven_years": float(breakeven_years(k, g_year)),
         "energy_per_token_ratio": g / k,
-        "rebound_price": float(rebound(k, elasticity, 1.0, k)),
+        "rebound_energy": float(rebound(k, elasticity, energy_share, 1.0)),
     }
 
 

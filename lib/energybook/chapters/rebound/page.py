@@ -164,7 +164,7 @@ class Evaluation:
         P = self.P
         return model_h200.h200_case(self.facts.chips, P.param_compute_exponent,
                                     P.active_share_change, P.bytes_per_param_change,
-                                    P.elasticity)
+                                    P.elasticity, P.energy_share)
 
     @cached_property
     def h200_dense(self) -> dict[str, float]:
@@ -360,7 +360,7 @@ def numbers(ev: Evaluation) -> dict[str, float]:
         "h200_dense_breakeven_months": _finite(12.0 * dense["breakeven_years"]),
         "h200_active_share_change": P.active_share_change,
         "h200_bytes_per_param_change": P.bytes_per_param_change,
-        "h200_rebound_price_pct": _pct(h2["rebound_price"]),
+        "h200_rebound_energy_pct": _pct(h2["rebound_energy"]),
         "h200_moe_fp8_bytes_per_year": float(model_h200.per_year(
             model_h200.bytes_per_token_growth(h2["compute_trend"], h2["gap_years"],
                                               P.param_compute_exponent, 0.25, 0.5),
@@ -573,6 +573,13 @@ def texts(ev: Evaluation) -> dict[str, str]:
         rate_verdict = "grow faster than the chip's gain, so energy per token rises"
     else:
         rate_verdict = "grow no faster than the chip's gain, so energy per token falls"
+    if ev.P.active_share_change == 1.0 and ev.P.bytes_per_param_change == 1.0:
+        rate_verdict = ("on the proxy's assumptions (dense models in one number format, bytes "
+                        "driven by the training compute of notable models, not measured on "
+                        "served models) the bytes " + rate_verdict + ": the proxy's verdict, "
+                        "not a measurement")
+    else:
+        rate_verdict = "the bytes " + rate_verdict
     cal = ev.calibration
     if cal is None:
         calibration_note = (
