@@ -500,8 +500,26 @@ def test_the_markdown_holds_no_typed_number():
 
     nb = nbformat.read(ROOT / "chapters" / "record.ipynb", as_version=4)
     text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
-    text = re.sub(r"\{glue:[a-z]+\}`[^`]*`", "", text)
+    text = re.sub(r"\{(glue|cite):[a-z]+\}`[^`]*`", "", text)
     text = re.sub(r"\d{4}-\d{4}", "", text)  # periods such as 2010-2018
     # names and definitions, not data: "16-bit" formats, a PUE "cannot fall below 1"
     text = text.replace("16-bit", "").replace("below 1.", "")
     assert _numbers_in(text) == []
+
+
+def test_period_sobol_indices_are_shares_and_ignore_an_unused_parameter(ev, tables):
+    """The total Sobol indices of the compute growth lie in [0, 1.05], a fit-period year
+    carries a clear share, and a parameter the fit does not read (the flat-energy
+    threshold) gets a total index of zero."""
+    from energybook import sobol
+
+    st = ev.sobol.set_index("parameter")["ST"]
+    assert set(st.index) == set(page.PERIOD_RANGES)
+    assert ((st >= 0.0) & (st <= 1.05)).all()
+    assert st.max() > 0.2
+    ranges = dict(page.PERIOD_RANGES, flat_energy_ratio=(1.0, 1.5))
+    idx = sobol.of_parameters(
+        lambda Q: page.compute_growth_point(Q, tables["training_compute"]), ev.P, ranges, 16)
+    assert abs(float(idx.set_index("parameter").loc["flat_energy_ratio", "ST"])) < 1e-9
+    assert page.compute_growth_point(ev.P, tables["training_compute"]) == pytest.approx(
+        page.headlines(ev)["compute_growth_per_year"])

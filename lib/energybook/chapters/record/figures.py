@@ -8,7 +8,7 @@ import pandas as pd
 
 from energybook import charts
 from energybook.chapters.record import model_compute, model_forecasts
-from energybook.chapters.record.page import PERIODS, Evaluation, counterfactual
+from energybook.chapters.record.page import PERIODS, SOBOL_LABELS, Evaluation, counterfactual
 
 
 def vintages_data(ev: Evaluation) -> pd.DataFrame:
@@ -170,6 +170,15 @@ def compute_growth(ev: Evaluation) -> alt.TopLevelMixin:
         title="Training compute against hardware efficiency", height=320)
 
 
+def sobol(ev: Evaluation) -> alt.TopLevelMixin:
+    """Total Sobol indices of the compute growth over the fit period's first and last year:
+    sensitivity to the analyst's choice of period, not uncertainty."""
+    return charts.sobol_bars(ev.sobol, title="Compute growth: sensitivity to the analyst's "
+                             "choice of period, not uncertainty", labels=SOBOL_LABELS,
+                             height=120)
+
+
 def gallery(ev: Evaluation) -> dict[str, alt.TopLevelMixin]:
     return {"vintages": vintages(ev), "errors": errors(ev),
-            "decomposition": decomposition(ev), "compute_growth": compute_growth(ev)}
+            "decomposition": decomposition(ev), "compute_growth": compute_growth(ev),
+            "sobol": sobol(ev)}
