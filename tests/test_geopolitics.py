@@ -934,3 +934,31 @@ def test_the_demand_caption_says_which_demand_the_projection_exceeds(tables):
         proj = 945.0 / (japan * factor)
         assert (f"Japan ({proj:.2f} times)" in exceeds) == (proj > 1), cap_["demand"]
         assert (f"Japan ({proj:.2f} times)" in rest) == (proj <= 1), cap_["demand"]
+
+
+def test_sobol_indices_of_the_energy_share(tables):
+    """The Sobol indices of energy's share: every total index in [0, 1.05]; an input the
+    share does not depend on (the hours a reserved contract pays for, which moves revenue,
+    not cost) gets a total index near 0; and the PUE, which multiplies the energy cost alone,
+    ranks above the servers-and-network overhead over its narrow sourced range."""
+    P = Params()
+    ref = g.reference_inputs(tables["accelerators"], tables["compute_costs"])
+    ranges = {**page.ranges_from_reference(P, ref), "rented_fraction": (0.3, 1.0)}
+    decl = Params.declarations()
+    for name, (lo, hi) in ranges.items():
+        assert decl[name].min <= lo < hi <= decl[name].max, name
+
+    def share(Q):
+        return page.energy_share_point(Q, ref, g.selected_price_usd_per_kwh(
+            Q, tables["country_prices"]))
+
+    from energybook import sobol
+
+    idx = sobol.of_parameters(share, P, ranges, 64).set_index("parameter")
+    assert ((idx["ST"] >= 0.0) & (idx["ST"] <= 1.05)).all()
+    assert idx.loc["rented_fraction", "ST"] < 0.01
+    assert idx.loc["pue", "ST"] > idx.loc["system_overhead_fraction", "ST"]
+    ev = page.evaluate(P, tables)
+    top, st, _ = page.sobol_top(ev)
+    assert top in ev.sobol["parameter"].tolist() and 0.0 < st <= 1.05
+    assert "price_override_usd_per_kwh" in ev.sobol["parameter"].tolist()

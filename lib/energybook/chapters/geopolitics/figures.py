@@ -12,6 +12,7 @@ from energybook.chapters.geopolitics.model import KWH_PER_MWH
 from energybook.chapters.geopolitics.page import (
     CHINA_RATIOS,
     DEMAND_COUNTRIES,
+    SOBOL_LABELS,
     VALUE_AXIS_MAX_USD_PER_HOUR,
     Evaluation,
     carbon_table,
@@ -295,8 +296,21 @@ def carbon(ev: Evaluation) -> alt.Chart:
     ).properties(title="Emissions of a year of the campus on each country's grid", height=260)
 
 
+# --------------------------------------------------------------------------- 7. sensitivity
+
+
+def sobol_data(ev: Evaluation) -> pd.DataFrame:
+    """Total and first-order Sobol indices of energy's share of the campus's cost."""
+    return ev.sobol
+
+
+def sobol(ev: Evaluation) -> alt.TopLevelMixin:
+    return charts.sobol_bars(sobol_data(ev), labels=SOBOL_LABELS,
+                             title="What moves energy's share of the campus's cost")
+
+
 def gallery(ev: Evaluation) -> dict[str, alt.TopLevelMixin]:
     """Every chart of the chapter by name (what the figure tests build and validate)."""
     return {"demand": demand(ev), "tco": tco(ev), "time_to_power": time_to_power(ev),
             "wtp": wtp(ev), "premium_vs_value": premium_vs_value(ev),
-            "china_us": china_us(ev), "carbon": carbon(ev)}
+            "china_us": china_us(ev), "carbon": carbon(ev), "sobol": sobol(ev)}

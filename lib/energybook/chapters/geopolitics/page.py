@@ -7,10 +7,12 @@ import dataclasses
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import pandas as pd
 
+from energybook import sobol
 from energybook.chapters.geopolitics import model, model_cap, model_time
 from energybook.chapters.geopolitics.model import HOURS_PER_YEAR, KW_PER_MW, KWH_PER_MWH
 from energybook.chapters.geopolitics.params import Params
@@ -47,6 +49,13 @@ class Evaluation:
     w: dict[str, Any]  # inputs of the willingness-to-pay model
     core: dict[str, float]  # the headline numbers and the results they come with
     breakeven_wait_months: float  # may be math.inf: never glued as a number
+
+    @cached_property
+    def sobol(self) -> pd.DataFrame:
+        """Total Sobol indices of the main headline, energy's share at the price the campus
+        pays (:func:`sobol_indices`), computed once, on first use (the figure, the caption and
+        the glued numbers read the same ones)."""
+        return sobol_indices(self.P, self.ref, self.tables["country_prices"])
 
 
 #: The value-of-compute axis of the premium chart ends here (USD per H100-hour).
@@ -174,6 +183,105 @@ def evaluate(P: Params, tables: Mapping[str, pd.DataFrame]) -> Evaluation:
         campus, prices["china_low"], prices["us"])
     return Evaluation(P, tables, ref, campus, price, prices, tco, w,
                       {k: float(v) for k, v in core.items()}, wait_months)
+
+
+# --------------------------------------------------------------------------- sensitivity
+#: Sobol sample size (a power of two): SOBOL_N * (k + 2) runs of the closed-form share.
+SOBOL_N = 256
+#: Plain-language names of the inputs the Sobol chart varies.
+SOBOL_LABELS = {"price_override_usd_per_kwh": "Electricity price",
+                "accelerator_price_usd": "Accelerator price",
+                "system_overhead_fraction": "Servers and network (share of chip price)",
+                "pue": "Power usage effectiveness",
+                "server_power_factor": "Server power over board power",
+                "utilization": "Utilization",
+                "discount_rate": "Discount rate",
+                "accelerator_lifetime_years": "Accelerator lifetime"}
+
+
+def sensitivity_ranges(P: Params, tables: Mapping[str, pd.DataFrame] | None = None
+                       ) -> dict[str, tuple[float, float]]:
+    """Plausible ranges of the campus's uncertain economic inputs, each widened to include
+    the chosen value and kept inside its declared bounds. Sourced: the accelerator price over
+    its (unverified) published range, the PUE from Google's fleet to Uptime's industry
+    average, the servers and network over Epoch AI's range across chips, the server power
+    from board power alone to Epoch AI's DGX H100 factor. Assumed: utilization 0.5 to 0.9,
+    discount rate 5% to 15%, accelerator lifetime 3 to 6 years. The electricity price is
+    not here (it is a choice of country, see :func:`price_range`)."""
+    if tables is None:
+        from energybook import data
+
+        tables = data.load_tables(TABLES)
+    return ranges_from_reference(P, model.reference_inputs(tables["accelerators"],
+                                                          tables["compute_costs"]))
+
+
+def ranges_from_reference(P: Params, ref: dict[str, float]) -> dict[str, tuple[float, float]]:
+    """:func:`sensitivity_ranges` from the chapter's data-derived constants ``ref``."""
+    epoch = {k: model.system_overhead_from_costs(ref[f"server_cost_overhead{k}"],
+                                                 ref["interconnect_cost_fraction"])
+             for k in ("_low", "_high")}
+    wanted = {"accelerator_price_usd": (ref["h100_price_low_usd"], ref["h100_price_high_usd"]),
+              "system_overhead_fraction": (epoch["_low"], epoch["_high"]),
+              "pue": (ref["pue_best_fleet"], ref["pue_industry_average"]),
+              "server_power_factor": (1.0, ref["server_power_factor_h100"]),
+              "utilization": (0.5, 0.9), "discount_rate": (0.05, 0.15),
+              "accelerator_lifetime_years": (3.0, 6.0)}
+    decl = Params.declarations()
+    out: dict[str, tuple[float, float]] = {}
+    for name, (lo, hi) in wanted.items():
+        value = float(getattr(P, name))
+        lo = max(min(lo, value), float(decl[name].min or 0.0))
+        hi = min(max(hi, value), float(decl[name].max or math.inf))
+        if lo < hi:
+            out[name] = (float(lo), float(hi))
+    return out
+
+
+def price_range(P: Params, prices: pd.DataFrame) -> tuple[float, float] | None:
+    """The chosen country's sourced electricity prices, lowest to highest (its reference and
+    low cases), or None where it has one price only or the override is used."""
+    if P.use_price_override:
+        return None
+    found = []
+    for case in ("reference", "low"):
+        try:
+            found.append(model.resolve_price_usd_per_kwh(prices, P.country, case=case))
+        except ValueError:
+            pass
+    return (min(found), max(found)) if len(found) == 2 and min(found) < max(found) else None
+
+
+def energy_share_point(P: Params, ref: dict[str, float], price_usd_per_kwh: float) -> float:
+    """The main headline, energy's share of the campus's annual cost, at ``P`` and a price
+    (the closed-form :func:`model.campus_tco`)."""
+    return float(model.campus_tco(price_usd_per_kwh=price_usd_per_kwh,
+                                  **model.campus_kwargs(P, ref))["energy_share"])
+
+
+def sobol_indices(P: Params, ref: dict[str, float], prices: pd.DataFrame,
+                  n: int = SOBOL_N) -> pd.DataFrame:
+    """Total (and first-order) Sobol indices of energy's share at the price the campus pays,
+    each input uniform on :func:`sensitivity_ranges`, plus the electricity price over the
+    chosen country's sourced range (:func:`price_range`; carried in the
+    ``price_override_usd_per_kwh`` slot, which only this function reads as the price)."""
+    ranges = ranges_from_reference(P, ref)
+    fixed = model.selected_price_usd_per_kwh(P, prices)
+    span = price_range(P, prices)
+    if span is not None:
+        ranges = {"price_override_usd_per_kwh": span, **ranges}
+
+    def share(Q: Params) -> float:
+        return energy_share_point(Q, ref, Q.price_override_usd_per_kwh if span else fixed)
+
+    return sobol.of_parameters(share, P, ranges, n)
+
+
+def sobol_top(ev: Evaluation) -> tuple[str, float, bool]:
+    """The input with the largest total index, that index, and whether the intervals
+    separate it from the next one."""
+    top = ev.sobol.sort_values("ST", ascending=False).iloc[0]
+    return str(top["parameter"]), float(top["ST"]), sobol.separated(ev.sobol)
 
 
 def evaluate_core_at(P: Params, tables: Mapping[str, pd.DataFrame],
@@ -385,6 +493,8 @@ def numbers(ev: Evaluation) -> dict[str, float]:
     })
     band = model.energy_share_interval(ev.campus, ref, ev.prices["us"])
     corners = model.energy_share_corners(ev.campus, ref, ev.prices["us"])
+    s_top, s_st, _ = sobol_top(ev)
+    x["sobol_top_total_index"] = s_st
     x.update({"energy_share_us_p05_pct": 100.0 * band["p05"],
               "energy_share_us_p95_pct": 100.0 * band["p95"],
               "energy_share_us_min_pct": 100.0 * corners["min"],
@@ -549,7 +659,27 @@ def texts(ev: Evaluation) -> dict[str, str]:
         "parity_subsidised_label": parity_phrase(c["parity_perf_per_watt_china_subsidised"]),
         **cap_phrases(ev),
         **wait_phrases(ev),
+        **sobol_phrases(ev),
     }
+
+
+def sobol_phrases(ev: Evaluation) -> dict[str, str]:
+    """The sensitivity paragraph's clauses: which input has the largest total index, and
+    whether the intervals rank it above the next one."""
+    order = ev.sobol.sort_values("ST", ascending=False)["parameter"].tolist()
+    top, second = (SOBOL_LABELS[p].lower() for p in order[:2])
+    apart = sobol.separated(ev.sobol)
+    varied = price_range(ev.P, ev.tables["country_prices"]) is not None
+    return {"sobol_top_label": top,
+            "sobol_price_phrase": ("the electricity price over the chosen country's sourced "
+                                   "prices" if varied else
+                                   "the electricity price held at the one used (the chosen "
+                                   "country has a single sourced price, or it is the "
+                                   "override)"),
+            "sobol_ranking_phrase": (f"the intervals rank it clearly above the {second}"
+                                     if apart else
+                                     f"its interval overlaps that of the {second}, so this "
+                                     "sample does not rank the two")}
 
 
 def _binds(binds: float) -> str:
@@ -753,8 +883,27 @@ def captions(ev: Evaluation) -> dict[str, str]:
         f"{_possessive(str(first['country']))} ({first['campus_mt_per_year']:.2f} Mt). "
         "Tooltips add the emissions of a training run of GPT-4's estimated compute. Source: "
         "Our World in Data (Ember) lifecycle carbon intensity, latest year per country.")
+    s_top, s_st, apart = sobol_top(ev)
+    second = SOBOL_LABELS[ev.sobol.sort_values("ST", ascending=False)["parameter"].iloc[1]]
+    price_phrase = ("the electricity price over the chosen country's sourced prices, "
+                    if price_range(ev.P, ev.tables["country_prices"]) else "")
+    sobol_caption = (
+        "Horizontal bars of the total Sobol indices of energy's share of the campus's annual "
+        f"cost at {selected_label(ev.P)} (the closed-form cost model, not a Monte Carlo), "
+        "each input varied uniformly over a range that includes the chosen value: "
+        f"{price_phrase}the accelerator price over its unverified published range, the PUE "
+        "from Google's fleet to the industry average, servers and network over Epoch AI's "
+        "range across chips, server power from board power to Epoch AI's DGX factor, and "
+        "utilization, discount rate and accelerator lifetime over assumed ranges. Rules "
+        f"mark bootstrap confidence intervals. The largest total index, {s_st:.2f}, is "
+        f"that of the {SOBOL_LABELS[s_top].lower()}"
+        + ("" if apart else f"; its interval overlaps that of the {second.lower()}, so this "
+           "sample does not rank the two")
+        + ". The indices measure the assumed ranges, not a measured uncertainty. Sources: "
+        "model; ranges as in the text.")
     return {"demand": demand, "tco": tco, "time_to_power": ttp, "wtp": wtp,
-            "premium_vs_value": value, "china_us": china_us, "carbon": carbon_caption}
+            "premium_vs_value": value, "china_us": china_us, "carbon": carbon_caption,
+            "sobol": sobol_caption}
 
 
 # --------------------------------------------------------------------------- reader tables
