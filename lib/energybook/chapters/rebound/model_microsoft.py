@@ -50,7 +50,8 @@ def microsoft_from_tables(sustainability: pd.DataFrame, proxies: pd.DataFrame,
     years = fiscal_year - base
     ef = 1.0 + float(t.loc["energy_use", "change_pct"]) / 100.0
     cf = 1.0 + float(t.loc["total_emissions", "change_pct"]) / 100.0
-    out = {"years": float(years), "energy_factor": ef, "emissions_factor": cf,
+    out = {"years": float(years), "base_fiscal_year": float(base),
+           "fiscal_year": float(fiscal_year), "energy_factor": ef, "emissions_factor": cf,
            "emissions_per_energy_factor": cf / ef}
     p = proxies.set_index(["metric", "fiscal_year"])["value_usd_bn"]
     for name in ("cloud_revenue", "capital_expenditure"):

@@ -156,7 +156,9 @@ def ambition_sigma(P: Params, base_twh: float) -> float:
 
 
 def declared_distributions(P: Params, base_twh: float) -> dict[str, Dist]:
-    """The chapter's declared distributions, each with its median at the point value.
+    """The chapter's declared distributions: each has its median at the point value except
+    the elasticity's, whose *mode* is the point elasticity (a PERT skewed towards
+    ``elasticity_max`` has its median above its mode).
 
     - ``elasticity`` ~ PERT(0, ``elasticity``, ``elasticity_max``);
     - ``chip_progress``: a factor on every chip growth factor, LogNormal with median 1 and

@@ -301,7 +301,6 @@ def headlines(ev: Evaluation) -> dict[str, float]:
         "flip_elasticity": _finite(ev.backfire["flip_elasticity"]),
         "flip_elasticity_energy_only": _finite(ev.backfire["flip_elasticity_energy_only"]),
         "market_elasticity_ratio": ev.bound["median"],
-        "efficiency_growth_to_hold_flat_pct": _finite(100.0 * ev.hold_flat),
         "microsoft_energy_per_cloud_revenue_pct":
             100.0 * ev.microsoft["energy_per_cloud_revenue_growth"],
     }
@@ -505,6 +504,7 @@ def numbers(ev: Evaluation) -> dict[str, float]:
         "iea_case_spread_pct": _pct(mcm.iea_case_spread(ev.dc)),
         "growth_spread_pct": _pct(P.growth_spread), "chip_spread_pct": _pct(P.chip_spread),
         "ambition_spread_pct": _pct(math.expm1(mcm.Z95 * mcm.ambition_sigma(P, base))),
+        "elasticity_prior_median": mc["distributions"]["elasticity"].median(),
         "iea_2035_low_twh": lo35, "iea_2035_high_twh": hi35,
         "iea_2035_ratio": hi35 / lo35,
         "fan_2035_p05_twh": float(fan.loc[FAN_END_YEAR, "p05"]),
@@ -526,7 +526,12 @@ def numbers(ev: Evaluation) -> dict[str, float]:
         "flip_elasticity_other": float(model.backfire_elasticity(
             1.0 + P.other_efficiency_growth, P.other_energy_share,
             1.0 + P.other_hardware_cost_decline)),
+        "efficiency_growth_to_hold_flat_pct": _finite(100.0 * ev.hold_flat),
         "hold_flat_gap_pct": _pct(ev.hold_flat - f),
+        "hold_flat_gap_other_pct": _pct(ev.hold_flat - P.other_efficiency_growth),
+        "late_ai_ambition_pct": _pct((1.0 + P.demand_growth) ** P.late_ambition_ratio - 1.0),
+        "late_other_ambition_pct": _pct((1.0 + P.other_demand_growth) ** P.late_ambition_ratio
+                                        - 1.0),
         "flip_approx": _finite(math.log(k) / math.log(m)) if m > 1.0 else 1e6,
     })
     hc = ev.facts.hardware_cost.set_index("estimate")
@@ -596,6 +601,43 @@ def texts(ev: Evaluation) -> dict[str, str]:
     price_split = (f"{100 * float(dec['hardware_price']) / price:.0f}% of the whole price "
                    "response" if abs(price) > 1e-9 else "with no price response at all")
     gap = float(ev.mc["energy"]["median"]) - mcm.central_twh(ev.mc)
+    ms = ev.microsoft
+    d_growth = 100.0 * (ms["energy_growth"] - ms["cloud_revenue_growth"])
+    if abs(d_growth) < 1.0:
+        ms_pace = "about as fast as its cloud business"
+    elif d_growth > 0:
+        ms_pace = f"{d_growth:.1f} points a year faster than its cloud business"
+    else:
+        ms_pace = f"{-d_growth:.1f} points a year more slowly than its cloud business"
+    flat = 100.0 * float(msm.implied_efficiency_growth(
+        ms["energy_factor"], ms["cloud_revenue_factor"], ms["years"], 0.0))
+    if abs(flat) < 1.0:
+        ms_flat = f"the fleet's efficiency changed {flat:+.1f}% a year, hardly at all"
+    elif flat > 0:
+        ms_flat = f"the fleet's efficiency improved {flat:.1f}% a year"
+    else:
+        ms_flat = f"the fleet's efficiency worsened {-flat:.1f}% a year"
+    fan = ev.fan.set_index("year")
+    lo35, hi35 = mcm.iea_case_range(ev.dc)
+    fan_ratio = float(fan.loc[FAN_END_YEAR, "p95"] / fan.loc[FAN_END_YEAR, "p05"])
+    fan_mid = math.sqrt(float(fan.loc[FAN_END_YEAR, "p05"] * fan.loc[FAN_END_YEAR, "p95"]))
+    iea_ratio, iea_mid = hi35 / lo35, math.sqrt(lo35 * hi35)
+    if abs(math.log(fan_ratio / iea_ratio)) < 0.02:
+        width = "The fan is about as wide as the IEA's range"
+    elif fan_ratio > iea_ratio:
+        width = ("The fan is wider because the drawn elasticity, acting on chip progress away "
+                 "from its trend, adds a spread of its own")
+    else:
+        width = "The fan is narrower than the IEA's range"
+    iea_base = ev.iea_base(LATE_YEAR)
+    if fan_mid > iea_mid * 1.01:
+        place = ("it sits higher because its centre is the Base Case, which lies above the "
+                 "geometric middle of the IEA's range"
+                 if iea_base > iea_mid else "it sits higher than the IEA's range")
+    elif fan_mid < iea_mid * 0.99:
+        place = "it sits lower than the middle of the IEA's range"
+    else:
+        place = "it is centred on the middle of the IEA's range"
     return {
         "scope": ev.P.scope,
         "median_gap_side": "below" if gap < 0 else "above",
@@ -607,6 +649,11 @@ def texts(ev: Evaluation) -> dict[str, str]:
         "google_period": _period(ev, "google_tokens"),
         "epoch_period": _period(ev, "epoch_inference_prices"),
         "rate_verdict": rate_verdict,
+        "ms_pace": ms_pace,
+        "ms_flat": ms_flat,
+        "ms_period": f"fiscal {ms['base_fiscal_year']:.0f} to {ms['fiscal_year']:.0f}",
+        "fan_width": width,
+        "fan_place": place,
     }
 
 

@@ -37,8 +37,8 @@ def check(P: Params, tables: Mapping[str, Any]) -> list[str]:
         if share >= 1.0 and P.elasticity >= 1.0:
             problems.append(
                 f"{name} 1 with elasticity {P.elasticity} (>= 1): no efficiency growth can "
-                f"hold energy flat while {growth} pushes demand (the headline "
-                "efficiency_growth_to_hold_flat_pct would be infinite); lower "
+                f"hold energy flat while {growth} pushes demand (the "
+                "efficiency growth to hold energy flat would be infinite); lower "
                 f"{name} below 1 or elasticity below 1")
     return problems
 
@@ -79,9 +79,6 @@ SPEC = chapter(
                  "Median, over every pairing of a tokens-served series with a price series, "
                  "of token growth over price fall (log ratio) in AI's own market: a confounded "
                  "ratio whose bias can run either way, not an estimate or a bound", ".2f"),
-        Headline("efficiency_growth_to_hold_flat_pct", "percent/year",
-                 "Efficiency growth per year, in both segments, that would hold data-centre "
-                 "electricity flat to the horizon (point values)", ".0f"),
         Headline("microsoft_energy_per_cloud_revenue_pct", "percent/year",
                  "Yearly change of Microsoft's energy use per dollar of its cloud revenue, "
                  "FY20-FY24", ".1f"),
