@@ -330,3 +330,27 @@ def test_measured_ratios_cover_every_peer_reviewed_chip_including_worse_than_a_g
     # HERMES in its four-phase mode (2.48 TOPS/W) uses more energy per operation than the
     # best GPU: the prior must reach above 1
     assert r.max() > 1
+
+
+@given(bits=st.floats(1.0, 12.0), a=st.integers(4, 512), c=st.integers(2, 512),
+       a2=st.integers(4, 512), c2=st.integers(2, 512))
+def test_a_networks_energy_is_its_layers_weighted_by_their_macs(bits, a, c, a2, c2):
+    """Each layer is charged in an array of its own fan-in and fan-out and weighted by its
+    MACs; a one-layer network is that layer's array."""
+    one = mac.network_mac_energy_j(bits, [(a, c)], ANCHORS)
+    assert one == pytest.approx(mac.analog_mac_energy_j(bits, ANCHORS, array_rows=a,
+                                                        array_cols=c))
+    two = mac.network_mac_energy_j(bits, [(a, c), (a2, c2)], ANCHORS)
+    e1 = mac.analog_mac_energy_j(bits, ANCHORS, array_rows=a, array_cols=c)
+    e2 = mac.analog_mac_energy_j(bits, ANCHORS, array_rows=a2, array_cols=c2)
+    assert two == pytest.approx((a * c * e1 + a2 * c2 * e2) / (a * c + a2 * c2))
+
+
+@given(bits=st.floats(1.0, 12.0), a=st.integers(8, 512), c=st.integers(2, 512))
+def test_a_smaller_fan_in_shares_each_conversion_over_fewer_products(bits, a, c):
+    """Halving a layer's fan-in can only raise its energy per MAC (ADC, thermal floor and
+    output movement are shared over fewer rows)."""
+    assert mac.network_mac_energy_j(bits, [(a // 2, c)], ANCHORS) >= \
+        mac.network_mac_energy_j(bits, [(a, c)], ANCHORS) * (1 - 1e-12)
+    with pytest.raises(ValueError):
+        mac.network_mac_energy_j(bits, [], ANCHORS)

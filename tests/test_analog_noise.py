@@ -160,3 +160,37 @@ def test_the_experiment_at_the_chapter_parameters(experiment):
     assert experiment.linear_accuracy < experiment.digital_accuracy
     assert math.isnan(experiment.iso["bits"]) or experiment.iso["drop_pp"] <= 1.0
     assert len(experiment.drift) == len(noise.DRIFT_TIMES_S)
+
+
+def test_fixed_point_reaches_the_float_network_at_high_precision(nets):
+    """The limit: 16-bit fixed point with exact sums is the floating-point network (to a test
+    point or two); 1-bit fixed point is far worse."""
+    n_test = nets.X_test.shape[1]
+    assert np.abs(noise.fixed_point_accuracy(nets, 16.0)
+                  - noise.float_accuracy(nets)).max() <= 2.0 / n_test
+    assert noise.fixed_point_accuracy(nets, 1.0).mean() < noise.float_accuracy(nets).mean() - 0.2
+    with pytest.raises(ValueError):
+        noise.fixed_point_accuracy(nets, 0.5)
+
+
+def test_least_bits_reaching_hand_made():
+    t = pd.DataFrame({"bits": [1.0, 2.0, 3.0], "accuracy_mean": [0.5, 0.9, 0.85]})
+    assert noise.least_bits_reaching(t, 0.86) == 2.0
+    assert noise.least_bits_reaching(t, 0.5) == 1.0
+    assert math.isnan(noise.least_bits_reaching(t, 0.95))
+
+
+def test_the_experiment_charges_the_networks_own_layers(experiment):
+    """The experiment's energy is the MAC-weighted energy of its own layers, each in an array
+    of its fan-in and fan-out, not the chapter's 256-row array: with fan-ins of 16 to 32 it
+    costs more per MAC than that array."""
+    from energybook.chapters.analog import model_mac as mac
+
+    P = Params(n_seeds=2)
+    t = experiment.table
+    kw = {**mac.analog_kwargs(P), "noise_ratio": float(P.noise_level)}
+    want = mac.network_mac_energy_j(t["bits"].to_numpy(float), experiment.layers, ANCHORS, **kw)
+    assert np.allclose(t["energy_per_mac_j"], want)
+    assert experiment.layers[0][0] == noise.TASK["n_features"]
+    big = mac.analog_mac_energy_j(t["bits"].to_numpy(float), ANCHORS, **kw)
+    assert np.all(t["energy_per_mac_j"].to_numpy() > big)

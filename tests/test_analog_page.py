@@ -96,7 +96,8 @@ def test_reader_tables(ev):
                                "95th percentile"]
     assert len(a) == 7
     p = page.table_priors(ev)
-    assert len(p) == 5 and p["Chance analog adds electricity"].str.endswith("%").all()
+    assert len(p) == 6 and p["Chance analog adds electricity"].str.endswith("%").all()
+    assert "ideal core" in p["Achieved ratio"].iloc[5]
 
 
 def test_check_refuses_adc_figures_that_cannot_meet(tables):
@@ -143,3 +144,53 @@ def test_ideal_devices_and_no_rebound_limits(tables):
     assert page.headlines(ev)["saving_2030_twh"] == pytest.approx(n["gross_saving_twh"])
     assert "nothing is taken back" in t["rebound_clause"]
     assert t["device_bits_text"] != page.bits_text(3.7)
+    # ideal devices do not drift: the paired change from an hour to a year is exactly 0
+    assert n["drift_change_pp"] == 0.0
+
+
+def test_the_weight_stationary_saving_is_on_that_fleets_energy(ev):
+    """The saving against weight-stationary digital is what analog saves on the energy that
+    fleet would draw: the difference of the two savings against the HBM fleet, so it can
+    never exceed the HBM fleet's saving minus the weight-stationary fleet's own."""
+    n, h = page.numbers(ev), page.headlines(ev)
+    assert n["gross_saving_ws_twh"] == pytest.approx(
+        n["gross_saving_twh"] - n["gross_saving_ws_digital_twh"])
+    assert n["gross_saving_ws_twh"] == pytest.approx(
+        n["ws_fleet_replaceable_twh"] * (1 - n["ratio_ws_at_precision"]))
+    assert h["saving_2030_vs_weight_stationary_twh"] == pytest.approx(
+        h["saving_2030_twh"] - n["saving_ws_digital_twh"])
+
+
+def test_equal_accuracy_comparison(ev):
+    """The digital precision that matches the analog best is the least fixed-point precision
+    at or above it, and the knee's ratios use that precision's digital MACs."""
+    n = page._iso_digital(ev)
+    ex = ev.experiment
+    fp = ex.fixed_point.set_index("bits")["accuracy_mean"]
+    b_d = n["digital_iso_bits"]
+    assert fp[b_d] >= ex.best["accuracy_mean"]
+    assert (fp[fp.index < b_d] < ex.best["accuracy_mean"]).all()
+    dkw, _ = mac.split_kwargs(ev.kw_ws)
+    assert n["knee_vs_digital_ws"] == pytest.approx(
+        page.headlines(ev)["least_energy_at_best_accuracy_fj"] * 1e-15 / mac.digital_mac_energy_j(
+            b_d, ev.anchors, **dkw))
+    # HBM traffic only makes digital dearer
+    assert n["knee_vs_digital_hbm"] < n["knee_vs_digital_ws"]
+
+
+def test_conditional_phrases():
+    assert "small" in page.rebound_size_text(0.1, 20.0, 0.05)
+    assert "takes back 50%" in page.rebound_size_text(10.0, 20.0, 1.0)
+    assert "the prior's, not a finding" in page.p_loss_text(0.37, 0.37)
+    assert "differs" in page.p_loss_text(0.50, 0.37)
+    assert "hardly matters" in page.elasticity_prior_text(0.37, 0.375)
+    assert "from 1 to 5" in page.elasticity_prior_text(0.30, 0.45)
+    assert "above 1" in page.interval_low_text(-5.0, 1.8)
+    assert "above zero" in page.interval_low_text(2.0, 0.9)
+    assert "analog loses" in page.knee_text(3.7, 0.57, 5.0)
+    assert "no digital" in page.knee_text(math.nan, math.nan, math.nan)
+    assert page.digital_iso_text(5.0, 10.0) == "from 5 bits"
+    assert "no precision up to 10" in page.digital_iso_text(math.nan, 10.0)
+    assert "standard error of 0.3 across the 5 seeds" in page.drift_change_text(-1.6, 0.26, 5)
+    assert "one seed" in page.drift_change_text(-1.6, math.nan, 1)
+    assert page.nodes_text(14.0, 14.0) == "14 nm" and page.nodes_text(14.0, 22.0) == "14 to 22 nm"

@@ -178,18 +178,24 @@ def test_the_chance_of_a_loss_is_the_priors():
     dc = data.load_table("dc_electricity")
     P = Params(n_draws=5000)
     t = sav.prior_dependence(P, 0.12, [0.36, 0.46, 1.81], dc,
-                             [(True, 2.5, 0.05), (False, 2.5, 0.05), (False, 2.5, 1.0)],
+                             [("best chip", 2.5, 0.05), ("measured", 2.5, 0.05),
+                              ("measured", 2.5, 1.0), ("ideal core", 2.5, 0.05)],
                              n=5000)
     assert t["p_loss"].iloc[0] == 0.0
     assert 0 < t["p_loss"].iloc[1] < t["p_loss"].iloc[2]
+    # extending the prior down to the ideal core moves weight off ratios above 1
+    assert t["p_loss"].iloc[3] < t["p_loss"].iloc[1]
+    assert list(t["ratio_low"]) == [0.36, 0.36, 0.36, 0.12]
+    with pytest.raises(ValueError):
+        sav.prior_dependence(P, 0.12, [0.36], dc, [("vendor", 2.5, 0.05)], n=1000)
     assert (t["p05_twh"] < t["median_twh"]).all() and (t["median_twh"] < t["p95_twh"]).all()
 
 
 def test_run_saving_uncertainty_is_seeded_and_bounded():
     dc = data.load_table("dc_electricity")
     P = Params(n_draws=5000)
-    mc = sav.run_saving_uncertainty(P, 0.12, [0.36, 1.81], dc)
-    again = sav.run_saving_uncertainty(P, 0.12, [0.36, 1.81], dc)
+    mc = sav.run_saving_uncertainty(P, [0.36, 1.81], dc)
+    again = sav.run_saving_uncertainty(P, [0.36, 1.81], dc)
     assert mc["net"] == again["net"] and mc["p_loss"] == again["p_loss"]
     assert len(mc["samples"]["net_saving_twh"]) == 5000
     assert mc["net"]["p05"] < mc["net"]["median"] < mc["net"]["p95"]
@@ -197,3 +203,46 @@ def test_run_saving_uncertainty_is_seeded_and_bounded():
     assert mc["net"]["p95"] < 945 * 0.75 * 0.8 * 0.45 * (0.58 * 4 / 3) * 0.75
     assert list(mc["tornado"]["input"]) and set(mc["tornado"]["input"]) <= set(
         sav.SAVING_INPUTS)
+
+
+@settings(max_examples=60)
+@given(r_a=ratio, r_b=ratio, m=st.floats(0.01, 1.0))
+def test_savings_against_two_baselines_add_up(r_a, r_b, m):
+    """Without a rebound, analog's saving against the HBM fleet is the weight-stationary
+    fleet's saving against it plus analog's saving against the weight-stationary fleet,
+    computed on that fleet's own energy (the baseline's replaceable energy times 1 - the
+    ratio between the two). Applying analog / weight-stationary to the HBM fleet's energy, as
+    an earlier version of this chapter did, fails it."""
+    dc = data.load_table("dc_electricity")
+    P = Params(elasticity=0.0, matmul_share=m)
+    hbm = sav.saving_point(P, dc, r_a)["gross_saving_twh"]
+    ws = sav.saving_point(P, dc, r_b)["gross_saving_twh"]
+    vs = sav.saving_against(P, dc, r_a, r_b)
+    replaceable = sav.saving_point(P, dc, r_a)["replaceable_twh"]
+    own = replaceable * r_b * (1 - r_a / r_b)  # on the baseline fleet's energy, by hand
+    assert vs["gross_saving_twh"] == pytest.approx(own, rel=1e-9, abs=1e-9)
+    assert hbm == pytest.approx(ws + vs["gross_saving_twh"], rel=1e-9, abs=1e-9)
+    assert vs["net_saving_twh"] == pytest.approx(vs["gross_saving_twh"], rel=1e-9, abs=1e-9)
+    assert vs["baseline_replaceable_twh"] == pytest.approx(replaceable * r_b)
+
+
+def test_saving_against_the_same_fleet_is_nothing():
+    dc = data.load_table("dc_electricity")
+    for e in (0.0, 1.0, 4.0):
+        s = sav.saving_against(Params(elasticity=e), dc, 0.3, 0.3)
+        assert s["net_saving_twh"] == 0.0 and s["gross_saving_twh"] == 0.0
+
+
+@settings(max_examples=15, deadline=None)
+@given(lo=st.floats(0.2, 0.9), hi=st.floats(1.1, 3.0), seed=st.integers(0, 1000))
+def test_without_a_price_response_the_chance_of_a_loss_is_the_priors_weight_above_1(lo, hi,
+                                                                                    seed):
+    """With energy no part of the cost the rebound cannot move the sign: a draw loses exactly
+    when its ratio is above 1, so the chance of a loss is the log-uniform prior's weight
+    above 1, ln(hi) / ln(hi / lo), within Monte Carlo error."""
+    n = 20000
+    d = sav.saving_distributions(Params(), [lo, hi])
+    mc = sav.saving_uncertainty(d, 945.0, n, seed=seed, energy_share=1e-9,
+                                with_tornado=False)
+    p = math.log(hi) / math.log(hi / lo)
+    assert abs(mc["p_loss"] - p) <= 4 * math.sqrt(p * (1 - p) / n) + 1e-3

@@ -252,6 +252,24 @@ def analog_mac_energy_j(bits, anchors: Mapping[str, float], **kwargs):
     return float(out[0]) if np.ndim(bits) == 0 else out
 
 
+def network_mac_energy_j(bits, layers: Sequence[tuple[int, int]],
+                         anchors: Mapping[str, float], **kwargs):
+    """Energy per MAC of a network whose layer ``i`` has ``layers[i] = (fan_in, fan_out)``
+    and sits in an array of exactly that size: each layer's :func:`analog_mac_energy_j` at
+    ``array_rows = fan_in`` and ``array_cols = fan_out`` (each ADC conversion shared over the
+    layer's fan-in, each DAC over its fan-out), weighted by the layer's MACs ``fan_in x
+    fan_out``. ``kwargs``: :func:`analog_mac_breakdown`'s, without the array size."""
+    if not layers or any(int(a) < 1 or int(c) < 1 for a, c in layers):
+        raise ValueError("layers must be a non-empty sequence of (fan_in, fan_out) >= 1")
+    kw = {k: v for k, v in kwargs.items() if k not in ("array_rows", "array_cols")}
+    macs = np.array([float(a) * float(c) for a, c in layers])
+    per = [np.asarray(analog_mac_energy_j(bits, anchors, array_rows=int(a),
+                                          array_cols=int(c), **kw), dtype=float)
+           for a, c in layers]
+    out = sum(m * e for m, e in zip(macs, per, strict=True)) / macs.sum()
+    return float(out) if np.ndim(bits) == 0 else np.asarray(out)
+
+
 DIGITAL_KEYS = ("node_nm", "node_exponent", "sram_reuse", "dram_reuse", "hbm")
 ANALOG_KEYS = ("array_rows", "array_cols", "walden_fj", "schreier_db", "node_nm",
                "node_exponent", "noise_ratio", "cell_energy_fj", "dac_energy_per_level_fj",

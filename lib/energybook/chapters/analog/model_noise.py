@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from energybook.chapters.analog.model_adc import J_PER_FJ
-from energybook.chapters.analog.model_mac import analog_kwargs, analog_mac_energy_j
+from energybook.chapters.analog.model_mac import analog_kwargs, network_mac_energy_j
 from energybook.chapters.analog.params import Params
 
 #: The generated task (arguments of ``sklearn.datasets.make_classification``).
@@ -327,6 +327,37 @@ def analog_accuracy(nets: Networks, bits: float, noise_ratio: float,
     return correct.mean(axis=-1).mean(axis=0)
 
 
+def fixed_point_accuracy(nets: Networks, bits: float) -> np.ndarray:
+    """Test accuracy of each seed's network in digital fixed point (shape: seeds): ``bits``-bit
+    inputs and weights on the same full scales as the analog path, exact accumulation, no
+    device or converter noise: what a digital accelerator at ``bits`` bits delivers."""
+    if bits < 1:
+        raise ValueError("bits must be at least 1")
+    h = nets.X_test.astype(np.float32)
+    last = len(nets.weights) - 1
+    for i, (w, b, (in_fs, _, signed)) in enumerate(zip(nets.weights, nets.biases,
+                                                        nets.scales, strict=True)):
+        w_max = np.maximum(np.abs(w).max(axis=(1, 2), keepdims=True), 1e-12)
+        x = (_quantize_signed(h, bits, in_fs) if signed
+             else _quantize_unsigned(h, bits, in_fs))
+        h = x @ _quantize_signed(w, bits, w_max) + b
+        if i < last:
+            h = np.maximum(h, 0.0)
+    return np.mean(np.argmax(h, axis=-1) == nets.y_test, axis=-1)
+
+
+def layer_shapes(nets: Networks) -> tuple[tuple[int, int], ...]:
+    """``(fan_in, fan_out)`` of each layer of the networks."""
+    return tuple((int(w.shape[1]), int(w.shape[2])) for w in nets.weights)
+
+
+def least_bits_reaching(table: pd.DataFrame, accuracy: float) -> float:
+    """The lowest precision of ``table`` (``bits``, ``accuracy_mean``) whose mean accuracy is
+    at least ``accuracy``; nan when none is."""
+    ok = table[table["accuracy_mean"] >= accuracy]
+    return float(ok["bits"].min()) if not ok.empty else math.nan
+
+
 def effective_weight_bits(nets: Networks, pcm: Mapping[str, float], *, t_s: float,
                           device_noise: float = 1.0, bits: float = 12.0,
                           repeats: int = REPEATS) -> float:
@@ -397,6 +428,9 @@ class Experiment:
     weight_bits: float       # effective precision of the programmed weights
     best: dict[str, float]   # cheapest precision within tolerance of the best analog accuracy
     iso: dict[str, float]    # cheapest precision within tolerance of digital (nan: none)
+    drift_by_seed: dict[float, np.ndarray]  # time since programming -> accuracy per seed
+    fixed_point: pd.DataFrame  # digital fixed point: bits, accuracy_mean (no device noise)
+    layers: tuple[tuple[int, int], ...]  # (fan_in, fan_out) per layer: the arrays charged
 
 
 def run_experiment(P: Params, anchors: Mapping[str, float],
@@ -425,22 +459,30 @@ def run_experiment(P: Params, anchors: Mapping[str, float],
     if 100 * (top.iloc[-1] - top.iloc[-3]) > TOLERANCE_PP:  # still climbing
         t = pd.concat([t, table(ACCURACY_BITS_EXTRA)], ignore_index=True)
     ideal = table(t["bits"], device_noise=0.0)
-    energy = analog_mac_energy_j(t["bits"].to_numpy(float), anchors, noise_ratio=noise_ratio,
-                                 **analog_kwargs(P))
+    # each layer in an array of its own size: fan-in rows share each conversion
+    layers = layer_shapes(nets)
+    energy = network_mac_energy_j(t["bits"].to_numpy(float), layers, anchors,
+                                  noise_ratio=noise_ratio, **analog_kwargs(P))
     for frame in (t, ideal):
         frame["energy_per_mac_j"] = energy
         frame["energy_per_mac_fj"] = energy / J_PER_FJ
     drift_rows = []
+    drift_by_seed = {}
     for time_s in DRIFT_TIMES_S:
         acc = analog_accuracy(nets, float(P.precision_bits), noise_ratio, pcm, t_s=time_s,
                               device_noise=float(P.device_noise), draws=draws)
         drift_rows.append({"time_s": time_s, "accuracy_mean": float(acc.mean()),
                            "accuracy_min": float(acc.min()), "accuracy_max": float(acc.max())})
+        drift_by_seed[float(time_s)] = np.asarray(acc, dtype=float)
     linear = float_accuracy(train_networks(seeds, hidden=())).mean()
+    fixed = pd.DataFrame([{"bits": float(b),
+                           "accuracy_mean": float(fixed_point_accuracy(nets, float(b)).mean())}
+                          for b in t["bits"]])
     return Experiment(
         table=t, ideal=ideal, drift=pd.DataFrame(drift_rows), linear_accuracy=float(linear),
         digital_accuracy=float(np.mean(digital)),
         weight_bits=effective_weight_bits(nets, pcm, t_s=t_s,
                                           device_noise=float(P.device_noise)),
         best=cheapest_within(t, float(t["accuracy_mean"].max())),
-        iso=cheapest_within(t, float(np.mean(digital))))
+        iso=cheapest_within(t, float(np.mean(digital))), drift_by_seed=drift_by_seed, fixed_point=fixed,
+        layers=layers)

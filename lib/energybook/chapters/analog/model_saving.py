@@ -115,6 +115,24 @@ def saving_point(P: Params, dc_electricity: pd.DataFrame, ratio: Any,
         energy_share=P.energy_share if energy_share is None else energy_share)
 
 
+def saving_against(P: Params, dc_electricity: pd.DataFrame, ratio: Any,
+                   baseline_ratio: Any, elasticity: Any = None,
+                   energy_share: Any = None) -> dict[str, Any]:
+    """The saving of a design of energy ratio ``ratio`` against a baseline fleet of energy
+    ratio ``baseline_ratio`` (both against the digital MAC with HBM traffic, the ratio of
+    :func:`saving_point`): the baseline fleet is the counterfactual, so the saving is the
+    baseline fleet's electricity minus the design's, each with its own rebound against the
+    HBM fleet. ``gross_saving_twh`` is ``replaceable x (baseline_ratio - ratio)``: at an
+    elasticity of 0 it is ``replaceable x baseline_ratio x (1 - ratio / baseline_ratio)``,
+    the baseline fleet's replaceable energy times the saving of the ratio between the two.
+    Returns ``gross_saving_twh``, ``net_saving_twh`` and ``baseline_replaceable_twh``."""
+    a = saving_point(P, dc_electricity, ratio, elasticity, energy_share)
+    b = saving_point(P, dc_electricity, baseline_ratio, elasticity, energy_share)
+    return {"gross_saving_twh": a["gross_saving_twh"] - b["gross_saving_twh"],
+            "net_saving_twh": a["net_saving_twh"] - b["net_saving_twh"],
+            "baseline_replaceable_twh": a["replaceable_twh"] * np.asarray(baseline_ratio)}
+
+
 def elasticity_grid(P: Params, step: float = 0.1) -> np.ndarray:
     """Elasticities from 0 to the prior's upper end (at least 2), with the chosen one."""
     top = max(2.0, float(P.elasticity_max), float(P.elasticity))
@@ -242,37 +260,45 @@ def saving_uncertainty(dists: Mapping[str, Dist], energy_twh: float, n: int, see
     }
 
 
-def run_saving_uncertainty(P: Params, ratio_ideal: float, ratios_measured: Ratios,
+def run_saving_uncertainty(P: Params, ratios_measured: Ratios,
                            dc_electricity: pd.DataFrame) -> dict[str, Any]:
     """:func:`saving_uncertainty` at the chapter's parameters: the achieved ratio spans the
-    modelled ideal core (``ratio_ideal``) and every measured chip (``ratios_measured``);
-    ``P.n_draws`` draws seeded by ``P.seed``. Adds ``distributions``."""
-    dists = saving_distributions(P, [ratio_ideal, *ratios_measured])
+    measured chips only (``ratios_measured``, every peer-reviewed chip against the best GPU,
+    one basis: chip against board); ``P.n_draws`` draws seeded by ``P.seed``. Adds
+    ``distributions``."""
+    dists = saving_distributions(P, ratios_measured)
     out = saving_uncertainty(dists, dc_energy_twh(dc_electricity, case=P.dc_case),
                              int(P.n_draws), int(P.seed), energy_share=P.energy_share)
     out["distributions"] = dists
     return out
 
 
+#: Ratio priors of :func:`prior_dependence`: the measured chips (the default), the best chip
+#: only, and the modelled ideal core down to the worst chip (an upper bound: the ideal core
+#: is a model against the model's digital MAC, not a measured chip against a board).
+RATIO_PRIORS = ("measured", "best chip", "ideal core")
+
+
 def prior_dependence(P: Params, ratio_ideal: float, ratios_measured: Ratios,
                      dc_electricity: pd.DataFrame,
-                     scenarios: Sequence[tuple[bool, float, float]], *,
+                     scenarios: Sequence[tuple[str, float, float]], *,
                      n: int = 20000) -> pd.DataFrame:
     """How the Monte Carlo's answer moves with its priors and the energy share of cost: one
-    run of ``n`` draws per scenario ``(best_chip_only, elasticity_max, energy_share)``; the
-    achieved ratio spans the ideal core and every measured chip, or only up to the best
-    measured chip. Columns: ``ratio_high`` (the ratio prior's upper end), ``best_chip_only``,
-    ``elasticity_max``, ``energy_share``, ``p_loss``, ``p_erased``, ``p05_twh``,
-    ``median_twh``, ``p95_twh``."""
+    run of ``n`` draws per scenario ``(ratio_prior, elasticity_max, energy_share)``, the
+    ratio prior one of :data:`RATIO_PRIORS`. Columns: ``ratio_prior``, ``ratio_low``,
+    ``ratio_high``, ``elasticity_max``, ``energy_share``, ``p_loss``, ``p_erased``,
+    ``p05_twh``, ``median_twh``, ``p95_twh``."""
     energy = dc_energy_twh(dc_electricity, case=P.dc_case)
     rows = []
-    for best_only, e_max, share in scenarios:
-        ratios = [ratio_ideal, min(ratios_measured)] if best_only \
-            else [ratio_ideal, *ratios_measured]
+    for prior, e_max, share in scenarios:
+        if prior not in RATIO_PRIORS:
+            raise ValueError(f"ratio prior must be one of {RATIO_PRIORS}, not {prior!r}")
+        ratios = {"measured": list(ratios_measured), "best chip": [min(ratios_measured)],
+                  "ideal core": [ratio_ideal, *ratios_measured]}[prior]
         dists = saving_distributions(P, ratios, elasticity_max=e_max)
         mc = saving_uncertainty(dists, energy, n, int(P.seed), energy_share=share,
                                 with_tornado=False)
-        rows.append({"ratio_high": max(ratios), "best_chip_only": bool(best_only),
+        rows.append({"ratio_prior": prior, "ratio_low": min(ratios), "ratio_high": max(ratios),
                      "elasticity_max": float(e_max), "energy_share": float(share),
                      "p_loss": mc["p_loss"], "p_erased": mc["p_erased"],
                      "p05_twh": mc["net"]["p05"], "median_twh": mc["net"]["median"],

@@ -59,8 +59,9 @@ class Evaluation:
     ratios_measured: np.ndarray        # every peer-reviewed 8-bit chip against the best GPU
     experiment: model_noise.Experiment
     saving: dict[str, float]           # against digital with HBM, ideal core
-    saving_ws: dict[str, float]        # against weight-stationary digital, ideal core
+    saving_ws: dict[str, float]        # against a weight-stationary digital fleet, ideal core
     mc: dict[str, Any]
+    priors: pd.DataFrame               # the Monte Carlo rerun with one prior changed at a time
 
 
 def evaluate(P: Params, tables: Mapping[str, pd.DataFrame]) -> Evaluation:
@@ -83,8 +84,11 @@ def evaluate(P: Params, tables: Mapping[str, pd.DataFrame]) -> Evaluation:
         ratio_ws_at_precision=ratio_ws, ratios_measured=measured,
         experiment=model_noise.run_experiment(P, anchors, pcm),
         saving=model_saving.saving_point(P, dc, ratio_p),
-        saving_ws=model_saving.saving_point(P, dc, ratio_ws),
-        mc=model_saving.run_saving_uncertainty(P, ratio_p, measured, dc))
+        # the counterfactual is a weight-stationary digital fleet: its own ratio against the
+        # HBM fleet is ratio_p / ratio_ws
+        saving_ws=model_saving.saving_against(P, dc, ratio_p, ratio_p / ratio_ws),
+        mc=model_saving.run_saving_uncertainty(P, measured, dc),
+        priors=model_saving.prior_dependence(P, ratio_p, measured, dc, _prior_scenarios(P)))
 
 
 def _best_row(ev: Evaluation) -> pd.Series:
@@ -161,11 +165,29 @@ def _params(ev: Evaluation) -> dict[str, float]:
     return out
 
 
-def _experiment(ev: Evaluation, d8_j: float) -> dict[str, float]:
+def _iso_digital(ev: Evaluation) -> dict[str, float]:
+    """The digital fixed-point precision that reaches the analog network's best accuracy, and
+    the analog knee's energy per MAC against digital at that precision (with and without HBM
+    traffic): the comparison at equal delivered accuracy."""
+    ex = ev.experiment
+    b_d = model_noise.least_bits_reaching(ex.fixed_point, float(ex.best["accuracy_mean"]))
+    knee_j = float(_best_row(ev)["energy_per_mac_j"])
+    dkw, _ = model_mac.split_kwargs(ev.kw)
+    dkw_ws, _ = model_mac.split_kwargs(ev.kw_ws)
+    if math.isnan(b_d):
+        return {"digital_iso_bits": math.nan, "knee_vs_digital_ws": math.nan,
+                "knee_vs_digital_hbm": math.nan}
+    return {"digital_iso_bits": b_d,
+            "knee_vs_digital_ws": knee_j / model_mac.digital_mac_energy_j(b_d, ev.anchors,
+                                                                          **dkw_ws),
+            "knee_vs_digital_hbm": knee_j / model_mac.digital_mac_energy_j(b_d, ev.anchors,
+                                                                           **dkw)}
+
+
+def _experiment(ev: Evaluation) -> dict[str, float]:
     ex = ev.experiment
     ideal_best = model_noise.cheapest_within(ex.ideal, float(ex.ideal["accuracy_mean"].max()))
     ideal_row = ex.ideal[ex.ideal["bits"] == ideal_best["bits"]].iloc[0]
-    best = _best_row(ev)
     drift = ex.drift.set_index("time_s")["accuracy_mean"]
     return {
         "linear_accuracy_pct": 100 * ex.linear_accuracy,
@@ -173,14 +195,47 @@ def _experiment(ev: Evaluation, d8_j: float) -> dict[str, float]:
         "network_over_linear_pp": 100 * (ex.digital_accuracy - ex.linear_accuracy),
         "best_bits": ex.best["bits"],
         "best_accuracy_pct": 100 * ex.best["accuracy_mean"],
-        "least_vs_digital_8": float(best["energy_per_mac_j"]) / d8_j,
         "ideal_best_bits": ideal_best["bits"],
         "ideal_loss_pp": float(ideal_row["drop_pp"]),
         "pcm_prog_mid_pct": 100 * float(model_noise.pcm_sigma_prog(0.5, ev.pcm)),
         "pcm_prog_zero_pct": 100 * float(model_noise.pcm_sigma_prog(0.0, ev.pcm)),
         "drift_hour_pct": 100 * float(drift.loc[3600.0]),
         "drift_year_pct": 100 * float(drift.loc[3.1536e7]),
+        "drift_change_pp": _drift_change(ev)["drift_change_pp"],
+        "task_classes": float(model_noise.TASK["n_classes"]),
+        "task_clusters_per_class": float(model_noise.TASK["n_clusters_per_class"]),
+        "task_informative": float(model_noise.TASK["n_informative"]),
+        "task_features": float(model_noise.TASK["n_features"]),
+        "hidden_layers": float(len(model_noise.HIDDEN)),
+        "hidden_units": float(max(model_noise.HIDDEN)),
+        "tolerance_pp": model_noise.TOLERANCE_PP,
+        "layer_fan_in_min": float(min(a for a, _ in ex.layers)),
+        "layer_fan_in_max": float(max(a for a, _ in ex.layers)),
     }
+
+
+def _drift_change(ev: Evaluation) -> dict[str, float]:
+    """The paired change in accuracy from an hour to a year after programming (the same
+    devices and draws in each seed), its mean over seeds and standard error across them."""
+    d = ev.experiment.drift_by_seed
+    diff = 100 * (d[3.1536e7] - d[3600.0])
+    se = float(np.std(diff, ddof=1) / math.sqrt(len(diff))) if len(diff) > 1 else math.nan
+    return {"drift_change_pp": float(np.mean(diff)), "drift_change_se_pp": se}
+
+
+def _hermes_arrays(ev: Evaluation) -> float:
+    """HERMES's arrays: its weights over 256 x 256 cells per array (Le Gallo et al. 2023)."""
+    r = ev.chips[ev.chips["chip"] == "IBM HERMES (one-phase read)"]
+    return float(r["weights_million"].iloc[0]) * 1e6 / (256 * 256)
+
+
+def _measured_nodes(ev: Evaluation) -> tuple[float, float]:
+    """Process nodes of the peer-reviewed 8-bit analog in-memory chips (nm)."""
+    c = ev.chips
+    m = c[(c["claim_type"] == "peer-reviewed") & (c["precision_bits"] == 8)
+          & c["substrate"].map(model_mac.is_analog_in_memory)]
+    nodes = m["node_nm"].dropna().astype(float)
+    return float(nodes.min()), float(nodes.max())
 
 
 def _saving(ev: Evaluation) -> dict[str, float]:
@@ -202,7 +257,12 @@ def _saving(ev: Evaluation) -> dict[str, float]:
         "saving_pct_of_dc": 100 * float(s["net_saving_twh"]) / dc_twh,
         "ratio_ws_at_precision": ev.ratio_ws_at_precision,
         "gross_saving_ws_twh": float(w["gross_saving_twh"]),
+        "ws_fleet_replaceable_twh": float(w["baseline_replaceable_twh"]),
         "saving_ws_digital_twh": float(ws_digital["net_saving_twh"]),
+        "gross_saving_ws_digital_twh": float(ws_digital["gross_saving_twh"]),
+        "gross_saving_weights_streamed_twh": float(model_saving.saving_point(
+            P, ev.dc, model_mac.weights_streamed_ratio(float(P.precision_bits), ev.anchors,
+                                                       **ev.kw))["gross_saving_twh"]),
     }
 
 
@@ -217,14 +277,20 @@ def _monte_carlo(ev: Evaluation) -> dict[str, float]:
         "mc_spread_one_source_pct": 100 * model_saving.SHARE_SPREAD["inference_share"],
         "mc_elasticity_high": float(d["elasticity"].ppf(1.0)),
         "mc_ratio_low": float(d["energy_ratio"].ppf(0.0)),
+        "mc_n_shares_unsourced": float(sum(
+            v == model_saving.SHARE_SPREAD["ai_share"]
+            for v in model_saving.SHARE_SPREAD.values())),
+        "mc_n_shares_one_source": float(sum(
+            v == model_saving.SHARE_SPREAD["inference_share"]
+            for v in model_saving.SHARE_SPREAD.values())),
+        "mc_n_shares": float(len(model_saving.SHARE_SPREAD)),
         "mc_ratio_high": float(d["energy_ratio"].ppf(1.0)),
         "mc_p_ratio_above_1_pct": 100 * float(_mass_above(d["energy_ratio"], 1.0)),
     }
 
 
 def _priors(ev: Evaluation) -> pd.DataFrame:
-    return model_saving.prior_dependence(ev.P, ev.ratio_at_precision, ev.ratios_measured,
-                                         ev.dc, _prior_scenarios(ev.P))
+    return ev.priors
 
 
 def _mass_above(d: Dist, x: float) -> float:
@@ -310,13 +376,20 @@ def numbers(ev: Evaluation) -> dict[str, float]:
             weights, quoted["mythic_weights_million"] * 1e6),
         "gpus_for_model": model_mac.units_needed(
             weights * P.precision_bits / 8, quoted["capacity_gpu_memory_gb"] * 1e9),
+        # what the weight-stationary digital baseline must hold on chip, in SRAM
+        "ws_sram_gb": weights * P.precision_bits / 8 / 1e9,
+        "hermes_arrays": _hermes_arrays(ev),
     }
-    out.update(_experiment(ev, float(d8["total_j"])))
+    out.update(_experiment(ev))
     out.update(_saving(ev))
     out.update(_monte_carlo(ev))
     priors = _priors(ev)
     out["mc_p_loss_best_chip_pct"] = 100 * float(priors["p_loss"].iloc[3])
     out["mc_p_loss_energy_share_1_pct"] = 100 * float(priors["p_loss"].iloc[4])
+    out["mc_p_loss_ideal_core_pct"] = 100 * float(priors["p_loss"].iloc[5])
+    out["mc_median_ideal_core_twh"] = float(priors["median_twh"].iloc[5])
+    out["mc_p_loss_elasticity_1_pct"] = 100 * float(priors["p_loss"].iloc[1])
+    out["mc_p_loss_elasticity_5_pct"] = 100 * float(priors["p_loss"].iloc[2])
     return {k: float(v) for k, v in {**out, **quoted, **_params(ev)}.items()}
 
 
@@ -408,6 +481,80 @@ def bits_text(bits: float) -> str:
     return "unlimited (ideal devices)" if math.isinf(bits) else f"{bits:.1f}-bit"
 
 
+def rebound_size_text(rebound_twh: float, gross_twh: float, energy_share: float) -> str:
+    """Opens a sentence: whether the rebound is small or large, and why."""
+    share = rebound_twh / gross_twh if gross_twh > 0 else 0.0
+    if share < 0.1:
+        return (f"The rebound is small because energy is a small part of what inference "
+                f"costs ({100 * energy_share:.0f}%")
+    return (f"The rebound takes back {100 * share:.0f}% of the gross saving, because energy "
+            f"is a large part of what inference costs ({100 * energy_share:.0f}%")
+
+
+def p_loss_text(p_loss: float, p_prior_above_1: float, tol: float = 0.02) -> str:
+    """Whether the chance of a loss is just the ratio prior's weight above 1."""
+    if abs(p_loss - p_prior_above_1) <= tol:
+        return (f"that chance, {100 * p_loss:.0f}%, is the ratio prior's weight above 1 "
+                f"({100 * p_prior_above_1:.0f}%): with energy a small part of the cost the "
+                "rebound hardly changes the sign, so the chance of a loss is the prior's, "
+                "not a finding")
+    return (f"that chance, {100 * p_loss:.0f}%, differs from the ratio prior's weight above 1 "
+            f"({100 * p_prior_above_1:.0f}%) because the rebound moves the sign; it is still "
+            "set by the priors, not a finding")
+
+
+def elasticity_prior_text(p_loss_1: float, p_loss_5: float, tol: float = 0.01) -> str:
+    """How much the elasticity prior's upper end moves the chance of a loss."""
+    if abs(p_loss_5 - p_loss_1) <= tol:
+        return (f"the elasticity prior's upper end hardly matters ({100 * p_loss_1:.0f}% "
+                f"at 1, {100 * p_loss_5:.0f}% at 5)")
+    return (f"moving the elasticity prior's upper end from 1 to 5 takes it from "
+            f"{100 * p_loss_1:.0f}% to {100 * p_loss_5:.0f}%")
+
+
+def interval_low_text(p05: float, ratio_high: float) -> str:
+    """Why the 90% interval's lower end is where it is."""
+    if p05 < 0 and ratio_high > 1:
+        return ("Its lower end is below zero because the measured chips span ratios above 1, "
+                "where analog uses more energy than digital")
+    if p05 < 0:
+        return "Its lower end is below zero because the rebound outweighs the saving there"
+    return "Its lower end is above zero: no measured chip uses more energy than the best GPU"
+
+
+def drift_change_text(change_pp: float, se_pp: float, n_seeds: int) -> str:
+    """The paired change in accuracy from an hour to a year, with its standard error."""
+    if n_seeds < 2 or math.isnan(se_pp):
+        return (f"{change_pp:.1f} points (one seed: no standard error across seeds)")
+    return (f"{change_pp:.1f} points, with a standard error of {se_pp:.1f} across the "
+            f"{n_seeds} seeds")
+
+
+def digital_iso_text(b_d: float, top_bits: float) -> str:
+    """Where digital fixed point reaches the analog network's best accuracy."""
+    if math.isnan(b_d):
+        return f"at no precision up to {top_bits:.0f} bits"
+    return f"from {b_d:.0f} bits"
+
+
+def nodes_text(lo: float, hi: float) -> str:
+    """A range of process nodes in words ("14 nm" when there is one)."""
+    return f"{lo:.0f} nm" if lo == hi else f"{lo:.0f} to {hi:.0f} nm"
+
+
+def knee_text(knee_vs_ws: float, knee_vs_hbm: float, b_d: float) -> str:
+    """The analog knee against digital at equal delivered accuracy, in words."""
+    if math.isnan(b_d):
+        return ("no digital fixed-point precision on the grid reaches the analog network's "
+                "best accuracy")
+
+    def one(r: float, what: str) -> str:
+        return (f"{r:.2f} times the energy of {what} digital MAC at {b_d:.0f} bits"
+                + (" (analog loses)" if r > 1 else " (analog wins)"))
+
+    return f"{one(knee_vs_ws, 'a weight-stationary')} and {one(knee_vs_hbm, 'an HBM-fed')}"
+
+
 def texts(ev: Evaluation) -> dict[str, str]:
     P = ev.P
     h = headlines(ev)
@@ -435,6 +582,31 @@ def texts(ev: Evaluation) -> dict[str, str]:
             twh_phrase(float(ev.mc["tornado"]["output_low"].iloc[0])),
             twh_phrase(float(ev.mc["tornado"]["output_high"].iloc[0]))),
         "mc_second_driver": second,
+        **_conditional_texts(ev),
+    }
+
+
+def _conditional_texts(ev: Evaluation) -> dict[str, str]:
+    n = {**_monte_carlo(ev), **_iso_digital(ev)}
+    priors = _priors(ev)
+    s = ev.saving
+    return {
+        "rebound_size_text": rebound_size_text(
+            _clean_zero(float(s["rebound_twh"]), float(s["addressable_twh"])),
+            float(s["gross_saving_twh"]), ev.P.energy_share),
+        "p_loss_text": p_loss_text(float(ev.mc["p_loss"]), n["mc_p_ratio_above_1_pct"] / 100),
+        "elasticity_prior_text": elasticity_prior_text(float(priors["p_loss"].iloc[1]),
+                                                       float(priors["p_loss"].iloc[2])),
+        "interval_low_text": interval_low_text(float(ev.mc["net"]["p05"]),
+                                               n["mc_ratio_high"]),
+        "drift_change_text": drift_change_text(
+            _drift_change(ev)["drift_change_pp"], _drift_change(ev)["drift_change_se_pp"],
+            len(ev.experiment.drift_by_seed[3600.0])),
+        "digital_iso_text": digital_iso_text(
+            n["digital_iso_bits"], float(ev.experiment.fixed_point["bits"].max())),
+        "measured_nodes_text": nodes_text(*_measured_nodes(ev)),
+        "knee_text": knee_text(n["knee_vs_digital_ws"], n["knee_vs_digital_hbm"],
+                               n["digital_iso_bits"]),
     }
 
 
@@ -501,7 +673,9 @@ def captions(ev: Evaluation) -> dict[str, str]:
             f"{ex.best['drop_pp']:.1f} points "
             "below. Dashed lines: the floating-point network and a "
             "linear model on the same task; the circled point is the cheapest precision "
-            "within 1 point of the best analog accuracy. Task generated with scikit-learn; "
+            f"within {model_noise.TOLERANCE_PP:g} point of the best analog accuracy (the "
+            "device-limited knee); each layer's energy is charged in an array of its own "
+            "fan-in and fan-out. Task generated with scikit-learn; "
             "device model: Nandakumar et al. (2019); energies from this chapter's model."),
         "drift": (
             f"Line of mean test accuracy at {ev.P.precision_bits} bits against the time "
@@ -591,11 +765,13 @@ def table_assumptions(ev: Evaluation) -> pd.DataFrame:
         for k, d in ev.mc["distributions"].items()])
 
 
-def _prior_scenarios(P: Params) -> list[tuple[bool, float, float]]:
+def _prior_scenarios(P: Params) -> list[tuple[str, float, float]]:
     """The chosen priors, then one change at a time: the elasticity prior's upper end at 1
-    and 5, the achieved ratio only up to the best chip, energy the whole cost."""
+    and 5, the achieved ratio fixed at the best chip, energy the whole cost, the ratio
+    prior extended down to the modelled ideal core."""
     e, s = float(P.elasticity_max), float(P.energy_share)
-    return [(False, e, s), (False, 1.0, s), (False, 5.0, s), (True, e, s), (False, e, 1.0)]
+    return [("measured", e, s), ("measured", 1.0, s), ("measured", 5.0, s),
+            ("best chip", e, s), ("measured", e, 1.0), ("ideal core", e, s)]
 
 
 def table_priors(ev: Evaluation) -> pd.DataFrame:
@@ -603,9 +779,12 @@ def table_priors(ev: Evaluation) -> pd.DataFrame:
     the elasticity prior's upper end)."""
     t = _priors(ev)
     return pd.DataFrame({
-        "Achieved ratio up to": [f"{r:.2f} ({'best chip' if b else 'worst chip'})"
-                                 for r, b in zip(t["ratio_high"], t["best_chip_only"],
-                                                 strict=True)],
+        "Achieved ratio": [
+            {"measured": f"measured chips, {lo:.2f} to {hi:.2f}",
+             "best chip": f"best chip only, {lo:.2f}",
+             "ideal core": f"ideal core to worst chip, {lo:.2f} to {hi:.2f} (upper bound)"}[r]
+            for r, lo, hi in zip(t["ratio_prior"], t["ratio_low"], t["ratio_high"],
+                                 strict=True)],
         "Elasticity up to": [f"{e:.2g}" for e in t["elasticity_max"]],
         "Energy's share of cost": [f"{100 * e:.0f}%" for e in t["energy_share"]],
         "Chance analog adds electricity": [f"{100 * p:.1f}%" for p in t["p_loss"]],

@@ -54,23 +54,29 @@ SPEC = chapter(
                  "the chip (no HBM traffic)", fmt=".1f"),
         Headline("ratio_at_8_bits", "1", "Ideal analog / digital (HBM) energy per MAC at 8 "
                  "bits: the arithmetic and operand traffic only", fmt=".2g"),
-        Headline("least_energy_at_best_accuracy_fj", "fJ", "Least analog energy per MAC at "
-                 "which the network on modelled phase-change memory comes within 1 point of "
-                 "its best accuracy at any precision", fmt=".3g"),
-        Headline("accuracy_loss_pp", "percentage points", "Accuracy the network loses there "
-                 "against the same network in floating point (device noise, drift and "
-                 "converters together)", fmt=".2g"),
-        Headline("saving_2030_twh", "TWh", "Data-centre electricity saved in 2030 if the "
-                 "noise-tolerant share of AI inference ran its matrix products on ideal "
-                 "analog cores instead of digital accelerators with HBM, every input at its "
-                 "chosen value, net of the rebound", fmt=".3g"),
+        Headline("least_energy_at_best_accuracy_fj", "fJ", "Analog energy per MAC at the "
+                 "device-limited knee: the cheapest precision at which the network on "
+                 "modelled phase-change memory comes within 1 point of its own best accuracy "
+                 "(a plateau the devices set, below floating point by the next headline), "
+                 "each layer charged in an array of its own fan-in and fan-out", fmt=".3g"),
+        Headline("accuracy_loss_pp", "percentage points", "Accuracy the network loses at "
+                 "that knee against the same network in floating point (device noise, drift "
+                 "and converters together)", fmt=".2g"),
+        Headline("saving_2030_twh", "TWh", "Upper bound at the ideal core: data-centre "
+                 "electricity saved in 2030 if the noise-tolerant share of AI inference ran "
+                 "its matrix products on ideal analog cores, with weights that never move, "
+                 "instead of digital accelerators with HBM, every input at its chosen value, "
+                 "net of the rebound; at the operating precision, not at equal accuracy",
+                 fmt=".3g"),
         Headline("saving_2030_vs_weight_stationary_twh", "TWh", "The part of it that only "
-                 "analog gives: the same against weight-stationary digital accelerators "
-                 "(negative: analog adds electricity)", fmt=".3g"),
+                 "analog gives: the same ideal core against a fleet of weight-stationary "
+                 "digital accelerators (the counterfactual: that fleet's own, smaller, "
+                 "electricity), net of the rebound; negative: analog adds electricity",
+                 fmt=".3g"),
         Headline("saving_2030_p05_twh", "TWh", "5th percentile of the net 2030 saving in the "
-                 "Monte Carlo (shares, the achieved ratio from the ideal core to the worst "
-                 "measured chip, the rebound chapter's elasticity prior); negative: analog "
-                 "adds electricity", fmt=".3g"),
+                 "Monte Carlo (shares, the achieved ratio over the measured peer-reviewed "
+                 "chips against the best GPU, the rebound chapter's elasticity prior); "
+                 "negative: analog adds electricity", fmt=".3g"),
         Headline("saving_2030_p95_twh", "TWh", "95th percentile of the net 2030 saving in "
                  "the same Monte Carlo", fmt=".3g"),
     ],
