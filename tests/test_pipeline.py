@@ -34,7 +34,8 @@ def copy_book(root: Path, dest: Path) -> Path:
 
 def mini_book(root: Path, dest: Path, chapter: str = "overview") -> Path:
     """A copy of the book with one chapter and the appendix. Links from that chapter to
-    the chapters left out become plain text (a strict build refuses a link to nowhere)."""
+    the chapters left out become plain text (a strict build refuses a link to nowhere), and
+    the title page is a plain one."""
     import re
 
     book = copy_book(root, dest)
@@ -51,6 +52,9 @@ def mini_book(root: Path, dest: Path, chapter: str = "overview") -> Path:
         if cell.cell_type == "markdown":
             cell.source = link.sub(r"\1", cell.source)
     nbformat.write(nb, str(nb_path))
+    # The title page quotes every chapter's headlines: a one-chapter book has a plain one.
+    (book / "intro.md").write_text(f"# Ambition Creep (a one-chapter copy)\n\nThe chapter: "
+                                   f"[{chapter}](chapters/{chapter}.ipynb).\n")
     return book
 
 
