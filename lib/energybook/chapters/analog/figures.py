@@ -386,7 +386,7 @@ def scope_data(ev: Evaluation) -> pd.DataFrame:
         ("of which analog arithmetic can replace", float(s["replaceable_twh"]), "electricity"),
         ("saved against digital with HBM, before the rebound", float(s["gross_saving_twh"]),
          "saving"),
-        ("saved against weight-stationary digital, before the rebound",
+        ("saved against a weight-stationary digital fleet, before the rebound",
          float(w["gross_saving_twh"]), "saving")]
     return pd.DataFrame(steps, columns=["step", "energy_twh", "kind"])
 

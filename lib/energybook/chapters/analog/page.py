@@ -697,7 +697,8 @@ def captions(ev: Evaluation) -> dict[str, str]:
             f"in 2030 ({ev.P.dc_case}), AI's share, inference's share, the noise-tolerant "
             "share, the part analog arithmetic can replace (the accelerators' matrix "
             "products), and what the ideal analog core saves of it against digital "
-            "accelerators with HBM and against weight-stationary ones, before the rebound. "
+            "accelerators with HBM and against a weight-stationary digital fleet (on the smaller "
+            "energy that fleet would draw), before the rebound. "
             "Sources: IEA Energy and AI (2025); Elsworth et al. (2025) for the accelerators' "
             "share; the other shares are assumptions."),
         "saving": (
