@@ -314,29 +314,80 @@ def one_update_bounds(energy_j: float, duration_s: float,
     return (e / (d + t), e / (d - t) if d > t else math.inf)
 
 
-def settled(samples: Sequence[tuple[float, float, float]], *, span_s: float = 2.0,
-            temperature_tol_c: float = 1.0, clock_tol: float = 0.02) -> bool:
-    """Whether a warming card has settled: over the last ``span_s`` seconds of ``samples``
-    (``(time_s, temperature_c, sm_clock_mhz)``, in time order) the mean temperature moved by
-    at most ``temperature_tol_c`` and the mean SM clock by at most ``clock_tol`` (a fraction)
-    against the ``span_s`` before. False until ``2 * span_s`` of samples exist."""
+def _slope(points: Sequence[tuple[float, float]]) -> float:
+    """Least-squares slope of ``(x, y)`` points (0 for fewer than two distinct x)."""
+    n = len(points)
+    if n < 2:
+        return 0.0
+    mx = sum(x for x, _ in points) / n
+    my = sum(y for _, y in points) / n
+    sxx = sum((x - mx) ** 2 for x, _ in points)
+    if sxx <= 0:
+        return 0.0
+    return sum((x - mx) * (y - my) for x, y in points) / sxx
+
+
+def settled(samples: Sequence[tuple[float, ...]], *, span_s: float = 20.0,
+            temperature_c_per_s: float = 0.5 / 30.0, power_drift: float = 0.005,
+            clock_tol: float = 0.02) -> bool:
+    """Whether a warming card has reached steady state: over the last ``span_s`` seconds of
+    ``samples`` (``(time_s, temperature_c, sm_clock_mhz[, power_w])``, in time order) the
+    least-squares slope of the temperature is at most ``temperature_c_per_s`` (0.5 degC per
+    30 s), and the mean power and mean SM clock of the span's second half differ from its first
+    half's by at most ``power_drift`` and ``clock_tol`` (fractions). A slope over a span, not
+    the difference of two short means: a card warming at 0.5 degC/s moves 1 degC in 2 s, so a
+    2-second comparison can call it settled while it is still far from steady. False until
+    ``span_s`` of samples exist."""
     if not samples:
         return False
     t_end = samples[-1][0]
-    if t_end - samples[0][0] < 2 * span_s:
+    if t_end - samples[0][0] < span_s:
         return False
-    last = [s for s in samples if s[0] > t_end - span_s]
-    before = [s for s in samples if t_end - 2 * span_s < s[0] <= t_end - span_s]
-    if not last or not before:
+    last = [r for r in samples if r[0] >= t_end - span_s]
+    mid = t_end - span_s / 2
+    first_half = [r for r in last if r[0] < mid]
+    second_half = [r for r in last if r[0] >= mid]
+    if len(first_half) < 2 or len(second_half) < 2:
         return False
+    if abs(_slope([(r[0], r[1]) for r in last])) > temperature_c_per_s:
+        return False
+    for i, tol in ((2, clock_tol), (3, power_drift)):
+        a = [r[i] for r in first_half if len(r) > i]
+        b = [r[i] for r in second_half if len(r) > i]
+        if not a or not b:
+            continue
+        ma, mb = sum(a) / len(a), sum(b) / len(b)
+        if ma > 0 and abs(mb / ma - 1) > tol:
+            return False
+    return True
 
-    def mean(rows, i):
-        return sum(r[i] for r in rows) / len(rows)
 
-    d_temp = abs(mean(last, 1) - mean(before, 1))
-    clock_before = mean(before, 2)
-    d_clock = abs(mean(last, 2) - clock_before) / clock_before if clock_before > 0 else 0.0
-    return d_temp <= temperature_tol_c and d_clock <= clock_tol
+def idle_settled(readings: Sequence[tuple[float, int]], *, span_s: float = 2.0,
+                 tol: float = 0.005, min_s: float = 10.0) -> bool:
+    """Whether an idle card's power has settled: at least ``min_s`` of energy-counter
+    ``readings`` (``(time_s, counter_mj)``, polled) exist, and the power of the last
+    ``span_s``, measured between counter updates (:func:`aligned_energy`), is within ``tol``
+    of the ``span_s`` before. A card just after context creation or after a load is still
+    falling towards its idle floor."""
+    if len(readings) < 2 or readings[-1][0] - readings[0][0] < max(min_s, 2 * span_s):
+        return False
+    t_end = readings[-1][0]
+    try:
+        spans = [aligned_energy(readings, t_end - (k + 1) * span_s, t_end - k * span_s)
+                 for k in (1, 0)]
+    except MeasurementError:
+        return False
+    before, last = (a["energy_mj"] / a["duration_s"] for a in spans)
+    return before > 0 and abs(last / before - 1) <= tol
+
+
+def median_gap_s(times: Sequence[float]) -> float | None:
+    """Median interval between consecutive times (s), or None with fewer than two."""
+    gaps = sorted(b - a for a, b in zip(times, times[1:], strict=False))
+    if not gaps:
+        return None
+    mid = len(gaps) // 2
+    return gaps[mid] if len(gaps) % 2 else 0.5 * (gaps[mid - 1] + gaps[mid])
 
 
 # --- sanity checks and the result row ---------------------------------------------------------

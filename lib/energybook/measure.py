@@ -8,9 +8,13 @@ Run on a machine with an NVIDIA GPU, PyTorch and nvidia-ml-py (``pynvml``)::
 
 For each configuration: random inputs (``torch.randn``, never zeros) are made on the GPU, the
 operation is run once and its result checked against a float64 reference on a slice of rows
-(``rel_error``); a short timed trial calibrates the iteration count; the same work then warms
-the card until its temperature and SM clock have settled (at least ``--warmup-s``, at most
-``--settle-max-s`` seconds; both recorded in the run's metadata); then each of ``--repeats``
+(``rel_error``); a short timed trial calibrates the iteration count and one profiled
+iteration records the kernels it launched; the same work then warms the card until it reaches
+steady state (over 20 s, temperature slope at most 0.5 degC per 30 s, power and SM clock
+drift at most 0.5% and 2%; at least ``--warmup-s``, at most ``--settle-max-s`` seconds; both
+recorded in the run's metadata). A pre-soak (``--presoak-s``) runs the square BF16 GEMM
+before the first loaded configuration, and the loaded configurations run in an order
+shuffled with ``--order-seed``. Then each of ``--repeats``
 windows is measured as
 
     synchronize -> perf_counter -> chunks of ~0.1 s of iterations, each followed by a
@@ -22,7 +26,7 @@ The counter advances in steps (every ~100 ms on the H100 and H200), so the windo
 taken between the first and the last step seen inside it, over the time between those steps
 (``gpu_energy.aligned_energy``; ``energy_method`` ``nvml_energy_counter_aligned``): a window
 read at arbitrary instants would be off by up to one step, 4% of 2.5 s. The idle card is
-measured cold, first, and warm, last.
+measured cold, first, and warm, last, each once its power has settled.
 
 Never changes clocks, power limits or any other setting of the card: it is measured as found.
 Rows are appended to ``<out>/gpu_runs.csv`` (schema: resource ``gpu_runs`` in
@@ -65,19 +69,41 @@ COPY_BYTES = 4 * 2**30
 ROWS_CHECKED = 256
 
 DEFAULT_WINDOW_S = 2.5
-DEFAULT_WARMUP_S = 2.0
-DEFAULT_SETTLE_MAX_S = 15.0
+DEFAULT_WARMUP_S = 20.0
+DEFAULT_SETTLE_MAX_S = 40.0
 DEFAULT_REPEATS = 2
-DEFAULT_MAX_TOTAL_S = 540.0
+DEFAULT_MAX_TOTAL_S = 1500.0
+#: One soak of the square BF16 GEMM before the first loaded configuration, so that the
+#: heatsink (time constant of minutes) is near its loaded temperature before anything is
+#: measured; the per-configuration warm-ups then only have to settle the change.
+DEFAULT_PRESOAK_S = 90.0
+#: Seed of the order of the loaded configurations (shuffled, so that no configuration is
+#: always measured on a cooler or hotter card); recorded in the metadata.
+DEFAULT_ORDER_SEED = 0
+#: Idle settling: the counter's power over the last IDLE_SPAN_S within IDLE_TOLERANCE of the
+#: span before, after at least IDLE_MIN_S and at most IDLE_MAX_S.
+IDLE_SPAN_S = 2.0
+IDLE_TOLERANCE = 0.005
+IDLE_MIN_S = 10.0
+IDLE_MAX_S = 60.0
+#: Python's thread switch interval during a window (s): the energy-polling thread shares the
+#: interpreter lock with the thread launching kernels, and at the default 5 ms it could not
+#: poll every 2 ms.
+WINDOW_SWITCH_INTERVAL_S = 1e-4
 QUICK_WINDOW_S = 1.2
 QUICK_WARMUP_S = 0.3
 QUICK_SETTLE_MAX_S = 1.0
 QUICK_REPEATS = 1
-#: Settling of the warm-up (``gpu_energy.settled``): the last SETTLE_SPAN_S seconds against
-#: the SETTLE_SPAN_S before, temperature within SETTLE_TEMPERATURE_C, SM clock within
-#: SETTLE_CLOCK_FRACTION.
-SETTLE_SPAN_S = 2.0
-SETTLE_TEMPERATURE_C = 1.0
+QUICK_PRESOAK_S = 0.0
+QUICK_IDLE_MIN_S = 0.0
+QUICK_IDLE_MAX_S = 1.0
+#: Settling of the warm-up (``gpu_energy.settled``): over the last SETTLE_SPAN_S seconds the
+#: temperature's slope at most SETTLE_TEMPERATURE_C_PER_S (0.5 degC per 30 s), and the second
+#: half's mean power and SM clock within SETTLE_POWER_DRIFT and SETTLE_CLOCK_FRACTION of the
+#: first half's.
+SETTLE_SPAN_S = 20.0
+SETTLE_TEMPERATURE_C_PER_S = 0.5 / 30.0
+SETTLE_POWER_DRIFT = 0.005
 SETTLE_CLOCK_FRACTION = 0.02
 
 #: Budget model (seconds): interpreter, torch import and CUDA start-up once; per
@@ -135,6 +161,7 @@ class Config:
     bytes_per_iteration: int = 0
     fast_accum: bool = False
     note: str = ""
+    energy_poll_s: float | None = None  # None: ENERGY_POLL_S
 
     @property
     def flop_per_iteration(self) -> int:
@@ -151,7 +178,13 @@ def build_configs(quick: bool = False) -> list[Config]:
     copy_bytes = 2**29 if quick else COPY_BYTES
     square = f"square GEMM {size}x{size}x{size}, (m x k) @ (k x n), torch.randn inputs"
     configs = [Config("idle", "idle", "none",
-                      note="No work: CUDA context open, nothing running (the card as found)")]
+                      note="No work: CUDA context open, nothing running (the card as found), "
+                           "after the idle power settled"),
+               Config("idle-poll-50ms", "idle", "none", energy_poll_s=0.05,
+                      note="As idle, with the energy counter polled every 50 ms instead of "
+                           "2 ms: does polling NVML at 500 Hz raise the idle power?")]
+    if quick:
+        configs = configs[:1]
     fmts = [("fp32", "FP32 on CUDA cores: fp32_precision='ieee' (TF32 off)"),
             ("tf32", "FP32 inputs, TF32 tensor cores: fp32_precision='tf32'"),
             ("bf16", "BF16 inputs and output, FP32 accumulation (cuBLAS via torch.matmul)"),
@@ -181,18 +214,35 @@ def build_configs(quick: bool = False) -> list[Config]:
         note=(f"Device-to-device copy of {copy_bytes} bytes (dst.copy_(src), random bytes); "
               "bytes_moved counts bytes read plus bytes written")))
     configs.append(Config("idle-warm", "idle", "none",
-                          note="No work: CUDA context open, nothing running, measured right "
-                               "after the loaded configurations (the card warm)"))
+                          note="No work: CUDA context open, nothing running, measured after "
+                               "the loaded configurations once the idle power settled (the "
+                               "card warm)"))
     return configs
 
 
+def ordered_configs(configs: Sequence[Config], seed: int | None) -> list[Config]:
+    """The sweep in measurement order: the idle configurations measured before any load
+    first, ``idle-warm`` last, and the loaded ones between them shuffled with ``seed`` (None:
+    in book order)."""
+    import random
+
+    loaded = [c for c in configs if c.kind != "idle"]
+    if seed is not None:
+        random.Random(seed).shuffle(loaded)
+    first = [c for c in configs if c.kind == "idle" and c.name != "idle-warm"]
+    last = [c for c in configs if c.name == "idle-warm"]
+    return first + loaded + last
+
+
 def planned_duration_s(configs: Sequence[Config], *, window_s: float, settle_max_s: float,
-                       repeats: int) -> float:
+                       repeats: int, presoak_s: float = 0.0,
+                       idle_max_s: float = IDLE_MAX_S) -> float:
     """Longest wall time of a sweep, by the budget model above (seconds): every warm-up
-    taking its longest, ``settle_max_s``."""
-    total = STARTUP_S
+    taking its longest, ``settle_max_s`` (``idle_max_s`` for an idle configuration), plus the
+    pre-soak."""
+    total = STARTUP_S + presoak_s
     for c in configs:
-        warm = 0.0 if c.kind == "idle" else settle_max_s
+        warm = idle_max_s if c.kind == "idle" else settle_max_s
         total += SETUP_S_PER_CONFIG + warm + repeats * (window_s + WINDOW_MARGIN_S
                                                         + OVERHEAD_S_PER_WINDOW)
     return total
@@ -281,6 +331,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                         f"after this many s (default {DEFAULT_SETTLE_MAX_S})")
     p.add_argument("--repeats", type=int, default=None,
                    help=f"measured windows per configuration (default {DEFAULT_REPEATS})")
+    p.add_argument("--presoak-s", type=float, default=None,
+                   help="run the square BF16 GEMM this long before the first loaded "
+                        f"configuration, s (default {DEFAULT_PRESOAK_S}; quick: 0)")
+    p.add_argument("--order-seed", type=int, default=DEFAULT_ORDER_SEED,
+                   help="seed of the shuffled order of the loaded configurations "
+                        f"(default {DEFAULT_ORDER_SEED}; -1: book order)")
     p.add_argument("--max-total-s", type=float, default=DEFAULT_MAX_TOTAL_S,
                    help="skip configurations that would end the run after this many seconds")
     p.add_argument("--only", default="",
@@ -298,9 +354,15 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                                 QUICK_SETTLE_MAX_S if args.quick else DEFAULT_SETTLE_MAX_S)
     if args.repeats is None:
         args.repeats = QUICK_REPEATS if args.quick else DEFAULT_REPEATS
+    if args.presoak_s is None:
+        args.presoak_s = QUICK_PRESOAK_S if args.quick else DEFAULT_PRESOAK_S
+    if args.order_seed is not None and args.order_seed < 0:
+        args.order_seed = None
     if args.window_s < ge.MIN_WINDOW_S:
         p.error(f"--window-s must be at least {ge.MIN_WINDOW_S} s (the energy counter updates "
                 "only every ~20-100 ms)")
+    if args.presoak_s < 0:
+        p.error("--presoak-s must be >= 0")
     if args.warmup_s < 0 or args.repeats < 1 or args.max_total_s <= 0:
         p.error("--warmup-s must be >= 0, --repeats >= 1, --max-total-s > 0")
     if args.settle_max_s < args.warmup_s:
@@ -674,12 +736,26 @@ def _mask(reasons: str | None) -> int | None:
     return int(reasons, 16) if reasons else None
 
 
-def _window(gpu, fn: Callable | None, chunk: int, window_s: float) -> dict:
+def _window(gpu, fn: Callable | None, chunk: int, window_s: float,
+            energy_poll_s: float = ENERGY_POLL_S) -> dict:
     """One measured window: the work runs for ``window_s`` plus :data:`WINDOW_MARGIN_S`
-    while the counter is polled; the energy is taken between the first and the last counter
-    update inside it. Returns the readings for :func:`energybook.gpu_energy.summarize`."""
+    while the counter is polled every ``energy_poll_s``, with Python's thread switch interval
+    lowered to :data:`WINDOW_SWITCH_INTERVAL_S` so that the polling thread gets its turns; the
+    energy is taken between the first and the last counter update inside it. Returns the
+    readings for :func:`energybook.gpu_energy.summarize`, with the median gap between the
+    counter readings (``poll_gap_s``)."""
     gpu.sync()
-    sampler = Sampler(gpu, poll_energy=gpu.energy_supported)
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(WINDOW_SWITCH_INTERVAL_S)
+    try:
+        return _window_body(gpu, fn, chunk, window_s, energy_poll_s)
+    finally:
+        sys.setswitchinterval(switch)
+
+
+def _window_body(gpu, fn: Callable | None, chunk: int, window_s: float,
+                 energy_poll_s: float) -> dict:
+    sampler = Sampler(gpu, poll_energy=gpu.energy_supported, energy_poll_s=energy_poll_s)
     sampler.start()
     stamp = _utc_now()
     run_s = window_s + WINDOW_MARGIN_S
@@ -699,7 +775,8 @@ def _window(gpu, fn: Callable | None, chunk: int, window_s: float) -> dict:
     sampled = ge.mean_w(sampler.power_w)
     out = {"timestamp_utc": stamp.strftime("%Y-%m-%dT%H:%M:%SZ"), "iterations": iterations,
            "work_duration_s": work_s, "sampled_power_w": sampled, "alignment_error": "",
-           "counter_updates": None, "update_period_s": None, "timing_error_s": None}
+           "counter_updates": None, "update_period_s": None, "timing_error_s": None,
+           "poll_gap_s": ge.median_gap_s([t for t, _ in sampler.energy])}
     if gpu.energy_supported:
         out["energy_method"] = ALIGNED_METHOD
         try:
@@ -733,7 +810,7 @@ def _warm_up(gpu, fn: Callable, chunk: int, min_s: float, max_s: float) -> dict:
     (:func:`energybook.gpu_energy.settled`), at least ``min_s`` and at most ``max_s`` seconds.
     Returns how long it ran, the iterations, whether it settled, and the last temperature and
     clock read."""
-    samples: list[tuple[float, float, float]] = []
+    samples: list[tuple[float, ...]] = []
     t0 = time.perf_counter()
     n, elapsed, is_settled = 0, 0.0, False
     while True:
@@ -744,10 +821,13 @@ def _warm_up(gpu, fn: Callable, chunk: int, min_s: float, max_s: float) -> dict:
         now = time.perf_counter()
         elapsed = now - t0
         temp, clock = gpu.temperature_c(), gpu.sm_clock_mhz()
+        power = gpu._try(gpu.power_w) if hasattr(gpu, "_try") else None
         if temp is not None and clock is not None:
-            samples.append((now, float(temp), float(clock)))
+            samples.append((now, float(temp), float(clock))
+                           + ((float(power),) if power is not None else ()))
         is_settled = ge.settled(samples, span_s=SETTLE_SPAN_S,
-                                temperature_tol_c=SETTLE_TEMPERATURE_C,
+                                temperature_c_per_s=SETTLE_TEMPERATURE_C_PER_S,
+                                power_drift=SETTLE_POWER_DRIFT,
                                 clock_tol=SETTLE_CLOCK_FRACTION)
         if elapsed >= max_s or (elapsed >= min_s and is_settled):
             break
@@ -757,9 +837,69 @@ def _warm_up(gpu, fn: Callable, chunk: int, min_s: float, max_s: float) -> dict:
             "first_temperature_c": samples[0][1] if samples else None}
 
 
+def _settle_idle(gpu, min_s: float = IDLE_MIN_S, max_s: float = IDLE_MAX_S) -> dict:
+    """Wait, doing nothing, until the idle card's power has settled
+    (:func:`energybook.gpu_energy.idle_settled` on the polled energy counter), at least
+    ``min_s`` and at most ``max_s`` seconds. Returns how long it waited and whether it
+    settled."""
+    sampler = Sampler(gpu, poll_energy=gpu.energy_supported)
+    sampler.start()
+    t0 = time.perf_counter()
+    is_settled = False
+    try:
+        while True:
+            time.sleep(0.5)
+            elapsed = time.perf_counter() - t0
+            readings = list(sampler.energy)
+            is_settled = bool(readings) and ge.idle_settled(
+                readings, span_s=IDLE_SPAN_S, tol=IDLE_TOLERANCE, min_s=min_s)
+            if elapsed >= max_s or (elapsed >= min_s and is_settled):
+                break
+    finally:
+        sampler.finish()
+    return {"wait_s": time.perf_counter() - t0, "settled": is_settled}
+
+
+def presoak(gpu, seconds: float) -> dict:
+    """Run the square BF16 GEMM for ``seconds`` before the first loaded configuration, so
+    that the heatsink is near its loaded temperature; returns what it did."""
+    if seconds <= 0:
+        return {"presoak_s": 0.0}
+    cfg = Config(f"square-bf16-{SQUARE_SIZE}", "number_format", "bf16", SQUARE_SIZE,
+                 SQUARE_SIZE, SQUARE_SIZE)
+    fn, _, _ = _make_op(gpu, cfg)
+    try:
+        first = gpu.temperature_c()
+        n, elapsed = _run_for(gpu, fn, seconds, 1)
+        return {"presoak_s": elapsed, "iterations": n, "first_temperature_c": first,
+                "temperature_c": gpu.temperature_c()}
+    finally:
+        del fn
+        gpu.torch.cuda.empty_cache()
+
+
+def kernel_names(torch, fn: Callable) -> list[str]:
+    """The CUDA kernels one call of ``fn`` launched, from one iteration under
+    ``torch.profiler`` (names as the profiler reports them, most time first); [] when the
+    profiler is unavailable."""
+    try:
+        from torch.profiler import ProfilerActivity, profile
+    except ImportError:
+        return []
+    with profile(activities=[ProfilerActivity.CUDA]) as prof:
+        fn()
+        torch.cuda.synchronize()
+    events = [e for e in prof.key_averages()
+              if getattr(e, "device_type", None) is not None
+              and "CUDA" in str(e.device_type)]
+    events.sort(key=lambda e: -float(getattr(e, "device_time_total", 0.0)
+                                     or getattr(e, "cuda_time_total", 0.0) or 0.0))
+    return [str(e.key) for e in events]
+
+
 #: Keys of a result row that go to the run's metadata, not to the CSV.
 WINDOW_DETAILS = ("counter_updates", "update_period_s", "timing_error_s", "alignment_error",
-                  "counter_span_s")
+                  "counter_span_s", "poll_gap_s")
 
 
 def measure_windows(gpu, cfg: Config, fn: Callable | None, chunk: int, *, window_s: float,
@@ -767,8 +907,9 @@ def measure_windows(gpu, cfg: Config, fn: Callable | None, chunk: int, *, window
     """``repeats`` measured windows of ``fn`` as result rows (without the run-level columns);
     each row also carries the :data:`WINDOW_DETAILS` of its window."""
     rows = []
+    poll = cfg.energy_poll_s or ENERGY_POLL_S
     for rep in range(repeats):
-        raw = _window(gpu, fn, chunk, window_s)
+        raw = _window(gpu, fn, chunk, window_s, poll)
         row = ge.summarize(
             energy_before_mj=raw["energy_before_mj"], energy_after_mj=raw["energy_after_mj"],
             duration_s=raw["duration_s"], work_duration_s=raw["work_duration_s"],
@@ -782,7 +923,7 @@ def measure_windows(gpu, cfg: Config, fn: Callable | None, chunk: int, *, window
                                         "mem_clock_mhz", "temperature_c",
                                         "clock_event_reasons", "counter_updates",
                                         "update_period_s", "timing_error_s",
-                                        "alignment_error")})
+                                        "alignment_error", "poll_gap_s")})
         row.update(repeat=rep + 1, power_limit_w=gpu.power_limit_w, note=note,
                    counter_span_s=raw["duration_s"])
         rows.append(row)
@@ -790,14 +931,22 @@ def measure_windows(gpu, cfg: Config, fn: Callable | None, chunk: int, *, window
 
 
 def run_config(gpu: Gpu, cfg: Config, *, window_s: float, warmup_s: float,
-               settle_max_s: float, repeats: int) -> tuple[list[dict], dict | None]:
+               settle_max_s: float, repeats: int, idle_min_s: float = IDLE_MIN_S,
+               idle_max_s: float = IDLE_MAX_S) -> tuple[list[dict], dict | None]:
     """Measure one configuration: ``repeats`` result rows (without the run-level columns) and
-    its warm-up record (None for idle)."""
+    its warm-up record (for idle, the wait until the idle power settled; for loaded work, the
+    warm-up and the kernels one profiled iteration launched)."""
     torch = gpu.torch
     fn, rel, extra = (None, None, "") if cfg.kind == "idle" else _make_op(gpu, cfg)
     try:
         chunk, warm = 1, None
-        if fn is not None:
+        if fn is None:
+            warm = _settle_idle(gpu, idle_min_s, idle_max_s)
+        else:
+            try:
+                warm_kernels = kernel_names(torch, fn)
+            except Exception as e:  # the profiler is a record, not a requirement
+                warm_kernels = [f"profiler failed: {type(e).__name__}: {e}"]
             # calibrate the chunk (iterations between synchronizations) from a short trial
             trial_n, trial_s = 1, _timed(gpu, fn, 1, 1)
             if trial_s < TRIAL_S:
@@ -806,10 +955,14 @@ def run_config(gpu: Gpu, cfg: Config, *, window_s: float, warmup_s: float,
             chunk = ge.iterations_for_window(trial_s, trial_n, SYNC_CHUNK_S)
             # the warm-up runs at working clocks: the better calibration
             warm = _warm_up(gpu, fn, chunk, warmup_s, settle_max_s)
+            warm["kernels"] = warm_kernels
             chunk = ge.iterations_for_window(warm["warmup_s"], warm["iterations"],
                                              SYNC_CHUNK_S)
         note = cfg.note + (f"; {extra}" if extra else "")
-        if warm is not None:
+        if warm is not None and fn is None:
+            state = "settled" if warm["settled"] else "not settled"
+            note += f"; idle wait {warm['wait_s']:.1f} s ({state})"
+        elif warm is not None:
             state = "settled" if warm["settled"] else "not settled"
             note += (f"; warm-up {warm['warmup_s']:.1f} s ({state} at "
                      f"{warm['temperature_c']} degC, {warm['sm_clock_mhz']} MHz)")
@@ -859,11 +1012,18 @@ HOW_MADE = (
     "counter difference between the first and the last update seen inside the window over "
     "the time between them (energy_method nvml_energy_counter_aligned), energy_j = avg_power_w "
     "x duration_s (the synchronized work's time). Power samples (nvmlDeviceGetPowerUsage every "
-    "50 ms, a ~1 s average on recent GPUs) are a cross-check only. SM/memory clocks are means "
+    "50 ms, a ~1 s average on recent GPUs) are a cross-check only. During a window Python's "
+    "thread switch interval is lowered to 0.1 ms so that the polling thread keeps its 2 ms "
+    "(the median gap between counter readings is in the metadata windows as poll_gap_s). SM/memory clocks are means "
     "of the samples, temperature their maximum, clock_event_reasons the OR of NVML's "
-    "clock-event reason bits seen in the window. The warm-up of each configuration runs until "
-    "temperature and SM clock settle (metadata: warmups); the idle card is measured first "
-    "(cold) and last (warm). Per-window counter details are in the metadata (windows).")
+    "clock-event reason bits seen in the window. Before the first loaded configuration a "
+    "pre-soak runs the square BF16 GEMM (metadata: presoak); the loaded configurations run "
+    "in a shuffled order (settings.order_seed); the warm-up of each runs until, over 20 s, "
+    "the temperature's slope is at most 0.5 degC per 30 s and power and SM clock drift at most "
+    "0.5% and 2% (metadata: warmups, with the kernels one profiled iteration launched); the "
+    "idle card is measured first (cold) and last (warm), each after its counter power settled "
+    "to 0.5% between two 2 s spans (at least 10 s; metadata: warmups, with the time since "
+    "the last load), and once with the counter polled every 50 ms (idle-poll-50ms). Per-window counter details are in the metadata (windows).")
 
 
 def _summary_table(rows: Sequence[dict]) -> str:
@@ -895,12 +1055,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     mode = "quick" if args.quick else "full"
     try:
-        configs = select_configs(build_configs(args.quick), args.only)
+        configs = ordered_configs(select_configs(build_configs(args.quick), args.only),
+                                  args.order_seed)
     except HarnessError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    idle_min, idle_max = ((QUICK_IDLE_MIN_S, QUICK_IDLE_MAX_S) if args.quick
+                          else (IDLE_MIN_S, IDLE_MAX_S))
     plan_s = planned_duration_s(configs, window_s=args.window_s,
-                                settle_max_s=args.settle_max_s, repeats=args.repeats)
+                                settle_max_s=args.settle_max_s, repeats=args.repeats,
+                                presoak_s=args.presoak_s, idle_max_s=idle_max)
     if args.list:
         for c in configs:
             print(f"{c.name:<24} {c.kind:<14} {c.dtype:<9} m={c.m} n={c.n} k={c.k} "
@@ -934,8 +1098,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "gpu": info,
         "settings": {"window_s": args.window_s, "warmup_s": args.warmup_s,
                      "settle_max_s": args.settle_max_s, "settle_span_s": SETTLE_SPAN_S,
-                     "settle_temperature_c": SETTLE_TEMPERATURE_C,
+                     "settle_temperature_c_per_s": SETTLE_TEMPERATURE_C_PER_S,
+                     "settle_power_drift": SETTLE_POWER_DRIFT,
                      "settle_clock_fraction": SETTLE_CLOCK_FRACTION,
+                     "presoak_s": args.presoak_s, "order_seed": args.order_seed,
+                     "idle_span_s": IDLE_SPAN_S, "idle_tolerance": IDLE_TOLERANCE,
+                     "idle_min_s": IDLE_MIN_S, "idle_max_s": IDLE_MAX_S,
+                     "window_switch_interval_s": WINDOW_SWITCH_INTERVAL_S,
                      "repeats": args.repeats, "max_total_s": args.max_total_s,
                      "sample_period_s": SAMPLE_PERIOD_S, "sync_chunk_s": SYNC_CHUNK_S,
                      "energy_poll_s": ENERGY_POLL_S, "window_margin_s": WINDOW_MARGIN_S,
@@ -968,11 +1137,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     all_rows: list[dict] = []
     warmups: dict[str, dict] = {}
     windows: list[dict] = []
+    soaked, last_load_end = False, None
     for cfg in configs:
+        if cfg.kind != "idle" and not soaked:
+            soaked = True
+            try:
+                meta["presoak"] = presoak(gpu, args.presoak_s)
+            except Exception as e:  # record and continue: the warm-ups still settle
+                meta["presoak"] = {"error": f"{type(e).__name__}: {e}"}
         elapsed = time.perf_counter() - started_wall
         need = planned_duration_s([cfg], window_s=args.window_s,
-                                  settle_max_s=args.settle_max_s,
-                                  repeats=args.repeats) - STARTUP_S
+                                  settle_max_s=args.settle_max_s, repeats=args.repeats,
+                                  idle_max_s=idle_max) - STARTUP_S
         if elapsed + need > args.max_total_s:
             rows = _failed_rows(cfg, "skipped", f"time budget: {elapsed:.0f} s elapsed, "
                                 f"~{need:.0f} s needed, limit {args.max_total_s:.0f} s",
@@ -981,9 +1157,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             try:
                 rows, warm = run_config(gpu, cfg, window_s=args.window_s,
                                         warmup_s=args.warmup_s,
-                                        settle_max_s=args.settle_max_s, repeats=args.repeats)
+                                        settle_max_s=args.settle_max_s, repeats=args.repeats,
+                                        idle_min_s=idle_min, idle_max_s=idle_max)
                 if warm is not None:
+                    if cfg.kind == "idle":
+                        warm["since_load_s"] = (None if last_load_end is None else
+                                                time.perf_counter() - last_load_end)
                     warmups[cfg.name] = warm
+                if cfg.kind != "idle":
+                    last_load_end = time.perf_counter()
             except Unsupported as e:
                 rows = _failed_rows(cfg, "unsupported", str(e), 1)
             except Exception as e:  # record and continue

@@ -432,10 +432,11 @@ def run_phrases(kinds: Mapping[str, int]) -> dict[str, str]:
         steady = ("The runs this page reads warmed each configuration for a fixed time and "
                   "measured the idle card only cold, before any load. The card had not "
                   "settled:")
-        awaits = ("Those three corrections await a new run on each card,")
+        awaits = ("Those corrections await a new run on each card,")
     else:
-        steady = ("The runs this page reads warmed each configuration until its temperature "
-                  "and SM clock settled (the metadata records how long) and measured the idle "
+        steady = ("The runs this page reads pre-soaked the card, warmed each configuration "
+                  "until its temperature's slope, power and SM clock were steady over 20 s "
+                  "(the metadata records how long, and whether they were) and measured the idle "
                   "card cold and warm. Across configurations the card still ran at different "
                   "temperatures:")
         awaits = "The runs read here have them; to measure again, run"
