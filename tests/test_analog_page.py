@@ -194,3 +194,16 @@ def test_conditional_phrases():
     assert "standard error of 0.3 across the 5 seeds" in page.drift_change_text(-1.6, 0.26, 5)
     assert "one seed" in page.drift_change_text(-1.6, math.nan, 1)
     assert page.nodes_text(14.0, 14.0) == "14 nm" and page.nodes_text(14.0, 22.0) == "14 to 22 nm"
+
+
+def test_matching_digital_accuracy_never_raises_the_saving(ev):
+    """Where digital reaches the analog best at no more bits than the operating precision,
+    the digital fleets at that precision are no dearer, so the saving at equal accuracy can
+    be no larger than at equal bits (against HBM and against a weight-stationary fleet)."""
+    b_d = page._iso_digital(ev)["digital_iso_bits"]
+    m, h = page._matched_saving(ev), page.headlines(ev)
+    assert b_d <= ev.P.precision_bits
+    assert m["saving_matched_twh"] <= h["saving_2030_twh"] + 1e-9
+    assert m["saving_matched_ws_twh"] <= h["saving_2030_vs_weight_stationary_twh"] + 1e-9
+    assert "5 bits" in page.matched_saving_text(19.0, -1.1, 5.0, 8.0)
+    assert "cannot be computed" in page.matched_saving_text(math.nan, math.nan, math.nan, 8.0)

@@ -184,6 +184,27 @@ def _iso_digital(ev: Evaluation) -> dict[str, float]:
                                                                            **dkw)}
 
 
+def _matched_saving(ev: Evaluation) -> dict[str, float]:
+    """The 2030 saving at equal delivered accuracy: analog at the operating precision (which
+    the devices cap at the experiment's plateau) against digital fleets at the fixed-point
+    precision that reaches that plateau (:func:`_iso_digital`), with HBM and
+    weight-stationary; nan when no digital precision on the grid reaches it."""
+    b_d = _iso_digital(ev)["digital_iso_bits"]
+    if math.isnan(b_d):
+        return {"saving_matched_twh": math.nan, "saving_matched_ws_twh": math.nan}
+    dkw, akw = model_mac.split_kwargs(ev.kw)
+    dkw_ws, _ = model_mac.split_kwargs(ev.kw_ws)
+    a = model_mac.analog_mac_energy_j(float(ev.P.precision_bits), ev.anchors, **akw)
+    d_hbm = model_mac.digital_mac_energy_j(b_d, ev.anchors, **dkw)
+    d_ws = model_mac.digital_mac_energy_j(b_d, ev.anchors, **dkw_ws)
+    return {
+        "saving_matched_twh": float(model_saving.saving_point(
+            ev.P, ev.dc, a / d_hbm)["net_saving_twh"]),
+        "saving_matched_ws_twh": float(model_saving.saving_against(
+            ev.P, ev.dc, a / d_hbm, d_ws / d_hbm)["net_saving_twh"]),
+    }
+
+
 def _experiment(ev: Evaluation) -> dict[str, float]:
     ex = ev.experiment
     ideal_best = model_noise.cheapest_within(ex.ideal, float(ex.ideal["accuracy_mean"].max()))
@@ -537,6 +558,17 @@ def digital_iso_text(b_d: float, top_bits: float) -> str:
     return f"from {b_d:.0f} bits"
 
 
+def matched_saving_text(saving_matched_twh: float, saving_matched_ws_twh: float,
+                        b_d: float, bits: float) -> str:
+    """The 2030 saving at equal delivered accuracy, in words."""
+    if math.isnan(b_d):
+        return ("cannot be computed: no digital fixed-point precision on the grid reaches the "
+                "analog network's best accuracy")
+    return (f"is {twh_phrase(saving_matched_twh)} against digital accelerators with HBM and "
+            f"{twh_phrase(saving_matched_ws_twh)} against a weight-stationary digital fleet, "
+            f"both running at {b_d:.0f} bits while analog runs at {bits:.0f}")
+
+
 def nodes_text(lo: float, hi: float) -> str:
     """A range of process nodes in words ("14 nm" when there is one)."""
     return f"{lo:.0f} nm" if lo == hi else f"{lo:.0f} to {hi:.0f} nm"
@@ -605,6 +637,9 @@ def _conditional_texts(ev: Evaluation) -> dict[str, str]:
         "digital_iso_text": digital_iso_text(
             n["digital_iso_bits"], float(ev.experiment.fixed_point["bits"].max())),
         "measured_nodes_text": nodes_text(*_measured_nodes(ev)),
+        "matched_saving_text": matched_saving_text(
+            **_matched_saving(ev), b_d=n["digital_iso_bits"],
+            bits=float(ev.P.precision_bits)),
         "knee_text": knee_text(n["knee_vs_digital_ws"], n["knee_vs_digital_hbm"],
                                n["digital_iso_bits"]),
     }
