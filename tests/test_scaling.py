@@ -659,3 +659,32 @@ def test_the_16_bit_formats_count_as_one_width():
     assert d["efficiency"] == pytest.approx((383 / 560) / (184.6 / 300))
     assert steps_m.decompose_step(mi100, mi250x, "fp16")["efficiency"] == d["efficiency"]
     assert steps_m.decompose_step(mi100, mi250x, "bf16")["efficiency"] == d["efficiency"]
+
+
+def test_sobol_ranges_pass_the_check_and_indices_recover_what_the_fit_uses(tables):
+    """Every combination of the Sobol ranges passes the chapter's check; the breakpoint and
+    the window, which the pooled fit does not use, get total index 0; the indices lie in
+    [0, 1.05]; and the pooled function equals the headline at the defaults."""
+    import dataclasses
+    import itertools
+
+    P = Params()
+    grid = {k: np.linspace(lo, hi, 3) for k, (lo, hi) in page.SOBOL_RANGES.items()}
+    for values in itertools.product(*grid.values()):
+        over = {k: (int(round(v)) if k.endswith("_year") and k != "breakpoint_year"
+                    else float(v)) for k, v in zip(grid, values, strict=True)}
+        Q = dataclasses.replace(P, **over)
+        assert spec.check(Q, tables) == [], over
+    for k, (lo, hi) in page.SOBOL_RANGES.items():
+        p = Params.__dataclass_fields__[k].metadata["energybook"]
+        assert p["min"] <= lo < hi <= p["max"], k
+    idx = page.sobol_indices(P, tables["accelerators"]).set_index("parameter")
+    assert idx.loc["breakpoint_year", "ST"] == pytest.approx(0.0, abs=1e-12)
+    assert idx.loc["window_years", "ST"] == pytest.approx(0.0, abs=1e-12)
+    assert ((idx["ST"] >= 0) & (idx["ST"] <= 1.05)).all()
+    assert idx.loc["end_year", "ST"] > 0.1 and idx.loc["start_year", "ST"] > 0.0
+    chips = sc.efficiency_table(tables["accelerators"], P.precision, vendors=P.vendors,
+                                include_estimated_power=P.include_estimated_power)
+    ev_fit = sc.efficiency_table(tables["accelerators"], P.precision, **page.selection(P))
+    assert page.pooled_doubling_time(P, chips) == pytest.approx(
+        sc.fit_log_trend(ev_fit["year"], ev_fit["flop_per_j"]).doubling_time_years)

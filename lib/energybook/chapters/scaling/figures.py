@@ -12,6 +12,7 @@ from energybook.chapters.scaling.page import (
     GEMM_SMS,
     POWER,
     REFERENCE_RATES,
+    SOBOL_LABELS,
     Evaluation,
     reference_label,
     trend_rows,
@@ -323,8 +324,16 @@ def gemm(ev: Evaluation) -> alt.TopLevelMixin:
                  height=280)
 
 
+def sobol(ev: Evaluation) -> alt.TopLevelMixin:
+    """Total Sobol indices of the pooled doubling time over the analyst's choices of data."""
+    return charts.sobol_bars(
+        ev.sobol, labels=SOBOL_LABELS,
+        title="Pooled doubling time: sensitivity to the analyst's choices of data, "
+              "not uncertainty about the chips")
+
+
 def gallery(ev: Evaluation) -> dict[str, alt.TopLevelMixin]:
     """Every chart of the chapter by name (what the figure tests build and validate)."""
     return {"efficiency": efficiency(ev), "trends": trends(ev), "rolling": rolling(ev),
             "detectable": detectable(ev), "decomposition": decomposition(ev),
-            "memory": memory(ev), "limits": limits(ev), "gemm": gemm(ev)}
+            "memory": memory(ev), "limits": limits(ev), "gemm": gemm(ev), "sobol": sobol(ev)}
