@@ -757,3 +757,26 @@ def test_energy_share_default_is_epochs_share_without_staff(tables):
     assert Params().energy_share == pytest.approx(es["mid"], abs=0.001)
     lo, hi = page.sensitivity_ranges(Params())["energy_share"]
     assert (lo, hi) == pytest.approx((es["low"], es["high"]), abs=0.001)
+
+
+def test_sobol_indices_of_the_point_model_rank_the_elasticity_and_ignore_the_h200_case(
+        tables):
+    """The Sobol analysis of the point model's horizon-year electricity: the H200 case's
+    parameters, which the headline does not depend on, get total indices of zero; every
+    total index lies in [0, 1.05]; the elasticity, which acts on the whole price response
+    there, comes first; and the fall of hardware cost acts through its interaction with the
+    elasticity (total index well above its first-order one)."""
+    P = Params()
+    ev = page.evaluate(P, tables)
+    idx = page.sobol_indices(P, ev.base_twh).set_index("parameter")
+    assert set(idx.index) == set(page.sensitivity_ranges(P))
+    for name in ("param_compute_exponent", "active_share_change", "bytes_per_param_change"):
+        assert idx.loc[name, "ST"] == pytest.approx(0.0, abs=1e-9)
+    assert ((idx["ST"] >= -1e-9) & (idx["ST"] <= 1.05)).all()
+    assert idx["ST"].idxmax() == "elasticity"
+    assert idx.loc["hardware_cost_decline", "ST"] - idx.loc["hardware_cost_decline", "S1"] > 0.1
+    # the point model with the elasticity at 0 does not depend on the hardware-cost fall
+    flat = dataclasses.replace(P, elasticity=0.0)
+    assert gr.horizon_twh(dataclasses.replace(flat, hardware_cost_decline=0.25), ev.base_twh) \
+        == pytest.approx(gr.horizon_twh(dataclasses.replace(flat, hardware_cost_decline=0.40),
+                                        ev.base_twh))

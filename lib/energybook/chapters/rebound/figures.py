@@ -14,6 +14,7 @@ from energybook.chapters.rebound.page import (
     FAN_END_YEAR,
     INPUT_LABELS,
     SEGMENT_LABELS,
+    SOBOL_LABELS,
     Evaluation,
 )
 
@@ -174,6 +175,17 @@ def tornado(ev: Evaluation) -> alt.TopLevelMixin:
                           output_title="Horizon-year electricity (TWh per year)")
 
 
+def sobol_data(ev: Evaluation) -> pd.DataFrame:
+    """The Sobol indices of the point model's horizon-year electricity (page.sobol_indices)."""
+    return ev.sobol
+
+
+def sobol(ev: Evaluation) -> alt.TopLevelMixin:
+    return charts.sobol_bars(sobol_data(ev), labels=SOBOL_LABELS,
+                             title="Which assumption carries the variance of the horizon "
+                                   "energy, interactions included")
+
+
 def backfire_prior_data(ev: Evaluation) -> pd.DataFrame:
     c = ev.prior_curve
     return pd.concat([
@@ -231,4 +243,4 @@ def gallery(ev: Evaluation) -> dict[str, alt.TopLevelMixin]:
     return {"rebound_cases": rebound_cases(ev), "h200": h200(ev),
             "decomposition": decomposition(ev), "fan": fan(ev),
             "interval_2035": interval_2035(ev), "tornado": tornado(ev),
-            "backfire_prior": backfire_prior(ev), "flip": flip(ev)}
+            "sobol": sobol(ev), "backfire_prior": backfire_prior(ev), "flip": flip(ev)}

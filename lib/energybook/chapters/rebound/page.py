@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from energybook import sobol as sobol_core
 from energybook.chapters.rebound import model, model_growth, model_h200, model_market
 from energybook.chapters.rebound import model_microsoft as msm
 from energybook.chapters.rebound import model_uncertainty as mcm
@@ -53,6 +54,24 @@ TOKEN_LABELS = {"google_tokens": "Google, tokens a month", "microsoft_tokens":
                 "Microsoft, tokens a quarter"}
 PRICE_LABELS = {"a16z_llmflation": "a16z: cheapest model at MMLU 42 or more",
                 "epoch_inference_prices": "Epoch AI: GPT-4's score on PhD-level science"}
+
+# The Sobol analysis of the point model: its sample size (a power of two; 128 x 14 runs of
+# the point model, about a quarter of a second) and the plain labels of its parameters.
+SOBOL_N = 128
+SOBOL_LABELS = {
+    "elasticity": "Price elasticity of demand for compute",
+    "efficiency_growth": "AI servers: efficiency growth",
+    "hardware_cost_decline": "AI servers: fall of hardware cost",
+    "energy_share": "AI servers: energy's share of cost",
+    "other_hardware_cost_decline": "Conventional: fall of hardware cost",
+    "ai_share": "AI servers' share of base-year electricity",
+    "other_efficiency_growth": "Conventional: efficiency growth",
+    "other_energy_share": "Conventional: energy's share of cost",
+    "pue_best": "Best fleet PUE (lower end of the horizon PUE)",
+    "param_compute_exponent": "Parameters against compute (exponent)",
+    "active_share_change": "Change in the share of parameters read",
+    "bytes_per_param_change": "Change in bytes per parameter",
+}
 
 
 @dataclass(frozen=True)
@@ -202,6 +221,12 @@ class Evaluation:
         return mcm.fan_table(self.mc, self.fan_end)
 
     @cached_property
+    def sobol(self) -> pd.DataFrame:
+        """Total and first-order Sobol indices of the point model's horizon-year
+        electricity over :func:`sensitivity_ranges` (see :func:`sobol_indices`)."""
+        return sobol_indices(self.P, self.base_twh)
+
+    @cached_property
     def tornado(self) -> pd.DataFrame:
         return mcm.sensitivity(self.mc)
 
@@ -282,6 +307,26 @@ def sensitivity_ranges(P: Params) -> dict[str, tuple[float, float]]:
         "active_share_change": (0.1, 1.0),
         "bytes_per_param_change": (0.25, 1.0),
     }
+
+
+def sobol_indices(P: Params, base_twh: float, n: int = SOBOL_N) -> pd.DataFrame:
+    """Sobol indices (``S1``, ``ST`` and their 95% intervals, one row per parameter) of the
+    main headline's quantity, horizon-year data-centre electricity, computed with the
+    *point* model's central path (not the Monte Carlo, whose median is the headline): each
+    parameter of :func:`sensitivity_ranges` drawn uniformly over its range, ambition held at
+    its calibrated value, the elasticity acting on the whole price response (unanchored)."""
+    def horizon(Q: Params) -> float:
+        return model_growth.horizon_twh(Q, base_twh)
+
+    return sobol_core.of_parameters(horizon, P, sensitivity_ranges(P), n)
+
+
+def _sobol_row(ev: Evaluation, name: str) -> pd.Series:
+    return ev.sobol.set_index("parameter").loc[name]
+
+
+def _sobol_top(ev: Evaluation) -> pd.Series:
+    return ev.sobol.sort_values("ST", ascending=False).iloc[0]
 
 
 def _finite(x: float, cap: float = 1e6) -> float:
@@ -557,6 +602,13 @@ def numbers(ev: Evaluation) -> dict[str, float]:
                             other_hardware_cost_decline=other_h)
         out[f"other_twh_{tag}"] = float(model_growth.point_path(
             varied, base, t)["segment_twh"][1, 1])
+    # the Sobol indices of the point model's horizon-year electricity
+    top, el, hw = _sobol_top(ev), _sobol_row(ev, "elasticity"), _sobol_row(
+        ev, "hardware_cost_decline")
+    out.update({"sobol_top_st": float(top["ST"]), "sobol_top_st_conf": float(top["ST_conf"]),
+                "sobol_elasticity_s1": float(el["S1"]), "sobol_elasticity_st": float(el["ST"]),
+                "sobol_hardware_s1": float(hw["S1"]), "sobol_hardware_st": float(hw["ST"]),
+                "sobol_n": float(SOBOL_N)})
     return {k2: float(v) for k2, v in out.items()}
 
 
@@ -639,6 +691,7 @@ def texts(ev: Evaluation) -> dict[str, str]:
     else:
         place = "it is centred on the middle of the IEA's range"
     return {
+        **_sobol_texts(ev),
         "scope": ev.P.scope,
         "median_gap_side": "below" if gap < 0 else "above",
         "calibration_note": calibration_note,
@@ -657,6 +710,52 @@ def texts(ev: Evaluation) -> dict[str, str]:
     }
 
 
+def _in_sentence(label: str) -> str:
+    """A label inside a sentence: "Price elasticity" -> "price elasticity", "AI" stays."""
+    return label[:1].lower() + label[1:] if label[1:2].islower() else label
+
+
+# An index gap (total minus first-order) above this is read as an interaction.
+SOBOL_INTERACTION_GAP = 0.05
+
+
+def _sobol_texts(ev: Evaluation) -> dict[str, str]:
+    """The phrases of the Sobol paragraph and caption: the top parameter, whether the
+    intervals rank it, and what the gaps between total and first-order indices show."""
+    t = ev.sobol.sort_values("ST", ascending=False)
+    top, second = t.iloc[0], t.iloc[1]
+    el, hw = _sobol_row(ev, "elasticity"), _sobol_row(ev, "hardware_cost_decline")
+    top_label = _in_sentence(SOBOL_LABELS[str(top["parameter"])])
+    second_label = _in_sentence(SOBOL_LABELS[str(second["parameter"])])
+    if sobol_core.separated(ev.sobol):
+        rank = f'the intervals separate it from the next, "{second_label}"'
+    else:
+        rank = (f'the intervals do not separate it from the next, "{second_label}", at '
+                f"N = {SOBOL_N}, so the two cannot be ranked")
+    hw_gap = float(hw["ST"]) - max(float(hw["S1"]), 0.0)
+    el_gap = float(el["ST"]) - max(float(el["S1"]), 0.0)
+    hw_s1 = ("indistinguishable from zero" if abs(float(hw["S1"])) <= float(hw["S1_conf"])
+             else f"{float(hw['S1']):.2f}")
+    if el_gap > SOBOL_INTERACTION_GAP:
+        el_note = ("the elasticity's total index exceeds its first-order one, so part of its "
+                   "effect depends on the other inputs, above all on how fast hardware cost "
+                   "falls")
+    else:
+        el_note = ("the elasticity acts mostly alone (its first-order index is close to its "
+                   "total)")
+    if hw_gap > SOBOL_INTERACTION_GAP:
+        hw_note = (f"; the interaction shows on the other side: the fall of hardware cost acts "
+                   f"almost only through it (first-order index {hw_s1}, total "
+                   f"{float(hw['ST']):.2f}), because how much cheaper hardware raises demand "
+                   "depends on the elasticity, and with no elasticity it raises nothing. A "
+                   "one-at-a-time chart cannot show that")
+    else:
+        hw_note = ("; the fall of hardware cost shows no interaction worth the name at these "
+                   "ranges (its total index is close to its first-order one)")
+    return {"sobol_top": top_label, "sobol_rank": rank,
+            "sobol_interaction": el_note + hw_note}
+
+
 def _period(ev: Evaluation, series: str) -> str:
     """The first period of ``series`` in the token_market table, as "May 2024 to May 2025"."""
     d = ev.tables["token_market"]
@@ -666,7 +765,9 @@ def _period(ev: Evaluation, series: str) -> str:
 
 def captions(ev: Evaluation) -> dict[str, str]:
     P = ev.P
-    n = _caption_numbers(ev)
+    n: dict[str, Any] = dict(_caption_numbers(ev))
+    tx = _sobol_texts(ev)
+    n.update({"sobol_top": tx["sobol_top"], "sobol_top_st": float(_sobol_top(ev)["ST"])})
     return {
         "rebound_cases": (
             "Line chart of rebound (per cent of the engineering saving) against the price "
@@ -710,6 +811,13 @@ def captions(ev: Evaluation) -> dict[str, str]:
             f"the flip elasticity; dashed rules mark the flip elasticity ({n['flip']:.2f}) and "
             "the median ratio of token growth to price fall in AI's own market "
             f"({n['bound']:.2f}; confounded, its bias either way)."),
+        "sobol": (
+            "Horizontal bars of the total Sobol index of each parameter (its share of the "
+            "variance of horizon-year data-centre electricity, interactions included) with "
+            "95% bootstrap intervals, largest on top, for the point model's central path "
+            "(not the Monte Carlo), every parameter drawn uniformly over an assumed range, "
+            f"ambition held at its calibrated value, N = {SOBOL_N}. The largest total index "
+            f"is that of the {n['sobol_top']} ({n['sobol_top_st']:.2f}); {tx['sobol_rank']}."),
         "flip": (
             "Line chart, log scale, of horizon-year data-centre electricity against the price "
             "elasticity of demand from 0 to 3, other inputs at their point values; points are "
