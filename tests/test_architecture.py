@@ -21,7 +21,7 @@ CORE = {"energybook", "energybook.params", "energybook.units", "energybook.data"
 TOP = {"energybook.pipeline": 5, "energybook.site": 5, "energybook.book": 5,
        "energybook.measure": 5, "energybook.sphinxext": 5, "energybook.sweep": 5,
        "energybook.sensitivity": 5, "energybook.publish": 4,
-       "energybook.chapters": 3.5, "energybook.cli": 6, "energybook.runs": 5}
+       "energybook.chapters": 3.5, "energybook.cli": 6, "energybook.explore": 6, "energybook.runs": 5}
 NAMES = {0: "core", 1: "chapter parameters", 2: "chapter model", 3: "chapter spec",
          3.5: "chapter registry", 4: "figures and pages", 5: "pipeline and site",
          6: "command line"}

@@ -27,6 +27,7 @@ import json
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -466,3 +467,32 @@ def save_html(chart: alt.TopLevelMixin, path: Path, caption: str = "") -> Path:
     path = Path(path)
     path.write_text(page, encoding="utf-8")
     return path
+
+
+def sweep_chart(table: pd.DataFrame, axes: Sequence[str], headline: str, *, title: str,
+                labels: dict[str, str] | None = None) -> alt.TopLevelMixin:
+    """A sweep's headline against its swept parameters: a line over one numeric axis (one
+    line per value of a second axis), or a heat map over two."""
+    labels = labels or {}
+
+    def name(a: str) -> str:
+        return labels.get(a, a.replace("_", " "))
+
+    tip = [alt.Tooltip(f"{a}:{'Q' if pd.api.types.is_numeric_dtype(table[a]) else 'N'}",
+                       title=name(a)) for a in axes]
+    tip.append(alt.Tooltip(f"{headline}:Q", title=name(headline), format=",.4g"))
+    x = axes[0]
+    xtype = "Q" if pd.api.types.is_numeric_dtype(table[x]) else "N"
+    if len(axes) >= 2 and len(table[axes[1]].unique()) > 8:
+        y = axes[1]
+        ytype = "O" if pd.api.types.is_numeric_dtype(table[y]) else "N"
+        return alt.Chart(table).mark_rect().encode(
+            x=alt.X(f"{x}:O", title=name(x)), y=alt.Y(f"{y}:{ytype}", title=name(y)),
+            color=alt.Color(f"{headline}:Q", title=name(headline)), tooltip=tip,
+        ).properties(title=title)
+    enc: dict[str, Any] = {"x": alt.X(f"{x}:{xtype}", title=name(x)),
+                           "y": alt.Y(f"{headline}:Q", title=name(headline)), "tooltip": tip}
+    if len(axes) >= 2:
+        enc["color"] = alt.Color(f"{axes[1]}:N", title=name(axes[1]),
+                                 legend=alt.Legend(orient="bottom"))
+    return alt.Chart(table).mark_line(point=True).encode(**enc).properties(title=title)

@@ -618,6 +618,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check-data", help="validate the data package and every table")
     p.set_defaults(func=cmd_check_data)
 
+    from energybook import explore
+
+    explore.add_parsers(sub)
+
     p = sub.add_parser("measure", help="measure GPU energy (needs a CUDA GPU and PyTorch)",
                        add_help=False)
     p.add_argument("rest", nargs=argparse.REMAINDER)
@@ -672,9 +676,9 @@ def _main(argv: list[str] | None) -> int:
     argv, pairs = _take_param_pairs(argv)
     args = parser.parse_args(argv)
     if pairs:
-        if args.command != "run":
-            parser.error("-p/--param is an option of `energybook run`")
-        args.param = (args.param or []) + pairs
+        if args.command not in ("run", "sweep"):
+            parser.error("-p/--param is an option of `energybook run` and `energybook sweep`")
+        args.param = (getattr(args, "param", None) or []) + pairs
     from energybook.data import DataError
 
     try:

@@ -65,8 +65,8 @@ def problem(chapter: str, names: Sequence[str] | None = None,
 
 def chapter_indices(chapter: str, n: int, names: Sequence[str] | None = None, *,
                     base: Mapping[str, Any] | None = None, seed: int = 20260101,
-                    workers: int | None = None, scheduler: str | None = None
-                    ) -> pd.DataFrame:
+                    workers: int | None = None, scheduler: str | None = None,
+                    client: Any = None) -> pd.DataFrame:
     """Sobol indices of every headline of ``chapter``: one row per (headline, parameter),
     with ``S1``, ``ST``, their 95% intervals and whether the total indices separate."""
     prob = problem(chapter, names, base)
@@ -78,7 +78,8 @@ def chapter_indices(chapter: str, n: int, names: Sequence[str] | None = None, *,
                for name, v, is_int in zip(prob.names, row, prob.integer, strict=True)}
               for row in x]
     full = sweep.validate_points(chapter, points, base)
-    results = sweep.evaluate_points(chapter, full, workers=workers, scheduler=scheduler)
+    results = sweep.evaluate_points(chapter, full, workers=workers, scheduler=scheduler,
+                                    client=client)
     frames = []
     for headline in results[0]:
         y = np.array([r[headline] for r in results])

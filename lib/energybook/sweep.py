@@ -28,8 +28,6 @@ import pandas as pd
 from energybook import chapters, data
 from energybook.params import ParameterError
 
-# Grids above this many points need an explicit --yes.
-CONFIRM_ABOVE = 10_000
 CHUNK = 64
 
 
@@ -205,6 +203,17 @@ def evaluate_points(chapter: str, full: Sequence[Mapping[str, Any]], *,
                 cluster.close()
 
 
+def table(axes: Sequence[Axis], points: Sequence[Mapping[str, Any]],
+          results: Sequence[Mapping[str, float]]) -> pd.DataFrame:
+    """The tidy table of a sweep: one row per point, the swept parameters then every
+    headline, in grid order."""
+    names = [a.name for a in axes]
+    headlines = list(results[0]) if results else []
+    rows = [{**{n: point[n] for n in names}, **res}
+            for point, res in zip(points, results, strict=True)]
+    return pd.DataFrame(rows, columns=names + headlines)
+
+
 def sweep(chapter: str, axes: Sequence[Axis], *, zipped: bool = False,
           base: Mapping[str, Any] | None = None, workers: int | None = None,
           scheduler: str | None = None) -> pd.DataFrame:
@@ -212,6 +221,4 @@ def sweep(chapter: str, axes: Sequence[Axis], *, zipped: bool = False,
     points = grid(axes, zipped=zipped)
     full = validate_points(chapter, points, base)
     results = evaluate_points(chapter, full, workers=workers, scheduler=scheduler)
-    rows = [{**point, **res} for point, res in zip(points, results, strict=True)]
-    return pd.DataFrame(rows, columns=[a.name for a in axes]
-                        + list(results[0]) if results else [a.name for a in axes])
+    return table(axes, points, results)
