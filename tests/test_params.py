@@ -115,3 +115,20 @@ def test_numeric_choices_are_enforced():
     assert p.coerce("2025") == 2025
     with pytest.raises(ParameterError, match="2031 is not allowed; allowed: one of: 2024, 2025"):
         p.coerce("2031")
+
+
+def test_parameters_cells_parse_cleanly_for_papermill():
+    """papermill reads each line of the parameters cell; a quote or '=' in a comment makes
+    it warn "Unable to parse line" (and a quote can break the parse)."""
+    from papermill.translators import PythonTranslator
+
+    from energybook import chapters
+    from energybook.params import parameters_cell_source
+
+    for spec in chapters.all_chapters():
+        source = parameters_cell_source(spec.params)
+        parsed = PythonTranslator.inspect({"source": source})
+        assert [p.name for p in parsed] == spec.params.names, spec.name
+        for line in source.splitlines()[1:]:
+            comment = line.split("  # ", 1)[1]
+            assert "'" not in comment and '"' not in comment and "=" not in comment

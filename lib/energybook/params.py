@@ -266,7 +266,10 @@ def parameters_cell_source(params: Iterable[Param]) -> str:
              "<chapter>/params.py; edit it there."]
     for p in params:
         unit = f" [{p.unit}]" if p.unit else ""
-        lines.append(f"{p.name} = {p.literal(p.default)}  # {p.description}{unit}; {p.allowed()}")
+        # papermill's parser reads the comment too: keep quotes and '=' out of it.
+        comment = f"{p.description}{unit}; {p.allowed()}".replace("'", "\u2019").replace(
+            '"', "\u201d").replace("=", "is")
+        lines.append(f"{p.name} = {p.literal(p.default)}  # {comment}")
     return "\n".join(lines)
 
 
