@@ -11,6 +11,7 @@ from energybook import chapters, data
 from energybook.chapters.analog import model_mac as mac
 from energybook.chapters.analog import page
 from energybook.chapters.analog.params import Params
+from energybook.chapters.analog.spec import check
 from energybook.params import ParameterError
 
 
@@ -207,3 +208,29 @@ def test_matching_digital_accuracy_never_raises_the_saving(ev):
     assert m["saving_matched_ws_twh"] <= h["saving_2030_vs_weight_stationary_twh"] + 1e-9
     assert "5 bits" in page.matched_saving_text(19.0, -1.1, 5.0, 8.0)
     assert "cannot be computed" in page.matched_saving_text(math.nan, math.nan, math.nan, 8.0)
+
+
+def test_sobol_indices_of_the_point_saving(ev, tables):
+    """The total Sobol indices of the point 2030 saving: in [0, 1.05] (up to sampling
+    error), their top input is the tornado's, the ranges lie inside the declared bounds and
+    pass the check, and an input the saving does not depend on (energy's share of cost at
+    an elasticity of 0: no rebound) gets a total index of 0."""
+    s = ev.sobol
+    assert set(s["parameter"]) == set(page.sensitivity_ranges(ev.P, ev.ratios_measured))
+    assert ((s["ST"] >= -1e-9) & (s["ST"] <= 1.05)).all()
+    top, st, s1, _ = page.sobol_top(ev)
+    assert top == ev.mc["tornado"]["input"].iloc[0]
+    assert s1 <= st + 0.3
+    for name, (lo, hi) in page.sensitivity_ranges(ev.P, ev.ratios_measured).items():
+        if name == "energy_ratio":      # not a parameter: the measured chips' span
+            assert (lo, hi) == (min(ev.ratios_measured), max(ev.ratios_measured))
+            continue
+        assert 0.0 <= lo < hi <= (5.0 if name == "elasticity" else 1.0)
+        for v in (lo, hi):
+            assert check(Params(**{name: v}), tables) == []
+    no_rebound = Params(elasticity=0.0, elasticity_max=0.0)
+    s0 = page.saving_sobol(no_rebound, ev.ratios_measured, tables["dc_electricity"])
+    assert "elasticity" not in set(s0["parameter"])
+    assert float(s0.set_index("parameter").loc["energy_share", "ST"]) == pytest.approx(
+        0.0, abs=1e-9)
+    assert page.captions(ev)["sobol"]

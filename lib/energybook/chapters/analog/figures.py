@@ -11,7 +11,12 @@ import pandas as pd
 from energybook import charts
 from energybook.chapters.analog import model_adc, model_mac, model_saving
 from energybook.chapters.analog.model_adc import J_PER_FJ
-from energybook.chapters.analog.page import SAVING_INPUT_LABELS, Evaluation, claim_text
+from energybook.chapters.analog.page import (
+    SAVING_INPUT_LABELS,
+    SOBOL_LABELS,
+    Evaluation,
+    claim_text,
+)
 
 CURVE_BITS = tuple(range(1, 17))
 ROWS_GRID = (16, 32, 64, 128, 256, 512, 1024, 2048, 4096)
@@ -451,9 +456,16 @@ def tornado(ev: Evaluation) -> alt.TopLevelMixin:
                           output_title="Net electricity saved in 2030 (TWh)")
 
 
+def sobol(ev: Evaluation) -> alt.TopLevelMixin:
+    """Total Sobol indices of the point 2030 net saving (the page's ``ev.sobol``)."""
+    return charts.sobol_bars(ev.sobol, labels=SOBOL_LABELS,
+                             title="Which input's range drives the 2030 saving, interactions "
+                                   "included")
+
+
 def gallery(ev: Evaluation) -> dict[str, alt.TopLevelMixin]:
     """Every chart of the chapter by name (what the figure tests build and validate)."""
     return {"energy": energy(ev), "adc": adc(ev), "breakdown": breakdown(ev),
             "crossover_map": crossover_map(ev), "node": node(ev), "accuracy": accuracy(ev),
             "drift": drift(ev), "chips": chips(ev), "scope": scope(ev), "saving": saving(ev),
-            "tornado": tornado(ev)}
+            "tornado": tornado(ev), "sobol": sobol(ev)}

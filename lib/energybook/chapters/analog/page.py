@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from energybook import sobol
 from energybook.chapters.analog import model_adc, model_mac, model_noise, model_saving
 from energybook.chapters.analog.model_adc import J_PER_FJ
 from energybook.chapters.analog.params import Params
@@ -37,6 +38,25 @@ SAVING_INPUT_LABELS = {
     "energy_ratio": "Achieved analog / digital energy ratio",
     "elasticity": "Price elasticity of demand (rebound)",
 }
+
+#: Short labels of the Sobol chart (the saving's inputs and energy's share of cost).
+SOBOL_LABELS = {
+    "ai_share": "AI's share of electricity",
+    "inference_share": "Inference's share of AI",
+    "addressable_share": "Noise-tolerant share",
+    "accelerator_share": "Accelerators' share",
+    "matmul_share": "Matrix products' share",
+    "energy_ratio": "Achieved energy ratio",
+    "elasticity": "Elasticity (rebound)",
+    "energy_share": "Energy's share of cost",
+}
+
+#: Energy's share of the cost of inference over the Sobol indices: Epoch AI's 2-6% (the
+#: parameter's declaration), widened to hold the chosen value. The Monte Carlo holds it fixed.
+ENERGY_SHARE_RANGE = (0.02, 0.06)
+
+#: Base sample of the Sobol indices (a power of two; N x (k + 2) point-model evaluations).
+SOBOL_N = 128
 
 
 @dataclass(frozen=True)
@@ -62,6 +82,7 @@ class Evaluation:
     saving_ws: dict[str, float]        # against a weight-stationary digital fleet, ideal core
     mc: dict[str, Any]
     priors: pd.DataFrame               # the Monte Carlo rerun with one prior changed at a time
+    sobol: pd.DataFrame                # total Sobol indices of the point 2030 net saving
 
 
 def evaluate(P: Params, tables: Mapping[str, pd.DataFrame]) -> Evaluation:
@@ -88,7 +109,63 @@ def evaluate(P: Params, tables: Mapping[str, pd.DataFrame]) -> Evaluation:
         # HBM fleet is ratio_p / ratio_ws
         saving_ws=model_saving.saving_against(P, dc, ratio_p, ratio_p / ratio_ws),
         mc=model_saving.run_saving_uncertainty(P, measured, dc),
-        priors=model_saving.prior_dependence(P, ratio_p, measured, dc, _prior_scenarios(P)))
+        priors=model_saving.prior_dependence(P, ratio_p, measured, dc, _prior_scenarios(P)),
+        sobol=saving_sobol(P, measured, dc))
+
+
+# ---------------------------------------------------------------------------- Sobol indices
+def sensitivity_ranges(P: Params, ratios_measured: model_saving.Ratios
+                       ) -> dict[str, tuple[float, float]]:
+    """The ranges of the Sobol indices: each uncertain input of the Monte Carlo over its
+    declared distribution's support (:func:`model_saving.saving_distributions`: the shares'
+    PERT ranges, the achieved ratio's log-uniform span over the measured chips, the
+    elasticity's PERT from 0 to its upper end), and energy's share of cost over
+    :data:`ENERGY_SHARE_RANGE`. Inputs fixed by their declaration (a zero range) are left
+    out. Every range lies inside the parameter's declared bounds."""
+    dists = model_saving.saving_distributions(P, ratios_measured)
+    ranges = {k: (float(d.ppf(0.0)), float(d.ppf(1.0))) for k, d in dists.items()}
+    e = float(P.energy_share)
+    ranges["energy_share"] = (min(ENERGY_SHARE_RANGE[0], e), max(ENERGY_SHARE_RANGE[1], e))
+    return {k: (lo, hi) for k, (lo, hi) in ranges.items() if hi > lo}
+
+
+def saving_sobol(P: Params, ratios_measured: model_saving.Ratios, dc: pd.DataFrame,
+                 n: int = SOBOL_N) -> pd.DataFrame:
+    """Total and first-order Sobol indices of the 2030 net saving of the POINT model
+    (:func:`model_saving.saving_model` at given shares, achieved ratio, elasticity and
+    energy share; no Monte Carlo) over :func:`sensitivity_ranges`, each uniform on its
+    range, the achieved ratio uniform in its logarithm (as its log-uniform prior).
+
+    The achieved ratio is not a parameter of ``P`` (it comes from the chips' data), so this
+    samples the vectorised model with :func:`energybook.sobol.sobol` rather than
+    :func:`energybook.sobol.of_parameters`; the estimators are the same."""
+    ranges = sensitivity_ranges(P, ratios_measured)
+    names = tuple(ranges)
+    bounds = tuple((math.log(lo), math.log(hi)) if k == "energy_ratio" else (lo, hi)
+                   for k, (lo, hi) in ranges.items())
+    prob = sobol.Problem(names, bounds, (False,) * len(names))
+    energy = model_saving.dc_energy_twh(dc, case=P.dc_case)
+    base = {k: float(getattr(P, k)) for k in model_saving.SAVING_INPUTS[:5] + ("elasticity",)}
+
+    def net(x: np.ndarray) -> np.ndarray:
+        cols: dict[str, Any] = {**base, "energy_ratio": float(min(ratios_measured)),
+                                "energy_share": float(P.energy_share)}
+        cols.update({k: x[:, j] for j, k in enumerate(names)})
+        if "energy_ratio" in names:
+            cols["energy_ratio"] = np.exp(cols["energy_ratio"])
+        share = cols.pop("energy_share")
+        return np.asarray(model_saving.saving_model(
+            **cols, energy_twh=energy, energy_share=share)["net_saving_twh"], dtype=float)
+
+    return sobol.sobol(net, prob, n, seed=int(P.seed) + 20260101)
+
+
+def sobol_top(ev: Evaluation) -> tuple[str, float, float, bool]:
+    """The input with the largest total index: its name, total and first-order indices,
+    and whether the intervals separate it from the next one."""
+    top = ev.sobol.sort_values("ST", ascending=False).iloc[0]
+    return (str(top["parameter"]), float(top["ST"]), float(top["S1"]),
+            sobol.separated(ev.sobol))
 
 
 def _best_row(ev: Evaluation) -> pd.Series:
@@ -411,6 +488,11 @@ def numbers(ev: Evaluation) -> dict[str, float]:
     out["mc_median_ideal_core_twh"] = float(priors["median_twh"].iloc[5])
     out["mc_p_loss_elasticity_1_pct"] = 100 * float(priors["p_loss"].iloc[1])
     out["mc_p_loss_elasticity_5_pct"] = 100 * float(priors["p_loss"].iloc[2])
+    _, s_st, s_s1, _ = sobol_top(ev)
+    out["sobol_top_total"] = s_st
+    out["sobol_top_first"] = s_s1
+    out["sobol_energy_share_low_pct"] = 100 * min(ENERGY_SHARE_RANGE[0], P.energy_share)
+    out["sobol_energy_share_high_pct"] = 100 * max(ENERGY_SHARE_RANGE[1], P.energy_share)
     return {k: float(v) for k, v in {**out, **quoted, **_params(ev)}.items()}
 
 
@@ -614,6 +696,9 @@ def texts(ev: Evaluation) -> dict[str, str]:
             twh_phrase(float(ev.mc["tornado"]["output_low"].iloc[0])),
             twh_phrase(float(ev.mc["tornado"]["output_high"].iloc[0]))),
         "mc_second_driver": second,
+        "sobol_top_input": SAVING_INPUT_LABELS.get(sobol_top(ev)[0], sobol_top(ev)[0]).lower()
+        .replace("ai's", "AI's"),
+        "sobol_interaction_text": sobol_interaction_text(ev.sobol),
         **_conditional_texts(ev),
     }
 
@@ -643,6 +728,18 @@ def _conditional_texts(ev: Evaluation) -> dict[str, str]:
         "knee_text": knee_text(n["knee_vs_digital_ws"], n["knee_vs_digital_hbm"],
                                n["digital_iso_bits"]),
     }
+
+
+def sobol_interaction_text(indices: pd.DataFrame) -> str:
+    """Whether the total indices exceed the first-order ones: the share of the variance
+    left to interactions, ``1 - sum(S1)`` (clipped to [0, 1])."""
+    rest = min(1.0, max(0.0, 1.0 - float(indices["S1"].clip(lower=0.0).sum())))
+    if rest < 0.05:
+        return ("the first-order indices add up to nearly the whole variance, so the inputs "
+                "act almost additively")
+    return (f"the first-order indices leave about {100 * rest:.0f}% of the variance to "
+            "interactions: the shares multiply a saving that the achieved ratio sets (and can make "
+            "negative), so their total indices exceed their first-order ones")
 
 
 def _saving_worst(ev: Evaluation) -> float:
@@ -750,7 +847,25 @@ def captions(ev: Evaluation) -> dict[str, str]:
             "at their medians, largest swing on top; the dashed line marks every input at "
             "its median. Model: this chapter's saving under its declared distributions; IEA "
             "Energy and AI (2025) for 2030 data-centre electricity."),
+        "sobol": _sobol_caption(ev),
     }
+
+
+def _sobol_caption(ev: Evaluation) -> str:
+    name, st, s1, sep = sobol_top(ev)
+    label = SOBOL_LABELS.get(name, name)
+    n_in = len(ev.sobol)
+    rank = ("its interval separates it from the next input" if sep else
+            "the intervals do not separate it from the next input at this sample size")
+    return (
+        f"Total Sobol indices of the 2030 net saving: the share of its variance each of "
+        f"{n_in} inputs explains, interactions included, with 95% bootstrap intervals "
+        f"(Saltelli sampling, {SOBOL_N} base draws). The point model of the saving (no Monte "
+        f"Carlo) is evaluated with each input uniform over its declared range (the achieved "
+        f"ratio uniform in its logarithm over the measured chips; energy's share of cost "
+        f"from {100 * ENERGY_SHARE_RANGE[0]:.0f} to {100 * ENERGY_SHARE_RANGE[1]:.0f}%); "
+        f"the ranges are assumptions. Largest: {label}, total index {st:.2f} "
+        f"(first-order {s1:.2f}); {rank}.")
 
 
 # ---------------------------------------------------------------------------- reader tables
