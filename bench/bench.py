@@ -22,8 +22,19 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-SOURCES = ("_config.yml", "_toc.yml", "intro.md", "requirements.lock", "_static", "data",
-           "chapters", "references.bib", "CHANGELOG.md", "CITATION.cff", "glossary.md")
+SOURCES = (
+    "_config.yml",
+    "_toc.yml",
+    "intro.md",
+    "requirements.lock",
+    "_static",
+    "data",
+    "chapters",
+    "references.bib",
+    "CHANGELOG.md",
+    "CITATION.cff",
+    "glossary.md",
+)
 
 
 def copy_book(dest: Path) -> Path:
@@ -31,15 +42,19 @@ def copy_book(dest: Path) -> Path:
     for name in SOURCES:
         src = ROOT / name
         (shutil.copytree if src.is_dir() else shutil.copy2)(src, dest / name)
-    shutil.copytree(ROOT / "lib" / "energybook", dest / "lib" / "energybook",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        ROOT / "lib" / "energybook",
+        dest / "lib" / "energybook",
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
     return dest
 
 
 def timed(cmd: list[str], env: dict | None = None, cwd: Path | None = None) -> float:
     t0 = time.perf_counter()
-    r = subprocess.run(cmd, env={**os.environ, **(env or {})}, cwd=cwd or ROOT,
-                       capture_output=True, text=True)
+    r = subprocess.run(
+        cmd, env={**os.environ, **(env or {})}, cwd=cwd or ROOT, capture_output=True, text=True
+    )
     dt = time.perf_counter() - t0
     if r.returncode != 0:
         print(r.stdout[-3000:], r.stderr[-3000:], file=sys.stderr)
@@ -57,10 +72,19 @@ def jupyter_book_executor(book: Path) -> float:
     for spec in contents.book_chapters(book):
         shutil.copy2(book / spec.notebook, stage / spec.notebook)
     cfg = stage / "_config.yml"
-    cfg.write_text(re.sub(r'execute_notebooks: "off"', 'execute_notebooks: "force"',
-                          cfg.read_text()))
-    return timed([str(BIN / "jupyter-book"), "build", str(stage), "--path-output",
-                  str(book / "_build" / ".jb-out")], env={"ENERGYBOOK_ROOT": str(book)})
+    cfg.write_text(
+        re.sub(r'execute_notebooks: "off"', 'execute_notebooks: "force"', cfg.read_text())
+    )
+    return timed(
+        [
+            str(BIN / "jupyter-book"),
+            "build",
+            str(stage),
+            "--path-output",
+            str(book / "_build" / ".jb-out"),
+        ],
+        env={"ENERGYBOOK_ROOT": str(book)},
+    )
 
 
 ASSET = re.compile(r'<(?:script|img)[^>]+src="([^"]+)"|<link[^>]+href="([^"]+)"')
@@ -86,8 +110,9 @@ def page_weights(html: Path) -> list[tuple[str, int, int]]:
             continue
         text = page.read_text(encoding="utf-8")
         seen: set[Path] = set()
-        todo = [f for m in ASSET.finditer(text) if (f := _local(page, m.group(1) or
-                                                                 m.group(2), html))]
+        todo = [
+            f for m in ASSET.finditer(text) if (f := _local(page, m.group(1) or m.group(2), html))
+        ]
         while todo:
             f = todo.pop()
             if f in seen:
@@ -131,16 +156,31 @@ def sweep_and_sobol() -> list[tuple[str, float, str]]:
     axis = sweep.parse_axis("rebound", "elasticity", "0:2:1000")
     t0 = time.perf_counter()
     sweep.sweep("rebound", [axis], base=base)
-    out.append(("1,000-point rebound sweep, in-process, 1,000 draws a point (s)",
-                time.perf_counter() - t0, ""))
+    out.append(
+        (
+            "1,000-point rebound sweep, in-process, 1,000 draws a point (s)",
+            time.perf_counter() - t0,
+            "",
+        )
+    )
     t0 = time.perf_counter()
     sweep.sweep("rebound", [axis], base=base, workers=2)
-    out.append(("the same on a two-worker local Dask cluster (s)",
-                time.perf_counter() - t0, "includes starting the cluster"))
+    out.append(
+        (
+            "the same on a two-worker local Dask cluster (s)",
+            time.perf_counter() - t0,
+            "includes starting the cluster",
+        )
+    )
     t0 = time.perf_counter()
     sensitivity.chapter_indices("rebound", 1024, base=base)
-    out.append(("Sobol analysis of the rebound chapter, N = 1,024, 1,000 draws a point (s)",
-                time.perf_counter() - t0, ""))
+    out.append(
+        (
+            "Sobol analysis of the rebound chapter, N = 1,024, 1,000 draws a point (s)",
+            time.perf_counter() - t0,
+            "",
+        )
+    )
     return out
 
 
@@ -151,17 +191,22 @@ def main() -> None:
         env = {"ENERGYBOOK_ROOT": str(book)}
         eb = str(BIN / "energybook")
         clean = timed([eb, "build"], env)
-        results.append(("clean build (execute all chapters + strict site build) (s)", clean,
-                        ""))
+        results.append(("clean build (execute all chapters + strict site build) (s)", clean, ""))
         results.append(("no-change rebuild (s)", timed([eb, "build"], env), "aim < 5 s"))
-        results.append(("single-chapter re-run with a new parameter "
-                        "(energybook run rebound -p elasticity 1.4) (s)",
-                        timed([eb, "run", "rebound", "-p", "elasticity", "1.4",
-                               "-o", str(Path(tmp) / "run")], env), "aim < 5 s"))
+        results.append(
+            (
+                "single-chapter re-run with a new parameter "
+                "(energybook run rebound -p elasticity 1.4) (s)",
+                timed(
+                    [eb, "run", "rebound", "-p", "elasticity", "1.4", "-o", str(Path(tmp) / "run")],
+                    env,
+                ),
+                "aim < 5 s",
+            )
+        )
         jb = jupyter_book_executor(book)
         results.append(("Jupyter Book's own executor (execute_notebooks: force) (s)", jb, ""))
-        results.append(("clean build / Jupyter Book's executor", clean / jb,
-                        "aim <= 0.6"))
+        results.append(("clean build / Jupyter Book's executor", clean / jb, "aim <= 0.6"))
         weights = page_weights(book / "_build" / "html")
     results += headline_rates()
     results += sweep_and_sobol()
@@ -173,8 +218,10 @@ def main() -> None:
         print(f"{name:<{w}}  {value:9.2f}  {note}")
     print(f"\nmachine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
 
-    print(f"\n{'page':<40} {'HTML':>10} {'total, cold':>13}  (every script, style, font "
-          "and image it loads; aim for a chapter: < 1.5 MB)")
+    print(
+        f"\n{'page':<40} {'HTML':>10} {'total, cold':>13}  (every script, style, font "
+        "and image it loads; aim for a chapter: < 1.5 MB)"
+    )
     for rel, own, total in weights:
         flag = "  OVER 1.5 MB" if total > 1_500_000 and rel.startswith("chapters/") else ""
         print(f"{rel:<40} {own / 1e3:8.1f} kB {total / 1e6:10.2f} MB{flag}")

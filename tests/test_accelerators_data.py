@@ -9,8 +9,15 @@ import pytest
 
 from energybook import data
 
-PEAK_COLUMNS = ["fp32_tflops", "tf32_tflops", "bf16_tflops", "fp16_tflops", "fp8_tflops",
-                "fp4_tflops", "int8_tops"]
+PEAK_COLUMNS = [
+    "fp32_tflops",
+    "tf32_tflops",
+    "bf16_tflops",
+    "fp16_tflops",
+    "fp8_tflops",
+    "fp4_tflops",
+    "int8_tops",
+]
 
 
 @pytest.fixture(scope="module")
@@ -24,18 +31,37 @@ def test_table_validates_against_its_schema(acc):
 
 
 def test_every_row_has_a_source(acc):
-    for col in ("source_publisher", "source_title", "source_year", "source_url", "tier",
-                "checked"):
+    for col in ("source_publisher", "source_title", "source_year", "source_url", "tier", "checked"):
         assert acc[col].notna().all(), col
         assert (acc[col].astype(str).str.strip() != "").all(), col
     assert acc["source_url"].str.match(r"^https?://").all()
 
 
 def test_required_chips_are_present_with_exact_names(acc):
-    needed = {"P100 SXM2", "V100 SXM2", "A100 SXM 80GB", "H100 SXM", "H200 SXM", "B200",
-              "GB200", "GB300", "MI100", "MI250X", "MI300X", "MI325X", "MI355X", "TPU v2",
-              "TPU v3", "TPU v4", "TPU v5e", "TPU v5p", "TPU v6e", "TPU v7", "Gaudi 2",
-              "Gaudi 3"}
+    needed = {
+        "P100 SXM2",
+        "V100 SXM2",
+        "A100 SXM 80GB",
+        "H100 SXM",
+        "H200 SXM",
+        "B200",
+        "GB200",
+        "GB300",
+        "MI100",
+        "MI250X",
+        "MI300X",
+        "MI325X",
+        "MI355X",
+        "TPU v2",
+        "TPU v3",
+        "TPU v4",
+        "TPU v5e",
+        "TPU v5p",
+        "TPU v6e",
+        "TPU v7",
+        "Gaudi 2",
+        "Gaudi 3",
+    }
     assert needed <= set(acc["chip"])
 
 
@@ -62,8 +88,12 @@ def test_no_dense_column_holds_a_known_sparse_headline(acc):
 
 def test_narrower_formats_are_not_slower(acc):
     # Where a chip lists both, a narrower float format has at least the wider one's peak.
-    pairs = [("fp4_tflops", "fp8_tflops"), ("fp8_tflops", "bf16_tflops"),
-             ("bf16_tflops", "tf32_tflops"), ("tf32_tflops", "fp32_tflops")]
+    pairs = [
+        ("fp4_tflops", "fp8_tflops"),
+        ("fp8_tflops", "bf16_tflops"),
+        ("bf16_tflops", "tf32_tflops"),
+        ("tf32_tflops", "fp32_tflops"),
+    ]
     for narrow, wide in pairs:
         both = acc.dropna(subset=[narrow, wide])
         assert (both[narrow] >= both[wide]).all(), (narrow, wide)
@@ -83,8 +113,10 @@ def test_tpu_power_is_published_or_an_estimate_naming_whose(acc):
 def test_vendor_published_power_has_no_estimator(acc):
     for vendor in ("NVIDIA", "AMD", "Intel"):
         rows = acc[acc["vendor"] == vendor]
-        assert rows["power_estimated_by"].isna().all() or (
-            rows["power_estimated_by"].fillna("") == "").all()
+        assert (
+            rows["power_estimated_by"].isna().all()
+            or (rows["power_estimated_by"].fillna("") == "").all()
+        )
 
 
 def test_all_peaks_positive(acc):

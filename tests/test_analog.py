@@ -17,19 +17,31 @@ from energybook.chapters.analog import model_adc as adc
 from energybook.chapters.analog import model_mac as mac
 
 # Horowitz 45 nm rows, as in data/energy_per_op.csv (hand-made so the tests stand alone).
-HOROWITZ = pd.DataFrame({
-    "operation": ["int add", "int add", "int mult", "int mult", "SRAM read 32 KB",
-                  "HBM2 access"],
-    "bits": [8, 32, 8, 32, 64, 1],
-    "energy_pj": [0.03, 0.1, 0.2, 3.1, 20.0, 3.9],
-})
+HOROWITZ = pd.DataFrame(
+    {
+        "operation": [
+            "int add",
+            "int add",
+            "int mult",
+            "int mult",
+            "SRAM read 32 KB",
+            "HBM2 access",
+        ],
+        "bits": [8, 32, 8, 32, 64, 1],
+        "energy_pj": [0.03, 0.1, 0.2, 3.1, 20.0, 3.9],
+    }
+)
 ANCHORS = mac.digital_anchors(HOROWITZ)
-ACC = pd.DataFrame({"chip": ["H100 SXM", "B200", "GB300"],
-                    "bf16_tflops": [989.0, 2250.0, 2500.0],
-                    "fp8_tflops": [1979.0, 4500.0, 5000.0],
-                    "fp4_tflops": [np.nan, 9000.0, 15000.0],
-                    "int8_tops": [1979.0, 4500.0, 165.0],
-                    "board_power_w": [700.0, 1000.0, 1400.0]})
+ACC = pd.DataFrame(
+    {
+        "chip": ["H100 SXM", "B200", "GB300"],
+        "bf16_tflops": [989.0, 2250.0, 2500.0],
+        "fp8_tflops": [1979.0, 4500.0, 5000.0],
+        "fp4_tflops": [np.nan, 9000.0, 15000.0],
+        "int8_tops": [1979.0, 4500.0, 165.0],
+        "board_power_w": [700.0, 1000.0, 1400.0],
+    }
+)
 
 bits_st = st.floats(min_value=1.0, max_value=20.0)
 
@@ -47,11 +59,13 @@ def test_ktc_noise_hand_worked():
 def test_walden_regime_doubles_and_thermal_regime_quadruples_per_bit():
     # the survey's best figures: knee near 12 bits
     for b in (2.0, 4.0, 6.0, 8.0):
-        assert adc.adc_energy_j(b + 1, 0.354, 189.2) / adc.adc_energy_j(b, 0.354, 189.2) \
-            == pytest.approx(2.0, rel=1e-9)
+        assert adc.adc_energy_j(b + 1, 0.354, 189.2) / adc.adc_energy_j(
+            b, 0.354, 189.2
+        ) == pytest.approx(2.0, rel=1e-9)
     for b in (14.0, 16.0, 18.0):
-        assert adc.adc_energy_j(b + 1, 0.354, 189.2) / adc.adc_energy_j(b, 0.354, 189.2) \
-            == pytest.approx(4.0, rel=1e-9)
+        assert adc.adc_energy_j(b + 1, 0.354, 189.2) / adc.adc_energy_j(
+            b, 0.354, 189.2
+        ) == pytest.approx(4.0, rel=1e-9)
 
 
 def test_schreier_and_walden_hand_worked():
@@ -88,7 +102,8 @@ def test_min_sampling_energy_is_12kT_4b_and_below_the_best_adc():
 @given(bits=bits_st, r=st.floats(0.1, 100.0))
 def test_noise_ratio_trades_energy_quadratically(bits, r):
     assert adc.min_sampling_energy_j(bits, noise_ratio=r) == pytest.approx(
-        adc.min_sampling_energy_j(bits) / r**2)
+        adc.min_sampling_energy_j(bits) / r**2
+    )
 
 
 @given(bits=bits_st, w=st.floats(0.1, 1000.0), s=st.floats(150.0, 192.0))
@@ -102,7 +117,8 @@ def test_adc_energy_bounds_and_growth(bits, w, s):
 
 def test_one_converter_check():
     assert adc.require_one_converter(32.18, 169.85) == pytest.approx(
-        adc.adc_knee_bits(32.18, 169.85))
+        adc.adc_knee_bits(32.18, 169.85)
+    )
     with pytest.raises(ValueError, match="below 1 bit"):
         adc.require_one_converter(0.1, 140.0)
 
@@ -111,8 +127,10 @@ def test_survey_rows_are_read_from_the_table():
     fom = data.load_table("adc_fom")
     t = fom.set_index("statistic")
     best = adc.best_adc_fom(fom)
-    assert best == {"walden_fj": t.loc["best Walden", "walden_fj"],
-                    "schreier_db": t.loc["best Schreier", "schreier_db"]}
+    assert best == {
+        "walden_fj": t.loc["best Walden", "walden_fj"],
+        "schreier_db": t.loc["best Schreier", "schreier_db"],
+    }
     grid = adc.walden_grid(fom, 32.18)
     assert best["walden_fj"] in grid and t.loc["median 2020-2025", "walden_fj"] in grid
     assert grid == sorted(set(grid)) and 7.0 in adc.walden_grid(fom, 7.0)
@@ -170,9 +188,16 @@ def test_gpu_check_uses_two_ops_per_mac_and_keeps_the_fastest_format():
 
 # --------------------------------------------------------------------------- analog MAC
 def test_analog_breakdown_hand_worked():
-    r = mac.analog_mac_breakdown(8, ANCHORS, array_rows=256, walden_fj=10.0, schreier_db=180.0,
-                                 node_nm=45, cell_energy_fj=1.0,
-                                 dac_energy_per_level_fj=0.5).iloc[0]
+    r = mac.analog_mac_breakdown(
+        8,
+        ANCHORS,
+        array_rows=256,
+        walden_fj=10.0,
+        schreier_db=180.0,
+        node_nm=45,
+        cell_energy_fj=1.0,
+        dac_energy_per_level_fj=0.5,
+    ).iloc[0]
     assert r["adc_j"] == pytest.approx(10e-15 * 256 / 256)  # Walden regime at 8 bits
     assert r["dac_j"] == pytest.approx(0.5e-15 * 256 / 256)
     assert r["array_j"] == pytest.approx(1e-15)  # cell floor above 12kT4^8/256 = 0.013 fJ
@@ -198,8 +223,9 @@ def test_energy_tables_agree():
     w = mac.energy_vs_bits(np.arange(1, 17), ANCHORS)
     assert np.allclose(w["ratio"], w["analog_j"] / w["digital_j"])
     long = mac.energy_components_long(np.arange(1, 17), ANCHORS)
-    tot = long[long.component == "total"].pivot(index="bits", columns="substrate",
-                                                values="energy_per_mac_j")
+    tot = long[long.component == "total"].pivot(
+        index="bits", columns="substrate", values="energy_per_mac_j"
+    )
     assert np.allclose(tot["analog"], w["analog_j"])
     with pytest.raises(TypeError):
         mac.energy_ratio(8, ANCHORS, not_a_parameter=1)
@@ -216,8 +242,7 @@ def test_crossover_is_where_the_ratio_reaches_one():
 def test_crossover_regimes_are_finite_bounds():
     b, regime = mac.crossover(ANCHORS, bits_max=4.0)
     assert regime == mac.ANALOG_THROUGHOUT and math.isnan(b)
-    b, regime = mac.crossover_headline(ANCHORS, walden_fj=1e5, schreier_db=140.0,
-                                       array_rows=16)
+    b, regime = mac.crossover_headline(ANCHORS, walden_fj=1e5, schreier_db=140.0, array_rows=16)
     assert regime == mac.DIGITAL_THROUGHOUT and b == mac.CROSSOVER_RANGE[0]
 
 
@@ -228,8 +253,9 @@ def test_crossover_moves_with_adc_and_rows():
 
 
 def test_crossover_map_never_rises_with_a_worse_adc():
-    m = mac.crossover_map(ANCHORS, "array_rows", [16, 64, 256, 1024], "walden_fj",
-                          [1.0, 10.0, 100.0, 1e4])
+    m = mac.crossover_map(
+        ANCHORS, "array_rows", [16, 64, 256, 1024], "walden_fj", [1.0, 10.0, 100.0, 1e4]
+    )
     assert np.isfinite(m["crossover_shown"]).all() and len(m) == 16
     for _, g in m.groupby("array_rows"):
         x = g.sort_values("walden_fj")["crossover_shown"].to_numpy()
@@ -240,12 +266,21 @@ def test_crossover_map_never_rises_with_a_worse_adc():
 
 # --------------------------------------------------------------------------- published chips
 def test_chips_comparison_hand_made():
-    chips = pd.DataFrame({
-        "chip": ["A", "B", "C"], "substrate": ["PCM"] * 3, "level": ["chip", "card", "macro"],
-        "claim_type": ["peer-reviewed", "vendor", "vendor"], "precision_bits": [8, 8, 4],
-        "precision_label": ["8-bit"] * 2 + ["4-bit"], "tops": [10.0, 200.0, np.nan],
-        "power_w": [np.nan, 8.0, np.nan], "tops_per_w": [5.0, np.nan, 50.0],
-        "year": [2023, 2025, 2024], "checked": ["primary", "secondary", "unverified"]})
+    chips = pd.DataFrame(
+        {
+            "chip": ["A", "B", "C"],
+            "substrate": ["PCM"] * 3,
+            "level": ["chip", "card", "macro"],
+            "claim_type": ["peer-reviewed", "vendor", "vendor"],
+            "precision_bits": [8, 8, 4],
+            "precision_label": ["8-bit"] * 2 + ["4-bit"],
+            "tops": [10.0, 200.0, np.nan],
+            "power_w": [np.nan, 8.0, np.nan],
+            "tops_per_w": [5.0, np.nan, 50.0],
+            "year": [2023, 2025, 2024],
+            "checked": ["primary", "secondary", "unverified"],
+        }
+    )
     c = mac.chips_comparison(chips, ACC)
     b = c[c.chip == "B"].iloc[0]
     assert b["tops_per_w"] == pytest.approx(25.0) and b["derived"]
@@ -274,7 +309,8 @@ def test_measured_ratio_is_best_gpu_over_best_peer_reviewed_analog_chip():
     assert set(meas["claim_type"]) == {"peer-reviewed"}
     assert meas["substrate"].map(mac.is_analog_in_memory).all()
     assert mac.measured_ratio_8(chips, acc) == pytest.approx(
-        dig["tops_per_w"].max() / meas["tops_per_w"].max())
+        dig["tops_per_w"].max() / meas["tops_per_w"].max()
+    )
 
 
 # --------------------------------------------------------------------------- baselines
@@ -284,8 +320,9 @@ def test_weight_stationary_digital_is_the_hbm_one_without_its_dram_term(bits, re
     ws = mac.digital_mac_breakdown(bits, ANCHORS, dram_reuse=reuse, hbm=False).iloc[0]
     assert ws["dram_j"] == 0 and ws["total_j"] == pytest.approx(hbm["total_j"] - hbm["dram_j"])
     # a cheaper digital baseline can only make analog look worse
-    assert mac.energy_ratio(bits, ANCHORS, dram_reuse=reuse, array_rows=rows, hbm=False) \
-        >= mac.energy_ratio(bits, ANCHORS, dram_reuse=reuse, array_rows=rows) * (1 - 1e-12)
+    assert mac.energy_ratio(
+        bits, ANCHORS, dram_reuse=reuse, array_rows=rows, hbm=False
+    ) >= mac.energy_ratio(bits, ANCHORS, dram_reuse=reuse, array_rows=rows) * (1 - 1e-12)
 
 
 @given(reuse=st.floats(1.0, 1e4), w=st.floats(1.0, 300.0))
@@ -332,14 +369,18 @@ def test_measured_ratios_cover_every_peer_reviewed_chip_including_worse_than_a_g
     assert r.max() > 1
 
 
-@given(bits=st.floats(1.0, 12.0), a=st.integers(4, 512), c=st.integers(2, 512),
-       a2=st.integers(4, 512), c2=st.integers(2, 512))
+@given(
+    bits=st.floats(1.0, 12.0),
+    a=st.integers(4, 512),
+    c=st.integers(2, 512),
+    a2=st.integers(4, 512),
+    c2=st.integers(2, 512),
+)
 def test_a_networks_energy_is_its_layers_weighted_by_their_macs(bits, a, c, a2, c2):
     """Each layer is charged in an array of its own fan-in and fan-out and weighted by its
     MACs; a one-layer network is that layer's array."""
     one = mac.network_mac_energy_j(bits, [(a, c)], ANCHORS)
-    assert one == pytest.approx(mac.analog_mac_energy_j(bits, ANCHORS, array_rows=a,
-                                                        array_cols=c))
+    assert one == pytest.approx(mac.analog_mac_energy_j(bits, ANCHORS, array_rows=a, array_cols=c))
     two = mac.network_mac_energy_j(bits, [(a, c), (a2, c2)], ANCHORS)
     e1 = mac.analog_mac_energy_j(bits, ANCHORS, array_rows=a, array_cols=c)
     e2 = mac.analog_mac_energy_j(bits, ANCHORS, array_rows=a2, array_cols=c2)
@@ -350,7 +391,8 @@ def test_a_networks_energy_is_its_layers_weighted_by_their_macs(bits, a, c, a2, 
 def test_a_smaller_fan_in_shares_each_conversion_over_fewer_products(bits, a, c):
     """Halving a layer's fan-in can only raise its energy per MAC (ADC, thermal floor and
     output movement are shared over fewer rows)."""
-    assert mac.network_mac_energy_j(bits, [(a // 2, c)], ANCHORS) >= \
-        mac.network_mac_energy_j(bits, [(a, c)], ANCHORS) * (1 - 1e-12)
+    assert mac.network_mac_energy_j(bits, [(a // 2, c)], ANCHORS) >= mac.network_mac_energy_j(
+        bits, [(a, c)], ANCHORS
+    ) * (1 - 1e-12)
     with pytest.raises(ValueError):
         mac.network_mac_energy_j(bits, [], ANCHORS)

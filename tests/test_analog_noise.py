@@ -42,6 +42,7 @@ def test_the_task_needs_a_non_linear_model(nets):
     assert (network > linear + 0.1).all()
     # the linear baseline is a proper multinomial logistic regression: scikit-learn's agrees
     from sklearn.linear_model import LogisticRegression
+
     Xtr, ytr, Xte, yte = noise.make_task(0)
     ref = LogisticRegression(max_iter=2000).fit(Xtr, ytr).score(Xte, yte)
     assert linear[0] == pytest.approx(ref, abs=0.02)
@@ -53,8 +54,7 @@ def test_a_seed_trains_the_same_network_alone_or_with_others():
     for w2, w1 in zip(together.weights, alone.weights, strict=True):
         assert np.array_equal(w2[1], w1[0])
     again = noise.train_networks([4, 5], training_noise=0.04)
-    assert all(np.array_equal(a, b) for a, b in zip(together.weights, again.weights,
-                                                   strict=True))
+    assert all(np.array_equal(a, b) for a, b in zip(together.weights, again.weights, strict=True))
     with pytest.raises(ValueError):
         noise.train_networks([], training_noise=0.0)
 
@@ -63,8 +63,7 @@ def test_a_seed_trains_the_same_network_alone_or_with_others():
 def test_pcm_programming_noise_hand_worked(pcm):
     # sigma = (c0 + c1 g + c2 g^2) / 25 uS, as a share of the largest conductance
     assert float(noise.pcm_sigma_prog(0.0, pcm)) == pytest.approx(0.26348 / 25)
-    assert float(noise.pcm_sigma_prog(1.0, pcm)) == pytest.approx(
-        (0.26348 + 1.9650 - 1.1731) / 25)
+    assert float(noise.pcm_sigma_prog(1.0, pcm)) == pytest.approx((0.26348 + 1.9650 - 1.1731) / 25)
 
 
 @given(g=st.floats(0.0, 1.0), t=st.floats(0.0, 3e7))
@@ -92,8 +91,10 @@ def test_the_global_drift_correction_undoes_a_uniform_drift_exactly(nets, pcm):
     w = nets.weights[1][:1]
     w_max = np.abs(w).max()
     big = np.where(np.abs(w) >= 0.25 * w_max, w, np.sign(w + 1e-12) * 0.25 * w_max)
-    zeros = {k: np.zeros((1, *big.shape)) for k in ("prog_p", "nu_p", "read_p", "prog_m",
-                                                    "nu_m", "read_m")}
+    zeros = {
+        k: np.zeros((1, *big.shape))
+        for k in ("prog_p", "nu_p", "read_p", "prog_m", "nu_m", "read_m")
+    }
     for t in (3600.0, 3.15e7):
         got = noise.programmed_weights(big, 16.0, zeros, pcm, t, scale=1.0)[0]
         target = np.round(big / (2 * w_max / 2**16)) * (2 * w_max / 2**16)
@@ -105,8 +106,9 @@ def test_effective_weight_precision_limits(nets, pcm):
     ideal = noise.effective_weight_bits(nets, pcm, t_s=3600.0, device_noise=0.0)
     assert ideal == pytest.approx(12.0, abs=0.3)
     # noisier devices, later reads: never more precise
-    b = [noise.effective_weight_bits(nets, pcm, t_s=3600.0, device_noise=s)
-         for s in (0.5, 1.0, 2.0)]
+    b = [
+        noise.effective_weight_bits(nets, pcm, t_s=3600.0, device_noise=s) for s in (0.5, 1.0, 2.0)
+    ]
     assert ideal > b[0] > b[1] > b[2]
     later = noise.effective_weight_bits(nets, pcm, t_s=3.15e7, device_noise=1.0)
     assert later < b[1]
@@ -122,8 +124,10 @@ def test_a_noise_free_analog_path_reproduces_the_float_network(nets, pcm):
 
 
 def test_accuracy_falls_with_device_noise_and_with_fewer_bits(nets, pcm):
-    by_noise = [noise.analog_accuracy(nets, 8.0, 1.0, pcm, device_noise=s).mean()
-                for s in (0.0, 1.0, 3.0, 5.0)]
+    by_noise = [
+        noise.analog_accuracy(nets, 8.0, 1.0, pcm, device_noise=s).mean()
+        for s in (0.0, 1.0, 3.0, 5.0)
+    ]
     assert all(np.diff(by_noise) <= 0.003) and by_noise[-1] < by_noise[0] - 0.1
     by_bits = [noise.analog_accuracy(nets, b, 1.0, pcm).mean() for b in (8.0, 5.0, 3.0, 1.0)]
     assert all(np.diff(by_bits) <= 0.003) and by_bits[-1] < 0.4
@@ -134,13 +138,20 @@ def test_accuracy_falls_with_device_noise_and_with_fewer_bits(nets, pcm):
 def test_the_experiment_is_seeded(nets, pcm):
     a = noise.accuracy_vs_bits(nets, [4.0, 8.0], 1.0, pcm, t_s=86400.0, device_noise=1.0)
     b = noise.accuracy_vs_bits(nets, [8.0, 4.0], 1.0, pcm, t_s=86400.0, device_noise=1.0)
-    pd.testing.assert_frame_equal(a.sort_values(["bits", "seed"]).reset_index(drop=True),
-                                  b.sort_values(["bits", "seed"]).reset_index(drop=True))
+    pd.testing.assert_frame_equal(
+        a.sort_values(["bits", "seed"]).reset_index(drop=True),
+        b.sort_values(["bits", "seed"]).reset_index(drop=True),
+    )
 
 
 def test_cheapest_within_hand_made():
-    t = pd.DataFrame({"bits": [1.0, 2.0, 3.0, 4.0], "accuracy_mean": [0.5, 0.8, 0.895, 0.9],
-                      "drop_pp": [40.0, 10.0, 0.5, 0.0]})
+    t = pd.DataFrame(
+        {
+            "bits": [1.0, 2.0, 3.0, 4.0],
+            "accuracy_mean": [0.5, 0.8, 0.895, 0.9],
+            "drop_pp": [40.0, 10.0, 0.5, 0.0],
+        }
+    )
     assert noise.cheapest_within(t, 0.9)["bits"] == 3.0
     assert noise.cheapest_within(t, 0.9, tolerance_pp=20.0)["bits"] == 2.0
     assert math.isnan(noise.cheapest_within(t, 0.95)["bits"])
@@ -153,8 +164,7 @@ def test_the_experiment_at_the_chapter_parameters(experiment):
     best = experiment.best
     assert 100 * (t["accuracy_mean"].max() - best["accuracy_mean"]) <= noise.TOLERANCE_PP
     cheaper = t[t["bits"] < best["bits"]]
-    assert (100 * (t["accuracy_mean"].max() - cheaper["accuracy_mean"])
-            > noise.TOLERANCE_PP).all()
+    assert (100 * (t["accuracy_mean"].max() - cheaper["accuracy_mean"]) > noise.TOLERANCE_PP).all()
     # the devices cost accuracy that the converters alone do not
     assert ideal["accuracy_mean"].max() > t["accuracy_mean"].max()
     assert experiment.linear_accuracy < experiment.digital_accuracy
@@ -166,8 +176,10 @@ def test_fixed_point_reaches_the_float_network_at_high_precision(nets):
     """The limit: 16-bit fixed point with exact sums is the floating-point network (to a test
     point or two); 1-bit fixed point is far worse."""
     n_test = nets.X_test.shape[1]
-    assert np.abs(noise.fixed_point_accuracy(nets, 16.0)
-                  - noise.float_accuracy(nets)).max() <= 2.0 / n_test
+    assert (
+        np.abs(noise.fixed_point_accuracy(nets, 16.0) - noise.float_accuracy(nets)).max()
+        <= 2.0 / n_test
+    )
     assert noise.fixed_point_accuracy(nets, 1.0).mean() < noise.float_accuracy(nets).mean() - 0.2
     with pytest.raises(ValueError):
         noise.fixed_point_accuracy(nets, 0.5)

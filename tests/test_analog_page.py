@@ -31,7 +31,8 @@ def test_headlines_are_the_declared_ones_and_agree_with_the_models(ev):
     assert all(isinstance(v, float) and math.isfinite(v) for v in r.values())
     assert r["crossover_bits"] == pytest.approx(mac.crossover(ev.anchors, **ev.kw)[0])
     assert r["crossover_weight_stationary_bits"] == pytest.approx(
-        mac.crossover(ev.anchors, **ev.kw, hbm=False)[0])
+        mac.crossover(ev.anchors, **ev.kw, hbm=False)[0]
+    )
     # against a cheaper digital baseline analog wins over fewer bits and saves less
     assert r["crossover_weight_stationary_bits"] < r["crossover_bits"]
     assert r["saving_2030_vs_weight_stationary_twh"] < r["saving_2030_twh"]
@@ -55,8 +56,9 @@ def test_numbers_are_finite_floats_and_tell_where_the_win_comes_from(ev):
     assert n["hermes_weights_million"] == pytest.approx(64 * 256 * 256 / 1e6)
     assert n["hermes_chips_for_model"] == math.ceil(70e9 / (64 * 256 * 256))
     # the scoping chain: each part no larger than the one before
-    assert n["dc_2030_twh"] > n["addressable_twh"] > n["replaceable_twh"] \
-        > n["gross_saving_twh"] > 0
+    assert (
+        n["dc_2030_twh"] > n["addressable_twh"] > n["replaceable_twh"] > n["gross_saving_twh"] > 0
+    )
     assert n["replaceable_share_pct"] == pytest.approx(58 * 0.5)
     # with energy the whole cost and an elasticity of 1 the saving vanishes (an identity)
     assert n["saving_energy_share_1_twh"] == pytest.approx(0.0, abs=1e-9)
@@ -81,10 +83,12 @@ def test_phrases():
 def test_texts_follow_the_numbers(ev):
     t = page.texts(ev)
     h = page.headlines(ev)
-    assert t["interval_phrase"] == page.interval_phrase(h["saving_2030_p05_twh"],
-                                                        h["saving_2030_p95_twh"])
-    assert ("includes a loss" in t["interval_phrase"]) == (h["saving_2030_p05_twh"] < 0
-                                                           <= h["saving_2030_p95_twh"])
+    assert t["interval_phrase"] == page.interval_phrase(
+        h["saving_2030_p05_twh"], h["saving_2030_p95_twh"]
+    )
+    assert ("includes a loss" in t["interval_phrase"]) == (
+        h["saving_2030_p05_twh"] < 0 <= h["saving_2030_p95_twh"]
+    )
     assert set(page.captions(ev)) >= {"energy", "accuracy", "drift", "scope", "saving"}
 
 
@@ -93,8 +97,13 @@ def test_reader_tables(ev):
     assert len(s) == len(ev.chips)
     assert s.set_index("Chip").loc["Mythic M1076", "TOPS/W"] == "6.25*"  # 25 TOPS / 4 W
     a = page.table_assumptions(ev)
-    assert list(a.columns) == ["Input", "Distribution", "5th percentile", "Median",
-                               "95th percentile"]
+    assert list(a.columns) == [
+        "Input",
+        "Distribution",
+        "5th percentile",
+        "Median",
+        "95th percentile",
+    ]
     assert len(a) == 7
     p = page.table_priors(ev)
     assert len(p) == 6 and p["Chance analog adds electricity"].str.endswith("%").all()
@@ -114,18 +123,39 @@ def test_check_refuses_adc_figures_that_cannot_meet(tables):
 
 def test_cli_rejects_inconsistent_adc_figures(cli, tmp_path):
     out = tmp_path / "o"
-    r = cli("run", "analog", "-p", "adc_walden_fj", "0.1", "-p", "adc_schreier_db", "140",
-            "-o", str(out))
+    r = cli(
+        "run",
+        "analog",
+        "-p",
+        "adc_walden_fj",
+        "0.1",
+        "-p",
+        "adc_schreier_db",
+        "140",
+        "-o",
+        str(out),
+    )
     assert r.returncode == 2, r.stderr
     assert "below 1 bit" in r.stderr and "adc_walden_fj" in r.stderr
     assert "Traceback" not in r.stderr and not out.exists()
 
 
 def test_headlines_finite_at_extreme_parameters(tables):
-    P = Params(adc_walden_fj=10000.0, adc_schreier_db=140.0, array_rows=16, noise_level=100.0,
-               precision_bits=16, elasticity=5.0, elasticity_max=0.0, energy_share=1.0,
-               device_noise=5.0, drift_hours=87600.0, training_noise=0.3, n_seeds=1,
-               n_draws=1000)
+    P = Params(
+        adc_walden_fj=10000.0,
+        adc_schreier_db=140.0,
+        array_rows=16,
+        noise_level=100.0,
+        precision_bits=16,
+        elasticity=5.0,
+        elasticity_max=0.0,
+        energy_share=1.0,
+        device_noise=5.0,
+        drift_hours=87600.0,
+        training_noise=0.3,
+        n_seeds=1,
+        n_draws=1000,
+    )
     ev = page.evaluate(P, tables)
     r = page.headlines(ev)
     assert all(math.isfinite(v) for v in r.values())
@@ -155,11 +185,14 @@ def test_the_weight_stationary_saving_is_on_that_fleets_energy(ev):
     never exceed the HBM fleet's saving minus the weight-stationary fleet's own."""
     n, h = page.numbers(ev), page.headlines(ev)
     assert n["gross_saving_ws_twh"] == pytest.approx(
-        n["gross_saving_twh"] - n["gross_saving_ws_digital_twh"])
+        n["gross_saving_twh"] - n["gross_saving_ws_digital_twh"]
+    )
     assert n["gross_saving_ws_twh"] == pytest.approx(
-        n["ws_fleet_replaceable_twh"] * (1 - n["ratio_ws_at_precision"]))
+        n["ws_fleet_replaceable_twh"] * (1 - n["ratio_ws_at_precision"])
+    )
     assert h["saving_2030_vs_weight_stationary_twh"] == pytest.approx(
-        h["saving_2030_twh"] - n["saving_ws_digital_twh"])
+        h["saving_2030_twh"] - n["saving_ws_digital_twh"]
+    )
 
 
 def test_equal_accuracy_comparison(ev):
@@ -173,8 +206,10 @@ def test_equal_accuracy_comparison(ev):
     assert (fp[fp.index < b_d] < ex.best["accuracy_mean"]).all()
     dkw, _ = mac.split_kwargs(ev.kw_ws)
     assert n["knee_vs_digital_ws"] == pytest.approx(
-        page.headlines(ev)["least_energy_at_best_accuracy_fj"] * 1e-15 / mac.digital_mac_energy_j(
-            b_d, ev.anchors, **dkw))
+        page.headlines(ev)["least_energy_at_best_accuracy_fj"]
+        * 1e-15
+        / mac.digital_mac_energy_j(b_d, ev.anchors, **dkw)
+    )
     # HBM traffic only makes digital dearer
     assert n["knee_vs_digital_hbm"] < n["knee_vs_digital_ws"]
 
@@ -222,7 +257,7 @@ def test_sobol_indices_of_the_point_saving(ev, tables):
     assert top == ev.mc["tornado"]["input"].iloc[0]
     assert s1 <= st + 0.3
     for name, (lo, hi) in page.sensitivity_ranges(ev.P, ev.ratios_measured).items():
-        if name == "energy_ratio":      # not a parameter: the measured chips' span
+        if name == "energy_ratio":  # not a parameter: the measured chips' span
             assert (lo, hi) == (min(ev.ratios_measured), max(ev.ratios_measured))
             continue
         assert 0.0 <= lo < hi <= (5.0 if name == "elasticity" else 1.0)
@@ -232,5 +267,6 @@ def test_sobol_indices_of_the_point_saving(ev, tables):
     s0 = page.saving_sobol(no_rebound, ev.ratios_measured, tables["dc_electricity"])
     assert "elasticity" not in set(s0["parameter"])
     assert float(s0.set_index("parameter").loc["energy_share", "ST"]) == pytest.approx(
-        0.0, abs=1e-9)
+        0.0, abs=1e-9
+    )
     assert page.captions(ev)["sobol"]

@@ -33,15 +33,17 @@ def test_saving_hand_worked():
 def test_nothing_replaced_nothing_saved(r, e, es):
     """The null: if analog replaces no part of the work, no ratio and no elasticity can make
     a saving or a loss."""
-    s = sav.analog_saving(945.0, 0.5, 0.6, 0.3, r, replaceable_share=0.0, elasticity=e,
-                          energy_share=es)
+    s = sav.analog_saving(
+        945.0, 0.5, 0.6, 0.3, r, replaceable_share=0.0, elasticity=e, energy_share=es
+    )
     assert s["net_saving_twh"] == 0 and s["gross_saving_twh"] == 0
 
 
 @given(e=elasticity, es=share, m=share)
 def test_an_analog_core_as_costly_as_digital_saves_nothing(e, es, m):
-    s = sav.analog_saving(945.0, 0.5, 0.6, 0.3, 1.0, replaceable_share=m, elasticity=e,
-                          energy_share=es)
+    s = sav.analog_saving(
+        945.0, 0.5, 0.6, 0.3, 1.0, replaceable_share=m, elasticity=e, energy_share=es
+    )
     assert s["net_saving_twh"] == pytest.approx(0.0, abs=1e-9)
 
 
@@ -49,8 +51,9 @@ def test_an_analog_core_as_costly_as_digital_saves_nothing(e, es, m):
 def test_elasticity_one_with_energy_the_whole_cost_erases_any_saving(r, m):
     """An identity of constant-elasticity demand, not a result: demand rises by exactly the
     factor by which energy per unit falls."""
-    s = sav.analog_saving(945.0, 0.5, 0.6, 0.3, r, replaceable_share=m, elasticity=1.0,
-                          energy_share=1.0)
+    s = sav.analog_saving(
+        945.0, 0.5, 0.6, 0.3, r, replaceable_share=m, elasticity=1.0, energy_share=1.0
+    )
     assert s["net_saving_twh"] == pytest.approx(0.0, abs=1e-9)
 
 
@@ -68,8 +71,9 @@ def test_saving_falls_with_elasticity_and_never_exceeds_the_gross(e1, e2, r, es,
 
 @given(r=st.floats(1.01, 3.0), m=st.floats(0.01, 1.0), e=st.floats(0.0, 1.0), es=share)
 def test_a_worse_analog_core_adds_electricity(r, m, e, es):
-    s = sav.analog_saving(945.0, 0.5, 0.6, 0.3, r, replaceable_share=m, elasticity=e,
-                          energy_share=es)
+    s = sav.analog_saving(
+        945.0, 0.5, 0.6, 0.3, r, replaceable_share=m, elasticity=e, energy_share=es
+    )
     assert s["net_saving_twh"] < 0
 
 
@@ -77,11 +81,13 @@ def test_a_worse_analog_core_adds_electricity(r, m, e, es):
 def test_at_the_flip_elasticity_the_rebound_takes_back_the_whole_saving(r, m, es):
     service = 1 - m * (1 - r)
     flip = sav.flip_elasticity(service, es)
-    at = sav.analog_saving(945.0, 0.5, 0.6, 0.3, r, replaceable_share=m, elasticity=flip,
-                           energy_share=es)
+    at = sav.analog_saving(
+        945.0, 0.5, 0.6, 0.3, r, replaceable_share=m, elasticity=flip, energy_share=es
+    )
     assert at["net_saving_twh"] == pytest.approx(0.0, abs=1e-6 * at["addressable_twh"])
-    below = sav.analog_saving(945.0, 0.5, 0.6, 0.3, r, replaceable_share=m,
-                              elasticity=0.9 * flip, energy_share=es)
+    below = sav.analog_saving(
+        945.0, 0.5, 0.6, 0.3, r, replaceable_share=m, elasticity=0.9 * flip, energy_share=es
+    )
     assert below["net_saving_twh"] > 0
     assert math.isinf(sav.flip_elasticity(service, 0.0))
     with pytest.raises(ValueError):
@@ -92,8 +98,9 @@ def test_saving_agrees_with_the_rebound_chapter():
     from energybook.chapters.rebound import model as rebound
 
     r, e, s, m = 0.2, 0.7, 0.4, 0.35
-    out = sav.analog_saving(100.0, 1.0, 1.0, 1.0, r, replaceable_share=m, elasticity=e,
-                            energy_share=s)
+    out = sav.analog_saving(
+        100.0, 1.0, 1.0, 1.0, r, replaceable_share=m, elasticity=e, energy_share=s
+    )
     after = 100.0 - out["net_saving_twh"]
     gain = 1 / out["service_ratio"]
     assert after / 100.0 == pytest.approx(float(rebound.energy_ratio(gain, e, energy_share=s)))
@@ -103,11 +110,20 @@ def test_saving_vectorized_matches_scalar_and_refuses_bad_shares():
     rng = np.random.default_rng(3)
     ai, inf, tol, m = rng.uniform(0, 1, (4, 50))
     r, e = rng.uniform(0.05, 2.0, 50), rng.uniform(0, 3, 50)
-    v = sav.analog_saving(945.0, ai, inf, tol, r, replaceable_share=m, elasticity=e,
-                          energy_share=0.7)
+    v = sav.analog_saving(
+        945.0, ai, inf, tol, r, replaceable_share=m, elasticity=e, energy_share=0.7
+    )
     for i in (0, 17, 49):
-        s = sav.analog_saving(945.0, ai[i], inf[i], tol[i], r[i], replaceable_share=m[i],
-                              elasticity=e[i], energy_share=0.7)
+        s = sav.analog_saving(
+            945.0,
+            ai[i],
+            inf[i],
+            tol[i],
+            r[i],
+            replaceable_share=m[i],
+            elasticity=e[i],
+            energy_share=0.7,
+        )
         for k in s:
             assert v[k][i] == pytest.approx(s[k])
     with pytest.raises(ValueError):
@@ -159,8 +175,10 @@ def test_saving_distributions_declared():
     assert list(d) == list(sav.SAVING_INPUTS)
     assert float(d["ai_share"].ppf(0.0)) == pytest.approx(0.25)
     assert float(d["accelerator_share"].ppf(1.0)) == pytest.approx(0.58 * 4 / 3)
-    assert isinstance(sav.saving_distributions(Params(addressable_share=0.0), [0.1, 1.0])
-                      ["addressable_share"], uncertainty.Fixed)
+    assert isinstance(
+        sav.saving_distributions(Params(addressable_share=0.0), [0.1, 1.0])["addressable_share"],
+        uncertainty.Fixed,
+    )
     assert float(d["elasticity"].ppf(1.0)) == pytest.approx(Params().elasticity_max)
 
 
@@ -177,10 +195,19 @@ def test_the_chance_of_a_loss_is_the_priors():
     ratio prior reach the worst chip is what puts losses in."""
     dc = data.load_table("dc_electricity")
     P = Params(n_draws=5000)
-    t = sav.prior_dependence(P, 0.12, [0.36, 0.46, 1.81], dc,
-                             [("best chip", 2.5, 0.05), ("measured", 2.5, 0.05),
-                              ("measured", 2.5, 1.0), ("ideal core", 2.5, 0.05)],
-                             n=5000)
+    t = sav.prior_dependence(
+        P,
+        0.12,
+        [0.36, 0.46, 1.81],
+        dc,
+        [
+            ("best chip", 2.5, 0.05),
+            ("measured", 2.5, 0.05),
+            ("measured", 2.5, 1.0),
+            ("ideal core", 2.5, 0.05),
+        ],
+        n=5000,
+    )
     assert t["p_loss"].iloc[0] == 0.0
     assert 0 < t["p_loss"].iloc[1] < t["p_loss"].iloc[2]
     # extending the prior down to the ideal core moves weight off ratios above 1
@@ -201,8 +228,7 @@ def test_run_saving_uncertainty_is_seeded_and_bounded():
     assert mc["net"]["p05"] < mc["net"]["median"] < mc["net"]["p95"]
     # never more than the whole replaceable energy at the shares' upper ends
     assert mc["net"]["p95"] < 945 * 0.75 * 0.8 * 0.45 * (0.58 * 4 / 3) * 0.75
-    assert list(mc["tornado"]["input"]) and set(mc["tornado"]["input"]) <= set(
-        sav.SAVING_INPUTS)
+    assert list(mc["tornado"]["input"]) and set(mc["tornado"]["input"]) <= set(sav.SAVING_INPUTS)
 
 
 @settings(max_examples=60)
@@ -235,14 +261,12 @@ def test_saving_against_the_same_fleet_is_nothing():
 
 @settings(max_examples=15, deadline=None)
 @given(lo=st.floats(0.2, 0.9), hi=st.floats(1.1, 3.0), seed=st.integers(0, 1000))
-def test_without_a_price_response_the_chance_of_a_loss_is_the_priors_weight_above_1(lo, hi,
-                                                                                    seed):
+def test_without_a_price_response_the_chance_of_a_loss_is_the_priors_weight_above_1(lo, hi, seed):
     """With energy no part of the cost the rebound cannot move the sign: a draw loses exactly
     when its ratio is above 1, so the chance of a loss is the log-uniform prior's weight
     above 1, ln(hi) / ln(hi / lo), within Monte Carlo error."""
     n = 20000
     d = sav.saving_distributions(Params(), [lo, hi])
-    mc = sav.saving_uncertainty(d, 945.0, n, seed=seed, energy_share=1e-9,
-                                with_tornado=False)
+    mc = sav.saving_uncertainty(d, 945.0, n, seed=seed, energy_share=1e-9, with_tornado=False)
     p = math.log(hi) / math.log(hi / lo)
     assert abs(mc["p_loss"] - p) <= 4 * math.sqrt(p * (1 - p) / n) + 1e-3

@@ -14,17 +14,46 @@ from pathlib import Path
 LIB = Path(__file__).resolve().parents[1] / "lib"
 PACKAGE = LIB / "energybook"
 
-CORE = {"energybook", "energybook.params", "energybook.units", "energybook.data",
-        "energybook.uncertainty", "energybook.gpu_energy", "energybook.declare",
-        "energybook.charts", "energybook.fmt", "energybook.yamlsafe", "energybook.common",
-        "energybook.sobol", "energybook.bib", "energybook.locking"}
-TOP = {"energybook.pipeline": 5, "energybook.site": 5, "energybook.book": 5,
-       "energybook.measure": 5, "energybook.sphinxext": 5, "energybook.sweep": 5,
-       "energybook.sensitivity": 5, "energybook.publish": 4,
-       "energybook.chapters": 3.5, "energybook.cli": 6, "energybook.explore": 6, "energybook.runs": 5}
-NAMES = {0: "core", 1: "chapter parameters", 2: "chapter model", 3: "chapter spec",
-         3.5: "chapter registry", 4: "figures and pages", 5: "pipeline and site",
-         6: "command line"}
+CORE = {
+    "energybook",
+    "energybook.params",
+    "energybook.units",
+    "energybook.data",
+    "energybook.uncertainty",
+    "energybook.gpu_energy",
+    "energybook.declare",
+    "energybook.charts",
+    "energybook.fmt",
+    "energybook.yamlsafe",
+    "energybook.common",
+    "energybook.sobol",
+    "energybook.bib",
+    "energybook.locking",
+}
+TOP = {
+    "energybook.pipeline": 5,
+    "energybook.site": 5,
+    "energybook.book": 5,
+    "energybook.measure": 5,
+    "energybook.sphinxext": 5,
+    "energybook.sweep": 5,
+    "energybook.sensitivity": 5,
+    "energybook.publish": 4,
+    "energybook.chapters": 3.5,
+    "energybook.cli": 6,
+    "energybook.explore": 6,
+    "energybook.runs": 5,
+}
+NAMES = {
+    0: "core",
+    1: "chapter parameters",
+    2: "chapter model",
+    3: "chapter spec",
+    3.5: "chapter registry",
+    4: "figures and pages",
+    5: "pipeline and site",
+    6: "command line",
+}
 
 
 def module_name(path: Path) -> str:
@@ -116,7 +145,7 @@ def test_no_import_cycles():
         stack.append(n)
         for d in sorted(g.get(n, ())):
             if state.get(d) == 1:
-                cycles.append(stack[stack.index(d):] + [d])
+                cycles.append(stack[stack.index(d) :] + [d])
             elif d not in state:
                 visit(d)
         stack.pop()
@@ -130,16 +159,30 @@ def test_no_import_cycles():
 
 def test_models_do_no_io_and_show_no_text():
     """A chapter model is pure: no file or network I/O, no data loading, no display."""
-    banned = {"energybook.data", "energybook.publish", "energybook.charts", "altair",
-              "IPython", "myst_nb", "energybook.params"}
+    banned = {
+        "energybook.data",
+        "energybook.publish",
+        "energybook.charts",
+        "altair",
+        "IPython",
+        "myst_nb",
+        "energybook.params",
+    }
     bad = []
     for m, p in sorted(modules().items()):
         if rank(m) != 2:
             continue
-        deps = {a.name for node in ast.walk(ast.parse(p.read_text()))
-                if isinstance(node, ast.Import) for a in node.names}
-        deps |= {node.module or "" for node in ast.walk(ast.parse(p.read_text()))
-                 if isinstance(node, ast.ImportFrom)}
+        deps = {
+            a.name
+            for node in ast.walk(ast.parse(p.read_text()))
+            if isinstance(node, ast.Import)
+            for a in node.names
+        }
+        deps |= {
+            node.module or ""
+            for node in ast.walk(ast.parse(p.read_text()))
+            if isinstance(node, ast.ImportFrom)
+        }
         text = p.read_text()
         for b in banned:
             if any(d == b or d.startswith(b + ".") for d in deps):

@@ -14,18 +14,19 @@ import bibliography  # noqa: E402
 def test_every_data_source_has_a_bibliography_entry():
     text = (ROOT / "references.bib").read_text()
     missing = bibliography.missing_entries(text)
-    assert not missing, "run .venv/bin/python tools/bibliography.py --write:\n" + \
-        "\n".join(m.splitlines()[0] for m in missing[:10])
+    assert not missing, "run .venv/bin/python tools/bibliography.py --write:\n" + "\n".join(
+        m.splitlines()[0] for m in missing[:10]
+    )
 
 
 def test_keys_are_unique_and_anchors_are_stable():
     text = (ROOT / "references.bib").read_text()
-    keys = [line.split("{", 1)[1].rstrip(",") for line in text.splitlines()
-            if line.startswith("@")]
+    keys = [line.split("{", 1)[1].rstrip(",") for line in text.splitlines() if line.startswith("@")]
     assert len(keys) == len(set(keys))
     assert bib.anchor("Sorrell2009Jevons") == "ref-sorrell2009jevons"
-    assert bib.normalise_url("https://doi.org/10.1126/SCIENCE.aba3758") == \
-        bib.normalise_url("10.1126/science.aba3758")
+    assert bib.normalise_url("https://doi.org/10.1126/SCIENCE.aba3758") == bib.normalise_url(
+        "10.1126/science.aba3758"
+    )
 
 
 def test_data_appendix_sources_are_links_to_source_and_entry():

@@ -15,8 +15,10 @@ CHAPTERS = book.toc_chapters()
 
 def test_toc_lists_exactly_the_declared_chapters_in_order():
     declared = [s.name for s in specs.all_chapters()]
-    assert CHAPTERS == declared, "every chapter package in lib/energybook/chapters needs a _toc.yml entry, " \
+    assert CHAPTERS == declared, (
+        "every chapter package in lib/energybook/chapters needs a _toc.yml entry, "
         "in the order of its `order`, and vice versa"
+    )
 
 
 @pytest.mark.parametrize("name", CHAPTERS)
@@ -25,19 +27,31 @@ def test_notebook_parameters_cell_matches_the_declaration(root, name):
     nb = nbformat.read(str(root / spec.notebook), as_version=4)
     cells = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(cells) == 1, "exactly one papermill parameters cell"
-    assert cells[0].source == parameters_cell_source(spec.params), \
+    assert cells[0].source == parameters_cell_source(spec.params), (
         "regenerate it with `energybook refresh " + name + "`"
+    )
     assert "remove-cell" in cells[0].metadata["tags"]
 
 
 # What a thin notebook may not hold: chart specifications and model or page logic.
-BANNED_NODES = {ast.If: "an if", ast.IfExp: "a conditional expression", ast.For: "a loop",
-                ast.While: "a loop", ast.ListComp: "a comprehension",
-                ast.DictComp: "a comprehension", ast.SetComp: "a comprehension",
-                ast.GeneratorExp: "a comprehension", ast.FunctionDef: "a function",
-                ast.Lambda: "a lambda", ast.ClassDef: "a class", ast.Try: "a try block",
-                ast.With: "a with block", ast.BinOp: "arithmetic",
-                ast.BoolOp: "boolean logic", ast.Compare: "a comparison"}
+BANNED_NODES = {
+    ast.If: "an if",
+    ast.IfExp: "a conditional expression",
+    ast.For: "a loop",
+    ast.While: "a loop",
+    ast.ListComp: "a comprehension",
+    ast.DictComp: "a comprehension",
+    ast.SetComp: "a comprehension",
+    ast.GeneratorExp: "a comprehension",
+    ast.FunctionDef: "a function",
+    ast.Lambda: "a lambda",
+    ast.ClassDef: "a class",
+    ast.Try: "a try block",
+    ast.With: "a with block",
+    ast.BinOp: "arithmetic",
+    ast.BoolOp: "boolean logic",
+    ast.Compare: "a comparison",
+}
 
 
 def notebook_logic(code: str) -> list[str]:
@@ -66,25 +80,33 @@ def test_the_thinness_check_finds_chart_specs_and_logic():
 @pytest.mark.parametrize("name", CHAPTERS)
 def test_notebook_is_thin_and_importable_without_path_hacks(root, name):
     nb = nbformat.read(str(root / specs.get(name).notebook), as_version=4)
-    cells = [c.source for c in nb.cells if c.cell_type == "code"
-             and "parameters" not in c.metadata.get("tags", [])]
+    cells = [
+        c.source
+        for c in nb.cells
+        if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])
+    ]
     code = "\n".join(cells)
     assert "sys.path" not in code
     assert f'publish.start("{name}", globals())' in code
     assert f'publish.page("{name}"' in code
     problems = [f"cell {i}: {p}" for i, src in enumerate(cells) for p in notebook_logic(src)]
-    assert not problems, "chart specifications and logic belong in lib/:\n" + \
-        "\n".join(problems)
+    assert not problems, "chart specifications and logic belong in lib/:\n" + "\n".join(problems)
 
 
 @pytest.mark.parametrize("name", CHAPTERS)
 def test_notebook_has_stored_outputs_and_one_title(root, name):
     spec = specs.get(name)
     nb = nbformat.read(str(root / spec.notebook), as_version=4)
-    assert any(c.get("outputs") for c in nb.cells if c.cell_type == "code"), \
+    assert any(c.get("outputs") for c in nb.cells if c.cell_type == "code"), (
         "store outputs with `energybook refresh`: nbval compares against them"
-    titles = [ln for c in nb.cells if c.cell_type == "markdown"
-              for ln in c.source.splitlines() if ln.startswith("# ")]
+    )
+    titles = [
+        ln
+        for c in nb.cells
+        if c.cell_type == "markdown"
+        for ln in c.source.splitlines()
+        if ln.startswith("# ")
+    ]
     assert titles == [f"# {spec.title}"]
 
 
@@ -102,8 +124,11 @@ def test_specs_declare_units_and_meanings():
         assert spec.headlines, spec.name
         for p in spec.params:
             assert p.description and p.description[0].isupper(), (spec.name, p.name)
-            assert (p.min is not None and p.max is not None) or p.choices is not None \
-                or p.type == "bool", f"{spec.name}.{p.name} needs a range or choices"
+            assert (
+                (p.min is not None and p.max is not None)
+                or p.choices is not None
+                or p.type == "bool"
+            ), f"{spec.name}.{p.name} needs a range or choices"
         for h in spec.headlines:
             assert h.unit and h.description, (spec.name, h.name)
 
@@ -122,8 +147,12 @@ def test_every_glue_reference_in_prose_has_a_glued_value(root, name):
 
     nb = nbformat.read(str(root / specs.get(name).notebook), as_version=4)
     glued = glued_values(nb)
-    referenced = {m.group(2) for c in nb.cells if c.cell_type == "markdown"
-                  for m in GLUE_ROLE.finditer(c.source)}
+    referenced = {
+        m.group(2)
+        for c in nb.cells
+        if c.cell_type == "markdown"
+        for m in GLUE_ROLE.finditer(c.source)
+    }
     assert referenced, "a chapter's prose glues its numbers"
     assert referenced <= set(glued), f"never glued: {sorted(referenced - set(glued))}"
 

@@ -16,8 +16,7 @@ def test_chapter_reruns_with_worse_adc(tmp_path):
     base_params = spec.params.validate({})
     worse_params = spec.params.validate({"adc_walden_fj": 320.0})
     base = pipeline.execute_notebook("analog", base_params, tmp_path / "base" / "analog.ipynb")
-    worse = pipeline.execute_notebook("analog", worse_params,
-                                      tmp_path / "worse" / "analog.ipynb")
+    worse = pipeline.execute_notebook("analog", worse_params, tmp_path / "worse" / "analog.ipynb")
     b = {k: v["value"] for k, v in base.items()}
     w = {k: v["value"] for k, v in worse.items()}
     assert list(b) == [h.name for h in spec.headlines]

@@ -37,7 +37,8 @@ def test_rerun_with_other_country_and_chip(tmp_path):
     # Germany with the default fast-power price (0.15 USD/kWh), which is below its grid
     # price: the spec accepts it and the chapter runs
     de_params = spec.params.validate(
-        {"country": "Germany", "compared_perf_per_watt": 0.25, "grid_wait_months": 6.0})
+        {"country": "Germany", "compared_perf_per_watt": 0.25, "grid_wait_months": 6.0}
+    )
     assert de_params["premium_power_price_usd_per_kwh"] == 0.15
     de = execute_notebook(CHAPTER, de_params, tmp_path / "b.ipynb")
 
@@ -48,15 +49,15 @@ def test_rerun_with_other_country_and_chip(tmp_path):
     # the H100 is worth its own break-even under a cap or not, which dearer power lowers
     assert v(de, "energy_share_selected") > v(base, "energy_share_selected")
     assert v(de, "efficiency_premium_uncapped") < v(base, "efficiency_premium_uncapped")
-    assert v(de, "efficiency_premium_capped") == pytest.approx(
-        v(de, "efficiency_premium_uncapped"))
+    assert v(de, "efficiency_premium_capped") == pytest.approx(v(de, "efficiency_premium_uncapped"))
     # a less efficient compared chip: China costs more per unit of compute
     assert v(de, "china_us_cost_ratio") > v(base, "china_us_cost_ratio")
     # a shorter wait is worth no more on a lifetime contract; a bridge's break-even does not
     # depend on the wait, and dearer power lowers the site earnings it saves
     assert v(de, "breakeven_premium_usd_per_kwh") <= v(base, "breakeven_premium_usd_per_kwh")
     assert v(de, "breakeven_bridging_premium_usd_per_kwh") <= v(
-        base, "breakeven_bridging_premium_usd_per_kwh")
+        base, "breakeven_bridging_premium_usd_per_kwh"
+    )
     # headlines fixed by country do not move
     assert v(de, "energy_share_us") == pytest.approx(v(base, "energy_share_us"))
     assert all(math.isfinite(r["value"]) for r in de.values())
@@ -90,6 +91,9 @@ def test_no_number_is_typed_into_the_prose():
     text = re.sub(r"\]\([^)]*\)", "]", text)  # link targets
     for pattern in ALLOWED_TYPED:
         text = re.sub(pattern, "", text)
-    typed = [m.group() for m in re.finditer(r"(?<![\w.-])\d+(?:[.,]\d+)*", text)
-             if not (len(m.group()) == 4 and 1990 <= int(m.group()) <= 2100)]
+    typed = [
+        m.group()
+        for m in re.finditer(r"(?<![\w.-])\d+(?:[.,]\d+)*", text)
+        if not (len(m.group()) == 4 and 1990 <= int(m.group()) <= 2100)
+    ]
     assert not typed, typed

@@ -23,7 +23,12 @@ def test_rebound_chapter_reruns_with_a_larger_elasticity(tmp_path):
     assert value(high, "energy_median_twh") > value(base, "energy_median_twh")
     # the flip point is a property of chip progress and the cost structure, not of the
     # elasticity; the market ratio, the H200 saving and Microsoft's ratio are data
-    for name in ("flip_elasticity", "flip_elasticity_energy_only", "market_elasticity_ratio",
-                 "h200_j_per_token_saving_pct", "h200_breakeven_months",
-                 "microsoft_energy_per_cloud_revenue_pct"):
+    for name in (
+        "flip_elasticity",
+        "flip_elasticity_energy_only",
+        "market_elasticity_ratio",
+        "h200_j_per_token_saving_pct",
+        "h200_breakeven_months",
+        "microsoft_energy_per_cloud_revenue_pct",
+    ):
         assert value(high, name) == pytest.approx(value(base, name)), name

@@ -10,9 +10,16 @@ DF = pd.DataFrame({"year": [2020, 2021], "twh": [1.0, 2.0]})
 
 
 def good_chart():
-    return alt.Chart(DF).mark_line().encode(
-        x=alt.X("year:O", title="Year"), y=alt.Y("twh:Q", title="Energy (TWh)"),
-        tooltip=["year", "twh"]).properties(title="A chart")
+    return (
+        alt.Chart(DF)
+        .mark_line()
+        .encode(
+            x=alt.X("year:O", title="Year"),
+            y=alt.Y("twh:Q", title="Energy (TWh)"),
+            tooltip=["year", "twh"],
+        )
+        .properties(title="A chart")
+    )
 
 
 def test_a_complete_chart_renders_offline():
@@ -29,22 +36,33 @@ def test_chart_markup_is_deterministic():
     assert a == b
 
 
-@pytest.mark.parametrize("broken,problem", [
-    (lambda c: c.properties(title=""), "no title"),
-    (lambda c: alt.Chart(DF).mark_line().encode(
-        x=alt.X("year:O", title="Year"), y=alt.Y("twh:Q", title="Energy (TWh)"),
-    ).properties(title="t"), "no tooltips"),
-    (lambda c: c.encode(y=alt.Y("twh:Q")), "has no title"),
-    (lambda c: c.encode(y=alt.Y("twh:Q", title=None)), "needs a title with its unit"),
-])
+@pytest.mark.parametrize(
+    "broken,problem",
+    [
+        (lambda c: c.properties(title=""), "no title"),
+        (
+            lambda c: (
+                alt.Chart(DF)
+                .mark_line()
+                .encode(
+                    x=alt.X("year:O", title="Year"),
+                    y=alt.Y("twh:Q", title="Energy (TWh)"),
+                )
+                .properties(title="t")
+            ),
+            "no tooltips",
+        ),
+        (lambda c: c.encode(y=alt.Y("twh:Q")), "has no title"),
+        (lambda c: c.encode(y=alt.Y("twh:Q", title=None)), "needs a title with its unit"),
+    ],
+)
 def test_incomplete_charts_are_refused(broken, problem):
     with pytest.raises(ValueError, match=problem):
         charts.figure(broken(good_chart()), "caption")
 
 
 def test_palette_is_the_colour_blind_safe_one():
-    assert charts.theme()["config"]["range"]["category"][:3] == ["#0072B2", "#E69F00",
-                                                                  "#009E73"]
+    assert charts.theme()["config"]["range"]["category"][:3] == ["#0072B2", "#E69F00", "#009E73"]
 
 
 def test_bundle_is_wrapped_and_defines_vega_embed():

@@ -37,21 +37,31 @@ def test_params_table_for_all_chapters(cli):
 
 def test_unknown_chapter(cli, tmp_path):
     out = tmp_path / "o"
-    assert_rejected(cli("run", "overveiw", "-o", str(out)), "unknown chapter 'overveiw'",
-                    "did you mean 'overview'", outdir=out)
+    assert_rejected(
+        cli("run", "overveiw", "-o", str(out)),
+        "unknown chapter 'overveiw'",
+        "did you mean 'overview'",
+        outdir=out,
+    )
 
 
 def test_unknown_parameter_suggests(cli, tmp_path):
     out = tmp_path / "o"
-    assert_rejected(cli("run", "overview", "-p", "refrence_country", "France", "-o", str(out)),
-                    "unknown parameter 'refrence_country'",
-                    "did you mean 'reference_country'", outdir=out)
+    assert_rejected(
+        cli("run", "overview", "-p", "refrence_country", "France", "-o", str(out)),
+        "unknown parameter 'refrence_country'",
+        "did you mean 'reference_country'",
+        outdir=out,
+    )
 
 
 def test_wrong_type(cli, tmp_path):
     out = tmp_path / "o"
-    assert_rejected(cli("run", "overview", "-p", "base_year", "soon", "-o", str(out)),
-                    "'base_year': 'soon' is not an integer", outdir=out)
+    assert_rejected(
+        cli("run", "overview", "-p", "base_year", "soon", "-o", str(out)),
+        "'base_year': 'soon' is not an integer",
+        outdir=out,
+    )
 
 
 @pytest.mark.parametrize("value", ["nan", "inf", "-inf"])
@@ -78,8 +88,12 @@ def test_yaml_values_are_validated_like_flags(cli, tmp_path):
 
 def test_out_of_range_choice(cli, tmp_path):
     out = tmp_path / "o"
-    assert_rejected(cli("run", "overview", "-p", "demand_year", "2031", "-o", str(out)),
-                    "'demand_year': 2031 is not allowed", "one of: 2024, 2025", outdir=out)
+    assert_rejected(
+        cli("run", "overview", "-p", "demand_year", "2031", "-o", str(out)),
+        "'demand_year': 2031 is not allowed",
+        "one of: 2024, 2025",
+        outdir=out,
+    )
 
 
 def test_one_message_per_problem(cli, tmp_path):
@@ -93,8 +107,9 @@ def test_malformed_yaml(cli, tmp_path):
     f = tmp_path / "p.yaml"
     f.write_text("reference_country: [France\n")
     out = tmp_path / "o"
-    assert_rejected(cli("run", "overview", "-f", str(f), "-o", str(out)),
-                    "malformed YAML", "line ", outdir=out)
+    assert_rejected(
+        cli("run", "overview", "-f", str(f), "-o", str(out)), "malformed YAML", "line ", outdir=out
+    )
 
 
 @pytest.mark.parametrize("text,kind", [("- France\n- Japan\n", "list"), ("42\n", "int")])
@@ -102,8 +117,12 @@ def test_non_mapping_yaml(cli, tmp_path, text, kind):
     f = tmp_path / "p.yaml"
     f.write_text(text)
     out = tmp_path / "o"
-    assert_rejected(cli("run", "overview", "-f", str(f), "-o", str(out)),
-                    "must be a mapping of NAME: VALUE", f"got a {kind}", outdir=out)
+    assert_rejected(
+        cli("run", "overview", "-f", str(f), "-o", str(out)),
+        "must be a mapping of NAME: VALUE",
+        f"got a {kind}",
+        outdir=out,
+    )
 
 
 def test_missing_yaml_file(cli, tmp_path):
@@ -175,8 +194,11 @@ def test_good_rerun_moves_the_headline(cli, tmp_path):
         rows = list(csv.DictReader((out / "charts" / row["file"]).open()))
         assert len(rows) == int(row["rows"]) > 0
     by_title = {row["title"]: row["file"] for row in index}
-    comparison = list(csv.DictReader(
-        (out / "charts" / by_title["Data centres against national electricity demand"]).open()))
+    comparison = list(
+        csv.DictReader(
+            (out / "charts" / by_title["Data centres against national electricity demand"]).open()
+        )
+    )
     assert any(c["label"].startswith("France") for c in comparison)
     # Quiet: no kernel or nbconvert chatter.
     for noise in ("IPKernelApp", "UserWarning", "KeyboardInterrupt", "Traceback"):
@@ -195,9 +217,21 @@ def test_good_rerun_moves_the_headline(cli, tmp_path):
 def test_plain_papermill_still_works(tmp_path, root):
     out = tmp_path / "pm.ipynb"
     papermill = str(Path(sys.executable).parent / "papermill")
-    r = subprocess.run([papermill, str(root / "chapters" / "overview.ipynb"), str(out),
-                        "-p", "reference_country", "Japan", "--cwd", str(root / "chapters")],
-                       capture_output=True, text=True, timeout=300)
+    r = subprocess.run(
+        [
+            papermill,
+            str(root / "chapters" / "overview.ipynb"),
+            str(out),
+            "-p",
+            "reference_country",
+            "Japan",
+            "--cwd",
+            str(root / "chapters"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert r.returncode == 0, r.stderr
     import nbformat
 
@@ -211,9 +245,21 @@ def test_plain_papermill_still_works(tmp_path, root):
 def test_plain_papermill_with_a_bad_value_fails_in_the_notebook(tmp_path, root):
     out = tmp_path / "pm.ipynb"
     papermill = str(Path(sys.executable).parent / "papermill")
-    r = subprocess.run([papermill, str(root / "chapters" / "overview.ipynb"), str(out),
-                        "-p", "reference_country", "Atlantis", "--cwd", str(root / "chapters")],
-                       capture_output=True, text=True, timeout=300)
+    r = subprocess.run(
+        [
+            papermill,
+            str(root / "chapters" / "overview.ipynb"),
+            str(out),
+            "-p",
+            "reference_country",
+            "Atlantis",
+            "--cwd",
+            str(root / "chapters"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert r.returncode != 0
     assert "reference_country" in r.stderr and "Atlantis" in r.stderr
 
@@ -221,18 +267,20 @@ def test_plain_papermill_with_a_bad_value_fails_in_the_notebook(tmp_path, root):
 def test_glue_roles_are_resolved_for_standalone_pages():
     from energybook.publish import resolve_glue
 
-    glued = {"x": {"text/plain": "945.0"},
-             "label": {"text/markdown": "IEA Base (2030)", "text/plain": "<Markdown>"}}
+    glued = {
+        "x": {"text/plain": "945.0"},
+        "label": {"text/markdown": "IEA Base (2030)", "text/plain": "<Markdown>"},
+    }
     text = "{glue:text}`x:.0f` TWh in {glue:md}`label`; raw {glue:}`x`; {glue:text}`y:.1f`"
-    assert resolve_glue(text, glued) == "945 TWh in IEA Base (2030); raw 945.0; " \
-        "{glue:text}`y:.1f`"
+    assert resolve_glue(text, glued) == "945 TWh in IEA Base (2030); raw 945.0; {glue:text}`y:.1f`"
 
 
 def test_negative_values_are_values_not_options():
     from energybook.cli import _take_param_pairs
 
-    rest, pairs = _take_param_pairs(["run", "rebound", "-p", "demand_growth", "-0.1",
-                                     "-o", "out", "-p", "x"])
+    rest, pairs = _take_param_pairs(
+        ["run", "rebound", "-p", "demand_growth", "-0.1", "-o", "out", "-p", "x"]
+    )
     assert pairs == [["demand_growth", "-0.1"]]
     assert rest == ["run", "rebound", "-o", "out", "-p", "x"]
 
@@ -252,8 +300,7 @@ def corrupt_data(tmp_path, root):
 def test_corrupt_data_row_stops_a_run_before_execution(cli, tmp_path, corrupt_data):
     out = tmp_path / "o"
     r = cli("run", "overview", "-o", str(out), env={"ENERGYBOOK_DATA": str(corrupt_data)})
-    assert_rejected(r, "national_electricity.csv, row 6, column 'demand_twh'", "'lots'",
-                    outdir=out)
+    assert_rejected(r, "national_electricity.csv, row 6, column 'demand_twh'", "'lots'", outdir=out)
 
 
 def test_corrupt_data_row_stops_a_build_and_keeps_the_site(cli, root, corrupt_data):
@@ -273,14 +320,19 @@ def test_output_folder_that_is_a_file(cli, tmp_path):
 def test_duplicate_yaml_key(cli, tmp_path):
     f = tmp_path / "p.yaml"
     f.write_text("reference_country: France\nreference_country: Japan\n")
-    assert_rejected(cli("run", "overview", "-f", str(f), "-o", str(tmp_path / "o")),
-                    "p.yaml", "line 2", "the key 'reference_country' is given twice")
+    assert_rejected(
+        cli("run", "overview", "-f", str(f), "-o", str(tmp_path / "o")),
+        "p.yaml",
+        "line 2",
+        "the key 'reference_country' is given twice",
+    )
 
 
 def test_scenario_reports_every_problem(cli, tmp_path):
     f = tmp_path / "s.yaml"
     f.write_text("overview: [1]\nrebuond: {}\nscaling: {nope: 1}\n")
     r = cli("build", "-f", str(f))
-    assert_rejected(r, "must map to NAME: VALUE", "unknown chapter 'rebuond'",
-                    "unknown parameter 'nope'")
+    assert_rejected(
+        r, "must map to NAME: VALUE", "unknown chapter 'rebuond'", "unknown parameter 'nope'"
+    )
     assert r.stderr.count("error:") == 3

@@ -42,8 +42,17 @@ FORBIDDEN = [
 def book(tmp_path):
     """A bare stand-in for the repository: the folders the rule protects."""
     root = tmp_path / "book"
-    for name in ("_build/html", "_build/executed", "chapters", "data", "lib/energybook",
-                 ".git/objects", "_static", "tests", "out"):
+    for name in (
+        "_build/html",
+        "_build/executed",
+        "chapters",
+        "data",
+        "lib/energybook",
+        ".git/objects",
+        "_static",
+        "tests",
+        "out",
+    ):
         (root / name).mkdir(parents=True)
     (root / "chapters" / "overview.ipynb").write_text("{}")
     return root
@@ -80,14 +89,19 @@ def test_a_non_empty_folder_that_is_not_a_run_is_refused(book, tmp_path):
     d = tmp_path / "mine"
     d.mkdir()
     (d / "thesis.tex").write_text("precious")
-    with pytest.raises(ParameterError, match=r"not empty and is not the output of an earlier "
-                                             r"energybook run .*\.energybook-run\.json"):
+    with pytest.raises(
+        ParameterError,
+        match=r"not empty and is not the output of an earlier "
+        r"energybook run .*\.energybook-run\.json",
+    ):
         runs.check_output_folder(d, book)
 
 
 def test_new_empty_and_earlier_run_folders_are_accepted(book, tmp_path):
-    assert runs.check_output_folder(tmp_path / "new" / "deep", book) == \
-        (tmp_path / "new" / "deep").resolve()
+    assert (
+        runs.check_output_folder(tmp_path / "new" / "deep", book)
+        == (tmp_path / "new" / "deep").resolve()
+    )
     (tmp_path / "empty").mkdir()
     runs.check_output_folder(tmp_path / "empty", book)
     earlier = tmp_path / "earlier"
@@ -113,16 +127,17 @@ def test_a_replaced_run_folder_holds_only_the_new_files(tmp_path):
 
 
 def test_a_scenario_folder_may_be_inside_build_scenarios(book):
-    runs.check_output_folder(book / "_build" / "scenarios" / "x", book,
-                             allow_inside=["_build/scenarios"])
+    runs.check_output_folder(
+        book / "_build" / "scenarios" / "x", book, allow_inside=["_build/scenarios"]
+    )
     with pytest.raises(ParameterError):
-        runs.check_output_folder(book / "_build" / "html", book,
-                                 allow_inside=["_build/scenarios"])
+        runs.check_output_folder(book / "_build" / "html", book, allow_inside=["_build/scenarios"])
 
 
 # The command line refuses them before anything executes or is written.
-@pytest.mark.parametrize("target", ["chapters", ".", "_build/html/x", "out/../_build/html/y",
-                                    "_build/executed"])
+@pytest.mark.parametrize(
+    "target", ["chapters", ".", "_build/html/x", "out/../_build/html/y", "_build/executed"]
+)
 def test_the_cli_refuses_before_executing(cli, root, target):
     before = sorted(p.name for p in (root / "chapters").iterdir())
     stamp = (root / "chapters" / "overview.ipynb").stat().st_mtime_ns

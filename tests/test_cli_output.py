@@ -12,8 +12,14 @@ from .conftest import ENERGYBOOK, ROOT
 
 
 def piped(cmd: str) -> subprocess.CompletedProcess:
-    return subprocess.run(["bash", "-o", "pipefail", "-c", cmd], capture_output=True,
-                          text=True, timeout=300, cwd=ROOT, env=dict(os.environ))
+    return subprocess.run(
+        ["bash", "-o", "pipefail", "-c", cmd],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+        env=dict(os.environ),
+    )
 
 
 @pytest.mark.parametrize("args", ["params rebound --json", "params", "check-data"])

@@ -26,10 +26,26 @@ def namespace(chapter: str, injected: str = "", **extra):
         history.append("# Parameters\n" + injected)
         exec(injected, {}, ns)  # noqa: S102 - the test's own literal assignments
     history.append("from energybook import charts, data, publish\nP = publish.start(...)")
-    ns.update({"In": history, "_ih": history, "Out": {}, "_oh": {}, "_dh": ["/"],
-               "_i": "", "_ii": "", "_i1": "", "get_ipython": lambda: None, "exit": None,
-               "quit": None, "__builtins__": {}, "__name__": "__main__", "charts": charts,
-               "data": data, "publish": publish})
+    ns.update(
+        {
+            "In": history,
+            "_ih": history,
+            "Out": {},
+            "_oh": {},
+            "_dh": ["/"],
+            "_i": "",
+            "_ii": "",
+            "_i1": "",
+            "get_ipython": lambda: None,
+            "exit": None,
+            "quit": None,
+            "__builtins__": {},
+            "__name__": "__main__",
+            "charts": charts,
+            "data": data,
+            "publish": publish,
+        }
+    )
     ns.update(extra)
     return ns
 
@@ -44,13 +60,16 @@ def test_declared_names_injected_by_papermill_pass():
     assert P.reference_country == "France"
 
 
-@pytest.mark.parametrize("injected,name,hint", [
-    ("refrence_country = 'France'\n", "refrence_country", "reference_country"),
-    ("Reference_country = 'France'\n", "Reference_country", "reference_country"),
-    ("REFERENCE_COUNTRY = 'France'\n", "REFERENCE_COUNTRY", None),
-    ("bogus = 1\n", "bogus", None),
-    ("P = 1\n", "P", None),
-])
+@pytest.mark.parametrize(
+    "injected,name,hint",
+    [
+        ("refrence_country = 'France'\n", "refrence_country", "reference_country"),
+        ("Reference_country = 'France'\n", "Reference_country", "reference_country"),
+        ("REFERENCE_COUNTRY = 'France'\n", "REFERENCE_COUNTRY", None),
+        ("bogus = 1\n", "bogus", None),
+        ("P = 1\n", "P", None),
+    ],
+)
 def test_an_undeclared_injected_name_is_refused_like_the_cli(injected, name, hint):
     with pytest.raises(ParameterError) as e:
         publish.start("overview", namespace("overview", injected))
@@ -77,21 +96,34 @@ def test_ipython_names_and_imports_are_not_parameters():
     # Without an input history, plain values are what counts; modules and callables not.
     ns = {k: v for k, v in namespace("overview").items() if k not in ("_ih", "In")}
     ns["typo_name"] = 3
-    assert set(publish.injected_parameters(ns)) - set(
-        chapters.get("overview").params.names) == {"typo_name"}
+    assert set(publish.injected_parameters(ns)) - set(chapters.get("overview").params.names) == {
+        "typo_name"
+    }
 
 
 # ----------------------------------------------------------------- plain papermill
 def papermill(root: Path, out: Path, *params: str) -> subprocess.CompletedProcess:
     exe = str(Path(sys.executable).parent / "papermill")
-    return subprocess.run([exe, str(root / "chapters" / "overview.ipynb"), str(out),
-                           *params, "--cwd", str(root / "chapters")],
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [
+            exe,
+            str(root / "chapters" / "overview.ipynb"),
+            str(out),
+            *params,
+            "--cwd",
+            str(root / "chapters"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name,hint", [("refrence_country", "reference_country"),
-                                       ("Reference_country", "reference_country")])
+@pytest.mark.parametrize(
+    "name,hint",
+    [("refrence_country", "reference_country"), ("Reference_country", "reference_country")],
+)
 def test_plain_papermill_refuses_an_undeclared_name(tmp_path, root, name, hint):
     r = papermill(root, tmp_path / "pm.ipynb", "-p", name, "France")
     assert r.returncode != 0

@@ -29,8 +29,11 @@ def rewrite(path, old, new):
 
 def test_every_table_in_the_package_validates(root):
     counts = data.validate_all(root / "data")
-    assert counts and all(n > 0 for name, n in counts.items()
-                          if (root / "data" / data.resource(name)["path"]).exists())
+    assert counts and all(
+        n > 0
+        for name, n in counts.items()
+        if (root / "data" / data.resource(name)["path"]).exists()
+    )
 
 
 def test_every_row_of_every_table_has_source_and_tier(root):
@@ -53,7 +56,9 @@ def test_load_table_types_columns(pkg_dir):
 
 def test_missing_file_is_named(pkg_dir):
     (pkg_dir / "national_electricity.csv").unlink()
-    with pytest.raises(data.DataError, match=r"national_electricity\.csv: the data file is missing"):
+    with pytest.raises(
+        data.DataError, match=r"national_electricity\.csv: the data file is missing"
+    ):
         data.load_table("national_electricity", pkg_dir)
 
 
@@ -72,9 +77,11 @@ def test_negative_value_breaks_the_constraint(pkg_dir):
 
 
 def test_row_without_source_is_rejected(pkg_dir):
-    rewrite(pkg_dir / "national_electricity.csv",
-            "France,2024,472,562,Our World in Data (based on Ember and the Energy Institute)",
-            "France,2024,472,562,")
+    rewrite(
+        pkg_dir / "national_electricity.csv",
+        "France,2024,472,562,Our World in Data (based on Ember and the Energy Institute)",
+        "France,2024,472,562,",
+    )
     with pytest.raises(data.DataError, match=r"row 7, column 'source_publisher'"):
         data.load_table("national_electricity", pkg_dir)
 
@@ -128,6 +135,7 @@ def test_edits_are_seen_without_restart(pkg_dir):
     assert data.load_table("national_electricity", pkg_dir)["demand_twh"].max() == 10564
     rewrite(pkg_dir / "national_electricity.csv", "China,2025,10564", "China,2025,10565")
     import os
+
     p = pkg_dir / "national_electricity.csv"
     st = p.stat()
     os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
@@ -166,45 +174,76 @@ def fields(pkg):
     return pkg["resources"][0]["schema"]["fields"]
 
 
-@pytest.mark.parametrize("change,fragment", [
-    (lambda p: fields(p).__setitem__(2, "demand_twh"),
-     "field #3: is a string, not an object"),
-    (lambda p: fields(p)[2].pop("name"), "field #3: has no 'name'"),
-    (lambda p: fields(p)[2]["constraints"].__setitem__("minimum", "0"),
-     "field 'demand_twh', constraint 'minimum': must be a number, not a string"),
-    (lambda p: fields(p)[2].__setitem__("constraints", "required"),
-     "field 'demand_twh': constraints must be an object"),
-    (lambda p: fields(p)[2]["constraints"].__setitem__("requird", True),
-     "constraint 'requird': not a Table Schema constraint"),
-    (lambda p: fields(p)[2]["constraints"].__setitem__("required", "yes"),
-     "constraint 'required': must be true or false"),
-    (lambda p: fields(p)[2].__setitem__("type", "numbr"), "type 'numbr' is not a Table "
-     "Schema type"),
-    (lambda p: fields(p)[2].__setitem__("type", "datetime"), "type 'datetime' is not "
-     "supported"),
-    (lambda p: fields(p)[2]["constraints"].__setitem__("pattern", "(["),
-     "is not a valid regular expression"),
-    (lambda p: fields(p)[0]["constraints"].__setitem__("enum", []),
-     "constraint 'enum': must be a non-empty list"),
-    (lambda p: fields(p)[1]["constraints"].__setitem__("enum", ["2024"]),
-     "'2024' is not a year value"),
-    (lambda p: fields(p)[2]["constraints"].__setitem__("maximum", -1),
-     "minimum 0 is above maximum -1"),
-    (lambda p: fields(p).append(dict(fields(p)[2])), "field 'demand_twh': declared twice"),
-    (lambda p: p["resources"][0].__setitem__("path", "../outside.csv"),
-     "must be relative and stay inside data/"),
-    (lambda p: p["resources"][0].__setitem__("name", "National Electricity"),
-     "the name may hold only"),
-    (lambda p: p["resources"][0]["schema"].__setitem__("primaryKey", ["country", "yr"]),
-     "primaryKey names 'yr', which is not a field"),
-    (lambda p: p["resources"][0].pop("schema"), "has no 'schema'"),
-    (lambda p: p.__setitem__("resources", []), "non-empty 'resources' list"),
-    (lambda p: p["resources"].append(p["resources"][0]), "the name is used by resource #1"),
-    (lambda p: p["resources"][0]["schema"].__setitem__(
-        "foreignKeys", [{"fields": "country", "reference": {"resource": "nations",
-                                                            "fields": "name"}}]),
-     "refers to resource 'nations', which is not in the package"),
-])
+@pytest.mark.parametrize(
+    "change,fragment",
+    [
+        (lambda p: fields(p).__setitem__(2, "demand_twh"), "field #3: is a string, not an object"),
+        (lambda p: fields(p)[2].pop("name"), "field #3: has no 'name'"),
+        (
+            lambda p: fields(p)[2]["constraints"].__setitem__("minimum", "0"),
+            "field 'demand_twh', constraint 'minimum': must be a number, not a string",
+        ),
+        (
+            lambda p: fields(p)[2].__setitem__("constraints", "required"),
+            "field 'demand_twh': constraints must be an object",
+        ),
+        (
+            lambda p: fields(p)[2]["constraints"].__setitem__("requird", True),
+            "constraint 'requird': not a Table Schema constraint",
+        ),
+        (
+            lambda p: fields(p)[2]["constraints"].__setitem__("required", "yes"),
+            "constraint 'required': must be true or false",
+        ),
+        (
+            lambda p: fields(p)[2].__setitem__("type", "numbr"),
+            "type 'numbr' is not a Table Schema type",
+        ),
+        (
+            lambda p: fields(p)[2].__setitem__("type", "datetime"),
+            "type 'datetime' is not supported",
+        ),
+        (
+            lambda p: fields(p)[2]["constraints"].__setitem__("pattern", "(["),
+            "is not a valid regular expression",
+        ),
+        (
+            lambda p: fields(p)[0]["constraints"].__setitem__("enum", []),
+            "constraint 'enum': must be a non-empty list",
+        ),
+        (
+            lambda p: fields(p)[1]["constraints"].__setitem__("enum", ["2024"]),
+            "'2024' is not a year value",
+        ),
+        (
+            lambda p: fields(p)[2]["constraints"].__setitem__("maximum", -1),
+            "minimum 0 is above maximum -1",
+        ),
+        (lambda p: fields(p).append(dict(fields(p)[2])), "field 'demand_twh': declared twice"),
+        (
+            lambda p: p["resources"][0].__setitem__("path", "../outside.csv"),
+            "must be relative and stay inside data/",
+        ),
+        (
+            lambda p: p["resources"][0].__setitem__("name", "National Electricity"),
+            "the name may hold only",
+        ),
+        (
+            lambda p: p["resources"][0]["schema"].__setitem__("primaryKey", ["country", "yr"]),
+            "primaryKey names 'yr', which is not a field",
+        ),
+        (lambda p: p["resources"][0].pop("schema"), "has no 'schema'"),
+        (lambda p: p.__setitem__("resources", []), "non-empty 'resources' list"),
+        (lambda p: p["resources"].append(p["resources"][0]), "the name is used by resource #1"),
+        (
+            lambda p: p["resources"][0]["schema"].__setitem__(
+                "foreignKeys",
+                [{"fields": "country", "reference": {"resource": "nations", "fields": "name"}}],
+            ),
+            "refers to resource 'nations', which is not in the package",
+        ),
+    ],
+)
 def test_a_broken_descriptor_is_named_by_resource_and_field(pkg_dir, change, fragment):
     edit_package(pkg_dir, change)
     problems = problems_of(pkg_dir)
@@ -217,6 +256,7 @@ def test_every_problem_of_a_descriptor_is_reported_together(pkg_dir):
         fields(p)[0]["constraints"] = "required"
         fields(p)[2]["constraints"]["minimum"] = "0"
         fields(p)[3].pop("name")
+
     edit_package(pkg_dir, change)
     problems = problems_of(pkg_dir)
     assert len(problems) == 3, problems
@@ -236,8 +276,11 @@ def test_a_table_no_resource_declares_is_a_problem(pkg_dir):
     import shutil
 
     shutil.copy(pkg_dir / "national_electricity.csv", pkg_dir / "orphan.csv")
-    with pytest.raises(data.DataError, match=r"orphan\.csv: no resource of datapackage.json "
-                                             r"declares this table"):
+    with pytest.raises(
+        data.DataError,
+        match=r"orphan\.csv: no resource of datapackage.json "
+        r"declares this table",
+    ):
         data.validate_all(pkg_dir)
 
 
@@ -245,10 +288,12 @@ def test_a_table_no_resource_declares_is_a_problem(pkg_dir):
 def test_control_characters_in_a_field_are_refused(pkg_dir, char):
     path = pkg_dir / "national_electricity.csv"
     text = path.read_text()
-    path.write_text(text.replace("Germany,2024,522", f'"Ger{char}many",2024,522', 1),
-                    newline="")
-    with pytest.raises(data.DataError, match=rf"row 6, column 'country': contains the control "
-                                             rf"character U\+{ord(char):04X}"):
+    path.write_text(text.replace("Germany,2024,522", f'"Ger{char}many",2024,522', 1), newline="")
+    with pytest.raises(
+        data.DataError,
+        match=rf"row 6, column 'country': contains the control "
+        rf"character U\+{ord(char):04X}",
+    ):
         data.load_table("national_electricity", pkg_dir)
 
 
@@ -262,23 +307,24 @@ def test_unique_and_length_constraints_are_enforced(pkg_dir):
     edit_package(pkg_dir, lambda p: fields(p)[0]["constraints"].__setitem__("maxLength", 5))
     with pytest.raises(data.DataError, match="longer than 5 characters"):
         data.load_table("national_electricity", pkg_dir)
-    edit_package(pkg_dir, lambda p: fields(p)[0]["constraints"].update(
-        {"maxLength": 50, "unique": True}))
+    edit_package(
+        pkg_dir, lambda p: fields(p)[0]["constraints"].update({"maxLength": 50, "unique": True})
+    )
     with pytest.raises(data.DataError, match="share the value"):
         data.load_table("national_electricity", pkg_dir)
 
 
 def test_a_quoted_bad_value_is_clipped(pkg_dir):
-    rewrite(pkg_dir / "national_electricity.csv", "Germany,2024,522",
-            "Germany,2024," + "9" * 5000 + "x")
+    rewrite(
+        pkg_dir / "national_electricity.csv", "Germany,2024,522", "Germany,2024," + "9" * 5000 + "x"
+    )
     with pytest.raises(data.DataError) as e:
         data.load_table("national_electricity", pkg_dir)
     assert len(str(e.value)) < 400 and "characters" in str(e.value)
 
 
 def test_the_real_descriptor_has_no_problem(root):
-    assert data.check_package(json.loads((root / "data" / "datapackage.json").read_text())) \
-        == []
+    assert data.check_package(json.loads((root / "data" / "datapackage.json").read_text())) == []
 
 
 # Through the command line: exit 2, every problem, no traceback.

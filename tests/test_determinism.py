@@ -13,8 +13,10 @@ from .test_pipeline import copy_book, mini_book
 
 def outputs(nb_path):
     nb = nbformat.read(str(nb_path), as_version=4)
-    return [[{k: v for k, v in o.items() if k != "execution_count"} for o in c.get("outputs", [])]
-            for c in nb.cells]
+    return [
+        [{k: v for k, v in o.items() if k != "execution_count"} for o in c.get("outputs", [])]
+        for c in nb.cells
+    ]
 
 
 @pytest.mark.slow
@@ -44,13 +46,17 @@ def test_two_clean_builds_give_byte_identical_sites(tmp_path, cli, root):
         assert r.returncode == 0, r.stderr
 
     def tree(path):
-        return {str(p.relative_to(path)): hashlib.sha256(p.read_bytes()).hexdigest()
-                for p in sorted(path.rglob("*")) if p.is_file()}
+        return {
+            str(p.relative_to(path)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(path.rglob("*"))
+            if p.is_file()
+        }
 
     a, b = (tree(book / "_build" / "html") for book in books)
     assert a.keys() == b.keys()
     assert [k for k in a if a[k] != b[k]] == []
-    nb = json.loads((books[0] / "_build" / "html" / "_sources" / "chapters" /
-                     "overview.ipynb").read_text())
+    nb = json.loads(
+        (books[0] / "_build" / "html" / "_sources" / "chapters" / "overview.ipynb").read_text()
+    )
     ids = [c["id"] for c in nb["cells"]]
     assert "injected-parameters" in ids and len(set(ids)) == len(ids)

@@ -29,8 +29,10 @@ def evaluated(name: str):
 
 
 def modules(name: str):
-    return (importlib.import_module(f"energybook.chapters.{name}.figures"),
-            importlib.import_module(f"energybook.chapters.{name}.page"))
+    return (
+        importlib.import_module(f"energybook.chapters.{name}.figures"),
+        importlib.import_module(f"energybook.chapters.{name}.page"),
+    )
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -47,8 +49,11 @@ def test_gallery_covers_every_public_figure_function(name):
     figures, page = modules(name)
     ev = evaluated(name)
     gallery = figures.gallery(ev)
-    public = {n for n, f in inspect.getmembers(figures, inspect.isfunction)
-              if f.__module__ == figures.__name__ and not n.startswith("_")}
+    public = {
+        n
+        for n, f in inspect.getmembers(figures, inspect.isfunction)
+        if f.__module__ == figures.__name__ and not n.startswith("_")
+    }
     allowed = set(gallery) | {f"{n}_data" for n in gallery} | {"gallery"}
     assert public <= allowed, f"untested figure functions: {sorted(public - allowed)}"
     assert set(gallery) <= public, "gallery names a chart that is not a figure function"
@@ -65,5 +70,6 @@ def test_every_figure_validates_and_speaks_plainly(name):
         spec = chart.to_dict(validate=True)  # the Vega-Lite JSON schema
         problems = charts.check_chart({**spec, "description": caps[fig]})
         assert not problems, f"{name}.{fig}: {problems}"
-        assert "width" not in spec or spec["width"] == "container", \
+        assert "width" not in spec or spec["width"] == "container", (
             f"{name}.{fig} sets its own width: take it from the theme (charts.WIDTH)"
+        )

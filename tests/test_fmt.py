@@ -10,12 +10,26 @@ from hypothesis import strategies as st
 from energybook import fmt
 
 
-@pytest.mark.parametrize("x,text", [
-    (1200.0, "1200"), (12000.0, "12,000"), (-0.0, "0"), (-0.0001, "-0.0001"),
-    (-0.00001, "-1.00e-05"), (0.1234, "0.123"), (1.2345, "1.23"), (123.45, "123"),
-    (12345.6, "12,346"), (None, ""), (math.nan, ""), (True, "yes"), ("text", "text"),
-    (3, "3"), (1e-10, "1.00e-10"),
-])
+@pytest.mark.parametrize(
+    "x,text",
+    [
+        (1200.0, "1200"),
+        (12000.0, "12,000"),
+        (-0.0, "0"),
+        (-0.0001, "-0.0001"),
+        (-0.00001, "-1.00e-05"),
+        (0.1234, "0.123"),
+        (1.2345, "1.23"),
+        (123.45, "123"),
+        (12345.6, "12,346"),
+        (None, ""),
+        (math.nan, ""),
+        (True, "yes"),
+        ("text", "text"),
+        (3, "3"),
+        (1e-10, "1.00e-10"),
+    ],
+)
 def test_hand_worked_cases(x, text):
     assert fmt.number(x) == text
 

@@ -19,17 +19,27 @@ from energybook.params import ParameterError
 
 H = units.HOURS_PER_YEAR
 
-CAMPUS = dict(it_power_mw=1000.0, accelerator_price_usd=27500.0, accelerator_power_w=700.0,
-              accelerator_peak_flop_per_s=989e12, pue=1.2, utilization=0.7,
-              accelerator_lifetime_years=5.0, discount_rate=0.1,
-              facility_capex_usd_per_mw=11.7e6, system_overhead_fraction=0.3)
+CAMPUS = dict(
+    it_power_mw=1000.0,
+    accelerator_price_usd=27500.0,
+    accelerator_power_w=700.0,
+    accelerator_peak_flop_per_s=989e12,
+    pue=1.2,
+    utilization=0.7,
+    accelerator_lifetime_years=5.0,
+    discount_rate=0.1,
+    facility_capex_usd_per_mw=11.7e6,
+    system_overhead_fraction=0.3,
+)
 
-PRICES = pd.DataFrame({
-    "country": ["United States", "China", "Germany", "France", "United States"],
-    "year": [2024, 2024, 2024, 2024, 2023],
-    "consumer": ["industrial"] * 5,
-    "price_usd_per_kwh": [0.081, 0.088, 0.218, np.nan, 0.0806],
-})
+PRICES = pd.DataFrame(
+    {
+        "country": ["United States", "China", "Germany", "France", "United States"],
+        "year": [2024, 2024, 2024, 2024, 2023],
+        "consumer": ["industrial"] * 5,
+        "price_usd_per_kwh": [0.081, 0.088, 0.218, np.nan, 0.0806],
+    }
+)
 
 pos = st.floats(min_value=1e-3, max_value=1e3, allow_nan=False)
 frac = st.floats(min_value=0.05, max_value=1.0)
@@ -41,10 +51,16 @@ frac = st.floats(min_value=0.05, max_value=1.0)
 def test_one_accelerator_by_hand():
     # 1 kW accelerator, 10,000 USD, 4 years straight-line, PUE 1.5, 50% used, 0.10 USD/kWh,
     # no facility or servers, 1e15 FLOP/s peak.
-    r = g.campus_tco(it_power_mw=0.001, accelerator_price_usd=10_000.0,
-                     accelerator_power_w=1000.0, accelerator_peak_flop_per_s=1e15,
-                     price_usd_per_kwh=0.10, pue=1.5, utilization=0.5,
-                     accelerator_lifetime_years=4.0)
+    r = g.campus_tco(
+        it_power_mw=0.001,
+        accelerator_price_usd=10_000.0,
+        accelerator_power_w=1000.0,
+        accelerator_peak_flop_per_s=1e15,
+        price_usd_per_kwh=0.10,
+        pue=1.5,
+        utilization=0.5,
+        accelerator_lifetime_years=4.0,
+    )
     assert r["n_accelerators"] == pytest.approx(1.0)
     assert r["accelerators_usd_per_year"] == pytest.approx(2500.0)
     hours = 365.25 * 24  # pint's year
@@ -74,20 +90,34 @@ def test_crf_bounds(rate, n):
 
 
 @settings(max_examples=50)
-@given(price=st.floats(min_value=0, max_value=1), pue=st.floats(1, 3), util=frac,
-       overhead=st.floats(0, 2), rate=st.floats(0, 0.3))
+@given(
+    price=st.floats(min_value=0, max_value=1),
+    pue=st.floats(1, 3),
+    util=frac,
+    overhead=st.floats(0, 2),
+    rate=st.floats(0, 0.3),
+)
 def test_components_add_up(price, pue, util, overhead, rate):
-    r = g.campus_tco(**{**CAMPUS, "pue": pue, "utilization": util,
-                        "system_overhead_fraction": overhead, "discount_rate": rate},
-                     price_usd_per_kwh=price)
+    r = g.campus_tco(
+        **{
+            **CAMPUS,
+            "pue": pue,
+            "utilization": util,
+            "system_overhead_fraction": overhead,
+            "discount_rate": rate,
+        },
+        price_usd_per_kwh=price,
+    )
     parts = sum(r[f"{c}_usd_per_year"] for c in g.TCO_COMPONENTS)
     assert r["total_usd_per_year"] == pytest.approx(parts, rel=1e-12)
     assert 0.0 <= r["energy_share"] < 1.0
 
 
 def test_energy_share_goes_to_zero_with_price():
-    shares = [g.campus_tco(**CAMPUS, price_usd_per_kwh=p)["energy_share"]
-              for p in (0.1, 0.01, 1e-4, 1e-6, 0.0)]
+    shares = [
+        g.campus_tco(**CAMPUS, price_usd_per_kwh=p)["energy_share"]
+        for p in (0.1, 0.01, 1e-4, 1e-6, 0.0)
+    ]
     assert shares == sorted(shares, reverse=True)
     assert shares[-1] == 0.0
     assert shares[-2] < 1e-5
@@ -104,8 +134,9 @@ def test_energy_share_monotone_in_price(p1, p2):
 @given(scale=st.floats(0.01, 100))
 def test_campus_size_scales_costs_not_shares(scale):
     a = g.campus_tco(**CAMPUS, price_usd_per_kwh=0.08)
-    b = g.campus_tco(**{**CAMPUS, "it_power_mw": CAMPUS["it_power_mw"] * scale},
-                     price_usd_per_kwh=0.08)
+    b = g.campus_tco(
+        **{**CAMPUS, "it_power_mw": CAMPUS["it_power_mw"] * scale}, price_usd_per_kwh=0.08
+    )
     assert b["total_usd_per_year"] == pytest.approx(a["total_usd_per_year"] * scale)
     assert b["energy_share"] == pytest.approx(a["energy_share"])
     assert b["usd_per_eflop"] == pytest.approx(a["usd_per_eflop"])
@@ -120,20 +151,33 @@ def test_arrays_broadcast():
 
 def test_resolve_price():
     assert g.resolve_price_usd_per_kwh(PRICES, "United States") == 0.081  # latest year
-    assert g.resolve_price_usd_per_kwh(PRICES, "France", use_override=True,
-                                       override_usd_per_kwh=0.05) == 0.05
+    assert (
+        g.resolve_price_usd_per_kwh(PRICES, "France", use_override=True, override_usd_per_kwh=0.05)
+        == 0.05
+    )
     with pytest.raises(ValueError, match="France"):
         g.resolve_price_usd_per_kwh(PRICES, "France")  # a gap is not filled silently
     with pytest.raises(ValueError):
-        g.resolve_price_usd_per_kwh(PRICES, "China", use_override=True,
-                                    override_usd_per_kwh=-1)
+        g.resolve_price_usd_per_kwh(PRICES, "China", use_override=True, override_usd_per_kwh=-1)
+
 
 def test_price_cases_pick_the_named_rows():
     prices = PRICES.assign(case="average")
-    prices = pd.concat([prices, pd.DataFrame({
-        "country": ["Germany", "China"], "year": [2024, 2025], "consumer": ["industrial"] * 2,
-        "case": ["new contracts", "subsidised"], "price_usd_per_kwh": [0.18, 0.056]})],
-        ignore_index=True)
+    prices = pd.concat(
+        [
+            prices,
+            pd.DataFrame(
+                {
+                    "country": ["Germany", "China"],
+                    "year": [2024, 2025],
+                    "consumer": ["industrial"] * 2,
+                    "case": ["new contracts", "subsidised"],
+                    "price_usd_per_kwh": [0.18, 0.056],
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
     assert g.resolve_price_usd_per_kwh(prices, "Germany") == 0.218
     assert g.resolve_price_usd_per_kwh(prices, "Germany", case="low") == 0.18
     assert g.resolve_price_usd_per_kwh(prices, "China", case="low") == 0.056
@@ -141,11 +185,17 @@ def test_price_cases_pick_the_named_rows():
         g.resolve_price_usd_per_kwh(prices, "United States", case="low")
     cases = g.price_cases(prices)
     assert set(zip(cases["country"], cases["case"], strict=True)) == {
-        ("United States", "average"), ("China", "average"), ("China", "subsidised"),
-        ("Germany", "average"), ("Germany", "new contracts"), ("France", "average")}
-    assert cases.set_index(["country", "case"]).loc[("France", "average"),
-                                                    "price_usd_per_kwh"] != \
+        ("United States", "average"),
+        ("China", "average"),
+        ("China", "subsidised"),
+        ("Germany", "average"),
+        ("Germany", "new contracts"),
+        ("France", "average"),
+    }
+    assert (
         cases.set_index(["country", "case"]).loc[("France", "average"), "price_usd_per_kwh"]
+        != cases.set_index(["country", "case"]).loc[("France", "average"), "price_usd_per_kwh"]
+    )
 
 
 def test_tco_by_country():
@@ -171,8 +221,7 @@ money = st.floats(0.0, 1e10)
 def test_annuity_and_discount_factors_by_hand():
     assert ttp.annuity_factor(0.0, 3.0) == pytest.approx(3.0)
     assert ttp.annuity_factor(0.1, 2.0) == pytest.approx(1 / 1.1 + 1 / 1.21)
-    assert ttp.annuity_factor(0.1, 5.0) * g.capital_recovery_factor(0.1, 5.0) == \
-        pytest.approx(1.0)
+    assert ttp.annuity_factor(0.1, 5.0) * g.capital_recovery_factor(0.1, 5.0) == pytest.approx(1.0)
     assert ttp.discount_factor(0.1, 2.0) == pytest.approx(1 / 1.21)
     # a tiny rate joins the zero-rate limit smoothly
     assert ttp.annuity_factor(1e-13, 4.0) == pytest.approx(4.0)
@@ -181,17 +230,20 @@ def test_annuity_and_discount_factors_by_hand():
 def test_waiting_cost_by_hand():
     # a site earning 1,000 USD/yr above its chips' capital and energy waits 12 months; the
     # facility lasts 2 years
-    zero = ttp.waiting_cost_usd(12, operating_margin_usd_per_year=1000.0, discount_rate=0.0,
-                                facility_lifetime_years=2.0)
+    zero = ttp.waiting_cost_usd(
+        12, operating_margin_usd_per_year=1000.0, discount_rate=0.0, facility_lifetime_years=2.0
+    )
     assert zero["calendar"] == pytest.approx(1000.0)  # a year of earnings lost
     assert zero["delay"] == 0.0  # with no time value, starting later costs nothing
-    disc = ttp.waiting_cost_usd(12, operating_margin_usd_per_year=1000.0, discount_rate=0.1,
-                                facility_lifetime_years=2.0)
+    disc = ttp.waiting_cost_usd(
+        12, operating_margin_usd_per_year=1000.0, discount_rate=0.1, facility_lifetime_years=2.0
+    )
     assert disc["calendar"] == pytest.approx(1000 / 1.1)
     assert disc["delay"] == pytest.approx(1000 * (1 / 1.1 + 1 / 1.21) * (1 - 1 / 1.1))
     # a site that would lose money filled with chips loses nothing by waiting
-    loss = ttp.waiting_cost_usd(12, operating_margin_usd_per_year=-5.0, discount_rate=0.1,
-                                facility_lifetime_years=2.0)
+    loss = ttp.waiting_cost_usd(
+        12, operating_margin_usd_per_year=-5.0, discount_rate=0.1, facility_lifetime_years=2.0
+    )
     assert loss["calendar"] == loss["delay"] == 0.0
 
 
@@ -201,10 +253,16 @@ def test_operating_margin_leaves_the_facility_out():
     assert ttp.operating_margin_usd_per_year(tco, 120.0) == pytest.approx(50.0)
 
 
-@given(w1=st.floats(0, 120), w2=st.floats(0, 120), m=st.floats(-1e10, 1e10), r=rate_,
-       life=st.floats(1, 10))
+@given(
+    w1=st.floats(0, 120),
+    w2=st.floats(0, 120),
+    m=st.floats(-1e10, 1e10),
+    r=rate_,
+    life=st.floats(1, 10),
+)
 def test_the_break_even_is_monotone_in_the_wait_and_the_calendar_bounds_the_delay(
-        w1, w2, m, r, life):
+    w1, w2, m, r, life
+):
     lo, hi = sorted((w1, w2))
     kw = dict(operating_margin_usd_per_year=m, discount_rate=r, facility_lifetime_years=20.0)
     a, b = ttp.waiting_cost_usd(lo, **kw), ttp.waiting_cost_usd(hi, **kw)
@@ -224,30 +282,37 @@ def test_no_wait_costs_nothing(m, r, life):
 @given(w=st.floats(0.5, 120), m=st.floats(-1e10, 1e10), r=rate_, life=st.floats(1, 10))
 def test_bridging_breakeven_does_not_depend_on_the_wait(w, m, r, life):
     # an identity: a bridging premium and the cost of waiting accrue over the same months
-    cost = ttp.waiting_cost_usd(w, operating_margin_usd_per_year=m, discount_rate=r,
-                                facility_lifetime_years=20.0)["calendar"]
+    cost = ttp.waiting_cost_usd(
+        w, operating_margin_usd_per_year=m, discount_rate=r, facility_lifetime_years=20.0
+    )["calendar"]
     direct = ttp.breakeven_premium_usd_per_kwh(cost, 1e9, r, w / 12.0)
-    bridge = ttp.bridging_breakeven_usd_per_kwh(operating_margin_usd_per_year=m,
-                                                energy_kwh_per_year=1e9)
+    bridge = ttp.bridging_breakeven_usd_per_kwh(
+        operating_margin_usd_per_year=m, energy_kwh_per_year=1e9
+    )
     assert direct == pytest.approx(bridge, rel=1e-9, abs=1e-15)
     # and the identity between the two forms: bridging x ann(wait) = lifetime x ann(life)
     lifetime = ttp.breakeven_premium_usd_per_kwh(cost, 1e9, r, life)
     assert bridge * ttp.annuity_factor(r, w / 12.0) == pytest.approx(
-        lifetime * ttp.annuity_factor(r, life), rel=1e-9, abs=1e-6)
+        lifetime * ttp.annuity_factor(r, life), rel=1e-9, abs=1e-6
+    )
 
 
 def test_the_break_even_does_not_count_chips_that_are_not_bought(tables):
     # chips dear enough that filling the site loses money: the wait costs nothing, whatever
     # the price of chips the developer defers
-    dear = [page.evaluate(Params(accelerator_price_usd=p), tables).core
-            for p in (150_000.0, 200_000.0)]
+    dear = [
+        page.evaluate(Params(accelerator_price_usd=p), tables).core for p in (150_000.0, 200_000.0)
+    ]
     for c in dear:
         assert c["operating_margin_usd_per_year"] < 0
         assert c["breakeven_premium_usd_per_kwh"] == 0.0
         assert c["breakeven_bridging_premium_usd_per_kwh"] == 0.0
     # the other count (chips bought and idle) does move with them, and is not zero
-    assert dear[1]["breakeven_premium_chips_bought_usd_per_kwh"] > \
-        dear[0]["breakeven_premium_chips_bought_usd_per_kwh"] > 0
+    assert (
+        dear[1]["breakeven_premium_chips_bought_usd_per_kwh"]
+        > dear[0]["breakeven_premium_chips_bought_usd_per_kwh"]
+        > 0
+    )
 
 
 def test_the_wait_and_the_cap_agree_on_when_compute_pays(tables):
@@ -258,14 +323,20 @@ def test_the_wait_and_the_cap_agree_on_when_compute_pays(tables):
     w = ev.w
     for rate in np.linspace(0.5, 6.0, 23):
         v = cap.value_at(w, rate)
-        sunk_slot = cap.slot_value_usd_per_year(v, w["base_price_usd"], w["crf"],
-                                                w["energy_cost_usd_per_year"])
-        slot = cap.slot_value_usd_per_year(v, w["base_price_usd"], w["crf"],
-                                           w["power_cost_usd_per_year"])
-        op = ev.tco["n_accelerators"] * v - ev.tco["total_usd_per_year"] \
+        sunk_slot = cap.slot_value_usd_per_year(
+            v, w["base_price_usd"], w["crf"], w["energy_cost_usd_per_year"]
+        )
+        slot = cap.slot_value_usd_per_year(
+            v, w["base_price_usd"], w["crf"], w["power_cost_usd_per_year"]
+        )
+        op = (
+            ev.tco["n_accelerators"] * v
+            - ev.tco["total_usd_per_year"]
             + ev.tco["facility_usd_per_year"]
-        wait = ttp.waiting_cost_usd(24, operating_margin_usd_per_year=op, discount_rate=0.1,
-                                    facility_lifetime_years=20.0)["calendar"]
+        )
+        wait = ttp.waiting_cost_usd(
+            24, operating_margin_usd_per_year=op, discount_rate=0.1, facility_lifetime_years=20.0
+        )["calendar"]
         assert (wait > 0) == (sunk_slot > 0), rate
         if slot > 0:
             assert wait > 0
@@ -276,12 +347,16 @@ def test_the_wait_and_the_cap_agree_on_when_compute_pays(tables):
     assert c["power_binds_high"] == float(c["margin_usd_per_year_high"] > 0)
 
 
-@given(extra=st.floats(1e-4, 1.0), rate_cost=st.floats(1e3, 1e10), r=rate_,
-       life=st.floats(1, 10))
+@given(extra=st.floats(1e-4, 1.0), rate_cost=st.floats(1e3, 1e10), r=rate_, life=st.floats(1, 10))
 def test_breakeven_wait_solves_the_equation(extra, rate_cost, r, life):
     e = 1e6
-    w = ttp.breakeven_wait_months(extra, energy_kwh_per_year=e, discount_rate=r,
-                                  lifetime_years=life, waiting_cost_usd_per_year=rate_cost)
+    w = ttp.breakeven_wait_months(
+        extra,
+        energy_kwh_per_year=e,
+        discount_rate=r,
+        lifetime_years=life,
+        waiting_cost_usd_per_year=rate_cost,
+    )
     premium = extra * e * ttp.annuity_factor(r, life)
     if math.isinf(w):
         # even a wait without end (a perpetuity of waiting costs) costs less
@@ -295,17 +370,27 @@ def test_fast_power_cheaper_than_grid_by_hand():
     extra = ttp.fast_power_extra_usd_per_kwh(0.15, 0.218)
     assert extra == pytest.approx(-0.068)
     assert ttp.fast_power_case(extra) == ttp.FAST_POWER_CHEAPER
-    kw = dict(energy_kwh_per_year=1e6, discount_rate=0.1, lifetime_years=5.0,
-              waiting_cost_usd_per_year=1e5)
+    kw = dict(
+        energy_kwh_per_year=1e6,
+        discount_rate=0.1,
+        lifetime_years=5.0,
+        waiting_cost_usd_per_year=1e5,
+    )
     assert ttp.breakeven_wait_months(extra, **kw) == 0.0  # a wait cannot be negative
-    assert ttp.fast_power_case(ttp.fast_power_extra_usd_per_kwh(0.2, 0.2)) == \
-        ttp.FAST_POWER_SAME_PRICE
+    assert (
+        ttp.fast_power_case(ttp.fast_power_extra_usd_per_kwh(0.2, 0.2)) == ttp.FAST_POWER_SAME_PRICE
+    )
     assert ttp.breakeven_wait_months(0.0, **kw) == 0.0
     # the tradeoff keeps the saving (not clipped): below zero at every wait
-    df = ttp.time_to_power_tradeoff(np.arange(0, 4), operating_margin_usd_per_year=100.0,
-                                    discount_rate=0.0, lifetime_years=5.0,
-                                    facility_lifetime_years=20.0, energy_kwh_per_year=1e6,
-                                    extra_usd_per_kwh=extra)
+    df = ttp.time_to_power_tradeoff(
+        np.arange(0, 4),
+        operating_margin_usd_per_year=100.0,
+        discount_rate=0.0,
+        lifetime_years=5.0,
+        facility_lifetime_years=20.0,
+        energy_kwh_per_year=1e6,
+        extra_usd_per_kwh=extra,
+    )
     assert df["lifetime_cost_usd"].tolist() == pytest.approx([-340_000.0] * 4)
 
 
@@ -335,8 +420,9 @@ def test_time_to_power_chart_shows_saving_below_zero(tables):
     assert fast["cost_busd"].to_numpy() == pytest.approx(saving)
     assert (fast["cost_busd"] < 0).all()
     us = figures.time_to_power_data(page.evaluate(Params(), tables))
-    assert (us.loc[us["series"] == "Fast power on a lifetime contract (extra cost)", "cost_busd"]
-            > 0).all()
+    assert (
+        us.loc[us["series"] == "Fast power on a lifetime contract (extra cost)", "cost_busd"] > 0
+    ).all()
 
 
 # --------------------------------------------------------------------------- power cap
@@ -352,9 +438,15 @@ a_ = st.floats(0.05, 1.0)
 
 
 def _price(c0, r, v0, k, a, binds, outside=True):
-    return cap.max_price_usd(base_price_usd=c0, perf_per_watt_ratio=r,
-                             base_value_usd_per_year=v0, power_cost_usd_per_year=k, crf=a,
-                             slots_fixed=binds, outside_option=outside)
+    return cap.max_price_usd(
+        base_price_usd=c0,
+        perf_per_watt_ratio=r,
+        base_value_usd_per_year=v0,
+        power_cost_usd_per_year=k,
+        crf=a,
+        slots_fixed=binds,
+        outside_option=outside,
+    )
 
 
 @given(c0=c0_, r=ratio_, v0=value_, k=k_, a=a_)
@@ -409,27 +501,43 @@ def test_efficiency_premiums_by_hand():
     # a = 0.25, K = 1,000 USD per chip-slot a year: it costs 3,500 a year and earns 500.
     # capped: 10,000 + (2 - 1) x 4,000 / 0.25 = 26,000 -> 2.6 x
     # uncapped: 2 x 10,000 + (2 - 1) x 1,000 / 0.25 = 24,000 -> 2.4 x
-    p = cap.efficiency_premiums(compared_price_usd=10_000, compared_perf_per_watt=0.5,
-                                reference_value_usd_per_year=8_000,
-                                power_cost_usd_per_year=1_000, crf=0.25)
+    p = cap.efficiency_premiums(
+        compared_price_usd=10_000,
+        compared_perf_per_watt=0.5,
+        reference_value_usd_per_year=8_000,
+        power_cost_usd_per_year=1_000,
+        crf=0.25,
+    )
     assert p["capped"] == pytest.approx(2.6)
     assert p["uncapped"] == pytest.approx(2.4)
     # worth 4,000 a year: the compared chip earns 2,000 and loses 1,500 a year; both
     # regimes give the H100's own break-even (4,000 - 1,000) / 0.25 = 12,000 -> 1.2 x,
     # not the 10,000 + 2,000 / 0.25 = 18,000 of the formula without the outside option
-    q = cap.efficiency_premiums(compared_price_usd=10_000, compared_perf_per_watt=0.5,
-                                reference_value_usd_per_year=4_000,
-                                power_cost_usd_per_year=1_000, crf=0.25)
+    q = cap.efficiency_premiums(
+        compared_price_usd=10_000,
+        compared_perf_per_watt=0.5,
+        reference_value_usd_per_year=4_000,
+        power_cost_usd_per_year=1_000,
+        crf=0.25,
+    )
     assert q["capped"] == pytest.approx(1.2) and q["uncapped"] == pytest.approx(1.2)
     assert q["capped_without_outside_option"] == pytest.approx(1.8)
-    e = cap.efficiency_premiums(compared_price_usd=10_000, compared_perf_per_watt=1.0,
-                                reference_value_usd_per_year=8_000,
-                                power_cost_usd_per_year=1_000, crf=0.25)
+    e = cap.efficiency_premiums(
+        compared_price_usd=10_000,
+        compared_perf_per_watt=1.0,
+        reference_value_usd_per_year=8_000,
+        power_cost_usd_per_year=1_000,
+        crf=0.25,
+    )
     assert e["capped"] == pytest.approx(1.0) and e["uncapped"] == pytest.approx(1.0)
     with pytest.raises(ValueError):
-        cap.efficiency_premiums(compared_price_usd=1.0, compared_perf_per_watt=1.5,
-                                reference_value_usd_per_year=1.0, power_cost_usd_per_year=0.0,
-                                crf=0.25)
+        cap.efficiency_premiums(
+            compared_price_usd=1.0,
+            compared_perf_per_watt=1.5,
+            reference_value_usd_per_year=1.0,
+            power_cost_usd_per_year=0.0,
+            crf=0.25,
+        )
 
 
 def test_headline_capped_premium_is_the_buyers_outside_option_price(tables):
@@ -442,30 +550,39 @@ def test_headline_capped_premium_is_the_buyers_outside_option_price(tables):
     a = g.capital_recovery_factor(P.discount_rate, P.accelerator_lifetime_years)
     v = ev.ref["rental_usd_per_hour"] * P.rented_fraction * H  # reserved: every hour
     energy = 0.7 * P.utilization * P.pue * H * ev.price  # kW x util x PUE x h x USD/kWh
-    k = energy + 0.7e-3 * ev.ref["facility_capex_usd_per_mw"] * \
-        g.capital_recovery_factor(P.discount_rate, 20)
+    k = energy + 0.7e-3 * ev.ref["facility_capex_usd_per_mw"] * g.capital_recovery_factor(
+        P.discount_rate, 20
+    )
     c0 = P.accelerator_price_usd * (1 + P.system_overhead_fraction)
     assert P.compared_perf_per_watt * v - c0 * a - k < 0  # the compared chip loses money
     assert h["efficiency_premium_capped"] == pytest.approx((v - k) / a / c0)
     assert h["efficiency_premium_uncapped"] == pytest.approx(h["efficiency_premium_capped"])
     assert ev.core["efficiency_premium_capped_sunk_facility"] == pytest.approx(
-        (v - energy) / a / c0)
+        (v - energy) / a / c0
+    )
     assert ev.core["efficiency_premium_capped_without_outside_option"] == pytest.approx(
-        1 + P.compared_perf_per_watt * v / (a * c0))
+        1 + P.compared_perf_per_watt * v / (a * c0)
+    )
 
 
 @settings(max_examples=40)
 @given(r1=st.floats(0.05, 1.0), r2=st.floats(0.05, 1.0), rate=st.floats(0.5, 4.0))
 def test_the_capped_premium_does_not_depend_on_efficiency_while_the_compared_chip_loses(
-        tables, r1, r2, rate):
+    tables, r1, r2, rate
+):
     # an identity, not a finding: below the compared chip's break-even efficiency both
     # premiums are the H100's own break-even price over the compared chip's price
     w = page.evaluate(Params(), tables).w
     v = cap.value_at(w, rate)
-    r_star = cap.breakeven_perf_per_watt(v, w["base_price_usd"], w["crf"],
-                                         w["power_cost_usd_per_year"])
-    kw = dict(compared_price_usd=w["base_price_usd"], reference_value_usd_per_year=v,
-              power_cost_usd_per_year=w["power_cost_usd_per_year"], crf=w["crf"])
+    r_star = cap.breakeven_perf_per_watt(
+        v, w["base_price_usd"], w["crf"], w["power_cost_usd_per_year"]
+    )
+    kw = dict(
+        compared_price_usd=w["base_price_usd"],
+        reference_value_usd_per_year=v,
+        power_cost_usd_per_year=w["power_cost_usd_per_year"],
+        crf=w["crf"],
+    )
     lo, hi = sorted((r1, r2))
     if hi < r_star:
         a, b = (cap.efficiency_premiums(compared_perf_per_watt=r, **kw) for r in (lo, hi))
@@ -496,7 +613,8 @@ def test_utilization_does_not_move_reserved_revenue(tables):
     b = page.evaluate(Params(utilization=0.35), tables).core
     assert a["h100_value_usd_per_chip_year"] == b["h100_value_usd_per_chip_year"]
     assert a["h100_value_usd_per_chip_year_peak"] == pytest.approx(
-        2 * b["h100_value_usd_per_chip_year_peak"])
+        2 * b["h100_value_usd_per_chip_year_peak"]
+    )
 
 
 def test_power_binds_exactly_above_the_binding_rental(tables):
@@ -504,17 +622,23 @@ def test_power_binds_exactly_above_the_binding_rental(tables):
     w, b = ev.w, ev.core["binding_rental_usd_per_hour"]
     for f, binds in ((0.99, False), (1.01, True)):
         v = cap.value_at(w, b * f)
-        assert (cap.slot_value_usd_per_year(v, w["base_price_usd"], w["crf"],
-                                            w["power_cost_usd_per_year"]) > 0) == binds
+        assert (
+            cap.slot_value_usd_per_year(
+                v, w["base_price_usd"], w["crf"], w["power_cost_usd_per_year"]
+            )
+            > 0
+        ) == binds
     # the threshold at which a fixed allocation raises the premium is higher by 1/R
     assert ev.core["rental_threshold_usd_per_hour"] == pytest.approx(
-        b / Params().compared_perf_per_watt)
+        b / Params().compared_perf_per_watt
+    )
 
 
 def test_the_default_overhead_is_the_sourced_one(tables):
     ref = g.reference_inputs(tables["accelerators"], tables["compute_costs"])
-    implied = g.system_overhead_from_costs(ref["server_cost_overhead"],
-                                           ref["interconnect_cost_fraction"])
+    implied = g.system_overhead_from_costs(
+        ref["server_cost_overhead"], ref["interconnect_cost_fraction"]
+    )
     assert Params().system_overhead_fraction == pytest.approx(implied, abs=0.01)
     # by hand: a server 1.5 x its chips, interconnect a third of the cluster -> 2.25 - 1
     assert g.system_overhead_from_costs(1.5, 1 / 3) == pytest.approx(1.25)
@@ -543,31 +667,42 @@ def test_parity_phrase_says_which_side_of_one():
 
 def test_power_cost_per_chip_by_hand():
     # 1 kW, util 1, PUE 1, 0.1 USD/kWh -> 0.1 x hours; facility 1e6 USD/MW x 0.1 -> 100 USD
-    k = cap.power_costs_usd_per_year_per_chip(accelerator_power_w=1000,
-                                              price_usd_per_kwh=0.1, pue=1.0,
-                                              utilization=1.0, facility_capex_usd_per_mw=1e6,
-                                              facility_crf=0.1)
+    k = cap.power_costs_usd_per_year_per_chip(
+        accelerator_power_w=1000,
+        price_usd_per_kwh=0.1,
+        pue=1.0,
+        utilization=1.0,
+        facility_capex_usd_per_mw=1e6,
+        facility_crf=0.1,
+    )
     assert k == pytest.approx(0.1 * H + 100.0)
 
 
 def test_rental_threshold_by_hand():
     # base 10,000 USD, a = 0.25, K = 500 USD/yr, util 0.5: (2,500 + 500) / (0.5 H)
     assert cap.binding_rental_usd_per_hour(10_000, 500, 0.25, 0.5) == pytest.approx(
-        3000 / (0.5 * H))
+        3000 / (0.5 * H)
+    )
     assert cap.rental_threshold_usd_per_hour(10_000, 500, 0.25, 0.5) == pytest.approx(
-        3000 / (0.5 * H))
+        3000 / (0.5 * H)
+    )
     # a compared chip with half an H100's output: the H100 rate must be twice as high
     assert cap.rental_threshold_usd_per_hour(10_000, 500, 0.25, 0.5, 0.5) == pytest.approx(
-        2 * 3000 / (0.5 * H))
+        2 * 3000 / (0.5 * H)
+    )
 
 
 # --------------------------------------------------------------------------- China vs US
 
 
 def test_compare_regions():
-    regions = pd.DataFrame({"region": ["United States", "China"],
-                            "price_usd_per_kwh": [0.081, 0.088],
-                            "perf_per_watt_ratio": [1.0, 0.5]})
+    regions = pd.DataFrame(
+        {
+            "region": ["United States", "China"],
+            "price_usd_per_kwh": [0.081, 0.088],
+            "perf_per_watt_ratio": [1.0, 0.5],
+        }
+    )
     df = g.compare_regions(regions, **CAMPUS)
     assert df["cost_ratio"].iloc[0] == pytest.approx(1.0)
     assert df["power_mw_for_same_compute"].iloc[1] == pytest.approx(2000.0)
@@ -598,9 +733,14 @@ def test_datacentre_gw_supported_by_hand():
 
 
 def test_supply_growth_comparison_by_hand():
-    add = pd.DataFrame({"country": ["China", "United States"], "year": [2024, 2024],
-                        "additions_gw": [430.0, 48.6],
-                        "generation_growth_twh": [630.0, np.nan]})
+    add = pd.DataFrame(
+        {
+            "country": ["China", "United States"],
+            "year": [2024, 2024],
+            "additions_gw": [430.0, 48.6],
+            "generation_growth_twh": [630.0, np.nan],
+        }
+    )
     dc = g.dc_growth_twh_per_year(415.0, 945.0, 6)
     assert dc == pytest.approx(530 / 6)
     df = g.supply_growth_comparison(add, dc, 0.2).set_index("country")
@@ -619,8 +759,13 @@ def test_training_run_energy_by_hand():
 
 
 def test_carbon_by_country_ordering():
-    gc = pd.DataFrame({"country": ["France", "China", "China"], "year": [2024, 2023, 2024],
-                       "carbon_intensity_g_per_kwh": [40.0, 582.0, 555.0]})
+    gc = pd.DataFrame(
+        {
+            "country": ["France", "China", "China"],
+            "year": [2024, 2023, 2024],
+            "carbon_intensity_g_per_kwh": [40.0, 582.0, 555.0],
+        }
+    )
     df = g.carbon_by_country(gc, campus_mwh_per_year=1e6, training_mwh=1e4)
     assert list(df["country"]) == ["China", "France"]
     assert df["carbon_intensity_g_per_kwh"].iloc[0] == 555.0  # latest year
@@ -628,11 +773,14 @@ def test_carbon_by_country_ordering():
     assert df["campus_kt_per_year"].iloc[1] == pytest.approx(1e6 * 40 / 1e6)
 
 
-
-
 @settings(max_examples=50)
-@given(cn=st.floats(0.0, 1.0), us=st.floats(0.0, 1.0), r=st.floats(0.05, 1.0),
-       price=st.floats(1e3, 2e5), rate=st.floats(0.0, 0.5))
+@given(
+    cn=st.floats(0.0, 1.0),
+    us=st.floats(0.0, 1.0),
+    r=st.floats(0.05, 1.0),
+    price=st.floats(1e3, 2e5),
+    rate=st.floats(0.0, 0.5),
+)
 def test_the_china_cost_ratio_is_an_identity_of_the_assumptions(cn, us, r, price, rate):
     # cost per unit of compute, China over the US = (campus cost ratio) / r, always: with the
     # same chips at the same price, only the power price differs between the two campuses
@@ -650,10 +798,10 @@ def test_the_china_phrase_compares_like_for_like(tables):
     prices = tables["country_prices"]
     for us_low, sub in ((0.0575, 0.056), (0.05, 0.056), (0.07, 0.075)):
         p = prices.copy()
-        p.loc[(p["country"] == "United States") & (p["case"] == "lowest state"),
-              "price_usd_per_kwh"] = us_low
-        p.loc[(p["country"] == "China") & (p["case"] == "subsidised"),
-              "price_usd_per_kwh"] = sub
+        p.loc[
+            (p["country"] == "United States") & (p["case"] == "lowest state"), "price_usd_per_kwh"
+        ] = us_low
+        p.loc[(p["country"] == "China") & (p["case"] == "subsidised"), "price_usd_per_kwh"] = sub
         ev = page.evaluate(Params(), {**tables, "country_prices": p})
         avg, low = page.china_price_phrase(ev).split("; ")
         assert low.endswith("*not cheaper*") == (sub >= us_low), low
@@ -689,22 +837,30 @@ def test_headlines_and_numbers_defaults(tables):
     # power binds above the full cost of an H100 per hour of the year (every hour is paid
     # at a reserved rate, so the campus's cost per chip-hour of the year is that threshold)
     assert extra["binding_rental_usd_per_hour"] == pytest.approx(
-        extra["usd_per_chip_hour_of_year_selected"] / Params().rented_fraction)
+        extra["usd_per_chip_hour_of_year_selected"] / Params().rented_fraction
+    )
     # capped premium beats uncapped exactly when a fixed allocation raises it
     for key in ("", "_high", "_peak"):
-        assert (extra[f"efficiency_premium_capped{key}"] if key else
-                heads["efficiency_premium_capped"]) >= (
-            extra[f"efficiency_premium_uncapped{key}"] if key else
-            heads["efficiency_premium_uncapped"]) - 1e-12
+        assert (
+            extra[f"efficiency_premium_capped{key}"] if key else heads["efficiency_premium_capped"]
+        ) >= (
+            extra[f"efficiency_premium_uncapped{key}"]
+            if key
+            else heads["efficiency_premium_uncapped"]
+        ) - 1e-12
     assert (heads["efficiency_premium_capped"] > heads["efficiency_premium_uncapped"]) == bool(
-        extra["cap_raises_premium"])
-    assert extra["breakeven_premium_chips_bought_usd_per_kwh"] > heads[
-        "breakeven_premium_usd_per_kwh"]
+        extra["cap_raises_premium"]
+    )
+    assert (
+        extra["breakeven_premium_chips_bought_usd_per_kwh"] > heads["breakeven_premium_usd_per_kwh"]
+    )
     # the verdicts agree with the break-evens they come from
     assert extra["fast_power_pays"] == float(
-        extra["fast_power_extra_usd_per_kwh"] <= heads["breakeven_premium_usd_per_kwh"])
+        extra["fast_power_extra_usd_per_kwh"] <= heads["breakeven_premium_usd_per_kwh"]
+    )
     assert extra["bridging_pays"] == float(
-        extra["fast_power_extra_usd_per_kwh"] <= heads["breakeven_bridging_premium_usd_per_kwh"])
+        extra["fast_power_extra_usd_per_kwh"] <= heads["breakeven_bridging_premium_usd_per_kwh"]
+    )
     assert extra["energy_share_us_min_pct"] <= extra["energy_share_us_p05_pct"]
     assert extra["energy_share_us_p95_pct"] <= extra["energy_share_us_max_pct"]
     assert extra["energy_share_us_p05_pct"] < extra["energy_share_us_p95_pct"]
@@ -719,8 +875,9 @@ def test_headlines_change_with_country(tables):
     assert de["energy_share_selected"] > us["energy_share_selected"]
     # dearer power leaves a smaller margin to lose: a wait is worth no more in Germany
     assert de["breakeven_premium_usd_per_kwh"] <= us["breakeven_premium_usd_per_kwh"]
-    assert de["breakeven_bridging_premium_usd_per_kwh"] <= us[
-        "breakeven_bridging_premium_usd_per_kwh"]
+    assert (
+        de["breakeven_bridging_premium_usd_per_kwh"] <= us["breakeven_bridging_premium_usd_per_kwh"]
+    )
     # compared chips lose money in both, so the H100 is worth its own break-even, which
     # dearer power lowers
     assert de["efficiency_premium_uncapped"] < us["efficiency_premium_uncapped"]
@@ -737,20 +894,25 @@ def test_headlines_change_with_country(tables):
 
 
 def test_headlines_override_and_wait(tables):
-    cheap = page.headlines(page.evaluate(Params(use_price_override=True,
-                                                price_override_usd_per_kwh=0.0), tables))
+    cheap = page.headlines(
+        page.evaluate(Params(use_price_override=True, price_override_usd_per_kwh=0.0), tables)
+    )
     assert cheap["energy_share_selected"] == 0.0
     # chips cheap enough that filling the site pays: a longer wait is worth more
-    longer = page.headlines(page.evaluate(Params(grid_wait_months=48.0,
-                                                 accelerator_price_usd=15_000.0), tables))
-    shorter = page.headlines(page.evaluate(Params(grid_wait_months=6.0,
-                                                  accelerator_price_usd=15_000.0), tables))
+    longer = page.headlines(
+        page.evaluate(Params(grid_wait_months=48.0, accelerator_price_usd=15_000.0), tables)
+    )
+    shorter = page.headlines(
+        page.evaluate(Params(grid_wait_months=6.0, accelerator_price_usd=15_000.0), tables)
+    )
     assert longer["breakeven_premium_usd_per_kwh"] > shorter["breakeven_premium_usd_per_kwh"]
     low = page.evaluate(Params(country="Germany", price_case="low"), tables)
     assert low.price == low.prices["germany_low"] < low.prices["germany"]
     worse = page.headlines(page.evaluate(Params(compared_perf_per_watt=0.25), tables))
-    assert worse["china_us_cost_ratio"] > page.headlines(page.evaluate(Params(), tables))[
-        "china_us_cost_ratio"]
+    assert (
+        worse["china_us_cost_ratio"]
+        > page.headlines(page.evaluate(Params(), tables))["china_us_cost_ratio"]
+    )
 
 
 def test_tco_table_keeps_gaps(tables):
@@ -766,8 +928,9 @@ def test_tco_table_keeps_gaps(tables):
     assert np.allclose(have.groupby("country")["share"].sum(), 1.0)
     reader = page.table_tco(ev)
     assert (reader.loc[reader["Country"] == "France", "Energy share"] == "gap").all()
-    with_override = page.tco_table(page.evaluate(
-        Params(use_price_override=True, price_override_usd_per_kwh=0.0), tables))
+    with_override = page.tco_table(
+        page.evaluate(Params(use_price_override=True, price_override_usd_per_kwh=0.0), tables)
+    )
     row = with_override.set_index("country").loc[g.OVERRIDE_ROW]
     assert row["energy_share"] == 0.0
 
@@ -808,10 +971,12 @@ def test_check_accepts_every_country_with_its_defaults(tables):
     for country in COUNTRIES:
         assert SPEC.validate({"country": country}, tables=tables)["country"] == country
     assert Params().premium_power_price_usd_per_kwh < g.resolve_price_usd_per_kwh(
-        tables["country_prices"], "Germany")
+        tables["country_prices"], "Germany"
+    )
     assert SPEC.validate({"premium_power_price_usd_per_kwh": 0.05}, tables=tables)
-    assert SPEC.validate({"use_price_override": True, "price_override_usd_per_kwh": 0.5},
-                         tables=tables)
+    assert SPEC.validate(
+        {"use_price_override": True, "price_override_usd_per_kwh": 0.5}, tables=tables
+    )
 
 
 def test_check_rejects_country_without_a_price(tables):
@@ -820,8 +985,10 @@ def test_check_rejects_country_without_a_price(tables):
     with pytest.raises(ParameterError, match="'Finland' has no sourced electricity price"):
         SPEC.validate({"country": "Finland"}, tables=without)
     # an override makes the gap harmless
-    assert SPEC.validate({"country": "Finland", "use_price_override": True,
-                          "price_override_usd_per_kwh": 0.1}, tables=without)
+    assert SPEC.validate(
+        {"country": "Finland", "use_price_override": True, "price_override_usd_per_kwh": 0.1},
+        tables=without,
+    )
 
 
 def test_cli_rejects_country_without_price_before_running(cli, tmp_path):
@@ -857,8 +1024,15 @@ def test_supply_table_lists_every_chapter_country_with_gaps(tables):
     comp = g.supply_growth_comparison(rows, 88.0, 0.2)
     assert comp.loc[rows["gap"].to_numpy(), "dc_share_of_additions"].isna().all()
     # the synthetic case: a country without data is a gap, one with data is not
-    toy = pd.DataFrame({"country": ["China"], "year": [2024], "technology": ["all"],
-                        "additions_gw": [400.0], "generation_growth_twh": [600.0]})
+    toy = pd.DataFrame(
+        {
+            "country": ["China"],
+            "year": [2024],
+            "technology": ["all"],
+            "additions_gw": [400.0],
+            "generation_growth_twh": [600.0],
+        }
+    )
     t = g.supply_rows(toy, countries=("China", "Japan")).set_index("country")
     assert not t.loc["China", "gap"] and t.loc["Japan", "gap"]
     cf = g.implied_capacity_factor(add)
@@ -881,11 +1055,15 @@ def _perturbed(tables, seed=12):
     import zlib
 
     out = {}
-    cols = {"country_prices": ["price_usd_per_kwh"], "dc_electricity": ["energy_twh"],
-            "national_electricity": ["demand_twh"], "grid_carbon": ["carbon_intensity_g_per_kwh"],
-            "capacity_additions": ["additions_gw", "generation_growth_twh", "utilization_hours"],
-            "compute_costs": ["value", "low", "high"],
-            "accelerators": ["board_power_w", "bf16_tflops"]}
+    cols = {
+        "country_prices": ["price_usd_per_kwh"],
+        "dc_electricity": ["energy_twh"],
+        "national_electricity": ["demand_twh"],
+        "grid_carbon": ["carbon_intensity_g_per_kwh"],
+        "capacity_additions": ["additions_gw", "generation_growth_twh", "utilization_hours"],
+        "compute_costs": ["value", "low", "high"],
+        "accelerators": ["board_power_w", "bf16_tflops"],
+    }
     for name, t in tables.items():
         t = t.copy()
         # one stream per table, so that rows added to another table do not shift this one's
@@ -907,10 +1085,12 @@ def test_no_caption_holds_a_hand_typed_number(tables):
     # four perturbations, so that a number rounding to the same text once (0.09 -> 0.09)
     # still has to move in another
     # (the parameters move too: a number a caption takes from them is computed, not typed)
-    moved_params = Params(accelerator_price_usd=15_000.0, compared_perf_per_watt=0.45,
-                          grid_wait_months=30.0, pue=1.25)
-    afters = [page.captions(page.evaluate(moved_params, _perturbed(tables, seed)))
-              for seed in (12, 13)]
+    moved_params = Params(
+        accelerator_price_usd=15_000.0, compared_perf_per_watt=0.45, grid_wait_months=30.0, pue=1.25
+    )
+    afters = [
+        page.captions(page.evaluate(moved_params, _perturbed(tables, seed))) for seed in (12, 13)
+    ]
     for key in before:
         a = _numbers_in(before[key])
         assert a, key
@@ -924,8 +1104,9 @@ def test_no_caption_holds_a_hand_typed_number(tables):
 
 def test_the_demand_caption_says_which_demand_the_projection_exceeds(tables):
     nat = tables["national_electricity"]
-    japan = float(nat.loc[(nat["country"] == "Japan") & (nat["year"] == 2024), "demand_twh"]
-                  .iloc[0])
+    japan = float(
+        nat.loc[(nat["country"] == "Japan") & (nat["year"] == 2024), "demand_twh"].iloc[0]
+    )
     for factor in (0.8, 1.2):
         n = nat.copy()
         n.loc[n["country"] == "Japan", "demand_twh"] = japan * factor
@@ -949,8 +1130,9 @@ def test_sobol_indices_of_the_energy_share(tables):
         assert decl[name].min <= lo < hi <= decl[name].max, name
 
     def share(Q):
-        return page.energy_share_point(Q, ref, g.selected_price_usd_per_kwh(
-            Q, tables["country_prices"]))
+        return page.energy_share_point(
+            Q, ref, g.selected_price_usd_per_kwh(Q, tables["country_prices"])
+        )
 
     from energybook import sobol
 

@@ -24,8 +24,10 @@ def test_prices_for_headline_countries():
         assert len(rows) >= 1, country
     # USD = local x rate where both are given
     both = df.dropna(subset=["price_local_per_kwh", "usd_per_local", "price_usd_per_kwh"])
-    assert ((both["price_local_per_kwh"] * both["usd_per_local"] - both["price_usd_per_kwh"])
-            .abs() < 5e-4).all()
+    assert (
+        (both["price_local_per_kwh"] * both["usd_per_local"] - both["price_usd_per_kwh"]).abs()
+        < 5e-4
+    ).all()
 
 
 def test_gaps_are_marked_unverified():
@@ -60,10 +62,15 @@ def test_low_price_cases_are_those_the_parameter_names():
     # data-centre provinces) and the United States (the lowest-priced state); the data must
     # agree
     df = data.load_table("country_prices")
-    low = df[df["case"].isin(["new contracts", "subsidised", "lowest state"])
-             & df["price_usd_per_kwh"].notna()]
+    low = df[
+        df["case"].isin(["new contracts", "subsidised", "lowest state"])
+        & df["price_usd_per_kwh"].notna()
+    ]
     assert set(zip(low["country"], low["case"], strict=True)) == {
-        ("Germany", "new contracts"), ("China", "subsidised"), ("United States", "lowest state")}
+        ("Germany", "new contracts"),
+        ("China", "subsidised"),
+        ("United States", "lowest state"),
+    }
     # the two second-hand ones are not marked primary (the prose says so); the BDEW figure is
     # not confirmed and is marked unverified
     assert (low.loc[low["country"] != "United States", "checked"] != "primary").all()

@@ -25,8 +25,7 @@ def test_glued_values_match_the_reference(chapter):
     ref, now = REFERENCE.get(chapter), NOW.get(chapter)
     assert ref is not None, f"{chapter}: no reference (run tools/glue_reference.py --write)"
     assert now is not None, f"{chapter}: in the reference but no notebook"
-    moved = {k: (ref.get(k), now.get(k)) for k in set(ref) | set(now)
-             if ref.get(k) != now.get(k)}
+    moved = {k: (ref.get(k), now.get(k)) for k in set(ref) | set(now) if ref.get(k) != now.get(k)}
     assert not moved, f"{chapter}: glued values changed: {moved}"
 
 
@@ -35,8 +34,11 @@ def test_the_comparison_can_fail(tmp_path):
     import nbformat
 
     nb = nbformat.v4.new_notebook()
-    out = nbformat.v4.new_output("display_data", data={"text/plain": "1.0"},
-                                 metadata={"scrapbook": {"name": "x", "mime_prefix": ""}})
+    out = nbformat.v4.new_output(
+        "display_data",
+        data={"text/plain": "1.0"},
+        metadata={"scrapbook": {"name": "x", "mime_prefix": ""}},
+    )
     cell = nbformat.v4.new_code_cell("", outputs=[out])
     nb.cells = [cell]
     path = tmp_path / "c.ipynb"

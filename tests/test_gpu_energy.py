@@ -122,16 +122,28 @@ def test_check_run_rejects_absurd_power():
 
 def test_check_run_rejects_a_reset_counter_through_summarize():
     # counter reset to a small value: the wrapped difference implies absurd power
-    row = ge.summarize(energy_before_mj=50_000_000, energy_after_mj=1_000, duration_s=2.5,
-                       iterations=10, flop_per_iteration=1e12, power_limit_w=700)
+    row = ge.summarize(
+        energy_before_mj=50_000_000,
+        energy_after_mj=1_000,
+        duration_s=2.5,
+        iterations=10,
+        flop_per_iteration=1e12,
+        power_limit_w=700,
+    )
     assert row["status"] == "rejected"
     assert "high" in row["error"]
 
 
 def test_summarize_ok_row_by_hand():
-    row = ge.summarize(energy_before_mj=10_000_000, energy_after_mj=11_750_000, duration_s=2.5,
-                       iterations=1000, flop_per_iteration=ge.gemm_flop(8192, 8192, 8192),
-                       power_limit_w=700, sampled_power_w=690.0)
+    row = ge.summarize(
+        energy_before_mj=10_000_000,
+        energy_after_mj=11_750_000,
+        duration_s=2.5,
+        iterations=1000,
+        flop_per_iteration=ge.gemm_flop(8192, 8192, 8192),
+        power_limit_w=700,
+        sampled_power_w=690.0,
+    )
     assert row["status"] == "ok" and row["error"] == ""
     assert row["energy_j"] == 1750.0
     assert row["avg_power_w"] == 700.0
@@ -143,8 +155,14 @@ def test_summarize_ok_row_by_hand():
 
 
 def test_summarize_memory_row():
-    row = ge.summarize(energy_before_mj=0, energy_after_mj=1_500_000, duration_s=2.5,
-                       iterations=1000, bytes_per_iteration=2 * 2**30, power_limit_w=700)
+    row = ge.summarize(
+        energy_before_mj=0,
+        energy_after_mj=1_500_000,
+        duration_s=2.5,
+        iterations=1000,
+        bytes_per_iteration=2 * 2**30,
+        power_limit_w=700,
+    )
     assert row["status"] == "ok"
     assert row["flop"] is None and row["tflop_per_j"] is None
     assert row["bandwidth_gb_per_s"] == pytest.approx(2 * 2**30 * 1000 / 2.5e9)
@@ -152,8 +170,14 @@ def test_summarize_memory_row():
 
 
 def test_summarize_rejects_but_keeps_raw_numbers():
-    row = ge.summarize(energy_before_mj=123, energy_after_mj=123, duration_s=2.5, iterations=5,
-                       flop_per_iteration=1e12, power_limit_w=700)
+    row = ge.summarize(
+        energy_before_mj=123,
+        energy_after_mj=123,
+        duration_s=2.5,
+        iterations=5,
+        flop_per_iteration=1e12,
+        power_limit_w=700,
+    )
     assert row["status"] == "rejected" and "did not move" in row["error"]
     assert row["energy_j"] == 0.0 and row["duration_s"] == 2.5
     assert row["tflop_per_j"] is None  # no division by zero energy
@@ -161,8 +185,9 @@ def test_summarize_rejects_but_keeps_raw_numbers():
 
 
 def test_summarize_idle_row():
-    row = ge.summarize(energy_before_mj=0, energy_after_mj=175_000, duration_s=2.5,
-                       iterations=0, power_limit_w=700)
+    row = ge.summarize(
+        energy_before_mj=0, energy_after_mj=175_000, duration_s=2.5, iterations=0, power_limit_w=700
+    )
     assert row["status"] == "ok" and row["avg_power_w"] == 70.0
     assert row["flop"] is None and row["throughput_tflop_per_s"] is None
 
@@ -187,7 +212,8 @@ def test_delta_recovers_the_increment_across_wrap(start, used):
 def test_efficiency_is_rate_per_watt(flop, energy_j, duration_s):
     power = ge.average_power_w(energy_j, duration_s)
     assert ge.tflop_per_j(flop, energy_j) == pytest.approx(
-        ge.throughput_tflop_per_s(flop, duration_s) / power, rel=1e-9)
+        ge.throughput_tflop_per_s(flop, duration_s) / power, rel=1e-9
+    )
     assert ge.tflop_per_j(flop, energy_j) * ge.pj_per_flop(flop, energy_j) == pytest.approx(1.0)
 
 
@@ -195,7 +221,8 @@ def test_efficiency_is_rate_per_watt(flop, energy_j, duration_s):
 def test_efficiency_scales(flop, energy_j, c):
     # twice the work for twice the energy is the same efficiency
     assert ge.tflop_per_j(c * flop, c * energy_j) == pytest.approx(
-        ge.tflop_per_j(flop, energy_j), rel=1e-9)
+        ge.tflop_per_j(flop, energy_j), rel=1e-9
+    )
 
 
 @given(st.integers(1, 5000), st.integers(1, 5000), st.integers(1, 5000), st.integers(1, 8))
@@ -207,9 +234,14 @@ def test_flop_is_linear_in_each_dimension(m, n, k, c):
 @given(st.integers(1, 10**9), st.floats(1.0, 100.0), st.floats(20.0, 700.0))
 def test_plausible_runs_pass_and_summarize_ok(start, duration_s, power_w):
     used = round(power_w * duration_s * 1000)
-    row = ge.summarize(energy_before_mj=start, energy_after_mj=start + used,
-                       duration_s=duration_s, iterations=1, flop_per_iteration=1e12,
-                       power_limit_w=700)
+    row = ge.summarize(
+        energy_before_mj=start,
+        energy_after_mj=start + used,
+        duration_s=duration_s,
+        iterations=1,
+        flop_per_iteration=1e12,
+        power_limit_w=700,
+    )
     assert row["status"] == "ok"
     assert row["avg_power_w"] == pytest.approx(power_w, abs=1e-3)  # counter counts whole mJ
 
@@ -218,9 +250,10 @@ def test_plausible_runs_pass_and_summarize_ok(start, duration_s, power_w):
 
 
 def test_power_of_two_factor():
-    assert [ge.power_of_two_factor(n) for n in (4095, 4096, 4097, 4100, 4104, 4160, 5000, 5120,
-                                                6000, 6144)] == [
-        1, 4096, 1, 4, 8, 64, 8, 1024, 16, 2048]
+    assert [
+        ge.power_of_two_factor(n)
+        for n in (4095, 4096, 4097, 4100, 4104, 4160, 5000, 5120, 6000, 6144)
+    ] == [1, 4096, 1, 4, 8, 64, 8, 1024, 16, 2048]
     with pytest.raises(ValueError):
         ge.power_of_two_factor(0)
 
@@ -250,29 +283,43 @@ def test_transformer_layer_training_flop_by_hand():
     assert ge.transformer_layer_training_flop(1e9, 4096) == pytest.approx(72 * 1e9 * 4096**2)
     # with seq_len s the factor is 1 + s/(6h): s = 6h doubles it
     assert ge.transformer_layer_training_flop(1e9, 4096, seq_len=6 * 4096) == pytest.approx(
-        2 * 72 * 1e9 * 4096**2)
+        2 * 72 * 1e9 * 4096**2
+    )
     # = 3 x (forward 24 h^2 + 4 s h per token)
     t, h, s = 1000.0, 512.0, 2048.0
     assert ge.transformer_layer_training_flop(t, h, s) == pytest.approx(
-        3 * t * (24 * h * h + 4 * s * h))
+        3 * t * (24 * h * h + 4 * s * h)
+    )
 
 
 def test_worked_example_by_hand():
-    ex = ge.misalignment_worked_example(tokens=1e12, hidden_size=4097, aligned_hidden_size=4096,
-                                        tflop_per_j_shape=0.8, tflop_per_j_aligned=1.0,
-                                        layers=32)
+    ex = ge.misalignment_worked_example(
+        tokens=1e12,
+        hidden_size=4097,
+        aligned_hidden_size=4096,
+        tflop_per_j_shape=0.8,
+        tflop_per_j_aligned=1.0,
+        layers=32,
+    )
     flop = 32 * 72 * 1e12 * 4097**2
     assert ex["flop"] == pytest.approx(flop)
     assert ex["energy_j"] == pytest.approx(flop / 0.8e12)
     assert ex["energy_j_at_aligned_efficiency"] == pytest.approx(flop / 1e12)
     assert ex["extra_energy_j"] == pytest.approx(flop / 0.8e12 - flop / 1e12)
     assert ex["extra_energy_j"] / ex["energy_j_at_aligned_efficiency"] == pytest.approx(
-        ex["penalty"])
+        ex["penalty"]
+    )
     assert ex["flop_aligned"] == pytest.approx(32 * 72 * 1e12 * 4096**2)
     assert ex["energy_j_aligned"] < ex["energy_j"]
     with pytest.raises(ValueError):
-        ge.misalignment_worked_example(tokens=1, hidden_size=2, aligned_hidden_size=2,
-                                       tflop_per_j_shape=1, tflop_per_j_aligned=1, layers=0)
+        ge.misalignment_worked_example(
+            tokens=1,
+            hidden_size=2,
+            aligned_hidden_size=2,
+            tflop_per_j_shape=1,
+            tflop_per_j_aligned=1,
+            layers=0,
+        )
 
 
 def test_datasheet_share_by_hand():
@@ -285,7 +332,8 @@ def test_datasheet_share_by_hand():
 @given(st.floats(0.01, 10), st.floats(0.01, 10), st.floats(0.01, 100))
 def test_penalty_is_scale_free(a, b, c):
     assert ge.misalignment_penalty(c * a, c * b) == pytest.approx(
-        ge.misalignment_penalty(a, b), rel=1e-9, abs=1e-12)
+        ge.misalignment_penalty(a, b), rel=1e-9, abs=1e-12
+    )
     assert math.isclose(1 + ge.misalignment_penalty(a, b), b / a, rel_tol=1e-9)
 
 
@@ -297,9 +345,15 @@ def test_importing_the_harness_pulls_in_no_book_stack():
         "import sys, energybook.measure, energybook.gpu_energy\n"
         "heavy = ['pandas', 'numpy', 'altair', 'pint', 'papermill', 'jupyter_core', "
         "'torch', 'pynvml', 'energybook.data', 'energybook.units']\n"
-        "print(','.join(m for m in heavy if m in sys.modules))\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         env={"PYTHONPATH": str(LIB), "PATH": "/usr/bin:/bin"}, check=True)
+        "print(','.join(m for m in heavy if m in sys.modules))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(LIB), "PATH": "/usr/bin:/bin"},
+        check=True,
+    )
     assert out.stdout.strip() == ""
 
 
@@ -310,10 +364,15 @@ class SteppingCounter:
     """NVML's energy counter as the H100 and H200 show it: every ``update_s`` it adds the
     energy of the last ``update_s`` at ``power_w``; ``phase_s`` places the steps in time."""
 
-    def __init__(self, power_w: float, update_s: float = 0.1, phase_s: float = 0.0,
-                 start_mj: int = 10**9):
+    def __init__(
+        self, power_w: float, update_s: float = 0.1, phase_s: float = 0.0, start_mj: int = 10**9
+    ):
         self.power_w, self.update_s, self.phase_s, self.start_mj = (
-            power_w, update_s, phase_s, start_mj)
+            power_w,
+            update_s,
+            phase_s,
+            start_mj,
+        )
 
     def mj(self, t: float) -> int:
         steps = math.floor((t - self.phase_s) / self.update_s)
@@ -337,8 +396,9 @@ def test_a_window_read_at_its_ends_is_off_by_up_to_a_step():
     assert max(readings) > ge.CAPPED_POWER_FACTOR * 700  # reads above the cap's ceiling
 
 
-@given(st.floats(50.0, 1000.0), st.floats(0.0, 0.0999), st.floats(1.0, 5.0),
-       st.floats(0.0005, 0.005))
+@given(
+    st.floats(50.0, 1000.0), st.floats(0.0, 0.0999), st.floats(1.0, 5.0), st.floats(0.0005, 0.005)
+)
 def test_aligned_energy_recovers_the_power_whatever_the_phase(power, phase, window, poll):
     c = SteppingCounter(power, phase_s=phase)
     a = ge.aligned_energy(c.readings(-0.01, window + 0.01, poll), 0.0, window)
@@ -368,8 +428,9 @@ def test_aligned_energy_ignores_a_step_whose_gap_straddles_the_window():
     assert a["first_s"] == pytest.approx(0.1) and a["timing_error_s"] == pytest.approx(0.05)
 
 
-def _simulated_windows(n: int, seed: int, *, bias: float = 0.0, sigma: float = 0.01,
-                       ramp: float = 0.0):
+def _simulated_windows(
+    n: int, seed: int, *, bias: float = 0.0, sigma: float = 0.01, ramp: float = 0.0
+):
     """Windows of 2.4-2.6 s read at their ends by a counter stepping every 100 ms at a random
     phase, the counter read up to 5 ms outside the timed window; a reference power with
     relative error ``bias`` + N(0, ``sigma``); with ``ramp``, power rising linearly by that
@@ -411,6 +472,7 @@ def test_a_reference_biased_on_every_window_shows_in_the_phase_check():
     but the number of windows given the extra step then departs from its prior expectation,
     which is why the page reports that count: unbiased, it stays within a few standard
     deviations; 5% low, it does not."""
+
     def excess(bias):
         extra = expected = var = 0.0
         for e, d, ref, _, _ in _simulated_windows(400, seed=3, bias=bias):
@@ -432,8 +494,9 @@ def test_a_lagging_reference_does_not_resolve_an_improbable_step_count():
     t = ge.tick_count(287.0, 2.5002, 108.8)
     assert not (t["resolved"] and t["updates"] == 26)
     assert t["prior_extra"] < 0.05
-    assert ge.tick_count(287.0, 2.5002, 108.8, read_slack_s=0.0)["prior_extra"] == \
-        pytest.approx(0.002, abs=1e-6)
+    assert ge.tick_count(287.0, 2.5002, 108.8, read_slack_s=0.0)["prior_extra"] == pytest.approx(
+        0.002, abs=1e-6
+    )
 
 
 @given(st.floats(1.0, 5.0), st.floats(0.0, 0.999), st.floats(0.5, 2.0))
@@ -444,8 +507,11 @@ def test_no_reference_can_resolve_a_count_the_prior_makes_unlikely(d, phase, bia
     whatever the reference says."""
     energy = 700.0 * (math.floor(d / 0.1 + phase)) * 0.1 or 70.0
     t = ge.tick_count(energy, d, 700.0 * bias)
-    ratio = ((1 - ge.REFERENCE_OUTLIER_PROB) / (ge.REFERENCE_SIGMA * math.sqrt(2 * math.pi))
-             / (ge.REFERENCE_OUTLIER_PROB / ge.REFERENCE_OUTLIER_WIDTH))
+    ratio = (
+        (1 - ge.REFERENCE_OUTLIER_PROB)
+        / (ge.REFERENCE_SIGMA * math.sqrt(2 * math.pi))
+        / (ge.REFERENCE_OUTLIER_PROB / ge.REFERENCE_OUTLIER_WIDTH)
+    )
     floor_prior = ge.MIN_POSTERIOR / (ge.MIN_POSTERIOR + ratio * (1 - ge.MIN_POSTERIOR))
     if t["prior"] < floor_prior:
         assert not t["resolved"]
@@ -478,16 +544,23 @@ def test_check_run_refuses_power_above_the_cap_only_with_the_cap_bit():
     over = round(1.03 * 700 * 2.5 * 1000)  # 721 W over 2.5 s
     with pytest.raises(ge.MeasurementError, match="power cap"):
         ge.check_run(over, 2.5, 700, clock_event_mask=capped | other)
-    ge.check_run(over, 2.5, 700, clock_event_mask=other)       # no cap bit: plausible
-    ge.check_run(over, 2.5, None, clock_event_mask=capped)     # no limit known
+    ge.check_run(over, 2.5, 700, clock_event_mask=other)  # no cap bit: plausible
+    ge.check_run(over, 2.5, None, clock_event_mask=capped)  # no limit known
     ge.check_run(round(1.01 * 700 * 2500), 2.5, 700, clock_event_mask=capped)
 
 
 def test_summarize_takes_the_power_over_the_counter_span_and_the_work_time():
     # 1400 J between two steps 2.0 s apart: 700 W; the work ran 2.2 s doing 10 GEMMs
-    row = ge.summarize(energy_before_mj=0, energy_after_mj=1_400_000, duration_s=2.0,
-                       work_duration_s=2.2, iterations=10, flop_per_iteration=1e14,
-                       power_limit_w=700, clock_event_mask=ge.SW_POWER_CAP)
+    row = ge.summarize(
+        energy_before_mj=0,
+        energy_after_mj=1_400_000,
+        duration_s=2.0,
+        work_duration_s=2.2,
+        iterations=10,
+        flop_per_iteration=1e14,
+        power_limit_w=700,
+        clock_event_mask=ge.SW_POWER_CAP,
+    )
     assert row["status"] == "ok"
     assert row["avg_power_w"] == pytest.approx(700.0)
     assert row["duration_s"] == 2.2 and row["energy_j"] == pytest.approx(1540.0)
@@ -496,9 +569,15 @@ def test_summarize_takes_the_power_over_the_counter_span_and_the_work_time():
 
 
 def test_summarize_rejects_a_capped_window_above_the_ceiling():
-    row = ge.summarize(energy_before_mj=0, energy_after_mj=1_807_500, duration_s=2.5,
-                       iterations=10, flop_per_iteration=1e14, power_limit_w=700,
-                       clock_event_mask=ge.SW_POWER_CAP)
+    row = ge.summarize(
+        energy_before_mj=0,
+        energy_after_mj=1_807_500,
+        duration_s=2.5,
+        iterations=10,
+        flop_per_iteration=1e14,
+        power_limit_w=700,
+        clock_event_mask=ge.SW_POWER_CAP,
+    )
     assert row["status"] == "rejected" and "power cap" in row["error"]
     assert row["avg_power_w"] == pytest.approx(723.0)  # the reading is kept
 
@@ -533,8 +612,10 @@ def test_a_heatsink_with_a_90_second_time_constant_is_not_settled_at_10_seconds(
     assert not ge.settled(_series(temp, 4.0))
     first = next(t for t in range(20, 900, 5) if ge.settled(_series(temp, float(t))))
     # by then the slope at the end of the span is within the tolerance
-    assert 30.0 / 90.0 * math.exp(-first / 90.0) <= 1.5 * ge.settled.__kwdefaults__[
-        "temperature_c_per_s"]
+    assert (
+        30.0 / 90.0 * math.exp(-first / 90.0)
+        <= 1.5 * ge.settled.__kwdefaults__["temperature_c_per_s"]
+    )
     assert first > 200  # over three minutes: what a pre-soak is for
 
 
@@ -555,6 +636,7 @@ def test_idle_settles_only_when_the_counter_power_is_flat():
     """The idle card after a load: power falling towards its floor. Polled counter readings
     (100 ms steps, 2 ms polls) settle only once two 2-second spans agree to 0.5%, and never
     before 10 s."""
+
     def readings(power, seconds, poll=0.002):
         out, e, t = [], 0.0, 0.0
         steps = 0
@@ -581,7 +663,14 @@ def test_median_gap():
 
 def test_row_alignment_bytes():
     assert [ge.row_alignment_bytes(h) for h in (4095, 4097, 4100, 4104, 4096, 5000, 6000)] == [
-        2, 2, 8, 16, 16, 16, 16]
+        2,
+        2,
+        8,
+        16,
+        16,
+        16,
+        16,
+    ]
     assert ge.row_alignment_bytes(4097, element_bytes=1) == 1
 
 

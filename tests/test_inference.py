@@ -28,8 +28,12 @@ def tables():
 
 @pytest.fixture(scope="module")
 def lookups(tables):
-    return (mh.all_measured_constants(tables["gpu_runs"]), mh.datasheets(tables["accelerators"]),
-            mh.memory_types(tables["inference_gpus"]), mh.link_bandwidths(tables["inference_gpus"]))
+    return (
+        mh.all_measured_constants(tables["gpu_runs"]),
+        mh.datasheets(tables["accelerators"]),
+        mh.memory_types(tables["inference_gpus"]),
+        mh.link_bandwidths(tables["inference_gpus"]),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -42,9 +46,19 @@ def hw_of(lookups, chip="H100 SXM", precision="bf16") -> m.Hardware:
 
 
 #: A toy chip whose numbers make hand arithmetic easy.
-TOY = m.Hardware(chip="toy", precision="bf16", flop_j=1e-12, byte_j=100e-12, static_w=100.0,
-                 power_limit_w=1e6, flop_per_s=1e15, bytes_per_s=1e12, memory_bytes=1e12,
-                 measured=False, reference="toy")
+TOY = m.Hardware(
+    chip="toy",
+    precision="bf16",
+    flop_j=1e-12,
+    byte_j=100e-12,
+    static_w=100.0,
+    power_limit_w=1e6,
+    flop_per_s=1e15,
+    bytes_per_s=1e12,
+    memory_bytes=1e12,
+    measured=False,
+    reference="toy",
+)
 
 
 # --------------------------------------------------------------------------- hand-worked
@@ -52,13 +66,13 @@ def test_one_decode_step_by_hand():
     """A 1 B-parameter toy model, one GPU, batch 2 at context 9: every term by hand."""
     shape = m.Shape(params=1e9, layers=10, width=1000, kv_width=100)
     s = m.step(shape, TOY, batch=2, tokens=1, context=9, n_gpus=1)
-    flop = 2 * 1e9 * 2 + 4 * 10 * 1000 * 2 * 1 * (9 + 1)           # weights + attention
-    kv = 2 * (9 + 1) * (2 * 10 * 100 * 2)                         # read 9, write 1, 16-bit
+    flop = 2 * 1e9 * 2 + 4 * 10 * 1000 * 2 * 1 * (9 + 1)  # weights + attention
+    kv = 2 * (9 + 1) * (2 * 10 * 100 * 2)  # read 9, write 1, 16-bit
     act = 2 * 16 * 1000 * 10 * 2
     moved = 1e9 * 2 + kv + act
     assert float(s.flop) == pytest.approx(flop)
     assert float(s.bytes) == pytest.approx(moved)
-    time = max(flop / 1e15, moved / 1e12)                         # memory-bound: 2 ms
+    time = max(flop / 1e15, moved / 1e12)  # memory-bound: 2 ms
     assert float(s.time_s) == pytest.approx(time)
     assert int(s.regime) == m.MEMORY
     assert float(s.energy_j) == pytest.approx(flop * 1e-12 + moved * 100e-12 + 100 * time)
@@ -88,15 +102,25 @@ def test_at_batch_one_decode_is_weight_reads_plus_static(lookups, params_b, chip
     r = m.response(shape, hw, batch=1, prompt_tokens=0, output_tokens=1, n_gpus=n)
     w = m.weight_bytes(shape, precision)
     headroom = n * (hw.power_limit_w - hw.static_w)
-    floor = w * hw.byte_j + n * hw.static_w * max(w / (n * hw.bytes_per_s),
-                                                  w * hw.byte_j / headroom)
+    floor = w * hw.byte_j + n * hw.static_w * max(
+        w / (n * hw.bytes_per_s), w * hw.byte_j / headroom
+    )
     flop = 2 * shape.params + 4 * shape.layers * shape.width
-    other = (shape.activation_bytes_per_token + shape.kv_bytes_per_token
-             + 16 * (n - 1) * shape.layers * shape.width)
-    link_s = 0.0 if n == 1 else 2 * shape.layers * (
-        m.ALLREDUCE_LATENCY_S + 2 * (n - 1) / n * shape.width * 2 / hw.link_bytes_per_s)
+    other = (
+        shape.activation_bytes_per_token
+        + shape.kv_bytes_per_token
+        + 16 * (n - 1) * shape.layers * shape.width
+    )
+    link_s = (
+        0.0
+        if n == 1
+        else 2
+        * shape.layers
+        * (m.ALLREDUCE_LATENCY_S + 2 * (n - 1) / n * shape.width * 2 / hw.link_bytes_per_s)
+    )
     ceiling = (floor + flop * hw.flop_j + other * hw.byte_j) * (
-        1 + n * hw.static_w / headroom) + n * hw.static_w * link_s
+        1 + n * hw.static_w / headroom
+    ) + n * hw.static_w * link_s
     energy = float(r.j_per_output_token[0])
     assert floor <= energy * (1 + 1e-12) and energy <= ceiling * (1 + 1e-12)
     assert energy / floor < 1.02 + n * hw.static_w * link_s / floor
@@ -116,19 +140,25 @@ def test_at_large_batch_decode_approaches_two_flops_per_parameter(lookups, param
     assert float(bigger.energy_j) / 1e8 <= per_token * (1 + 1e-12)
 
 
-@given(st.floats(1, 500), st.integers(1, 4096), st.integers(1, 2048),
-       st.sampled_from(GPUS), st.sampled_from(PRECISIONS), st.sampled_from([1, 2, 4, 8]),
-       st.floats(0.1, 1.0))
+@given(
+    st.floats(1, 500),
+    st.integers(1, 4096),
+    st.integers(1, 2048),
+    st.sampled_from(GPUS),
+    st.sampled_from(PRECISIONS),
+    st.sampled_from([1, 2, 4, 8]),
+    st.floats(0.1, 1.0),
+)
 def test_energy_per_token_never_rises_with_batch_while_the_kv_cache_fits(
-        lookups, params_b, prompt, output, chip, precision, n, utilization):
+    lookups, params_b, prompt, output, chip, precision, n, utilization
+):
     hw = m.with_utilization(hw_of(lookups, chip, precision), utilization)
     shape = m.dense_shape(params_b)
     top = m.max_batch(shape, hw, n, prompt + output)
     if top < 2:
         return
     grid = page.batch_grid(min(top, 2048), 25)
-    r = m.response(shape, hw, batch=grid, prompt_tokens=prompt, output_tokens=output,
-                   n_gpus=n)
+    r = m.response(shape, hw, batch=grid, prompt_tokens=prompt, output_tokens=output, n_gpus=n)
     for per in (r.j_per_output_token, r.j_per_prompt_token, r.j_per_response):
         assert np.all(np.diff(per) <= 1e-9 * per[:-1])
 
@@ -137,13 +167,20 @@ def test_fp8_halves_the_weight_bytes(lookups):
     for params_b in (1.0, 70.0, 405.0):
         shape = m.dense_shape(params_b)
         assert m.weight_bytes(shape, "fp8") == m.weight_bytes(shape, "bf16") / 2
-        bf16, fp8 = (m.step(shape, hw_of(lookups, precision=p), batch=1, tokens=1, context=0,
-                            n_gpus=8) for p in ("bf16", "fp8"))
+        bf16, fp8 = (
+            m.step(shape, hw_of(lookups, precision=p), batch=1, tokens=1, context=0, n_gpus=8)
+            for p in ("bf16", "fp8")
+        )
         assert float(bf16.bytes - fp8.bytes) == pytest.approx(m.weight_bytes(shape, "fp8"))
 
 
-@given(st.floats(1, 1000), st.integers(1, 1024), st.integers(0, 8192),
-       st.sampled_from(GPUS), st.sampled_from([1, 2, 4, 8]))
+@given(
+    st.floats(1, 1000),
+    st.integers(1, 1024),
+    st.integers(0, 8192),
+    st.sampled_from(GPUS),
+    st.sampled_from([1, 2, 4, 8]),
+)
 def test_no_step_draws_more_than_the_power_limit(lookups, params_b, batch, context, chip, n):
     hw = hw_of(lookups, chip)
     s = m.step(m.dense_shape(params_b), hw, batch=batch, tokens=1, context=context, n_gpus=n)
@@ -170,21 +207,22 @@ def test_all_reduce_traffic_is_that_of_a_simulated_ring():
     shape = m.Shape(params=1e9, layers=10, width=1000, kv_width=100)
     for n in (2, 4, 8):
         for new in (1, 64):
-            size = new * shape.width * 2                      # 16-bit activations
+            size = new * shape.width * 2  # 16-bit activations
             ring = _ring_allreduce_bytes_sent(n, size)
-            per_step = 2 * shape.layers                       # two all-reduces per layer
-            assert float(m.allreduce_sent_bytes(shape, new, n)) == pytest.approx(
-                per_step * ring[0])
+            per_step = 2 * shape.layers  # two all-reduces per layer
+            assert float(m.allreduce_sent_bytes(shape, new, n)) == pytest.approx(per_step * ring[0])
             # received equals sent in a ring; memory: read the sent, write the received
             assert float(m.allreduce_memory_bytes(shape, new, n)) == pytest.approx(
-                per_step * 2 * sum(ring))
+                per_step * 2 * sum(ring)
+            )
     assert float(m.allreduce_sent_bytes(shape, 64, 1)) == 0.0
     assert float(m.allreduce_time_s(shape, TOY, 64, 1)) == 0.0
 
 
 @given(st.floats(1, 400), st.integers(1, 256), st.integers(1, 4096))
 def test_tensor_parallelism_changes_energy_only_by_its_all_reduces(
-        lookups, params_b, batch, context):
+    lookups, params_b, batch, context
+):
     """Splitting a model over n GPUs divides the roofline time by n and multiplies static power
     by n: without communication the energy would be the same; the all-reduces' bytes and link
     time are the only difference (when the memory roof binds on both)."""
@@ -198,8 +236,9 @@ def test_tensor_parallelism_changes_energy_only_by_its_all_reduces(
     assert float(eight.bytes - one.bytes) == pytest.approx(comm)
     if int(one.regime) == int(eight.regime) == m.MEMORY:
         assert float(eight.energy_j - one.energy_j) == pytest.approx(
-            comm * hw.byte_j + hw.static_w * comm / hw.bytes_per_s
-            + 8 * hw.static_w * link_s, rel=1e-6)
+            comm * hw.byte_j + hw.static_w * comm / hw.bytes_per_s + 8 * hw.static_w * link_s,
+            rel=1e-6,
+        )
 
 
 def test_more_than_one_node_is_refused():
@@ -223,10 +262,16 @@ def test_the_ridge_point_is_an_identity_of_the_hardware(lookups):
                 assert arithmetic == pytest.approx(reading)
 
 
-@given(st.floats(1, 400), st.integers(0, 8192), st.sampled_from(GPUS),
-       st.sampled_from(PRECISIONS), st.sampled_from([1, 2, 4, 8]))
+@given(
+    st.floats(1, 400),
+    st.integers(0, 8192),
+    st.sampled_from(GPUS),
+    st.sampled_from(PRECISIONS),
+    st.sampled_from([1, 2, 4, 8]),
+)
 def test_decode_leaves_the_memory_roof_where_the_steps_say_it_does(
-        lookups, params_b, context, chip, precision, n):
+    lookups, params_b, context, chip, precision, n
+):
     """Below the exit batch every decode step is memory-bound; above it, the named roof binds;
     at it, the memory time equals that roof's time."""
     hw, shape = hw_of(lookups, chip, precision), m.dense_shape(params_b)
@@ -251,7 +296,7 @@ def test_decode_leaves_the_memory_roof_where_the_steps_say_it_does(
 def test_the_exit_batch_names_each_roof_in_a_hand_case():
     """A toy chip: with no power limit to speak of, decode turns compute-bound at the ridge
     (no KV cache, no activations); with a low limit, the power roof takes over first."""
-    shape = m.Shape(params=1e9, layers=1e-9, width=1e-9, kv_width=1e-9)   # weights only
+    shape = m.Shape(params=1e9, layers=1e-9, width=1e-9, kv_width=1e-9)  # weights only
     free = m.Hardware(**{**TOY.__dict__, "power_limit_w": 1e12})
     batch, roof = m.memory_roof_exit(shape, free, 0, 1)
     # memory: 2e9 B / 1e12 B/s = 2 ms; compute: 2e9 b FLOP / 1e15 = 2 us x b -> b = 1000
@@ -293,24 +338,27 @@ def test_the_measured_energies_are_recomputed_from_the_runs_rows(tables, lookups
         gemm = mine[mine["config"] == "square-bf16-8192"]
         rate = (2 * 8192**3 * gemm["iterations"] / gemm["duration_s"]).mean()
         assert c["flop_per_s_bf16"] == pytest.approx(rate, rel=2e-3)
-        assert c["flop_j_bf16"] == pytest.approx((gemm["avg_power_w"].mean() - idle) / rate,
-                                                 rel=2e-3)
+        assert c["flop_j_bf16"] == pytest.approx(
+            (gemm["avg_power_w"].mean() - idle) / rate, rel=2e-3
+        )
         assert c["idle_w"] == pytest.approx(idle)
 
 
 def test_alignment_ratios_are_one_at_4096_and_recomputed_by_hand(tables):
     runs = tables["gpu_runs"]
     t = mh.alignment_ratios(runs, "H100").set_index("hidden_size")
-    assert t.loc[4096, "rate_ratio"] == pytest.approx(1.0)       # identity
-    assert t.loc[4096, "energy_ratio"] == pytest.approx(1.0)     # identity
+    assert t.loc[4096, "rate_ratio"] == pytest.approx(1.0)  # identity
+    assert t.loc[4096, "energy_ratio"] == pytest.approx(1.0)  # identity
     run_id, means = mh.run_means(runs, "H100")
     idle = means.loc["idle", "avg_power_w"]
     a, b = means.loc["mlp-up-bf16-h4096"], means.loc["mlp-up-bf16-h4104"]
     assert t.loc[4104, "rate_ratio"] == pytest.approx(
-        b["throughput_tflop_per_s"] / a["throughput_tflop_per_s"])
+        b["throughput_tflop_per_s"] / a["throughput_tflop_per_s"]
+    )
     assert t.loc[4104, "energy_ratio"] == pytest.approx(
         ((b["avg_power_w"] - idle) / b["throughput_tflop_per_s"])
-        / ((a["avg_power_w"] - idle) / a["throughput_tflop_per_s"]))
+        / ((a["avg_power_w"] - idle) / a["throughput_tflop_per_s"])
+    )
 
 
 def test_a_scaled_chip_keeps_the_reference_shares(lookups):
@@ -323,7 +371,8 @@ def test_a_scaled_chip_keeps_the_reference_shares(lookups):
     assert share(b200, "B200") == pytest.approx(share(h200, "H200 SXM"))
     gemm_w = lambda hw: hw.static_w + hw.flop_j * hw.flop_per_s  # noqa: E731
     assert gemm_w(b200) / sheets["B200"]["board_power_w"] == pytest.approx(
-        gemm_w(h200) / sheets["H200 SXM"]["board_power_w"])
+        gemm_w(h200) / sheets["H200 SXM"]["board_power_w"]
+    )
 
 
 def test_the_facility_factor_is_the_split_times_pue(tables):
@@ -331,7 +380,8 @@ def test_the_facility_factor_is_the_split_times_pue(tables):
     o = page._overheads(split)
     parts = split.set_index("part")["energy_wh"]
     assert o.facility_factor(1.0) == pytest.approx(
-        (parts["accelerators"] + parts["host"] + parts["idle"]) / parts["accelerators"])
+        (parts["accelerators"] + parts["host"] + parts["idle"]) / parts["accelerators"]
+    )
     # Google's own overhead row over its IT energy is its PUE (about 1.09): the split is whole
     it = parts["accelerators"] + parts["host"] + parts["idle"]
     assert (it + parts["facility"]) / it == pytest.approx(1.09, abs=0.01)
@@ -343,22 +393,41 @@ def test_the_facility_factor_is_the_split_times_pue(tables):
 def _synthetic_points(lookups, overheads, utilization):
     """Points generated by the model itself at several configurations and boundaries."""
     rows = []
-    for i, (params_b, chip, n, prec, batch, boundary, unit) in enumerate([
+    for i, (params_b, chip, n, prec, batch, boundary, unit) in enumerate(
+        [
             (8, "H100 SXM", 1, "bf16", 64, "gpu", "J/output token"),
-            (70, "B200", 2, "bf16", 100000, "gpu", "J/output token"),   # capped by the KV
-            (405, "H100 SXM", 8, "fp8", 16, "facility", "Wh/prompt")]):
+            (70, "B200", 2, "bf16", 100000, "gpu", "J/output token"),  # capped by the KV
+            (405, "H100 SXM", 8, "fp8", 16, "facility", "Wh/prompt"),
+        ]
+    ):
         hw = m.with_utilization(hw_of(lookups, chip, prec), utilization)
         shape = m.dense_shape(params_b)
-        ran = mc.run_batch(shape, hw, batch=batch, prompt_tokens=500, output_tokens=300,
-                           n_gpus=n)
+        ran = mc.run_batch(shape, hw, batch=batch, prompt_tokens=500, output_tokens=300, n_gpus=n)
         r = m.response(shape, hw, batch=ran, prompt_tokens=500, output_tokens=300, n_gpus=n)
         joules = float(r.j_per_response[0]) * m.boundary_factor(boundary, overheads, 1.3)
         value = joules / 300 if unit == "J/output token" else joules / 3600
-        rows.append(dict(point_id=f"p{i}", series="synthetic", model="m", architecture="dense",
-                         model_params_b=params_b, gpu=chip, n_gpus=n, precision=prec,
-                         batch_size=batch, prompt_tokens=500, output_tokens=300, value=value,
-                         unit=unit, boundary=boundary, flop_utilization=math.nan, pue=1.3,
-                         tier="measured", checked="primary"))
+        rows.append(
+            dict(
+                point_id=f"p{i}",
+                series="synthetic",
+                model="m",
+                architecture="dense",
+                model_params_b=params_b,
+                gpu=chip,
+                n_gpus=n,
+                precision=prec,
+                batch_size=batch,
+                prompt_tokens=500,
+                output_tokens=300,
+                value=value,
+                unit=unit,
+                boundary=boundary,
+                flop_utilization=math.nan,
+                pue=1.3,
+                tier="measured",
+                checked="primary",
+            )
+        )
     return pd.DataFrame(rows)
 
 
@@ -368,8 +437,7 @@ def test_points_made_by_the_model_itself_give_a_ratio_of_one(tables, lookups, ut
     that generated the 'measurements' exactly."""
     o = page._overheads(tables["serving_overheads"])
     pts = _synthetic_points(lookups, o, utilization)
-    hw = {(c, p): hw_of(lookups, c, p) for c, p in zip(pts["gpu"], pts["precision"],
-                                                          strict=True)}
+    hw = {(c, p): hw_of(lookups, c, p) for c, p in zip(pts["gpu"], pts["precision"], strict=True)}
     got = mc.compare(pts, hw, {}, o, utilization)
     assert np.allclose(got["ratio"], 1.0)
     assert mc.median_ratio(got) == pytest.approx(1.0)
@@ -381,8 +449,9 @@ def test_points_made_by_the_model_itself_give_a_ratio_of_one(tables, lookups, ut
 def test_the_batch_at_a_flop_utilization_reaches_it_and_no_smaller_batch_does(lookups):
     hw, shape = hw_of(lookups), m.dense_shape(100)
     peak = 989.4e12
-    b = mc.batch_at_flop_utilization(shape, hw, target=0.10, peak_flop_per_s=peak,
-                                     prompt_tokens=0, output_tokens=500, n_gpus=8)
+    b = mc.batch_at_flop_utilization(
+        shape, hw, target=0.10, peak_flop_per_s=peak, prompt_tokens=0, output_tokens=500, n_gpus=8
+    )
 
     def mfu(batch):
         r = m.response(shape, hw, batch=batch, prompt_tokens=0, output_tokens=500, n_gpus=8)
@@ -401,8 +470,12 @@ def test_undisclosed_points_are_kept_without_a_ratio(tables):
 def test_every_public_point_names_its_boundary_and_source(tables):
     pts = tables["inference_measurements"]
     assert set(pts["boundary"]) <= {"gpu", "accelerators", "server", "facility"}
-    assert pts[["source_publisher", "source_title", "source_url", "tier", "checked"]] \
-        .notna().all().all()
+    assert (
+        pts[["source_publisher", "source_title", "source_url", "tier", "checked"]]
+        .notna()
+        .all()
+        .all()
+    )
     # every ML.ENERGY point runs on hardware the chapter models
     mle = pts[pts["series"].str.startswith("ML.ENERGY")]
     assert set(mle["gpu"]) <= set(GPUS) and (mle["tier"] == "measured").all()
@@ -416,8 +489,13 @@ def test_a_model_that_does_not_fit_is_refused_with_the_memory_named(tables):
     msg = str(e.value)
     assert "810 GB of weights" in msg and "72 GB" in msg and "n_gpus" in msg
     # the memory named is the model's own arithmetic
-    hw = hw_of((mh.all_measured_constants(tables["gpu_runs"]),
-                mh.datasheets(tables["accelerators"]), mh.memory_types(tables["inference_gpus"])))
+    hw = hw_of(
+        (
+            mh.all_measured_constants(tables["gpu_runs"]),
+            mh.datasheets(tables["accelerators"]),
+            mh.memory_types(tables["inference_gpus"]),
+        )
+    )
     need = m.memory_needed_bytes(m.dense_shape(405), "bf16", 64, 634 + 717)
     assert f"needs {need / 1e9:,.0f} GB" in msg
     assert m.memory_available_bytes(hw, 1) == pytest.approx(72e9)
@@ -457,8 +535,12 @@ def test_the_facility_boundary_scales_every_energy_headline(tables):
     factor = page._overheads(tables["serving_overheads"]).facility_factor(1.3)
     for k in ("j_per_output_token", "wh_per_response"):
         assert fac[k] == pytest.approx(gpu[k] * factor)
-    for k in ("memory_roof_exit_batch", "data_movement_share_pct", "median_ratio_h100",
-              "median_ratio_b200"):
+    for k in (
+        "memory_roof_exit_batch",
+        "data_movement_share_pct",
+        "median_ratio_h100",
+        "median_ratio_b200",
+    ):
         assert fac[k] == pytest.approx(gpu[k])
 
 
@@ -470,8 +552,12 @@ def test_batching_saves_an_order_of_magnitude_against_batch_one(tables):
 
 def test_misalignment_costs_little_when_memory_bound_and_much_when_compute_bound(tables):
     n = page.numbers(page.evaluate(Params(), tables))
-    assert 0 < n["misaligned_penalty_pct_batch1"] < n["misaligned_penalty_pct_chosen"] \
+    assert (
+        0
+        < n["misaligned_penalty_pct_batch1"]
+        < n["misaligned_penalty_pct_chosen"]
         < n["misaligned_penalty_pct_max_batch"]
+    )
     # the per-token penalty can never exceed the larger of the per-FLOP energy and time ratios
     bound = max(n["misaligned_energy_ratio"], 1 / n["misaligned_rate_ratio"])
     assert n["misaligned_penalty_pct_max_batch"] <= 100 * (bound - 1) * (1 + 1e-9)
@@ -494,8 +580,7 @@ def test_response_energy_identities(lookups):
     """Identities (they follow from the definitions): a response is its prefill and decode;
     the ML.ENERGY-style per-token figure is that over the output tokens."""
     hw, shape = hw_of(lookups), m.dense_shape(70)
-    r = m.response(shape, hw, batch=[1, 16, 64], prompt_tokens=100, output_tokens=50,
-                   n_gpus=4)
+    r = m.response(shape, hw, batch=[1, 16, 64], prompt_tokens=100, output_tokens=50, n_gpus=4)
     assert np.allclose(r.j_per_response * r.batch, r.prefill_j + r.decode_j)
     assert np.allclose(r.j_per_output_token_with_prefill * 50, r.j_per_response)
     assert np.allclose(r.j_per_output_token * r.batch * 50, r.decode_j)
@@ -503,31 +588,52 @@ def test_response_energy_identities(lookups):
     assert mc.J_PER_WH == page.J_PER_WH == 3600.0
 
 
-@given(st.floats(1, 400), st.integers(1, 512), st.integers(0, 4096), st.floats(0.05, 1.0),
-       st.sampled_from([1, 2, 4, 8]))
-def test_utilization_changes_only_time_and_static_energy(lookups, params_b, batch, context,
-                                                         utilization, n):
+@given(
+    st.floats(1, 400),
+    st.integers(1, 512),
+    st.integers(0, 4096),
+    st.floats(0.05, 1.0),
+    st.sampled_from([1, 2, 4, 8]),
+)
+def test_utilization_changes_only_time_and_static_energy(
+    lookups, params_b, batch, context, utilization, n
+):
     """Slower kernels do the same FLOPs and move the same bytes: the dynamic energy is
     unchanged, only the time (and with it static energy) grows."""
     hw = hw_of(lookups)
     shape = m.dense_shape(params_b)
     full = m.step(shape, hw, batch=batch, tokens=1, context=context, n_gpus=n)
-    slow = m.step(shape, m.with_utilization(hw, utilization), batch=batch, tokens=1,
-                  context=context, n_gpus=n)
+    slow = m.step(
+        shape, m.with_utilization(hw, utilization), batch=batch, tokens=1, context=context, n_gpus=n
+    )
     assert float(slow.energy_flop_j + slow.energy_bytes_j) == pytest.approx(
-        float(full.energy_flop_j + full.energy_bytes_j))
+        float(full.energy_flop_j + full.energy_bytes_j)
+    )
     assert float(slow.time_s) >= float(full.time_s) * (1 - 1e-12)
 
 
-@given(st.floats(1, 400), st.integers(1, 1024), st.integers(1, 2048), st.integers(1, 1024),
-       st.sampled_from(GPUS), st.sampled_from([1, 2, 4, 8]))
-def test_a_response_never_draws_more_than_the_power_limit(lookups, params_b, batch, prompt,
-                                                          output, chip, n):
+@given(
+    st.floats(1, 400),
+    st.integers(1, 1024),
+    st.integers(1, 2048),
+    st.integers(1, 1024),
+    st.sampled_from(GPUS),
+    st.sampled_from([1, 2, 4, 8]),
+)
+def test_a_response_never_draws_more_than_the_power_limit(
+    lookups, params_b, batch, prompt, output, chip, n
+):
     """The model's own energy over the model's own time, per GPU, never exceeds the limit
     (prefill and decode together, link time included)."""
     hw = hw_of(lookups, chip)
-    r = m.response(m.dense_shape(params_b), hw, batch=batch, prompt_tokens=prompt,
-                   output_tokens=output, n_gpus=n)
+    r = m.response(
+        m.dense_shape(params_b),
+        hw,
+        batch=batch,
+        prompt_tokens=prompt,
+        output_tokens=output,
+        n_gpus=n,
+    )
     watts = float((r.prefill_j + r.decode_j)[0] / r.time_s[0]) / n
     assert watts <= hw.power_limit_w * (1 + 1e-9)
 
@@ -541,7 +647,8 @@ def test_the_check_reports_the_models_power_and_the_implied_power(ev):
     row = pts.iloc[0]
     tokens = row["run_batch"] * row["output_tokens"]
     assert row["implied_power_w"] == pytest.approx(
-        row["value"] * tokens / row["model_time_s"] / row["n_gpus"])
+        row["value"] * tokens / row["model_time_s"] / row["n_gpus"]
+    )
     # implied over the model's power is measured over model energy: 1 / ratio (identity)
     assert np.allclose(pts["implied_power_w"] / pts["model_power_w"], 1 / pts["ratio"])
 
@@ -552,8 +659,7 @@ def test_the_power_limit_baseline_recovers_points_it_generated(tables, lookups):
     where the model runs at its power limit throughout, the baseline equals the roofline."""
     o = page._overheads(tables["serving_overheads"])
     pts = _synthetic_points(lookups, o, 1.0).iloc[:2].copy()
-    hw = {(c, p): hw_of(lookups, c, p) for c, p in zip(pts["gpu"], pts["precision"],
-                                                          strict=True)}
+    hw = {(c, p): hw_of(lookups, c, p) for c, p in zip(pts["gpu"], pts["precision"], strict=True)}
     first = mc.compare(pts, hw, {}, o, 1.0)
     pts["value"] = first["baseline_value"].to_numpy()
     got = mc.compare(pts, hw, {}, o, 1.0)
@@ -567,12 +673,13 @@ def test_sign_test_and_bootstrap_by_hand():
     assert mc.sign_test_p(7, 7) == pytest.approx(1 / 128)
     assert mc.sign_test_p(6, 7) == pytest.approx(8 / 128)
     assert mc.sign_test_p(0, 7) == pytest.approx(1.0)
-    one = pd.DataFrame({"model": "a", "gpu": "g", "n_gpus": 1, "precision": "bf16",
-                        "ratio": [0.7, 0.8, 0.9]})
-    assert mc.bootstrap_median(one) == pytest.approx((0.8, 0.8))   # one configuration
+    one = pd.DataFrame(
+        {"model": "a", "gpu": "g", "n_gpus": 1, "precision": "bf16", "ratio": [0.7, 0.8, 0.9]}
+    )
+    assert mc.bootstrap_median(one) == pytest.approx((0.8, 0.8))  # one configuration
     two = pd.concat([one, one.assign(model="b", ratio=[1.1, 1.2, 1.3])])
     lo, hi = mc.bootstrap_median(two, seed=3)
-    assert (lo, hi) == mc.bootstrap_median(two, seed=3)             # seeded
+    assert (lo, hi) == mc.bootstrap_median(two, seed=3)  # seeded
     assert lo == pytest.approx(0.8) and hi == pytest.approx(1.2)
 
 
@@ -606,7 +713,7 @@ def test_regime_sentences_follow_the_regime(ev):
 def test_gap_closed_is_the_share_of_the_distance_to_one(ev):
     base, half, closed = page.gap_closed_pct(ev)
     assert closed == pytest.approx(100 * (half - base) / (1 - base))
-    assert half >= base      # slower kernels only add static energy
+    assert half >= base  # slower kernels only add static energy
 
 
 def test_boundary_conversions_split_into_their_parts(tables, ev):
@@ -614,10 +721,10 @@ def test_boundary_conversions_split_into_their_parts(tables, ev):
     effect; Epoch's server boundary is the host share (no idle capacity) times its PUE."""
     n = page.numbers(ev)
     assert n["gemini_boundary_effect"] * n["gemini_sample_effect"] == pytest.approx(
-        n["gemini_full_over_accelerators"])
+        n["gemini_full_over_accelerators"]
+    )
     o = ev.overheads
-    assert m.boundary_factor("server", o, 1.2) == pytest.approx(
-        (1 + o.host_per_accelerator) * 1.2)
+    assert m.boundary_factor("server", o, 1.2) == pytest.approx((1 + o.host_per_accelerator) * 1.2)
     assert m.boundary_factor("server", o, 1.2) < m.boundary_factor("facility", o, 1.2)
 
 
@@ -643,9 +750,14 @@ def test_sobol_ranges_fit_and_pue_gets_no_index_at_the_gpu_boundary(tables, look
         ranges = page.sensitivity_ranges(P, hw_of(lookups, chip))
         for name, (lo, hi) in ranges.items():
             assert decl[name].min <= lo < hi <= decl[name].max, (chip, name)
-        corner = dataclasses.replace(P, **{k: int(hi) if k in ints else hi
-                                           for k, (_, hi) in ranges.items()
-                                           if k != "utilization"})
+        corner = dataclasses.replace(
+            P,
+            **{
+                k: int(hi) if k in ints else hi
+                for k, (_, hi) in ranges.items()
+                if k != "utilization"
+            },
+        )
         assert SPEC.check(corner, tables) == [], chip
     P = Params()
     raw = hw_of(lookups)
@@ -657,8 +769,7 @@ def test_sobol_ranges_fit_and_pue_gets_no_index_at_the_gpu_boundary(tables, look
 
     def at(name, v):
         v = int(v) if name in ints else v
-        return page.point_j_per_output_token(dataclasses.replace(P, **{name: v}), raw,
-                                             ev.overheads)
+        return page.point_j_per_output_token(dataclasses.replace(P, **{name: v}), raw, ev.overheads)
 
     swing = {k: abs(at(k, hi) - at(k, lo)) for k, (lo, hi) in ranges.items()}
     assert idx["ST"].idxmax() == max(swing, key=lambda k: swing[k]) == page.sobol_top(ev)[0]

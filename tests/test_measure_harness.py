@@ -30,15 +30,19 @@ def test_full_sweep_covers_the_issue():
     shapes = [c for c in configs if c.kind == "model_shape"]
     assert [c.hidden_size for c in shapes] == list(measure.HIDDEN_SIZES)
     for c in shapes:
-        assert (c.m, c.n, c.k, c.tokens, c.dtype) == (16384, 4 * c.hidden_size, c.hidden_size,
-                                                      16384, "bf16")
+        assert (c.m, c.n, c.k, c.tokens, c.dtype) == (
+            16384,
+            4 * c.hidden_size,
+            c.hidden_size,
+            16384,
+            "bf16",
+        )
         assert c.flop_per_iteration == 2 * 16384 * 4 * c.hidden_size**2
     (copy,) = [c for c in configs if c.kind == "memory"]
     assert copy.bytes_per_iteration == 2 * 4 * 2**30  # read + write of 4 GiB
     assert copy.flop_per_iteration == 0
     # the idle card cold, before any load, and warm, after all of it
-    assert [c.name for c in configs if c.kind == "idle"] == ["idle", "idle-poll-50ms",
-                                                              "idle-warm"]
+    assert [c.name for c in configs if c.kind == "idle"] == ["idle", "idle-poll-50ms", "idle-warm"]
     assert [c.energy_poll_s for c in configs if c.kind == "idle"] == [None, 0.05, None]
     assert names[0] == "idle" and names[-1] == "idle-warm"
     # FP8 with both accumulation modes
@@ -48,10 +52,13 @@ def test_full_sweep_covers_the_issue():
 
 def test_full_sweep_plan_by_hand():
     configs = measure.build_configs()
-    plan = measure.planned_duration_s(configs, window_s=measure.DEFAULT_WINDOW_S,
-                                      settle_max_s=measure.DEFAULT_SETTLE_MAX_S,
-                                      repeats=measure.DEFAULT_REPEATS,
-                                      presoak_s=measure.DEFAULT_PRESOAK_S)
+    plan = measure.planned_duration_s(
+        configs,
+        window_s=measure.DEFAULT_WINDOW_S,
+        settle_max_s=measure.DEFAULT_SETTLE_MAX_S,
+        repeats=measure.DEFAULT_REPEATS,
+        presoak_s=measure.DEFAULT_PRESOAK_S,
+    )
     # by hand, every warm-up at its longest: 20 s start-up + 90 s pre-soak + 20 x 1.5 s
     # setup + 17 x 40 s warm-up + 3 idle waits of 60 s + 40 windows of 2.5 s plus two
     # counter steps (0.2 s) and 0.15 s overhead
@@ -76,11 +83,14 @@ def test_the_loaded_configurations_run_in_a_seeded_shuffled_order():
 
 def test_quick_sweep_is_small_and_valid():
     configs = measure.build_configs(quick=True)
-    plan = measure.planned_duration_s(configs, window_s=measure.QUICK_WINDOW_S,
-                                      settle_max_s=measure.QUICK_SETTLE_MAX_S,
-                                      repeats=measure.QUICK_REPEATS,
-                                      presoak_s=measure.QUICK_PRESOAK_S,
-                                      idle_max_s=measure.QUICK_IDLE_MAX_S)
+    plan = measure.planned_duration_s(
+        configs,
+        window_s=measure.QUICK_WINDOW_S,
+        settle_max_s=measure.QUICK_SETTLE_MAX_S,
+        repeats=measure.QUICK_REPEATS,
+        presoak_s=measure.QUICK_PRESOAK_S,
+        idle_max_s=measure.QUICK_IDLE_MAX_S,
+    )
     assert plan < 60
     assert measure.QUICK_WINDOW_S >= ge.MIN_WINDOW_S
     assert {c.kind for c in configs} == set(measure.KINDS)
@@ -89,7 +99,13 @@ def test_quick_sweep_is_small_and_valid():
 def test_parse_args_defaults_and_quick():
     a = measure.parse_args([])
     assert (a.out, a.quick, a.window_s, a.warmup_s, a.settle_max_s, a.repeats) == (
-        Path("data/measured"), False, 2.5, 20.0, 40.0, 2)
+        Path("data/measured"),
+        False,
+        2.5,
+        20.0,
+        40.0,
+        2,
+    )
     assert (a.presoak_s, a.order_seed) == (90.0, 0)
     q = measure.parse_args(["--quick", "--out", "x"])
     assert (q.out, q.window_s, q.repeats) == (Path("x"), measure.QUICK_WINDOW_S, 1)
@@ -97,9 +113,16 @@ def test_parse_args_defaults_and_quick():
     assert (w.window_s, w.repeats) == (3.0, 3)
 
 
-@pytest.mark.parametrize("bad", [["--window-s", "0.5"], ["--repeats", "0"],
-                                 ["--warmup-s", "-1"], ["--bogus"],
-                                 ["--warmup-s", "5", "--settle-max-s", "3"]])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        ["--window-s", "0.5"],
+        ["--repeats", "0"],
+        ["--warmup-s", "-1"],
+        ["--bogus"],
+        ["--warmup-s", "5", "--settle-max-s", "3"],
+    ],
+)
 def test_parse_args_rejects(bad, capsys):
     with pytest.raises(SystemExit) as e:
         measure.parse_args(bad)
@@ -134,18 +157,35 @@ def test_decode_clock_event_reasons():
     assert ge.decode_clock_event_reasons(0) == []
     assert ge.decode_clock_event_reasons(0x4) == ["sw_power_cap"]
     assert ge.decode_clock_event_reasons(0x1 | 0x20 | 0x1000) == [
-        "gpu_idle", "sw_thermal_slowdown", "other_0x1000"]
+        "gpu_idle",
+        "sw_thermal_slowdown",
+        "other_0x1000",
+    ]
 
 
 def _row(config, repeat=1, **kw):
-    return {"run_id": "h100-20261117T101500Z", "mode": "full", "config": config,
-            "kind": "idle", "dtype": "none", "repeat": repeat, "status": "ok",
-            "duration_s": 2.5, "energy_j": 175.0, "avg_power_w": 70.0,
-            "timestamp_utc": "2026-11-17T10:15:00Z", "gpu_name": "NVIDIA H100 80GB HBM3",
-            "driver_version": "580.159.04", "source_publisher": measure.PUBLISHER,
-            "source_title": "GPU energy run h100-20261117T101500Z on NVIDIA H100 80GB HBM3",
-            "source_year": 2026, "source_url": "data/measured/h100-20261117T101500Z.json",
-            "tier": "measured", "checked": "primary", **kw}
+    return {
+        "run_id": "h100-20261117T101500Z",
+        "mode": "full",
+        "config": config,
+        "kind": "idle",
+        "dtype": "none",
+        "repeat": repeat,
+        "status": "ok",
+        "duration_s": 2.5,
+        "energy_j": 175.0,
+        "avg_power_w": 70.0,
+        "timestamp_utc": "2026-11-17T10:15:00Z",
+        "gpu_name": "NVIDIA H100 80GB HBM3",
+        "driver_version": "580.159.04",
+        "source_publisher": measure.PUBLISHER,
+        "source_title": "GPU energy run h100-20261117T101500Z on NVIDIA H100 80GB HBM3",
+        "source_year": 2026,
+        "source_url": "data/measured/h100-20261117T101500Z.json",
+        "tier": "measured",
+        "checked": "primary",
+        **kw,
+    }
 
 
 def test_csv_appends_with_one_header(tmp_path):
@@ -191,14 +231,25 @@ def test_schema_matches_the_harness_and_validates_its_rows(tmp_path):
     (res,) = [r for r in pkg["resources"] if r["name"] == "gpu_runs"]
     assert res["path"] == "measured/gpu_runs.csv" and res.get("optional") is True
     assert tuple(f["name"] for f in res["schema"]["fields"]) == measure.CSV_FIELDS
-    summary = ge.summarize(energy_before_mj=0, energy_after_mj=1_750_000, duration_s=2.5,
-                           iterations=1000, flop_per_iteration=ge.gemm_flop(8192, 8192, 8192),
-                           power_limit_w=700)
-    row = _row("square-bf16-8192", **summary) | {"kind": "number_format", "dtype": "bf16",
-                                                 "m": 8192, "n": 8192, "k": 8192,
-                                                 "energy_method": measure.ALIGNED_METHOD,
-                                                 "clock_event_reasons": "0x4",
-                                                 "rel_error": 1.7e-3, "sm_clock_mhz": 1755.0}
+    summary = ge.summarize(
+        energy_before_mj=0,
+        energy_after_mj=1_750_000,
+        duration_s=2.5,
+        iterations=1000,
+        flop_per_iteration=ge.gemm_flop(8192, 8192, 8192),
+        power_limit_w=700,
+    )
+    row = _row("square-bf16-8192", **summary) | {
+        "kind": "number_format",
+        "dtype": "bf16",
+        "m": 8192,
+        "n": 8192,
+        "k": 8192,
+        "energy_method": measure.ALIGNED_METHOD,
+        "clock_event_reasons": "0x4",
+        "rel_error": 1.7e-3,
+        "sm_clock_mhz": 1755.0,
+    }
     path = tmp_path / "gpu_runs.csv"
     measure.append_rows(path, [_row("idle"), row])
     rows = data.validate_rows(res, path)
@@ -222,8 +273,14 @@ class FakeGpu:
     of the last 100 ms at ``power_w`` (in real time, from ``time.perf_counter``), like the
     H100's and H200's; its clocks and temperature follow ``temperature``."""
 
-    def __init__(self, power_w=700.0, phase_s=0.0, clock_reasons=ge.SW_POWER_CAP,
-                 temperature=lambda t: 60.0, moving=True):
+    def __init__(
+        self,
+        power_w=700.0,
+        phase_s=0.0,
+        clock_reasons=ge.SW_POWER_CAP,
+        temperature=lambda t: 60.0,
+        moving=True,
+    ):
         self.power_w_value, self.phase_s, self.reasons = power_w, phase_s, clock_reasons
         self.temperature, self.moving = temperature, moving
         self.t0 = time.perf_counter()
@@ -282,8 +339,7 @@ def test_a_window_is_measured_between_counter_steps(phase):
     assert abs(row["avg_power_w"] / 690.0 - 1) <= bound + 1e-3
     assert bound < 0.02
     assert row["energy_j"] == pytest.approx(row["avg_power_w"] * row["duration_s"])
-    assert row["counter_updates"] >= 10 and row["update_period_s"] == pytest.approx(0.1,
-                                                                                     rel=0.05)
+    assert row["counter_updates"] >= 10 and row["update_period_s"] == pytest.approx(0.1, rel=0.05)
     assert row["duration_s"] >= 1.2 + measure.WINDOW_MARGIN_S
 
 
@@ -292,8 +348,7 @@ def test_a_capped_window_above_the_ceiling_is_rejected():
     (row,) = measure.measure_windows(gpu, BF16, _work, 5, window_s=1.0, repeats=1, note="")
     assert row["status"] == "rejected" and "power cap" in row["error"]
     uncapped = FakeGpu(power_w=740.0, clock_reasons=0)
-    (row,) = measure.measure_windows(uncapped, BF16, _work, 5, window_s=1.0, repeats=1,
-                                     note="")
+    (row,) = measure.measure_windows(uncapped, BF16, _work, 5, window_s=1.0, repeats=1, note="")
     assert row["status"] == "ok"
 
 
@@ -332,8 +387,7 @@ def test_the_counter_is_polled_every_few_milliseconds_while_python_works():
     interval is restored afterwards."""
     before = sys.getswitchinterval()
     gpu = FakeGpu(power_w=690.0)
-    rows = measure.measure_windows(gpu, BF16, _busy_work, 20, window_s=1.0, repeats=3,
-                                   note="")
+    rows = measure.measure_windows(gpu, BF16, _busy_work, 20, window_s=1.0, repeats=3, note="")
     assert all(r["status"] == "ok" for r in rows), [r["error"] for r in rows]
     # the best of three windows, so that a load spike on a shared test machine does not
     # decide it (at the default interval every window's median gap is 12-17 ms here)

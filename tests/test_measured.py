@@ -25,29 +25,62 @@ H200 = "NVIDIA H200"
 RUN = "h100-20260101T000000Z"
 
 
-def row(run_id=RUN, config="square-bf16-8192", kind="number_format", dtype="bf16", repeat=1,
-        tflop_per_j=1.0, avg_power_w=700.0, gpu_name=H100, hidden_size=None, tokens=None,
-        bandwidth_gb_per_s=None, clock_event_reasons="0x4", mode="full", status="ok",
-        sm_clock_mhz=1400.0, timestamp_utc="2026-01-01T00:00:00Z",
-        throughput_tflop_per_s=None, energy_method=M.ALIGNED_METHOD, duration_s=2.5,
-        energy_j=None, sampled_power_w=None, temperature_c=60.0):
+def row(
+    run_id=RUN,
+    config="square-bf16-8192",
+    kind="number_format",
+    dtype="bf16",
+    repeat=1,
+    tflop_per_j=1.0,
+    avg_power_w=700.0,
+    gpu_name=H100,
+    hidden_size=None,
+    tokens=None,
+    bandwidth_gb_per_s=None,
+    clock_event_reasons="0x4",
+    mode="full",
+    status="ok",
+    sm_clock_mhz=1400.0,
+    timestamp_utc="2026-01-01T00:00:00Z",
+    throughput_tflop_per_s=None,
+    energy_method=M.ALIGNED_METHOD,
+    duration_s=2.5,
+    energy_j=None,
+    sampled_power_w=None,
+    temperature_c=60.0,
+):
     """One gpu_runs row with the columns the chapter reads (by default a window measured
     between counter steps, so taken as read)."""
     thr = throughput_tflop_per_s
     if thr is None and tflop_per_j is not None:
         thr = tflop_per_j * avg_power_w
     return {
-        "run_id": run_id, "mode": mode, "config": config, "kind": kind, "dtype": dtype,
-        "m": None, "n": None, "k": None, "hidden_size": hidden_size, "tokens": tokens,
-        "repeat": repeat, "status": status, "energy_method": energy_method,
+        "run_id": run_id,
+        "mode": mode,
+        "config": config,
+        "kind": kind,
+        "dtype": dtype,
+        "m": None,
+        "n": None,
+        "k": None,
+        "hidden_size": hidden_size,
+        "tokens": tokens,
+        "repeat": repeat,
+        "status": status,
+        "energy_method": energy_method,
         "duration_s": duration_s,
         "energy_j": avg_power_w * duration_s if energy_j is None else energy_j,
         "avg_power_w": avg_power_w,
         "sampled_power_w": avg_power_w if sampled_power_w is None else sampled_power_w,
-        "throughput_tflop_per_s": thr, "bandwidth_gb_per_s": bandwidth_gb_per_s,
-        "sm_clock_mhz": sm_clock_mhz, "temperature_c": temperature_c, "power_limit_w": 700.0,
-        "clock_event_reasons": clock_event_reasons, "gpu_name": gpu_name,
-        "driver_version": "580", "timestamp_utc": timestamp_utc,
+        "throughput_tflop_per_s": thr,
+        "bandwidth_gb_per_s": bandwidth_gb_per_s,
+        "sm_clock_mhz": sm_clock_mhz,
+        "temperature_c": temperature_c,
+        "power_limit_w": 700.0,
+        "clock_event_reasons": clock_event_reasons,
+        "gpu_name": gpu_name,
+        "driver_version": "580",
+        "timestamp_utc": timestamp_utc,
     }
 
 
@@ -57,14 +90,25 @@ def read_at_ends(power_w, duration_s, phase, update_s=ge.COUNTER_UPDATE_S, **kw)
     steps = math.floor(duration_s / update_s + phase)  # steps seen between the readings
     energy = steps * power_w * update_s
     kw.setdefault("sampled_power_w", power_w)
-    return row(energy_method=M.UNALIGNED_METHOD, duration_s=duration_s, energy_j=energy,
-               avg_power_w=energy / duration_s, **kw)
+    return row(
+        energy_method=M.UNALIGNED_METHOD,
+        duration_s=duration_s,
+        energy_j=energy,
+        avg_power_w=energy / duration_s,
+        **kw,
+    )
 
 
 def accelerators(peak=1000.0, board=500.0, bw_tbps=4.0):
-    cols = {"fp32_tflops": peak / 10, "tf32_tflops": peak / 2, "bf16_tflops": peak,
-            "fp16_tflops": peak, "fp8_tflops": 2 * peak, "board_power_w": board,
-            "memory_bw_tbps": bw_tbps}
+    cols = {
+        "fp32_tflops": peak / 10,
+        "tf32_tflops": peak / 2,
+        "bf16_tflops": peak,
+        "fp16_tflops": peak,
+        "fp8_tflops": 2 * peak,
+        "board_power_w": board,
+        "memory_bw_tbps": bw_tbps,
+    }
     return pd.DataFrame([{"chip": "H100 SXM", **cols}, {"chip": "H200 SXM", **cols}])
 
 
@@ -74,13 +118,29 @@ def summary(rows):
 
 def shape_rows(run_id=RUN, gpu_name=H100, values=None, power=700.0):
     """Model-shape rows: hidden size -> (TFLOP/J of repeat 1, of repeat 2)."""
-    values = values or {4096: (1.0, 1.0), 4097: (0.25, 0.25), 4100: (0.5, 0.5),
-                        5000: (0.9, 0.9), 5120: (1.0, 1.0)}
+    values = values or {
+        4096: (1.0, 1.0),
+        4097: (0.25, 0.25),
+        4100: (0.5, 0.5),
+        5000: (0.9, 0.9),
+        5120: (1.0, 1.0),
+    }
     power = power if isinstance(power, dict) else {h: power for h in values}
-    return [row(run_id=run_id, config=f"mlp-up-bf16-h{h}", kind="model_shape", hidden_size=h,
-                tokens=16384, repeat=i + 1, tflop_per_j=v, gpu_name=gpu_name,
-                avg_power_w=power[h])
-            for h, pair in values.items() for i, v in enumerate(pair)]
+    return [
+        row(
+            run_id=run_id,
+            config=f"mlp-up-bf16-h{h}",
+            kind="model_shape",
+            hidden_size=h,
+            tokens=16384,
+            repeat=i + 1,
+            tflop_per_j=v,
+            gpu_name=gpu_name,
+            avg_power_w=power[h],
+        )
+        for h, pair in values.items()
+        for i, v in enumerate(pair)
+    ]
 
 
 # --- selecting ---------------------------------------------------------------------------------
@@ -99,14 +159,16 @@ def test_gpu_label():
 
 
 def test_run_for_gpu_takes_the_latest_full_run():
-    runs = pd.DataFrame([
-        row(run_id="h100-20260101T000000Z", timestamp_utc="2026-01-01T00:00:00Z"),
-        row(run_id="h100-20260301T000000Z", timestamp_utc="2026-03-01T00:00:00Z"),
-        row(run_id="h100-20260401T000000Z", timestamp_utc="2026-04-01T00:00:00Z",
-            mode="quick"),
-        row(run_id="h200-20260201T000000Z", gpu_name=H200,
-            timestamp_utc="2026-02-01T00:00:00Z"),
-    ])
+    runs = pd.DataFrame(
+        [
+            row(run_id="h100-20260101T000000Z", timestamp_utc="2026-01-01T00:00:00Z"),
+            row(run_id="h100-20260301T000000Z", timestamp_utc="2026-03-01T00:00:00Z"),
+            row(run_id="h100-20260401T000000Z", timestamp_utc="2026-04-01T00:00:00Z", mode="quick"),
+            row(
+                run_id="h200-20260201T000000Z", gpu_name=H200, timestamp_utc="2026-02-01T00:00:00Z"
+            ),
+        ]
+    )
     assert M.run_for_gpu(runs, "H100") == "h100-20260301T000000Z"
     assert M.run_for_gpu(runs, "H200") == "h200-20260201T000000Z"
     with pytest.raises(ValueError):
@@ -127,15 +189,27 @@ def test_format_key():
 
 
 @settings(max_examples=25)  # each example builds DataFrames: keep the suite quick
-@given(st.floats(100.0, 720.0), st.floats(0.0, 0.999), st.floats(2.0, 3.0),
-       st.floats(-0.005, 0.005))
+@given(
+    st.floats(100.0, 720.0), st.floats(0.0, 0.999), st.floats(2.0, 3.0), st.floats(-0.005, 0.005)
+)
 def test_a_resolved_window_is_on_a_whole_number_of_steps(power, phase, d, noise):
     """Where the correction resolves a window, its power is the energy over a whole number
     of 100 ms steps, one of the counts the window's length allows, with bounds of the period
     tolerance; as read it is off by up to a step. (That the count is the right one is a
     matter of probability: see the calibration test in test_gpu_energy.)"""
-    w = M.window_table(pd.DataFrame([read_at_ends(power, d, phase, throughput_tflop_per_s=500.0,
-                                                  sampled_power_w=power * (1 + noise))]))
+    w = M.window_table(
+        pd.DataFrame(
+            [
+                read_at_ends(
+                    power,
+                    d,
+                    phase,
+                    throughput_tflop_per_s=500.0,
+                    sampled_power_w=power * (1 + noise),
+                )
+            ]
+        )
+    )
     r = w.iloc[0]
     if r["resolved"]:
         steps = r["energy_j"] / (r["power_w"] * ge.COUNTER_UPDATE_S)
@@ -164,7 +238,8 @@ def test_an_unresolved_window_keeps_its_reading_and_a_one_step_bound():
     w = M.window_table(pd.DataFrame([r])).iloc[0]
     assert not w["resolved"] and w["power_w"] == w["power_w_read"]
     assert (w["power_w_low"], w["power_w_high"]) == pytest.approx(
-        (w["energy_j"] / 2.65, w["energy_j"] / 2.45))
+        (w["energy_j"] / 2.65, w["energy_j"] / 2.45)
+    )
 
 
 def test_windows_measured_between_steps_have_bounds_from_their_timing_error():
@@ -172,25 +247,50 @@ def test_windows_measured_between_steps_have_bounds_from_their_timing_error():
     power times 1 -/+ timing error over counter span (from the run's metadata), or one step
     over its length where the metadata has none: never a zero-width interval."""
     r = row(avg_power_w=690.0, sampled_power_w=650.0)
-    details = pd.DataFrame([{"run_id": RUN, "config": r["config"], "repeat": 1,
-                             "counter_updates": 25, "update_period_s": 0.1002,
-                             "timing_error_s": 0.004, "counter_span_s": 2.0}])
+    details = pd.DataFrame(
+        [
+            {
+                "run_id": RUN,
+                "config": r["config"],
+                "repeat": 1,
+                "counter_updates": 25,
+                "update_period_s": 0.1002,
+                "timing_error_s": 0.004,
+                "counter_span_s": 2.0,
+            }
+        ]
+    )
     w = M.window_table(pd.DataFrame([r]), details=details).iloc[0]
     assert w["power_w"] == 690.0 and not w["corrected"]
     assert (w["power_w_low"], w["power_w_high"]) == pytest.approx((690 * 0.998, 690 * 1.002))
     assert w["update_period_s"] == pytest.approx(0.1002)
     bare = M.window_table(pd.DataFrame([r])).iloc[0]
     assert (bare["power_w_low"], bare["power_w_high"]) == pytest.approx(
-        (690 * (1 - 0.1 / 2.5), 690 * (1 + 0.1 / 2.5)))
+        (690 * (1 - 0.1 / 2.5), 690 * (1 + 0.1 / 2.5))
+    )
     assert M.update_period_summary(M.window_table(pd.DataFrame([r]), details=details))[
-        "median"] == pytest.approx(0.1002)
+        "median"
+    ] == pytest.approx(0.1002)
 
 
 def test_window_details_reads_the_metadata_windows():
-    meta = [{"run_id": RUN, "windows": [{"config": "idle", "repeat": 1, "counter_updates": 24,
-                                         "update_period_s": 0.1, "timing_error_s": 0.002,
-                                         "counter_span_s": 2.4, "alignment_error": ""}]},
-            {"run_id": "old"}]
+    meta = [
+        {
+            "run_id": RUN,
+            "windows": [
+                {
+                    "config": "idle",
+                    "repeat": 1,
+                    "counter_updates": 24,
+                    "update_period_s": 0.1,
+                    "timing_error_s": 0.002,
+                    "counter_span_s": 2.4,
+                    "alignment_error": "",
+                }
+            ],
+        },
+        {"run_id": "old"},
+    ]
     d = M.window_details(meta)
     assert list(d["run_id"]) == [RUN] and d.iloc[0]["timing_error_s"] == 0.002
     assert M.window_details([{"run_id": "old"}]).empty
@@ -216,9 +316,11 @@ def test_correction_checks_by_hand():
     """Two windows of 2.53 s (prior of the extra step 0.3 each, with no read slack) and one of
     2.505 s: the expected number of extra steps is the sum of the priors, its variance the sum
     of p(1 - p); a count with prior below 1% is flagged."""
-    rows = [read_at_ends(700.0, 2.53, 0.75, repeat=1, config="a"),  # 26 steps
-            read_at_ends(700.0, 2.53, 0.0, repeat=2, config="a"),   # 25 steps
-            read_at_ends(700.0, 2.505, 0.0, repeat=1, config="b")]
+    rows = [
+        read_at_ends(700.0, 2.53, 0.75, repeat=1, config="a"),  # 26 steps
+        read_at_ends(700.0, 2.53, 0.0, repeat=2, config="a"),  # 25 steps
+        read_at_ends(700.0, 2.505, 0.0, repeat=1, config="b"),
+    ]
     w = M.window_table(pd.DataFrame(rows), read_slack_s=0.0)
     c = M.correction_checks(w)
     assert c["chosen"] == 3
@@ -232,11 +334,13 @@ def test_correction_checks_by_hand():
 
 
 def test_summarize_repeats_by_hand():
-    runs = pd.DataFrame([
-        row(repeat=1, tflop_per_j=1.0, avg_power_w=600.0, clock_event_reasons="0x4"),
-        row(repeat=2, tflop_per_j=2.0, avg_power_w=700.0, clock_event_reasons="0x1"),
-        row(repeat=3, tflop_per_j=9.0, status="rejected"),
-    ])
+    runs = pd.DataFrame(
+        [
+            row(repeat=1, tflop_per_j=1.0, avg_power_w=600.0, clock_event_reasons="0x4"),
+            row(repeat=2, tflop_per_j=2.0, avg_power_w=700.0, clock_event_reasons="0x1"),
+            row(repeat=3, tflop_per_j=9.0, status="rejected"),
+        ]
+    )
     s = summary(runs.to_dict("records")).iloc[0]
     assert s["repeats"] == 2
     assert s["tflop_per_j"] == pytest.approx(1.5)
@@ -258,8 +362,10 @@ def test_summarize_repeats_without_clock_events():
 @settings(max_examples=25)  # each example builds DataFrames: keep the suite quick
 @given(st.floats(0.01, 3.0), st.floats(0.01, 3.0), st.floats(0.0, 0.999), st.floats(0.0, 0.999))
 def test_the_interval_brackets_the_mean(a, b, pa, pb):
-    rows = [read_at_ends(700.0, 2.5, pa, throughput_tflop_per_s=700 * a, repeat=1),
-            read_at_ends(700.0, 2.5, pb, throughput_tflop_per_s=700 * b, repeat=2)]
+    rows = [
+        read_at_ends(700.0, 2.5, pa, throughput_tflop_per_s=700 * a, repeat=1),
+        read_at_ends(700.0, 2.5, pb, throughput_tflop_per_s=700 * b, repeat=2),
+    ]
     for count in (True, False):
         s = M.summarize_repeats(M.window_table(pd.DataFrame(rows), count_updates=count)).iloc[0]
         assert s["tflop_per_j_low"] <= s["tflop_per_j_min"] * (1 + 1e-12)
@@ -273,9 +379,15 @@ def test_the_interval_brackets_the_mean(a, b, pa, pb):
 
 def test_format_table_share_by_hand():
     # Peak 1000 TFLOP/s over 500 W = 2 TFLOP/J; 1.5 measured = 75%.
-    f = M.format_table(summary([row(tflop_per_j=1.5, avg_power_w=500.0),
-                                row(repeat=2, tflop_per_j=1.5, avg_power_w=500.0)]),
-                       accelerators()).iloc[0]
+    f = M.format_table(
+        summary(
+            [
+                row(tflop_per_j=1.5, avg_power_w=500.0),
+                row(repeat=2, tflop_per_j=1.5, avg_power_w=500.0),
+            ]
+        ),
+        accelerators(),
+    ).iloc[0]
     assert f["datasheet_tflop_per_j"] == pytest.approx(2.0)
     assert f["share_pct"] == pytest.approx(75.0)
     assert f["throughput_share_pct"] == pytest.approx(75.0)  # 750 of 1000 TFLOP/s
@@ -283,9 +395,15 @@ def test_format_table_share_by_hand():
 
 
 def test_format_table_uses_the_format_column():
-    f = M.format_table(summary([row(config="square-fp8-8192", dtype="fp8_e4m3", tflop_per_j=3.0),
-                                row(config="square-fp32-8192", dtype="fp32", tflop_per_j=0.1)]),
-                       accelerators()).set_index("format")
+    f = M.format_table(
+        summary(
+            [
+                row(config="square-fp8-8192", dtype="fp8_e4m3", tflop_per_j=3.0),
+                row(config="square-fp32-8192", dtype="fp32", tflop_per_j=0.1),
+            ]
+        ),
+        accelerators(),
+    ).set_index("format")
     assert f.loc["fp8", "datasheet_tflop_per_j"] == pytest.approx(4.0)
     assert f.loc["fp32", "datasheet_tflop_per_j"] == pytest.approx(0.2)
     assert list(f.index) == ["fp32", "fp8"]  # book order, not alphabetical
@@ -301,8 +419,13 @@ def test_share_is_linear_in_the_measurement(measured_value, c):
 
 
 def test_shape_table_penalties_by_hand():
-    t = M.shape_table(summary(shape_rows(values={4096: (1.0, 1.0), 4097: (0.2, 0.3),
-                                                 5000: (0.8, 0.8), 5120: (1.0, 1.0)})))
+    t = M.shape_table(
+        summary(
+            shape_rows(
+                values={4096: (1.0, 1.0), 4097: (0.2, 0.3), 5000: (0.8, 0.8), 5120: (1.0, 1.0)}
+            )
+        )
+    )
     t = t.set_index("hidden_size")
     assert t.loc[4097, "aligned_neighbour"] == 4096
     assert t.loc[5000, "aligned_neighbour"] == 5120
@@ -320,24 +443,24 @@ def test_shape_table_penalties_by_hand():
 
 
 @settings(max_examples=25)  # each example builds DataFrames: keep the suite quick
-@given(st.floats(0.05, 1.0), st.floats(0.05, 1.0), st.floats(100.0, 700.0),
-       st.floats(100.0, 700.0))
+@given(st.floats(0.05, 1.0), st.floats(0.05, 1.0), st.floats(100.0, 700.0), st.floats(100.0, 700.0))
 def test_energy_ratio_is_slowdown_times_the_power_ratio(eff_mis, eff_al, p_mis, p_al):
     """An identity of the definitions (J/FLOP = W / FLOP/s), so the page presents it as a
     decomposition, not as evidence."""
-    rows = shape_rows(values={4096: (eff_al, eff_al), 4097: (eff_mis, eff_mis)},
-                      power={4096: p_al, 4097: p_mis})
+    rows = shape_rows(
+        values={4096: (eff_al, eff_al), 4097: (eff_mis, eff_mis)}, power={4096: p_al, 4097: p_mis}
+    )
     t = M.shape_table(summary(rows)).set_index("hidden_size")
     assert t.loc[4097, "energy_ratio"] == pytest.approx(
-        t.loc[4097, "slowdown"] * p_mis / p_al, rel=1e-9)
+        t.loc[4097, "slowdown"] * p_mis / p_al, rel=1e-9
+    )
 
 
 @settings(max_examples=25)  # each example builds DataFrames: keep the suite quick
 @given(st.floats(0.05, 5.0), st.floats(0.05, 5.0), st.floats(0.1, 10.0))
 def test_shape_penalty_is_scale_free(misaligned, aligned, c):
     def penalty(scale):
-        rows = shape_rows(values={4096: (aligned * scale,) * 2,
-                                  4097: (misaligned * scale,) * 2})
+        rows = shape_rows(values={4096: (aligned * scale,) * 2, 4097: (misaligned * scale,) * 2})
         return M.shape_table(summary(rows)).set_index("hidden_size").loc[4097, "penalty_pct"]
 
     assert penalty(c) == pytest.approx(penalty(1.0), rel=1e-9, abs=1e-9)
@@ -365,13 +488,36 @@ def test_worst_shape():
 
 
 def _copy_rows(copy_w=500.0, idle_w=100.0, warm_w=None, bandwidth=4000.0):
-    rows = [row(config="copy-4096mib", kind="memory", dtype="uint8", tflop_per_j=None,
-                avg_power_w=copy_w, bandwidth_gb_per_s=bandwidth, clock_event_reasons="0x0"),
-            row(config="idle", kind="idle", dtype="none", tflop_per_j=None, avg_power_w=idle_w,
-                clock_event_reasons="0x1")]
+    rows = [
+        row(
+            config="copy-4096mib",
+            kind="memory",
+            dtype="uint8",
+            tflop_per_j=None,
+            avg_power_w=copy_w,
+            bandwidth_gb_per_s=bandwidth,
+            clock_event_reasons="0x0",
+        ),
+        row(
+            config="idle",
+            kind="idle",
+            dtype="none",
+            tflop_per_j=None,
+            avg_power_w=idle_w,
+            clock_event_reasons="0x1",
+        ),
+    ]
     if warm_w is not None:
-        rows.append(row(config="idle-warm", kind="idle", dtype="none", tflop_per_j=None,
-                        avg_power_w=warm_w, clock_event_reasons="0x1"))
+        rows.append(
+            row(
+                config="idle-warm",
+                kind="idle",
+                dtype="none",
+                tflop_per_j=None,
+                avg_power_w=warm_w,
+                clock_event_reasons="0x1",
+            )
+        )
     return rows
 
 
@@ -391,23 +537,39 @@ def test_copy_energy_per_byte_whole_board_and_above_idle_by_hand():
 @given(st.floats(50.0, 700.0), st.floats(0.0, 1.0), st.floats(500.0, 5000.0))
 def test_incremental_energy_is_the_board_less_the_idle_share(copy_w, idle_share, bandwidth):
     idle_w = idle_share * copy_w
-    c = M.copy_table(summary(_copy_rows(copy_w, idle_w, bandwidth=bandwidth)),
-                     accelerators()).iloc[0]
+    c = M.copy_table(summary(_copy_rows(copy_w, idle_w, bandwidth=bandwidth)), accelerators()).iloc[
+        0
+    ]
     assert c["pj_per_byte"] - c["incremental_pj_per_byte"] == pytest.approx(
-        1e3 * idle_w / bandwidth, rel=1e-9, abs=1e-9)
-    assert c["incremental_pj_per_byte_low"] <= c["incremental_pj_per_byte"] <= \
-        c["incremental_pj_per_byte_high"]
+        1e3 * idle_w / bandwidth, rel=1e-9, abs=1e-9
+    )
+    assert (
+        c["incremental_pj_per_byte_low"]
+        <= c["incremental_pj_per_byte"]
+        <= c["incremental_pj_per_byte_high"]
+    )
     if idle_share == 1.0:
         assert c["incremental_pj_per_byte"] == pytest.approx(0.0, abs=1e-9)
 
 
 def test_power_table_flags_the_software_power_cap():
-    p = M.power_table(summary([
-        row(clock_event_reasons="0x4"),
-        row(config="idle", kind="idle", dtype="none", tflop_per_j=None, avg_power_w=100.0,
-            clock_event_reasons="0x0"),
-        row(config="square-fp32-8192", dtype="fp32", clock_event_reasons="0x1"),
-    ]), accelerators(board=700.0)).set_index("config")
+    p = M.power_table(
+        summary(
+            [
+                row(clock_event_reasons="0x4"),
+                row(
+                    config="idle",
+                    kind="idle",
+                    dtype="none",
+                    tflop_per_j=None,
+                    avg_power_w=100.0,
+                    clock_event_reasons="0x0",
+                ),
+                row(config="square-fp32-8192", dtype="fp32", clock_event_reasons="0x1"),
+            ]
+        ),
+        accelerators(board=700.0),
+    ).set_index("config")
     assert p.loc["square-bf16-8192", "power_capped"]
     assert not p.loc["idle", "power_capped"] and not p.loc["square-fp32-8192", "power_capped"]
     assert (p["board_power_w"] == 700.0).all()
@@ -435,19 +597,32 @@ def test_sci_label():
 
 
 def test_run_setup_values_from_metadata():
-    cfgs = [{"kind": "number_format", "m": 8192, "n": 8192, "k": 8192},
-            {"kind": "number_format", "m": 8192, "n": 8192, "k": 8192},
-            {"kind": "model_shape", "tokens": 16384, "hidden_size": 4096},
-            {"kind": "model_shape", "tokens": 16384, "hidden_size": 4097},
-            {"kind": "memory", "bytes_per_iteration": 2 * 2**30},
-            {"kind": "idle"}]
-    meta = [{"run_id": "r", "configs": cfgs,
-             "settings": {"window_s": 2.5, "warmup_s": 1.0, "sample_period_s": 0.05,
-                          "repeats": 2}}]
+    cfgs = [
+        {"kind": "number_format", "m": 8192, "n": 8192, "k": 8192},
+        {"kind": "number_format", "m": 8192, "n": 8192, "k": 8192},
+        {"kind": "model_shape", "tokens": 16384, "hidden_size": 4096},
+        {"kind": "model_shape", "tokens": 16384, "hidden_size": 4097},
+        {"kind": "memory", "bytes_per_iteration": 2 * 2**30},
+        {"kind": "idle"},
+    ]
+    meta = [
+        {
+            "run_id": "r",
+            "configs": cfgs,
+            "settings": {"window_s": 2.5, "warmup_s": 1.0, "sample_period_s": 0.05, "repeats": 2},
+        }
+    ]
     v = M.run_setup_values(meta, "r")
-    assert v == {"gemm_size": 8192.0, "shape_tokens": 16384.0, "n_hidden_sizes": 2.0,
-                 "copy_gib": 1.0, "window_s": 2.5, "warmup_s": 1.0,
-                 "sample_ms": pytest.approx(50.0), "repeats": 2.0}
+    assert v == {
+        "gemm_size": 8192.0,
+        "shape_tokens": 16384.0,
+        "n_hidden_sizes": 2.0,
+        "copy_gib": 1.0,
+        "window_s": 2.5,
+        "warmup_s": 1.0,
+        "sample_ms": pytest.approx(50.0),
+        "repeats": 2.0,
+    }
     cfgs[1] = {"kind": "number_format", "m": 4096, "n": 4096, "k": 4096}
     with pytest.raises(ValueError):
         M.run_setup_values(meta, "r")
@@ -485,8 +660,7 @@ def test_the_check_refuses_what_the_run_did_not_measure(committed):
     msg = "\n".join(e.value.problems)
     assert "hidden_size 4097 was not measured" in msg and "allowed: 4095, 4096" in msg
     with pytest.raises(ParameterError, match="number_format fp8 was not measured"):
-        spec.validate({"number_format": "fp8", "hidden_size": 4095},
-                      tables={"gpu_runs": fewer})
+        spec.validate({"number_format": "fp8", "hidden_size": 4095}, tables={"gpu_runs": fewer})
     spec.validate({"hidden_size": 4095}, tables={"gpu_runs": fewer})
 
 
@@ -497,14 +671,18 @@ def test_headlines_are_the_declared_ones_and_follow_their_definitions(committed)
         r = page.headlines(ev)
         assert list(r) == [h.name for h in spec.headlines]
         assert all(math.isfinite(v) for v in r.values())
-        assert r["tflop_per_j"] == pytest.approx(r["datasheet_tflop_per_j"]
-                                                 * r["datasheet_share_pct"] / 100)
+        assert r["tflop_per_j"] == pytest.approx(
+            r["datasheet_tflop_per_j"] * r["datasheet_share_pct"] / 100
+        )
         assert r["example_penalty_pct"] == pytest.approx(
-            100 * r["example_extra_energy_mwh"]
-            / (r["example_energy_mwh"] - r["example_extra_energy_mwh"]))
+            100
+            * r["example_extra_energy_mwh"]
+            / (r["example_energy_mwh"] - r["example_extra_energy_mwh"])
+        )
         c = ev.copy.set_index("gpu").loc[ev.P.gpu]
         assert r["copy_incremental_pj_per_byte"] == pytest.approx(
-            r["copy_pj_per_byte"] * (1 - c["idle_power_w"] / c["avg_power_w"]))
+            r["copy_pj_per_byte"] * (1 - c["idle_power_w"] / c["avg_power_w"])
+        )
         n = page.numbers(ev)
         assert n["tflop_per_j_low"] <= r["tflop_per_j"] <= n["tflop_per_j_high"]
 
@@ -561,8 +739,14 @@ def test_the_prose_says_how_the_runs_it_reads_were_made():
     """The sentences that describe the runs follow their metadata: the committed runs read
     the counter at the ends of their windows; runs of the current harness do not."""
     old = {"settings": {"window_s": 2.5, "warmup_s": 1.0}}
-    new = {"settings": {"window_s": 2.5, "warmup_s": 2.0, "settle_max_s": 15.0,
-                        "energy_alignment": "counter_updates"}}
+    new = {
+        "settings": {
+            "window_s": 2.5,
+            "warmup_s": 2.0,
+            "settle_max_s": 15.0,
+            "energy_alignment": "counter_updates",
+        }
+    }
     committed = page.run_phrases(page.run_kinds([old, old]))
     assert "two ends of each window" in committed["runs_reading"]
     assert "only cold" in committed["steady_reading"]
@@ -579,8 +763,10 @@ def test_the_prose_on_idle_and_samples_follows_the_runs():
     """Whether the copy's increment is over a warm idle card, and whether the samples chose
     the step counts, are read from the metadata, so a new run cannot leave them stale."""
     old = {"settings": {}, "configs": [{"name": "idle"}]}
-    new = {"settings": {"settle_max_s": 15.0, "energy_alignment": "counter_updates"},
-           "configs": [{"name": "idle"}, {"name": "idle-warm"}]}
+    new = {
+        "settings": {"settle_max_s": 15.0, "energy_alignment": "counter_updates"},
+        "configs": [{"name": "idle"}, {"name": "idle-warm"}],
+    }
     committed = page.run_phrases(page.run_kinds([old, old]))
     assert "only cold" in committed["idle_copy"] and "cold" in committed["idle_limit"]
     assert "input" in committed["samples_role"]
@@ -594,10 +780,15 @@ def test_the_prose_on_idle_and_samples_follows_the_runs():
 def test_full_clock_shapes_are_read_from_the_data():
     """The misaligned sizes said to run at full clock below the limit are those without the
     cap bit at (nearly) the maximum clock, not every misaligned size."""
-    shapes = pd.DataFrame({"run_id": [RUN] * 4, "hidden_size": [4095, 4096, 4097, 4100],
-                           "aligned": [False, True, False, False],
-                           "power_capped": [False, True, False, True],
-                           "sm_clock_mhz": [1980.0, 1340.0, 1900.0, 1980.0]})
+    shapes = pd.DataFrame(
+        {
+            "run_id": [RUN] * 4,
+            "hidden_size": [4095, 4096, 4097, 4100],
+            "aligned": [False, True, False, False],
+            "power_capped": [False, True, False, True],
+            "sm_clock_mhz": [1980.0, 1340.0, 1900.0, 1980.0],
+        }
+    )
     assert page.full_clock_shapes(shapes, RUN, 1980.0) == [4095]
     assert page.full_clock_shapes(shapes, RUN, 1980.0, clock_fraction=0.95) == [4095, 4097]
 
@@ -622,12 +813,16 @@ def test_fp8_ratio_is_the_throughput_ratio_under_a_common_cap(committed):
     n = page.numbers(ev)
     for g in ("h100", "h200"):
         run = ev.run_ids[g.upper()]
-        thr = {k: float(page._format_row(ev, run, k)["throughput_tflop_per_s"])
-               for k in ("bf16", "fp8fast")}
+        thr = {
+            k: float(page._format_row(ev, run, k)["throughput_tflop_per_s"])
+            for k in ("bf16", "fp8fast")
+        }
         assert n[f"fp8_over_bf16_{g}"] == pytest.approx(
-            thr["fp8fast"] / thr["bf16"] / n[f"fp8fast_power_over_bf16_{g}"], rel=2e-3)
+            thr["fp8fast"] / thr["bf16"] / n[f"fp8fast_power_over_bf16_{g}"], rel=2e-3
+        )
         assert n[f"fp8fast_over_bf16_equal_clock_{g}"] == pytest.approx(
-            thr["fp8fast"] / thr["bf16"] * n[f"clock_bf16_{g}"] / n[f"clock_fp8fast_{g}"])
+            thr["fp8fast"] / thr["bf16"] * n[f"clock_bf16_{g}"] / n[f"clock_fp8fast_{g}"]
+        )
 
 
 def test_the_correction_leaves_the_idle_repeats_agreeing(committed):

@@ -59,8 +59,11 @@ def test_comparison_bars_are_sorted_and_complete(tables):
     ev = page.evaluate(Params(projection="IEA Base 2035", countries=("France",)), tables)
     t = figures.comparison_data(ev)
     assert list(t["energy_twh"]) == sorted(t["energy_twh"], reverse=True)
-    assert set(t["kind"]) == {"National demand", "Data centres (estimate)",
-                              "Data centres (projection)"}
+    assert set(t["kind"]) == {
+        "National demand",
+        "Data centres (estimate)",
+        "Data centres (projection)",
+    }
 
 
 def test_regional_split_sums_to_the_world(tables):
@@ -97,8 +100,10 @@ def test_the_2026_update_is_shown_beside_the_2025_report(tables):
     it, and the other way round."""
     from energybook.chapters.overview import figures
 
-    for projection, other in (("IEA Base 2030", "IEA Base (2026 update)"),
-                              ("IEA Base (2026 update) 2030", "IEA Base")):
+    for projection, other in (
+        ("IEA Base 2030", "IEA Base (2026 update)"),
+        ("IEA Base (2026 update) 2030", "IEA Base"),
+    ):
         ev = page.evaluate(Params(projection=projection), tables)
         labels = list(figures.comparison_data(ev)["label"])
         assert f"World data centres, 2030 ({other})" in labels
@@ -134,9 +139,12 @@ def test_the_update_is_no_change_at_the_precision_it_states(tables):
     assert ("no change" in page.texts(ev)["update_change"]) == same
     dc = ev.dc.copy()
     dc.loc[(dc["case"] == "IEA Base (2026 update)"), "energy_twh"] = 990.0
-    assert "no change" not in page.texts(page.evaluate(Params(), {**tables,
-                                                                    "dc_electricity": dc}))[
-        "update_change"]
+    assert (
+        "no change"
+        not in page.texts(page.evaluate(Params(), {**tables, "dc_electricity": dc}))[
+            "update_change"
+        ]
+    )
 
 
 def test_the_consumption_basis_flip_by_hand():
@@ -149,18 +157,30 @@ def test_the_consumption_basis_flip_by_hand():
     assert math.isnan(page.flip_loss_pct(1.2))
 
 
-@pytest.mark.parametrize("ratio,words", [
-    (1.81, "almost twice"), (2.0, "about twice"), (2.2, "more than twice"),
-    (0.93, "93% of"), (1.0, "about the same as"), (2.96, "about three times"),
-    (2.7, "almost three times"), (12.4, "more than 12 times"), (1.51, "about 1.5 times"),
-    (2.5, "about 2.5 times"), (3.5, "about 3.5 times"), (1.75, "about 1.8 times")])
+@pytest.mark.parametrize(
+    "ratio,words",
+    [
+        (1.81, "almost twice"),
+        (2.0, "about twice"),
+        (2.2, "more than twice"),
+        (0.93, "93% of"),
+        (1.0, "about the same as"),
+        (2.96, "about three times"),
+        (2.7, "almost three times"),
+        (12.4, "more than 12 times"),
+        (1.51, "about 1.5 times"),
+        (2.5, "about 2.5 times"),
+        (3.5, "about 3.5 times"),
+        (1.75, "about 1.8 times"),
+    ],
+)
 def test_ratios_in_words_hand_worked(ratio, words):
     assert page.multiple_in_words(ratio) == words
 
 
 @given(st.floats(0.01, 50))
 def test_the_words_never_contradict_the_ratio(r):
-    """"almost N" is within 10% below N, "more than N" within 10% above it, "about N"
+    """ "almost N" is within 10% below N, "more than N" within 10% above it, "about N"
     within 0.05 of it, "about X.X times" within 0.05 of X.X."""
     w = page.multiple_in_words(r)
     names = {"twice": 2, "three times": 3, "four times": 4, "five times": 5}
@@ -173,8 +193,11 @@ def test_the_words_never_contradict_the_ratio(r):
     kind, rest = w.split(" ", 1)
     rest = rest.removeprefix("than ")
     n = names.get(rest) or float(rest.split()[0])
-    assert {"almost": 0.9 * n <= r < n, "more": n < r <= 1.1 * n,
-            "about": abs(r - n) <= 0.05 + 1e-9}[kind]
+    assert {
+        "almost": 0.9 * n <= r < n,
+        "more": n < r <= 1.1 * n,
+        "about": abs(r - n) <= 0.05 + 1e-9,
+    }[kind]
 
 
 def test_almost_twice_germany_is_computed_not_typed(tables):

@@ -44,20 +44,27 @@ def test_every_bound_and_choice_is_accepted(chapter, name, value, tables):
     except ParameterError as e:
         others = [n for n in spec.params.names if n != name]
         for msg in e.problems:
-            assert any(f"{o}" in msg for o in others), \
+            assert any(f"{o}" in msg for o in others), (
                 f"{chapter}.{name}={value!r} is declared allowed but refused: {msg}"
+            )
 
 
-@pytest.mark.parametrize("chapter,name", [(s.name, p.name) for s in chapters.all_chapters()
-                                          for p in s.params if p.type in ("float", "int")])
+@pytest.mark.parametrize(
+    "chapter,name",
+    [
+        (s.name, p.name)
+        for s in chapters.all_chapters()
+        for p in s.params
+        if p.type in ("float", "int")
+    ],
+)
 def test_just_outside_a_bound_is_refused_by_name(chapter, name, tables):
     spec = chapters.get(chapter)
     p = spec.params[name]
     for bound, step in ((p.min, -1), (p.max, 1)):
         if bound is None:
             continue
-        outside = bound + step if p.type == "int" else bound + step * max(
-            1e-9, abs(bound) * 1e-9)
+        outside = bound + step if p.type == "int" else bound + step * max(1e-9, abs(bound) * 1e-9)
         if p.type == "float" and outside == bound:
             outside = math.nextafter(bound, math.copysign(math.inf, step))
         with pytest.raises(ParameterError, match=name):

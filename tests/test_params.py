@@ -8,13 +8,15 @@ from hypothesis import strategies as st
 
 from energybook.params import Param, ParameterError, ParamSet, parameters_cell_source
 
-ELASTICITY = Param("elasticity", "float", 0.8, "Price elasticity of demand", unit="",
-                   min=0.0, max=3.0)
+ELASTICITY = Param(
+    "elasticity", "float", 0.8, "Price elasticity of demand", unit="", min=0.0, max=3.0
+)
 YEARS = Param("years", "int", 6, "Horizon", unit="year", min=1, max=30)
 CASE = Param("case", "str", "Base", "Scenario", choices=("Base", "Lift-Off"))
 FLAG = Param("flag", "bool", True, "A switch")
-COUNTRIES = Param("countries", "list[str]", ["China", "France"], "Countries",
-                  choices=("China", "France", "Japan"))
+COUNTRIES = Param(
+    "countries", "list[str]", ["China", "France"], "Countries", choices=("China", "France", "Japan")
+)
 PS = ParamSet((ELASTICITY, YEARS, CASE, FLAG, COUNTRIES))
 
 
@@ -25,13 +27,19 @@ def problems(overrides):
 
 
 def test_defaults_when_no_overrides():
-    assert PS.validate({}) == {"elasticity": 0.8, "years": 6, "case": "Base", "flag": True,
-                               "countries": ("China", "France")}
+    assert PS.validate({}) == {
+        "elasticity": 0.8,
+        "years": 6,
+        "case": "Base",
+        "flag": True,
+        "countries": ("China", "France"),
+    }
 
 
 def test_strings_from_the_command_line_are_coerced():
-    got = PS.validate({"elasticity": "1.4", "years": "10", "flag": "false",
-                       "countries": "Japan, China"})
+    got = PS.validate(
+        {"elasticity": "1.4", "years": "10", "flag": "false", "countries": "Japan, China"}
+    )
     assert got["elasticity"] == 1.4 and got["years"] == 10 and got["flag"] is False
     assert got["countries"] == ("Japan", "China")
 

@@ -13,8 +13,20 @@ from energybook import chapters as specs
 from energybook import pipeline
 
 # What a copy of the book leaves out: tooling, builds and tests, not sources.
-NOT_BOOK = {".git", ".venv", "_build", "out", "tests", "bench", "tools", ".ci",
-            "__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache"}
+NOT_BOOK = {
+    ".git",
+    ".venv",
+    "_build",
+    "out",
+    "tests",
+    "bench",
+    "tools",
+    ".ci",
+    "__pycache__",
+    ".pytest_cache",
+    ".mypy_cache",
+    ".ruff_cache",
+}
 
 
 def copy_book(root: Path, dest: Path) -> Path:
@@ -40,11 +52,13 @@ def mini_book(root: Path, dest: Path, chapter: str = "overview") -> Path:
 
     book = copy_book(root, dest)
     toc = (book / "_toc.yml").read_text()
-    keep = "\n".join(ln for ln in toc.splitlines()
-                     if "file: chapters/" not in ln or f"chapters/{chapter}" in ln)
+    keep = "\n".join(
+        ln for ln in toc.splitlines() if "file: chapters/" not in ln or f"chapters/{chapter}" in ln
+    )
     (book / "_toc.yml").write_text(keep + "\n")
-    others = "|".join(re.escape(p.stem) for p in (book / "chapters").glob("*.ipynb")
-                      if p.stem != chapter)
+    others = "|".join(
+        re.escape(p.stem) for p in (book / "chapters").glob("*.ipynb") if p.stem != chapter
+    )
     link = re.compile(rf"\[([^\]]*)\]\((?:\.\./chapters/)?(?:{others})\.(?:ipynb|md)(?:#[^)]*)?\)")
     nb_path = book / "chapters" / f"{chapter}.ipynb"
     nb = nbformat.read(str(nb_path), as_version=4)
@@ -53,8 +67,10 @@ def mini_book(root: Path, dest: Path, chapter: str = "overview") -> Path:
             cell.source = link.sub(r"\1", cell.source)
     nbformat.write(nb, str(nb_path))
     # The title page quotes every chapter's headlines: a one-chapter book has a plain one.
-    (book / "intro.md").write_text(f"# Ambition Creep (a one-chapter copy)\n\nThe chapter: "
-                                   f"[{chapter}](chapters/{chapter}.ipynb).\n")
+    (book / "intro.md").write_text(
+        f"# Ambition Creep (a one-chapter copy)\n\nThe chapter: "
+        f"[{chapter}](chapters/{chapter}.ipynb).\n"
+    )
     return book
 
 
@@ -124,8 +140,11 @@ def test_executed_cell_ids_are_derived():
     """papermill gives its injected cell a random id: the executed notebook gets a derived
     one, so that two builds publish the same notebook."""
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("x = 1"), nbformat.v4.new_code_cell("y = 2"),
-                nbformat.v4.new_code_cell("z = 3")]
+    nb.cells = [
+        nbformat.v4.new_code_cell("x = 1"),
+        nbformat.v4.new_code_cell("y = 2"),
+        nbformat.v4.new_code_cell("z = 3"),
+    ]
     nb.cells[0].metadata["tags"] = ["injected-parameters"]
     nb.cells[1]["id"] = "keep-me"
     nb.cells[2]["id"] = "keep-me"  # a duplicate gets a derived id of its own
@@ -152,8 +171,7 @@ def test_failing_chapter_names_chapter_cell_and_traceback(book, tmp_path):
     break_overview(book)
     spec = specs.get("overview")
     with pytest.raises(pipeline.ChapterFailed) as e:
-        pipeline.execute_notebook("overview", spec.params.defaults(), tmp_path / "o.ipynb",
-                                  book)
+        pipeline.execute_notebook("overview", spec.params.defaults(), tmp_path / "o.ipynb", book)
     msg = str(e.value)
     assert "chapter 'overview' failed in cell" in msg
     assert "RuntimeError" in msg and "deliberately broken" in msg
@@ -212,9 +230,24 @@ def test_nbval_fails_when_a_headline_number_changes(tmp_path, root):
     assert changed
     path = tmp_path / "overview.ipynb"
     nbformat.write(nb, str(path))
-    r = subprocess.run([sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env",
-                        "--nbval-sanitize-with", str(root / "tests" / "nbval_sanitize.cfg"),
-                        "-p", "no:cacheprovider", "-q", str(path)],
-                       capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--nbval",
+            "--nbval-current-env",
+            "--nbval-sanitize-with",
+            str(root / "tests" / "nbval_sanitize.cfg"),
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=300,
+    )
     assert r.returncode != 0
     assert "946.0" in r.stdout and "945.0" in r.stdout

@@ -25,14 +25,27 @@ pytestmark = pytest.mark.slow
 
 def start(book: Path, *args: str) -> subprocess.Popen:
     env = {**os.environ, "ENERGYBOOK_ROOT": str(book)}
-    return subprocess.Popen([ENERGYBOOK, *args], cwd=book, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    return subprocess.Popen(
+        [ENERGYBOOK, *args],
+        cwd=book,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
 
 
 def build(book: Path, *args: str, timeout: int = 600) -> subprocess.CompletedProcess:
     env = {**os.environ, "ENERGYBOOK_ROOT": str(book)}
-    return subprocess.run([ENERGYBOOK, "build", *args], cwd=book, env=env,
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [ENERGYBOOK, "build", *args],
+        cwd=book,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def wait_for(cond, timeout: float = 300, what: str = "") -> None:
@@ -45,8 +58,11 @@ def wait_for(cond, timeout: float = 300, what: str = "") -> None:
 
 
 def tree(path: Path) -> dict[str, str]:
-    return {str(p.relative_to(path)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(path.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(path)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(path.rglob("*"))
+        if p.is_file()
+    }
 
 
 def tags(book: Path) -> list[int]:
@@ -72,8 +88,14 @@ def built(tmp_path_factory, root) -> Path:
 def test_two_builds_at_once_take_turns(built):
     before = (built / "_build" / "html" / "chapters" / "overview.html").stat().st_mtime_ns
     first = start(built, "build", "--force")
-    wait_for(lambda: (built / "_build" / locking.LOCK_NAME).exists()
-             and (built / "_build" / locking.LOCK_NAME).read_text().strip(), 60, "the lock")
+    wait_for(
+        lambda: (
+            (built / "_build" / locking.LOCK_NAME).exists()
+            and (built / "_build" / locking.LOCK_NAME).read_text().strip()
+        ),
+        60,
+        "the lock",
+    )
     second = start(built, "build", "--force")
     out1, err1 = first.communicate(timeout=600)
     out2, err2 = second.communicate(timeout=600)
@@ -84,8 +106,11 @@ def test_two_builds_at_once_take_turns(built):
     assert (html / "index.html").exists() and (html / "chapters" / "overview.html").exists()
     assert (html / "chapters" / "overview.html").stat().st_mtime_ns != before
     # One stylesheet version across the site: no page from a different build.
-    versions = {v for p in html.rglob("*.html")
-                for v in re.findall(r"energybook\.css\?v=([0-9a-f]+)", p.read_text())}
+    versions = {
+        v
+        for p in html.rglob("*.html")
+        for v in re.findall(r"energybook\.css\?v=([0-9a-f]+)", p.read_text())
+    }
     assert len(versions) == 1, versions
     assert not leftovers(built)
     refused = build(built, "--no-wait")  # nothing running: it just goes ahead
@@ -101,8 +126,7 @@ def test_no_wait_refuses_while_another_build_runs(built):
 def test_sigterm_during_execution_stops_everything_and_keeps_the_site(built):
     site = tree(built / "_build" / "html")
     proc = start(built, "build", "--force")
-    wait_for(lambda: any("ipykernel" in _cmdline(p) for p in tags(built)), 300,
-             "a chapter kernel")
+    wait_for(lambda: any("ipykernel" in _cmdline(p) for p in tags(built)), 300, "a chapter kernel")
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 128 + signal.SIGTERM, err
@@ -129,15 +153,21 @@ def test_sigint_during_the_site_step_ends_jupyter_book(built):
 def test_after_sigkill_the_next_build_cleans_up(built):
     site = tree(built / "_build" / "html")
     proc = start(built, "build", "--force")
-    wait_for(lambda: bool(list((built / "_build" / "executed").glob(".*.params.json"))),
-             300, "a chapter worker")
+    wait_for(
+        lambda: bool(list((built / "_build" / "executed").glob(".*.params.json"))),
+        300,
+        "a chapter worker",
+    )
     proc.kill()
     proc.communicate(timeout=60)
     # Whatever a killed build may leave: a straggler process carrying its tag, staging
     # folders, a partial notebook.
     tag = str((built / "_build" / "executed").resolve())
-    straggler = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"],
-                                 env=locking.tagged_env(tag), start_new_session=True)
+    straggler = subprocess.Popen(
+        [sys.executable, "-c", "import time; time.sleep(600)"],
+        env=locking.tagged_env(tag),
+        start_new_session=True,
+    )
     (built / "_build" / ".stage-src").mkdir(exist_ok=True)
     (built / "_build" / ".stage-out").mkdir(exist_ok=True)
     (built / "_build" / "executed" / ".overview.running.ipynb").write_text("{}")
@@ -165,8 +195,9 @@ def test_a_scenario_build_goes_beside_the_site_with_a_banner(built, tmp_path, cl
     assert r.returncode == 0, r.stderr
     assert tree(built / "_build" / "html") == site  # the published book is untouched
     html = built / "_build" / "scenarios" / "france" / "html"
-    pages = [p for p in html.rglob("*.html") if "_static" not in p.parts
-             and p.name != "index.html"]  # index.html only redirects
+    pages = [
+        p for p in html.rglob("*.html") if "_static" not in p.parts and p.name != "index.html"
+    ]  # index.html only redirects
     assert pages
     for page in pages:
         text = page.read_text()
@@ -176,8 +207,13 @@ def test_a_scenario_build_goes_beside_the_site_with_a_banner(built, tmp_path, cl
     results = json.loads((html / "results" / "overview.json").read_text())
     assert results["ratio_to_reference"]["value"] == pytest.approx(945 / 472)
     # The published and the scenario sites compare.
-    cmp_ = cli("compare", str(built / "_build" / "html"), str(html), "--json",
-               env={"ENERGYBOOK_ROOT": str(built)})
+    cmp_ = cli(
+        "compare",
+        str(built / "_build" / "html"),
+        str(html),
+        "--json",
+        env={"ENERGYBOOK_ROOT": str(built)},
+    )
     assert cmp_.returncode == 0, cmp_.stderr
     rows = json.loads(cmp_.stdout)["rows"]
     assert rows[0]["name"] == "ratio_to_reference" and rows[0]["moved"]
@@ -188,8 +224,7 @@ def test_a_scenario_build_goes_beside_the_site_with_a_banner(built, tmp_path, cl
 
 def test_sigterm_during_a_run_ends_its_kernel_and_writes_nothing(built, tmp_path):
     out = tmp_path / "run"
-    proc = start(built, "run", "overview", "-p", "reference_country", "France", "-o",
-                 str(out))
+    proc = start(built, "run", "overview", "-p", "reference_country", "France", "-o", str(out))
     tag = f"run:{out.resolve()}"
     wait_for(lambda: bool(locking.tagged(tag)), 300, "the run's kernel")
     proc.send_signal(signal.SIGTERM)

@@ -77,8 +77,7 @@ def test_hand_worked_rebound():
 
 
 @settings(max_examples=80)
-@given(k=st.floats(1.01, 5.0), s=st.floats(0.001, 1.0), m=st.floats(1.0, 5.0),
-       e=elast)
+@given(k=st.floats(1.01, 5.0), s=st.floats(0.001, 1.0), m=st.floats(1.0, 5.0), e=elast)
 def test_backfire_exactly_above_the_flip_elasticity(k, s, m, e):
     flip = rb.backfire_elasticity(k, s, m)
     if abs(e - flip) > 1e-6:
@@ -86,8 +85,14 @@ def test_backfire_exactly_above_the_flip_elasticity(k, s, m, e):
 
 
 def test_identity_hand_worked():
-    df = rb.energy_identity(training_flop=3.6e15, users=10, uses_per_user_per_year=100,
-                            flop_per_use=3.6e12, flop_per_j=1e3, pue=1.5)
+    df = rb.energy_identity(
+        training_flop=3.6e15,
+        users=10,
+        uses_per_user_per_year=100,
+        flop_per_use=3.6e12,
+        flop_per_j=1e3,
+        pue=1.5,
+    )
     e = df.set_index("component")["energy_twh"]
     # 3.6e15 FLOP / 1e3 FLOP/J x 1.5 = 5.4e12 J = 1.5 GWh = 1.5e-3 TWh
     assert e["training"] == pytest.approx(1.5e-3)
@@ -102,17 +107,20 @@ def test_h200_case_from_the_tables(tables):
     assert h["j_per_token_saving"] == pytest.approx(1 - 3.35 / 4.8)
     # release dates 2022-09-20 and 2024-11-18: 790 days
     assert h["gap_years"] == pytest.approx(790 / 365.25)
-    assert h["bytes_growth_per_year"] == pytest.approx(4.7 ** 0.5)
-    assert h["breakeven_years"] == pytest.approx(math.log(4.8 / 3.35) / math.log(4.7 ** 0.5))
+    assert h["bytes_growth_per_year"] == pytest.approx(4.7**0.5)
+    assert h["breakeven_years"] == pytest.approx(math.log(4.8 / 3.35) / math.log(4.7**0.5))
     facts = h2.chip_facts(tables["accelerators"], tables["growth_trends"])
     # the energy-cost rebound: none without a demand response; all of the saving when energy
     # is the whole cost at unit elasticity; in between it grows with the energy share
-    assert h2.h200_case(facts, 0.5, elasticity=0.0, energy_share=0.066)["rebound_energy"] == \
-        pytest.approx(0.0, abs=1e-12)
-    assert h2.h200_case(facts, 0.5, elasticity=1.0, energy_share=1.0)["rebound_energy"] == \
-        pytest.approx(1.0)
-    shares = [h2.h200_case(facts, 0.5, energy_share=x)["rebound_energy"]
-              for x in (0.02, 0.066, 0.12, 0.5)]
+    assert h2.h200_case(facts, 0.5, elasticity=0.0, energy_share=0.066)[
+        "rebound_energy"
+    ] == pytest.approx(0.0, abs=1e-12)
+    assert h2.h200_case(facts, 0.5, elasticity=1.0, energy_share=1.0)[
+        "rebound_energy"
+    ] == pytest.approx(1.0)
+    shares = [
+        h2.h200_case(facts, 0.5, energy_share=x)["rebound_energy"] for x in (0.02, 0.066, 0.12, 0.5)
+    ]
     assert np.all(np.diff(shares) > 0)
 
 
@@ -123,7 +131,7 @@ def test_any_gap_longer_than_breakeven_raises_energy_per_token(k, g, gap):
     g^gap / k, above 1 exactly when the gap exceeds ln k / ln g."""
     t = h2.breakeven_years(k, g)
     if abs(gap - t) > 1e-6:
-        assert (g ** gap / k > 1.0) == (gap > t)
+        assert (g**gap / k > 1.0) == (gap > t)
 
 
 def test_mixture_of_experts_and_quantisation_scale_the_bytes():
@@ -138,9 +146,15 @@ def test_mixture_of_experts_and_quantisation_scale_the_bytes():
 def test_bandwidth_trend_recovers_a_known_exponential():
     dates = pd.to_datetime(["2016-01-01", "2018-01-01", "2020-01-01", "2022-01-01"])
     years = np.array([(d - dates[0]).days / 365.25 for d in dates])
-    acc = pd.DataFrame({"vendor": "NVIDIA", "release_date": dates,
-                        "memory_bw_tbps": 1.0 * 1.3 ** years, "board_power_w": 300.0,
-                        "power_estimated_by": None})
+    acc = pd.DataFrame(
+        {
+            "vendor": "NVIDIA",
+            "release_date": dates,
+            "memory_bw_tbps": 1.0 * 1.3**years,
+            "board_power_w": 300.0,
+            "power_estimated_by": None,
+        }
+    )
     assert h2.bandwidth_per_watt_trend(acc) == pytest.approx(1.3, rel=1e-6)
 
 
@@ -175,27 +189,41 @@ def test_the_base_year_is_the_estimate(dc):
 
 
 @settings(max_examples=60)
-@given(a=st.floats(-0.2, 1.0), f=rate, h=rate, s=st.floats(0.001, 0.999), e=elast,
-       t=st.floats(0.0, 10.0), w=st.floats(0.05, 0.95))
+@given(
+    a=st.floats(-0.2, 1.0),
+    f=rate,
+    h=rate,
+    s=st.floats(0.001, 0.999),
+    e=elast,
+    t=st.floats(0.0, 10.0),
+    w=st.floats(0.05, 0.95),
+)
 def test_splitting_into_identical_segments_changes_nothing(a, f, h, s, e, t, w):
     """Invariance: two segments with the same trends are one segment (closed form
     (1 + a)^t C^-e / (1 + f)^t)."""
-    seg = gr.Segments(np.array([w, 1 - w]), np.full(2, f), np.full(2, h), np.full(2, s),
-                      np.full(2, a))
+    seg = gr.Segments(
+        np.array([w, 1 - w]), np.full(2, f), np.full(2, h), np.full(2, s), np.full(2, a)
+    )
     split = float(gr.it_electricity(t, seg, e).sum())
     one = (1 + a) ** t * float(gr.cost_index(t, s, f, h)) ** -e / (1 + f) ** t
     assert split == pytest.approx(one, rel=1e-9)
 
 
 @settings(max_examples=25)
-@given(f=st.floats(0.05, 0.6), h=st.floats(0.05, 0.6), s=st.floats(0.01, 0.5),
-       e=st.floats(0.0, 2.0), w=st.floats(0.05, 0.3))
+@given(
+    f=st.floats(0.05, 0.6),
+    h=st.floats(0.05, 0.6),
+    s=st.floats(0.01, 0.5),
+    e=st.floats(0.0, 2.0),
+    w=st.floats(0.05, 0.3),
+)
 def test_calibration_reaches_its_targets(f, h, s, e, w):
     """Round trip of the solver (it can fail only if the solver and the model disagree):
     the calibrated point model reaches 945 TWh in 2030 and 1,200 TWh in 2035, and the
     accelerated servers' own electricity grows 30% a year."""
-    P = Params(efficiency_growth=f, hardware_cost_decline=h, energy_share=s, elasticity=e,
-               ai_share=w)
+    P = Params(
+        efficiency_growth=f, hardware_cost_decline=h, energy_share=s, elasticity=e, ai_share=w
+    )
     try:
         cal = gr.calibrate(P, 415.0, 0.30, 945.0, 1200.0, 2035)
     except ValueError as err:  # out of reach (e.g. a price response too strong after 2030)
@@ -205,7 +233,7 @@ def test_calibration_reaches_its_targets(f, h, s, e, w):
     path = gr.point_path(Q, 415.0, np.array([6, 11]))
     assert path["facility_twh"] == pytest.approx([945.0, 1200.0], rel=1e-9)
     ai = path["it_share"][0, 0] / gr.segments_of(Q).share[0]
-    assert ai == pytest.approx(1.3 ** 6, rel=1e-9)
+    assert ai == pytest.approx(1.3**6, rel=1e-9)
 
 
 def test_calibration_refuses_targets_out_of_reach():
@@ -235,18 +263,33 @@ def test_conventional_efficiency_default_is_masanets_decade(tables):
 
 # ----------------------------------------------------------------- decomposition
 @settings(max_examples=40)
-@given(f=rate, h=rate, s=st.floats(0.001, 0.99), e=elast, a=st.floats(-0.2, 1.0),
-       pue_best=st.floats(1.0, 1.56))
+@given(
+    f=rate,
+    h=rate,
+    s=st.floats(0.001, 0.99),
+    e=elast,
+    a=st.floats(-0.2, 1.0),
+    pue_best=st.floats(1.0, 1.56),
+)
 def test_decomposition_sums_exactly_to_the_change(f, h, s, e, a, pue_best):
-    P = Params(efficiency_growth=f, hardware_cost_decline=h, energy_share=s, elasticity=e,
-               demand_growth=a, pue_best=pue_best)
+    P = Params(
+        efficiency_growth=f,
+        hardware_cost_decline=h,
+        energy_share=s,
+        elasticity=e,
+        demand_growth=a,
+        pue_best=pue_best,
+    )
     dec = gr.decomposition(P, 415.0)
     end = gr.horizon_twh(P, 415.0)
     assert dec["contribution"].sum() == pytest.approx(end - 415.0, rel=1e-9, abs=1e-9)
     for seg in gr.SEGMENTS:  # and segment by segment
         assert dec[f"{seg}_twh"].sum() == pytest.approx(
             float(gr.point_path(P, 415.0, 6)["segment_twh"][gr.SEGMENTS.index(seg)])
-            - 415.0 * gr.segments_of(P).share[gr.SEGMENTS.index(seg)], rel=1e-9, abs=1e-9)
+            - 415.0 * gr.segments_of(P).share[gr.SEGMENTS.index(seg)],
+            rel=1e-9,
+            abs=1e-9,
+        )
 
 
 @settings(max_examples=60)
@@ -254,7 +297,7 @@ def test_decomposition_sums_exactly_to_the_change(f, h, s, e, a, pue_best):
 def test_price_channels_multiply_to_the_whole_response(c, s, frac, e):
     energy_end = s * frac
     qe, qh = gr.price_channels(c, s, energy_end, e)
-    assert float(qe * qh) == pytest.approx(c ** -e, rel=1e-9)
+    assert float(qe * qh) == pytest.approx(c**-e, rel=1e-9)
 
 
 def test_no_energy_saving_gives_no_energy_cost_channel():
@@ -279,18 +322,25 @@ def test_cheaper_hardware_dominates_the_price_response(tables):
 
 # ----------------------------------------------------------------- hold flat
 @settings(max_examples=30)
-@given(a=st.floats(0.0, 1.0), e=st.floats(0.0, 2.0), s=st.floats(0.01, 0.9),
-       h=st.floats(0.0, 1.0))
+@given(a=st.floats(0.0, 1.0), e=st.floats(0.0, 2.0), s=st.floats(0.01, 0.9), h=st.floats(0.0, 1.0))
 def test_hold_flat_solution_holds_flat(a, e, s, h):
-    P = Params(demand_growth=a, other_demand_growth=a, elasticity=e, energy_share=s,
-               other_energy_share=s, hardware_cost_decline=h, other_hardware_cost_decline=h,
-               pue_best=1.56)
+    P = Params(
+        demand_growth=a,
+        other_demand_growth=a,
+        elasticity=e,
+        energy_share=s,
+        other_energy_share=s,
+        hardware_cost_decline=h,
+        other_hardware_cost_decline=h,
+        pue_best=1.56,
+    )
     f = gr.efficiency_growth_to_hold_flat(P, 415.0)
     assert f >= 0
     if math.isfinite(f) and f > 0:
         seg = gr.segments_of(P)._replace(efficiency_growth=np.full(2, f))
         assert float(gr.point_path(P, 415.0, 6, seg=seg)["facility_twh"]) == pytest.approx(
-            415.0, rel=1e-6)
+            415.0, rel=1e-6
+        )
 
 
 def test_no_ambition_and_no_price_response_needs_no_efficiency():
@@ -307,25 +357,33 @@ def test_each_named_scenario_reproduces_its_published_figure(dc):
     from its published figure, so running the model forward must give that figure back.
     It guards the solve-and-project arithmetic, not the model."""
     table = gr.scenario_table(dc, Params())
-    named = {("World", "IEA Base", 2030), ("World", "IEA Lift-Off", 2035),
-             ("World", "IEA Headwinds", 2035), ("United States", "LBNL High", 2028)}
-    assert named <= set(zip(table["scope"], table["scenario"], table["horizon_year"],
-                            strict=True))
+    named = {
+        ("World", "IEA Base", 2030),
+        ("World", "IEA Lift-Off", 2035),
+        ("World", "IEA Headwinds", 2035),
+        ("United States", "LBNL High", 2028),
+    }
+    assert named <= set(zip(table["scope"], table["scenario"], table["horizon_year"], strict=True))
     assert (table["error_pct"].abs() < 1e-6).all()
-    base = table[(table["scope"] == "World") & (table["scenario"] == "IEA Base")
-                 & (table["horizon_year"] == 2030)].iloc[0]
+    base = table[
+        (table["scope"] == "World")
+        & (table["scenario"] == "IEA Base")
+        & (table["horizon_year"] == 2030)
+    ].iloc[0]
     # the net growth is arithmetic on the two figures; the calibration case needs no shift
     assert base["implied_net_growth"] == pytest.approx((945 / 415) ** (1 / 6) - 1)
     assert base["ambition_shift"] == pytest.approx(0.0, abs=2e-4)
     lbnl = table[table["scenario"] == "LBNL Low"].iloc[0]
     assert lbnl["base_year"] == 2023 and lbnl["implied_net_growth"] == pytest.approx(
-        (325 / 176) ** (1 / 5) - 1)
+        (325 / 176) ** (1 / 5) - 1
+    )
 
 
 def test_a_bigger_forecast_needs_more_ambition(dc):
     table = gr.scenario_table(dc, Params())
     w35 = table[(table["scope"] == "World") & (table["horizon_year"] == 2035)].sort_values(
-        "published_twh")
+        "published_twh"
+    )
     assert w35["ambition_shift"].is_monotonic_increasing
 
 
@@ -335,15 +393,22 @@ def test_microsoft_ratio_is_observed_not_assumed(tables):
     is energy over revenue, per year (hand-worked: 2.68 / (137.4 / 51.7), over four years)."""
     h1 = page.headlines(page.evaluate(_params(n_draws=1000), tables))
     h2_ = page.headlines(page.evaluate(_params(n_draws=1000, efficiency_growth=0.6), tables))
-    assert h1["microsoft_energy_per_cloud_revenue_pct"] == \
-        h2_["microsoft_energy_per_cloud_revenue_pct"]
+    assert (
+        h1["microsoft_energy_per_cloud_revenue_pct"]
+        == h2_["microsoft_energy_per_cloud_revenue_pct"]
+    )
     assert h1["microsoft_energy_per_cloud_revenue_pct"] == pytest.approx(
-        100 * ((2.68 / (137.4 / 51.7)) ** 0.25 - 1))
+        100 * ((2.68 / (137.4 / 51.7)) ** 0.25 - 1)
+    )
 
 
 @settings(max_examples=60)
-@given(energy=st.floats(0.5, 5.0), proxy=st.floats(0.5, 5.0), years=st.floats(1.0, 10.0),
-       x=st.floats(0.0, 1.0))
+@given(
+    energy=st.floats(0.5, 5.0),
+    proxy=st.floats(0.5, 5.0),
+    years=st.floats(1.0, 10.0),
+    x=st.floats(0.0, 1.0),
+)
 def test_implied_efficiency_is_the_identity(energy, proxy, years, x):
     """energy = compute / efficiency: compute growth (proxy x compute per dollar) over
     energy growth is efficiency growth; equal energy and proxy growth at flat compute per
@@ -351,21 +416,25 @@ def test_implied_efficiency_is_the_identity(energy, proxy, years, x):
     eff = float(msm.implied_efficiency_growth(energy, proxy, years, x))
     compute = proxy ** (1 / years) * (1 + x)
     assert (1 + eff) == pytest.approx(compute / energy ** (1 / years))
-    assert float(msm.implied_efficiency_growth(energy, energy, years, 0.0)) == \
-        pytest.approx(0.0, abs=1e-12)
+    assert float(msm.implied_efficiency_growth(energy, energy, years, 0.0)) == pytest.approx(
+        0.0, abs=1e-12
+    )
 
 
 # ----------------------------------------------------------------- AI's own market
 @settings(max_examples=80)
-@given(e=st.floats(0.05, 3.0), price_fall=st.floats(1.5, 1000.0),
-       shift=st.floats(-0.9, 5.0).filter(lambda x: abs(x) > 1e-6))
+@given(
+    e=st.floats(0.05, 3.0),
+    price_fall=st.floats(1.5, 1000.0),
+    shift=st.floats(-0.9, 5.0).filter(lambda x: abs(x) > 1e-6),
+)
 def test_market_ratio_is_biased_in_the_direction_of_the_shift(e, price_fall, shift):
     """Simulated market: a constant-elasticity demand that did not move gives back the
     elasticity; an outward shift of demand (shift > 0) raises the ratio, and supply holding
     quantities back (shift < 0) lowers it. The ratio's bias has the sign of the shift, so it
     is not a one-sided bound."""
     p = 1.0 / price_fall
-    q = p ** -e
+    q = p**-e
     assert float(mk.elasticity_bound(q, p)) == pytest.approx(e, rel=1e-9)
     moved = float(mk.elasticity_bound(q * (1.0 + shift), p))
     assert np.sign(moved - e) == np.sign(shift)
@@ -376,13 +445,17 @@ def _market(price_years: float, price_per_year: float = 0.025) -> pd.DataFrame:
     start = pd.Timestamp("2025-01-01")
     end = start + pd.Timedelta(days=round(price_years * mk.DAYS_PER_YEAR))
     years = (end - start).days / mk.DAYS_PER_YEAR
-    return pd.DataFrame({
-        "series": ["tok", "pri"], "metric": ["tokens_served", "price_at_fixed_capability"],
-        "start_date": ["2024-01-01", str(start.date())],
-        "end_date": ["2025-01-01", str(end.date())],
-        "factor": [50.0, price_per_year ** years],
-        "factor_low": [np.nan, (price_per_year / 10) ** years],
-        "factor_high": [np.nan, (price_per_year * 10) ** years]})
+    return pd.DataFrame(
+        {
+            "series": ["tok", "pri"],
+            "metric": ["tokens_served", "price_at_fixed_capability"],
+            "start_date": ["2024-01-01", str(start.date())],
+            "end_date": ["2025-01-01", str(end.date())],
+            "factor": [50.0, price_per_year**years],
+            "factor_low": [np.nan, (price_per_year / 10) ** years],
+            "factor_high": [np.nan, (price_per_year * 10) ** years],
+        }
+    )
 
 
 @pytest.mark.parametrize("years", [0.5, 1.0, 3.0])
@@ -430,7 +503,8 @@ def test_flip_tends_to_the_ratio_of_the_two_trends_as_energy_share_vanishes(f, h
     """Limit: with energy a vanishing share of the cost, the cost falls by the hardware
     factor alone and the flip elasticity is ln(1 + f) / ln(1 + h)."""
     assert rb.backfire_elasticity(1 + f, 1e-9, 1 + h) == pytest.approx(
-        math.log1p(f) / math.log1p(h), rel=1e-6)
+        math.log1p(f) / math.log1p(h), rel=1e-6
+    )
 
 
 def test_hardware_cost_default_is_epochs_all_gpu_fit(tables):
@@ -457,14 +531,13 @@ def test_cost_falling_as_fast_as_efficiency_fixes_unit_rebound_at_unit_elasticit
         assert rb.backfire_elasticity(k, s, k) == pytest.approx(1.0, rel=1e-9)
     # and the conventional segment's energy then does not depend on its efficiency trend
     t = np.array([0.0, 6.0])
-    P0 = Params(other_efficiency_growth=0.1, other_hardware_cost_decline=0.1,
-                other_energy_share=s)
-    P1 = dataclasses.replace(P0, other_efficiency_growth=0.1 + f,
-                             other_hardware_cost_decline=0.1 + f)
+    P0 = Params(other_efficiency_growth=0.1, other_hardware_cost_decline=0.1, other_energy_share=s)
+    P1 = dataclasses.replace(
+        P0, other_efficiency_growth=0.1 + f, other_hardware_cost_decline=0.1 + f
+    )
     e0 = gr.point_path(P0, 415.0, t)["segment_twh"][1, 1]
     e1 = gr.point_path(P1, 415.0, t)["segment_twh"][1, 1]
     assert e1 == pytest.approx(e0, rel=1e-9)
-
 
 
 # ----------------------------------------------------------------- Monte Carlo
@@ -553,9 +626,12 @@ def test_anchored_elasticity_acts_only_on_departures_from_the_trend(e, m):
     elasticity, slower chips less. Unanchored: a higher elasticity always raises energy when
     the cost falls."""
     P = Params()
-    kw = dict(ambition=1.0, ai_energy_share=P.energy_share,
-              other_energy_share=P.other_energy_share,
-              pue_horizon=gr.horizon_pue_distribution(P).median())
+    kw = dict(
+        ambition=1.0,
+        ai_energy_share=P.energy_share,
+        other_energy_share=P.other_energy_share,
+        pue_horizon=gr.horizon_pue_distribution(P).median(),
+    )
     at_trend = [float(mcm.energy_twh_at(6, P, 415.0, x, 1.0, **kw)) for x in (e, P.elasticity)]
     assert at_trend[0] == pytest.approx(at_trend[1], rel=1e-12)
     lo = float(mcm.energy_twh_at(6, P, 415.0, P.elasticity, m, **kw))
@@ -564,8 +640,7 @@ def test_anchored_elasticity_acts_only_on_departures_from_the_trend(e, m):
         assert hi > lo
     elif m < 1.0 - 1e-9:
         assert hi < lo
-    un = [float(mcm.energy_twh_at(6, P, 415.0, x, m, anchored=False, **kw))
-          for x in (e, e + 0.5)]
+    un = [float(mcm.energy_twh_at(6, P, 415.0, x, m, anchored=False, **kw)) for x in (e, e + 0.5)]
     assert un[1] > un[0]
 
 
@@ -592,7 +667,8 @@ def test_backfire_probability_is_the_prior_restated(dc):
     curve = mcm.backfire_curve(mc, np.linspace(0.3, 1.5, 13))
     assert curve["p_backfire"].is_monotonic_increasing
     assert curve["p_backfire"].to_numpy() == pytest.approx(
-        curve["p_prior_above_flip"].to_numpy(), abs=1e-9)
+        curve["p_prior_above_flip"].to_numpy(), abs=1e-9
+    )
 
 
 @settings(max_examples=40)
@@ -655,17 +731,26 @@ def _validate(over):
     return spec.validate(over, tables=data.load_tables(spec.tables))
 
 
-@pytest.mark.parametrize(("over", "fragments"), [
-    ({"base_year": 2015}, ["base_year (2015)", "dc_electricity.csv", "'World'",
-                           "estimates exist for 2024, 2025"]),
-    ({"scope": "United States", "base_year": 2020},
-     ["'United States'", "estimates exist for 2014, 2018, 2023, 2024"]),
-    ({"base_year": 2025, "horizon_year": 2025},
-     ["horizon_year (2025) must be after base_year (2025)"]),
-    ({"efficiency_growth": 0.0}, ["efficiency_growth must be above 0"]),
-    ({"energy_share": 1.0, "elasticity": 1.5}, ["energy_share 1", "hold energy flat"]),
-    ({"ai_share": 0.5, "pue": 2.5}, ["ai_share x pue", "below 1"]),
-])
+@pytest.mark.parametrize(
+    ("over", "fragments"),
+    [
+        (
+            {"base_year": 2015},
+            ["base_year (2015)", "dc_electricity.csv", "'World'", "estimates exist for 2024, 2025"],
+        ),
+        (
+            {"scope": "United States", "base_year": 2020},
+            ["'United States'", "estimates exist for 2014, 2018, 2023, 2024"],
+        ),
+        (
+            {"base_year": 2025, "horizon_year": 2025},
+            ["horizon_year (2025) must be after base_year (2025)"],
+        ),
+        ({"efficiency_growth": 0.0}, ["efficiency_growth must be above 0"]),
+        ({"energy_share": 1.0, "elasticity": 1.5}, ["energy_share 1", "hold energy flat"]),
+        ({"ai_share": 0.5, "pue": 2.5}, ["ai_share x pue", "below 1"]),
+    ],
+)
 def test_spec_check_refuses_inconsistent_parameters(over, fragments):
     with pytest.raises(ParameterError) as err:
         _validate(over)
@@ -701,8 +786,10 @@ def test_new_tables_carry_their_sources(tables):
         assert df["source_url"].str.len().min() > 10
         assert set(df["checked"]) <= {"primary", "secondary", "unverified"}
     seg = tables["dc_segments"]
-    assert gr.segment_figure(seg, "accelerated_servers", "share_of_dc_electricity") == \
-        Params().ai_share
+    assert (
+        gr.segment_figure(seg, "accelerated_servers", "share_of_dc_electricity")
+        == Params().ai_share
+    )
 
 
 def test_break_year_is_the_iea_base_case_year(dc):
@@ -729,22 +816,31 @@ def test_energy_channel_orderings_bracket_the_shapley_value(f, h, s, e):
     """Each ordering's two channels sum to the whole price response; the Shapley value lies
     between the orderings; with hardware cost unchanged both orderings are the whole
     response (nothing else moved the price); with no demand response all are zero."""
-    P = Params(efficiency_growth=f, hardware_cost_decline=h, energy_share=s, elasticity=e,
-               other_efficiency_growth=f, other_hardware_cost_decline=h,
-               other_energy_share=s)
+    P = Params(
+        efficiency_growth=f,
+        hardware_cost_decline=h,
+        energy_share=s,
+        elasticity=e,
+        other_efficiency_growth=f,
+        other_hardware_cost_decline=h,
+        other_energy_share=s,
+    )
     d = gr.energy_channel_orderings(P, 415.0)
     lo = np.minimum(d["energy_first"], d["energy_last"])
     hi = np.maximum(d["energy_first"], d["energy_last"])
     assert ((lo - 1e-9 <= d["shapley"]) & (d["shapley"] <= hi + 1e-9)).all()
     assert (d["energy_first"] >= -1e-9).all()  # cheaper energy never lowers demand
-    flat = gr.energy_channel_orderings(dataclasses.replace(
-        P, hardware_cost_decline=0.0, other_hardware_cost_decline=0.0), 415.0)
+    flat = gr.energy_channel_orderings(
+        dataclasses.replace(P, hardware_cost_decline=0.0, other_hardware_cost_decline=0.0), 415.0
+    )
     for col in ("energy_first", "energy_last", "shapley"):
-        assert flat[col].to_numpy() == pytest.approx(flat["price_twh"].to_numpy(),
-                                                     rel=1e-9, abs=1e-9)
+        assert flat[col].to_numpy() == pytest.approx(
+            flat["price_twh"].to_numpy(), rel=1e-9, abs=1e-9
+        )
     none = gr.energy_channel_orderings(dataclasses.replace(P, elasticity=0.0), 415.0)
-    assert np.abs(none[["energy_first", "energy_last", "shapley", "price_twh"]].to_numpy()
-                  ).max() == pytest.approx(0.0, abs=1e-9)
+    assert np.abs(
+        none[["energy_first", "energy_last", "shapley", "price_twh"]].to_numpy()
+    ).max() == pytest.approx(0.0, abs=1e-9)
 
 
 def test_energy_share_default_is_epochs_share_without_staff(tables):
@@ -759,8 +855,7 @@ def test_energy_share_default_is_epochs_share_without_staff(tables):
     assert (lo, hi) == pytest.approx((es["low"], es["high"]), abs=0.001)
 
 
-def test_sobol_indices_of_the_point_model_rank_the_elasticity_and_ignore_the_h200_case(
-        tables):
+def test_sobol_indices_of_the_point_model_rank_the_elasticity_and_ignore_the_h200_case(tables):
     """The Sobol analysis of the point model's horizon-year electricity: the H200 case's
     parameters, which the headline does not depend on, get total indices of zero; every
     total index lies in [0, 1.05]; the elasticity, which acts on the whole price response
@@ -777,6 +872,8 @@ def test_sobol_indices_of_the_point_model_rank_the_elasticity_and_ignore_the_h20
     assert idx.loc["hardware_cost_decline", "ST"] - idx.loc["hardware_cost_decline", "S1"] > 0.1
     # the point model with the elasticity at 0 does not depend on the hardware-cost fall
     flat = dataclasses.replace(P, elasticity=0.0)
-    assert gr.horizon_twh(dataclasses.replace(flat, hardware_cost_decline=0.25), ev.base_twh) \
-        == pytest.approx(gr.horizon_twh(dataclasses.replace(flat, hardware_cost_decline=0.40),
-                                        ev.base_twh))
+    assert gr.horizon_twh(
+        dataclasses.replace(flat, hardware_cost_decline=0.25), ev.base_twh
+    ) == pytest.approx(
+        gr.horizon_twh(dataclasses.replace(flat, hardware_cost_decline=0.40), ev.base_twh)
+    )

@@ -39,8 +39,9 @@ def ev(tables):
 
 def _row(ev, publication, year):
     s = ev.scored
-    return s[(s["publication"] == publication) & (s["year"] == year)
-             & (s["coverage"] == "data centres")].iloc[0]
+    return s[
+        (s["publication"] == publication) & (s["year"] == year) & (s["coverage"] == "data centres")
+    ].iloc[0]
 
 
 # ------------------------------------------------------------ hand-worked forecast errors
@@ -87,7 +88,8 @@ def test_the_growth_basis_rescales_to_the_vintage(tables):
 def test_only_like_scopes_are_compared(ev):
     s = ev.scored
     assert set(s.loc[s["coverage"].isin(["ICT", "unknown"]), "status"]) == {
-        model_forecasts.NOT_COMPARABLE}
+        model_forecasts.NOT_COMPARABLE
+    }
     scored = s[s["status"] == "scored"]
     est = ev.forecasts[ev.forecasts["kind"] == "estimate"].set_index("publication")
     for _, r in scored.iterrows():
@@ -100,8 +102,7 @@ def test_only_like_scopes_are_compared(ev):
 def test_us_forecasts_use_one_vintage_only(tables):
     for vintage in ("LBNL 2024", "LBNL 2016"):
         ev = page.evaluate(Params(us_vintage=vintage), tables)
-        us = ev.scored[(ev.scored["region"] == "United States")
-                       & (ev.scored["status"] == "scored")]
+        us = ev.scored[(ev.scored["region"] == "United States") & (ev.scored["status"] == "scored")]
         assert set(us["outturn_publication"]) <= {vintage}
     ev16 = page.evaluate(Params(us_vintage="LBNL 2016"), tables)
     assert _row(ev16, "LBNL 2016", 2020)["status"] == model_forecasts.BEYOND
@@ -119,22 +120,47 @@ def test_targets_beyond_every_estimate_are_pending_not_scored(ev):
 
 
 def _table(rows):
-    base = {"kind": "estimate", "region": "World", "coverage": "data centres",
-            "case": "Estimate", "base_year": math.nan, "low_twh": math.nan,
-            "high_twh": math.nan, "share_of_world_pct": math.nan, "derivation": "as published",
-            "source_publisher": "p", "source_title": "t"}
+    base = {
+        "kind": "estimate",
+        "region": "World",
+        "coverage": "data centres",
+        "case": "Estimate",
+        "base_year": math.nan,
+        "low_twh": math.nan,
+        "high_twh": math.nan,
+        "share_of_world_pct": math.nan,
+        "derivation": "as published",
+        "source_publisher": "p",
+        "source_title": "t",
+    }
     return pd.DataFrame([{**base, **r} for r in rows])
 
 
 def test_an_estimate_made_in_the_target_year_is_not_an_outturn():
-    t = _table([
-        {"publication": "F", "published": 2015, "kind": "forecast", "case": "c",
-         "base_year": 2014, "year": 2020, "central_twh": 100.0},
-        {"publication": "Same year", "published": 2020, "year": 2020, "central_twh": 50.0},
-        {"publication": "Later", "published": 2021, "year": 2020, "central_twh": 200.0}])
+    t = _table(
+        [
+            {
+                "publication": "F",
+                "published": 2015,
+                "kind": "forecast",
+                "case": "c",
+                "base_year": 2014,
+                "year": 2020,
+                "central_twh": 100.0,
+            },
+            {"publication": "Same year", "published": 2020, "year": 2020, "central_twh": 50.0},
+            {"publication": "Later", "published": 2021, "year": 2020, "central_twh": 200.0},
+        ]
+    )
     for policy in WORLD_VINTAGES:
-        s = model_forecasts.score(t, regions=("World",), us_publications=(), world_policy=policy,
-                                  horizon_from="base year", basis="level")
+        s = model_forecasts.score(
+            t,
+            regions=("World",),
+            us_publications=(),
+            world_policy=policy,
+            horizon_from="base year",
+            basis="level",
+        )
         assert s["outturn_publication"].iloc[0] == "Later"
 
 
@@ -150,10 +176,11 @@ def test_derived_values_never_score_and_are_never_scored(tables):
     pd.testing.assert_series_equal(before["log_error"], after["log_error"])
     s = after[after["status"] == model_forecasts.SCORED]
     derived = set(f.loc[m, "publication"])
-    assert not (set(s["publication"]) & set(f.loc[m & (f["kind"] == "forecast"),
-                                                  "publication"]))
-    assert not (set(s["outturn_publication"]) & derived - set(
-        f.loc[~m & (f["kind"] == "estimate"), "publication"]))
+    assert not (set(s["publication"]) & set(f.loc[m & (f["kind"] == "forecast"), "publication"]))
+    assert not (
+        set(s["outturn_publication"])
+        & derived - set(f.loc[~m & (f["kind"] == "estimate"), "publication"])
+    )
 
 
 def test_three_way_direction_uses_the_outturns_range():
@@ -210,7 +237,8 @@ def test_the_median_interval_covers_as_stated_for_any_distribution():
 def test_log_error_is_symmetric_and_scale_free(f, o, k):
     assert model_forecasts.log_error(f, o) == pytest.approx(-model_forecasts.log_error(o, f))
     assert model_forecasts.log_error(k * f, k * o) == pytest.approx(
-        model_forecasts.log_error(f, o), abs=1e-9)
+        model_forecasts.log_error(f, o), abs=1e-9
+    )
     assert model_forecasts.log_error(o, o) == 0
 
 
@@ -223,8 +251,12 @@ def test_a_perfect_forecaster_scores_zero_and_a_biased_one_its_bias(tables):
     for k in (1.0, 1.5):
         g = f.copy()
         for _, r in scored.iterrows():
-            m = ((g["publication"] == r["publication"]) & (g["year"] == r["year"])
-                 & (g["kind"] == "forecast") & (g["coverage"] == r["coverage"]))
+            m = (
+                (g["publication"] == r["publication"])
+                & (g["year"] == r["year"])
+                & (g["kind"] == "forecast")
+                & (g["coverage"] == r["coverage"])
+            )
             g.loc[m, ["central_twh", "low_twh", "high_twh"]] = [k * r["outturn_twh"]] * 3
         ev = page.evaluate(Params(), {**tables, "forecasts": g})
         e = ev.scored.loc[ev.scored["status"] == "scored", "log_error"]
@@ -260,7 +292,8 @@ def test_lmdi_adds_up_for_any_factors(pairs):
     end = {f"f{i}": b for i, (_, b) in enumerate(pairs)}
     t = model_decade.lmdi(start, end)
     assert t["contribution_twh"].sum() == pytest.approx(
-        math.prod(end.values()) - math.prod(start.values()), rel=1e-9, abs=1e-9)
+        math.prod(end.values()) - math.prod(start.values()), rel=1e-9, abs=1e-9
+    )
 
 
 def test_the_2010_2018_decade_by_hand(ev):
@@ -271,7 +304,8 @@ def test_the_2010_2018_decade_by_hand(ev):
     assert h["energy_to_compute_2010_2018"] == pytest.approx(205.2 / 193.7 / 6.5)
     assert "energy_per_instance_change_pct_per_year" not in h
     assert n["energy_per_instance_change_pct_per_year"] == pytest.approx(
-        100 * ((205.2 / 193.7 / 6.5) ** (1 / 8) - 1))
+        100 * ((205.2 / 193.7 / 6.5) ** (1 / 8) - 1)
+    )
     f = ev.decade["2010-2018"]["lmdi"].set_index("factor")["ratio"]
     assert f[model_decade.CONSOLIDATION] == pytest.approx(1.3 / 6.5)
 
@@ -281,8 +315,10 @@ def test_demand_and_consolidation_bars_are_the_server_count_by_construction(ev):
     LMDI bars add up to the contribution of the 1.3-fold server count alone."""
     t = ev.decade["2010-2018"]["lmdi"].set_index("factor")
     e0, e1 = ev.decade["2010-2018"]["inputs"]["energy"]
-    both = t.loc[model_decade.DEMAND, "contribution_twh"] + t.loc[
-        model_decade.CONSOLIDATION, "contribution_twh"]
+    both = (
+        t.loc[model_decade.DEMAND, "contribution_twh"]
+        + t.loc[model_decade.CONSOLIDATION, "contribution_twh"]
+    )
     assert both == pytest.approx(model_decade.log_mean(e1, e0) * math.log(1.3))
 
 
@@ -290,8 +326,11 @@ def test_the_2015_2021_ratio_carries_the_energy_range(ev):
     n = page.numbers(ev)
     assert n["energy_to_compute_2015_2021_low"] == pytest.approx((220 / 200) / (650 / 180))
     assert n["energy_to_compute_2015_2021_high"] == pytest.approx((320 / 200) / (650 / 180))
-    assert (n["energy_to_compute_2015_2021_low"] < page.headlines(ev)[
-        "energy_to_compute_2015_2021"] < n["energy_to_compute_2015_2021_high"])
+    assert (
+        n["energy_to_compute_2015_2021_low"]
+        < page.headlines(ev)["energy_to_compute_2015_2021"]
+        < n["energy_to_compute_2015_2021_high"]
+    )
 
 
 def test_a_period_without_demand_says_nothing_about_efficiency(tables):
@@ -322,8 +361,14 @@ def test_the_product_of_the_factors_is_the_energy_by_construction():
 
 
 def test_a_period_without_demand_leaves_one_residual():
-    t = pd.DataFrame({"period": ["p"] * 2, "year": [2018, 2024], "quantity": ["energy"] * 2,
-                      "value": [200.0, 400.0]})
+    t = pd.DataFrame(
+        {
+            "period": ["p"] * 2,
+            "year": [2018, 2024],
+            "quantity": ["energy"] * 2,
+            "value": [200.0, 400.0],
+        }
+    )
     start, end = model_decade.identity_factors(model_decade.period_inputs(t, "p"))
     assert list(start) == [model_decade.IT_ENERGY] and end[model_decade.IT_ENERGY] == 400
 
@@ -344,8 +389,9 @@ def _shocked(rng, rate=4.0, n=300):
     year (a year of unusually large models) on top of each model's own scatter."""
     years = rng.uniform(2012, 2025, n)
     shock = rng.normal(0, 0.5, 13)
-    values = rate ** (years - 2012) * 10 ** (shock[np.floor(years - 2012).astype(int)]
-                                             + rng.normal(0, 1.0, n))
+    values = rate ** (years - 2012) * 10 ** (
+        shock[np.floor(years - 2012).astype(int)] + rng.normal(0, 1.0, n)
+    )
     return years, values
 
 
@@ -396,14 +442,17 @@ def test_orders_of_magnitude_count_every_year_of_the_window(ev):
     n = page.numbers(ev)
     years = ev.P.compute_fit_end + 1 - ev.P.compute_fit_start
     assert n["compute_orders_of_magnitude"] == pytest.approx(
-        years * math.log10(page.headlines(ev)["compute_growth_per_year"]))
+        years * math.log10(page.headlines(ev)["compute_growth_per_year"])
+    )
 
 
 def test_the_hardware_gap_is_taken_over_the_hardwares_years(ev):
     lo = math.floor(ev.hardware["year"].min())
     hi = math.floor(ev.hardware["year"].max())
-    assert ev.compute_common_fit["n"] == ((ev.models["year"] >= lo)
-                                          & (ev.models["year"] < hi + 1)).sum()
+    assert (
+        ev.compute_common_fit["n"]
+        == ((ev.models["year"] >= lo) & (ev.models["year"] < hi + 1)).sum()
+    )
 
 
 def test_decimal_years():
@@ -412,30 +461,52 @@ def test_decimal_years():
 
 
 # ------------------------------------------------------------ parameters
-@pytest.mark.parametrize("overrides,names", [
-    ({"compute_fit_start": 2021, "compute_fit_end": 2022}, ["compute_fit_start"]),
-    ({"long_horizon_years": 6, "horizon_from": "publication year"}, ["long_horizon_years"]),
-    ({"scope": "United States", "us_vintage": "LBNL 2016",
-      "error_basis": "growth from the base year"}, ["scope"]),
-    ({"scope": "Europe"}, ["scope"]),
-    ({"horizon_bins": ("5-9", "11-12")}, ["horizon_bins"]),
-])
+@pytest.mark.parametrize(
+    "overrides,names",
+    [
+        ({"compute_fit_start": 2021, "compute_fit_end": 2022}, ["compute_fit_start"]),
+        ({"long_horizon_years": 6, "horizon_from": "publication year"}, ["long_horizon_years"]),
+        (
+            {
+                "scope": "United States",
+                "us_vintage": "LBNL 2016",
+                "error_basis": "growth from the base year",
+            },
+            ["scope"],
+        ),
+        ({"scope": "Europe"}, ["scope"]),
+        ({"horizon_bins": ("5-9", "11-12")}, ["horizon_bins"]),
+    ],
+)
 def test_bad_parameters_are_refused_by_name(tables, overrides, names):
     with pytest.raises(ParameterError) as e:
         SPEC.validate(overrides, tables={t: tables[t] for t in SPEC.tables})
     assert all(any(n in p for p in e.value.problems) for n in names)
 
 
-@given(st.sampled_from(SCOPES), st.sampled_from(US_VINTAGES), st.sampled_from(WORLD_VINTAGES),
-       st.sampled_from(HORIZON_FROM), st.sampled_from(ERROR_BASES), st.integers(1, 10))
-def test_every_combination_meets_the_minimum_counts_or_is_refused(scope, us, world, hfrom,
-                                                                     basis, long_years):
+@given(
+    st.sampled_from(SCOPES),
+    st.sampled_from(US_VINTAGES),
+    st.sampled_from(WORLD_VINTAGES),
+    st.sampled_from(HORIZON_FROM),
+    st.sampled_from(ERROR_BASES),
+    st.integers(1, 10),
+)
+def test_every_combination_meets_the_minimum_counts_or_is_refused(
+    scope, us, world, hfrom, basis, long_years
+):
     """Combinations, not one parameter at a time: the spec accepts a choice exactly when it
     scores at least MIN_SCORED forecasts with MIN_LONG at the long horizons, and then the
     headlines are finite."""
     tables = _TABLES()
-    overrides = {"scope": scope, "us_vintage": us, "world_vintage": world,
-                 "horizon_from": hfrom, "error_basis": basis, "long_horizon_years": long_years}
+    overrides = {
+        "scope": scope,
+        "us_vintage": us,
+        "world_vintage": world,
+        "horizon_from": hfrom,
+        "error_basis": basis,
+        "long_horizon_years": long_years,
+    }
     P = Params(**overrides)
     s = page.scored_forecasts(P, tables["forecasts"])
     s = s[s["status"] == model_forecasts.SCORED]
@@ -519,7 +590,9 @@ def test_period_sobol_indices_are_shares_and_ignore_an_unused_parameter(ev, tabl
     assert st.max() > 0.2
     ranges = dict(page.PERIOD_RANGES, flat_energy_ratio=(1.0, 1.5))
     idx = sobol.of_parameters(
-        lambda Q: page.compute_growth_point(Q, tables["training_compute"]), ev.P, ranges, 16)
+        lambda Q: page.compute_growth_point(Q, tables["training_compute"]), ev.P, ranges, 16
+    )
     assert abs(float(idx.set_index("parameter").loc["flat_energy_ratio", "ST"])) < 1e-9
     assert page.compute_growth_point(ev.P, tables["training_compute"]) == pytest.approx(
-        page.headlines(ev)["compute_growth_per_year"])
+        page.headlines(ev)["compute_growth_per_year"]
+    )

@@ -20,16 +20,19 @@ def result(value, unit="TWh/year", description="d"):
 
 
 def test_change_absolute_and_percent():
-    assert runs.change(1665.0, 844.0) == {"absolute": 821.0,
-                                         "percent": pytest.approx(100 * 821 / 844)}
+    assert runs.change(1665.0, 844.0) == {
+        "absolute": 821.0,
+        "percent": pytest.approx(100 * 821 / 844),
+    }
     assert runs.change(-2.0, -1.0)["percent"] == pytest.approx(-100.0)  # of |default|
     assert runs.change(3.0, 0.0) == {"absolute": 3.0, "percent": None}
     assert runs.change(3.0, None) == {"absolute": None, "percent": None}
 
 
 def test_with_defaults_marks_unchanged_rows():
-    out = runs.with_defaults({"a": result(2.0), "b": result(5.0)},
-                             {"a": result(1.0), "b": result(5.0)})
+    out = runs.with_defaults(
+        {"a": result(2.0), "b": result(5.0)}, {"a": result(1.0), "b": result(5.0)}
+    )
     assert out["a"]["moved"] is True and out["a"]["default"] == 1.0
     assert out["a"]["change"] == {"absolute": 1.0, "percent": 100.0}
     assert out["b"]["moved"] is False and out["b"]["change"]["absolute"] == 0.0
@@ -38,8 +41,9 @@ def test_with_defaults_marks_unchanged_rows():
 
 
 def test_results_csv_has_every_headline():
-    full = runs.with_defaults({"a": result(2.0), "b": result(5.0)},
-                              {"a": result(1.0), "b": result(5.0)})
+    full = runs.with_defaults(
+        {"a": result(2.0), "b": result(5.0)}, {"a": result(1.0), "b": result(5.0)}
+    )
     rows = list(csv.DictReader(io.StringIO(runs.results_csv(full))))
     assert [r["name"] for r in rows] == ["a", "b"]
     assert rows[0]["default"] == "1.0" and rows[0]["value"] == "2.0"
@@ -73,8 +77,7 @@ def test_chart_datasets_from_altair():
     chart = alt.Chart(df).mark_bar().encode(x="x:Q", y="y:Q").properties(title="T")
     sets = runs.chart_datasets(chart.to_dict())
     assert sets == [[{"x": 1, "y": 3.5}, {"x": 2, "y": 4.5}]]
-    layered = alt.layer(chart, alt.Chart(pd.DataFrame({"z": [9]})).mark_rule().encode(
-        y="z:Q"))
+    layered = alt.layer(chart, alt.Chart(pd.DataFrame({"z": [9]})).mark_rule().encode(y="z:Q"))
     assert len(runs.chart_datasets(layered.to_dict())) == 2
 
 
@@ -85,11 +88,17 @@ def test_inline_values_without_datasets():
 
 def test_write_chart_data_and_index(tmp_path):
     df = pd.DataFrame({"label": ["a", "b"], "value": [1.0, 2.0]})
-    specs = {"bars": alt.Chart(df).mark_bar().encode(x="value:Q", y="label:N")
-             .properties(title="Bars").to_dict()}
+    specs = {
+        "bars": alt.Chart(df)
+        .mark_bar()
+        .encode(x="value:Q", y="label:N")
+        .properties(title="Bars")
+        .to_dict()
+    }
     index = runs.write_chart_data(specs, tmp_path / "charts")
-    assert index == [{"chart": "bars", "title": "Bars", "file": "bars.csv", "rows": 2,
-                      "columns": "label value"}]
+    assert index == [
+        {"chart": "bars", "title": "Bars", "file": "bars.csv", "rows": 2, "columns": "label value"}
+    ]
     rows = list(csv.DictReader((tmp_path / "charts" / "bars.csv").open()))
     assert rows == [{"label": "a", "value": "1.0"}, {"label": "b", "value": "2.0"}]
     listed = list(csv.DictReader((tmp_path / "charts" / "index.csv").open()))
@@ -102,8 +111,13 @@ def test_specs_are_read_back_from_the_offline_renderer():
     from energybook import charts
 
     df = pd.DataFrame({"label": ["a", "b"], "value": [1.0, 2.0]})
-    spec = alt.Chart(df).mark_bar().encode(x="value:Q", y="label:N").properties(
-        title="Bars", description="Bars of a and b").to_dict()
+    spec = (
+        alt.Chart(df)
+        .mark_bar()
+        .encode(x="value:Q", y="label:N")
+        .properties(title="Bars", description="Bars of a and b")
+        .to_dict()
+    )
     found = runs.specs_in_html(charts.render_html(spec))
     assert len(found) == 1
     assert runs.chart_datasets(found[0]) == runs.chart_datasets(spec)
@@ -115,9 +129,15 @@ def test_a_notebook_whose_charts_cannot_be_read_falls_back_to_the_gallery():
 
     nb = nbformat.v4.new_notebook()
     cell = nbformat.v4.new_code_cell("")
-    cell.outputs = [nbformat.v4.new_output("display_data", data={
-        "text/html": '<div class="eb-chart"></div><script>drawn differently</script>',
-        "text/plain": "chart"})]
+    cell.outputs = [
+        nbformat.v4.new_output(
+            "display_data",
+            data={
+                "text/html": '<div class="eb-chart"></div><script>drawn differently</script>',
+                "text/plain": "chart",
+            },
+        )
+    ]
     nb.cells = [cell]
     specs = runs.chart_specs("overview", chapters.get("overview").params.defaults(), nb)
     assert set(specs) == {"comparison", "forecasts", "regions"}
@@ -142,11 +162,17 @@ def test_the_notebook_holds_the_data_of_every_chart_of_the_gallery(root):
 
     spec = chapters.get("overview")
     ev = page.evaluate(spec.typed(spec.params.defaults()), data.load_tables(page.TABLES))
-    gallery = {runs.slug(c.to_dict()["title"] if isinstance(c.to_dict()["title"], str)
-                         else c.to_dict()["title"]["text"]): c.to_dict()
-               for c in figures.gallery(ev).values()}
-    shown = runs.notebook_specs(nbformat.read(str(root / "chapters" / "overview.ipynb"),
-                                              as_version=4))
+    gallery = {
+        runs.slug(
+            c.to_dict()["title"]
+            if isinstance(c.to_dict()["title"], str)
+            else c.to_dict()["title"]["text"]
+        ): c.to_dict()
+        for c in figures.gallery(ev).values()
+    }
+    shown = runs.notebook_specs(
+        nbformat.read(str(root / "chapters" / "overview.ipynb"), as_version=4)
+    )
     assert set(gallery) <= set(shown)
     for name, chart in gallery.items():
         assert runs.chart_datasets(shown[name]) == runs.chart_datasets(chart), name
@@ -177,16 +203,17 @@ def test_the_added_work_of_a_run_takes_well_under_half_a_second(root, tmp_path):
 def run_folder(path, chapter, results, params=None):
     path.mkdir(parents=True)
     (path / "results.json").write_text(json.dumps(results))
-    (path / runs.MARKER).write_text(json.dumps({"chapter": chapter,
-                                                "parameters": params or {}}))
+    (path / runs.MARKER).write_text(json.dumps({"chapter": chapter, "parameters": params or {}}))
     return path
 
 
 def test_compare_rows_sorted_by_relative_change(tmp_path):
-    a = run_folder(tmp_path / "a", "rebound", {"x": result(100.0), "y": result(10.0),
-                                               "z": result(1.0)})
-    b = run_folder(tmp_path / "b", "rebound", {"x": result(110.0), "y": result(5.0),
-                                               "z": result(1.0)})
+    a = run_folder(
+        tmp_path / "a", "rebound", {"x": result(100.0), "y": result(10.0), "z": result(1.0)}
+    )
+    b = run_folder(
+        tmp_path / "b", "rebound", {"x": result(110.0), "y": result(5.0), "z": result(1.0)}
+    )
     rows = runs.compare_rows(runs.read_results_folder(a), runs.read_results_folder(b))
     assert [r["name"] for r in rows] == ["y", "x", "z"]
     assert rows[0]["change_percent"] == pytest.approx(-50.0)
@@ -208,10 +235,12 @@ def test_a_results_folder_must_be_recognisable(tmp_path):
 
 
 def test_cli_compare_table_csv_and_json(cli, tmp_path):
-    a = run_folder(tmp_path / "a", "overview", {"projection_twh": result(945.0),
-                                                "base_twh": result(415.0)})
-    b = run_folder(tmp_path / "b", "overview", {"projection_twh": result(1700.0),
-                                                "base_twh": result(415.0)})
+    a = run_folder(
+        tmp_path / "a", "overview", {"projection_twh": result(945.0), "base_twh": result(415.0)}
+    )
+    b = run_folder(
+        tmp_path / "b", "overview", {"projection_twh": result(1700.0), "base_twh": result(415.0)}
+    )
     r = cli("compare", str(a), str(b))
     assert r.returncode == 0, r.stderr
     assert "projection_twh" in r.stdout and "+79.9 %" in r.stdout and "unchanged" in r.stdout

@@ -31,15 +31,34 @@ def tables() -> dict[str, pd.DataFrame]:
     return data.load_tables(page.TABLES)
 
 
-def chip_row(name: str, when: str, bf16: float, power: float, vendor: str = "NVIDIA",
-             refresh_of: str = "", **extra) -> dict:
+def chip_row(
+    name: str,
+    when: str,
+    bf16: float,
+    power: float,
+    vendor: str = "NVIDIA",
+    refresh_of: str = "",
+    **extra,
+) -> dict:
     """One row of a constructed accelerators table."""
-    row = {"chip": name, "vendor": vendor, "release_date": dt.date.fromisoformat(when),
-           "board_power_w": power, "bf16_tflops": bf16, "fp32_tflops": bf16 / 10,
-           "fp16_tflops": math.nan, "fp8_tflops": math.nan, "fp4_tflops": math.nan,
-           "tf32_tflops": math.nan, "int8_tops": math.nan, "power_estimated_by": "",
-           "refresh_of": refresh_of, "transistors_billion": 10.0, "dies": 1,
-           "memory_bw_tbps": 1.0}
+    row = {
+        "chip": name,
+        "vendor": vendor,
+        "release_date": dt.date.fromisoformat(when),
+        "board_power_w": power,
+        "bf16_tflops": bf16,
+        "fp32_tflops": bf16 / 10,
+        "fp16_tflops": math.nan,
+        "fp8_tflops": math.nan,
+        "fp4_tflops": math.nan,
+        "tf32_tflops": math.nan,
+        "int8_tops": math.nan,
+        "power_estimated_by": "",
+        "refresh_of": refresh_of,
+        "transistors_billion": 10.0,
+        "dies": 1,
+        "memory_bw_tbps": 1.0,
+    }
     row.update(extra)
     return row
 
@@ -75,7 +94,8 @@ def test_fit_recovers_an_exact_exponential_whatever_its_scale(dt_years, scale, s
     assert f.doubling_time_years == pytest.approx(dt_years, rel=1e-9)
     assert f.r_squared == pytest.approx(1.0)
     assert sc.fit_log_trend(years, 7.0 * values).doubling_time_years == pytest.approx(
-        dt_years, rel=1e-9)
+        dt_years, rel=1e-9
+    )
 
 
 def test_fit_interval_covers_the_true_rate_at_its_level():
@@ -92,11 +112,14 @@ def test_fit_interval_covers_the_true_rate_at_its_level():
 
 
 def test_efficiency_table_filters_by_vendor_year_and_power_basis():
-    acc = pd.DataFrame([
-        chip_row("A", "2019-06-01", 100, 300),
-        chip_row("B", "2021-06-01", 200, 300, vendor="AMD"),
-        chip_row("C", "2023-06-01", 400, 300, power_estimated_by="someone"),
-        chip_row("D", "2023-06-01", math.nan, 300)])
+    acc = pd.DataFrame(
+        [
+            chip_row("A", "2019-06-01", 100, 300),
+            chip_row("B", "2021-06-01", 200, 300, vendor="AMD"),
+            chip_row("C", "2023-06-01", 400, 300, power_estimated_by="someone"),
+            chip_row("D", "2023-06-01", math.nan, 300),
+        ]
+    )
     assert list(sc.efficiency_table(acc)["chip"]) == ["A", "B", "C"]  # D has no BF16
     assert list(sc.efficiency_table(acc, vendors=["AMD"])["chip"]) == ["B"]
     assert list(sc.efficiency_table(acc, start_year=2020, end_year=2022)["chip"]) == ["B"]
@@ -106,8 +129,13 @@ def test_efficiency_table_filters_by_vendor_year_and_power_basis():
 
 
 def test_lowest_precision_picks_the_narrowest_float_format():
-    row = {"fp32_tflops": 10.0, "bf16_tflops": 100.0, "fp16_tflops": 120.0,
-           "fp8_tflops": 200.0, "int8_tops": 400.0}
+    row = {
+        "fp32_tflops": 10.0,
+        "bf16_tflops": 100.0,
+        "fp16_tflops": 120.0,
+        "fp8_tflops": 200.0,
+        "int8_tops": 400.0,
+    }
     assert sc.chip_format_peak(row, "lowest") == (200.0, "fp8")
     del row["fp8_tflops"]  # INT8 is not a FLOP: the 16-bit formats are next, the larger wins
     assert sc.chip_format_peak(row, "lowest") == (120.0, "fp16")
@@ -122,22 +150,34 @@ def test_lowest_precision_picks_the_narrowest_float_format():
 @given(values=st.lists(st.floats(1.0, 1e4), min_size=3, max_size=12))
 def test_frontier_is_the_running_best(values):
     years = 2016.0 + np.arange(len(values))
-    t = pd.DataFrame({"chip": [f"c{i}" for i in range(len(values))], "year": years,
-                      "flop_per_j": values})
+    t = pd.DataFrame(
+        {"chip": [f"c{i}" for i in range(len(values))], "year": years, "flop_per_j": values}
+    )
     front = sc.frontier(t)
     # Records rise strictly, and every chip is at most the best record released by its date.
     assert np.all(np.diff(front["flop_per_j"]) > 0)
     for year, value in zip(years, values, strict=True):
         assert value <= front.loc[front["year"] <= year, "flop_per_j"].max()
     # A chip below the running best changes nothing.
-    worse = pd.concat([t, pd.DataFrame({"chip": ["w"], "year": [years[-1] + 0.5],
-                                        "flop_per_j": [min(values) / 2]})])
+    worse = pd.concat(
+        [
+            t,
+            pd.DataFrame(
+                {"chip": ["w"], "year": [years[-1] + 0.5], "flop_per_j": [min(values) / 2]}
+            ),
+        ]
+    )
     assert list(sc.frontier(worse)["chip"]) == list(front["chip"])
 
 
 def test_frontier_of_a_rising_series_is_all_of_it_and_picks_the_best_of_one_date():
-    t = pd.DataFrame({"chip": ["a", "b", "c", "d"], "year": [2016.0, 2017.0, 2017.0, 2018.0],
-                      "flop_per_j": [1.0, 2.0, 3.0, 4.0]})
+    t = pd.DataFrame(
+        {
+            "chip": ["a", "b", "c", "d"],
+            "year": [2016.0, 2017.0, 2017.0, 2018.0],
+            "flop_per_j": [1.0, 2.0, 3.0, 4.0],
+        }
+    )
     assert list(sc.frontier(t)["chip"]) == ["a", "c", "d"]
 
 
@@ -146,26 +186,37 @@ def test_a_refresh_counts_once_in_the_one_per_design_fit():
     with one chip per design."""
     rng = np.random.default_rng(3)
     years = np.linspace(2016, 2025, 10)
-    rows = [chip_row(f"c{i}", f"{int(y)}-03-01", float(2 ** (0.4 * (y - 2016)
-                                                            + rng.normal(0, 0.3))), 1.0)
-            for i, y in enumerate(years)]
+    rows = [
+        chip_row(
+            f"c{i}", f"{int(y)}-03-01", float(2 ** (0.4 * (y - 2016) + rng.normal(0, 0.3))), 1.0
+        )
+        for i, y in enumerate(years)
+    ]
     base = sc.efficiency_table(pd.DataFrame(rows))
-    again = pd.DataFrame(rows + [chip_row("c0 refresh", "2025-06-01", rows[0]["bf16_tflops"],
-                                          1.0, refresh_of="c0")])
+    again = pd.DataFrame(
+        rows + [chip_row("c0 refresh", "2025-06-01", rows[0]["bf16_tflops"], 1.0, refresh_of="c0")]
+    )
     more = sc.efficiency_table(again)
     assert len(sc.one_per_design(more)) == len(base)
     fit_base = sc.trend_variants(base)["one per design"]
     fit_more = sc.trend_variants(more)["one per design"]
     assert fit_more.slope_per_year == pytest.approx(fit_base.slope_per_year, rel=1e-12)
     assert sc.trend_variants(more)["all products"].slope_per_year != pytest.approx(
-        sc.trend_variants(base)["all products"].slope_per_year, rel=1e-6)
+        sc.trend_variants(base)["all products"].slope_per_year, rel=1e-6
+    )
 
 
 def test_a_refresh_whose_original_is_not_selected_stands_for_its_design():
-    t = sc.efficiency_table(pd.DataFrame([
-        chip_row("orig", "2020-01-01", 10, 1.0),
-        chip_row("refresh", "2022-01-01", 10, 1.0, refresh_of="orig"),
-        chip_row("new", "2023-01-01", 20, 1.0)]), start_year=2021)
+    t = sc.efficiency_table(
+        pd.DataFrame(
+            [
+                chip_row("orig", "2020-01-01", 10, 1.0),
+                chip_row("refresh", "2022-01-01", 10, 1.0, refresh_of="orig"),
+                chip_row("new", "2023-01-01", 20, 1.0),
+            ]
+        ),
+        start_year=2021,
+    )
     assert list(sc.one_per_design(t)["chip"]) == ["refresh", "new"]
 
 
@@ -179,8 +230,12 @@ def test_the_slowdown_test_holds_its_level_under_a_simulated_null():
     and the p-values are spread evenly (the test is calibrated, whatever the dates)."""
     rng = np.random.default_rng(11)
     years = np.sort(rng.uniform(2016, 2026, 18))
-    p = np.array([slow.slowdown_test(years, _line_plus_noise(rng, years), n_sim=199,
-                                     seed=i)["p_value"] for i in range(300)])
+    p = np.array(
+        [
+            slow.slowdown_test(years, _line_plus_noise(rng, years), n_sim=199, seed=i)["p_value"]
+            for i in range(300)
+        ]
+    )
     assert 0.02 <= np.mean(p <= 0.05) <= 0.09
     assert 0.4 <= np.median(p) <= 0.6
 
@@ -199,8 +254,9 @@ def test_the_slowdown_test_finds_a_planted_slowdown():
 def test_a_speed_up_is_not_a_slowdown():
     years = np.linspace(2010, 2026, 30)
     y = np.where(years < 2019, (years - 2019) / 4.0, (years - 2019) / 1.0)
-    r = slow.slowdown_test(years, 2.0 ** (y + np.random.default_rng(1).normal(0, 0.1, 30)),
-                           n_sim=300)
+    r = slow.slowdown_test(
+        years, 2.0 ** (y + np.random.default_rng(1).normal(0, 0.1, 30)), n_sim=300
+    )
     assert r["p_value"] > 0.5
 
 
@@ -303,10 +359,15 @@ def test_rolling_growth_of_a_constant_rate():
 
 
 # ---------------------------------------------------------------- decomposition
-chip_st = st.fixed_dictionaries({
-    "bf16_tflops": st.floats(1.0, 1e4), "fp8_tflops": st.floats(1.0, 1e4),
-    "board_power_w": st.floats(50.0, 2000.0), "transistors_billion": st.floats(1.0, 500.0),
-    "dies": st.integers(1, 12)})
+chip_st = st.fixed_dictionaries(
+    {
+        "bf16_tflops": st.floats(1.0, 1e4),
+        "fp8_tflops": st.floats(1.0, 1e4),
+        "board_power_w": st.floats(50.0, 2000.0),
+        "transistors_billion": st.floats(1.0, 500.0),
+        "dies": st.integers(1, 12),
+    }
+)
 
 
 @settings(max_examples=60)
@@ -317,8 +378,9 @@ def test_the_factors_multiply_exactly_to_the_total(b, a, precision):
     d = steps_m.decompose_step(b, a, precision)
     assert d["power"] * d["format"] * d["efficiency"] == pytest.approx(d["total"], rel=1e-12)
     assert d["silicon"] * d["power_per_silicon"] == pytest.approx(d["power"], rel=1e-12)
-    assert d["share_non_efficiency"] + d["share_efficiency"] == pytest.approx(1.0, abs=1e-9) \
-        or d["total"] == pytest.approx(1.0)
+    assert d["share_non_efficiency"] + d["share_efficiency"] == pytest.approx(1.0, abs=1e-9) or d[
+        "total"
+    ] == pytest.approx(1.0)
 
 
 @settings(max_examples=60)
@@ -341,7 +403,8 @@ def test_a_die_shrink_at_the_same_peak_is_all_efficiency():
     new = {"bf16_tflops": 100.0, "board_power_w": 200.0, "transistors_billion": 50.0}
     d = steps_m.decompose_step(old, new, "bf16")
     assert (d["total"], d["power"], d["format"], d["efficiency"]) == pytest.approx(
-        (1.0, 0.5, 1.0, 2.0))
+        (1.0, 0.5, 1.0, 2.0)
+    )
 
 
 def test_the_format_factor_is_the_narrower_numbers_against_a_fixed_format():
@@ -372,19 +435,39 @@ def test_decomposition_bars_stack_to_the_total(tables):
 
 # ---------------------------------------------------------------- delivered points
 def test_delivered_points_set_the_measured_config_against_peak_per_board_watt():
-    acc = pd.DataFrame([chip_row("H100 SXM", "2022-09-20", 1000.0, 700.0),
-                        chip_row("B200", "2024-11-15", 2000.0, 1000.0)])
-    base = {"run_id": "h100-20260101T000000Z", "gpu_name": "NVIDIA H100 80GB HBM3",
-            "repeats": 2, "power_limit_w": 700.0}
-    summary = pd.DataFrame([{**base, "config": "square-bf16-8192", "tflop_per_j": 0.9,
-                             "tflop_per_j_low": 0.85, "tflop_per_j_high": 0.95},
-                            {**base, "config": "square-fp8-8192", "tflop_per_j": 9.0}])
+    acc = pd.DataFrame(
+        [
+            chip_row("H100 SXM", "2022-09-20", 1000.0, 700.0),
+            chip_row("B200", "2024-11-15", 2000.0, 1000.0),
+        ]
+    )
+    base = {
+        "run_id": "h100-20260101T000000Z",
+        "gpu_name": "NVIDIA H100 80GB HBM3",
+        "repeats": 2,
+        "power_limit_w": 700.0,
+    }
+    summary = pd.DataFrame(
+        [
+            {
+                **base,
+                "config": "square-bf16-8192",
+                "tflop_per_j": 0.9,
+                "tflop_per_j_low": 0.85,
+                "tflop_per_j_high": 0.95,
+            },
+            {**base, "config": "square-fp8-8192", "tflop_per_j": 9.0},
+        ]
+    )
     d = dlv.delivered_points(summary, acc)
     assert len(d) == 1 and d["chip"].iloc[0] == "H100 SXM" and d["repeats"].iloc[0] == 2
     assert d["delivered_flop_per_j"].iloc[0] == pytest.approx(0.9e12)
     assert d["delivered_share"].iloc[0] == pytest.approx(0.9e12 / (1000e12 / 700))
-    assert d["delivered_flop_per_j_low"].iloc[0] <= d["delivered_flop_per_j"].iloc[0] <= \
-        d["delivered_flop_per_j_high"].iloc[0]
+    assert (
+        d["delivered_flop_per_j_low"].iloc[0]
+        <= d["delivered_flop_per_j"].iloc[0]
+        <= d["delivered_flop_per_j_high"].iloc[0]
+    )
     assert dlv.delivered_points(summary[summary["config"] != "square-bf16-8192"], acc).empty
 
 
@@ -407,8 +490,9 @@ def test_the_byte_per_flop_trend_is_the_difference_of_two_trends(tables):
 
 
 def test_memory_bound_summary_breakeven(tables):
-    m = mem.memory_bound_summary(mem.memory_wall_table(tables["accelerators"]),
-                                 tables["energy_per_op"])
+    m = mem.memory_bound_summary(
+        mem.memory_wall_table(tables["accelerators"]), tables["energy_per_op"]
+    )
     assert m["breakeven_batch"] == pytest.approx(m["weight_read_pj"] / m["fma_pj"])
     assert 0 < m["batch1_peak_share_percent"] < 100
 
@@ -423,13 +507,19 @@ def test_gemm_efficiency_hand_worked():
 
 
 @settings(max_examples=100)
-@given(m=st.integers(1, 20000), n=st.integers(1, 20000), sms=st.integers(1, 200),
-       tm=st.sampled_from([64, 128, 256]), tn=st.sampled_from([64, 128, 256]))
+@given(
+    m=st.integers(1, 20000),
+    n=st.integers(1, 20000),
+    sms=st.integers(1, 200),
+    tm=st.sampled_from([64, 128, 256]),
+    tn=st.sampled_from([64, 128, 256]),
+)
 def test_gemm_efficiency_bounds_and_alignment(m, n, sms, tm, tn):
     e = mem.gemm_efficiency(m, n, tile_m=tm, tile_n=tn, n_sms=sms)
     assert 0 < e["efficiency"] <= 1.0
-    aligned = mem.gemm_efficiency(mem.padded_size(m, tm), mem.padded_size(n, tn), tile_m=tm,
-                                  tile_n=tn, n_sms=sms)
+    aligned = mem.gemm_efficiency(
+        mem.padded_size(m, tm), mem.padded_size(n, tn), tile_m=tm, tile_n=tn, n_sms=sms
+    )
     assert aligned["tile_efficiency"] == 1.0 and aligned["tiles"] == e["tiles"]
 
 
@@ -440,8 +530,12 @@ def test_landauer_from_scipy_constants():
 
 
 @settings(max_examples=50)
-@given(cur=st.floats(1e9, 1e15), k=st.floats(1.0, 1e6), dt_years=st.floats(0.5, 10),
-       wider=st.floats(1.0, 3.0))
+@given(
+    cur=st.floats(1e9, 1e15),
+    k=st.floats(1.0, 1e6),
+    dt_years=st.floats(0.5, 10),
+    wider=st.floats(1.0, 3.0),
+)
 def test_years_to_limit_scale_with_the_doubling_time(cur, k, dt_years, wider):
     y = lim_m.years_to_limit(cur, cur * k, dt_years)
     assert y == pytest.approx(math.log2(k) * dt_years, rel=1e-9, abs=1e-9)
@@ -457,10 +551,8 @@ def test_the_page_headlines_are_the_declared_ones_and_bracket_their_intervals(ta
     h = page.headlines(page.evaluate(Params(), tables))
     assert list(h) == [x.name for x in spec.SPEC.headlines]
     assert all(math.isfinite(v) for v in h.values())
-    assert h["doubling_time_low_years"] <= h["doubling_time_years"] <= \
-        h["doubling_time_high_years"]
-    assert h["years_to_cmos_limit_low"] <= h["years_to_cmos_limit"] <= \
-        h["years_to_cmos_limit_high"]
+    assert h["doubling_time_low_years"] <= h["doubling_time_years"] <= h["doubling_time_high_years"]
+    assert h["years_to_cmos_limit_low"] <= h["years_to_cmos_limit"] <= h["years_to_cmos_limit_high"]
     assert 0 < h["slowdown_p_value"] <= 1
 
 
@@ -494,11 +586,14 @@ def _rejected(overrides: dict, *fragments: str) -> None:
 
 
 def test_the_check_refuses_reversed_years_and_too_few_chips():
-    _rejected({"start_year": 2025, "end_year": 2016},
-              "start_year (2025) must be before end_year (2016)")
+    _rejected(
+        {"start_year": 2025, "end_year": 2016}, "start_year (2025) must be before end_year (2016)"
+    )
     _rejected({"vendors": ["Intel"]}, "too few chips", "at precision bf16", "vendors Intel")
-    _rejected({"vendors": ["Google", "Intel"], "include_estimated_power": False},
-              "set include_estimated_power to true")
+    _rejected(
+        {"vendors": ["Google", "Intel"], "include_estimated_power": False},
+        "set include_estimated_power to true",
+    )
 
 
 def test_the_check_refuses_a_frontier_of_two_records():
@@ -506,25 +601,52 @@ def test_the_check_refuses_a_frontier_of_two_records():
     for a frontier trend."""
     rows = [chip_row("r1", "2016-01-01", 1.0, 1.0), chip_row("r2", "2017-01-01", 10.0, 1.0)]
     rows += [chip_row(f"c{i}", f"{2018 + i}-01-01", 5.0 - 0.5 * i, 1.0) for i in range(6)]
-    rows += [chip_row("H100 SXM", "2022-09-20", 4.0, 1.0, fp8_tflops=8.0),
-             chip_row("B200", "2024-11-15", 4.5, 1.0, fp8_tflops=9.0)]
+    rows += [
+        chip_row("H100 SXM", "2022-09-20", 4.0, 1.0, fp8_tflops=8.0),
+        chip_row("B200", "2024-11-15", 4.5, 1.0, fp8_tflops=9.0),
+    ]
     text = _problems(Params(vendors=("NVIDIA",), breakpoint_year=2019.0), pd.DataFrame(rows))
     assert "frontier trend" in text and "has 2 chips" in text
 
 
 def test_the_check_refuses_a_window_longer_than_the_releases_and_an_undecomposable_step():
-    _rejected({"start_year": 2021, "breakpoint_year": 2023.0, "window_years": 9.0},
-              "window_years 9 leaves no rolling window")
-    _rejected({"decomposition_precision": "fp4"},
-              "decomposition_precision fp4 has no peak figure for both H100 SXM and B200")
+    _rejected(
+        {"start_year": 2021, "breakpoint_year": 2023.0, "window_years": 9.0},
+        "window_years 9 leaves no rolling window",
+    )
+    _rejected(
+        {"decomposition_precision": "fp4"},
+        "decomposition_precision fp4 has no peak figure for both H100 SXM and B200",
+    )
 
 
 # ---------------------------------------------------------------- review: frontier, power
 def _real_like_dates() -> np.ndarray:
     """Release dates like the chip table's: few early, many late."""
-    return np.array([2017.3, 2018.4, 2020.9, 2020.9, 2021.4, 2021.9, 2022.4, 2022.7, 2023.7,
-                     2023.9, 2023.9, 2024.4, 2024.7, 2024.8, 2024.9, 2024.9, 2025.1, 2025.4,
-                     2025.6, 2025.8])
+    return np.array(
+        [
+            2017.3,
+            2018.4,
+            2020.9,
+            2020.9,
+            2021.4,
+            2021.9,
+            2022.4,
+            2022.7,
+            2023.7,
+            2023.9,
+            2023.9,
+            2024.4,
+            2024.7,
+            2024.8,
+            2024.9,
+            2024.9,
+            2025.1,
+            2025.4,
+            2025.6,
+            2025.8,
+        ]
+    )
 
 
 @settings(max_examples=40)
@@ -572,18 +694,25 @@ def test_a_running_best_is_steeper_than_its_line_when_more_chips_come_later():
     above the line's slope (the bias the page reports), and zero bias with one chip a date
     and no scatter."""
     x = _real_like_dates()
-    c = sc.frontier_calibration(x, 2.0 ** (0.42 * (x - 2016) + np.random.default_rng(1)
-                                           .normal(0, 0.465, x.size)), n_sim=2000)
+    c = sc.frontier_calibration(
+        x,
+        2.0 ** (0.42 * (x - 2016) + np.random.default_rng(1).normal(0, 0.465, x.size)),
+        n_sim=2000,
+    )
     assert c["bias"] > 0 and c["null_median_slope"] > c["pooled_slope"]
     xs = np.arange(2016.0, 2026.0)
-    exact = sc.frontier_calibration(xs, 2.0 ** (0.5 * (xs - 2016) + 1e-9 * np.sin(xs)),
-                                    n_sim=200)
+    exact = sc.frontier_calibration(xs, 2.0 ** (0.5 * (xs - 2016) + 1e-9 * np.sin(xs)), n_sim=200)
     assert abs(exact["bias"]) < 1e-6
 
 
 def test_the_latest_record_counts_the_chips_that_never_beat_it():
-    t = pd.DataFrame({"chip": list("abcde"), "year": [2016.0, 2017.0, 2018.0, 2019.0, 2020.0],
-                      "flop_per_j": [1.0, 3.0, 2.0, 2.5, 2.9]})
+    t = pd.DataFrame(
+        {
+            "chip": list("abcde"),
+            "year": [2016.0, 2017.0, 2018.0, 2019.0, 2020.0],
+            "flop_per_j": [1.0, 3.0, 2.0, 2.5, 2.9],
+        }
+    )
     assert sc.last_record(t) == {"chip": "b", "year": 2017.0, "later": 3}
 
 
@@ -596,8 +725,9 @@ def test_power_against_no_change_is_the_size_and_at_the_mde_is_the_power():
     size = slow.power_against(x, sd, [2023.9], 0.0, crit, n_sim=4000, seed=2)[0]
     assert 0.03 <= size <= 0.07
     mde = slow.detectable_slowdown(x, sd, [2023.9], crit, n_sim=400, seed=3)
-    p = slow.power_against(x, sd, [2023.9], float(mde["min_change_per_year"].iloc[0]), crit,
-                           n_sim=400, seed=3)[0]
+    p = slow.power_against(
+        x, sd, [2023.9], float(mde["min_change_per_year"].iloc[0]), crit, n_sim=400, seed=3
+    )[0]
     assert p == pytest.approx(0.8, abs=0.03)
 
 
@@ -611,13 +741,18 @@ def test_the_one_per_design_test_holds_its_level_with_refreshes_present():
     for i in range(200):
         y = 0.4 * (x - 2016) + rng.normal(0, 0.4, x.size)
         refresh = rng.choice(x.size, 4, replace=False)
-        t = pd.DataFrame({"year": np.concatenate([x, x[refresh] + 2.0]),
-                          "flop_per_j": 2.0 ** np.concatenate([y, y[refresh]]),
-                          "design": [*range(x.size), *refresh]})
+        t = pd.DataFrame(
+            {
+                "year": np.concatenate([x, x[refresh] + 2.0]),
+                "flop_per_j": 2.0 ** np.concatenate([y, y[refresh]]),
+                "design": [*range(x.size), *refresh],
+            }
+        )
         d = sc.one_per_design(t)
-        reject_design.append(slow.slowdown_test(d["year"], d["flop_per_j"], n_sim=199,
-                                                seed=i)["p_value"] <= 0.05)
-        reject_wild.append(slow.wild_p_value(x, 2.0 ** y, n_sim=199, seed=i) <= 0.05)
+        reject_design.append(
+            slow.slowdown_test(d["year"], d["flop_per_j"], n_sim=199, seed=i)["p_value"] <= 0.05
+        )
+        reject_wild.append(slow.wild_p_value(x, 2.0**y, n_sim=199, seed=i) <= 0.05)
     assert 0.01 <= np.mean(reject_design) <= 0.1
     assert np.mean(reject_wild) <= 0.1
 
@@ -629,11 +764,18 @@ def test_the_closing_statement_uses_the_fixed_format_split(tables):
 
     ev = page.evaluate(Params(), tables)
     for power_share, narrowest in ((43.0, 69.0), (20.0, 130.0)):
-        fake = dataclasses.replace(ev, step={**ev.step, "power_share_percent": power_share,
-                                             "dec_share_non_efficiency_percent": narrowest})
+        fake = dataclasses.replace(
+            ev,
+            step={
+                **ev.step,
+                "power_share_percent": power_share,
+                "dec_share_non_efficiency_percent": narrowest,
+            },
+        )
         text = page.texts(fake)["closing_step"]
-        assert text.index(f"{power_share:.0f}% came from more power") < \
-            text.index(f"({narrowest:.0f}%)")
+        assert text.index(f"{power_share:.0f}% came from more power") < text.index(
+            f"({narrowest:.0f}%)"
+        )
         assert f"{100 - power_share:.0f}% from more FLOP per joule" in text
         assert "accounting convention" in text
 
@@ -671,8 +813,10 @@ def test_sobol_ranges_pass_the_check_and_indices_recover_what_the_fit_uses(table
     P = Params()
     grid = {k: np.linspace(lo, hi, 3) for k, (lo, hi) in page.SOBOL_RANGES.items()}
     for values in itertools.product(*grid.values()):
-        over = {k: (int(round(v)) if k.endswith("_year") and k != "breakpoint_year"
-                    else float(v)) for k, v in zip(grid, values, strict=True)}
+        over = {
+            k: (int(round(v)) if k.endswith("_year") and k != "breakpoint_year" else float(v))
+            for k, v in zip(grid, values, strict=True)
+        }
         Q = dataclasses.replace(P, **over)
         assert spec.check(Q, tables) == [], over
     for k, (lo, hi) in page.SOBOL_RANGES.items():
@@ -683,8 +827,13 @@ def test_sobol_ranges_pass_the_check_and_indices_recover_what_the_fit_uses(table
     assert idx.loc["window_years", "ST"] == pytest.approx(0.0, abs=1e-12)
     assert ((idx["ST"] >= 0) & (idx["ST"] <= 1.05)).all()
     assert idx.loc["end_year", "ST"] > 0.1 and idx.loc["start_year", "ST"] > 0.0
-    chips = sc.efficiency_table(tables["accelerators"], P.precision, vendors=P.vendors,
-                                include_estimated_power=P.include_estimated_power)
+    chips = sc.efficiency_table(
+        tables["accelerators"],
+        P.precision,
+        vendors=P.vendors,
+        include_estimated_power=P.include_estimated_power,
+    )
     ev_fit = sc.efficiency_table(tables["accelerators"], P.precision, **page.selection(P))
     assert page.pooled_doubling_time(P, chips) == pytest.approx(
-        sc.fit_log_trend(ev_fit["year"], ev_fit["flop_per_j"]).doubling_time_years)
+        sc.fit_log_trend(ev_fit["year"], ev_fit["flop_per_j"]).doubling_time_years
+    )

@@ -60,19 +60,25 @@ def test_sample_size_must_be_a_power_of_two(n):
 def test_grid_parsing_and_product():
     a = sweep.parse_axis("overview", "base_year", "2024,2025")
     b = sweep.parse_axis("overview", "demand_year", "2024,2025")
-    assert sweep.grid([a, b]) == [{"base_year": y, "demand_year": d}
-                                  for y in (2024, 2025) for d in (2024, 2025)]
-    assert sweep.grid([a, b], zipped=True) == [{"base_year": 2024, "demand_year": 2024},
-                                                {"base_year": 2025, "demand_year": 2025}]
+    assert sweep.grid([a, b]) == [
+        {"base_year": y, "demand_year": d} for y in (2024, 2025) for d in (2024, 2025)
+    ]
+    assert sweep.grid([a, b], zipped=True) == [
+        {"base_year": 2024, "demand_year": 2024},
+        {"base_year": 2025, "demand_year": 2025},
+    ]
 
 
-@pytest.mark.parametrize("name,text,fragment", [
-    ("refrence_country", "France", "did you mean 'reference_country'"),
-    ("base_year", "2024:2025:1", "N must be at least 2"),
-    ("base_year", "2024:x:3", "not LO:HI:N"),
-    ("projection", "1:2:3", "needs a numeric parameter"),
-    ("reference_country", "Atlantis", "not allowed"),
-])
+@pytest.mark.parametrize(
+    "name,text,fragment",
+    [
+        ("refrence_country", "France", "did you mean 'reference_country'"),
+        ("base_year", "2024:2025:1", "N must be at least 2"),
+        ("base_year", "2024:x:3", "not LO:HI:N"),
+        ("projection", "1:2:3", "needs a numeric parameter"),
+        ("reference_country", "Atlantis", "not allowed"),
+    ],
+)
 def test_bad_axes_are_refused_by_name(name, text, fragment):
     with pytest.raises(ParameterError, match=fragment):
         sweep.parse_axis("overview", name, text)
@@ -93,8 +99,9 @@ def test_a_sweep_equals_the_headlines_run_one_by_one():
 
 
 def test_a_sweep_on_two_dask_workers_equals_the_in_process_sweep():
-    axis = sweep.parse_axis("overview", "reference_country",
-                            "China,United States,India,Japan,Germany,France")
+    axis = sweep.parse_axis(
+        "overview", "reference_country", "China,United States,India,Japan,Germany,France"
+    )
     years = sweep.parse_axis("overview", "demand_year", "2024,2025")
     local = sweep.sweep("overview", [axis, years])
     pytest.importorskip("distributed")

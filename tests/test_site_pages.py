@@ -44,7 +44,8 @@ def test_parameters_are_downloadable_as_csv_and_json(root, tmp_path):
     with (tmp_path / "_extra" / "parameters.csv").open() as fh:
         assert len(list(csv.DictReader(fh))) == len(rows)
     assert {(r["chapter"], r["name"]) for r in rows} == {
-        (s.name, p.name) for s in book.book_chapters() for p in s.params}
+        (s.name, p.name) for s in book.book_chapters() for p in s.params
+    }
 
 
 def test_reproducibility_page_pins_the_environment(root):

@@ -40,8 +40,14 @@ def test_draws_of_an_input_do_not_depend_on_the_others():
 def test_mean_matches_analytic_mean_of_linear_model():
     n = 200_000  # 100k+ draws work
     res = u.monte_carlo(linear, DISTS, n, seed=11)
-    analytic = (2 * DISTS["a"].mean() + 3 * 0.5 + 4.0 / 3.0 - DISTS["d"].mean()
-                + 0.5 * (0 + 4 * 1 + 4) / 6 + 2.5)
+    analytic = (
+        2 * DISTS["a"].mean()
+        + 3 * 0.5
+        + 4.0 / 3.0
+        - DISTS["d"].mean()
+        + 0.5 * (0 + 4 * 1 + 4) / 6
+        + 2.5
+    )
     sd = math.sqrt(4 * 4 + 9 / 12 + 2 * 2 / 18 + 0.2 + 0.25)  # generous bound on the sd
     assert abs(res["output"].mean() - analytic) < 5 * sd / math.sqrt(n)
 

@@ -61,15 +61,18 @@ def test_a_few_aliases_are_fine(tmp_path):
     assert yamlsafe.load_mapping(f) == {"base": 1.5, "elasticity": 1.5}
 
 
-@pytest.mark.parametrize("text,kind", [
-    ("? [a, b]\n: 1\n", "a list"),
-    ("? {a: 1}\n: 1\n", "a mapping"),
-    ("1: 2\n", "the integer '1'"),
-    ("true: 2\n", "the boolean 'true'"),
-    ("null: 2\n", "the null value"),
-    ("2024-01-01: x\n", "the date"),
-    ("overview:\n  [a]: 1\n", "a list"),
-])
+@pytest.mark.parametrize(
+    "text,kind",
+    [
+        ("? [a, b]\n: 1\n", "a list"),
+        ("? {a: 1}\n: 1\n", "a mapping"),
+        ("1: 2\n", "the integer '1'"),
+        ("true: 2\n", "the boolean 'true'"),
+        ("null: 2\n", "the null value"),
+        ("2024-01-01: x\n", "the date"),
+        ("overview:\n  [a]: 1\n", "a list"),
+    ],
+)
 def test_every_key_must_be_a_string(tmp_path, text, kind):
     refused(write(tmp_path, text), "every key must be a string", kind, "line ")
 
@@ -82,13 +85,11 @@ def test_a_merge_brings_its_keys_and_they_are_checked(tmp_path):
 
 
 def test_a_key_given_twice_is_refused_by_name(tmp_path):
-    refused(write(tmp_path, "pue: 1.2\npue: 1.3\n"), "the key 'pue' is given twice",
-            "line 2")
+    refused(write(tmp_path, "pue: 1.2\npue: 1.3\n"), "the key 'pue' is given twice", "line 2")
 
 
 def test_a_long_key_is_refused_and_named(tmp_path):
-    msg = refused(write(tmp_path, "k" * 500 + ": 1\n"), "longer than 200 characters",
-                  "'kkkk")
+    msg = refused(write(tmp_path, "k" * 500 + ": 1\n"), "longer than 200 characters", "'kkkk")
     assert len(msg) < 300
 
 
@@ -165,10 +166,13 @@ def test_cli_refuses_a_bomb_in_a_scenario(cli, tmp_path):
     assert_rejected(cli("build", "-f", str(f), timeout=60), str(f), "aliases")
 
 
-@pytest.mark.parametrize("text,fragment", [
-    ("? [a, b]\n: 1\n", "every key must be a string"),
-    ("? {a: 1}\n: 1\n", "every key must be a string"),
-])
+@pytest.mark.parametrize(
+    "text,fragment",
+    [
+        ("? [a, b]\n: 1\n", "every key must be a string"),
+        ("? {a: 1}\n: 1\n", "every key must be a string"),
+    ],
+)
 def test_cli_refuses_complex_keys_without_a_traceback(cli, tmp_path, text, fragment):
     f = write(tmp_path, text)
     assert_rejected(cli("run", "overview", "-f", str(f)), fragment)

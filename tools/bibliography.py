@@ -54,8 +54,14 @@ def data_sources() -> list[tuple[str, str, int, str]]:
         if not path.exists():
             continue
         for row in data.validate_rows(res, path):
-            found.add((row["source_publisher"], row["source_title"], int(row["source_year"]),
-                       row["source_url"]))
+            found.add(
+                (
+                    row["source_publisher"],
+                    row["source_title"],
+                    int(row["source_year"]),
+                    row["source_url"],
+                )
+            )
     return sorted(found)
 
 
@@ -75,10 +81,15 @@ def missing_entries(text: str) -> list[str]:
         key = make_key(publisher, year, title, taken)
         taken.add(key)
         by_url.add(norm)
-        field = (f"  doi = {{{url.strip().removeprefix('doi:')}}}," if url.startswith(("doi:", "10."))
-                 else f"  url = {{{url.strip()}}},")
-        new.append(f"@misc{{{key},\n  author = {{{{{_bib_escape(publisher)}}}}},\n"
-                   f"  title = {{{{{_bib_escape(title)}}}}},\n  year = {{{year}}},\n{field}\n}}")
+        field = (
+            f"  doi = {{{url.strip().removeprefix('doi:')}}},"
+            if url.startswith(("doi:", "10."))
+            else f"  url = {{{url.strip()}}},"
+        )
+        new.append(
+            f"@misc{{{key},\n  author = {{{{{_bib_escape(publisher)}}}}},\n"
+            f"  title = {{{{{_bib_escape(title)}}}}},\n  year = {{{year}}},\n{field}\n}}"
+        )
     return new
 
 

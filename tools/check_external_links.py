@@ -32,8 +32,13 @@ def check(url: str) -> tuple[str, str | None]:
 
 def main(argv: list[str]) -> int:
     path = Path(argv[0] if argv else "_build/external-links.txt")
-    urls = sorted({u.strip() for u in path.read_text().splitlines()
-                   if u.strip().startswith(("http://", "https://"))})
+    urls = sorted(
+        {
+            u.strip()
+            for u in path.read_text().splitlines()
+            if u.strip().startswith(("http://", "https://"))
+        }
+    )
     with ThreadPoolExecutor(max_workers=8) as pool:
         failed = [(u, why) for u, why in pool.map(check, urls) if why]
     for u, why in failed:

@@ -46,8 +46,10 @@ def build(schemas: Path = SCHEMAS) -> dict:
     order = package.pop("table_order", [])
     common_names = [f["name"] for f in common]
     resources = []
-    paths = sorted(schemas.glob("*.yaml"),
-                   key=lambda p: (order.index(p.stem) if p.stem in order else len(order), p.stem))
+    paths = sorted(
+        schemas.glob("*.yaml"),
+        key=lambda p: (order.index(p.stem) if p.stem in order else len(order), p.stem),
+    )
     for path in paths:
         if path.name.startswith("_"):
             continue
@@ -59,15 +61,20 @@ def build(schemas: Path = SCHEMAS) -> dict:
         own = [f["name"] for f in table["fields"]]
         clash = sorted(set(own) & set(common_names))
         if clash:
-            raise SystemExit(f"{path}: fields {clash} are common fields, declared once in "
-                             "_package.yaml")
-        res = {"name": path.stem, "path": table["path"], "format": "csv",
-               "mediatype": "text/csv", "title": table["title"],
-               "description": table["description"]}
+            raise SystemExit(
+                f"{path}: fields {clash} are common fields, declared once in _package.yaml"
+            )
+        res = {
+            "name": path.stem,
+            "path": table["path"],
+            "format": "csv",
+            "mediatype": "text/csv",
+            "title": table["title"],
+            "description": table["description"],
+        }
         if table.get("optional"):
             res["optional"] = True
-        res["schema"] = {"primaryKey": table["primaryKey"],
-                         "fields": [*table["fields"], *common]}
+        res["schema"] = {"primaryKey": table["primaryKey"], "fields": [*table["fields"], *common]}
         resources.append(res)
     return {**package, "resources": resources}
 

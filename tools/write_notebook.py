@@ -27,8 +27,10 @@ def main(script: str, out: str) -> None:
             return
         text = "\n".join(buf).strip("\n")
         if kind == "markdown":
-            text = "\n".join(line[2:] if line.startswith("# ") else line.lstrip("#")
-                             for line in text.splitlines())
+            text = "\n".join(
+                line[2:] if line.startswith("# ") else line.lstrip("#")
+                for line in text.splitlines()
+            )
             cells.append(nbformat.v4.new_markdown_cell(text))
         elif kind == "parameters":
             c = nbformat.v4.new_code_cell(parameters_cell_source(spec.params))
@@ -51,8 +53,11 @@ def main(script: str, out: str) -> None:
             buf.append(line)
     flush()
     nb = nbformat.v4.new_notebook(cells=cells)
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nb.metadata["language_info"] = {"name": "python"}
     nbformat.write(nb, out)
 

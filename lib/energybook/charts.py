@@ -34,8 +34,7 @@ import pandas as pd
 
 # Okabe, M. and Ito, K. (2008) Color Universal Design: a palette distinguishable under the
 # common forms of colour blindness. Order chosen for contrast on white.
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
-           "#000000"]
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 BUNDLE_NAME = "vega-bundle.js"
 WIDTH = 560
 HEIGHT = 300
@@ -54,8 +53,13 @@ def theme() -> dict:
             "range": {"category": PALETTE},
             "font": font,
             "title": {"fontSize": 15, "anchor": "start", "subtitleColor": "#444"},
-            "axis": {"labelFontSize": 12, "titleFontSize": 12, "titleColor": "#222",
-                     "labelColor": "#222", "gridColor": "#e6e6e6"},
+            "axis": {
+                "labelFontSize": 12,
+                "titleFontSize": 12,
+                "titleColor": "#222",
+                "labelColor": "#222",
+                "gridColor": "#e6e6e6",
+            },
             "legend": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 280},
             "line": {"strokeWidth": 2.5},
             "point": {"size": 60, "filled": True},
@@ -74,16 +78,29 @@ COMPOUND = ("hconcat", "vconcat", "concat", "facet", "repeat")
 # every chart (vega-embed merges it into the chart's own config).
 NARROW_PX = 560
 NARROW_LABEL_PX = 110
-NARROW_CONFIG = {"legend": {"orient": "bottom", "direction": "vertical",
-                            "labelLimit": 2 * NARROW_LABEL_PX, "columns": 1},
-                 "axis": {"labelLimit": NARROW_LABEL_PX}, "title": {"limit": 280}}
-DARK_CONFIG = {"background": "transparent",
-               "title": {"color": "#eeeeee", "subtitleColor": "#cccccc"},
-               "axis": {"labelColor": "#dddddd", "titleColor": "#eeeeee",
-                        "gridColor": "#3a3a3a", "domainColor": "#888888",
-                        "tickColor": "#888888"},
-               "legend": {"labelColor": "#dddddd", "titleColor": "#eeeeee"},
-               "view": {"stroke": None}}
+NARROW_CONFIG = {
+    "legend": {
+        "orient": "bottom",
+        "direction": "vertical",
+        "labelLimit": 2 * NARROW_LABEL_PX,
+        "columns": 1,
+    },
+    "axis": {"labelLimit": NARROW_LABEL_PX},
+    "title": {"limit": 280},
+}
+DARK_CONFIG = {
+    "background": "transparent",
+    "title": {"color": "#eeeeee", "subtitleColor": "#cccccc"},
+    "axis": {
+        "labelColor": "#dddddd",
+        "titleColor": "#eeeeee",
+        "gridColor": "#3a3a3a",
+        "domainColor": "#888888",
+        "tickColor": "#888888",
+    },
+    "legend": {"labelColor": "#dddddd", "titleColor": "#eeeeee"},
+    "view": {"stroke": None},
+}
 
 
 def responsive(spec: dict) -> dict:
@@ -91,8 +108,11 @@ def responsive(spec: dict) -> dict:
     Compound charts (concatenations, facets) keep their sub-charts' widths."""
     if any(k in spec for k in COMPOUND):
         return spec
-    return {**spec, "width": "container",
-            "autosize": {"type": "fit-x", "contains": "padding", "resize": True}}
+    return {
+        **spec,
+        "width": "container",
+        "autosize": {"type": "fit-x", "contains": "padding", "resize": True},
+    }
 
 
 def static_svg(spec: dict) -> str:
@@ -157,8 +177,7 @@ def _renderer(spec: dict, **_kwargs) -> dict:
 def setup() -> None:
     """Enable the book's theme and offline renderer (idempotent)."""
     if "energybook" not in alt.theme.names():
-        alt.theme.register("energybook", enable=False)(
-            lambda: alt.theme.ThemeConfig(**theme()))
+        alt.theme.register("energybook", enable=False)(lambda: alt.theme.ThemeConfig(**theme()))
     alt.theme.enable("energybook")
     alt.renderers.register("energybook", _renderer)
     alt.renderers.enable("energybook")
@@ -201,10 +220,14 @@ def check_chart(spec: dict) -> list[str]:
             # category axis (its labels are the text).
             if isinstance(e, dict) and ("field" in e or "aggregate" in e) and "title" not in e:
                 problems.append(f"the {ch} axis of field {e.get('field')!r} has no title")
-            if isinstance(e, dict) and e.get("title") is None and e.get("type") in (
-                    "quantitative", "temporal"):
-                problems.append(f"the {ch} axis of field {e.get('field')!r} needs a title "
-                                "with its unit")
+            if (
+                isinstance(e, dict)
+                and e.get("title") is None
+                and e.get("type") in ("quantitative", "temporal")
+            ):
+                problems.append(
+                    f"the {ch} axis of field {e.get('field')!r} needs a title with its unit"
+                )
     if not has_tooltip:
         problems.append("the chart has no tooltips")
     for text in _visible_titles(spec):
@@ -270,8 +293,10 @@ class Figure:
     def _repr_mimebundle_(self, include=None, exclude=None):
         body = render_html(self.spec)
         cap = f'<p class="eb-caption">{html.escape(self.caption)}</p>'
-        return {"text/html": f'<figure class="eb-figure">{body}{cap}</figure>',
-                "text/plain": f"Figure: {self.caption}"}
+        return {
+            "text/html": f'<figure class="eb-figure">{body}{cap}</figure>',
+            "text/plain": f"Figure: {self.caption}",
+        }
 
 
 def js_bundle() -> str:
@@ -315,93 +340,190 @@ def write_js_bundle(directory: Path) -> Path:
 REFERENCE_COLOUR = "#444444"
 
 
-def reference_rule(value: float, label: str, *, axis: str = "y", title: str,
-                   fmt: str = ",.3g") -> alt.Chart:
+def reference_rule(
+    value: float, label: str, *, axis: str = "y", title: str, fmt: str = ",.3g"
+) -> alt.Chart:
     """A dashed reference line at ``value`` on ``axis`` ("x" or "y"), labelled in its
     tooltip. ``title`` is the axis title it shares with the chart it is layered on."""
     enc = alt.X if axis == "x" else alt.Y
-    return alt.Chart(alt.Data(values=[{"value": float(value), "label": label}])).mark_rule(
-        strokeDash=[4, 3], color=REFERENCE_COLOUR).encode(
-        **{axis: enc("value:Q", title=title)},
-        tooltip=[alt.Tooltip("label:N", title="Reference"),
-                 alt.Tooltip("value:Q", title="Value", format=fmt)])
+    return (
+        alt.Chart(alt.Data(values=[{"value": float(value), "label": label}]))
+        .mark_rule(strokeDash=[4, 3], color=REFERENCE_COLOUR)
+        .encode(
+            **{axis: enc("value:Q", title=title)},
+            tooltip=[
+                alt.Tooltip("label:N", title="Reference"),
+                alt.Tooltip("value:Q", title="Value", format=fmt),
+            ],
+        )
+    )
 
 
-def tornado(table: pd.DataFrame, *, title: str, output_title: str, fmt: str = ",.0f",
-            label: str = "input", height: int = 220) -> alt.TopLevelMixin:
+def tornado(
+    table: pd.DataFrame,
+    *,
+    title: str,
+    output_title: str,
+    fmt: str = ",.0f",
+    label: str = "input",
+    height: int = 220,
+) -> alt.TopLevelMixin:
     """One-at-a-time sensitivity: a bar per uncertain input spanning the output as the
     input moves from its 5th to its 95th percentile, the others at their medians; a dashed
     line at every input's median. ``table`` is ``uncertainty.tornado``'s output (columns
     ``input_low, input_high, output_low, output_high, base`` and ``label``)."""
-    bars = alt.Chart(table).mark_bar().encode(
-        x=alt.X("output_low:Q", title=output_title), x2="output_high:Q",
-        y=alt.Y(f"{label}:N", title=None, sort=list(table[label]),
-                axis=alt.Axis(labelLimit=300)),
-        tooltip=[alt.Tooltip(f"{label}:N", title="Input"),
-                 alt.Tooltip("input_low:Q", title="Input at 5th percentile", format=".3g"),
-                 alt.Tooltip("input_high:Q", title="Input at 95th percentile", format=".3g"),
-                 alt.Tooltip("output_low:Q", title="Output at the input's 5th percentile",
-                             format=fmt),
-                 alt.Tooltip("output_high:Q", title="Output at the input's 95th percentile",
-                             format=fmt)])
-    base = reference_rule(float(table["base"].iloc[0]), "all inputs at their medians",
-                          axis="x", title=output_title, fmt=fmt)
+    bars = (
+        alt.Chart(table)
+        .mark_bar()
+        .encode(
+            x=alt.X("output_low:Q", title=output_title),
+            x2="output_high:Q",
+            y=alt.Y(
+                f"{label}:N", title=None, sort=list(table[label]), axis=alt.Axis(labelLimit=300)
+            ),
+            tooltip=[
+                alt.Tooltip(f"{label}:N", title="Input"),
+                alt.Tooltip("input_low:Q", title="Input at 5th percentile", format=".3g"),
+                alt.Tooltip("input_high:Q", title="Input at 95th percentile", format=".3g"),
+                alt.Tooltip(
+                    "output_low:Q", title="Output at the input's 5th percentile", format=fmt
+                ),
+                alt.Tooltip(
+                    "output_high:Q", title="Output at the input's 95th percentile", format=fmt
+                ),
+            ],
+        )
+    )
+    base = reference_rule(
+        float(table["base"].iloc[0]),
+        "all inputs at their medians",
+        axis="x",
+        title=output_title,
+        fmt=fmt,
+    )
     return alt.layer(bars, base).properties(title=title, height=height)
 
 
-def fan(fan_table: pd.DataFrame, *, title: str, y_title: str,
-        points: pd.DataFrame | None = None, points_title: str = "Published figure",
-        fmt: str = ",.0f", log: bool = False) -> alt.TopLevelMixin:
+def fan(
+    fan_table: pd.DataFrame,
+    *,
+    title: str,
+    y_title: str,
+    points: pd.DataFrame | None = None,
+    points_title: str = "Published figure",
+    fmt: str = ",.0f",
+    log: bool = False,
+) -> alt.TopLevelMixin:
     """A fan chart: 90% and 50% bands and the median by year (columns ``year, p05, p25,
     p50, p75, p95``), with optional published points (``year``, ``value``, ``case``)."""
     scale = alt.Scale(type="log") if log else alt.Scale(zero=False)
     x = alt.X("year:Q", title="Year", axis=alt.Axis(format="d"))
     layers = []
-    for lo, hi, name, opacity in (("p05", "p95", "90% interval", 0.25),
-                                  ("p25", "p75", "50% interval", 0.35)):
+    for lo, hi, name, opacity in (
+        ("p05", "p95", "90% interval", 0.25),
+        ("p25", "p75", "50% interval", 0.35),
+    ):
         band = fan_table.assign(band=name)
-        layers.append(alt.Chart(band).mark_area(opacity=opacity).encode(
-            x=x, y=alt.Y(f"{lo}:Q", title=y_title, scale=scale), y2=f"{hi}:Q",
-            color=alt.Color("band:N", title="Model", scale=alt.Scale(
-                domain=["90% interval", "50% interval", "median"],
-                range=[PALETTE[5], PALETTE[0], PALETTE[0]]),
-                legend=alt.Legend(orient="bottom")),
-            tooltip=[alt.Tooltip("year:Q", title="Year", format="d"),
-                     alt.Tooltip(f"{lo}:Q", title=f"{name}: low", format=fmt),
-                     alt.Tooltip(f"{hi}:Q", title=f"{name}: high", format=fmt)]))
-    layers.append(alt.Chart(fan_table.assign(band="median")).mark_line().encode(
-        x=x, y=alt.Y("p50:Q", title=y_title, scale=scale),
-        color=alt.Color("band:N", title="Model"),
-        tooltip=[alt.Tooltip("year:Q", title="Year", format="d"),
-                 alt.Tooltip("p50:Q", title="Median", format=fmt)]))
+        layers.append(
+            alt.Chart(band)
+            .mark_area(opacity=opacity)
+            .encode(
+                x=x,
+                y=alt.Y(f"{lo}:Q", title=y_title, scale=scale),
+                y2=f"{hi}:Q",
+                color=alt.Color(
+                    "band:N",
+                    title="Model",
+                    scale=alt.Scale(
+                        domain=["90% interval", "50% interval", "median"],
+                        range=[PALETTE[5], PALETTE[0], PALETTE[0]],
+                    ),
+                    legend=alt.Legend(orient="bottom"),
+                ),
+                tooltip=[
+                    alt.Tooltip("year:Q", title="Year", format="d"),
+                    alt.Tooltip(f"{lo}:Q", title=f"{name}: low", format=fmt),
+                    alt.Tooltip(f"{hi}:Q", title=f"{name}: high", format=fmt),
+                ],
+            )
+        )
+    layers.append(
+        alt.Chart(fan_table.assign(band="median"))
+        .mark_line()
+        .encode(
+            x=x,
+            y=alt.Y("p50:Q", title=y_title, scale=scale),
+            color=alt.Color("band:N", title="Model"),
+            tooltip=[
+                alt.Tooltip("year:Q", title="Year", format="d"),
+                alt.Tooltip("p50:Q", title="Median", format=fmt),
+            ],
+        )
+    )
     if points is not None and len(points):
-        layers.append(alt.Chart(points).mark_point(size=80, filled=True).encode(
-            x=x, y=alt.Y("value:Q", title=y_title, scale=scale),
-            shape=alt.Shape("case:N", title=points_title, legend=alt.Legend(orient="bottom",
-                                                                             columns=1)),
-            tooltip=[alt.Tooltip("case:N", title=points_title),
-                     alt.Tooltip("year:Q", title="Year", format="d"),
-                     alt.Tooltip("value:Q", title="Value", format=fmt)]))
-    return alt.layer(*layers).resolve_scale(color="independent", shape="independent"
-                                            ).properties(title=title)
+        layers.append(
+            alt.Chart(points)
+            .mark_point(size=80, filled=True)
+            .encode(
+                x=x,
+                y=alt.Y("value:Q", title=y_title, scale=scale),
+                shape=alt.Shape(
+                    "case:N", title=points_title, legend=alt.Legend(orient="bottom", columns=1)
+                ),
+                tooltip=[
+                    alt.Tooltip("case:N", title=points_title),
+                    alt.Tooltip("year:Q", title="Year", format="d"),
+                    alt.Tooltip("value:Q", title="Value", format=fmt),
+                ],
+            )
+        )
+    return (
+        alt.layer(*layers)
+        .resolve_scale(color="independent", shape="independent")
+        .properties(title=title)
+    )
 
 
-def interval_bars(table: pd.DataFrame, *, label: str, low: str, high: str, title: str,
-                  x_title: str, point: str | None = None, fmt: str = ",.3g",
-                  sort: Sequence[str] | None = None) -> alt.TopLevelMixin:
+def interval_bars(
+    table: pd.DataFrame,
+    *,
+    label: str,
+    low: str,
+    high: str,
+    title: str,
+    x_title: str,
+    point: str | None = None,
+    fmt: str = ",.3g",
+    sort: Sequence[str] | None = None,
+) -> alt.TopLevelMixin:
     """A horizontal interval per row (``low`` to ``high``), with an optional point
     estimate, for ranges such as confidence intervals or published ranges."""
-    y = alt.Y(f"{label}:N", title=None, sort=list(sort) if sort is not None else None,
-              axis=alt.Axis(labelLimit=300))
-    tips = [alt.Tooltip(f"{label}:N", title="Row"),
-            alt.Tooltip(f"{low}:Q", title="Low", format=fmt),
-            alt.Tooltip(f"{high}:Q", title="High", format=fmt)]
-    layers: list[alt.Chart] = [alt.Chart(table).mark_rule(strokeWidth=3).encode(
-        x=alt.X(f"{low}:Q", title=x_title), x2=f"{high}:Q", y=y, tooltip=tips)]
+    y = alt.Y(
+        f"{label}:N",
+        title=None,
+        sort=list(sort) if sort is not None else None,
+        axis=alt.Axis(labelLimit=300),
+    )
+    tips = [
+        alt.Tooltip(f"{label}:N", title="Row"),
+        alt.Tooltip(f"{low}:Q", title="Low", format=fmt),
+        alt.Tooltip(f"{high}:Q", title="High", format=fmt),
+    ]
+    layers: list[alt.Chart] = [
+        alt.Chart(table)
+        .mark_rule(strokeWidth=3)
+        .encode(x=alt.X(f"{low}:Q", title=x_title), x2=f"{high}:Q", y=y, tooltip=tips)
+    ]
     if point is not None:
-        layers.append(alt.Chart(table).mark_point(size=70, filled=True).encode(
-            x=alt.X(f"{point}:Q", title=x_title), y=y,
-            tooltip=tips + [alt.Tooltip(f"{point}:Q", title="Estimate", format=fmt)]))
+        layers.append(
+            alt.Chart(table)
+            .mark_point(size=70, filled=True)
+            .encode(
+                x=alt.X(f"{point}:Q", title=x_title),
+                y=y,
+                tooltip=tips + [alt.Tooltip(f"{point}:Q", title="Estimate", format=fmt)],
+            )
+        )
     return alt.layer(*layers).properties(title=title)
 
 
@@ -417,19 +539,30 @@ def nations_bar(table: pd.DataFrame, *, title: str, height: int = 260) -> alt.Ch
     """Data centres against nations: one bar per row of ``table`` (columns ``label``,
     ``energy_twh`` and ``kind``, a key of :data:`SEMANTIC`), longest on top."""
     kinds = [k for k in SEMANTIC if k in set(table["kind"])]
-    return alt.Chart(table).mark_bar().encode(
-        x=alt.X("energy_twh:Q", title="Electricity per year (TWh)"),
-        y=alt.Y("label:N", title=None, sort="-x", axis=alt.Axis(labelLimit=300)),
-        color=alt.Color("kind:N", title=None, scale=alt.Scale(
-            domain=kinds, range=[SEMANTIC[k] for k in kinds]),
-            legend=alt.Legend(orient="bottom")),
-        tooltip=[alt.Tooltip("label:N", title="What"),
-                 alt.Tooltip("energy_twh:Q", title="TWh per year", format=",.0f")],
-    ).properties(title=title, height=height)
+    return (
+        alt.Chart(table)
+        .mark_bar()
+        .encode(
+            x=alt.X("energy_twh:Q", title="Electricity per year (TWh)"),
+            y=alt.Y("label:N", title=None, sort="-x", axis=alt.Axis(labelLimit=300)),
+            color=alt.Color(
+                "kind:N",
+                title=None,
+                scale=alt.Scale(domain=kinds, range=[SEMANTIC[k] for k in kinds]),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            tooltip=[
+                alt.Tooltip("label:N", title="What"),
+                alt.Tooltip("energy_twh:Q", title="TWh per year", format=",.0f"),
+            ],
+        )
+        .properties(title=title, height=height)
+    )
 
 
-def sobol_bars(indices: pd.DataFrame, *, title: str, labels: dict[str, str] | None = None,
-               height: int = 200) -> alt.TopLevelMixin:
+def sobol_bars(
+    indices: pd.DataFrame, *, title: str, labels: dict[str, str] | None = None, height: int = 200
+) -> alt.TopLevelMixin:
     """Total Sobol indices with their 95% intervals, one bar per parameter (columns
     ``parameter, ST, ST_conf, S1``); ``labels`` maps parameter names to plain language."""
     t = indices.copy()
@@ -438,17 +571,32 @@ def sobol_bars(indices: pd.DataFrame, *, title: str, labels: dict[str, str] | No
     t["high"] = t["ST"] + t["ST_conf"]
     t = t.sort_values("ST", ascending=False)
     y = alt.Y("label:N", title=None, sort=list(t["label"]), axis=alt.Axis(labelLimit=300))
-    tips = [alt.Tooltip("label:N", title="Parameter"),
-            alt.Tooltip("ST:Q", title="Total index", format=".2f"),
-            alt.Tooltip("low:Q", title="95% interval: low", format=".2f"),
-            alt.Tooltip("high:Q", title="95% interval: high", format=".2f"),
-            alt.Tooltip("S1:Q", title="First-order index", format=".2f")]
-    bars = alt.Chart(t).mark_bar().encode(
-        x=alt.X("ST:Q", title="Total Sobol index (share of variance, with interactions)"),
-        y=y, tooltip=tips)
-    err = alt.Chart(t).mark_rule(color=REFERENCE_COLOUR).encode(
-        x=alt.X("low:Q", title="Total Sobol index (share of variance, with interactions)"),
-        x2="high:Q", y=y, tooltip=tips)
+    tips = [
+        alt.Tooltip("label:N", title="Parameter"),
+        alt.Tooltip("ST:Q", title="Total index", format=".2f"),
+        alt.Tooltip("low:Q", title="95% interval: low", format=".2f"),
+        alt.Tooltip("high:Q", title="95% interval: high", format=".2f"),
+        alt.Tooltip("S1:Q", title="First-order index", format=".2f"),
+    ]
+    bars = (
+        alt.Chart(t)
+        .mark_bar()
+        .encode(
+            x=alt.X("ST:Q", title="Total Sobol index (share of variance, with interactions)"),
+            y=y,
+            tooltip=tips,
+        )
+    )
+    err = (
+        alt.Chart(t)
+        .mark_rule(color=REFERENCE_COLOUR)
+        .encode(
+            x=alt.X("low:Q", title="Total Sobol index (share of variance, with interactions)"),
+            x2="high:Q",
+            y=y,
+            tooltip=tips,
+        )
+    )
     return alt.layer(bars, err).properties(title=title, height=height)
 
 
@@ -458,19 +606,27 @@ def save_html(chart: alt.TopLevelMixin, path: Path, caption: str = "") -> Path:
     setup()
     spec = chart.properties(description=caption or _title_text(chart.to_dict())).to_dict()
     body = render_html(spec, fallback=False)
-    page = ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<title>{html.escape(_title_text(spec) or 'chart')}</title>"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            f"<script>{js_bundle()}</script></head><body>"
-            f"<figure>{body}<figcaption>{html.escape(caption)}</figcaption></figure>"
-            "</body></html>\n")
+    page = (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{html.escape(_title_text(spec) or 'chart')}</title>"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<script>{js_bundle()}</script></head><body>"
+        f"<figure>{body}<figcaption>{html.escape(caption)}</figcaption></figure>"
+        "</body></html>\n"
+    )
     path = Path(path)
     path.write_text(page, encoding="utf-8")
     return path
 
 
-def sweep_chart(table: pd.DataFrame, axes: Sequence[str], headline: str, *, title: str,
-                labels: dict[str, str] | None = None) -> alt.TopLevelMixin:
+def sweep_chart(
+    table: pd.DataFrame,
+    axes: Sequence[str],
+    headline: str,
+    *,
+    title: str,
+    labels: dict[str, str] | None = None,
+) -> alt.TopLevelMixin:
     """A sweep's headline against its swept parameters: a line over one numeric axis (one
     line per value of a second axis), or a heat map over two."""
     labels = labels or {}
@@ -478,21 +634,34 @@ def sweep_chart(table: pd.DataFrame, axes: Sequence[str], headline: str, *, titl
     def name(a: str) -> str:
         return labels.get(a, a.replace("_", " "))
 
-    tip = [alt.Tooltip(f"{a}:{'Q' if pd.api.types.is_numeric_dtype(table[a]) else 'N'}",
-                       title=name(a)) for a in axes]
+    tip = [
+        alt.Tooltip(f"{a}:{'Q' if pd.api.types.is_numeric_dtype(table[a]) else 'N'}", title=name(a))
+        for a in axes
+    ]
     tip.append(alt.Tooltip(f"{headline}:Q", title=name(headline), format=",.4g"))
     x = axes[0]
     xtype = "Q" if pd.api.types.is_numeric_dtype(table[x]) else "N"
     if len(axes) >= 2 and len(table[axes[1]].unique()) > 8:
         y = axes[1]
         ytype = "O" if pd.api.types.is_numeric_dtype(table[y]) else "N"
-        return alt.Chart(table).mark_rect().encode(
-            x=alt.X(f"{x}:O", title=name(x)), y=alt.Y(f"{y}:{ytype}", title=name(y)),
-            color=alt.Color(f"{headline}:Q", title=name(headline)), tooltip=tip,
-        ).properties(title=title)
-    enc: dict[str, Any] = {"x": alt.X(f"{x}:{xtype}", title=name(x)),
-                           "y": alt.Y(f"{headline}:Q", title=name(headline)), "tooltip": tip}
+        return (
+            alt.Chart(table)
+            .mark_rect()
+            .encode(
+                x=alt.X(f"{x}:O", title=name(x)),
+                y=alt.Y(f"{y}:{ytype}", title=name(y)),
+                color=alt.Color(f"{headline}:Q", title=name(headline)),
+                tooltip=tip,
+            )
+            .properties(title=title)
+        )
+    enc: dict[str, Any] = {
+        "x": alt.X(f"{x}:{xtype}", title=name(x)),
+        "y": alt.Y(f"{headline}:Q", title=name(headline)),
+        "tooltip": tip,
+    }
     if len(axes) >= 2:
-        enc["color"] = alt.Color(f"{axes[1]}:N", title=name(axes[1]),
-                                 legend=alt.Legend(orient="bottom"))
+        enc["color"] = alt.Color(
+            f"{axes[1]}:N", title=name(axes[1]), legend=alt.Legend(orient="bottom")
+        )
     return alt.Chart(table).mark_line(point=True).encode(**enc).properties(title=title)

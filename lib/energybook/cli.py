@@ -82,8 +82,7 @@ def cmd_params(args: argparse.Namespace) -> int:
 
 
 # --------------------------------------------------------------------------- run
-def collect_overrides(pairs: list[list[str]] | None,
-                      files: list[str] | None) -> dict[str, Any]:
+def collect_overrides(pairs: list[list[str]] | None, files: list[str] | None) -> dict[str, Any]:
     overrides: dict[str, Any] = {}
     problems: list[str] = []
     for f in files or []:
@@ -114,9 +113,12 @@ def _fmt_change(r: dict[str, Any], fmt: str) -> tuple[str, str]:
     return a, p
 
 
-def print_results(results: dict[str, dict[str, Any]], chapter: str,
-                  changed: dict[str, tuple[Any, Any]] | None = None,
-                  defaults_from: str = "") -> None:
+def print_results(
+    results: dict[str, dict[str, Any]],
+    chapter: str,
+    changed: dict[str, tuple[Any, Any]] | None = None,
+    defaults_from: str = "",
+) -> None:
     """The headline table: default, this run's value, the change; unchanged rows dim."""
     from rich.console import Console
     from rich.table import Table
@@ -125,31 +127,52 @@ def print_results(results: dict[str, dict[str, Any]], chapter: str,
 
     spec = registry.get(chapter)
     table = Table(title=f"{chapter}: headline numbers", title_justify="left")
-    for col, just in (("name", "left"), ("default", "right"), ("this run", "right"),
-                      ("change", "right"), ("%", "right"), ("unit", "left")):
+    for col, just in (
+        ("name", "left"),
+        ("default", "right"),
+        ("this run", "right"),
+        ("change", "right"),
+        ("%", "right"),
+        ("unit", "left"),
+    ):
         table.add_column(col, justify=just)  # type: ignore[arg-type]
     for h in spec.headlines:
         r = results[h.name]
         a, p = _fmt_change(r, h.fmt)
         style = "dim" if r.get("moved") is False else None
-        table.add_row(h.name, _fmt(r.get("default"), h.fmt), format(r["value"], h.fmt), a, p,
-                      r["unit"], style=style)
+        table.add_row(
+            h.name,
+            _fmt(r.get("default"), h.fmt),
+            format(r["value"], h.fmt),
+            a,
+            p,
+            r["unit"],
+            style=style,
+        )
     console = Console(width=max(100, min(160, Console().width)))
     if changed:
-        console.print("Changed from the defaults: " + ", ".join(
-            f"{k} = {text(v)} (default {text(d)})" for k, (v, d) in changed.items()))
+        console.print(
+            "Changed from the defaults: "
+            + ", ".join(f"{k} = {text(v)} (default {text(d)})" for k, (v, d) in changed.items())
+        )
     else:
         console.print("Every parameter at its default.")
     console.print(table)
     n = sum(1 for r in results.values() if r.get("moved"))
     if defaults_from:
-        console.print(f"{n} of {len(results)} headline numbers moved; defaults from "
-                      f"{defaults_from}.", style="dim")
+        console.print(
+            f"{n} of {len(results)} headline numbers moved; defaults from {defaults_from}.",
+            style="dim",
+        )
 
 
-def write_html_page(nb_path: Path, html_path: Path, chapter: str | None = None,
-                    changed: dict[str, tuple[Any, Any]] | None = None,
-                    root: Path | None = None) -> None:
+def write_html_page(
+    nb_path: Path,
+    html_path: Path,
+    chapter: str | None = None,
+    changed: dict[str, tuple[Any, Any]] | None = None,
+    root: Path | None = None,
+) -> None:
     """A readable, self-contained-offline HTML page of an executed chapter. It says at its
     top which parameters differ from the defaults, and every link on it works: the
     headline box's links point at the run folder's own files, links into the book at the
@@ -182,24 +205,30 @@ def write_html_page(nb_path: Path, html_path: Path, chapter: str | None = None,
     if chapter is not None:
         body = _fix_links(body, chapter, html_path.parent, root)
         if changed:
-            what = "; ".join(f"<code>{h.escape(k)}</code> = {h.escape(text(v))} (default "
-                             f"{h.escape(text(d))})" for k, (v, d) in changed.items())
+            what = "; ".join(
+                f"<code>{h.escape(k)}</code> = {h.escape(text(v))} (default {h.escape(text(d))})"
+                for k, (v, d) in changed.items()
+            )
         else:
             what = "none: every parameter at its default"
-        banner = (f'<div class="eb-box eb-run-banner"><p><strong>A re-run of chapter '
-                  f"{h.escape(chapter)}</strong>, not the published book. Parameters "
-                  f"changed from the defaults: {what}.</p><p>In this folder: "
-                  f'<a href="results.json">results.json</a>, '
-                  f'<a href="results.csv">results.csv</a>, '
-                  f'<a href="{h.escape(nb_path.name)}">the executed notebook</a>, '
-                  f'<a href="charts/index.csv">the data behind every chart</a>.</p></div>')
+        banner = (
+            f'<div class="eb-box eb-run-banner"><p><strong>A re-run of chapter '
+            f"{h.escape(chapter)}</strong>, not the published book. Parameters "
+            f"changed from the defaults: {what}.</p><p>In this folder: "
+            f'<a href="results.json">results.json</a>, '
+            f'<a href="results.csv">results.csv</a>, '
+            f'<a href="{h.escape(nb_path.name)}">the executed notebook</a>, '
+            f'<a href="charts/index.csv">the data behind every chart</a>.</p></div>'
+        )
         body = banner + "\n" + body
     html_path.write_text(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        f"<title>{h.escape(title)}</title><script src=\"{bundle.name}\"></script>"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<title>{h.escape(title)}</title><script src="{bundle.name}"></script>'
         "<style>body{max-width:900px;margin:2rem auto;padding:0 1rem;"
         "font-family:system-ui,sans-serif;line-height:1.5}" + style + "</style>"
-        f"</head><body>\n{body}\n</body></html>\n", encoding="utf-8")
+        f"</head><body>\n{body}\n</body></html>\n",
+        encoding="utf-8",
+    )
 
 
 def _fix_links(body: str, chapter: str, outdir: Path, root: Path) -> str:
@@ -208,8 +237,10 @@ def _fix_links(body: str, chapter: str, outdir: Path, root: Path) -> str:
     import re
 
     site = root / "_build" / "html"
-    own = {f"../results/{chapter}.json": "results.json",
-           f"../_sources/chapters/{chapter}.ipynb": f"{chapter}.ipynb"}
+    own = {
+        f"../results/{chapter}.json": "results.json",
+        f"../_sources/chapters/{chapter}.ipynb": f"{chapter}.ipynb",
+    }
 
     def sub(m: re.Match) -> str:
         href = h.unescape(m.group(2))
@@ -220,8 +251,7 @@ def _fix_links(body: str, chapter: str, outdir: Path, root: Path) -> str:
         path, _, frag = href.partition("#")
         target = posixpath.normpath(posixpath.join("chapters", path))
         stem, ext = posixpath.splitext(target)
-        page = site / f"{stem}.html" if ext in (".md", ".ipynb", ".html", "") else \
-            site / target
+        page = site / f"{stem}.html" if ext in (".md", ".ipynb", ".html", "") else site / target
         if page.exists() and not target.startswith(".."):
             rel = os.path.relpath(page, outdir) + (f"#{frag}" if frag else "")
             return f"{m.group(1)}{h.escape(rel)}{m.group(3)}"
@@ -252,8 +282,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix=f"energybook-{spec.name}-") as tmp:
         staging = Path(tmp)
         nb_path = staging / f"{spec.name}.ipynb"
-        _say(f"executing {spec.notebook} with papermill "
-             f"({'defaults' if not changed else ', '.join(changed) + ' changed'})")
+        _say(
+            f"executing {spec.notebook} with papermill "
+            f"({'defaults' if not changed else ', '.join(changed) + ' changed'})"
+        )
         # The kernel carries a tag, so that an interruption ends it whatever state
         # papermill is in.
         tag = f"run:{outdir}"
@@ -281,17 +313,23 @@ def cmd_run(args: argparse.Namespace) -> int:
         write_html_page(nb_path, staging / f"{spec.name}.html", spec.name, changed, root)
         pipeline.write_json(staging / "results.json", full)
         (staging / "results.csv").write_text(runs.results_csv(full), encoding="utf-8")
-        pipeline.write_json(staging / "parameters.json",
-                            {k: pipeline.to_papermill(v) for k, v in params.items()})
-        marker = {"chapter": spec.name, "kind": "energybook run",
-                  "parameters": {k: runs.plain(v) for k, (v, _) in changed.items()},
-                  "defaults_from": source}
+        pipeline.write_json(
+            staging / "parameters.json", {k: pipeline.to_papermill(v) for k, v in params.items()}
+        )
+        marker = {
+            "chapter": spec.name,
+            "kind": "energybook run",
+            "parameters": {k: runs.plain(v) for k, (v, _) in changed.items()},
+            "defaults_from": source,
+        }
         # Everything is written; only now does the output folder change.
         runs.replace_folder(staging, outdir, marker)
     print_results(full, spec.name, changed, source)
-    _say(f"wrote {outdir}/: {spec.name}.ipynb, {spec.name}.html, results.json, results.csv, "
-         f"parameters.json, charts/ ({len(index)} CSV files) in "
-         f"{time.perf_counter() - t0:.1f} s")
+    _say(
+        f"wrote {outdir}/: {spec.name}.ipynb, {spec.name}.html, results.json, results.csv, "
+        f"parameters.json, charts/ ({len(index)} CSV files) in "
+        f"{time.perf_counter() - t0:.1f} s"
+    )
     return 0
 
 
@@ -304,8 +342,9 @@ def _side(arg: str, root: Path, jobs: int | None) -> Any:
     if p.is_dir():
         return runs.read_results_folder(p)
     if not is_yaml_path(p) and p.exists():
-        raise ParameterError([f"{clip_message(repr(arg))}: neither a run folder nor a "
-                              "scenario file (.yaml)"])
+        raise ParameterError(
+            [f"{clip_message(repr(arg))}: neither a run folder nor a scenario file (.yaml)"]
+        )
     scenario = read_yaml_mapping(arg, shape="CHAPTER: {NAME: VALUE}")
     resolved = _validate_scenario(scenario, arg)
     results: dict[str, dict] = {}
@@ -319,19 +358,24 @@ def _side(arg: str, root: Path, jobs: int | None) -> Any:
         todo[chapter] = values
     if todo:
         name = pipeline.scenario_name([arg])
-        _say(f"{arg}: executing {', '.join(todo)} (cached in "
-             f"_build/{pipeline.SCENARIOS}/{name}/executed)")
+        _say(
+            f"{arg}: executing {', '.join(todo)} (cached in "
+            f"_build/{pipeline.SCENARIOS}/{name}/executed)"
+        )
         folder = root / pipeline.BUILD / pipeline.SCENARIOS / name / "executed"
         from energybook import locking
 
         with locking.exclusive(root / pipeline.BUILD, on_wait=_say):
-            done = pipeline.execute_chapters(todo, root, jobs=jobs, executed=folder,
-                                             reuse=root / pipeline.BUILD / "executed")
+            done = pipeline.execute_chapters(
+                todo, root, jobs=jobs, executed=folder, reuse=root / pipeline.BUILD / "executed"
+            )
         failed = [r for r in done if r.status == "failed"]
         if failed:
-            raise pipeline.ChapterFailed(failed[0].chapter, failed[0].error.cell
-                                         if failed[0].error else None,
-                                         str(failed[0].error))
+            raise pipeline.ChapterFailed(
+                failed[0].chapter,
+                failed[0].error.cell if failed[0].error else None,
+                str(failed[0].error),
+            )
         for chapter in todo:
             results[chapter] = json.loads((folder / f"{chapter}.results.json").read_text())
     return runs.Side(arg, results, {c: v for c, v in resolved.items()})
@@ -353,11 +397,14 @@ def cmd_compare(args: argparse.Namespace) -> int:
     rows = runs.compare_rows(a, b)
     notes = runs.only_on_one_side(a, b)
     if not rows:
-        raise ParameterError([f"{args.a} and {args.b} have no chapter in common"
-                              + (f" ({'; '.join(notes)})" if notes else "")])
+        raise ParameterError(
+            [
+                f"{args.a} and {args.b} have no chapter in common"
+                + (f" ({'; '.join(notes)})" if notes else "")
+            ]
+        )
     if args.json:
-        print(json.dumps({"a": a.label, "b": b.label, "rows": rows, "notes": notes},
-                         indent=2))
+        print(json.dumps({"a": a.label, "b": b.label, "rows": rows, "notes": notes}, indent=2))
         return 0
     if args.csv:
         buf = io.StringIO()
@@ -370,20 +417,43 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     table = Table(title=f"A = {a.label}   B = {b.label}", title_justify="left")
-    for col, just in (("chapter", "left"), ("headline", "left"), ("A", "right"),
-                      ("B", "right"), ("change", "right"), ("%", "right"), ("unit", "left")):
+    for col, just in (
+        ("chapter", "left"),
+        ("headline", "left"),
+        ("A", "right"),
+        ("B", "right"),
+        ("change", "right"),
+        ("%", "right"),
+        ("unit", "left"),
+    ):
         table.add_column(col, justify=just)  # type: ignore[arg-type]
     for r in rows:
         fmt = _headline_fmt(r["chapter"], r["name"])
-        a_, p_ = _fmt_change({"moved": r["moved"], "change": {
-            "absolute": r["change"], "percent": r["change_percent"]}}, fmt)
-        table.add_row(r["chapter"], r["name"], format(r["a"], fmt), format(r["b"], fmt), a_,
-                      p_, r["unit"], style=None if r["moved"] else "dim")
+        a_, p_ = _fmt_change(
+            {
+                "moved": r["moved"],
+                "change": {"absolute": r["change"], "percent": r["change_percent"]},
+            },
+            fmt,
+        )
+        table.add_row(
+            r["chapter"],
+            r["name"],
+            format(r["a"], fmt),
+            format(r["b"], fmt),
+            a_,
+            p_,
+            r["unit"],
+            style=None if r["moved"] else "dim",
+        )
     console = Console(width=max(100, min(160, Console().width)))
     console.print(table)
     moved = sum(r["moved"] for r in rows)
-    console.print(f"{moved} of {len(rows)} headline numbers differ." +
-                  ("".join(f" Note: {n}." for n in notes)), style="dim")
+    console.print(
+        f"{moved} of {len(rows)} headline numbers differ."
+        + ("".join(f" Note: {n}." for n in notes)),
+        style="dim",
+    )
     return 0
 
 
@@ -401,11 +471,14 @@ def _validate_scenario(scenario: dict[str, Any], source: str) -> dict[str, dict[
     problems: list[str] = []
     for chapter, params in scenario.items():
         if params is not None and not isinstance(params, dict):
-            problems.append(f"{source}: chapter {chapter!r} must map to NAME: VALUE pairs, "
-                            f"got a {type(params).__name__}")
+            problems.append(
+                f"{source}: chapter {chapter!r} must map to NAME: VALUE pairs, "
+                f"got a {type(params).__name__}"
+            )
     try:
         resolved = pipeline.validate_scenario(
-            {k: v for k, v in scenario.items() if v is None or isinstance(v, dict)}, source)
+            {k: v for k, v in scenario.items() if v is None or isinstance(v, dict)}, source
+        )
     except ParameterError as e:
         problems.extend(e.problems)
     if problems:
@@ -426,8 +499,12 @@ def cmd_build(args: argparse.Namespace) -> int:
     if problems:
         raise ParameterError(problems)
     if args.outdir and not args.file:
-        raise ParameterError(["build -o DIR is for scenario builds (with -f scenario.yaml); "
-                              "the published book is always built into _build/html"])
+        raise ParameterError(
+            [
+                "build -o DIR is for scenario builds (with -f scenario.yaml); "
+                "the published book is always built into _build/html"
+            ]
+        )
     source = ", ".join(args.file) if args.file else "scenario"
     _say("checking parameters and data")
     resolved = _validate_scenario(scenario, source)
@@ -436,16 +513,29 @@ def cmd_build(args: argparse.Namespace) -> int:
     folder = None
     if name is not None:
         folder = runs.check_output_folder(
-            args.outdir or root / pipeline.BUILD / pipeline.SCENARIOS / name, root,
-            allow_inside=[f"{pipeline.BUILD}/{pipeline.SCENARIOS}"], what="scenario folder")
+            args.outdir or root / pipeline.BUILD / pipeline.SCENARIOS / name,
+            root,
+            allow_inside=[f"{pipeline.BUILD}/{pipeline.SCENARIOS}"],
+            what="scenario folder",
+        )
     data.validate_all()  # a corrupt table stops the build before anything executes
     if folder is not None:  # marked first, so that a failed build may be built again
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / runs.MARKER).write_text(json.dumps(
-            {"kind": "energybook build", "scenario": name,
-             "parameters": {c: {k: runs.plain(v) for k, v in d.items()}
-                            for c, d in pipeline.scenario_changes(resolved).items()}},
-            indent=2, sort_keys=True) + "\n")
+        (folder / runs.MARKER).write_text(
+            json.dumps(
+                {
+                    "kind": "energybook build",
+                    "scenario": name,
+                    "parameters": {
+                        c: {k: runs.plain(v) for k, v in d.items()}
+                        for c, d in pipeline.scenario_changes(resolved).items()
+                    },
+                },
+                indent=2,
+                sort_keys=True,
+            )
+            + "\n"
+        )
     t0 = time.perf_counter()
     where = "_build/html" if folder is None else str(folder / "html")
     try:
@@ -455,22 +545,29 @@ def cmd_build(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     except pipeline.BuildFailed as e:
         _err(str(e))
-        _err(f"{where} was left as it was; the full log is "
-             f"{(folder or root / pipeline.BUILD) / 'jupyter-book.log'}")
+        _err(
+            f"{where} was left as it was; the full log is "
+            f"{(folder or root / pipeline.BUILD) / 'jupyter-book.log'}"
+        )
         return EXIT_FAILED
     failed = [r for r in runs_ if r.status == "failed"]
     if failed:
         for r in failed:
             _err(str(r.error))
-        _err(f"Build failed: {len(failed)} chapter(s) failed "
-             f"({', '.join(r.chapter for r in failed)}); {where} was left as it was.")
+        _err(
+            f"Build failed: {len(failed)} chapter(s) failed "
+            f"({', '.join(r.chapter for r in failed)}); {where} was left as it was."
+        )
         return EXIT_FAILED
     label = "Site" if name is None else f"Scenario {name!r}"
-    print(f"{label} {state} in {time.perf_counter() - t0:.1f} s: {html}/index.html",
-          file=sys.stderr)
+    print(
+        f"{label} {state} in {time.perf_counter() - t0:.1f} s: {html}/index.html", file=sys.stderr
+    )
     if name is not None:
-        print("The published book (_build/html) is untouched: it is built from the "
-              "defaults only.", file=sys.stderr)
+        print(
+            "The published book (_build/html) is untouched: it is built from the defaults only.",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -481,23 +578,38 @@ def _build_with_progress(resolved, root, name, folder, args):
     from energybook import pipeline
 
     console = Console(stderr=True)
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                  console=console, transient=False, disable=not console.is_terminal) as pr:
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+        disable=not console.is_terminal,
+    ) as pr:
         tasks = {c: pr.add_task(f"{c}: waiting", total=1) for c in resolved}
 
         def report(chapter: str, status: str) -> None:
             done = status not in ("executing",)
-            pr.update(tasks[chapter], description=f"{chapter}: {status}",
-                      completed=1 if done else 0)
+            pr.update(
+                tasks[chapter], description=f"{chapter}: {status}", completed=1 if done else 0
+            )
             if not console.is_terminal:
                 print(f"  {chapter}: {status}", flush=True)
 
         def say(msg: str) -> None:
             pr.console.print(f"energybook: {msg}", highlight=False, soft_wrap=True)
 
-        return pipeline.build(resolved, root, scenario=name, folder=folder, jobs=args.jobs,
-                              force=args.force, wait=not args.no_wait, progress=report,
-                              say=say)
+        return pipeline.build(
+            resolved,
+            root,
+            scenario=name,
+            folder=folder,
+            jobs=args.jobs,
+            force=args.force,
+            wait=not args.no_wait,
+            progress=report,
+            say=say,
+        )
 
 
 # --------------------------------------------------------------------------- refresh
@@ -529,8 +641,9 @@ def cmd_refresh(args: argparse.Namespace) -> int:
                 return EXIT_FAILED
             executed = nbformat.read(str(out), as_version=4)
         # Keep the source notebook's cells (no injected cell); take the executed outputs.
-        executed.cells = [c for c in executed.cells
-                          if "injected-parameters" not in c.metadata.get("tags", [])]
+        executed.cells = [
+            c for c in executed.cells if "injected-parameters" not in c.metadata.get("tags", [])
+        ]
         for cell in executed.cells:
             tags = cell.metadata.get("tags", [])
             if "parameters" in tags:
@@ -544,8 +657,9 @@ def cmd_check_data(args: argparse.Namespace) -> int:
     from energybook import data, runs
 
     counts = data.validate_all()
-    problems = [p for spec in registry.all_chapters()
-                for p in runs.missing_tables(spec.name, counts)]
+    problems = [
+        p for spec in registry.all_chapters() for p in runs.missing_tables(spec.name, counts)
+    ]
     if problems:
         raise ParameterError(problems)
     for name, n in counts.items():
@@ -557,7 +671,8 @@ def cmd_check_data(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="energybook",
-        description="Ambition Creep: execute, re-run, compare and build the book.")
+        description="Ambition Creep: execute, re-run, compare and build the book.",
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("params", help="list the parameters of every chapter, or of one")
@@ -565,27 +680,44 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print as JSON")
     p.set_defaults(func=cmd_params)
 
-    p = sub.add_parser("run", help="re-run one chapter with your own parameters",
-                       description="Validate the parameters, execute the chapter with "
-                       "papermill, and write OUTDIR/CHAPTER.ipynb, OUTDIR/CHAPTER.html, "
-                       "OUTDIR/results.json and results.csv (each headline with its default "
-                       "and the change), parameters.json and OUTDIR/charts/ (the data "
-                       "behind every chart, listed in charts/index.csv). OUTDIR may not be "
-                       "inside the book's own folders, and must be new, empty or an earlier "
-                       "run's. Chapters: " + ", ".join(registry.names()) + ".")
+    p = sub.add_parser(
+        "run",
+        help="re-run one chapter with your own parameters",
+        description="Validate the parameters, execute the chapter with "
+        "papermill, and write OUTDIR/CHAPTER.ipynb, OUTDIR/CHAPTER.html, "
+        "OUTDIR/results.json and results.csv (each headline with its default "
+        "and the change), parameters.json and OUTDIR/charts/ (the data "
+        "behind every chart, listed in charts/index.csv). OUTDIR may not be "
+        "inside the book's own folders, and must be new, empty or an earlier "
+        "run's. Chapters: " + ", ".join(registry.names()) + ".",
+    )
     p.add_argument("chapter", help="chapter name")
-    p.add_argument("-p", "--param", nargs=2, action="append", metavar=("NAME", "VALUE"),
-                   help="set a parameter (repeatable)")
-    p.add_argument("-f", "--file", action="append", metavar="PARAMS.yaml",
-                   help="YAML mapping of NAME: VALUE (repeatable; -p wins)")
+    p.add_argument(
+        "-p",
+        "--param",
+        nargs=2,
+        action="append",
+        metavar=("NAME", "VALUE"),
+        help="set a parameter (repeatable)",
+    )
+    p.add_argument(
+        "-f",
+        "--file",
+        action="append",
+        metavar="PARAMS.yaml",
+        help="YAML mapping of NAME: VALUE (repeatable; -p wins)",
+    )
     p.add_argument("-o", "--outdir", metavar="OUTDIR", help="output folder (default out/CHAPTER)")
     p.set_defaults(func=cmd_run)
 
-    p = sub.add_parser("compare", help="compare the headline numbers of two runs or scenarios",
-                       description="Compare two run folders (energybook run), built sites "
-                       "or scenario builds, or two scenario files (their changed chapters "
-                       "are executed, cached in _build/scenarios/), as a table sorted by the "
-                       "relative change, largest first.")
+    p = sub.add_parser(
+        "compare",
+        help="compare the headline numbers of two runs or scenarios",
+        description="Compare two run folders (energybook run), built sites "
+        "or scenario builds, or two scenario files (their changed chapters "
+        "are executed, cached in _build/scenarios/), as a table sorted by the "
+        "relative change, largest first.",
+    )
     p.add_argument("a", metavar="A", help="run folder, site folder or scenario.yaml")
     p.add_argument("b", metavar="B", help="run folder, site folder or scenario.yaml")
     fmt = p.add_mutually_exclusive_group()
@@ -594,24 +726,41 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=None, help="chapters executed at once")
     p.set_defaults(func=cmd_compare)
 
-    p = sub.add_parser("build", help="execute the chapters and build the whole book",
-                       description="Without -f: the published book, _build/html, from the "
-                       "defaults. With -f scenario.yaml: a scenario build into "
-                       "_build/scenarios/NAME/html (or -o DIR), every page bannered with "
-                       "the scenario; the published book is untouched. One build at a time: "
-                       "a second waits for the first.")
-    p.add_argument("-f", "--file", action="append", metavar="SCENARIO.yaml",
-                   help="YAML mapping of CHAPTER: {NAME: VALUE}")
-    p.add_argument("-o", "--outdir", metavar="DIR",
-                   help="folder of a scenario build (default _build/scenarios/NAME)")
+    p = sub.add_parser(
+        "build",
+        help="execute the chapters and build the whole book",
+        description="Without -f: the published book, _build/html, from the "
+        "defaults. With -f scenario.yaml: a scenario build into "
+        "_build/scenarios/NAME/html (or -o DIR), every page bannered with "
+        "the scenario; the published book is untouched. One build at a time: "
+        "a second waits for the first.",
+    )
+    p.add_argument(
+        "-f",
+        "--file",
+        action="append",
+        metavar="SCENARIO.yaml",
+        help="YAML mapping of CHAPTER: {NAME: VALUE}",
+    )
+    p.add_argument(
+        "-o",
+        "--outdir",
+        metavar="DIR",
+        help="folder of a scenario build (default _build/scenarios/NAME)",
+    )
     p.add_argument("--force", action="store_true", help="ignore the cache")
     p.add_argument("--jobs", type=int, default=None, help="chapters executed at once")
-    p.add_argument("--no-wait", action="store_true",
-                   help="refuse, rather than wait, when another build is running")
+    p.add_argument(
+        "--no-wait",
+        action="store_true",
+        help="refuse, rather than wait, when another build is running",
+    )
     p.set_defaults(func=cmd_build)
 
-    p = sub.add_parser("refresh", help="re-execute notebooks and store their outputs "
-                       "(the reference nbval compares against)")
+    p = sub.add_parser(
+        "refresh",
+        help="re-execute notebooks and store their outputs (the reference nbval compares against)",
+    )
     p.add_argument("chapters", nargs="*", help="chapters (default: all)")
     p.set_defaults(func=cmd_refresh)
 
@@ -622,8 +771,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     explore.add_parsers(sub)
 
-    p = sub.add_parser("measure", help="measure GPU energy (needs a CUDA GPU and PyTorch)",
-                       add_help=False)
+    p = sub.add_parser(
+        "measure", help="measure GPU energy (needs a CUDA GPU and PyTorch)", add_help=False
+    )
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=None)
     return parser
@@ -670,8 +820,9 @@ def _main(argv: list[str] | None) -> int:
         from energybook import measure
 
         return measure.main(argv[1:])
-    warnings.filterwarnings("ignore", message=".*is not able to be represented",
-                            category=UserWarning)
+    warnings.filterwarnings(
+        "ignore", message=".*is not able to be represented", category=UserWarning
+    )
     parser = build_parser()
     argv, pairs = _take_param_pairs(argv)
     args = parser.parse_args(argv)
@@ -685,8 +836,10 @@ def _main(argv: list[str] | None) -> int:
         with locking.interruptible():
             return args.func(args)
     except locking.Interrupted as e:
-        _err(f"energybook: interrupted ({e}); stopped its workers and removed its partial "
-             "files; the published site is as it was")
+        _err(
+            f"energybook: interrupted ({e}); stopped its workers and removed its partial "
+            "files; the published site is as it was"
+        )
         return e.exit_code
     except ParameterError as e:
         return _report(e.problems)

@@ -58,23 +58,71 @@ def data_dir() -> Path:
 # What the loader implements of the Frictionless Table Schema. Anything else in a
 # descriptor is refused by name rather than silently ignored.
 FIELD_TYPES = ("string", "number", "integer", "boolean", "date", "year")
-OTHER_TABLE_SCHEMA_TYPES = ("object", "array", "time", "datetime", "yearmonth", "duration",
-                            "geopoint", "geojson", "any")
-CONSTRAINTS = ("required", "unique", "minimum", "maximum", "exclusiveMinimum",
-               "exclusiveMaximum", "minLength", "maxLength", "pattern", "enum")
-FIELD_KEYS = ("name", "type", "format", "title", "description", "unit", "constraints",
-              "example", "rdfType")
-RESOURCE_KEYS = ("name", "path", "profile", "format", "mediatype", "encoding", "title",
-                 "description", "schema", "optional", "sources", "licenses", "bytes", "hash")
+OTHER_TABLE_SCHEMA_TYPES = (
+    "object",
+    "array",
+    "time",
+    "datetime",
+    "yearmonth",
+    "duration",
+    "geopoint",
+    "geojson",
+    "any",
+)
+CONSTRAINTS = (
+    "required",
+    "unique",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "enum",
+)
+FIELD_KEYS = (
+    "name",
+    "type",
+    "format",
+    "title",
+    "description",
+    "unit",
+    "constraints",
+    "example",
+    "rdfType",
+)
+RESOURCE_KEYS = (
+    "name",
+    "path",
+    "profile",
+    "format",
+    "mediatype",
+    "encoding",
+    "title",
+    "description",
+    "schema",
+    "optional",
+    "sources",
+    "licenses",
+    "bytes",
+    "hash",
+)
 SCHEMA_KEYS = ("fields", "primaryKey", "foreignKeys", "missingValues")
 NAME_PATTERN = re.compile(r"^[a-z0-9._-]+$")
 MAX_PACKAGE_BYTES = 10_000_000
 
 
 def _kind(x: Any) -> str:
-    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean",
-            type(None): "null", int: "a number", float: "a number"}.get(type(x),
-                                                                         type(x).__name__)
+    return {
+        dict: "an object",
+        list: "a list",
+        str: "a string",
+        bool: "a boolean",
+        type(None): "null",
+        int: "a number",
+        float: "a number",
+    }.get(type(x), type(x).__name__)
 
 
 def _is_number(x: Any) -> bool:
@@ -89,8 +137,10 @@ def check_package(pkg: Any, where: str = "datapackage.json") -> list[str]:
         return [f"{where}: must be an object with a 'resources' list, not {_kind(pkg)}"]
     resources = pkg.get("resources")
     if not isinstance(resources, list) or not resources:
-        return [f"{where}: must have a non-empty 'resources' list"
-                + ("" if resources is None else f", not {_kind(resources)}")]
+        return [
+            f"{where}: must have a non-empty 'resources' list"
+            + ("" if resources is None else f", not {_kind(resources)}")
+        ]
     names: dict[str, int] = {}
     paths: dict[str, str] = {}
     for i, res in enumerate(resources):
@@ -103,21 +153,29 @@ def check_package(pkg: Any, where: str = "datapackage.json") -> list[str]:
         if not isinstance(name, str) or not name:
             problems.append(f"{at}: has no 'name' (a string)")
         elif not NAME_PATTERN.match(name):
-            problems.append(f"{at}: the name may hold only lower-case letters, digits, "
-                            "'.', '-' and '_'")
+            problems.append(
+                f"{at}: the name may hold only lower-case letters, digits, '.', '-' and '_'"
+            )
         elif name in names:
             problems.append(f"{at}: the name is used by resource #{names[name] + 1} too")
         else:
             names[name] = i
-        problems += [f"{at}: unknown key {clip(k)} (known: {', '.join(RESOURCE_KEYS)})"
-                     for k in res if k not in RESOURCE_KEYS]
+        problems += [
+            f"{at}: unknown key {clip(k)} (known: {', '.join(RESOURCE_KEYS)})"
+            for k in res
+            if k not in RESOURCE_KEYS
+        ]
         problems += _check_path(res.get("path"), at, paths, label)
-        for key, allowed in (("format", ("csv",)), ("mediatype", ("text/csv",)),
-                             ("encoding", ("utf-8", "UTF-8")),
-                             ("profile", ("tabular-data-resource", "data-resource"))):
+        for key, allowed in (
+            ("format", ("csv",)),
+            ("mediatype", ("text/csv",)),
+            ("encoding", ("utf-8", "UTF-8")),
+            ("profile", ("tabular-data-resource", "data-resource")),
+        ):
             if key in res and res[key] not in allowed:
-                problems.append(f"{at}: {key} {clip(res[key])} is not supported "
-                                f"(only {', '.join(allowed)})")
+                problems.append(
+                    f"{at}: {key} {clip(res[key])} is not supported (only {', '.join(allowed)})"
+                )
         if "optional" in res and not isinstance(res["optional"], bool):
             problems.append(f"{at}: 'optional' must be true or false, not {_kind(res['optional'])}")
         for key in ("title", "description"):
@@ -127,21 +185,25 @@ def check_package(pkg: Any, where: str = "datapackage.json") -> list[str]:
         if schema is None:
             problems.append(f"{at}: has no 'schema'")
         elif not isinstance(schema, dict):
-            problems.append(f"{at}: the schema is not an object but {_kind(schema)} (it must "
-                            "be written inline)")
+            problems.append(
+                f"{at}: the schema is not an object but {_kind(schema)} (it must be written inline)"
+            )
         else:
             problems += _check_schema(schema, at)
     for i, res in enumerate(resources):  # foreign keys, now that every resource is known
         if isinstance(res, dict) and isinstance(res.get("schema"), dict):
-            problems += _check_foreign_keys(res, resources, names, f"{where}: resource "
-                                            f"{clip(res.get('name', f'#{i + 1}'))}")
+            problems += _check_foreign_keys(
+                res, resources, names, f"{where}: resource {clip(res.get('name', f'#{i + 1}'))}"
+            )
     return problems
 
 
 def _check_path(path: Any, at: str, seen: dict[str, str], label: str) -> list[str]:
     if not isinstance(path, str) or not path:
-        return [f"{at}: has no 'path' (a relative file path, a string)"
-                + ("" if path is None else f"; got {_kind(path)}")]
+        return [
+            f"{at}: has no 'path' (a relative file path, a string)"
+            + ("" if path is None else f"; got {_kind(path)}")
+        ]
     parts = Path(path).parts
     if path.startswith(("/", "\\")) or "://" in path or ".." in parts or not parts:
         return [f"{at}: path {clip(path)} must be relative and stay inside data/"]
@@ -154,8 +216,11 @@ def _check_path(path: Any, at: str, seen: dict[str, str], label: str) -> list[st
 
 
 def _check_schema(schema: dict, at: str) -> list[str]:
-    problems = [f"{at}: unknown schema key {clip(k)} (known: {', '.join(SCHEMA_KEYS)})"
-                for k in schema if k not in SCHEMA_KEYS]
+    problems = [
+        f"{at}: unknown schema key {clip(k)} (known: {', '.join(SCHEMA_KEYS)})"
+        for k in schema
+        if k not in SCHEMA_KEYS
+    ]
     fields = schema.get("fields")
     if not isinstance(fields, list) or not fields:
         return [*problems, f"{at}: the schema has no 'fields' list"]
@@ -175,45 +240,55 @@ def _check_schema(schema: dict, at: str) -> list[str]:
         problems += _check_field(f, fat)
     for needed in SOURCE_FIELDS:
         if needed not in names:
-            problems.append(f"{at}: lacks the required field {needed!r} (every row carries "
-                            "its source and tier)")
+            problems.append(
+                f"{at}: lacks the required field {needed!r} (every row carries its source and tier)"
+            )
     pk = schema.get("primaryKey")
     if pk is not None:
         keys = [pk] if isinstance(pk, str) else pk
         if not isinstance(keys, list) or not keys or not all(isinstance(k, str) for k in keys):
             problems.append(f"{at}: primaryKey must be a field name or a list of them")
         else:
-            problems += [f"{at}: primaryKey names {clip(k)}, which is not a field"
-                         for k in keys if k not in names]
+            problems += [
+                f"{at}: primaryKey names {clip(k)}, which is not a field"
+                for k in keys
+                if k not in names
+            ]
     mv = schema.get("missingValues")
     if mv is not None and mv != [""]:
-        problems.append(f"{at}: missingValues {clip(mv)} is not supported (only [\"\"]: an "
-                        "empty cell is a missing value)")
+        problems.append(
+            f'{at}: missingValues {clip(mv)} is not supported (only [""]: an '
+            "empty cell is a missing value)"
+        )
     return problems
 
 
 def _check_field(f: dict, at: str) -> list[str]:
-    problems = [f"{at}: unknown key {clip(k)} (known: {', '.join(FIELD_KEYS)})"
-                for k in f if k not in FIELD_KEYS]
+    problems = [
+        f"{at}: unknown key {clip(k)} (known: {', '.join(FIELD_KEYS)})"
+        for k in f
+        if k not in FIELD_KEYS
+    ]
     ftype = f.get("type", "string")
     if not isinstance(ftype, str) or ftype not in FIELD_TYPES:
         if isinstance(ftype, str) and ftype in OTHER_TABLE_SCHEMA_TYPES:
-            problems.append(f"{at}: type {ftype!r} is not supported here (supported: "
-                            f"{', '.join(FIELD_TYPES)})")
+            problems.append(
+                f"{at}: type {ftype!r} is not supported here (supported: {', '.join(FIELD_TYPES)})"
+            )
         else:
-            problems.append(f"{at}: type {clip(ftype)} is not a Table Schema type "
-                            f"(supported: {', '.join(FIELD_TYPES)})")
+            problems.append(
+                f"{at}: type {clip(ftype)} is not a Table Schema type "
+                f"(supported: {', '.join(FIELD_TYPES)})"
+            )
         ftype = None
     if "format" in f and f["format"] != "default":
-        problems.append(f"{at}: format {clip(f['format'])} is not supported (only "
-                        "'default')")
+        problems.append(f"{at}: format {clip(f['format'])} is not supported (only 'default')")
     desc = f.get("description")
     if not isinstance(desc, str) or not desc.strip():
         problems.append(f"{at}: has no description")
     if ftype in ("number", "integer"):
         if "unit" not in f:
-            problems.append(f"{at}: numeric field has no unit (use \"1\" for a "
-                            "dimensionless number)")
+            problems.append(f'{at}: numeric field has no unit (use "1" for a dimensionless number)')
         elif not isinstance(f["unit"], str) or not f["unit"]:
             problems.append(f"{at}: unit must be a non-empty string")
     elif "unit" in f and not isinstance(f["unit"], str):
@@ -224,13 +299,17 @@ def _check_field(f: dict, at: str) -> list[str]:
     if cons is None:
         return problems
     if not isinstance(cons, dict):
-        return [*problems, f"{at}: constraints must be an object such as "
-                f"{{\"required\": true}}, not {_kind(cons)} {clip(cons)}"]
+        return [
+            *problems,
+            f"{at}: constraints must be an object such as "
+            f'{{"required": true}}, not {_kind(cons)} {clip(cons)}',
+        ]
     for key, value in cons.items():
         cat = f"{at}, constraint {clip(key)}"
         if key not in CONSTRAINTS:
-            problems.append(f"{cat}: not a Table Schema constraint (known: "
-                            f"{', '.join(CONSTRAINTS)})")
+            problems.append(
+                f"{cat}: not a Table Schema constraint (known: {', '.join(CONSTRAINTS)})"
+            )
         elif key in ("required", "unique"):
             if not isinstance(value, bool):
                 problems.append(f"{cat}: must be true or false, not {_kind(value)} {clip(value)}")
@@ -259,8 +338,7 @@ def _check_field(f: dict, at: str) -> list[str]:
                 try:
                     re.compile(value)
                 except re.error as e:
-                    problems.append(f"{cat}: {clip(value)} is not a valid regular "
-                                    f"expression ({e})")
+                    problems.append(f"{cat}: {clip(value)} is not a valid regular expression ({e})")
         elif key == "enum":
             if not isinstance(value, list) or not value:
                 problems.append(f"{cat}: must be a non-empty list of values")
@@ -293,8 +371,7 @@ def _enum_ok(v: Any, ftype: str) -> bool:
     return True
 
 
-def _check_foreign_keys(res: dict, resources: list, names: dict[str, int],
-                        at: str) -> list[str]:
+def _check_foreign_keys(res: dict, resources: list, names: dict[str, int], at: str) -> list[str]:
     fks = res["schema"].get("foreignKeys")
     if fks is None:
         return []
@@ -312,18 +389,24 @@ def _check_foreign_keys(res: dict, resources: list, names: dict[str, int],
         target = ref.get("resource")
         ref_fields = _as_list(ref.get("fields"))
         if fields is None or ref_fields is None or len(fields) != len(ref_fields):
-            problems.append(f"{fat}: 'fields' and 'reference.fields' must name the same "
-                            "number of fields")
+            problems.append(
+                f"{fat}: 'fields' and 'reference.fields' must name the same number of fields"
+            )
             continue
-        problems += [f"{fat}: {clip(x)} is not a field of this resource" for x in fields
-                     if x not in own]
+        problems += [
+            f"{fat}: {clip(x)} is not a field of this resource" for x in fields if x not in own
+        ]
         if target not in names and target != "":
-            problems.append(f"{fat}: refers to resource {clip(target)}, which is not in "
-                            "the package")
+            problems.append(
+                f"{fat}: refers to resource {clip(target)}, which is not in the package"
+            )
             continue
         other = res if target == "" else resources[names[target]]
-        problems += [f"{fat}: {clip(x)} is not a field of resource {clip(target)}"
-                     for x in ref_fields if x not in _field_names(other)]
+        problems += [
+            f"{fat}: {clip(x)} is not a field of resource {clip(target)}"
+            for x in ref_fields
+            if x not in _field_names(other)
+        ]
     return problems
 
 
@@ -337,8 +420,11 @@ def _as_list(x: Any) -> list[str] | None:
 
 def _field_names(res: dict) -> list[str]:
     fields = res.get("schema", {}).get("fields")
-    return [f["name"] for f in fields if isinstance(f, dict) and isinstance(f.get("name"), str)] \
-        if isinstance(fields, list) else []
+    return (
+        [f["name"] for f in fields if isinstance(f, dict) and isinstance(f.get("name"), str)]
+        if isinstance(fields, list)
+        else []
+    )
 
 
 _PACKAGE_CACHE: dict[str, tuple[tuple[int, int], dict]] = {}
@@ -395,8 +481,10 @@ def _parse(value: str, field: dict, where: str):
     cons = field.get("constraints", {})
     bad = _CONTROL.search(value)
     if bad:
-        raise DataError(f"{where}: contains the control character U+{ord(bad.group()):04X} "
-                        f"at position {bad.start() + 1}: {clip(value)}")
+        raise DataError(
+            f"{where}: contains the control character U+{ord(bad.group()):04X} "
+            f"at position {bad.start() + 1}: {clip(value)}"
+        )
     if value == "":
         if cons.get("required"):
             raise DataError(f"{where}: a value is required")
@@ -425,19 +513,21 @@ def _parse(value: str, field: dict, where: str):
         raise DataError(f"{where}: {clip(value)} is not a valid {ftype}") from None
     if "enum" in cons and out not in [_typed_bound(v, ftype) for v in cons["enum"]]:
         raise DataError(f"{where}: {clip(value)} is not one of {clip(cons['enum'])}")
-    for key, test, words in (("minimum", lambda a, b: a < b, "below the minimum"),
-                             ("maximum", lambda a, b: a > b, "above the maximum"),
-                             ("exclusiveMinimum", lambda a, b: a <= b, "not above"),
-                             ("exclusiveMaximum", lambda a, b: a >= b, "not below")):
+    for key, test, words in (
+        ("minimum", lambda a, b: a < b, "below the minimum"),
+        ("maximum", lambda a, b: a > b, "above the maximum"),
+        ("exclusiveMinimum", lambda a, b: a <= b, "not above"),
+        ("exclusiveMaximum", lambda a, b: a >= b, "not below"),
+    ):
         if key in cons and test(out, _typed_bound(cons[key], ftype)):
             raise DataError(f"{where}: {clip(value)[1:-1]} is {words} {cons[key]}")
     if isinstance(out, str):
         if "minLength" in cons and len(out) < cons["minLength"]:
-            raise DataError(f"{where}: {clip(value)} is shorter than {cons['minLength']} "
-                            "characters")
+            raise DataError(
+                f"{where}: {clip(value)} is shorter than {cons['minLength']} characters"
+            )
         if "maxLength" in cons and len(out) > cons["maxLength"]:
-            raise DataError(f"{where}: {clip(value)} is longer than {cons['maxLength']} "
-                            "characters")
+            raise DataError(f"{where}: {clip(value)} is longer than {cons['maxLength']} characters")
     if "pattern" in cons and not re.fullmatch(cons["pattern"], value):
         raise DataError(f"{where}: {clip(value)} does not match {cons['pattern']!r}")
     return out
@@ -463,7 +553,8 @@ def validate_rows(res: dict, path: Path) -> list[dict]:
                 raise DataError(
                     f"{path}: header does not match the schema in datapackage.json "
                     f"(missing: {missing or 'none'}; unexpected: {extra or 'none'}; "
-                    f"expected order: {names})")
+                    f"expected order: {names})"
+                )
             rows = []
             end = reader.line_num
             for raw in reader:
@@ -472,7 +563,8 @@ def validate_rows(res: dict, path: Path) -> list[dict]:
                     continue
                 if len(raw) != len(names):
                     raise DataError(
-                        f"{path}, row {lineno}: has {len(raw)} values, expected {len(names)}")
+                        f"{path}, row {lineno}: has {len(raw)} values, expected {len(names)}"
+                    )
                 row = {}
                 for f, value in zip(fields, raw, strict=True):
                     where = f"{path}, row {lineno}, column {f['name']!r}"
@@ -481,15 +573,18 @@ def validate_rows(res: dict, path: Path) -> list[dict]:
                     if row[key] in (None, ""):
                         raise DataError(
                             f"{path}, row {lineno}, column {key!r}: every row needs its "
-                            "source (publisher, title, year, URL or DOI) and tier")
+                            "source (publisher, title, year, URL or DOI) and tier"
+                        )
                 if row["tier"] not in TIERS:
                     raise DataError(
                         f"{path}, row {lineno}, column 'tier': {clip(row['tier'])} is not one "
-                        f"of {list(TIERS)}")
+                        f"of {list(TIERS)}"
+                    )
                 if row["checked"] not in CHECKED:
                     raise DataError(
                         f"{path}, row {lineno}, column 'checked': {clip(row['checked'])} is "
-                        f"not one of {list(CHECKED)}")
+                        f"not one of {list(CHECKED)}"
+                    )
                 row["__line__"] = lineno
                 rows.append(row)
     except FileNotFoundError:
@@ -508,8 +603,9 @@ def validate_rows(res: dict, path: Path) -> list[dict]:
         for i, row in enumerate(rows):
             k = tuple(row[x] for x in keys)
             if k in seen:
-                raise DataError(f"{path}: rows {lines[seen[k]]} and {lines[i]} share the key "
-                                f"{clip(k)}")
+                raise DataError(
+                    f"{path}: rows {lines[seen[k]]} and {lines[i]} share the key {clip(k)}"
+                )
             seen[k] = i
     for f in fields:
         if f.get("constraints", {}).get("unique"):
@@ -519,8 +615,10 @@ def validate_rows(res: dict, path: Path) -> list[dict]:
                 if v is None:
                     continue
                 if v in first:
-                    raise DataError(f"{path}, column {f['name']!r}: rows {lines[first[v]]} "
-                                    f"and {lines[i]} share the value {clip(v)} (unique)")
+                    raise DataError(
+                        f"{path}, column {f['name']!r}: rows {lines[first[v]]} "
+                        f"and {lines[i]} share the value {clip(v)} (unique)"
+                    )
                 first[v] = i
     return rows
 
@@ -577,11 +675,15 @@ def validate_all(directory: Path | None = None) -> dict[str, int]:
             problems += e.problems
     declared = {(directory / r["path"]).resolve() for r in pkg["resources"]}
     for csv_path in sorted(directory.rglob("*.csv")):
-        if csv_path.resolve() not in declared and "logs" not in csv_path.relative_to(
-                directory).parts:
-            problems.append(f"{csv_path}: no resource of datapackage.json declares this "
-                            "table (add its schema in data/schemas/ and regenerate the "
-                            "descriptor, or remove the file)")
+        if (
+            csv_path.resolve() not in declared
+            and "logs" not in csv_path.relative_to(directory).parts
+        ):
+            problems.append(
+                f"{csv_path}: no resource of datapackage.json declares this "
+                "table (add its schema in data/schemas/ and regenerate the "
+                "descriptor, or remove the file)"
+            )
     for r in pkg["resources"]:
         if r["name"] in tables:
             problems += _foreign_key_problems(r, tables, directory)
@@ -590,8 +692,7 @@ def validate_all(directory: Path | None = None) -> dict[str, int]:
     return counts
 
 
-def _foreign_key_problems(res: dict, tables: dict[str, list[dict]],
-                          directory: Path) -> list[str]:
+def _foreign_key_problems(res: dict, tables: dict[str, list[dict]], directory: Path) -> list[str]:
     problems = []
     for fk in res["schema"].get("foreignKeys") or []:
         fields = _as_list(fk["fields"]) or []
@@ -603,8 +704,10 @@ def _foreign_key_problems(res: dict, tables: dict[str, list[dict]],
         for i, row in enumerate(tables[res["name"]]):
             k = tuple(row[f] for f in fields)
             if all(v is not None for v in k) and k not in keys:
-                problems.append(f"{directory / res['path']}, data row {i + 1}: {clip(k)} "
-                                f"in {fields} has no row in {target!r}")
+                problems.append(
+                    f"{directory / res['path']}, data row {i + 1}: {clip(k)} "
+                    f"in {fields} has no row in {target!r}"
+                )
                 break
     return problems
 

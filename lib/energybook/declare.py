@@ -49,16 +49,23 @@ class ChapterSpec:
     # like the per-parameter checks.
     check: Check | None = None
 
-    def validate(self, overrides: Mapping[str, Any] | None, *, context: str = "",
-                 tables: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    def validate(
+        self,
+        overrides: Mapping[str, Any] | None,
+        *,
+        context: str = "",
+        tables: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
         """Every check of the parameters: names, types, ranges, then the chapter's own
         constraints. Returns name -> value; raises :class:`ParameterError` with one message
         per problem."""
         values = self.params.validate(overrides, context=context)
         if self.check is not None:
             if self.tables and tables is None:
-                raise TypeError(f"chapter {self.name!r}: validate needs the tables "
-                                f"{list(self.tables)} (data.load_tables)")
+                raise TypeError(
+                    f"chapter {self.name!r}: validate needs the tables "
+                    f"{list(self.tables)} (data.load_tables)"
+                )
             problems = self.check(self.typed(values), tables or {})
             if problems:
                 prefix = f"{context}: " if context else ""
@@ -83,10 +90,26 @@ class ChapterSpec:
         raise KeyError(name)
 
 
-def chapter(name: str, title: str, order: int, summary: str, params: type[ParamsBase],
-            headlines: Sequence[Headline], *, tables: Sequence[str] = (),
-            check: Check | None = None) -> ChapterSpec:
+def chapter(
+    name: str,
+    title: str,
+    order: int,
+    summary: str,
+    params: type[ParamsBase],
+    headlines: Sequence[Headline],
+    *,
+    tables: Sequence[str] = (),
+    check: Check | None = None,
+) -> ChapterSpec:
     """Declare a chapter. ``params`` is the chapter's frozen ``ParamsBase`` dataclass."""
-    return ChapterSpec(name=name, title=title, order=order, summary=summary,
-                       params=params.declarations(), headlines=tuple(headlines),
-                       params_type=params, tables=tuple(tables), check=check)
+    return ChapterSpec(
+        name=name,
+        title=title,
+        order=order,
+        summary=summary,
+        params=params.declarations(),
+        headlines=tuple(headlines),
+        params_type=params,
+        tables=tuple(tables),
+        check=check,
+    )

@@ -23,11 +23,13 @@ CONFIRM_ABOVE = 10_000
 
 def add_parsers(sub: Any) -> None:
     p = sub.add_parser(
-        "sweep", help="a chapter's headlines over a grid of its parameters",
+        "sweep",
+        help="a chapter's headlines over a grid of its parameters",
         description="Evaluate CHAPTER's headline numbers at every point of a grid: "
-                    "-p NAME LO:HI:N (N evenly spaced values, ends included) or -p NAME a,b,c "
-                    "for each swept parameter; the full product of the axes, or --zip. "
-                    "Writes sweep.csv (or sweep.parquet) and, with --plot, an offline chart.")
+        "-p NAME LO:HI:N (N evenly spaced values, ends included) or -p NAME a,b,c "
+        "for each swept parameter; the full product of the axes, or --zip. "
+        "Writes sweep.csv (or sweep.parquet) and, with --plot, an offline chart.",
+    )
     p.add_argument("chapter")
     p.add_argument("--zip", action="store_true", help="take the axes' values together")
     p.add_argument("-f", "--file", help="YAML file of NAME: VALUE for the fixed parameters")
@@ -39,16 +41,19 @@ def add_parsers(sub: Any) -> None:
     p.set_defaults(func=cmd_sweep)
 
     p = sub.add_parser(
-        "sensitivity", help="Sobol indices of a chapter's headlines",
+        "sensitivity",
+        help="Sobol indices of a chapter's headlines",
         description="First-order and total Sobol indices (SALib, with 95%% bootstrap "
-                    "intervals) of every headline of CHAPTER with respect to the chosen "
-                    "numeric parameters, over the chapter's declared sensitivity ranges, "
-                    "else the parameters' declared ranges. --samples N (a power of two) gives "
-                    "N x (k + 2) evaluations for k parameters.")
+        "intervals) of every headline of CHAPTER with respect to the chosen "
+        "numeric parameters, over the chapter's declared sensitivity ranges, "
+        "else the parameters' declared ranges. --samples N (a power of two) gives "
+        "N x (k + 2) evaluations for k parameters.",
+    )
     p.add_argument("chapter")
     p.add_argument("--samples", type=int, default=256, help="N, a power of two (default 256)")
-    p.add_argument("--params", help="comma-separated parameter names (default: all with "
-                                    "declared ranges)")
+    p.add_argument(
+        "--params", help="comma-separated parameter names (default: all with declared ranges)"
+    )
     p.add_argument("--seed", type=int, default=20260101)
     p.add_argument("-o", "--outdir", help="output folder (default: out/sensitivity/CHAPTER)")
     p.add_argument("--headline", help="the headline the chart shows (default: the first)")
@@ -60,23 +65,29 @@ def _scale_args(p: argparse.ArgumentParser) -> None:
     g = p.add_mutually_exclusive_group()
     g.add_argument("--workers", type=int, help="run on a local Dask cluster of K processes")
     g.add_argument("--scheduler", help="run on the Dask cluster at tcp://HOST:PORT")
-    p.add_argument("--yes", action="store_true",
-                   help=f"run a grid or sample of more than {CONFIRM_ABOVE:,} points")
+    p.add_argument(
+        "--yes",
+        action="store_true",
+        help=f"run a grid or sample of more than {CONFIRM_ABOVE:,} points",
+    )
 
 
 def _outdir(args: argparse.Namespace, kind: str) -> Path:
     from energybook import book, runs
 
-    return runs.check_output_folder(args.outdir or f"out/{kind}/{args.chapter}",
-                                    book.repo_root())
+    return runs.check_output_folder(args.outdir or f"out/{kind}/{args.chapter}", book.repo_root())
 
 
 def _check_scale(n: int, args: argparse.Namespace) -> None:
     if args.workers is not None and not 1 <= args.workers <= 256:
         raise ParameterError([f"--workers {args.workers}: allowed 1 to 256"])
     if n > CONFIRM_ABOVE and not args.yes:
-        raise ParameterError([f"the run has {n:,} points, above {CONFIRM_ABOVE:,}: add --yes "
-                              "to run it (and --workers K or --scheduler to spread it)"])
+        raise ParameterError(
+            [
+                f"the run has {n:,} points, above {CONFIRM_ABOVE:,}: add --yes "
+                "to run it (and --workers K or --scheduler to spread it)"
+            ]
+        )
 
 
 def _write(outdir: Path, files: dict[str, bytes], marker: dict[str, Any]) -> None:
@@ -95,8 +106,9 @@ def _headline(spec: Any, name: str | None) -> str:
     if name is None:
         return names[0]
     if name not in names:
-        raise ParameterError([f"chapter {spec.name!r}: unknown headline {name!r}; allowed: "
-                              f"{', '.join(names)}"])
+        raise ParameterError(
+            [f"chapter {spec.name!r}: unknown headline {name!r}; allowed: {', '.join(names)}"]
+        )
     return name
 
 
@@ -138,16 +150,29 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     else:
         files["sweep.csv"] = table.to_csv(index=False).encode()
     if args.plot:
-        chart = charts.sweep_chart(table, [a.name for a in axes], headline,
-                                   title=spec.headline(headline).description[:80],
-                                   labels={p.name: p.description[:60] for p in spec.params})
+        chart = charts.sweep_chart(
+            table,
+            [a.name for a in axes],
+            headline,
+            title=spec.headline(headline).description[:80],
+            labels={p.name: p.description[:60] for p in spec.params},
+        )
         with tempfile.TemporaryDirectory() as tmp:
-            path = charts.save_html(chart, Path(tmp) / "sweep.html",
-                                    f"{spec.title}: {headline} over the sweep")
+            path = charts.save_html(
+                chart, Path(tmp) / "sweep.html", f"{spec.title}: {headline} over the sweep"
+            )
             files["sweep.html"] = path.read_bytes()
-    _write(outdir, files, {"command": "sweep", "chapter": spec.name, "points": n,
-                           "axes": {a.name: list(map(_plain, a.values)) for a in axes},
-                           "fixed": {k: _plain(v) for k, v in base.items()}})
+    _write(
+        outdir,
+        files,
+        {
+            "command": "sweep",
+            "chapter": spec.name,
+            "points": n,
+            "axes": {a.name: list(map(_plain, a.values)) for a in axes},
+            "fixed": {k: _plain(v) for k, v in base.items()},
+        },
+    )
     print(_table(table))
     print(f"\nwrote {', '.join(sorted(files))} to {outdir}", file=sys.stderr)
     return 0
@@ -168,33 +193,56 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     headline = _headline(spec, args.headline)
     outdir = _outdir(args, "sensitivity")
     client = _client(args)
-    print(f"Sobol analysis of {spec.name}: {len(prob.names)} parameters, N = {args.samples} "
-          f"({n_points:,} evaluations) ...", file=sys.stderr)
+    print(
+        f"Sobol analysis of {spec.name}: {len(prob.names)} parameters, N = {args.samples} "
+        f"({n_points:,} evaluations) ...",
+        file=sys.stderr,
+    )
     try:
-        idx = sensitivity.chapter_indices(spec.name, args.samples, prob.names,
-                                          seed=args.seed, client=client)
+        idx = sensitivity.chapter_indices(
+            spec.name, args.samples, prob.names, seed=args.seed, client=client
+        )
     finally:
         _close(client)
     main = idx[idx["headline"] == headline]
-    chart = charts.sobol_bars(main, title=f"Which parameters move: {headline}"[:80],
-                              labels={p.name: p.description[:60] for p in spec.params})
+    chart = charts.sobol_bars(
+        main,
+        title=f"Which parameters move: {headline}"[:80],
+        labels={p.name: p.description[:60] for p in spec.params},
+    )
     files = {"sobol.csv": idx.to_csv(index=False).encode()}
     with tempfile.TemporaryDirectory() as tmp:
-        path = charts.save_html(chart, Path(tmp) / "sobol.html",
-                                f"Total Sobol indices of {headline} with 95% intervals")
+        path = charts.save_html(
+            chart, Path(tmp) / "sobol.html", f"Total Sobol indices of {headline} with 95% intervals"
+        )
         files["sobol.html"] = path.read_bytes()
-    files["problem.json"] = json.dumps({"parameters": list(prob.names),
-                                        "ranges": [list(b) for b in prob.bounds],
-                                        "samples": args.samples, "seed": args.seed},
-                                       indent=1).encode()
-    _write(outdir, files, {"command": "sensitivity", "chapter": spec.name,
-                           "samples": args.samples, "parameters": list(prob.names)})
+    files["problem.json"] = json.dumps(
+        {
+            "parameters": list(prob.names),
+            "ranges": [list(b) for b in prob.bounds],
+            "samples": args.samples,
+            "seed": args.seed,
+        },
+        indent=1,
+    ).encode()
+    _write(
+        outdir,
+        files,
+        {
+            "command": "sensitivity",
+            "chapter": spec.name,
+            "samples": args.samples,
+            "parameters": list(prob.names),
+        },
+    )
     print(_table(main[["parameter", "S1", "S1_conf", "ST", "ST_conf"]], 40))
     unseparated = sorted(set(idx.loc[~idx["separated"], "headline"]))
     if unseparated:
-        print(f"\nN = {args.samples} is too small for the intervals to separate the two most "
-              f"influential parameters of: {', '.join(unseparated)}. Raise --samples.",
-              file=sys.stderr)
+        print(
+            f"\nN = {args.samples} is too small for the intervals to separate the two most "
+            f"influential parameters of: {', '.join(unseparated)}. Raise --samples.",
+            file=sys.stderr,
+        )
     print(f"\nwrote {', '.join(sorted(files))} to {outdir}", file=sys.stderr)
     return 0
 

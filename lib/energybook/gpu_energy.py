@@ -74,9 +74,14 @@ ALIGN_MULTIPLE = 64
 
 #: NVML clock-event (formerly "throttle") reason bits, from nvml.h.
 CLOCK_EVENT_REASONS = {
-    0x1: "gpu_idle", 0x2: "applications_clocks_setting", 0x4: "sw_power_cap",
-    0x8: "hw_slowdown", 0x10: "sync_boost", 0x20: "sw_thermal_slowdown",
-    0x40: "hw_thermal_slowdown", 0x80: "hw_power_brake_slowdown",
+    0x1: "gpu_idle",
+    0x2: "applications_clocks_setting",
+    0x4: "sw_power_cap",
+    0x8: "hw_slowdown",
+    0x10: "sync_boost",
+    0x20: "sw_thermal_slowdown",
+    0x40: "hw_thermal_slowdown",
+    0x80: "hw_power_brake_slowdown",
     0x100: "display_clock_setting",
 }
 #: The software power cap's bit: the driver lowered the clocks to hold the power limit.
@@ -97,8 +102,9 @@ def _positive(value: float, name: str) -> float:
 # --- energy counter and unit arithmetic -------------------------------------------------------
 
 
-def energy_delta_mj(before_mj: int, after_mj: int,
-                    modulus_mj: int = ENERGY_COUNTER_MODULUS_MJ) -> int:
+def energy_delta_mj(
+    before_mj: int, after_mj: int, modulus_mj: int = ENERGY_COUNTER_MODULUS_MJ
+) -> int:
     """Energy between two readings of a wrapping counter, in millijoules.
 
     If ``after_mj < before_mj`` the counter is taken to have wrapped once past ``modulus_mj``
@@ -171,8 +177,9 @@ def mean_w(samples_w: Iterable[float]) -> float | None:
     return sum(values) / len(values) if values else None
 
 
-def iterations_for_window(trial_duration_s: float, trial_iterations: int, window_s: float,
-                          minimum: int = 1) -> int:
+def iterations_for_window(
+    trial_duration_s: float, trial_iterations: int, window_s: float, minimum: int = 1
+) -> int:
     """Iterations needed to fill ``window_s`` given a timed trial of ``trial_iterations``."""
     per_iter = _positive(trial_duration_s, "trial_duration_s") / max(int(trial_iterations), 1)
     return max(int(minimum), math.ceil(float(window_s) / per_iter))
@@ -192,8 +199,12 @@ def decode_clock_event_reasons(mask: int | None) -> list[str]:
 # --- the energy counter's steps ----------------------------------------------------------------
 
 
-def aligned_energy(readings: Sequence[tuple[float, int]], start_s: float, end_s: float,
-                   modulus_mj: int = ENERGY_COUNTER_MODULUS_MJ) -> dict:
+def aligned_energy(
+    readings: Sequence[tuple[float, int]],
+    start_s: float,
+    end_s: float,
+    modulus_mj: int = ENERGY_COUNTER_MODULUS_MJ,
+) -> dict:
     """Energy and time between the first and the last counter update seen inside a window.
 
     ``readings`` are ``(time_s, counter_mj)`` pairs from polling the counter (in time order)
@@ -216,20 +227,30 @@ def aligned_energy(readings: Sequence[tuple[float, int]], start_s: float, end_s:
     if len(inside) < 2:
         raise MeasurementError(
             f"{len(inside)} energy-counter update(s) seen inside the {end_s - start_s:.3f} s "
-            "window: too few to measure between updates (is the counter moving?)")
+            "window: too few to measure between updates (is the counter moving?)"
+        )
     (first_s, first_err, first_mj), (last_s, last_err, last_mj) = inside[0], inside[-1]
     duration = last_s - first_s
     if duration <= 0:
         raise MeasurementError("counter updates are not in time order")
     updates = len(inside) - 1
-    return {"energy_mj": energy_delta_mj(first_mj, last_mj, modulus_mj),
-            "duration_s": duration, "updates": updates,
-            "update_period_s": duration / updates,
-            "timing_error_s": first_err + last_err, "first_s": first_s, "last_s": last_s}
+    return {
+        "energy_mj": energy_delta_mj(first_mj, last_mj, modulus_mj),
+        "duration_s": duration,
+        "updates": updates,
+        "update_period_s": duration / updates,
+        "timing_error_s": first_err + last_err,
+        "first_s": first_s,
+        "last_s": last_s,
+    }
 
 
-def step_prior(duration_s: float, update_s: float = COUNTER_UPDATE_S,
-               read_slack_s: float = 0.0, points: int = 101) -> dict[int, float]:
+def step_prior(
+    duration_s: float,
+    update_s: float = COUNTER_UPDATE_S,
+    read_slack_s: float = 0.0,
+    points: int = 101,
+) -> dict[int, float]:
     """Prior probability of each number of counter updates in a window read at its ends.
 
     A counter that advances every ``update_s`` at a phase unrelated to the window holds
@@ -250,13 +271,18 @@ def step_prior(duration_s: float, update_s: float = COUNTER_UPDATE_S,
     return {k: v for k, v in sorted(prior.items()) if v > 0}
 
 
-def tick_count(energy_j: float, duration_s: float, reference_power_w: float,
-               update_s: float = COUNTER_UPDATE_S, *,
-               reference_sigma: float = REFERENCE_SIGMA,
-               outlier_prob: float = REFERENCE_OUTLIER_PROB,
-               outlier_width: float = REFERENCE_OUTLIER_WIDTH,
-               read_slack_s: float = READ_SLACK_S,
-               min_posterior: float = MIN_POSTERIOR) -> dict:
+def tick_count(
+    energy_j: float,
+    duration_s: float,
+    reference_power_w: float,
+    update_s: float = COUNTER_UPDATE_S,
+    *,
+    reference_sigma: float = REFERENCE_SIGMA,
+    outlier_prob: float = REFERENCE_OUTLIER_PROB,
+    outlier_width: float = REFERENCE_OUTLIER_WIDTH,
+    read_slack_s: float = READ_SLACK_S,
+    min_posterior: float = MIN_POSTERIOR,
+) -> dict:
     """The number of counter updates a window read at arbitrary instants holds, and the power
     over them: the correction of a window that was not aligned to the counter's steps.
 
@@ -297,14 +323,21 @@ def tick_count(energy_j: float, duration_s: float, reference_power_w: float,
     other = ranked[1] if len(ranked) > 1 else best + 1
     post = weights[best] / total
     lo = max(1, math.floor(d / t))
-    return {"updates": best, "power_w": e / (best * t), "alternative_power_w": e / (other * t),
-            "posterior": post, "prior": prior.get(best, 0.0),
-            "prior_extra": sum(p for n, p in prior.items() if n > lo),
-            "resolved": bool(post >= min_posterior), "update_period_s": e / (best * ref)}
+    return {
+        "updates": best,
+        "power_w": e / (best * t),
+        "alternative_power_w": e / (other * t),
+        "posterior": post,
+        "prior": prior.get(best, 0.0),
+        "prior_extra": sum(p for n, p in prior.items() if n > lo),
+        "resolved": bool(post >= min_posterior),
+        "update_period_s": e / (best * ref),
+    }
 
 
-def one_update_bounds(energy_j: float, duration_s: float,
-                      update_s: float = COUNTER_UPDATE_S) -> tuple[float, float]:
+def one_update_bounds(
+    energy_j: float, duration_s: float, update_s: float = COUNTER_UPDATE_S
+) -> tuple[float, float]:
     """Bounds of the true mean power of a steady window read at arbitrary instants: its
     energy is N updates of ``update_s`` at the true power P, with N x ``update_s`` within one
     update of the window's length, so P lies between ``energy_j / (duration_s + update_s)``
@@ -327,9 +360,14 @@ def _slope(points: Sequence[tuple[float, float]]) -> float:
     return sum((x - mx) * (y - my) for x, y in points) / sxx
 
 
-def settled(samples: Sequence[tuple[float, ...]], *, span_s: float = 20.0,
-            temperature_c_per_s: float = 0.5 / 30.0, power_drift: float = 0.005,
-            clock_tol: float = 0.02) -> bool:
+def settled(
+    samples: Sequence[tuple[float, ...]],
+    *,
+    span_s: float = 20.0,
+    temperature_c_per_s: float = 0.5 / 30.0,
+    power_drift: float = 0.005,
+    clock_tol: float = 0.02,
+) -> bool:
     """Whether a warming card has reached steady state: over the last ``span_s`` seconds of
     ``samples`` (``(time_s, temperature_c, sm_clock_mhz[, power_w])``, in time order) the
     least-squares slope of the temperature is at most ``temperature_c_per_s`` (0.5 degC per
@@ -362,8 +400,13 @@ def settled(samples: Sequence[tuple[float, ...]], *, span_s: float = 20.0,
     return True
 
 
-def idle_settled(readings: Sequence[tuple[float, int]], *, span_s: float = 2.0,
-                 tol: float = 0.005, min_s: float = 10.0) -> bool:
+def idle_settled(
+    readings: Sequence[tuple[float, int]],
+    *,
+    span_s: float = 2.0,
+    tol: float = 0.005,
+    min_s: float = 10.0,
+) -> bool:
     """Whether an idle card's power has settled: at least ``min_s`` of energy-counter
     ``readings`` (``(time_s, counter_mj)``, polled) exist, and the power of the last
     ``span_s``, measured between counter updates (:func:`aligned_energy`), is within ``tol``
@@ -373,8 +416,9 @@ def idle_settled(readings: Sequence[tuple[float, int]], *, span_s: float = 2.0,
         return False
     t_end = readings[-1][0]
     try:
-        spans = [aligned_energy(readings, t_end - (k + 1) * span_s, t_end - k * span_s)
-                 for k in (1, 0)]
+        spans = [
+            aligned_energy(readings, t_end - (k + 1) * span_s, t_end - k * span_s) for k in (1, 0)
+        ]
     except MeasurementError:
         return False
     before, last = (a["energy_mj"] / a["duration_s"] for a in spans)
@@ -393,12 +437,17 @@ def median_gap_s(times: Sequence[float]) -> float | None:
 # --- sanity checks and the result row ---------------------------------------------------------
 
 
-def check_run(energy_mj: float, duration_s: float, power_limit_w: float | None = None, *,
-              clock_event_mask: int | None = None,
-              min_duration_s: float = MIN_WINDOW_S,
-              min_power_w: float = MIN_PLAUSIBLE_POWER_W,
-              max_power_factor: float = MAX_POWER_LIMIT_FACTOR,
-              capped_power_factor: float = CAPPED_POWER_FACTOR) -> None:
+def check_run(
+    energy_mj: float,
+    duration_s: float,
+    power_limit_w: float | None = None,
+    *,
+    clock_event_mask: int | None = None,
+    min_duration_s: float = MIN_WINDOW_S,
+    min_power_w: float = MIN_PLAUSIBLE_POWER_W,
+    max_power_factor: float = MAX_POWER_LIMIT_FACTOR,
+    capped_power_factor: float = CAPPED_POWER_FACTOR,
+) -> None:
     """Raise :class:`MeasurementError` unless a window's energy and duration are plausible.
 
     Rejected: non-positive or non-finite duration; a window shorter than ``min_duration_s``
@@ -415,18 +464,21 @@ def check_run(energy_mj: float, duration_s: float, power_limit_w: float | None =
     if duration_s < min_duration_s:
         raise MeasurementError(
             f"window of {duration_s:.3f} s is shorter than {min_duration_s} s: the energy "
-            "counter updates only every ~20-100 ms")
+            "counter updates only every ~20-100 ms"
+        )
     energy_mj = float(energy_mj)
     if not math.isfinite(energy_mj) or energy_mj < 0:
         raise MeasurementError(f"invalid energy {energy_mj!r} mJ")
     if energy_mj == 0:
         raise MeasurementError(
             f"the energy counter did not move over {duration_s:.3f} s: the reading is stale "
-            "or the counter is unsupported")
+            "or the counter is unsupported"
+        )
     power_w = energy_mj / 1000.0 / duration_s
     if power_w < min_power_w:
         raise MeasurementError(
-            f"implausibly low average power {power_w:.2f} W (floor {min_power_w} W)")
+            f"implausibly low average power {power_w:.2f} W (floor {min_power_w} W)"
+        )
     limit = float(power_limit_w) if power_limit_w is not None else 0.0
     if limit > 0:
         ceiling = max_power_factor * limit
@@ -436,21 +488,31 @@ def check_run(energy_mj: float, duration_s: float, power_limit_w: float | None =
     if power_w > ceiling:
         raise MeasurementError(
             f"implausibly high average power {power_w:.1f} W, above {what} "
-            f"({ceiling:.0f} W): counter reset or wrap?")
+            f"({ceiling:.0f} W): counter reset or wrap?"
+        )
     capped = clock_event_mask is not None and bool(int(clock_event_mask) & SW_POWER_CAP)
     if capped and limit > 0 and power_w > capped_power_factor * limit:
         raise MeasurementError(
             f"average power {power_w:.1f} W is above {capped_power_factor} x the {limit:.0f} W "
             "power limit while the software power cap held the clocks: the reading, not the "
-            "card, exceeds the cap (a window not aligned to the counter's updates?)")
+            "card, exceeds the cap (a window not aligned to the counter's updates?)"
+        )
 
 
-def summarize(*, energy_before_mj: int, energy_after_mj: int, duration_s: float,
-              iterations: int, flop_per_iteration: float = 0.0,
-              bytes_per_iteration: float = 0.0, power_limit_w: float | None = None,
-              sampled_power_w: float | None = None, work_duration_s: float | None = None,
-              clock_event_mask: int | None = None,
-              modulus_mj: int = ENERGY_COUNTER_MODULUS_MJ) -> dict:
+def summarize(
+    *,
+    energy_before_mj: int,
+    energy_after_mj: int,
+    duration_s: float,
+    iterations: int,
+    flop_per_iteration: float = 0.0,
+    bytes_per_iteration: float = 0.0,
+    power_limit_w: float | None = None,
+    sampled_power_w: float | None = None,
+    work_duration_s: float | None = None,
+    clock_event_mask: int | None = None,
+    modulus_mj: int = ENERGY_COUNTER_MODULUS_MJ,
+) -> dict:
     """Turn one window's readings into a result row.
 
     ``energy_before_mj``/``energy_after_mj`` are the counter readings and ``duration_s`` the
@@ -480,8 +542,15 @@ def summarize(*, energy_before_mj: int, energy_after_mj: int, duration_s: float,
     row["flop"] = flop if flop > 0 else None
     row["bytes_moved"] = bytes_moved if bytes_moved > 0 else None
     row["sampled_power_w"] = None if sampled_power_w is None else float(sampled_power_w)
-    for key in ("energy_j", "avg_power_w", "throughput_tflop_per_s", "tflop_per_j",
-                "pj_per_flop", "bandwidth_gb_per_s", "pj_per_byte"):
+    for key in (
+        "energy_j",
+        "avg_power_w",
+        "throughput_tflop_per_s",
+        "tflop_per_j",
+        "pj_per_flop",
+        "bandwidth_gb_per_s",
+        "pj_per_byte",
+    ):
         row[key] = None
     if row["status"] == "ok" and delta_mj is not None:
         try:
@@ -549,12 +618,16 @@ def misalignment_penalty(tflop_per_j_shape: float, tflop_per_j_aligned: float) -
     ``(J/FLOP of shape) / (J/FLOP of aligned) - 1 = tflop_per_j_aligned / tflop_per_j_shape - 1``;
     0.25 means each FLOP of the misaligned shape costs 25% more energy.
     """
-    return _positive(tflop_per_j_aligned, "tflop_per_j_aligned") / _positive(
-        tflop_per_j_shape, "tflop_per_j_shape") - 1.0
+    return (
+        _positive(tflop_per_j_aligned, "tflop_per_j_aligned")
+        / _positive(tflop_per_j_shape, "tflop_per_j_shape")
+        - 1.0
+    )
 
 
-def transformer_layer_training_flop(tokens: float, hidden_size: float,
-                                    seq_len: float = 0.0) -> float:
+def transformer_layer_training_flop(
+    tokens: float, hidden_size: float, seq_len: float = 0.0
+) -> float:
     """Training FLOPs of one standard transformer layer over ``tokens`` tokens.
 
     ``72 * tokens * h**2 * (1 + seq_len / (6 * h))``: the forward pass of a layer with a
@@ -577,9 +650,16 @@ def training_energy_j(flop: float, tflop_per_j_value: float) -> float:
     return float(flop) / (_positive(tflop_per_j_value, "tflop_per_j") * TERA)
 
 
-def misalignment_worked_example(*, tokens: float, hidden_size: int, aligned_hidden_size: int,
-                                tflop_per_j_shape: float, tflop_per_j_aligned: float,
-                                seq_len: float = 0.0, layers: int = 1) -> dict:
+def misalignment_worked_example(
+    *,
+    tokens: float,
+    hidden_size: int,
+    aligned_hidden_size: int,
+    tflop_per_j_shape: float,
+    tflop_per_j_aligned: float,
+    seq_len: float = 0.0,
+    layers: int = 1,
+) -> dict:
     """What a misaligned hidden size costs in training energy, for ``layers`` layers.
 
     Counts FLOPs with :func:`transformer_layer_training_flop` and prices them at the measured
@@ -610,10 +690,12 @@ def misalignment_worked_example(*, tokens: float, hidden_size: int, aligned_hidd
 def datasheet_tflop_per_j(peak_tflop_per_s: float, board_power_w: float) -> float:
     """A datasheet's peak efficiency: peak TFLOP/s over board power (TFLOP per joule)."""
     return _positive(peak_tflop_per_s, "peak_tflop_per_s") / _positive(
-        board_power_w, "board_power_w")
+        board_power_w, "board_power_w"
+    )
 
 
-def datasheet_share(delivered_tflop_per_j: float, peak_tflop_per_s: float,
-                    board_power_w: float) -> float:
+def datasheet_share(
+    delivered_tflop_per_j: float, peak_tflop_per_s: float, board_power_w: float
+) -> float:
     """Measured TFLOP/J as a fraction of the datasheet's peak TFLOP/s per board watt."""
     return float(delivered_tflop_per_j) / datasheet_tflop_per_j(peak_tflop_per_s, board_power_w)

@@ -78,8 +78,9 @@ def uninterrupted() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def exclusive(folder: Path, *, wait: bool = True,
-              on_wait: Callable[[str], None] | None = None) -> Iterator[Path]:
+def exclusive(
+    folder: Path, *, wait: bool = True, on_wait: Callable[[str], None] | None = None
+) -> Iterator[Path]:
     """Hold the exclusive lock of ``folder`` (created if needed) for the block."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / LOCK_NAME
@@ -94,8 +95,7 @@ def exclusive(folder: Path, *, wait: bool = True,
             if not wait:
                 raise Busy(f"another build of {folder} is running{holder}") from None
             if on_wait:
-                on_wait(f"another build of {folder} is running{holder}; waiting for it "
-                        "to finish")
+                on_wait(f"another build of {folder} is running{holder}; waiting for it to finish")
             fcntl.flock(fd, fcntl.LOCK_EX)
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()} {time.strftime('%H:%M:%S')}\n".encode(), 0)
@@ -234,8 +234,10 @@ def die_with_parent(parent: int | None = None) -> None:
         os._exit(143)
 
 
-_LAUNCHER = ("import os,sys;from energybook.locking import die_with_parent;"
-             "die_with_parent(int(sys.argv[1]));os.execv(sys.argv[2],sys.argv[2:])")
+_LAUNCHER = (
+    "import os,sys;from energybook.locking import die_with_parent;"
+    "die_with_parent(int(sys.argv[1]));os.execv(sys.argv[2],sys.argv[2:])"
+)
 
 
 def guarded(cmd: list[str]) -> list[str]:

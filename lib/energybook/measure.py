@@ -124,18 +124,54 @@ ALIGNED_METHOD = "nvml_energy_counter_aligned"
 PUBLISHER = "Ambition Creep measurement harness (energybook.measure)"
 
 CSV_FIELDS = (
-    "run_id", "mode", "config", "kind", "dtype", "m", "n", "k", "hidden_size", "tokens",
-    "repeat", "status", "error", "energy_method", "iterations", "duration_s", "energy_j",
-    "avg_power_w", "sampled_power_w", "flop", "throughput_tflop_per_s", "tflop_per_j",
-    "pj_per_flop", "bytes_moved", "bandwidth_gb_per_s", "pj_per_byte", "rel_error",
-    "sm_clock_mhz", "mem_clock_mhz", "temperature_c", "power_limit_w", "clock_event_reasons",
-    "gpu_name", "driver_version", "cuda_version", "torch_version", "timestamp_utc",
-    "source_publisher", "source_title", "source_year", "source_url", "tier", "checked", "note",
+    "run_id",
+    "mode",
+    "config",
+    "kind",
+    "dtype",
+    "m",
+    "n",
+    "k",
+    "hidden_size",
+    "tokens",
+    "repeat",
+    "status",
+    "error",
+    "energy_method",
+    "iterations",
+    "duration_s",
+    "energy_j",
+    "avg_power_w",
+    "sampled_power_w",
+    "flop",
+    "throughput_tflop_per_s",
+    "tflop_per_j",
+    "pj_per_flop",
+    "bytes_moved",
+    "bandwidth_gb_per_s",
+    "pj_per_byte",
+    "rel_error",
+    "sm_clock_mhz",
+    "mem_clock_mhz",
+    "temperature_c",
+    "power_limit_w",
+    "clock_event_reasons",
+    "gpu_name",
+    "driver_version",
+    "cuda_version",
+    "torch_version",
+    "timestamp_utc",
+    "source_publisher",
+    "source_title",
+    "source_year",
+    "source_url",
+    "tier",
+    "checked",
+    "note",
 )
 
 STATUSES = ("ok", "rejected", "unsupported", "error", "skipped")
 KINDS = ("idle", "number_format", "model_shape", "memory")
-
 
 
 class HarnessError(RuntimeError):
@@ -151,8 +187,8 @@ class Config:
     """One measured configuration."""
 
     name: str
-    kind: str            # one of KINDS
-    dtype: str           # fp32, tf32, bf16, fp16, fp8_e4m3, uint8, none
+    kind: str  # one of KINDS
+    dtype: str  # fp32, tf32, bf16, fp16, fp8_e4m3, uint8, none
     m: int | None = None
     n: int | None = None
     k: int | None = None
@@ -177,46 +213,112 @@ def build_configs(quick: bool = False) -> list[Config]:
     hiddens = (4096, 4097) if quick else HIDDEN_SIZES
     copy_bytes = 2**29 if quick else COPY_BYTES
     square = f"square GEMM {size}x{size}x{size}, (m x k) @ (k x n), torch.randn inputs"
-    configs = [Config("idle", "idle", "none",
-                      note="No work: CUDA context open, nothing running (the card as found), "
-                           "after the idle power settled"),
-               Config("idle-poll-50ms", "idle", "none", energy_poll_s=0.05,
-                      note="As idle, with the energy counter polled every 50 ms instead of "
-                           "2 ms: does polling NVML at 500 Hz raise the idle power?")]
+    configs = [
+        Config(
+            "idle",
+            "idle",
+            "none",
+            note="No work: CUDA context open, nothing running (the card as found), "
+            "after the idle power settled",
+        ),
+        Config(
+            "idle-poll-50ms",
+            "idle",
+            "none",
+            energy_poll_s=0.05,
+            note="As idle, with the energy counter polled every 50 ms instead of "
+            "2 ms: does polling NVML at 500 Hz raise the idle power?",
+        ),
+    ]
     if quick:
         configs = configs[:1]
-    fmts = [("fp32", "FP32 on CUDA cores: fp32_precision='ieee' (TF32 off)"),
-            ("tf32", "FP32 inputs, TF32 tensor cores: fp32_precision='tf32'"),
-            ("bf16", "BF16 inputs and output, FP32 accumulation (cuBLAS via torch.matmul)"),
-            ("fp16", "FP16 inputs and output (cuBLAS via torch.matmul)")]
+    fmts = [
+        ("fp32", "FP32 on CUDA cores: fp32_precision='ieee' (TF32 off)"),
+        ("tf32", "FP32 inputs, TF32 tensor cores: fp32_precision='tf32'"),
+        ("bf16", "BF16 inputs and output, FP32 accumulation (cuBLAS via torch.matmul)"),
+        ("fp16", "FP16 inputs and output (cuBLAS via torch.matmul)"),
+    ]
     if quick:
         fmts = [f for f in fmts if f[0] == "bf16"]
     for dtype, what in fmts:
-        configs.append(Config(f"square-{dtype}-{size}", "number_format", dtype, size, size, size,
-                              note=f"{square}; {what}"))
-    fp8 = ("FP8 e4m3 inputs via torch._scaled_mm, per-tensor scales 1.0 (float32 tensors), "
-           "BF16 output")
-    configs.append(Config(f"square-fp8-{size}", "number_format", "fp8_e4m3", size, size, size,
-                          note=f"{square}; {fp8}, use_fast_accum=False"))
+        configs.append(
+            Config(
+                f"square-{dtype}-{size}",
+                "number_format",
+                dtype,
+                size,
+                size,
+                size,
+                note=f"{square}; {what}",
+            )
+        )
+    fp8 = (
+        "FP8 e4m3 inputs via torch._scaled_mm, per-tensor scales 1.0 (float32 tensors), BF16 output"
+    )
+    configs.append(
+        Config(
+            f"square-fp8-{size}",
+            "number_format",
+            "fp8_e4m3",
+            size,
+            size,
+            size,
+            note=f"{square}; {fp8}, use_fast_accum=False",
+        )
+    )
     if not quick:
-        configs.append(Config(f"square-fp8fast-{size}", "number_format", "fp8_e4m3", size, size,
-                              size, fast_accum=True,
-                              note=f"{square}; {fp8}, use_fast_accum=True"))
+        configs.append(
+            Config(
+                f"square-fp8fast-{size}",
+                "number_format",
+                "fp8_e4m3",
+                size,
+                size,
+                size,
+                fast_accum=True,
+                note=f"{square}; {fp8}, use_fast_accum=True",
+            )
+        )
     for h in hiddens:
-        configs.append(Config(
-            f"mlp-up-bf16-h{h}", "model_shape", "bf16", m=tokens, n=4 * h, k=h, hidden_size=h,
-            tokens=tokens,
-            note=(f"MLP up-projection of a transformer with hidden size {h}: "
-                  f"F.linear(x[{tokens} tokens x {h}], W[{4 * h} x {h}]) in BF16, "
-                  f"i.e. GEMM m=tokens, n=4h, k=h (2*m*n*k FLOPs)")))
-    configs.append(Config(
-        f"copy-{copy_bytes // 2**20}mib", "memory", "uint8", bytes_per_iteration=2 * copy_bytes,
-        note=(f"Device-to-device copy of {copy_bytes} bytes (dst.copy_(src), random bytes); "
-              "bytes_moved counts bytes read plus bytes written")))
-    configs.append(Config("idle-warm", "idle", "none",
-                          note="No work: CUDA context open, nothing running, measured after "
-                               "the loaded configurations once the idle power settled (the "
-                               "card warm)"))
+        configs.append(
+            Config(
+                f"mlp-up-bf16-h{h}",
+                "model_shape",
+                "bf16",
+                m=tokens,
+                n=4 * h,
+                k=h,
+                hidden_size=h,
+                tokens=tokens,
+                note=(
+                    f"MLP up-projection of a transformer with hidden size {h}: "
+                    f"F.linear(x[{tokens} tokens x {h}], W[{4 * h} x {h}]) in BF16, "
+                    f"i.e. GEMM m=tokens, n=4h, k=h (2*m*n*k FLOPs)"
+                ),
+            )
+        )
+    configs.append(
+        Config(
+            f"copy-{copy_bytes // 2**20}mib",
+            "memory",
+            "uint8",
+            bytes_per_iteration=2 * copy_bytes,
+            note=(
+                f"Device-to-device copy of {copy_bytes} bytes (dst.copy_(src), random bytes); "
+                "bytes_moved counts bytes read plus bytes written"
+            ),
+        )
+    )
+    configs.append(
+        Config(
+            "idle-warm",
+            "idle",
+            "none",
+            note="No work: CUDA context open, nothing running, measured after "
+            "the loaded configurations once the idle power settled (the "
+            "card warm)",
+        )
+    )
     return configs
 
 
@@ -234,17 +336,26 @@ def ordered_configs(configs: Sequence[Config], seed: int | None) -> list[Config]
     return first + loaded + last
 
 
-def planned_duration_s(configs: Sequence[Config], *, window_s: float, settle_max_s: float,
-                       repeats: int, presoak_s: float = 0.0,
-                       idle_max_s: float = IDLE_MAX_S) -> float:
+def planned_duration_s(
+    configs: Sequence[Config],
+    *,
+    window_s: float,
+    settle_max_s: float,
+    repeats: int,
+    presoak_s: float = 0.0,
+    idle_max_s: float = IDLE_MAX_S,
+) -> float:
     """Longest wall time of a sweep, by the budget model above (seconds): every warm-up
     taking its longest, ``settle_max_s`` (``idle_max_s`` for an idle configuration), plus the
     pre-soak."""
     total = STARTUP_S + presoak_s
     for c in configs:
         warm = idle_max_s if c.kind == "idle" else settle_max_s
-        total += SETUP_S_PER_CONFIG + warm + repeats * (window_s + WINDOW_MARGIN_S
-                                                        + OVERHEAD_S_PER_WINDOW)
+        total += (
+            SETUP_S_PER_CONFIG
+            + warm
+            + repeats * (window_s + WINDOW_MARGIN_S + OVERHEAD_S_PER_WINDOW)
+        )
     return total
 
 
@@ -297,7 +408,8 @@ def append_rows(path: Path, rows: Sequence[dict], fields: Sequence[str] = CSV_FI
         if header != fields:
             raise HarnessError(
                 f"{path}: existing header does not match this harness's columns; move the file "
-                f"aside or migrate it (found {header}, expected {fields})")
+                f"aside or migrate it (found {header}, expected {fields})"
+            )
         with path.open("rb") as fh:
             fh.seek(-1, os.SEEK_END)
             needs_newline = fh.read(1) != b"\n"
@@ -316,42 +428,83 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(
         prog="python -m energybook.measure",
         description="Measure throughput and energy (NVML energy counter) of GEMMs and a "
-                    "memory copy on one CUDA GPU. Never changes any setting of the card.")
-    p.add_argument("--out", type=Path, default=Path("data/measured"),
-                   help="folder for gpu_runs.csv (appended) and <run_id>.json")
-    p.add_argument("--quick", action="store_true",
-                   help="smoke test: few small configurations, one short window each")
-    p.add_argument("--window-s", type=float, default=None,
-                   help=f"measured window per repeat, s (default {DEFAULT_WINDOW_S}; "
-                        f"quick {QUICK_WINDOW_S}; at least {ge.MIN_WINDOW_S})")
-    p.add_argument("--warmup-s", type=float, default=None,
-                   help=f"shortest warm-up per configuration, s (default {DEFAULT_WARMUP_S})")
-    p.add_argument("--settle-max-s", type=float, default=None,
-                   help="longest warm-up: stop waiting for temperature and clock to settle "
-                        f"after this many s (default {DEFAULT_SETTLE_MAX_S})")
-    p.add_argument("--repeats", type=int, default=None,
-                   help=f"measured windows per configuration (default {DEFAULT_REPEATS})")
-    p.add_argument("--presoak-s", type=float, default=None,
-                   help="run the square BF16 GEMM this long before the first loaded "
-                        f"configuration, s (default {DEFAULT_PRESOAK_S}; quick: 0)")
-    p.add_argument("--order-seed", type=int, default=DEFAULT_ORDER_SEED,
-                   help="seed of the shuffled order of the loaded configurations "
-                        f"(default {DEFAULT_ORDER_SEED}; -1: book order)")
-    p.add_argument("--max-total-s", type=float, default=DEFAULT_MAX_TOTAL_S,
-                   help="skip configurations that would end the run after this many seconds")
-    p.add_argument("--only", default="",
-                   help="comma-separated configuration names to run (default: all)")
+        "memory copy on one CUDA GPU. Never changes any setting of the card.",
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=Path("data/measured"),
+        help="folder for gpu_runs.csv (appended) and <run_id>.json",
+    )
+    p.add_argument(
+        "--quick",
+        action="store_true",
+        help="smoke test: few small configurations, one short window each",
+    )
+    p.add_argument(
+        "--window-s",
+        type=float,
+        default=None,
+        help=f"measured window per repeat, s (default {DEFAULT_WINDOW_S}; "
+        f"quick {QUICK_WINDOW_S}; at least {ge.MIN_WINDOW_S})",
+    )
+    p.add_argument(
+        "--warmup-s",
+        type=float,
+        default=None,
+        help=f"shortest warm-up per configuration, s (default {DEFAULT_WARMUP_S})",
+    )
+    p.add_argument(
+        "--settle-max-s",
+        type=float,
+        default=None,
+        help="longest warm-up: stop waiting for temperature and clock to settle "
+        f"after this many s (default {DEFAULT_SETTLE_MAX_S})",
+    )
+    p.add_argument(
+        "--repeats",
+        type=int,
+        default=None,
+        help=f"measured windows per configuration (default {DEFAULT_REPEATS})",
+    )
+    p.add_argument(
+        "--presoak-s",
+        type=float,
+        default=None,
+        help="run the square BF16 GEMM this long before the first loaded "
+        f"configuration, s (default {DEFAULT_PRESOAK_S}; quick: 0)",
+    )
+    p.add_argument(
+        "--order-seed",
+        type=int,
+        default=DEFAULT_ORDER_SEED,
+        help="seed of the shuffled order of the loaded configurations "
+        f"(default {DEFAULT_ORDER_SEED}; -1: book order)",
+    )
+    p.add_argument(
+        "--max-total-s",
+        type=float,
+        default=DEFAULT_MAX_TOTAL_S,
+        help="skip configurations that would end the run after this many seconds",
+    )
+    p.add_argument(
+        "--only", default="", help="comma-separated configuration names to run (default: all)"
+    )
     p.add_argument("--device", type=int, default=0, help="CUDA device index")
-    p.add_argument("--list", action="store_true",
-                   help="print the configurations and the planned time, then exit")
+    p.add_argument(
+        "--list",
+        action="store_true",
+        help="print the configurations and the planned time, then exit",
+    )
     args = p.parse_args(list(argv) if argv is not None else None)
     if args.window_s is None:
         args.window_s = QUICK_WINDOW_S if args.quick else DEFAULT_WINDOW_S
     if args.warmup_s is None:
         args.warmup_s = QUICK_WARMUP_S if args.quick else DEFAULT_WARMUP_S
     if args.settle_max_s is None:
-        args.settle_max_s = max(args.warmup_s,
-                                QUICK_SETTLE_MAX_S if args.quick else DEFAULT_SETTLE_MAX_S)
+        args.settle_max_s = max(
+            args.warmup_s, QUICK_SETTLE_MAX_S if args.quick else DEFAULT_SETTLE_MAX_S
+        )
     if args.repeats is None:
         args.repeats = QUICK_REPEATS if args.quick else DEFAULT_REPEATS
     if args.presoak_s is None:
@@ -359,8 +512,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     if args.order_seed is not None and args.order_seed < 0:
         args.order_seed = None
     if args.window_s < ge.MIN_WINDOW_S:
-        p.error(f"--window-s must be at least {ge.MIN_WINDOW_S} s (the energy counter updates "
-                "only every ~20-100 ms)")
+        p.error(
+            f"--window-s must be at least {ge.MIN_WINDOW_S} s (the energy counter updates "
+            "only every ~20-100 ms)"
+        )
     if args.presoak_s < 0:
         p.error("--presoak-s must be >= 0")
     if args.warmup_s < 0 or args.repeats < 1 or args.max_total_s <= 0:
@@ -393,13 +548,15 @@ class Gpu:
         except ImportError as e:
             raise HarnessError(
                 "energybook.measure needs PyTorch with CUDA (pip install 'energybook[measure]' "
-                f"or run it where torch is installed): {e}") from None
+                f"or run it where torch is installed): {e}"
+            ) from None
         try:
             import pynvml
         except ImportError as e:
             raise HarnessError(
                 "energybook.measure needs nvidia-ml-py (module pynvml) to read the GPU's "
-                f"energy counter: {e}") from None
+                f"energy counter: {e}"
+            ) from None
         if not torch.cuda.is_available():
             raise HarnessError("PyTorch sees no CUDA GPU here: nothing to measure")
         self.torch, self.nvml = torch, pynvml
@@ -413,7 +570,8 @@ class Gpu:
         self.name = self._str(pynvml.nvmlDeviceGetName(self.handle))
         self.driver_version = self._str(pynvml.nvmlSystemGetDriverVersion())
         self.power_limit_w = self._try(
-            lambda: pynvml.nvmlDeviceGetEnforcedPowerLimit(self.handle) / 1000.0)
+            lambda: pynvml.nvmlDeviceGetEnforcedPowerLimit(self.handle) / 1000.0
+        )
         self.energy_supported = self._counter_moves()
 
     def _counter_moves(self, timeout_s: float = 1.5) -> bool:
@@ -467,21 +625,25 @@ class Gpu:
         return self.nvml.nvmlDeviceGetPowerUsage(self.handle) / 1000.0
 
     def sm_clock_mhz(self):
-        return self._try(lambda: self.nvml.nvmlDeviceGetClockInfo(self.handle,
-                                                                  self.nvml.NVML_CLOCK_SM))
+        return self._try(
+            lambda: self.nvml.nvmlDeviceGetClockInfo(self.handle, self.nvml.NVML_CLOCK_SM)
+        )
 
     def mem_clock_mhz(self):
-        return self._try(lambda: self.nvml.nvmlDeviceGetClockInfo(self.handle,
-                                                                  self.nvml.NVML_CLOCK_MEM))
+        return self._try(
+            lambda: self.nvml.nvmlDeviceGetClockInfo(self.handle, self.nvml.NVML_CLOCK_MEM)
+        )
 
     def temperature_c(self):
-        return self._try(lambda: self.nvml.nvmlDeviceGetTemperature(
-            self.handle, self.nvml.NVML_TEMPERATURE_GPU))
+        return self._try(
+            lambda: self.nvml.nvmlDeviceGetTemperature(self.handle, self.nvml.NVML_TEMPERATURE_GPU)
+        )
 
     def clock_event_reasons(self):
         nv = self.nvml
         fn = getattr(nv, "nvmlDeviceGetCurrentClocksEventReasons", None) or getattr(
-            nv, "nvmlDeviceGetCurrentClocksThrottleReasons", None)
+            nv, "nvmlDeviceGetCurrentClocksThrottleReasons", None
+        )
         return self._try(lambda: int(fn(self.handle))) if fn else None
 
     def sync(self) -> None:
@@ -499,11 +661,14 @@ class Gpu:
             "l2_cache_mib": self._try(lambda: round(props.L2_cache_size / 2**20, 1)),
             "enforced_power_limit_w": self.power_limit_w,
             "default_power_limit_w": self._try(
-                lambda: nv.nvmlDeviceGetPowerManagementDefaultLimit(h) / 1000.0),
-            "max_sm_clock_mhz": self._try(lambda: nv.nvmlDeviceGetMaxClockInfo(
-                h, nv.NVML_CLOCK_SM)),
-            "max_mem_clock_mhz": self._try(lambda: nv.nvmlDeviceGetMaxClockInfo(
-                h, nv.NVML_CLOCK_MEM)),
+                lambda: nv.nvmlDeviceGetPowerManagementDefaultLimit(h) / 1000.0
+            ),
+            "max_sm_clock_mhz": self._try(
+                lambda: nv.nvmlDeviceGetMaxClockInfo(h, nv.NVML_CLOCK_SM)
+            ),
+            "max_mem_clock_mhz": self._try(
+                lambda: nv.nvmlDeviceGetMaxClockInfo(h, nv.NVML_CLOCK_MEM)
+            ),
             "energy_counter_supported": self.energy_supported,
             "driver_version": self.driver_version,
             "nvml_cuda_driver_version": self._try(lambda: nv.nvmlSystemGetCudaDriverVersion()),
@@ -532,8 +697,13 @@ class Sampler(threading.Thread):
     reading methods of :class:`Gpu` (the tests give it a simulated card).
     """
 
-    def __init__(self, gpu, period_s: float = SAMPLE_PERIOD_S,
-                 energy_poll_s: float = ENERGY_POLL_S, poll_energy: bool = True):
+    def __init__(
+        self,
+        gpu,
+        period_s: float = SAMPLE_PERIOD_S,
+        energy_poll_s: float = ENERGY_POLL_S,
+        poll_energy: bool = True,
+    ):
         super().__init__(daemon=True)
         self.gpu, self.period_s, self.energy_poll_s = gpu, period_s, energy_poll_s
         self.poll_energy = poll_energy
@@ -551,8 +721,11 @@ class Sampler(threading.Thread):
         p = g._try(g.power_w)
         if p is not None:
             self.power_w.append(p)
-        for seq, fn in ((self.sm_mhz, g.sm_clock_mhz), (self.mem_mhz, g.mem_clock_mhz),
-                        (self.temp_c, g.temperature_c)):
+        for seq, fn in (
+            (self.sm_mhz, g.sm_clock_mhz),
+            (self.mem_mhz, g.mem_clock_mhz),
+            (self.temp_c, g.temperature_c),
+        ):
             v = fn()
             if v is not None:
                 seq.append(float(v))
@@ -606,8 +779,7 @@ def _make_op(gpu: Gpu, cfg: Config):
     rows = ROWS_CHECKED
     extra = ""
     if cfg.kind == "memory":
-        src = torch.randint(0, 256, (cfg.bytes_per_iteration // 2,), dtype=torch.uint8,
-                            device=dev)
+        src = torch.randint(0, 256, (cfg.bytes_per_iteration // 2,), dtype=torch.uint8, device=dev)
         dst = torch.empty_like(src)
 
         def fn():
@@ -616,7 +788,8 @@ def _make_op(gpu: Gpu, cfg: Config):
         fn()
         gpu.sync()
         if not torch.equal(dst[: 1 << 20], src[: 1 << 20]) or not torch.equal(
-                dst[-(1 << 20):], src[-(1 << 20):]):
+            dst[-(1 << 20) :], src[-(1 << 20) :]
+        ):
             raise RuntimeError("copy check failed: destination differs from source")
         return fn, None, extra
     if cfg.kind == "model_shape":
@@ -656,8 +829,14 @@ def _make_op(gpu: Gpu, cfg: Config):
             fast = cfg.fast_accum
 
             def fp8_private():
-                return torch._scaled_mm(a, b, scale_a=one, scale_b=scale_b,
-                                        out_dtype=torch.bfloat16, use_fast_accum=fast)
+                return torch._scaled_mm(
+                    a,
+                    b,
+                    scale_a=one,
+                    scale_b=scale_b,
+                    out_dtype=torch.bfloat16,
+                    use_fast_accum=fast,
+                )
 
             fn = fp8_private
             try:
@@ -669,9 +848,16 @@ def _make_op(gpu: Gpu, cfg: Config):
                 tw = F.ScalingType.TensorWise
 
                 def fp8_public():
-                    return F.scaled_mm(a, b, scale_a=one, scale_recipe_a=tw, scale_b=scale_b,
-                                       scale_recipe_b=tw, output_dtype=torch.bfloat16,
-                                       use_fast_accum=fast)
+                    return F.scaled_mm(
+                        a,
+                        b,
+                        scale_a=one,
+                        scale_recipe_a=tw,
+                        scale_b=scale_b,
+                        scale_recipe_b=tw,
+                        output_dtype=torch.bfloat16,
+                        use_fast_accum=fast,
+                    )
 
                 fn = fp8_public
                 res = fn()
@@ -736,8 +922,9 @@ def _mask(reasons: str | None) -> int | None:
     return int(reasons, 16) if reasons else None
 
 
-def _window(gpu, fn: Callable | None, chunk: int, window_s: float,
-            energy_poll_s: float = ENERGY_POLL_S) -> dict:
+def _window(
+    gpu, fn: Callable | None, chunk: int, window_s: float, energy_poll_s: float = ENERGY_POLL_S
+) -> dict:
     """One measured window: the work runs for ``window_s`` plus :data:`WINDOW_MARGIN_S`
     while the counter is polled every ``energy_poll_s``, with Python's thread switch interval
     lowered to :data:`WINDOW_SWITCH_INTERVAL_S` so that the polling thread gets its turns; the
@@ -753,8 +940,9 @@ def _window(gpu, fn: Callable | None, chunk: int, window_s: float,
         sys.setswitchinterval(switch)
 
 
-def _window_body(gpu, fn: Callable | None, chunk: int, window_s: float,
-                 energy_poll_s: float) -> dict:
+def _window_body(
+    gpu, fn: Callable | None, chunk: int, window_s: float, energy_poll_s: float
+) -> dict:
     sampler = Sampler(gpu, poll_energy=gpu.energy_supported, energy_poll_s=energy_poll_s)
     sampler.start()
     stamp = _utc_now()
@@ -773,10 +961,17 @@ def _window_body(gpu, fn: Callable | None, chunk: int, window_s: float,
     sampler.finish()
     work_s = t1 - t0
     sampled = ge.mean_w(sampler.power_w)
-    out = {"timestamp_utc": stamp.strftime("%Y-%m-%dT%H:%M:%SZ"), "iterations": iterations,
-           "work_duration_s": work_s, "sampled_power_w": sampled, "alignment_error": "",
-           "counter_updates": None, "update_period_s": None, "timing_error_s": None,
-           "poll_gap_s": ge.median_gap_s([t for t, _ in sampler.energy])}
+    out = {
+        "timestamp_utc": stamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "iterations": iterations,
+        "work_duration_s": work_s,
+        "sampled_power_w": sampled,
+        "alignment_error": "",
+        "counter_updates": None,
+        "update_period_s": None,
+        "timing_error_s": None,
+        "poll_gap_s": ge.median_gap_s([t for t, _ in sampler.energy]),
+    }
     if gpu.energy_supported:
         out["energy_method"] = ALIGNED_METHOD
         try:
@@ -784,24 +979,36 @@ def _window_body(gpu, fn: Callable | None, chunk: int, window_s: float,
         except ge.MeasurementError as e:
             # fall back to the first and last readings; summarize's checks see the error
             first, last = sampler.energy[:1] or [(t0, 0)], sampler.energy[-1:] or [(t1, 0)]
-            out.update(energy_before_mj=first[0][1], energy_after_mj=last[0][1],
-                       duration_s=max(last[0][0] - first[0][0], 0.0),
-                       alignment_error=str(e))
+            out.update(
+                energy_before_mj=first[0][1],
+                energy_after_mj=last[0][1],
+                duration_s=max(last[0][0] - first[0][0], 0.0),
+                alignment_error=str(e),
+            )
         else:
-            out.update(energy_before_mj=0, energy_after_mj=a["energy_mj"],
-                       duration_s=a["duration_s"], counter_updates=a["updates"],
-                       update_period_s=a["update_period_s"],
-                       timing_error_s=a["timing_error_s"])
+            out.update(
+                energy_before_mj=0,
+                energy_after_mj=a["energy_mj"],
+                duration_s=a["duration_s"],
+                counter_updates=a["updates"],
+                update_period_s=a["update_period_s"],
+                timing_error_s=a["timing_error_s"],
+            )
     else:
-        out.update(energy_method="power_samples", energy_before_mj=0,
-                   energy_after_mj=round((sampled or 0.0) * work_s * 1000.0),
-                   duration_s=work_s)
-    out.update({
-        "sm_clock_mhz": ge.mean_w(sampler.sm_mhz) if sampler.sm_mhz else gpu.sm_clock_mhz(),
-        "mem_clock_mhz": ge.mean_w(sampler.mem_mhz) if sampler.mem_mhz else gpu.mem_clock_mhz(),
-        "temperature_c": max(sampler.temp_c) if sampler.temp_c else gpu.temperature_c(),
-        "clock_event_reasons": f"0x{sampler.reasons:x}" if sampler.any_reasons else None,
-    })
+        out.update(
+            energy_method="power_samples",
+            energy_before_mj=0,
+            energy_after_mj=round((sampled or 0.0) * work_s * 1000.0),
+            duration_s=work_s,
+        )
+    out.update(
+        {
+            "sm_clock_mhz": ge.mean_w(sampler.sm_mhz) if sampler.sm_mhz else gpu.sm_clock_mhz(),
+            "mem_clock_mhz": ge.mean_w(sampler.mem_mhz) if sampler.mem_mhz else gpu.mem_clock_mhz(),
+            "temperature_c": max(sampler.temp_c) if sampler.temp_c else gpu.temperature_c(),
+            "clock_event_reasons": f"0x{sampler.reasons:x}" if sampler.any_reasons else None,
+        }
+    )
     return out
 
 
@@ -823,18 +1030,26 @@ def _warm_up(gpu, fn: Callable, chunk: int, min_s: float, max_s: float) -> dict:
         temp, clock = gpu.temperature_c(), gpu.sm_clock_mhz()
         power = gpu._try(gpu.power_w) if hasattr(gpu, "_try") else None
         if temp is not None and clock is not None:
-            samples.append((now, float(temp), float(clock))
-                           + ((float(power),) if power is not None else ()))
-        is_settled = ge.settled(samples, span_s=SETTLE_SPAN_S,
-                                temperature_c_per_s=SETTLE_TEMPERATURE_C_PER_S,
-                                power_drift=SETTLE_POWER_DRIFT,
-                                clock_tol=SETTLE_CLOCK_FRACTION)
+            samples.append(
+                (now, float(temp), float(clock)) + ((float(power),) if power is not None else ())
+            )
+        is_settled = ge.settled(
+            samples,
+            span_s=SETTLE_SPAN_S,
+            temperature_c_per_s=SETTLE_TEMPERATURE_C_PER_S,
+            power_drift=SETTLE_POWER_DRIFT,
+            clock_tol=SETTLE_CLOCK_FRACTION,
+        )
         if elapsed >= max_s or (elapsed >= min_s and is_settled):
             break
-    return {"warmup_s": elapsed, "iterations": n, "settled": is_settled,
-            "temperature_c": samples[-1][1] if samples else None,
-            "sm_clock_mhz": samples[-1][2] if samples else None,
-            "first_temperature_c": samples[0][1] if samples else None}
+    return {
+        "warmup_s": elapsed,
+        "iterations": n,
+        "settled": is_settled,
+        "temperature_c": samples[-1][1] if samples else None,
+        "sm_clock_mhz": samples[-1][2] if samples else None,
+        "first_temperature_c": samples[0][1] if samples else None,
+    }
 
 
 def _settle_idle(gpu, min_s: float = IDLE_MIN_S, max_s: float = IDLE_MAX_S) -> dict:
@@ -852,7 +1067,8 @@ def _settle_idle(gpu, min_s: float = IDLE_MIN_S, max_s: float = IDLE_MAX_S) -> d
             elapsed = time.perf_counter() - t0
             readings = list(sampler.energy)
             is_settled = bool(readings) and ge.idle_settled(
-                readings, span_s=IDLE_SPAN_S, tol=IDLE_TOLERANCE, min_s=min_s)
+                readings, span_s=IDLE_SPAN_S, tol=IDLE_TOLERANCE, min_s=min_s
+            )
             if elapsed >= max_s or (elapsed >= min_s and is_settled):
                 break
     finally:
@@ -865,14 +1081,19 @@ def presoak(gpu, seconds: float) -> dict:
     that the heatsink is near its loaded temperature; returns what it did."""
     if seconds <= 0:
         return {"presoak_s": 0.0}
-    cfg = Config(f"square-bf16-{SQUARE_SIZE}", "number_format", "bf16", SQUARE_SIZE,
-                 SQUARE_SIZE, SQUARE_SIZE)
+    cfg = Config(
+        f"square-bf16-{SQUARE_SIZE}", "number_format", "bf16", SQUARE_SIZE, SQUARE_SIZE, SQUARE_SIZE
+    )
     fn, _, _ = _make_op(gpu, cfg)
     try:
         first = gpu.temperature_c()
         n, elapsed = _run_for(gpu, fn, seconds, 1)
-        return {"presoak_s": elapsed, "iterations": n, "first_temperature_c": first,
-                "temperature_c": gpu.temperature_c()}
+        return {
+            "presoak_s": elapsed,
+            "iterations": n,
+            "first_temperature_c": first,
+            "temperature_c": gpu.temperature_c(),
+        }
     finally:
         del fn
         gpu.torch.cuda.empty_cache()
@@ -889,21 +1110,35 @@ def kernel_names(torch, fn: Callable) -> list[str]:
     with profile(activities=[ProfilerActivity.CUDA]) as prof:
         fn()
         torch.cuda.synchronize()
-    events = [e for e in prof.key_averages()
-              if getattr(e, "device_type", None) is not None
-              and "CUDA" in str(e.device_type)]
-    events.sort(key=lambda e: -float(getattr(e, "device_time_total", 0.0)
-                                     or getattr(e, "cuda_time_total", 0.0) or 0.0))
+    events = [
+        e
+        for e in prof.key_averages()
+        if getattr(e, "device_type", None) is not None and "CUDA" in str(e.device_type)
+    ]
+    events.sort(
+        key=lambda e: (
+            -float(
+                getattr(e, "device_time_total", 0.0) or getattr(e, "cuda_time_total", 0.0) or 0.0
+            )
+        )
+    )
     return [str(e.key) for e in events]
 
 
 #: Keys of a result row that go to the run's metadata, not to the CSV.
-WINDOW_DETAILS = ("counter_updates", "update_period_s", "timing_error_s", "alignment_error",
-                  "counter_span_s", "poll_gap_s")
+WINDOW_DETAILS = (
+    "counter_updates",
+    "update_period_s",
+    "timing_error_s",
+    "alignment_error",
+    "counter_span_s",
+    "poll_gap_s",
+)
 
 
-def measure_windows(gpu, cfg: Config, fn: Callable | None, chunk: int, *, window_s: float,
-                    repeats: int, note: str) -> list[dict]:
+def measure_windows(
+    gpu, cfg: Config, fn: Callable | None, chunk: int, *, window_s: float, repeats: int, note: str
+) -> list[dict]:
     """``repeats`` measured windows of ``fn`` as result rows (without the run-level columns);
     each row also carries the :data:`WINDOW_DETAILS` of its window."""
     rows = []
@@ -911,28 +1146,58 @@ def measure_windows(gpu, cfg: Config, fn: Callable | None, chunk: int, *, window
     for rep in range(repeats):
         raw = _window(gpu, fn, chunk, window_s, poll)
         row = ge.summarize(
-            energy_before_mj=raw["energy_before_mj"], energy_after_mj=raw["energy_after_mj"],
-            duration_s=raw["duration_s"], work_duration_s=raw["work_duration_s"],
-            iterations=raw["iterations"], flop_per_iteration=cfg.flop_per_iteration,
-            bytes_per_iteration=cfg.bytes_per_iteration, power_limit_w=gpu.power_limit_w,
+            energy_before_mj=raw["energy_before_mj"],
+            energy_after_mj=raw["energy_after_mj"],
+            duration_s=raw["duration_s"],
+            work_duration_s=raw["work_duration_s"],
+            iterations=raw["iterations"],
+            flop_per_iteration=cfg.flop_per_iteration,
+            bytes_per_iteration=cfg.bytes_per_iteration,
+            power_limit_w=gpu.power_limit_w,
             sampled_power_w=raw["sampled_power_w"],
-            clock_event_mask=_mask(raw["clock_event_reasons"]))
+            clock_event_mask=_mask(raw["clock_event_reasons"]),
+        )
         if raw["alignment_error"] and row["status"] == "ok":
             row.update(status="rejected", error=raw["alignment_error"])
-        row.update({k: raw[k] for k in ("timestamp_utc", "energy_method", "sm_clock_mhz",
-                                        "mem_clock_mhz", "temperature_c",
-                                        "clock_event_reasons", "counter_updates",
-                                        "update_period_s", "timing_error_s",
-                                        "alignment_error", "poll_gap_s")})
-        row.update(repeat=rep + 1, power_limit_w=gpu.power_limit_w, note=note,
-                   counter_span_s=raw["duration_s"])
+        row.update(
+            {
+                k: raw[k]
+                for k in (
+                    "timestamp_utc",
+                    "energy_method",
+                    "sm_clock_mhz",
+                    "mem_clock_mhz",
+                    "temperature_c",
+                    "clock_event_reasons",
+                    "counter_updates",
+                    "update_period_s",
+                    "timing_error_s",
+                    "alignment_error",
+                    "poll_gap_s",
+                )
+            }
+        )
+        row.update(
+            repeat=rep + 1,
+            power_limit_w=gpu.power_limit_w,
+            note=note,
+            counter_span_s=raw["duration_s"],
+        )
         rows.append(row)
     return rows
 
 
-def run_config(gpu: Gpu, cfg: Config, *, window_s: float, warmup_s: float,
-               settle_max_s: float, repeats: int, idle_min_s: float = IDLE_MIN_S,
-               idle_max_s: float = IDLE_MAX_S) -> tuple[list[dict], dict | None]:
+def run_config(
+    gpu: Gpu,
+    cfg: Config,
+    *,
+    window_s: float,
+    warmup_s: float,
+    settle_max_s: float,
+    repeats: int,
+    idle_min_s: float = IDLE_MIN_S,
+    idle_max_s: float = IDLE_MAX_S,
+) -> tuple[list[dict], dict | None]:
     """Measure one configuration: ``repeats`` result rows (without the run-level columns) and
     its warm-up record (for idle, the wait until the idle power settled; for loaded work, the
     warm-up and the kernels one profiled iteration launched)."""
@@ -956,18 +1221,18 @@ def run_config(gpu: Gpu, cfg: Config, *, window_s: float, warmup_s: float,
             # the warm-up runs at working clocks: the better calibration
             warm = _warm_up(gpu, fn, chunk, warmup_s, settle_max_s)
             warm["kernels"] = warm_kernels
-            chunk = ge.iterations_for_window(warm["warmup_s"], warm["iterations"],
-                                             SYNC_CHUNK_S)
+            chunk = ge.iterations_for_window(warm["warmup_s"], warm["iterations"], SYNC_CHUNK_S)
         note = cfg.note + (f"; {extra}" if extra else "")
         if warm is not None and fn is None:
             state = "settled" if warm["settled"] else "not settled"
             note += f"; idle wait {warm['wait_s']:.1f} s ({state})"
         elif warm is not None:
             state = "settled" if warm["settled"] else "not settled"
-            note += (f"; warm-up {warm['warmup_s']:.1f} s ({state} at "
-                     f"{warm['temperature_c']} degC, {warm['sm_clock_mhz']} MHz)")
-        rows = measure_windows(gpu, cfg, fn, chunk, window_s=window_s, repeats=repeats,
-                               note=note)
+            note += (
+                f"; warm-up {warm['warmup_s']:.1f} s ({state} at "
+                f"{warm['temperature_c']} degC, {warm['sm_clock_mhz']} MHz)"
+            )
+        rows = measure_windows(gpu, cfg, fn, chunk, window_s=window_s, repeats=repeats, note=note)
         for row in rows:
             row["rel_error"] = rel
         return rows, warm
@@ -980,8 +1245,16 @@ def run_config(gpu: Gpu, cfg: Config, *, window_s: float, warmup_s: float,
 
 def _failed_rows(cfg: Config, status: str, error: str, repeats: int) -> list[dict]:
     stamp = _utc_now().strftime("%Y-%m-%dT%H:%M:%SZ")
-    return [{"status": status, "error": error, "repeat": r + 1, "timestamp_utc": stamp,
-             "note": cfg.note} for r in range(repeats if status == "skipped" else 1)]
+    return [
+        {
+            "status": status,
+            "error": error,
+            "repeat": r + 1,
+            "timestamp_utc": stamp,
+            "note": cfg.note,
+        }
+        for r in range(repeats if status == "skipped" else 1)
+    ]
 
 
 def _repo_relative(path: Path) -> str:
@@ -993,8 +1266,14 @@ def _repo_relative(path: Path) -> str:
 
 def _git_commit() -> str | None:
     try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO_ROOT, capture_output=True,
-                             text=True, timeout=5, check=True)
+        out = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        )
         return out.stdout.strip() or None
     except Exception:
         return None
@@ -1023,16 +1302,26 @@ HOW_MADE = (
     "0.5% and 2% (metadata: warmups, with the kernels one profiled iteration launched); the "
     "idle card is measured first (cold) and last (warm), each after its counter power settled "
     "to 0.5% between two 2 s spans (at least 10 s; metadata: warmups, with the time since "
-    "the last load), and once with the counter polled every 50 ms (idle-poll-50ms). Per-window counter details are in the metadata (windows).")
+    "the last load), and once with the counter polled every 50 ms (idle-poll-50ms). Per-window counter details are in the metadata (windows)."
+)
 
 
 def _summary_table(rows: Sequence[dict]) -> str:
-    cols = [("config", "config", 21, "s"), ("rep", "repeat", 3, "d"), ("status", "status", 11, "s"),
-            ("TFLOP/s", "throughput_tflop_per_s", 8, ".1f"), ("W", "avg_power_w", 6, ".0f"),
-            ("W smpl", "sampled_power_w", 6, ".0f"), ("TFLOP/J", "tflop_per_j", 8, ".3f"),
-            ("GB/s", "bandwidth_gb_per_s", 7, ".0f"), ("pJ/B", "pj_per_byte", 7, ".1f"),
-            ("SM MHz", "sm_clock_mhz", 6, ".0f"), ("degC", "temperature_c", 4, ".0f"),
-            ("reasons", "clock_event_reasons", 7, "s"), ("rel_err", "rel_error", 8, ".1e")]
+    cols = [
+        ("config", "config", 21, "s"),
+        ("rep", "repeat", 3, "d"),
+        ("status", "status", 11, "s"),
+        ("TFLOP/s", "throughput_tflop_per_s", 8, ".1f"),
+        ("W", "avg_power_w", 6, ".0f"),
+        ("W smpl", "sampled_power_w", 6, ".0f"),
+        ("TFLOP/J", "tflop_per_j", 8, ".3f"),
+        ("GB/s", "bandwidth_gb_per_s", 7, ".0f"),
+        ("pJ/B", "pj_per_byte", 7, ".1f"),
+        ("SM MHz", "sm_clock_mhz", 6, ".0f"),
+        ("degC", "temperature_c", 4, ".0f"),
+        ("reasons", "clock_event_reasons", 7, "s"),
+        ("rel_err", "rel_error", 8, ".1e"),
+    ]
 
     def cell(v, width, spec):
         if spec == "s":
@@ -1040,8 +1329,7 @@ def _summary_table(rows: Sequence[dict]) -> str:
         ok = isinstance(v, (int, float)) and not isinstance(v, bool)
         return (format(v, spec) if ok else "-").rjust(width)
 
-    head = " ".join(name.ljust(w) if spec == "s" else name.rjust(w)
-                    for name, _, w, spec in cols)
+    head = " ".join(name.ljust(w) if spec == "s" else name.rjust(w) for name, _, w, spec in cols)
     lines = [head, "-" * len(head)]
     for r in rows:
         lines.append(" ".join(cell(r.get(key), w, spec) for _, key, w, spec in cols))
@@ -1055,20 +1343,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     mode = "quick" if args.quick else "full"
     try:
-        configs = ordered_configs(select_configs(build_configs(args.quick), args.only),
-                                  args.order_seed)
+        configs = ordered_configs(
+            select_configs(build_configs(args.quick), args.only), args.order_seed
+        )
     except HarnessError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    idle_min, idle_max = ((QUICK_IDLE_MIN_S, QUICK_IDLE_MAX_S) if args.quick
-                          else (IDLE_MIN_S, IDLE_MAX_S))
-    plan_s = planned_duration_s(configs, window_s=args.window_s,
-                                settle_max_s=args.settle_max_s, repeats=args.repeats,
-                                presoak_s=args.presoak_s, idle_max_s=idle_max)
+    idle_min, idle_max = (
+        (QUICK_IDLE_MIN_S, QUICK_IDLE_MAX_S) if args.quick else (IDLE_MIN_S, IDLE_MAX_S)
+    )
+    plan_s = planned_duration_s(
+        configs,
+        window_s=args.window_s,
+        settle_max_s=args.settle_max_s,
+        repeats=args.repeats,
+        presoak_s=args.presoak_s,
+        idle_max_s=idle_max,
+    )
     if args.list:
         for c in configs:
-            print(f"{c.name:<24} {c.kind:<14} {c.dtype:<9} m={c.m} n={c.n} k={c.k} "
-                  f"flop/iter={c.flop_per_iteration:.3e} bytes/iter={c.bytes_per_iteration}")
+            print(
+                f"{c.name:<24} {c.kind:<14} {c.dtype:<9} m={c.m} n={c.n} k={c.k} "
+                f"flop/iter={c.flop_per_iteration:.3e} bytes/iter={c.bytes_per_iteration}"
+            )
         print(f"{len(configs)} configurations, planned at most about {plan_s:.0f} s")
         return 0
 
@@ -1088,51 +1385,82 @@ def main(argv: Sequence[str] | None = None) -> int:
         append_rows(csv_path, [])  # fail now, not after the sweep, if the header differs
     info = gpu.info()
     meta = {
-        "run_id": run_id, "status": "running", "mode": mode,
+        "run_id": run_id,
+        "status": "running",
+        "mode": mode,
         "started_utc": started.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "command": shlex.join(["python", "-m", "energybook.measure", *(
-            list(argv) if argv is not None else sys.argv[1:])]),
-        "sys_argv": sys.argv, "python_executable": sys.executable,
-        "python_version": platform.python_version(), "platform": platform.platform(),
-        "hostname": socket.gethostname(), "git_commit": _git_commit(),
+        "command": shlex.join(
+            [
+                "python",
+                "-m",
+                "energybook.measure",
+                *(list(argv) if argv is not None else sys.argv[1:]),
+            ]
+        ),
+        "sys_argv": sys.argv,
+        "python_executable": sys.executable,
+        "python_version": platform.python_version(),
+        "platform": platform.platform(),
+        "hostname": socket.gethostname(),
+        "git_commit": _git_commit(),
         "gpu": info,
-        "settings": {"window_s": args.window_s, "warmup_s": args.warmup_s,
-                     "settle_max_s": args.settle_max_s, "settle_span_s": SETTLE_SPAN_S,
-                     "settle_temperature_c_per_s": SETTLE_TEMPERATURE_C_PER_S,
-                     "settle_power_drift": SETTLE_POWER_DRIFT,
-                     "settle_clock_fraction": SETTLE_CLOCK_FRACTION,
-                     "presoak_s": args.presoak_s, "order_seed": args.order_seed,
-                     "idle_span_s": IDLE_SPAN_S, "idle_tolerance": IDLE_TOLERANCE,
-                     "idle_min_s": IDLE_MIN_S, "idle_max_s": IDLE_MAX_S,
-                     "window_switch_interval_s": WINDOW_SWITCH_INTERVAL_S,
-                     "repeats": args.repeats, "max_total_s": args.max_total_s,
-                     "sample_period_s": SAMPLE_PERIOD_S, "sync_chunk_s": SYNC_CHUNK_S,
-                     "energy_poll_s": ENERGY_POLL_S, "window_margin_s": WINDOW_MARGIN_S,
-                     "energy_alignment": "counter_updates",
-                     "counter_update_s": ge.COUNTER_UPDATE_S,
-                     "rows_checked": ROWS_CHECKED,
-                     "min_window_s": ge.MIN_WINDOW_S,
-                     "min_plausible_power_w": ge.MIN_PLAUSIBLE_POWER_W,
-                     "max_power_limit_factor": ge.MAX_POWER_LIMIT_FACTOR,
-                     "capped_power_factor": ge.CAPPED_POWER_FACTOR},
+        "settings": {
+            "window_s": args.window_s,
+            "warmup_s": args.warmup_s,
+            "settle_max_s": args.settle_max_s,
+            "settle_span_s": SETTLE_SPAN_S,
+            "settle_temperature_c_per_s": SETTLE_TEMPERATURE_C_PER_S,
+            "settle_power_drift": SETTLE_POWER_DRIFT,
+            "settle_clock_fraction": SETTLE_CLOCK_FRACTION,
+            "presoak_s": args.presoak_s,
+            "order_seed": args.order_seed,
+            "idle_span_s": IDLE_SPAN_S,
+            "idle_tolerance": IDLE_TOLERANCE,
+            "idle_min_s": IDLE_MIN_S,
+            "idle_max_s": IDLE_MAX_S,
+            "window_switch_interval_s": WINDOW_SWITCH_INTERVAL_S,
+            "repeats": args.repeats,
+            "max_total_s": args.max_total_s,
+            "sample_period_s": SAMPLE_PERIOD_S,
+            "sync_chunk_s": SYNC_CHUNK_S,
+            "energy_poll_s": ENERGY_POLL_S,
+            "window_margin_s": WINDOW_MARGIN_S,
+            "energy_alignment": "counter_updates",
+            "counter_update_s": ge.COUNTER_UPDATE_S,
+            "rows_checked": ROWS_CHECKED,
+            "min_window_s": ge.MIN_WINDOW_S,
+            "min_plausible_power_w": ge.MIN_PLAUSIBLE_POWER_W,
+            "max_power_limit_factor": ge.MAX_POWER_LIMIT_FACTOR,
+            "capped_power_factor": ge.CAPPED_POWER_FACTOR,
+        },
         "planned_duration_s": round(plan_s, 1),
         "configs": [asdict(c) | {"flop_per_iteration": c.flop_per_iteration} for c in configs],
         "how_made": HOW_MADE,
         "csv": _repo_relative(csv_path),
     }
     meta_path.write_text(json.dumps(meta, indent=2) + "\n")
-    print(f"run {run_id}: {info['name']}, driver {gpu.driver_version}, torch {torch.__version__} "
-          f"(CUDA {torch.version.cuda}), power limit {gpu.power_limit_w} W, energy counter "
-          f"{'yes' if gpu.energy_supported else 'NO (falling back to power samples)'}; "
-          f"{len(configs)} configurations, planned ~{plan_s:.0f} s", flush=True)
+    print(
+        f"run {run_id}: {info['name']}, driver {gpu.driver_version}, torch {torch.__version__} "
+        f"(CUDA {torch.version.cuda}), power limit {gpu.power_limit_w} W, energy counter "
+        f"{'yes' if gpu.energy_supported else 'NO (falling back to power samples)'}; "
+        f"{len(configs)} configurations, planned ~{plan_s:.0f} s",
+        flush=True,
+    )
 
     common = {
-        "run_id": run_id, "mode": mode, "gpu_name": gpu.name,
-        "driver_version": gpu.driver_version, "cuda_version": torch.version.cuda,
-        "torch_version": torch.__version__, "power_limit_w": gpu.power_limit_w,
-        "source_publisher": PUBLISHER, "source_title": f"GPU energy run {run_id} on {gpu.name}",
-        "source_year": started.year, "source_url": _repo_relative(meta_path),
-        "tier": "measured", "checked": "primary",
+        "run_id": run_id,
+        "mode": mode,
+        "gpu_name": gpu.name,
+        "driver_version": gpu.driver_version,
+        "cuda_version": torch.version.cuda,
+        "torch_version": torch.__version__,
+        "power_limit_w": gpu.power_limit_w,
+        "source_publisher": PUBLISHER,
+        "source_title": f"GPU energy run {run_id} on {gpu.name}",
+        "source_year": started.year,
+        "source_url": _repo_relative(meta_path),
+        "tier": "measured",
+        "checked": "primary",
     }
     all_rows: list[dict] = []
     warmups: dict[str, dict] = {}
@@ -1146,23 +1474,41 @@ def main(argv: Sequence[str] | None = None) -> int:
             except Exception as e:  # record and continue: the warm-ups still settle
                 meta["presoak"] = {"error": f"{type(e).__name__}: {e}"}
         elapsed = time.perf_counter() - started_wall
-        need = planned_duration_s([cfg], window_s=args.window_s,
-                                  settle_max_s=args.settle_max_s, repeats=args.repeats,
-                                  idle_max_s=idle_max) - STARTUP_S
+        need = (
+            planned_duration_s(
+                [cfg],
+                window_s=args.window_s,
+                settle_max_s=args.settle_max_s,
+                repeats=args.repeats,
+                idle_max_s=idle_max,
+            )
+            - STARTUP_S
+        )
         if elapsed + need > args.max_total_s:
-            rows = _failed_rows(cfg, "skipped", f"time budget: {elapsed:.0f} s elapsed, "
-                                f"~{need:.0f} s needed, limit {args.max_total_s:.0f} s",
-                                args.repeats)
+            rows = _failed_rows(
+                cfg,
+                "skipped",
+                f"time budget: {elapsed:.0f} s elapsed, "
+                f"~{need:.0f} s needed, limit {args.max_total_s:.0f} s",
+                args.repeats,
+            )
         else:
             try:
-                rows, warm = run_config(gpu, cfg, window_s=args.window_s,
-                                        warmup_s=args.warmup_s,
-                                        settle_max_s=args.settle_max_s, repeats=args.repeats,
-                                        idle_min_s=idle_min, idle_max_s=idle_max)
+                rows, warm = run_config(
+                    gpu,
+                    cfg,
+                    window_s=args.window_s,
+                    warmup_s=args.warmup_s,
+                    settle_max_s=args.settle_max_s,
+                    repeats=args.repeats,
+                    idle_min_s=idle_min,
+                    idle_max_s=idle_max,
+                )
                 if warm is not None:
                     if cfg.kind == "idle":
-                        warm["since_load_s"] = (None if last_load_end is None else
-                                                time.perf_counter() - last_load_end)
+                        warm["since_load_s"] = (
+                            None if last_load_end is None else time.perf_counter() - last_load_end
+                        )
                     warmups[cfg.name] = warm
                 if cfg.kind != "idle":
                     last_load_end = time.perf_counter()
@@ -1177,30 +1523,50 @@ def main(argv: Sequence[str] | None = None) -> int:
                     pass
         for r in rows:
             r.update({key: value for key, value in common.items() if r.get(key) is None})
-            r.update(config=cfg.name, kind=cfg.kind, dtype=cfg.dtype, m=cfg.m, n=cfg.n, k=cfg.k,
-                     hidden_size=cfg.hidden_size, tokens=cfg.tokens)
+            r.update(
+                config=cfg.name,
+                kind=cfg.kind,
+                dtype=cfg.dtype,
+                m=cfg.m,
+                n=cfg.n,
+                k=cfg.k,
+                hidden_size=cfg.hidden_size,
+                tokens=cfg.tokens,
+            )
         append_rows(csv_path, rows)
         all_rows.extend(rows)
-        windows.extend({"config": cfg.name, "repeat": r.get("repeat"),
-                        **{k: r.get(k) for k in WINDOW_DETAILS}} for r in rows)
+        windows.extend(
+            {"config": cfg.name, "repeat": r.get("repeat"), **{k: r.get(k) for k in WINDOW_DETAILS}}
+            for r in rows
+        )
         for r in rows:
-            print(f"  {cfg.name:<22} rep {r.get('repeat')} {r['status']:<11} "
-                  f"TFLOP/s={_fmt(r.get('throughput_tflop_per_s')) or '-'} "
-                  f"W={_fmt(r.get('avg_power_w')) or '-'} "
-                  f"TFLOP/J={_fmt(r.get('tflop_per_j')) or '-'} "
-                  f"pJ/B={_fmt(r.get('pj_per_byte')) or '-'} {r.get('error') or ''}",
-                  flush=True)
+            print(
+                f"  {cfg.name:<22} rep {r.get('repeat')} {r['status']:<11} "
+                f"TFLOP/s={_fmt(r.get('throughput_tflop_per_s')) or '-'} "
+                f"W={_fmt(r.get('avg_power_w')) or '-'} "
+                f"TFLOP/J={_fmt(r.get('tflop_per_j')) or '-'} "
+                f"pJ/B={_fmt(r.get('pj_per_byte')) or '-'} {r.get('error') or ''}",
+                flush=True,
+            )
 
     counts = {s: sum(r["status"] == s for r in all_rows) for s in STATUSES}
     configs_ok = sorted({r["config"] for r in all_rows if r["status"] == "ok"})
-    meta.update(status="finished", finished_utc=_utc_now().strftime("%Y-%m-%dT%H:%M:%SZ"),
-                elapsed_s=round(time.perf_counter() - started_wall, 1), row_counts=counts,
-                configs_ok=configs_ok, warmups=warmups, windows=windows)
+    meta.update(
+        status="finished",
+        finished_utc=_utc_now().strftime("%Y-%m-%dT%H:%M:%SZ"),
+        elapsed_s=round(time.perf_counter() - started_wall, 1),
+        row_counts=counts,
+        configs_ok=configs_ok,
+        warmups=warmups,
+        windows=windows,
+    )
     meta_path.write_text(json.dumps(meta, indent=2) + "\n")
     print()
     print(_summary_table(all_rows))
-    print(f"\nrun {run_id}: {counts}; {meta['elapsed_s']} s; rows appended to {csv_path}, "
-          f"metadata in {meta_path}")
+    print(
+        f"\nrun {run_id}: {counts}; {meta['elapsed_s']} s; rows appended to {csv_path}, "
+        f"metadata in {meta_path}"
+    )
     if not configs_ok:
         print("error: no configuration succeeded", file=sys.stderr)
         return 1

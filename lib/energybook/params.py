@@ -106,8 +106,10 @@ class Param:
 
     def _bad_type(self, value: Any) -> ParameterError:
         return ParameterError(
-            [f"parameter {self.name!r}: {value!r} is not {_article(self.type)}; "
-             f"allowed: {self.allowed()}"]
+            [
+                f"parameter {self.name!r}: {value!r} is not {_article(self.type)}; "
+                f"allowed: {self.allowed()}"
+            ]
         )
 
     def _convert(self, value: Any) -> Any:
@@ -163,11 +165,15 @@ class Param:
             if isinstance(value, float) and not math.isfinite(value):
                 return [f"{where}: {value} is not a finite number; allowed: {self.allowed()}"]
             if self.min is not None and value < self.min:
-                return [f"{where}: {_fmt(value)} is below the minimum {_fmt(self.min)}; "
-                        f"allowed: {self.allowed()}"]
+                return [
+                    f"{where}: {_fmt(value)} is below the minimum {_fmt(self.min)}; "
+                    f"allowed: {self.allowed()}"
+                ]
             if self.max is not None and value > self.max:
-                return [f"{where}: {_fmt(value)} is above the maximum {_fmt(self.max)}; "
-                        f"allowed: {self.allowed()}"]
+                return [
+                    f"{where}: {_fmt(value)} is above the maximum {_fmt(self.max)}; "
+                    f"allowed: {self.allowed()}"
+                ]
             if self.choices is not None and value not in self.choices:
                 return [f"{where}: {_fmt(value)} is not allowed; allowed: {self.allowed()}"]
             return []
@@ -176,14 +182,18 @@ class Param:
                 return [f"{where}: the list is empty; allowed: {self.allowed()}"]
             bad = [v for v in value if self.choices is not None and v not in self.choices]
             if bad:
-                return [f"{where}: {', '.join(map(repr, bad))} not allowed"
-                        f"{_did_you_mean(bad[0], self.choices or ())}; allowed: {self.allowed()}"]
+                return [
+                    f"{where}: {', '.join(map(repr, bad))} not allowed"
+                    f"{_did_you_mean(bad[0], self.choices or ())}; allowed: {self.allowed()}"
+                ]
             if len(set(value)) != len(value):
                 return [f"{where}: the list repeats an item; allowed: {self.allowed()}"]
             return []
         if self.choices is not None and value not in self.choices:
-            return [f"{where}: {value!r} is not allowed{_did_you_mean(str(value), self.choices)}; "
-                    f"allowed: {self.allowed()}"]
+            return [
+                f"{where}: {value!r} is not allowed{_did_you_mean(str(value), self.choices)}; "
+                f"allowed: {self.allowed()}"
+            ]
         return []
 
     def literal(self, value: Any) -> str:
@@ -237,15 +247,19 @@ class ParamSet:
             overrides = {}
         if not isinstance(overrides, Mapping):
             raise ParameterError(
-                [f"{prefix}parameters must be a mapping of NAME: VALUE, "
-                 f"got {type(overrides).__name__}"])
+                [
+                    f"{prefix}parameters must be a mapping of NAME: VALUE, "
+                    f"got {type(overrides).__name__}"
+                ]
+            )
         problems: list[str] = []
         values = self.defaults()
         for name, raw in overrides.items():
             if not isinstance(name, str) or name not in self.names:
                 problems.append(
                     f"{prefix}unknown parameter {name!r}{_did_you_mean(str(name), self.names)}; "
-                    f"allowed: {', '.join(self.names)}")
+                    f"allowed: {', '.join(self.names)}"
+                )
                 continue
             try:
                 values[name] = self[name].coerce(raw)
@@ -262,13 +276,18 @@ def parameters_cell_source(params: Iterable[Param]) -> str:
     Plain assignments with a comment giving unit and allowed values, so that
     ``papermill -p NAME VALUE`` keeps working. No annotations, no ``=`` inside strings.
     """
-    lines = ["# Parameters: generated from the declaration in lib/energybook/chapters/"
-             "<chapter>/params.py; edit it there."]
+    lines = [
+        "# Parameters: generated from the declaration in lib/energybook/chapters/"
+        "<chapter>/params.py; edit it there."
+    ]
     for p in params:
         unit = f" [{p.unit}]" if p.unit else ""
         # papermill's parser reads the comment too: keep quotes and '=' out of it.
-        comment = f"{p.description}{unit}; {p.allowed()}".replace("'", "\u2019").replace(
-            '"', "\u201d").replace("=", "is")
+        comment = (
+            f"{p.description}{unit}; {p.allowed()}".replace("'", "\u2019")
+            .replace('"', "\u201d")
+            .replace("=", "is")
+        )
         lines.append(f"{p.name} = {p.literal(p.default)}  # {comment}")
     return "\n".join(lines)
 
@@ -278,8 +297,13 @@ def _fmt(x: float) -> str:
 
 
 def _article(t: str) -> str:
-    return {"float": "a number", "int": "an integer", "str": "a string",
-            "bool": "true or false", "list[str]": "a list of strings"}[t]
+    return {
+        "float": "a number",
+        "int": "an integer",
+        "str": "a string",
+        "bool": "true or false",
+        "list[str]": "a list of strings",
+    }[t]
 
 
 def _did_you_mean(word: str, options: Iterable[Any]) -> str:
@@ -288,12 +312,24 @@ def _did_you_mean(word: str, options: Iterable[Any]) -> str:
 
 
 # ---------------------------------------------------------------------- typed parameters
-_PY_TYPES: dict[Any, str] = {float: "float", int: "int", str: "str", bool: "bool",
-                             tuple[str, ...]: "list[str]"}
+_PY_TYPES: dict[Any, str] = {
+    float: "float",
+    int: "int",
+    str: "str",
+    bool: "bool",
+    tuple[str, ...]: "list[str]",
+}
 
 
-def param(default: Any, description: str, *, unit: str = "", min: float | None = None,
-          max: float | None = None, choices: Iterable[Any] | None = None) -> Any:
+def param(
+    default: Any,
+    description: str,
+    *,
+    unit: str = "",
+    min: float | None = None,
+    max: float | None = None,
+    choices: Iterable[Any] | None = None,
+) -> Any:
     """Declare one parameter as a field of a chapter's :class:`ParamsBase` subclass.
 
     The field's annotation gives the type (``float``, ``int``, ``str``, ``bool`` or
@@ -304,8 +340,13 @@ def param(default: Any, description: str, *, unit: str = "", min: float | None =
         class Params(ParamsBase):
             elasticity: float = param(1.0, "Price elasticity of demand", min=0.0, max=5.0)
     """
-    meta = {"description": description, "unit": unit, "min": min, "max": max,
-            "choices": None if choices is None else tuple(choices)}
+    meta = {
+        "description": description,
+        "unit": unit,
+        "min": min,
+        "max": max,
+        "choices": None if choices is None else tuple(choices),
+    }
     if isinstance(default, list):
         default = tuple(default)
     return field(default=default, metadata={"energybook": meta})
@@ -336,10 +377,22 @@ class ParamsBase:
                 raise TypeError(f"{cls.__qualname__}.{f.name} is not declared with param()")
             ptype = _PY_TYPES.get(hints[f.name])
             if ptype is None:
-                raise TypeError(f"{cls.__qualname__}.{f.name}: type {hints[f.name]!r} is not "
-                                f"one of float, int, str, bool, tuple[str, ...]")
-            out.append(Param(f.name, ptype, f.default, meta["description"], unit=meta["unit"],
-                             min=meta["min"], max=meta["max"], choices=meta["choices"]))
+                raise TypeError(
+                    f"{cls.__qualname__}.{f.name}: type {hints[f.name]!r} is not "
+                    f"one of float, int, str, bool, tuple[str, ...]"
+                )
+            out.append(
+                Param(
+                    f.name,
+                    ptype,
+                    f.default,
+                    meta["description"],
+                    unit=meta["unit"],
+                    min=meta["min"],
+                    max=meta["max"],
+                    choices=meta["choices"],
+                )
+            )
         decl = ParamSet(tuple(out))
         cls._declarations = decl  # type: ignore[attr-defined]
         return decl

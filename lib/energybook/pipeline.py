@@ -72,8 +72,12 @@ def validate_scenario(scenario: Any, source: str = "scenario") -> dict[str, dict
     if scenario is None:
         scenario = {}
     if not isinstance(scenario, Mapping):
-        raise ParameterError([f"{source}: must be a mapping of CHAPTER: {{PARAM: VALUE}}, "
-                              f"got {type(scenario).__name__}"])
+        raise ParameterError(
+            [
+                f"{source}: must be a mapping of CHAPTER: {{PARAM: VALUE}}, "
+                f"got {type(scenario).__name__}"
+            ]
+        )
     problems: list[str] = []
     for chapter in scenario:
         try:
@@ -84,8 +88,10 @@ def validate_scenario(scenario: Any, source: str = "scenario") -> dict[str, dict
     for spec in book_chapters():
         try:
             resolved[spec.name] = spec.validate(
-                scenario.get(spec.name), context=f"{source}: chapter {spec.name!r}",
-                tables=data.load_tables(spec.tables))
+                scenario.get(spec.name),
+                context=f"{source}: chapter {spec.name!r}",
+                tables=data.load_tables(spec.tables),
+            )
         except ParameterError as e:
             problems.extend(e.problems)
     if problems:
@@ -104,9 +110,14 @@ def _hash_files(h: Any, root: Path, paths: Iterable[Path]) -> None:
 def notebook_fingerprint(path: Path) -> str:
     """Hash of a notebook's cells (type, source, tags), ignoring outputs and metadata."""
     nb = json.loads(path.read_text(encoding="utf-8"))
-    cells = [(c["cell_type"], "".join(c["source"]) if isinstance(c["source"], list)
-              else c["source"], sorted(c.get("metadata", {}).get("tags", [])))
-             for c in nb["cells"]]
+    cells = [
+        (
+            c["cell_type"],
+            "".join(c["source"]) if isinstance(c["source"], list) else c["source"],
+            sorted(c.get("metadata", {}).get("tags", [])),
+        )
+        for c in nb["cells"]
+    ]
     return hashlib.sha256(json.dumps(cells).encode()).hexdigest()
 
 
@@ -119,13 +130,15 @@ def inputs_fingerprint(root: Path) -> str:
     return h.hexdigest()
 
 
-def cache_key(chapter: str, params: Mapping[str, Any], root: Path,
-              inputs: str | None = None) -> str:
+def cache_key(
+    chapter: str, params: Mapping[str, Any], root: Path, inputs: str | None = None
+) -> str:
     h = hashlib.sha256()
     h.update(chapter.encode())
     h.update(notebook_fingerprint(root / registry.get(chapter).notebook).encode())
-    h.update(json.dumps({k: to_papermill(v) for k, v in sorted(params.items())},
-                        sort_keys=True).encode())
+    h.update(
+        json.dumps({k: to_papermill(v) for k, v in sorted(params.items())}, sort_keys=True).encode()
+    )
     h.update((inputs or inputs_fingerprint(root)).encode())
     return h.hexdigest()
 
@@ -145,8 +158,11 @@ def _clean_executed(nb: Any, chapter: str = "") -> None:
             cell.metadata["tags"] = [*tags, "remove-cell"]
         cid = cell.get("id")
         if "injected-parameters" in tags or not cid or cid in seen:
-            base = "injected-parameters" if "injected-parameters" in tags else \
-                hashlib.sha256(f"{chapter}:{i}:{cell.cell_type}".encode()).hexdigest()[:8]
+            base = (
+                "injected-parameters"
+                if "injected-parameters" in tags
+                else hashlib.sha256(f"{chapter}:{i}:{cell.cell_type}".encode()).hexdigest()[:8]
+            )
             cid, k = base, 2
             while cid in seen:
                 cid, k = f"{base}-{k}", k + 1
@@ -154,8 +170,9 @@ def _clean_executed(nb: Any, chapter: str = "") -> None:
         seen.add(cid)
 
 
-def execute_notebook(chapter: str, params: Mapping[str, Any], output: Path,
-                     root: Path | None = None) -> dict[str, dict[str, Any]]:
+def execute_notebook(
+    chapter: str, params: Mapping[str, Any], output: Path, root: Path | None = None
+) -> dict[str, dict[str, Any]]:
     """Execute one chapter with papermill into ``output``; return its results.
 
     Raises :class:`ChapterFailed` naming the chapter, the cell and the traceback.
@@ -173,11 +190,16 @@ def execute_notebook(chapter: str, params: Mapping[str, Any], output: Path,
     os.environ["ENERGYBOOK_ROOT"] = str(root)
     try:
         pm.execute_notebook(
-            str(src), str(output),
+            str(src),
+            str(output),
             parameters={k: to_papermill(v) for k, v in params.items()},
-            kernel_name="python3", cwd=str(src.parent), progress_bar=False,
-            log_output=False, request_save_on_cell_execute=False,
-            extra_arguments=KERNEL_ARGS)
+            kernel_name="python3",
+            cwd=str(src.parent),
+            progress_bar=False,
+            log_output=False,
+            request_save_on_cell_execute=False,
+            extra_arguments=KERNEL_ARGS,
+        )
     except pm.PapermillExecutionError as e:
         tb = "\n".join(e.traceback) if e.traceback else f"{e.ename}: {e.evalue}"
         raise ChapterFailed(chapter, e.exec_count, _strip_ansi(tb)) from None
@@ -227,7 +249,9 @@ def _worker_main(argv: list[str]) -> int:
     return 0
 
 
-WORKER = "import sys;from energybook.pipeline import _worker_main;sys.exit(_worker_main(sys.argv[1:]))"
+WORKER = (
+    "import sys;from energybook.pipeline import _worker_main;sys.exit(_worker_main(sys.argv[1:]))"
+)
 
 
 @dataclass
@@ -258,17 +282,24 @@ class _Job:
 def _cached(folder: Path, chapter: str, key: str) -> bool:
     key_file = folder / f"{chapter}.key"
     try:
-        return (key_file.read_text() == key and (folder / f"{chapter}.ipynb").exists()
-                and (folder / f"{chapter}.results.json").exists())
+        return (
+            key_file.read_text() == key
+            and (folder / f"{chapter}.ipynb").exists()
+            and (folder / f"{chapter}.results.json").exists()
+        )
     except OSError:
         return False
 
 
-def execute_chapters(resolved: Mapping[str, Mapping[str, Any]], root: Path,
-                     jobs: int | None = None, force: bool = False,
-                     progress: Callable[[str, str], None] | None = None,
-                     executed: Path | None = None,
-                     reuse: Path | None = None) -> list[ChapterRun]:
+def execute_chapters(
+    resolved: Mapping[str, Mapping[str, Any]],
+    root: Path,
+    jobs: int | None = None,
+    force: bool = False,
+    progress: Callable[[str, str], None] | None = None,
+    executed: Path | None = None,
+    reuse: Path | None = None,
+) -> list[ChapterRun]:
     """Execute every chapter whose cache key changed, in parallel; keep the others.
 
     Executed notebooks land in ``executed`` (default ``_build/executed``) as
@@ -307,8 +338,13 @@ def execute_chapters(resolved: Mapping[str, Mapping[str, Any]], root: Path,
     return sorted(runs, key=lambda r: order.index(r.chapter))
 
 
-def _run_jobs(todo: list[_Job], out: Path, root: Path, workers: int,
-              progress: Callable[[str, str], None] | None) -> list[ChapterRun]:
+def _run_jobs(
+    todo: list[_Job],
+    out: Path,
+    root: Path,
+    workers: int,
+    progress: Callable[[str, str], None] | None,
+) -> list[ChapterRun]:
     tag = str(out.resolve())
     env = locking.tagged_env(tag)
     env["ENERGYBOOK_ROOT"] = str(root)
@@ -318,16 +354,30 @@ def _run_jobs(todo: list[_Job], out: Path, root: Path, workers: int,
         while pending or running:
             while pending and len(running) < workers:
                 job = pending.pop(0)
-                job.files = {k: out / f".{job.chapter}.{k}" for k in
-                             ("running.ipynb", "params.json", "result.json", "log")}
+                job.files = {
+                    k: out / f".{job.chapter}.{k}"
+                    for k in ("running.ipynb", "params.json", "result.json", "log")
+                }
                 job.files["params.json"].write_text(json.dumps(job.params))
                 with open(job.files["log"], "wb") as log:
                     job.proc = subprocess.Popen(
-                        [sys.executable, "-c", WORKER, job.chapter,
-                         str(job.files["params.json"]), str(job.files["running.ipynb"]),
-                         str(root), str(job.files["result.json"]), str(os.getpid())],
-                        stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                        env=env, start_new_session=True)
+                        [
+                            sys.executable,
+                            "-c",
+                            WORKER,
+                            job.chapter,
+                            str(job.files["params.json"]),
+                            str(job.files["running.ipynb"]),
+                            str(root),
+                            str(job.files["result.json"]),
+                            str(os.getpid()),
+                        ],
+                        stdin=subprocess.DEVNULL,
+                        stdout=log,
+                        stderr=subprocess.STDOUT,
+                        env=env,
+                        start_new_session=True,
+                    )
                 job.t0 = time.perf_counter()
                 running.append(job)
                 if progress:
@@ -341,8 +391,10 @@ def _run_jobs(todo: list[_Job], out: Path, root: Path, workers: int,
                 run = _finish(job, out)
                 runs.append(run)
                 if progress:
-                    progress(job.chapter, "failed" if run.status == "failed"
-                             else f"executed in {run.seconds:.1f} s")
+                    progress(
+                        job.chapter,
+                        "failed" if run.status == "failed" else f"executed in {run.seconds:.1f} s",
+                    )
     except BaseException:
         for job in running:
             if job.proc is not None and job.proc.poll() is None:
@@ -376,8 +428,11 @@ def _finish(job: _Job, out: Path) -> ChapterRun:
             log = files["log"].read_text(errors="replace")[-3000:]
         except OSError:
             log = ""
-        err = ChapterFailed(chapter, None, f"the worker exited with code "
-                            f"{job.proc.returncode}" + (f":\n{log}" if log else ""))
+        err = ChapterFailed(
+            chapter,
+            None,
+            f"the worker exited with code {job.proc.returncode}" + (f":\n{log}" if log else ""),
+        )
     return ChapterRun(chapter, "failed", time.perf_counter() - job.t0, error=err)
 
 
@@ -414,8 +469,9 @@ def clean_stale(build: Path) -> list[str]:
 STATIC_SOURCES = ("_config.yml", "_toc.yml", "intro.md", "_static")
 
 
-def stage_sources(root: Path, stage: Path, executed: Path | None = None,
-                  banner: str | None = None) -> None:
+def stage_sources(
+    root: Path, stage: Path, executed: Path | None = None, banner: str | None = None
+) -> None:
     """Copy the book's sources into ``stage``, with executed notebooks as the chapters,
     the generated appendix pages and the data files for download. ``banner``: HTML shown
     at the top of every page (a scenario build says so)."""
@@ -451,8 +507,7 @@ def _add_banner(config: Path, banner: str) -> None:
     cfg = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
     sphinx_cfg = cfg.setdefault("sphinx", {}).setdefault("config", {})
     sphinx_cfg.setdefault("html_theme_options", {})["announcement"] = banner
-    config.write_text(yaml.safe_dump(cfg, sort_keys=True, allow_unicode=True),
-                      encoding="utf-8")
+    config.write_text(yaml.safe_dump(cfg, sort_keys=True, allow_unicode=True), encoding="utf-8")
 
 
 def tree_fingerprint(path: Path) -> str:
@@ -467,14 +522,30 @@ def jupyter_book_build(stage: Path, output: Path, tag: str | None = None) -> Non
     if output.exists():
         shutil.rmtree(output)
     output.mkdir(parents=True)
-    cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(stage),
-           "--path-output", str(output), "--builder", "html", "-W", "-n", "--keep-going"]
+    cmd = [
+        str(Path(sys.executable).parent / "jupyter-book"),
+        "build",
+        str(stage),
+        "--path-output",
+        str(output),
+        "--builder",
+        "html",
+        "-W",
+        "-n",
+        "--keep-going",
+    ]
     env = locking.tagged_env(tag) if tag else dict(os.environ)
     env.setdefault("PYTHONHASHSEED", "0")
     log_path = output.parent / "jupyter-book.log"
     with open(log_path, "wb") as log:
-        proc = subprocess.Popen(locking.guarded(cmd), stdin=subprocess.DEVNULL, stdout=log,
-                                stderr=subprocess.STDOUT, env=env, start_new_session=True)
+        proc = subprocess.Popen(
+            locking.guarded(cmd),
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+            start_new_session=True,
+        )
         try:
             proc.wait()
         except BaseException:
@@ -489,8 +560,14 @@ def jupyter_book_build(stage: Path, output: Path, tag: str | None = None) -> Non
         raise BuildFailed(f"Jupyter Book build failed (exit {proc.returncode}):\n{detail}")
 
 
-def build_site(root: Path, force: bool = False, *, build: Path | None = None,
-               executed: Path | None = None, banner: str | None = None) -> str:
+def build_site(
+    root: Path,
+    force: bool = False,
+    *,
+    build: Path | None = None,
+    executed: Path | None = None,
+    banner: str | None = None,
+) -> str:
     """Stage and build the site, then swap it into ``build/html`` (default
     ``_build/html``). The staging folders are removed whatever happens.
 
@@ -504,8 +581,7 @@ def build_site(root: Path, force: bool = False, *, build: Path | None = None,
     try:
         stage_sources(root, stage, executed, banner)
         key = tree_fingerprint(stage)
-        if (not force and html.exists() and key_file.exists()
-                and key_file.read_text() == key):
+        if not force and html.exists() and key_file.exists() and key_file.read_text() == key:
             return "unchanged"
         jupyter_book_build(stage, out, tag=str(build.resolve()))
         new_html = out / "_build" / "html"
@@ -531,8 +607,9 @@ def scenario_name(files: Iterable[str]) -> str:
     """The folder name of a scenario build: the scenario files' names, joined."""
     import re
 
-    stems = [re.sub(r"[^A-Za-z0-9_.-]+", "-", Path(f).stem).strip("-.") or "scenario"
-             for f in files]
+    stems = [
+        re.sub(r"[^A-Za-z0-9_.-]+", "-", Path(f).stem).strip("-.") or "scenario" for f in files
+    ]
     return "+".join(stems)[:80] or "scenario"
 
 
@@ -541,8 +618,11 @@ def scenario_changes(resolved: Mapping[str, Mapping[str, Any]]) -> dict[str, dic
     out: dict[str, dict[str, Any]] = {}
     for chapter, values in resolved.items():
         spec = registry.get(chapter)
-        diff = {p.name: values[p.name] for p in spec.params
-                if p.name in values and values[p.name] != p.default}
+        diff = {
+            p.name: values[p.name]
+            for p in spec.params
+            if p.name in values and values[p.name] != p.default
+        }
         if diff:
             out[chapter] = diff
     return out
@@ -560,21 +640,32 @@ def scenario_banner(name: str, resolved: Mapping[str, Mapping[str, Any]]) -> str
     parts = []
     for chapter, diff in changes.items():
         spec = registry.get(chapter)
-        items = "; ".join(f"<code>{h.escape(k)}</code> = {h.escape(show(v))} (default "
-                          f"{h.escape(show(spec.params[k].default))})"
-                          for k, v in diff.items())
+        items = "; ".join(
+            f"<code>{h.escape(k)}</code> = {h.escape(show(v))} (default "
+            f"{h.escape(show(spec.params[k].default))})"
+            for k, v in diff.items()
+        )
         parts.append(f"<strong>{h.escape(chapter)}</strong>: {items}")
     what = " · ".join(parts) if parts else "no parameter differs from the defaults"
-    return (f'<div class="eb-scenario-banner" data-scenario="{h.escape(name)}">'
-            f"Scenario build <strong>{h.escape(name)}</strong>, not the published book. "
-            f"Changed from the defaults: {what}</div>")
+    return (
+        f'<div class="eb-scenario-banner" data-scenario="{h.escape(name)}">'
+        f"Scenario build <strong>{h.escape(name)}</strong>, not the published book. "
+        f"Changed from the defaults: {what}</div>"
+    )
 
 
-def build(resolved: Mapping[str, Mapping[str, Any]], root: Path, *,
-          scenario: str | None = None, folder: Path | None = None, jobs: int | None = None,
-          force: bool = False, wait: bool = True,
-          progress: Callable[[str, str], None] | None = None,
-          say: Callable[[str], None] | None = None) -> tuple[list[ChapterRun], str, Path]:
+def build(
+    resolved: Mapping[str, Mapping[str, Any]],
+    root: Path,
+    *,
+    scenario: str | None = None,
+    folder: Path | None = None,
+    jobs: int | None = None,
+    force: bool = False,
+    wait: bool = True,
+    progress: Callable[[str, str], None] | None = None,
+    say: Callable[[str], None] | None = None,
+) -> tuple[list[ChapterRun], str, Path]:
     """Execute the chapters and build the site, one build at a time.
 
     Without ``scenario``: the published book, ``_build/html``, from ``resolved`` (which
@@ -585,8 +676,7 @@ def build(resolved: Mapping[str, Mapping[str, Any]], root: Path, *,
     """
     say = say or (lambda msg: None)
     main_build = root / BUILD
-    target = main_build if scenario is None else (
-        folder or main_build / SCENARIOS / scenario)
+    target = main_build if scenario is None else (folder or main_build / SCENARIOS / scenario)
     with locking.exclusive(main_build, wait=wait, on_wait=say):
         cleaned = clean_stale(main_build)
         if target != main_build:
@@ -595,13 +685,18 @@ def build(resolved: Mapping[str, Mapping[str, Any]], root: Path, *,
             say("cleaned up after an interrupted build: " + ", ".join(sorted(set(cleaned))))
         executed = target / "executed"
         say(f"executing {len(resolved)} chapters (unchanged ones come from the cache)")
-        runs = execute_chapters(resolved, root, jobs=jobs, force=force, progress=progress,
-                                executed=executed,
-                                reuse=None if scenario is None else main_build / "executed")
+        runs = execute_chapters(
+            resolved,
+            root,
+            jobs=jobs,
+            force=force,
+            progress=progress,
+            executed=executed,
+            reuse=None if scenario is None else main_build / "executed",
+        )
         if any(r.status == "failed" for r in runs):
             return runs, "failed", target / "html"
         say("building the site with Jupyter Book (if its sources changed)")
         banner = None if scenario is None else scenario_banner(scenario, resolved)
-        state = build_site(root, force=force, build=target, executed=executed,
-                           banner=banner)
+        state = build_site(root, force=force, build=target, executed=executed, banner=banner)
     return runs, state, target / "html"

@@ -74,9 +74,14 @@ def injected_parameters(namespace: Mapping[str, Any]) -> dict[str, Any]:
                 for name in _assigned_names(source):
                     found[name] = namespace.get(name, _literal_value(source, name))
         return found
-    return {name: value for name, value in namespace.items()
-            if isinstance(name, str) and not name.startswith("_")
-            and name not in IPYTHON_NAMES and isinstance(value, _LITERALS)}
+    return {
+        name: value
+        for name, value in namespace.items()
+        if isinstance(name, str)
+        and not name.startswith("_")
+        and name not in IPYTHON_NAMES
+        and isinstance(value, _LITERALS)
+    }
 
 
 def _assigned_names(source: str) -> list[str]:
@@ -95,8 +100,9 @@ def _assigned_names(source: str) -> list[str]:
 
 def _literal_value(source: str, name: str) -> Any:
     for node in ast.parse(source).body:
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name
-                                                for t in node.targets):
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == name for t in node.targets
+        ):
             try:
                 return ast.literal_eval(node.value)
             except ValueError:
@@ -140,8 +146,10 @@ def headlines(chapter: str, params: Any, results: Mapping[str, float]):
     if set(results) != set(declared):
         missing = sorted(set(declared) - set(results))
         extra = sorted(set(results) - set(declared))
-        raise ValueError(f"chapter {chapter!r}: headline results do not match the declaration "
-                         f"(missing {missing}, undeclared {extra})")
+        raise ValueError(
+            f"chapter {chapter!r}: headline results do not match the declaration "
+            f"(missing {missing}, undeclared {extra})"
+        )
     clean = {}
     for h in spec.headlines:
         value = float(results[h.name])
@@ -203,7 +211,8 @@ class HeadlineBox:
             rows.append(
                 f'<tr><th scope="row">{html.escape(h.description)}</th>'
                 f'<td class="eb-value" data-headline="{h.name}" data-value="{self.results[h.name]!r}">'
-                f"{v}</td><td>{unit}</td></tr>")
+                f"{v}</td><td>{unit}</td></tr>"
+            )
         return "\n".join(rows)
 
     def _assumptions(self) -> str:
@@ -213,8 +222,10 @@ class HeadlineBox:
             text = ", ".join(value) if isinstance(value, tuple) else _plain(value)
             changed = "" if value == p.default else " <em>(changed from default)</em>"
             unit = f" {html.escape(p.unit)}" if p.unit else ""
-            items.append(f"<li><code>{p.name}</code> = {html.escape(text)}{unit}{changed}: "
-                         f"{html.escape(p.description)}</li>")
+            items.append(
+                f"<li><code>{p.name}</code> = {html.escape(text)}{unit}{changed}: "
+                f"{html.escape(p.description)}</li>"
+            )
         return "\n".join(items)
 
     def _repr_html_(self) -> str:
@@ -240,7 +251,7 @@ class HeadlineBox:
             "<p>Add <code>-p NAME VALUE</code> for any assumption below "
             f"(<code>energybook params {name}</code> lists them with their ranges), "
             "or <code>-f params.yaml</code>.</p>\n"
-            f'<details><summary>Assumptions used on this page</summary>\n<ul>\n'
+            f"<details><summary>Assumptions used on this page</summary>\n<ul>\n"
             f"{self._assumptions()}\n</ul></details>\n</div>"
         )
 
@@ -259,8 +270,9 @@ def glued_values(nb: Any) -> dict[str, dict[str, str]]:
             meta = out.get("metadata", {}).get(GLUE_KEY)
             if meta:
                 prefix = meta.get("mime_prefix", "")
-                found[meta["name"]] = {k.removeprefix(prefix): v
-                                       for k, v in out.get("data", {}).items()}
+                found[meta["name"]] = {
+                    k.removeprefix(prefix): v for k, v in out.get("data", {}).items()
+                }
     return found
 
 
@@ -308,7 +320,8 @@ def extract_results(nb: Any, chapter: str) -> dict[str, dict[str, Any]]:
                 continue
     missing = [h.name for h in spec.headlines if h.name not in glued]
     if missing:
-        raise ValueError(f"chapter {chapter!r}: executed notebook lacks headline numbers "
-                         f"{missing}")
-    return {h.name: {"value": glued[h.name], "unit": h.unit, "description": h.description}
-            for h in spec.headlines}
+        raise ValueError(f"chapter {chapter!r}: executed notebook lacks headline numbers {missing}")
+    return {
+        h.name: {"value": glued[h.name], "unit": h.unit, "description": h.description}
+        for h in spec.headlines
+    }

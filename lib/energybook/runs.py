@@ -54,8 +54,13 @@ PROTECTED = {
 
 
 # --------------------------------------------------------------------------- folders
-def check_output_folder(outdir: str | os.PathLike, root: Path, *,
-                        allow_inside: Iterable[str] = (), what: str = "output folder") -> Path:
+def check_output_folder(
+    outdir: str | os.PathLike,
+    root: Path,
+    *,
+    allow_inside: Iterable[str] = (),
+    what: str = "output folder",
+) -> Path:
     """The resolved output folder, or :class:`ParameterError` saying why it is refused.
 
     ``allow_inside``: folders relative to ``root`` that are allowed although a protected
@@ -78,34 +83,49 @@ def check_output_folder(outdir: str | os.PathLike, root: Path, *,
         except OSError as e:
             raise ParameterError([f"{what} {shown} cannot be read ({e.strerror})"]) from None
         if entries and MARKER not in entries:
-            raise ParameterError([
-                f"{what} {shown} is not empty and is not the output of an earlier "
-                f"energybook run (it has no {MARKER}): choose a new or empty folder"])
+            raise ParameterError(
+                [
+                    f"{what} {shown} is not empty and is not the output of an earlier "
+                    f"energybook run (it has no {MARKER}): choose a new or empty folder"
+                ]
+            )
     parent = next((p for p in [target, *target.parents] if p.exists()), Path("/"))
     if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
         raise ParameterError([f"{what} {shown} cannot be created in {clip(str(parent))}"])
     return target
 
 
-def _check_not_in_book(target: Path, root: Path, shown: str, what: str,
-                       allow_inside: Iterable[str]) -> None:
+def _check_not_in_book(
+    target: Path, root: Path, shown: str, what: str, allow_inside: Iterable[str]
+) -> None:
     if not (root / "chapters").is_dir() and not (root / "_toc.yml").exists():
         return  # not a book (an installed library)
     if target == root:
-        raise ParameterError([f"{what} {shown} is the repository root: choose a folder of "
-                              "its own, such as out/CHAPTER"])
+        raise ParameterError(
+            [
+                f"{what} {shown} is the repository root: choose a folder of "
+                "its own, such as out/CHAPTER"
+            ]
+        )
     if target in root.parents:
-        raise ParameterError([f"{what} {shown} contains the repository: choose a folder "
-                              "of its own, such as out/CHAPTER"])
+        raise ParameterError(
+            [
+                f"{what} {shown} contains the repository: choose a folder "
+                "of its own, such as out/CHAPTER"
+            ]
+        )
     allowed = [(root / a).resolve() for a in allow_inside]
     if any(a == target or a in target.parents for a in allowed):
         return
     for folder, meaning in PROTECTED.items():
         top = root / folder
         if target == top or top in target.parents:
-            raise ParameterError([
-                f"{what} {shown} is inside {folder}/ ({meaning}): a re-run must never "
-                "write there; choose a folder of its own, such as out/CHAPTER"])
+            raise ParameterError(
+                [
+                    f"{what} {shown} is inside {folder}/ ({meaning}): a re-run must never "
+                    "write there; choose a folder of its own, such as out/CHAPTER"
+                ]
+            )
 
 
 def replace_folder(staging: Path, target: Path, marker: Mapping[str, Any]) -> None:
@@ -115,8 +135,9 @@ def replace_folder(staging: Path, target: Path, marker: Mapping[str, Any]) -> No
     fresh = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
     try:
         shutil.copytree(staging, fresh, dirs_exist_ok=True)
-        (fresh / MARKER).write_text(json.dumps(marker, indent=2, sort_keys=True) + "\n",
-                                    encoding="utf-8")
+        (fresh / MARKER).write_text(
+            json.dumps(marker, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+        )
         os.chmod(fresh, 0o755)
         old = None
         if target.exists():
@@ -156,28 +177,42 @@ def moved(value: float, default: float | None) -> bool | None:
     return not math.isclose(value, default, rel_tol=1e-12, abs_tol=1e-12)
 
 
-def with_defaults(results: Mapping[str, Mapping[str, Any]],
-                  defaults: Mapping[str, Mapping[str, Any]] | None) -> dict[str, dict]:
+def with_defaults(
+    results: Mapping[str, Mapping[str, Any]], defaults: Mapping[str, Mapping[str, Any]] | None
+) -> dict[str, dict]:
     """Each headline with ``default``, ``change`` and ``moved`` added."""
     out = {}
     for name, r in results.items():
         d = (defaults or {}).get(name, {}).get("value")
-        out[name] = {**r, "default": d, "change": change(r["value"], d),
-                     "moved": moved(r["value"], d)}
+        out[name] = {
+            **r,
+            "default": d,
+            "change": change(r["value"], d),
+            "moved": moved(r["value"], d),
+        }
     return out
 
 
 def results_csv(results: Mapping[str, Mapping[str, Any]]) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["name", "description", "unit", "default", "value", "change",
-                "change_percent", "moved"])
+    w.writerow(
+        ["name", "description", "unit", "default", "value", "change", "change_percent", "moved"]
+    )
     for name, r in results.items():
         ch = r.get("change") or {}
-        w.writerow([name, r.get("description", ""), r.get("unit", ""),
-                    _num(r.get("default")), _num(r["value"]), _num(ch.get("absolute")),
-                    _num(ch.get("percent")),
-                    "" if r.get("moved") is None else str(r["moved"]).lower()])
+        w.writerow(
+            [
+                name,
+                r.get("description", ""),
+                r.get("unit", ""),
+                _num(r.get("default")),
+                _num(r["value"]),
+                _num(ch.get("absolute")),
+                _num(ch.get("percent")),
+                "" if r.get("moved") is None else str(r["moved"]).lower(),
+            ]
+        )
     return buf.getvalue()
 
 
@@ -224,8 +259,11 @@ def default_results(chapter: str, root: Path) -> tuple[dict[str, dict] | None, s
 def differing(chapter: str, values: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
     """Parameters whose value differs from the default: name -> (value, default)."""
     spec = registry.get(chapter)
-    return {p.name: (values[p.name], p.default) for p in spec.params
-            if p.name in values and values[p.name] != p.default}
+    return {
+        p.name: (values[p.name], p.default)
+        for p in spec.params
+        if p.name in values and values[p.name] != p.default
+    }
 
 
 def required_tables(chapter: str) -> list[str]:
@@ -241,8 +279,7 @@ def required_tables(chapter: str) -> list[str]:
     except ModuleNotFoundError:
         found = False
     if found:
-        names += [t for t in getattr(importlib.import_module(base), "TABLES", ())
-                  if t not in names]
+        names += [t for t in getattr(importlib.import_module(base), "TABLES", ()) if t not in names]
     return names
 
 
@@ -255,8 +292,10 @@ def missing_tables(chapter: str, present: Mapping[str, Any]) -> list[str]:
     out = []
     for t in required_tables(chapter):
         if t not in declared:
-            out.append(f"chapter {chapter!r} reads the table {t!r}, which "
-                       "data/datapackage.json does not declare")
+            out.append(
+                f"chapter {chapter!r} reads the table {t!r}, which "
+                "data/datapackage.json does not declare"
+            )
         elif t not in present and not declared[t].get("optional"):
             out.append(f"chapter {chapter!r} reads the table {t!r}, whose file is missing")
     return out
@@ -398,8 +437,10 @@ def gallery_specs(chapter: str, values: Mapping[str, Any]) -> dict[str, dict] | 
 
     base = f"{registry.__name__}.{chapter}"
     try:
-        if importlib.util.find_spec(f"{base}.figures") is None or \
-                importlib.util.find_spec(f"{base}.page") is None:
+        if (
+            importlib.util.find_spec(f"{base}.figures") is None
+            or importlib.util.find_spec(f"{base}.page") is None
+        ):
             return None
     except ModuleNotFoundError:
         return None
@@ -434,11 +475,19 @@ def write_chart_data(specs: Mapping[str, Mapping[str, Any]], folder: Path) -> li
             fname = f"{slug(name)}.csv" if len(datasets) == 1 else f"{slug(name)}-{k}.csv"
             body, columns = records_csv(records)
             (folder / fname).write_text(body, encoding="utf-8")
-            index.append({"chart": name, "title": _title(spec), "file": fname,
-                          "rows": len(records), "columns": " ".join(columns)})
+            index.append(
+                {
+                    "chart": name,
+                    "title": _title(spec),
+                    "file": fname,
+                    "rows": len(records),
+                    "columns": " ".join(columns),
+                }
+            )
     buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=["chart", "title", "file", "rows", "columns"],
-                       lineterminator="\n")
+    w = csv.DictWriter(
+        buf, fieldnames=["chart", "title", "file", "rows", "columns"], lineterminator="\n"
+    )
     w.writeheader()
     w.writerows(index)
     (folder / "index.csv").write_text(buf.getvalue(), encoding="utf-8")
@@ -474,8 +523,12 @@ def read_results_folder(path: Path) -> Side:
             nbs = sorted(p.stem for p in path.glob("*.ipynb"))
             chapter = nbs[0] if len(nbs) == 1 else None
         if chapter is None:
-            raise ParameterError([f"{clip(name)}: a results.json without {MARKER} or a "
-                                  "single CHAPTER.ipynb: cannot tell which chapter it is"])
+            raise ParameterError(
+                [
+                    f"{clip(name)}: a results.json without {MARKER} or a "
+                    "single CHAPTER.ipynb: cannot tell which chapter it is"
+                ]
+            )
         return Side(name, {chapter: _load_results(path / "results.json")}, params)
     for sub in ("results", "html/results"):
         folder = path / sub
@@ -483,8 +536,12 @@ def read_results_folder(path: Path) -> Side:
             found = {p.stem: _load_results(p) for p in sorted(folder.glob("*.json"))}
             if found:
                 return Side(name, found, {})
-    raise ParameterError([f"{clip(name)}: not a run folder (no results.json) nor a built "
-                          "site (no results/CHAPTER.json)"])
+    raise ParameterError(
+        [
+            f"{clip(name)}: not a run folder (no results.json) nor a built "
+            "site (no results/CHAPTER.json)"
+        ]
+    )
 
 
 def _load_results(path: Path) -> dict[str, dict[str, Any]]:
@@ -492,8 +549,9 @@ def _load_results(path: Path) -> dict[str, dict[str, Any]]:
         obj = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as e:
         raise ParameterError([f"{path}: cannot be read as JSON ({clip(str(e))})"]) from None
-    if not isinstance(obj, dict) or not all(isinstance(v, dict) and _finite(v.get("value"))
-                                            for v in obj.values()):
+    if not isinstance(obj, dict) or not all(
+        isinstance(v, dict) and _finite(v.get("value")) for v in obj.values()
+    ):
         raise ParameterError([f"{path}: not a results file (NAME: {{value: ...}})"])
     return obj
 
@@ -511,11 +569,19 @@ def compare_rows(a: Side, b: Side) -> list[dict[str, Any]]:
                 continue
             va, vb = float(ra[name]["value"]), float(rb[name]["value"])
             ch = change(vb, va)
-            rows.append({"chapter": chapter, "name": name,
-                         "description": ra[name].get("description", ""),
-                         "unit": ra[name].get("unit", ""), "a": va, "b": vb,
-                         "change": ch["absolute"], "change_percent": ch["percent"],
-                         "moved": bool(moved(vb, va))})
+            rows.append(
+                {
+                    "chapter": chapter,
+                    "name": name,
+                    "description": ra[name].get("description", ""),
+                    "unit": ra[name].get("unit", ""),
+                    "a": va,
+                    "b": vb,
+                    "change": ch["absolute"],
+                    "change_percent": ch["percent"],
+                    "moved": bool(moved(vb, va)),
+                }
+            )
 
     def order(r: dict[str, Any]) -> tuple:
         pct = r["change_percent"]

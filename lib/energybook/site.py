@@ -50,18 +50,24 @@ def parameters_page() -> str:
         "`energybook run CHAPTER -p NAME VALUE`, or set several chapters at once with a "
         "scenario file: `energybook build -f scenario.yaml`.",
         "",
-        "Every parameter as a table: <a href=\"../parameters.csv\">parameters.csv</a> · "
-        "<a href=\"../parameters.json\">parameters.json</a>.",
+        'Every parameter as a table: <a href="../parameters.csv">parameters.csv</a> · '
+        '<a href="../parameters.json">parameters.json</a>.',
     ]
 
     for spec in book_chapters():
-        parts += ["", f"## {spec.title}", "", spec.summary, "",
-                  f"Re-run with defaults: `{rerun_command(spec.name, {})}`", ""]
+        parts += [
+            "",
+            f"## {spec.title}",
+            "",
+            spec.summary,
+            "",
+            f"Re-run with defaults: `{rerun_command(spec.name, {})}`",
+            "",
+        ]
         rows = []
         for p in spec.params:
             default = ", ".join(p.default) if isinstance(p.default, tuple) else p.default
-            rows.append([f"`{p.name}`", p.type, p.unit or "-", default, p.allowed(),
-                         p.description])
+            rows.append([f"`{p.name}`", p.type, p.unit or "-", default, p.allowed(), p.description])
         parts.append(_param_table(rows))
     return "\n".join(parts) + "\n"
 
@@ -79,15 +85,84 @@ def _h(text: object) -> str:
     return html.escape("" if text is None else str(text))
 
 
-UNIT_WORDS = {"twh", "gwh", "mwh", "kwh", "wh", "w", "kw", "mw", "gw", "j", "kj", "mj", "pj",
-              "fj", "nj", "s", "ms", "usd", "eur", "per", "pct", "percent", "mm2", "b", "gb",
-              "tb", "flop", "tflop", "tflops", "pflop", "tops", "db", "bits", "hz", "ghz",
-              "mhz", "yuan", "local", "years", "year", "h", "mt", "g", "kg", "co2", "x", "m", "nm"}
-ACRONYMS = {"usd": "USD", "pue": "PUE", "gpu": "GPU", "gpus": "GPUs", "ai": "AI",
-            "adc": "ADC", "tdp": "TDP", "bf16": "BF16", "fp8": "FP8", "fp16": "FP16",
-            "fp32": "FP32", "fp4": "FP4", "int8": "INT8", "tf32": "TF32", "hbm": "HBM",
-            "id": "ID", "iea": "IEA", "url": "URL", "sndr": "SNDR", "enob": "ENOB",
-            "mac": "MAC", "co2": "CO2", "sm": "SM", "us": "US", "eu": "EU", "tpu": "TPU"}
+UNIT_WORDS = {
+    "twh",
+    "gwh",
+    "mwh",
+    "kwh",
+    "wh",
+    "w",
+    "kw",
+    "mw",
+    "gw",
+    "j",
+    "kj",
+    "mj",
+    "pj",
+    "fj",
+    "nj",
+    "s",
+    "ms",
+    "usd",
+    "eur",
+    "per",
+    "pct",
+    "percent",
+    "mm2",
+    "b",
+    "gb",
+    "tb",
+    "flop",
+    "tflop",
+    "tflops",
+    "pflop",
+    "tops",
+    "db",
+    "bits",
+    "hz",
+    "ghz",
+    "mhz",
+    "yuan",
+    "local",
+    "years",
+    "year",
+    "h",
+    "mt",
+    "g",
+    "kg",
+    "co2",
+    "x",
+    "m",
+    "nm",
+}
+ACRONYMS = {
+    "usd": "USD",
+    "pue": "PUE",
+    "gpu": "GPU",
+    "gpus": "GPUs",
+    "ai": "AI",
+    "adc": "ADC",
+    "tdp": "TDP",
+    "bf16": "BF16",
+    "fp8": "FP8",
+    "fp16": "FP16",
+    "fp32": "FP32",
+    "fp4": "FP4",
+    "int8": "INT8",
+    "tf32": "TF32",
+    "hbm": "HBM",
+    "id": "ID",
+    "iea": "IEA",
+    "url": "URL",
+    "sndr": "SNDR",
+    "enob": "ENOB",
+    "mac": "MAC",
+    "co2": "CO2",
+    "sm": "SM",
+    "us": "US",
+    "eu": "EU",
+    "tpu": "TPU",
+}
 
 
 def field_title(f: dict) -> str:
@@ -124,18 +199,21 @@ def _source_cell(row: dict, ids: dict[str, str]) -> str:
     out = f'<a href="{_h(href)}" title="{_h(full)}">{label}</a>'
     anchor = ids.get(bib.normalise_url(url))
     if anchor:
-        out += f' <a class="eb-bibref" href="references.html#{anchor}" title="Bibliography">[ref]</a>'
+        out += (
+            f' <a class="eb-bibref" href="references.html#{anchor}" title="Bibliography">[ref]</a>'
+        )
     return out
 
 
-def _html_table(name: str, header: list[str], rows: list[list[str]], *,
-                numeric: list[bool]) -> str:
+def _html_table(name: str, header: list[str], rows: list[list[str]], *, numeric: list[bool]) -> str:
     kinds = [' data-type="number"' if num else "" for num in numeric]
     head = "".join(f'<th scope="col"{k}>{h}</th>' for h, k in zip(header, kinds, strict=True))
     body = "\n".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
-    return (f'<div class="eb-scroll"><table class="eb-table eb-data" id="table-{name}" '
-            f'data-eb-sortable="true">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n'
-            "</tbody></table></div>")
+    return (
+        f'<div class="eb-scroll"><table class="eb-table eb-data" id="table-{name}" '
+        f'data-eb-sortable="true">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n'
+        "</tbody></table></div>"
+    )
 
 
 def data_page(root: Path) -> str:
@@ -157,34 +235,60 @@ def data_page(root: Path) -> str:
     ]
     for res in pkg["resources"]:
         path = root / "data" / res["path"]
-        link = (f"{{download}}`{res['path']} <../data/{res['path']}>`" if path.exists()
-                else f"`{res['path']}` (not yet present)")
-        parts += ["", f"## {res.get('title', res['name'])}", "",
-                  res.get("description", ""), "", f"Download the table as CSV: {link}", ""]
+        link = (
+            f"{{download}}`{res['path']} <../data/{res['path']}>`"
+            if path.exists()
+            else f"`{res['path']}` (not yet present)"
+        )
+        parts += [
+            "",
+            f"## {res.get('title', res['name'])}",
+            "",
+            res.get("description", ""),
+            "",
+            f"Download the table as CSV: {link}",
+            "",
+        ]
         fields = res["schema"]["fields"]
         if not path.exists():
             parts += ["*No rows yet: this table is filled by a measurement run.*"]
             continue
         rows = data.validate_rows(res, path)
-        value_fields = [f for f in fields if f["name"] not in data.SOURCE_FIELDS
-                        and f["name"] != "note"]
-        header = [f'<span title="{_h(f["description"])}">{_h(field_title(f))}</span>'
-                  for f in value_fields] + ["Source", "Tier", "Checked", "Note"]
+        value_fields = [
+            f for f in fields if f["name"] not in data.SOURCE_FIELDS and f["name"] != "note"
+        ]
+        header = [
+            f'<span title="{_h(f["description"])}">{_h(field_title(f))}</span>'
+            for f in value_fields
+        ] + ["Source", "Tier", "Checked", "Note"]
         numeric = [f.get("type") in ("number", "integer") for f in value_fields] + [False] * 4
-        body = [[_h(fmt.number(r[f["name"]], 6)) for f in value_fields]
-                + [_source_cell(r, ids), _h(r["tier"]), _h(r["checked"]),
-                   _h(r.get("note"))] for r in rows]
+        body = [
+            [_h(fmt.number(r[f["name"]], 6)) for f in value_fields]
+            + [_source_cell(r, ids), _h(r["tier"]), _h(r["checked"]), _h(r.get("note"))]
+            for r in rows
+        ]
         parts += [_html_table(res["name"], header, body, numeric=numeric), ""]
-        parts += ["```{dropdown} Fields of this table", "",
-                  _table(["Field", "Type", "Unit", "Description"],
-                         [[f["name"], f.get("type", "string"), f.get("unit", "-"),
-                           f["description"]] for f in fields]), "```", ""]
+        parts += [
+            "```{dropdown} Fields of this table",
+            "",
+            _table(
+                ["Field", "Type", "Unit", "Description"],
+                [
+                    [f["name"], f.get("type", "string"), f.get("unit", "-"), f["description"]]
+                    for f in fields
+                ],
+            ),
+            "```",
+            "",
+        ]
     return "\n".join(parts) + "\n"
 
 
 def references_page() -> str:
-    return ("# References\n\nEvery work the book cites, and every source of its data, once "
-            "(`references.bib`).\n\n```{bibliography}\n:all:\n```\n")
+    return (
+        "# References\n\nEvery work the book cites, and every source of its data, once "
+        "(`references.bib`).\n\n```{bibliography}\n:all:\n```\n"
+    )
 
 
 def changelog_page(root: Path) -> str:
@@ -201,22 +305,41 @@ def cite_page(root: Path) -> str:
     import yaml
 
     cff = yaml.safe_load((root / "CITATION.cff").read_text(encoding="utf-8"))
-    authors = ", ".join(a.get("name") or f"{a.get('given-names', '')} "
-                        f"{a.get('family-names', '')}".strip() for a in cff["authors"])
+    authors = ", ".join(
+        a.get("name") or f"{a.get('given-names', '')} {a.get('family-names', '')}".strip()
+        for a in cff["authors"]
+    )
     year = str(cff["date-released"])[:4]
     key = "ambitioncreep" + year
-    bibtex = (f"@book{{{key},\n  title = {{{cff['title']}}},\n  author = {{{{{authors}}}}},\n"
-              f"  year = {{{year}}},\n  version = {{{cff['version']}}},\n"
-              f"  url = {{{cff['repository-code']}}},\n}}")
-    return "\n".join([
-        "# Cite this book", "",
-        ":::{admonition} Cite this book", ":class: tip", "",
-        f"{authors} ({year}). *{cff['title']}*, version {cff['version']}. "
-        f"<{cff['repository-code']}>", "", ":::", "",
-        "As BibTeX:", "", "```bibtex", bibtex, "```", "",
-        "The same metadata is in `CITATION.cff` at the top of the repository. The code is "
-        "MIT-licensed; the text and the data compilation are CC BY 4.0, and each data source "
-        "keeps its own terms (named in its row of the data appendix).", ""])
+    bibtex = (
+        f"@book{{{key},\n  title = {{{cff['title']}}},\n  author = {{{{{authors}}}}},\n"
+        f"  year = {{{year}}},\n  version = {{{cff['version']}}},\n"
+        f"  url = {{{cff['repository-code']}}},\n}}"
+    )
+    return "\n".join(
+        [
+            "# Cite this book",
+            "",
+            ":::{admonition} Cite this book",
+            ":class: tip",
+            "",
+            f"{authors} ({year}). *{cff['title']}*, version {cff['version']}. "
+            f"<{cff['repository-code']}>",
+            "",
+            ":::",
+            "",
+            "As BibTeX:",
+            "",
+            "```bibtex",
+            bibtex,
+            "```",
+            "",
+            "The same metadata is in `CITATION.cff` at the top of the repository. The code is "
+            "MIT-licensed; the text and the data compilation are CC BY 4.0, and each data source "
+            "keeps its own terms (named in its row of the data appendix).",
+            "",
+        ]
+    )
 
 
 def headline_substitutions(results_dir: Path) -> dict[str, str]:
@@ -278,15 +401,32 @@ def parameters_table() -> list[dict[str, object]]:
     for spec in book_chapters():
         for p in spec.params:
             d = p.as_dict()
-            rows.append({"chapter": spec.name, **{k: d.get(k) for k in (
-                "name", "type", "unit", "default", "min", "max", "choices", "description")}})
+            rows.append(
+                {
+                    "chapter": spec.name,
+                    **{
+                        k: d.get(k)
+                        for k in (
+                            "name",
+                            "type",
+                            "unit",
+                            "default",
+                            "min",
+                            "max",
+                            "choices",
+                            "description",
+                        )
+                    },
+                }
+            )
     return rows
 
 
 def _git(root: Path, *args: str) -> str:
     try:
-        return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True,
-                              check=True).stdout.strip()
+        return subprocess.run(
+            ["git", *args], cwd=root, capture_output=True, text=True, check=True
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
 
@@ -299,8 +439,7 @@ def locked_versions(root: Path) -> list[tuple[str, str]]:
 def reproducibility_page(root: Path) -> str:
     commit = _git(root, "rev-parse", "HEAD")
     dirty = _git(root, "status", "--porcelain", "--untracked-files=no")
-    commit_text = commit + (" (with uncommitted changes)" if dirty and dirty != "unknown"
-                            else "")
+    commit_text = commit + (" (with uncommitted changes)" if dirty and dirty != "unknown" else "")
     # The build date is the commit's date (or SOURCE_DATE_EPOCH), not the clock's: the same
     # sources then give the same page, and a rebuild with no change stays a no-op.
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
@@ -387,5 +526,6 @@ def write_generated_pages(root: Path, stage: Path) -> None:
         writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
         writer.writeheader()
         for r in rows:
-            writer.writerow({k: (";".join(map(str, v)) if isinstance(v, list) else v)
-                             for k, v in r.items()})
+            writer.writerow(
+                {k: (";".join(map(str, v)) if isinstance(v, list) else v) for k, v in r.items()}
+            )

@@ -28,8 +28,11 @@ class Problem:
     integer: tuple[bool, ...]
 
     def salib(self) -> dict[str, Any]:
-        return {"num_vars": len(self.names), "names": list(self.names),
-                "bounds": [list(b) for b in self.bounds]}
+        return {
+            "num_vars": len(self.names),
+            "names": list(self.names),
+            "bounds": [list(b) for b in self.bounds],
+        }
 
 
 def sample(prob: Problem, n: int, seed: int = 20260101) -> np.ndarray:
@@ -46,19 +49,34 @@ def sample(prob: Problem, n: int, seed: int = 20260101) -> np.ndarray:
     return x
 
 
-def analyze(prob: Problem, y: np.ndarray, *, seed: int = 20260101,
-            num_resamples: int = 200) -> pd.DataFrame:
+def analyze(
+    prob: Problem, y: np.ndarray, *, seed: int = 20260101, num_resamples: int = 200
+) -> pd.DataFrame:
     """First-order and total indices with 95% bootstrap intervals, one row per parameter."""
     from SALib.analyze import sobol as sobol_analyze
 
     y = np.asarray(y, dtype=float)
     if np.allclose(y, y[0]):
-        return pd.DataFrame({"parameter": prob.names, "S1": 0.0, "S1_conf": 0.0,
-                             "ST": 0.0, "ST_conf": 0.0})
-    res = sobol_analyze.analyze(prob.salib(), y, calc_second_order=False,
-                                num_resamples=num_resamples, conf_level=0.95, seed=seed)
-    return pd.DataFrame({"parameter": prob.names, "S1": res["S1"], "S1_conf": res["S1_conf"],
-                         "ST": res["ST"], "ST_conf": res["ST_conf"]})
+        return pd.DataFrame(
+            {"parameter": prob.names, "S1": 0.0, "S1_conf": 0.0, "ST": 0.0, "ST_conf": 0.0}
+        )
+    res = sobol_analyze.analyze(
+        prob.salib(),
+        y,
+        calc_second_order=False,
+        num_resamples=num_resamples,
+        conf_level=0.95,
+        seed=seed,
+    )
+    return pd.DataFrame(
+        {
+            "parameter": prob.names,
+            "S1": res["S1"],
+            "S1_conf": res["S1_conf"],
+            "ST": res["ST"],
+            "ST_conf": res["ST_conf"],
+        }
+    )
 
 
 def separated(indices: pd.DataFrame) -> bool:
@@ -71,17 +89,21 @@ def separated(indices: pd.DataFrame) -> bool:
     return bool(a["ST"] - a["ST_conf"] > b["ST"] + b["ST_conf"])
 
 
-def sobol(f: Callable[[np.ndarray], np.ndarray], prob: Problem, n: int,
-          seed: int = 20260101) -> pd.DataFrame:
+def sobol(
+    f: Callable[[np.ndarray], np.ndarray], prob: Problem, n: int, seed: int = 20260101
+) -> pd.DataFrame:
     """Sobol indices of a vectorised function ``f(X) -> y`` (X: one row per sample)."""
     x = sample(prob, n, seed)
     return analyze(prob, f(x), seed=seed)
 
 
-
-
-def of_parameters(f: Callable[[Any], float], P: Any, ranges: dict[str, tuple[float, float]],
-                  n: int, seed: int = 20260101) -> pd.DataFrame:
+def of_parameters(
+    f: Callable[[Any], float],
+    P: Any,
+    ranges: dict[str, tuple[float, float]],
+    n: int,
+    seed: int = 20260101,
+) -> pd.DataFrame:
     """Sobol indices of ``f(P)`` (one headline of a chapter) with respect to the parameters
     named in ``ranges``, each varied uniformly over its range, the others held at ``P``.
     ``P`` is a chapter's frozen parameter dataclass; integer parameters are rounded."""
@@ -90,13 +112,14 @@ def of_parameters(f: Callable[[Any], float], P: Any, ranges: dict[str, tuple[flo
     names = tuple(ranges)
     kinds = {fl.name: fl.type for fl in dataclasses.fields(P)}
     integer = tuple(kinds[name] in (int, "int") for name in names)
-    prob = Problem(names, tuple((float(lo), float(hi)) for lo, hi in ranges.values()),
-                   integer)
+    prob = Problem(names, tuple((float(lo), float(hi)) for lo, hi in ranges.values()), integer)
     x = sample(prob, n, seed)
 
     def one(row: np.ndarray) -> float:
-        values = {name: (int(v) if is_int else float(v))
-                  for name, v, is_int in zip(names, row, integer, strict=True)}
+        values = {
+            name: (int(v) if is_int else float(v))
+            for name, v, is_int in zip(names, row, integer, strict=True)
+        }
         return float(f(dataclasses.replace(P, **values)))
 
     y = np.array([one(row) for row in x])

@@ -37,9 +37,9 @@ def _page_context(app, pagename, templatename, context, doctree):
         context["default_mode"] = "auto"
     body = context.get("body")
     if body and 'class="citation-list"' in body:
-        context["body"] = body.replace('<div role="list" class="citation-list">',
-                                       '<div class="citation-list">').replace(
-            ' role="doc-biblioentry"', "")
+        context["body"] = body.replace(
+            '<div role="list" class="citation-list">', '<div class="citation-list">'
+        ).replace(' role="doc-biblioentry"', "")
     scripts = context.get("script_files")
     if scripts:
         has_chart = CHART_MARK in (context.get("body") or "")

@@ -49,19 +49,28 @@ def parse_axis(spec_name: str, name: str, text: str) -> Axis:
 
         close = difflib.get_close_matches(name, spec.params.names, n=1, cutoff=0.6)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise ParameterError([f"chapter {spec_name!r}: unknown parameter {name!r}{hint}; "
-                              f"allowed: {', '.join(spec.params.names)}"])
+        raise ParameterError(
+            [
+                f"chapter {spec_name!r}: unknown parameter {name!r}{hint}; "
+                f"allowed: {', '.join(spec.params.names)}"
+            ]
+        )
     p = spec.params[name]
     if text.count(":") == 2:
         if p.type not in ("float", "int"):
-            raise ParameterError([f"{where}: LO:HI:N needs a numeric parameter; {name!r} is "
-                                  f"{p.type}: list its values as a,b,c ({p.allowed()})"])
+            raise ParameterError(
+                [
+                    f"{where}: LO:HI:N needs a numeric parameter; {name!r} is "
+                    f"{p.type}: list its values as a,b,c ({p.allowed()})"
+                ]
+            )
         lo_s, hi_s, n_s = text.split(":")
         try:
             lo, hi, n = float(lo_s), float(hi_s), int(n_s)
         except ValueError:
-            raise ParameterError([f"{where}: {text[:80]!r} is not LO:HI:N (two numbers and "
-                                  "an integer count)"]) from None
+            raise ParameterError(
+                [f"{where}: {text[:80]!r} is not LO:HI:N (two numbers and an integer count)"]
+            ) from None
         if not (math.isfinite(lo) and math.isfinite(hi)):
             raise ParameterError([f"{where}: the ends must be finite numbers"])
         if n < 2:
@@ -95,8 +104,12 @@ def grid(axes: Sequence[Axis], *, zipped: bool = False) -> list[dict[str, Any]]:
     if zipped:
         lengths = {len(a.values) for a in axes}
         if len(lengths) != 1:
-            raise ParameterError(["--zip needs axes of one length; got "
-                                  + ", ".join(f"{a.name}: {len(a.values)}" for a in axes)])
+            raise ParameterError(
+                [
+                    "--zip needs axes of one length; got "
+                    + ", ".join(f"{a.name}: {len(a.values)}" for a in axes)
+                ]
+            )
         combos: Iterable[tuple[Any, ...]] = zip(*(a.values for a in axes), strict=True)
     else:
         combos = itertools.product(*(a.values for a in axes))
@@ -111,8 +124,9 @@ def grid_size(axes: Sequence[Axis], *, zipped: bool = False) -> int:
     return math.prod(len(a.values) for a in axes)
 
 
-def validate_points(chapter: str, points: Sequence[Mapping[str, Any]],
-                    base: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+def validate_points(
+    chapter: str, points: Sequence[Mapping[str, Any]], base: Mapping[str, Any] | None = None
+) -> list[dict[str, Any]]:
     """Every point's full, validated parameters (``base`` overrides, then the point). All
     problems are collected; at most 20 are listed, then a count of the rest."""
     spec = chapters.get(chapter)
@@ -120,8 +134,13 @@ def validate_points(chapter: str, points: Sequence[Mapping[str, Any]],
     out, problems = [], []
     for i, point in enumerate(points):
         try:
-            out.append(spec.validate({**(base or {}), **point},
-                                     context=f"chapter {chapter!r}, point {i}", tables=tables))
+            out.append(
+                spec.validate(
+                    {**(base or {}), **point},
+                    context=f"chapter {chapter!r}, point {i}",
+                    tables=tables,
+                )
+            )
         except ParameterError as e:
             problems.extend(e.problems)
     if problems:
@@ -158,7 +177,7 @@ def evaluate_chunk(chapter: str, chunk: Sequence[Mapping[str, Any]]) -> list[dic
 
 
 def _chunks(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
-    return [items[i:i + size] for i in range(0, len(items), size)]
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 def connect(workers: int | None = None, scheduler: str | None = None):
@@ -167,30 +186,39 @@ def connect(workers: int | None = None, scheduler: str | None = None):
     try:
         from distributed import Client, LocalCluster
     except ImportError:  # pragma: no cover - it is in the lock
-        raise ParameterError(["--workers/--scheduler need Dask: pip install "
-                              "'dask[distributed]'"]) from None
+        raise ParameterError(
+            ["--workers/--scheduler need Dask: pip install 'dask[distributed]'"]
+        ) from None
     if scheduler:
         try:
             return Client(scheduler, timeout="5s")
         except (OSError, TimeoutError) as e:
-            raise ParameterError([f"cannot reach the Dask scheduler at {scheduler[:80]!r}: "
-                                  f"{str(e)[:120]}"]) from None
-    cluster = LocalCluster(n_workers=int(workers or 1), threads_per_worker=1, processes=True,
-                           dashboard_address=None)
+            raise ParameterError(
+                [f"cannot reach the Dask scheduler at {scheduler[:80]!r}: {str(e)[:120]}"]
+            ) from None
+    cluster = LocalCluster(
+        n_workers=int(workers or 1), threads_per_worker=1, processes=True, dashboard_address=None
+    )
     return Client(cluster)
 
 
-def evaluate_points(chapter: str, full: Sequence[Mapping[str, Any]], *,
-                    workers: int | None = None, scheduler: str | None = None,
-                    client: Any = None) -> list[dict[str, float]]:
+def evaluate_points(
+    chapter: str,
+    full: Sequence[Mapping[str, Any]],
+    *,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    client: Any = None,
+) -> list[dict[str, float]]:
     """Headlines at every validated point, in order: in-process, or on Dask."""
     if client is None and not workers and not scheduler:
         return evaluate_chunk(chapter, full)
     own = client is None
     client = client or connect(workers, scheduler)
     try:
-        futures = client.map(evaluate_chunk, [chapter] * len(_chunks(full, CHUNK)),
-                             _chunks(full, CHUNK), pure=False)
+        futures = client.map(
+            evaluate_chunk, [chapter] * len(_chunks(full, CHUNK)), _chunks(full, CHUNK), pure=False
+        )
         out: list[dict[str, float]] = []
         for part in client.gather(futures):
             out.extend(part)
@@ -203,20 +231,30 @@ def evaluate_points(chapter: str, full: Sequence[Mapping[str, Any]], *,
                 cluster.close()
 
 
-def table(axes: Sequence[Axis], points: Sequence[Mapping[str, Any]],
-          results: Sequence[Mapping[str, float]]) -> pd.DataFrame:
+def table(
+    axes: Sequence[Axis],
+    points: Sequence[Mapping[str, Any]],
+    results: Sequence[Mapping[str, float]],
+) -> pd.DataFrame:
     """The tidy table of a sweep: one row per point, the swept parameters then every
     headline, in grid order."""
     names = [a.name for a in axes]
     headlines = list(results[0]) if results else []
-    rows = [{**{n: point[n] for n in names}, **res}
-            for point, res in zip(points, results, strict=True)]
+    rows = [
+        {**{n: point[n] for n in names}, **res} for point, res in zip(points, results, strict=True)
+    ]
     return pd.DataFrame(rows, columns=names + headlines)
 
 
-def sweep(chapter: str, axes: Sequence[Axis], *, zipped: bool = False,
-          base: Mapping[str, Any] | None = None, workers: int | None = None,
-          scheduler: str | None = None) -> pd.DataFrame:
+def sweep(
+    chapter: str,
+    axes: Sequence[Axis],
+    *,
+    zipped: bool = False,
+    base: Mapping[str, Any] | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+) -> pd.DataFrame:
     """A tidy table: one row per grid point, the swept parameters then every headline."""
     points = grid(axes, zipped=zipped)
     full = validate_points(chapter, points, base)

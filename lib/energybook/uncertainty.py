@@ -142,8 +142,10 @@ class LogUniform(Dist):
     high: float
 
     def __post_init__(self):
-        _check(0 < self.low <= self.high,
-               f"LogUniform: need 0 < low <= high, got {self.low}, {self.high}")
+        _check(
+            0 < self.low <= self.high,
+            f"LogUniform: need 0 < low <= high, got {self.low}, {self.high}",
+        )
 
     def sample(self, rng, n):
         return np.exp(rng.uniform(np.log(self.low), np.log(self.high), n))
@@ -169,8 +171,10 @@ class Triangular(Dist):
     high: float
 
     def __post_init__(self):
-        _check(self.low <= self.mode <= self.high,
-               f"Triangular: need low <= mode <= high, got {self.low}, {self.mode}, {self.high}")
+        _check(
+            self.low <= self.mode <= self.high,
+            f"Triangular: need low <= mode <= high, got {self.low}, {self.mode}, {self.high}",
+        )
 
     def sample(self, rng, n):
         if self.high == self.low:
@@ -280,8 +284,9 @@ class Beta(Dist):
     def ppf(self, q):
         from scipy.special import betaincinv
 
-        return self.low + (self.high - self.low) * betaincinv(self.a, self.b,
-                                                              np.asarray(q, dtype=float))
+        return self.low + (self.high - self.low) * betaincinv(
+            self.a, self.b, np.asarray(q, dtype=float)
+        )
 
     def mean(self):
         return self.low + (self.high - self.low) * self.a / (self.a + self.b)
@@ -326,8 +331,13 @@ def _as_outputs(result) -> dict[str, np.ndarray]:
     return {"output": np.asarray(result, dtype=float)}
 
 
-def monte_carlo(model_fn: Callable[..., object], dists: Mapping[str, Dist], n: int, seed: int,
-                fixed: Mapping[str, object] | None = None) -> dict[str, np.ndarray]:
+def monte_carlo(
+    model_fn: Callable[..., object],
+    dists: Mapping[str, Dist],
+    n: int,
+    seed: int,
+    fixed: Mapping[str, object] | None = None,
+) -> dict[str, np.ndarray]:
     """Evaluate a vectorized model on ``n`` seeded draws of ``dists``.
 
     ``model_fn`` is called once as ``model_fn(**draws, **fixed)``; it returns an array (stored
@@ -350,8 +360,12 @@ def summarize(samples, low: float = 0.05, high: float = 0.95) -> dict[str, float
     """
     x = np.asarray(samples, dtype=float).ravel()
     lo, med, hi = np.quantile(x, [low, 0.5, high])
-    return {"median": float(med), _pkey(low): float(lo), _pkey(high): float(hi),
-            "mean": float(x.mean())}
+    return {
+        "median": float(med),
+        _pkey(low): float(lo),
+        _pkey(high): float(hi),
+        "mean": float(x.mean()),
+    }
 
 
 def _pkey(q: float) -> str:
@@ -367,8 +381,9 @@ def probability(condition) -> float:
     return float(c.mean())
 
 
-def fan(years: Sequence[float], paths, quantiles: Sequence[float] = (0.05, 0.25, 0.5, 0.75, 0.95)
-        ) -> pd.DataFrame:
+def fan(
+    years: Sequence[float], paths, quantiles: Sequence[float] = (0.05, 0.25, 0.5, 0.75, 0.95)
+) -> pd.DataFrame:
     """Quantiles over years for a fan chart.
 
     ``paths`` has shape ``(n_draws, len(years))``. Returns one row per year with columns
@@ -397,9 +412,14 @@ def _output_of(model_fn, kwargs, output: str | None) -> np.ndarray:
     return np.asarray(outs[key], dtype=float)
 
 
-def tornado(model_fn: Callable[..., object], dists: Mapping[str, Dist],
-            fixed: Mapping[str, object] | None = None, low_q: float = 0.05,
-            high_q: float = 0.95, output: str | None = None) -> pd.DataFrame:
+def tornado(
+    model_fn: Callable[..., object],
+    dists: Mapping[str, Dist],
+    fixed: Mapping[str, object] | None = None,
+    low_q: float = 0.05,
+    high_q: float = 0.95,
+    output: str | None = None,
+) -> pd.DataFrame:
     """One-at-a-time sensitivity: the swing of the output as each input moves from its
     ``low_q`` to its ``high_q`` percentile, every other input at its median.
 
@@ -424,20 +444,37 @@ def tornado(model_fn: Callable[..., object], dists: Mapping[str, Dist],
     rows = []
     for i, nm in enumerate(names):
         ylo, yhi = float(y[1 + 2 * i]), float(y[2 + 2 * i])
-        rows.append({"input": nm, "input_low": lows[nm], "input_high": highs[nm],
-                     "output_low": ylo, "output_high": yhi, "base": float(y[0]),
-                     "swing": abs(yhi - ylo)})
-    df = pd.DataFrame(rows, columns=["input", "input_low", "input_high", "output_low",
-                                     "output_high", "base", "swing"])
+        rows.append(
+            {
+                "input": nm,
+                "input_low": lows[nm],
+                "input_high": highs[nm],
+                "output_low": ylo,
+                "output_high": yhi,
+                "base": float(y[0]),
+                "swing": abs(yhi - ylo),
+            }
+        )
+    df = pd.DataFrame(
+        rows,
+        columns=["input", "input_low", "input_high", "output_low", "output_high", "base", "swing"],
+    )
     df = df.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
     df["rank"] = np.arange(1, len(df) + 1)
     return df
 
 
-def threshold_crossing(model_fn: Callable[..., object], dists: Mapping[str, Dist], name: str,
-                       target: float, lo: float, hi: float,
-                       fixed: Mapping[str, object] | None = None, output: str | None = None,
-                       grid: int = 4001) -> float:
+def threshold_crossing(
+    model_fn: Callable[..., object],
+    dists: Mapping[str, Dist],
+    name: str,
+    target: float,
+    lo: float,
+    hi: float,
+    fixed: Mapping[str, object] | None = None,
+    output: str | None = None,
+    grid: int = 4001,
+) -> float:
     """The value of input ``name`` in [lo, hi] at which the model output first crosses
     ``target``, every other input at its median ("where the conclusion flips").
 
@@ -476,7 +513,15 @@ def threshold_crossing(model_fn: Callable[..., object], dists: Mapping[str, Dist
 
 def assumptions_table(dists: Mapping[str, Dist]) -> pd.DataFrame:
     """The declared distributions as a table: input, distribution, p05, median, p95, mean."""
-    rows = [{"input": k, "distribution": d.describe(), "p05": float(d.ppf(0.05)),
-             "median": d.median(), "p95": float(d.ppf(0.95)), "mean": d.mean()}
-            for k, d in dists.items()]
+    rows = [
+        {
+            "input": k,
+            "distribution": d.describe(),
+            "p05": float(d.ppf(0.05)),
+            "median": d.median(),
+            "p95": float(d.ppf(0.95)),
+            "mean": d.mean(),
+        }
+        for k, d in dists.items()
+    ]
     return pd.DataFrame(rows, columns=["input", "distribution", "p05", "median", "p95", "mean"])

@@ -22,13 +22,13 @@ import stat
 from pathlib import Path
 from typing import Any
 
-MAX_BYTES = 64_000         # a parameters or scenario file is a few hundred bytes
-MAX_ALIASES = 100          # alias references in one document
-MAX_NODES = 50_000         # nodes of the document with every alias expanded
-MAX_DEPTH = 64             # nesting of sequences and mappings
-MAX_KEY_CHARS = 200        # a parameter or chapter name is a Python identifier
-CLIP_CHARS = 80            # longest value quoted in a message
-MAX_PROBLEMS = 20          # problems listed before "... and N more"
+MAX_BYTES = 64_000  # a parameters or scenario file is a few hundred bytes
+MAX_ALIASES = 100  # alias references in one document
+MAX_NODES = 50_000  # nodes of the document with every alias expanded
+MAX_DEPTH = 64  # nesting of sequences and mappings
+MAX_KEY_CHARS = 200  # a parameter or chapter name is a Python identifier
+CLIP_CHARS = 80  # longest value quoted in a message
+MAX_PROBLEMS = 20  # problems listed before "... and N more"
 
 
 class InputRefused(ValueError):
@@ -49,7 +49,8 @@ def _shorten(text: str, limit: int) -> str:
 
 
 _QUOTED = re.compile(
-    r"'(?:[^'\\\n]|\\.){N,}'|\"(?:[^\"\\\n]|\\.){N,}\"".replace("N", str(CLIP_CHARS)))
+    r"'(?:[^'\\\n]|\\.){N,}'|\"(?:[^\"\\\n]|\\.){N,}\"".replace("N", str(CLIP_CHARS))
+)
 
 
 def clip_message(message: str, limit: int = CLIP_CHARS, total: int = 2000) -> str:
@@ -66,14 +67,12 @@ def cap_problems(problems: list[str], limit: int = MAX_PROBLEMS) -> list[str]:
     shown = [clip_message(p) for p in problems[:limit]]
     rest = len(problems) - limit
     if rest > 0:
-        shown.append(f"... and {rest:,} more problem{'s' if rest > 1 else ''} "
-                     "(fix these first)")
+        shown.append(f"... and {rest:,} more problem{'s' if rest > 1 else ''} (fix these first)")
     return shown
 
 
 # --------------------------------------------------------------------------- files
-def read_text(path: str | os.PathLike, *, what: str = "file",
-              limit: int = MAX_BYTES) -> str:
+def read_text(path: str | os.PathLike, *, what: str = "file", limit: int = MAX_BYTES) -> str:
     """The UTF-8 text of a regular file of at most ``limit`` bytes."""
     name = str(path)
     try:
@@ -85,22 +84,31 @@ def read_text(path: str | os.PathLike, *, what: str = "file",
     if stat.S_ISDIR(st.st_mode):
         raise InputRefused(f"{name}: is a folder, not a {what}")
     if not stat.S_ISREG(st.st_mode):
-        kind = ("a character device" if stat.S_ISCHR(st.st_mode) else
-                "a block device" if stat.S_ISBLK(st.st_mode) else
-                "a pipe" if stat.S_ISFIFO(st.st_mode) else
-                "a socket" if stat.S_ISSOCK(st.st_mode) else "a special file")
+        kind = (
+            "a character device"
+            if stat.S_ISCHR(st.st_mode)
+            else "a block device"
+            if stat.S_ISBLK(st.st_mode)
+            else "a pipe"
+            if stat.S_ISFIFO(st.st_mode)
+            else "a socket"
+            if stat.S_ISSOCK(st.st_mode)
+            else "a special file"
+        )
         raise InputRefused(f"{name}: is {kind}, not a regular {what}")
     if st.st_size > limit:
-        raise InputRefused(f"{name}: is {st.st_size:,} bytes; a {what} may be at most "
-                           f"{limit:,} bytes")
+        raise InputRefused(
+            f"{name}: is {st.st_size:,} bytes; a {what} may be at most {limit:,} bytes"
+        )
     try:
         with open(path, "rb") as fh:
             raw = fh.read(limit + 1)
     except OSError as e:
         raise InputRefused(f"{name}: cannot be read ({e.strerror})") from None
     if len(raw) > limit:
-        raise InputRefused(f"{name}: is more than {limit:,} bytes; a {what} may be at most "
-                           f"{limit:,} bytes")
+        raise InputRefused(
+            f"{name}: is more than {limit:,} bytes; a {what} may be at most {limit:,} bytes"
+        )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -132,13 +140,17 @@ def _loader_class():
             if self.check_event(yaml.AliasEvent):
                 self.aliases += 1
                 if self.aliases > MAX_ALIASES:
-                    raise Refusal(f"more than {MAX_ALIASES} aliases (*name): refused",
-                                  self.peek_event().start_mark)
+                    raise Refusal(
+                        f"more than {MAX_ALIASES} aliases (*name): refused",
+                        self.peek_event().start_mark,
+                    )
                 return super().compose_node(parent, index)
             self.depth += 1
             if self.depth > MAX_DEPTH:
-                raise Refusal(f"nested more than {MAX_DEPTH} levels deep: refused",
-                              self.peek_event().start_mark)
+                raise Refusal(
+                    f"nested more than {MAX_DEPTH} levels deep: refused",
+                    self.peek_event().start_mark,
+                )
             try:
                 return super().compose_node(parent, index)
             finally:
@@ -163,26 +175,37 @@ def _loader_class():
 
         def _key(self, key_node) -> str:
             if not isinstance(key_node, ScalarNode) or key_node.tag != STR:
-                kind = ("a list" if isinstance(key_node, SequenceNode) else
-                        "a mapping" if isinstance(key_node, MappingNode) else
-                        f"the {_scalar_kind(key_node.tag)} {clip(key_node.value)}")
-                raise Refusal(f"every key must be a string; this one is {kind}",
-                              key_node.start_mark)
+                kind = (
+                    "a list"
+                    if isinstance(key_node, SequenceNode)
+                    else "a mapping"
+                    if isinstance(key_node, MappingNode)
+                    else f"the {_scalar_kind(key_node.tag)} {clip(key_node.value)}"
+                )
+                raise Refusal(
+                    f"every key must be a string; this one is {kind}", key_node.start_mark
+                )
             value = key_node.value
             if len(value) > MAX_KEY_CHARS:
-                raise Refusal(f"the key {clip(value)} is longer than {MAX_KEY_CHARS} "
-                              "characters", key_node.start_mark)
+                raise Refusal(
+                    f"the key {clip(value)} is longer than {MAX_KEY_CHARS} characters",
+                    key_node.start_mark,
+                )
             return value
 
-    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-                           Loader.construct_mapping)
+    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, Loader.construct_mapping)
     return Loader, Refusal
 
 
 def _scalar_kind(tag: str) -> str:
     kind = tag.rsplit(":", 1)[-1]
-    return {"int": "integer", "float": "number", "bool": "boolean", "null": "null value",
-            "timestamp": "date"}.get(kind, kind)
+    return {
+        "int": "integer",
+        "float": "number",
+        "bool": "boolean",
+        "null": "null value",
+        "timestamp": "date",
+    }.get(kind, kind)
 
 
 _LOADER: Any = None
@@ -208,14 +231,16 @@ def _expanded_size(root: Any) -> int:
         if nid in memo:
             continue
         if nid in active:
-            raise ValueError("an alias refers to a node that contains it (a recursive "
-                             "structure): refused")
+            raise ValueError(
+                "an alias refers to a node that contains it (a recursive structure): refused"
+            )
         active.add(nid)
         stack.append((node, True))
         for c in _children(node, MappingNode, SequenceNode):
             if id(c) in active:
-                raise ValueError("an alias refers to a node that contains it (a recursive "
-                                 "structure): refused")
+                raise ValueError(
+                    "an alias refers to a node that contains it (a recursive structure): refused"
+                )
             if id(c) not in memo:
                 stack.append((c, False))
     return memo[id(root)]
@@ -251,9 +276,12 @@ def loads(text: str, source: str = "<string>") -> Any:
             if loader.aliases:
                 raise InputRefused(
                     f"{source}: expands to more than {MAX_NODES:,} values through its "
-                    "aliases (*name): refused (a parameters file needs no aliases)")
-            raise InputRefused(f"{source}: holds more than {MAX_NODES:,} values: refused "
-                               "(a parameters file holds a few)")
+                    "aliases (*name): refused (a parameters file needs no aliases)"
+                )
+            raise InputRefused(
+                f"{source}: holds more than {MAX_NODES:,} values: refused "
+                "(a parameters file holds a few)"
+            )
         return loader.construct_document(node)
     except refusal as e:
         mark = e.problem_mark
@@ -268,8 +296,9 @@ def loads(text: str, source: str = "<string>") -> Any:
             lines = text.splitlines()
             if 0 <= mark.line < len(lines) and lines[mark.line].strip():
                 near = f" (the line reads {clip(lines[mark.line].strip(), 60)})"
-        raise InputRefused(f"{source}: malformed YAML{where}: {clip_message(problem)}"
-                           f"{near}") from None
+        raise InputRefused(
+            f"{source}: malformed YAML{where}: {clip_message(problem)}{near}"
+        ) from None
     except RecursionError:
         raise InputRefused(f"{source}: nested too deeply: refused") from None
     finally:
@@ -284,8 +313,9 @@ def load_mapping(path: str | os.PathLike, *, shape: str = "NAME: VALUE") -> dict
         return {}
     if not isinstance(obj, dict):
         kind = "list" if isinstance(obj, list) else "scalar"
-        raise InputRefused(f"{name}: must be a mapping of {shape}, got a "
-                           f"{type(obj).__name__} (a YAML {kind})")
+        raise InputRefused(
+            f"{name}: must be a mapping of {shape}, got a {type(obj).__name__} (a YAML {kind})"
+        )
     return obj
 
 

@@ -19,16 +19,21 @@ ROOT = Path(__file__).resolve().parents[2]
 HTML = ROOT / "_build" / "html"
 SHOTS = ROOT / "_build" / "site-screenshots"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-SKIP_BANNER = ("BROWSER TESTS SKIPPED: no chromium on this machine. Install Debian's "
-               "`chromium` (.ci/run does) to run tests/site/test_browser.py.")
+SKIP_BANNER = (
+    "BROWSER TESTS SKIPPED: no chromium on this machine. Install Debian's "
+    "`chromium` (.ci/run does) to run tests/site/test_browser.py."
+)
 
 
 def site_pages() -> list[str]:
     """Every HTML page of the built site, relative to its root."""
     if not HTML.exists():
         return []
-    return sorted(str(p.relative_to(HTML)) for p in HTML.rglob("*.html")
-                  if not p.relative_to(HTML).parts[0].startswith("_"))
+    return sorted(
+        str(p.relative_to(HTML))
+        for p in HTML.rglob("*.html")
+        if not p.relative_to(HTML).parts[0].startswith("_")
+    )
 
 
 def pytest_report_header(config):
@@ -71,8 +76,16 @@ def browser():
     with sync_playwright() as p:
         b = p.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--disable-dev-shm-usage"])
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+            ],
+        )
         yield b
         b.close()

@@ -25,8 +25,9 @@ WAIT_MS = 120_000  # an upper bound for a busy machine; the wait ends as soon as
 def open_page(browser, server, rel, *, width=1280, javascript=True):
     """Open a page; return (context, page, console errors, requests that tried to leave
     loopback). Waits for every chart to be drawn (when scripts run)."""
-    context = browser.new_context(viewport={"width": width, "height": 900},
-                                  java_script_enabled=javascript)
+    context = browser.new_context(
+        viewport={"width": width, "height": 900}, java_script_enabled=javascript
+    )
     offsite: list[str] = []
 
     def route(r):
@@ -41,15 +42,18 @@ def open_page(browser, server, rel, *, width=1280, javascript=True):
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("requestfailed", lambda r: None if r.url in offsite else errors.append(
-        f"request failed: {r.url}"))
+    page.on(
+        "requestfailed",
+        lambda r: None if r.url in offsite else errors.append(f"request failed: {r.url}"),
+    )
     page.goto(f"{server}/{rel}", wait_until="load", timeout=WAIT_MS)
     if javascript:
         n = page.locator(".eb-chart").count()
         if n:
             page.wait_for_function(
                 f"document.querySelectorAll('.eb-chart-live svg.marks').length === {n}",
-                timeout=WAIT_MS)
+                timeout=WAIT_MS,
+            )
     return context, page, errors, offsite
 
 
@@ -61,7 +65,8 @@ def test_page_renders_offline_without_errors(browser, server, rel):
         sizes = page.evaluate(
             "Array.from(document.querySelectorAll('.eb-chart')).map(e => {"
             "const s = e.querySelector('svg.marks'); if (!s) return [e.id, 0, 0];"
-            "const r = s.getBoundingClientRect(); return [e.id, r.width, r.height]; })")
+            "const r = s.getBoundingClientRect(); return [e.id, r.width, r.height]; })"
+        )
         assert all(w > 0 and h > 0 for _, w, h in sizes), f"undrawn charts: {sizes}"
         text = page.inner_text("body")
         assert "{glue" not in text and "glue:text" not in text, "unresolved glue"
@@ -89,8 +94,7 @@ FIT_SCRIPT = """() => Array.from(document.querySelectorAll('.eb-chart')).map(e =
 @pytest.mark.site
 @pytest.mark.parametrize("width", [400, 1280])
 @pytest.mark.parametrize("rel", CHART_PAGES)
-def test_charts_fit_their_box_with_legends_whole_and_plain_labels(browser, server, rel,
-                                                                   width):
+def test_charts_fit_their_box_with_legends_whole_and_plain_labels(browser, server, rel, width):
     context, page, _, _ = open_page(browser, server, rel, width=width)
     try:
         problems = []
@@ -104,8 +108,9 @@ def test_charts_fit_their_box_with_legends_whole_and_plain_labels(browser, serve
             shown = [t for t in c["labels"] if IDENTIFIER.search(t)]
             if shown:
                 problems.append(f"{c['id']}: identifiers shown: {shown[:5]}")
-        page.screenshot(path=str(SHOTS / (rel.replace("/", "__") + f".{width}px.png")),
-                        full_page=True)
+        page.screenshot(
+            path=str(SHOTS / (rel.replace("/", "__") + f".{width}px.png")), full_page=True
+        )
         assert not problems, "\n".join(problems)
     finally:
         context.close()
@@ -121,7 +126,8 @@ def test_every_chart_has_a_static_fallback_without_scripts(browser, server, rel)
         assert n and drawn == n, f"{drawn} of {n} charts have a pre-rendered SVG"
         widths = page.evaluate(
             "Array.from(document.querySelectorAll('.eb-chart-static svg')).map(s => "
-            "s.getBoundingClientRect().width)")
+            "s.getBoundingClientRect().width)"
+        )
         assert all(w > 0 for w in widths)
     finally:
         context.close()
@@ -135,14 +141,17 @@ def test_page_is_accessible(browser, server, rel):
     context, page, _, _ = open_page(browser, server, rel)
     try:
         results = Axe().run(page)
-        bad = [v for v in results.response["violations"]
-               if v.get("impact") in ("serious", "critical")]
+        bad = [
+            v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")
+        ]
         assert bad == [], "\n".join(
-            f"{v['id']} ({v['impact']}): {v['help']} -> "
-            f"{[n['target'] for n in v['nodes']][:5]}" for v in bad)
+            f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:5]}"
+            for v in bad
+        )
         levels = page.evaluate(
             "Array.from(document.querySelectorAll('main h1, main h2, main h3, main h4, "
-            "main h5, main h6')).map(h => parseInt(h.tagName[1]))")
+            "main h5, main h6')).map(h => parseInt(h.tagName[1]))"
+        )
         for before, after in zip(levels, levels[1:], strict=False):
             assert after <= before + 1, f"heading levels jump: {levels}"
     finally:
@@ -159,11 +168,12 @@ def test_data_appendix_sources_are_links_and_tables_sort_and_filter(browser, ser
             "const i = Array.from(t.tHead.rows[0].cells).findIndex(c => "
             "c.textContent.trim() === 'Source');"
             "return Array.from(t.tBodies[0].rows).map(r => r.cells[i].querySelector('a') "
-            "? 1 : 0); })")
+            "? 1 : 0); })"
+        )
         assert cells and all(cells), f"{cells.count(0)} data rows without a source link"
         headers = page.evaluate(
-            "Array.from(document.querySelectorAll('table.eb-data thead th')).map(t => "
-            "t.innerText)")
+            "Array.from(document.querySelectorAll('table.eb-data thead th')).map(t => t.innerText)"
+        )
         assert not [h for h in headers if IDENTIFIER.search(h)], "identifiers in titles"
         table = page.locator("table#table-dc_electricity")
         rows = table.locator("tbody tr")
@@ -171,27 +181,31 @@ def test_data_appendix_sources_are_links_and_tables_sort_and_filter(browser, ser
         page.locator("label.eb-filter input").first.fill("United States")
         page.wait_for_function(
             "Array.from(document.querySelectorAll('#table-dc_electricity tbody tr'))"
-            f".filter(r => !r.hidden).length < {total}", timeout=WAIT_MS)
+            f".filter(r => !r.hidden).length < {total}",
+            timeout=WAIT_MS,
+        )
         visible = [r for r in table.locator("tbody tr").all() if r.is_visible()]
         assert visible and all("United States" in r.inner_text() for r in visible)
         page.locator("label.eb-filter input").first.fill("")
         energy = table.locator("th button", has_text="Energy")
         energy.click()
-        page.wait_for_selector("#table-dc_electricity th[aria-sort='ascending']",
-                               timeout=WAIT_MS)
+        page.wait_for_selector("#table-dc_electricity th[aria-sort='ascending']", timeout=WAIT_MS)
         col = page.evaluate(
             "(() => { const t = document.querySelector('#table-dc_electricity');"
             "const i = Array.from(t.tHead.rows[0].cells).findIndex(c => "
             "c.getAttribute('aria-sort')); return Array.from(t.tBodies[0].rows).map(r => "
-            "parseFloat(r.cells[i].textContent.replace(/,/g, ''))); })()")
+            "parseFloat(r.cells[i].textContent.replace(/,/g, ''))); })()"
+        )
         assert col == sorted(col)
     finally:
         context.close()
 
 
 @pytest.mark.site
-@pytest.mark.parametrize("name", [s.name for s in registry.all_chapters()
-                                  if (HTML / "chapters" / f"{s.name}.html").exists()])
+@pytest.mark.parametrize(
+    "name",
+    [s.name for s in registry.all_chapters() if (HTML / "chapters" / f"{s.name}.html").exists()],
+)
 def test_headline_numbers_shown_equal_results_json(browser, server, name):
     results = json.loads((HTML / "results" / f"{name}.json").read_text())
     spec = registry.get(name)
@@ -199,15 +213,19 @@ def test_headline_numbers_shown_equal_results_json(browser, server, name):
     try:
         shown = page.evaluate(
             "Array.from(document.querySelectorAll('td.eb-value')).map(td => "
-            "[td.dataset.headline, td.dataset.value, td.textContent.trim()])")
+            "[td.dataset.headline, td.dataset.value, td.textContent.trim()])"
+        )
         assert {h for h, _, _ in shown} == set(results)
         for headline, value, text in shown:
             expected = results[headline]["value"]
             assert float(value) == expected
             assert text == format(expected, spec.headline(headline).fmt)
         # the re-run box carries the exact command, and the executed notebook downloads
-        assert page.locator(f"#eb-rerun-{name} code").first.text_content().startswith(
-            f"energybook run {name}")
+        assert (
+            page.locator(f"#eb-rerun-{name} code")
+            .first.text_content()
+            .startswith(f"energybook run {name}")
+        )
         href = page.locator(f"#eb-headlines-{name} a", has_text="executed notebook")
         response = page.request.get(f"{server}/chapters/" + href.get_attribute("href"))
         assert response.ok and json.loads(response.body())["cells"]

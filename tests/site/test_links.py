@@ -33,8 +33,7 @@ class _Collector(HTMLParser):
         if tag == "a" and a.get("name"):
             self.ids.add(a["name"])
         for key in ("href", "src"):
-            if a.get(key) and (tag in ("a", "img", "script") or
-                               (tag == "link" and key == "href")):
+            if a.get(key) and (tag in ("a", "img", "script") or (tag == "link" and key == "href")):
                 self.links.append(a[key])
 
 

@@ -52,6 +52,5 @@ def get(name: str) -> ChapterSpec:
     if name not in reg:
         close = difflib.get_close_matches(name, list(reg), n=1, cutoff=0.5)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise ParameterError(
-            [f"unknown chapter {name!r}{hint}; chapters: {', '.join(reg)}"])
+        raise ParameterError([f"unknown chapter {name!r}{hint}; chapters: {', '.join(reg)}"])
     return reg[name]

@@ -38,9 +38,12 @@ def quantization_noise_v(bits, full_scale_v: float = 1.0):
     return full_scale_v / 2.0 ** np.asarray(bits, dtype=float) / math.sqrt(12.0)
 
 
-def min_sampling_capacitance_f(bits, full_scale_v: float = 1.0,
-                               temperature_k: float = ROOM_TEMPERATURE_K,
-                               noise_ratio: float = 1.0):
+def min_sampling_capacitance_f(
+    bits,
+    full_scale_v: float = 1.0,
+    temperature_k: float = ROOM_TEMPERATURE_K,
+    noise_ratio: float = 1.0,
+):
     """Smallest capacitor whose kT/C noise is ``noise_ratio`` times the quantization noise.
 
     ``sqrt(kT/C) = noise_ratio * LSB/sqrt(12)`` with ``LSB = full_scale_v / 2**bits``, so
@@ -52,8 +55,9 @@ def min_sampling_capacitance_f(bits, full_scale_v: float = 1.0,
     return constants.k * temperature_k / (noise_ratio * q) ** 2
 
 
-def min_sampling_energy_j(bits, temperature_k: float = ROOM_TEMPERATURE_K,
-                          noise_ratio: float = 1.0):
+def min_sampling_energy_j(
+    bits, temperature_k: float = ROOM_TEMPERATURE_K, noise_ratio: float = 1.0
+):
     """Least energy to charge that capacitor to full scale: ``C V**2 = 12 kT 4**b / r**2``.
 
     Independent of the full-scale voltage; quadruples per extra bit.
@@ -83,8 +87,14 @@ def schreier_energy_j(bits, schreier_db: float):
     return 0.5 * 10 ** ((ideal_sndr_db(bits) - schreier_db) / 10)
 
 
-def adc_energy_j(bits, walden_fj: float, schreier_db: float, *, combine: str = "max",
-                 temperature_k: float = ROOM_TEMPERATURE_K):
+def adc_energy_j(
+    bits,
+    walden_fj: float,
+    schreier_db: float,
+    *,
+    combine: str = "max",
+    temperature_k: float = ROOM_TEMPERATURE_K,
+):
     """ADC energy per conversion: Walden and Schreier lines combined, floored at kT/C.
 
     ``combine="max"`` takes the larger line (Walden at low resolution, Schreier, i.e.
@@ -132,8 +142,9 @@ def require_one_converter(walden_fj: float, schreier_db: float) -> float:
     return knee
 
 
-def adc_table(bits, walden_fj: float, schreier_db: float, *,
-              temperature_k: float = ROOM_TEMPERATURE_K) -> pd.DataFrame:
+def adc_table(
+    bits, walden_fj: float, schreier_db: float, *, temperature_k: float = ROOM_TEMPERATURE_K
+) -> pd.DataFrame:
     """ADC energy per conversion against resolution.
 
     Columns: ``bits``, ``walden_j``, ``schreier_j``, ``ktc_floor_j``, ``adc_max_j``,
@@ -142,15 +153,21 @@ def adc_table(bits, walden_fj: float, schreier_db: float, *,
     b = np.atleast_1d(np.asarray(bits, dtype=float))
     w = walden_energy_j(b, walden_fj)
     s = schreier_energy_j(b, schreier_db)
-    return pd.DataFrame({
-        "bits": b, "walden_j": w, "schreier_j": s,
-        "ktc_floor_j": min_sampling_energy_j(b, temperature_k),
-        "adc_max_j": adc_energy_j(b, walden_fj, schreier_db, combine="max",
-                                  temperature_k=temperature_k),
-        "adc_sum_j": adc_energy_j(b, walden_fj, schreier_db, combine="sum",
-                                  temperature_k=temperature_k),
-        "walden_dominates": w >= s,
-    })
+    return pd.DataFrame(
+        {
+            "bits": b,
+            "walden_j": w,
+            "schreier_j": s,
+            "ktc_floor_j": min_sampling_energy_j(b, temperature_k),
+            "adc_max_j": adc_energy_j(
+                b, walden_fj, schreier_db, combine="max", temperature_k=temperature_k
+            ),
+            "adc_sum_j": adc_energy_j(
+                b, walden_fj, schreier_db, combine="sum", temperature_k=temperature_k
+            ),
+            "walden_dominates": w >= s,
+        }
+    )
 
 
 def best_adc_fom(adc_fom: pd.DataFrame) -> dict[str, float]:
@@ -160,8 +177,10 @@ def best_adc_fom(adc_fom: pd.DataFrame) -> dict[str, float]:
     for row in ("best Walden", "best Schreier"):
         if row not in t.index:
             raise ValueError(f"adc_fom has no row {row!r}")
-    return {"walden_fj": float(t.loc["best Walden", "walden_fj"]),
-            "schreier_db": float(t.loc["best Schreier", "schreier_db"])}
+    return {
+        "walden_fj": float(t.loc["best Walden", "walden_fj"]),
+        "schreier_db": float(t.loc["best Schreier", "schreier_db"]),
+    }
 
 
 def median_adc_fom(adc_fom: pd.DataFrame) -> dict[str, float]:
@@ -169,8 +188,10 @@ def median_adc_fom(adc_fom: pd.DataFrame) -> dict[str, float]:
     t = adc_fom.set_index("statistic")
     if "median 2020-2025" not in t.index:
         raise ValueError("adc_fom has no row 'median 2020-2025'")
-    return {"walden_fj": float(t.loc["median 2020-2025", "walden_fj"]),
-            "schreier_db": float(t.loc["median 2020-2025", "schreier_db"])}
+    return {
+        "walden_fj": float(t.loc["median 2020-2025", "walden_fj"]),
+        "schreier_db": float(t.loc["median 2020-2025", "schreier_db"]),
+    }
 
 
 def walden_grid(adc_fom: pd.DataFrame, walden_fj: float) -> list[float]:

@@ -50,8 +50,12 @@ DIGITAL_THROUGHOUT = "digital wins throughout"
 ANALOG_THROUGHOUT = "analog wins throughout"
 
 DEFAULT_GPUS = ("H100 SXM", "B200", "GB300")
-_DIGITAL_PRECISIONS = (("int8_tops", "INT8", 8), ("fp8_tflops", "FP8", 8),
-                       ("fp4_tflops", "FP4", 4), ("bf16_tflops", "BF16", 16))
+_DIGITAL_PRECISIONS = (
+    ("int8_tops", "INT8", 8),
+    ("fp8_tflops", "FP8", 8),
+    ("fp4_tflops", "FP4", 4),
+    ("bf16_tflops", "BF16", 16),
+)
 ANALOG_FAMILY = "analog and other non-von-Neumann"
 DIGITAL_FAMILY = "digital accelerator"
 
@@ -78,8 +82,9 @@ def node_scale(node_nm, reference_nm: float = HOROWITZ_NODE_NM, exponent: float 
 
 
 # ============================================================================ digital MAC
-def digital_anchors(energy_per_op: pd.DataFrame, *, sram: str = "SRAM read 32 KB",
-                    dram: str = "HBM2 access") -> dict[str, float]:
+def digital_anchors(
+    energy_per_op: pd.DataFrame, *, sram: str = "SRAM read 32 KB", dram: str = "HBM2 access"
+) -> dict[str, float]:
     """Per-bit energy coefficients at 45 nm, fitted to the ``energy_per_op`` table.
 
     Returns ``mult_pj_per_bit2`` (geometric mean of E/bits**2 over the integer multiply rows),
@@ -106,13 +111,25 @@ def digital_anchors(energy_per_op: pd.DataFrame, *, sram: str = "SRAM read 32 KB
     sram_pj = float(np.mean(e / b))
     e, b = rows(dram)
     dram_pj = float(np.mean(e / b))
-    return {"mult_pj_per_bit2": mult, "add_pj_per_bit": add, "sram_pj_per_bit": sram_pj,
-            "dram_pj_per_bit": dram_pj, "node_nm": HOROWITZ_NODE_NM}
+    return {
+        "mult_pj_per_bit2": mult,
+        "add_pj_per_bit": add,
+        "sram_pj_per_bit": sram_pj,
+        "dram_pj_per_bit": dram_pj,
+        "node_nm": HOROWITZ_NODE_NM,
+    }
 
 
-def digital_mac_breakdown(bits, anchors: Mapping[str, float], *, node_nm: float = 4.0,
-                          node_exponent: float = 1.0, sram_reuse: float = 16.0,
-                          dram_reuse: float = 256.0, hbm: bool = True) -> pd.DataFrame:
+def digital_mac_breakdown(
+    bits,
+    anchors: Mapping[str, float],
+    *,
+    node_nm: float = 4.0,
+    node_exponent: float = 1.0,
+    sram_reuse: float = 16.0,
+    dram_reuse: float = 256.0,
+    hbm: bool = True,
+) -> pd.DataFrame:
     """Components of the digital energy per MAC (J) at each precision in ``bits``.
 
     Columns: ``bits``, ``multiply_j`` (``k_m b**2``), ``add_j`` (``k_a 2b``: the accumulator
@@ -131,8 +148,16 @@ def digital_mac_breakdown(bits, anchors: Mapping[str, float], *, node_nm: float 
     add = anchors["add_pj_per_bit"] * 2 * b * s * J_PER_PJ
     sram = anchors["sram_pj_per_bit"] * 2 * b / sram_reuse * s * J_PER_PJ
     dram = anchors["dram_pj_per_bit"] * 2 * b / dram_reuse * J_PER_PJ * float(bool(hbm))
-    return pd.DataFrame({"bits": b, "multiply_j": mult, "add_j": add, "sram_j": sram,
-                         "dram_j": dram, "total_j": mult + add + sram + dram})
+    return pd.DataFrame(
+        {
+            "bits": b,
+            "multiply_j": mult,
+            "add_j": add,
+            "sram_j": sram,
+            "dram_j": dram,
+            "total_j": mult + add + sram + dram,
+        }
+    )
 
 
 def digital_mac_energy_j(bits, anchors: Mapping[str, float], **kwargs):
@@ -150,8 +175,9 @@ def _year(r) -> float:
     return float(str(d)[:4])
 
 
-def accelerator_rows(accelerators: pd.DataFrame,
-                     chips: Sequence[str] | None = DEFAULT_GPUS) -> pd.DataFrame:
+def accelerator_rows(
+    accelerators: pd.DataFrame, chips: Sequence[str] | None = DEFAULT_GPUS
+) -> pd.DataFrame:
     """One row per accelerator in ``chips`` (None: all) and dense precision column it has:
     ``chip``, ``precision_label``, ``precision_bits``, ``tops``, ``power_w``, ``year``."""
     if chips is not None:
@@ -165,11 +191,19 @@ def accelerator_rows(accelerators: pd.DataFrame,
             v = r.get(col)
             if v is None or pd.isna(v) or v <= 0:
                 continue
-            rows.append({"chip": r["chip"], "precision_label": label, "precision_bits": b,
-                         "tops": float(v), "power_w": float(r["board_power_w"]),
-                         "year": _year(r)})
-    return pd.DataFrame(rows, columns=["chip", "precision_label", "precision_bits", "tops",
-                                       "power_w", "year"])
+            rows.append(
+                {
+                    "chip": r["chip"],
+                    "precision_label": label,
+                    "precision_bits": b,
+                    "tops": float(v),
+                    "power_w": float(r["board_power_w"]),
+                    "year": _year(r),
+                }
+            )
+    return pd.DataFrame(
+        rows, columns=["chip", "precision_label", "precision_bits", "tops", "power_w", "year"]
+    )
 
 
 def best_per_bits(df: pd.DataFrame) -> pd.DataFrame:
@@ -181,9 +215,14 @@ def best_per_bits(df: pd.DataFrame) -> pd.DataFrame:
     return df.loc[sorted(idx)].reset_index(drop=True)
 
 
-def gpu_check(accelerators: pd.DataFrame, anchors: Mapping[str, float], *,
-              chips: Sequence[str] | None = DEFAULT_GPUS, fastest_per_bits: bool = False,
-              **digital_kw) -> pd.DataFrame:
+def gpu_check(
+    accelerators: pd.DataFrame,
+    anchors: Mapping[str, float],
+    *,
+    chips: Sequence[str] | None = DEFAULT_GPUS,
+    fastest_per_bits: bool = False,
+    **digital_kw,
+) -> pd.DataFrame:
     """Today's GPUs' energy per MAC at board power against the digital model.
 
     One row per chip and precision column present (dense figures assumed). A MAC is two
@@ -199,20 +238,29 @@ def gpu_check(accelerators: pd.DataFrame, anchors: Mapping[str, float], *,
         df = best_per_bits(df)
     df["board_energy_per_mac_j"] = 2 * df["power_w"] / _ops_per_s(df["tops"])
     df["model_energy_per_mac_j"] = digital_mac_energy_j(
-        df["precision_bits"].to_numpy(float), anchors, **digital_kw)
+        df["precision_bits"].to_numpy(float), anchors, **digital_kw
+    )
     df["board_to_model"] = df["board_energy_per_mac_j"] / df["model_energy_per_mac_j"]
     return df.drop(columns="year")
 
 
 # ============================================================================ analog MAC
-def analog_mac_breakdown(bits, anchors: Mapping[str, float], *, array_rows: int = 256,
-                         array_cols: int | None = None, walden_fj: float = 32.0,
-                         schreier_db: float = 170.0, node_nm: float = 4.0,
-                         node_exponent: float = 1.0, noise_ratio: float = 1.0,
-                         cell_energy_fj: float = DEFAULT_CELL_ENERGY_FJ,
-                         dac_energy_per_level_fj: float = DEFAULT_DAC_ENERGY_PER_LEVEL_FJ,
-                         adc_combine: str = "max",
-                         temperature_k: float = ROOM_TEMPERATURE_K) -> pd.DataFrame:
+def analog_mac_breakdown(
+    bits,
+    anchors: Mapping[str, float],
+    *,
+    array_rows: int = 256,
+    array_cols: int | None = None,
+    walden_fj: float = 32.0,
+    schreier_db: float = 170.0,
+    node_nm: float = 4.0,
+    node_exponent: float = 1.0,
+    noise_ratio: float = 1.0,
+    cell_energy_fj: float = DEFAULT_CELL_ENERGY_FJ,
+    dac_energy_per_level_fj: float = DEFAULT_DAC_ENERGY_PER_LEVEL_FJ,
+    adc_combine: str = "max",
+    temperature_k: float = ROOM_TEMPERATURE_K,
+) -> pd.DataFrame:
     """Components of the analog in-memory energy per MAC (J) at each precision in ``bits``.
 
     An array of ``array_rows`` x ``array_cols`` cells holds the weights. One matrix-vector
@@ -238,12 +286,26 @@ def analog_mac_breakdown(bits, anchors: Mapping[str, float], *, array_rows: int 
     thermal = min_sampling_energy_j(b, temperature_k, noise_ratio) / rows
     array = np.maximum(cell_energy_fj * J_PER_FJ, thermal)
     dac = dac_energy_per_level_fj * J_PER_FJ * 2.0**b / cols
-    adc = np.asarray(adc_energy_j(b, walden_fj, schreier_db, combine=adc_combine,
-                                  temperature_k=temperature_k)) / rows
+    adc = (
+        np.asarray(
+            adc_energy_j(
+                b, walden_fj, schreier_db, combine=adc_combine, temperature_k=temperature_k
+            )
+        )
+        / rows
+    )
     s = node_scale(node_nm, anchors["node_nm"], node_exponent)
     move = anchors["sram_pj_per_bit"] * s * J_PER_PJ * b * (1 / cols + 1 / rows)
-    return pd.DataFrame({"bits": b, "array_j": array, "dac_j": dac, "adc_j": adc,
-                         "movement_j": move, "total_j": array + dac + adc + move})
+    return pd.DataFrame(
+        {
+            "bits": b,
+            "array_j": array,
+            "dac_j": dac,
+            "adc_j": adc,
+            "movement_j": move,
+            "total_j": array + dac + adc + move,
+        }
+    )
 
 
 def analog_mac_energy_j(bits, anchors: Mapping[str, float], **kwargs):
@@ -252,8 +314,9 @@ def analog_mac_energy_j(bits, anchors: Mapping[str, float], **kwargs):
     return float(out[0]) if np.ndim(bits) == 0 else out
 
 
-def network_mac_energy_j(bits, layers: Sequence[tuple[int, int]],
-                         anchors: Mapping[str, float], **kwargs):
+def network_mac_energy_j(
+    bits, layers: Sequence[tuple[int, int]], anchors: Mapping[str, float], **kwargs
+):
     """Energy per MAC of a network whose layer ``i`` has ``layers[i] = (fan_in, fan_out)``
     and sits in an array of exactly that size: each layer's :func:`analog_mac_energy_j` at
     ``array_rows = fan_in`` and ``array_cols = fan_out`` (each ADC conversion shared over the
@@ -263,17 +326,31 @@ def network_mac_energy_j(bits, layers: Sequence[tuple[int, int]],
         raise ValueError("layers must be a non-empty sequence of (fan_in, fan_out) >= 1")
     kw = {k: v for k, v in kwargs.items() if k not in ("array_rows", "array_cols")}
     macs = np.array([float(a) * float(c) for a, c in layers])
-    per = [np.asarray(analog_mac_energy_j(bits, anchors, array_rows=int(a),
-                                          array_cols=int(c), **kw), dtype=float)
-           for a, c in layers]
+    per = [
+        np.asarray(
+            analog_mac_energy_j(bits, anchors, array_rows=int(a), array_cols=int(c), **kw),
+            dtype=float,
+        )
+        for a, c in layers
+    ]
     out = sum(m * e for m, e in zip(macs, per, strict=True)) / macs.sum()
     return float(out) if np.ndim(bits) == 0 else np.asarray(out)
 
 
 DIGITAL_KEYS = ("node_nm", "node_exponent", "sram_reuse", "dram_reuse", "hbm")
-ANALOG_KEYS = ("array_rows", "array_cols", "walden_fj", "schreier_db", "node_nm",
-               "node_exponent", "noise_ratio", "cell_energy_fj", "dac_energy_per_level_fj",
-               "adc_combine", "temperature_k")
+ANALOG_KEYS = (
+    "array_rows",
+    "array_cols",
+    "walden_fj",
+    "schreier_db",
+    "node_nm",
+    "node_exponent",
+    "noise_ratio",
+    "cell_energy_fj",
+    "dac_energy_per_level_fj",
+    "adc_combine",
+    "temperature_k",
+)
 
 
 def split_kwargs(kw: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -281,26 +358,33 @@ def split_kwargs(kw: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]
     unknown = set(kw) - set(DIGITAL_KEYS) - set(ANALOG_KEYS)
     if unknown:
         raise TypeError(f"unknown model arguments: {sorted(unknown)}")
-    return ({k: v for k, v in kw.items() if k in DIGITAL_KEYS},
-            {k: v for k, v in kw.items() if k in ANALOG_KEYS})
+    return (
+        {k: v for k, v in kw.items() if k in DIGITAL_KEYS},
+        {k: v for k, v in kw.items() if k in ANALOG_KEYS},
+    )
 
 
 def model_kwargs(P: Params) -> dict[str, Any]:
     """The chapter's parameters as keyword arguments of :func:`energy_ratio`,
     :func:`energy_vs_bits`, :func:`crossover` and friends."""
-    return {"array_rows": int(P.array_rows), "walden_fj": float(P.adc_walden_fj),
-            "schreier_db": float(P.adc_schreier_db), "adc_combine": str(P.adc_combine),
-            "node_nm": float(P.node_nm), "node_exponent": float(P.node_exponent),
-            "sram_reuse": float(P.sram_reuse), "dram_reuse": float(P.dram_reuse),
-            "cell_energy_fj": float(P.cell_energy_fj),
-            "dac_energy_per_level_fj": float(P.dac_energy_per_level_fj),
-            "noise_ratio": float(P.noise_level)}
+    return {
+        "array_rows": int(P.array_rows),
+        "walden_fj": float(P.adc_walden_fj),
+        "schreier_db": float(P.adc_schreier_db),
+        "adc_combine": str(P.adc_combine),
+        "node_nm": float(P.node_nm),
+        "node_exponent": float(P.node_exponent),
+        "sram_reuse": float(P.sram_reuse),
+        "dram_reuse": float(P.dram_reuse),
+        "cell_energy_fj": float(P.cell_energy_fj),
+        "dac_energy_per_level_fj": float(P.dac_energy_per_level_fj),
+        "noise_ratio": float(P.noise_level),
+    }
 
 
 def analog_kwargs(P: Params) -> dict[str, Any]:
     """The analog-only subset of :func:`model_kwargs`, without ``noise_ratio``."""
-    return {k: v for k, v in model_kwargs(P).items()
-            if k in ANALOG_KEYS and k != "noise_ratio"}
+    return {k: v for k, v in model_kwargs(P).items() if k in ANALOG_KEYS and k != "noise_ratio"}
 
 
 def energy_ratio(bits, anchors: Mapping[str, float], **kw):
@@ -322,8 +406,9 @@ def weights_streamed_ratio(bits, anchors: Mapping[str, float], **kw):
     dkw, akw = split_kwargs(kw)
     d = digital_mac_breakdown(bits, anchors, **dkw)
     weight_traffic = d["dram_j"].to_numpy() / 2
-    out = (analog_mac_energy_j(np.atleast_1d(bits), anchors, **akw) + weight_traffic) \
-        / d["total_j"].to_numpy()
+    out = (analog_mac_energy_j(np.atleast_1d(bits), anchors, **akw) + weight_traffic) / d[
+        "total_j"
+    ].to_numpy()
     return float(out[0]) if np.ndim(bits) == 0 else out
 
 
@@ -353,8 +438,10 @@ def energy_components_long(bits, anchors: Mapping[str, float], **kw) -> pd.DataF
     ``energy_per_mac_j`` (totals under component "total")."""
     dkw, akw = split_kwargs(kw)
     frames = []
-    for name, df in (("digital", digital_mac_breakdown(bits, anchors, **dkw)),
-                     ("analog", analog_mac_breakdown(bits, anchors, **akw))):
+    for name, df in (
+        ("digital", digital_mac_breakdown(bits, anchors, **dkw)),
+        ("analog", analog_mac_breakdown(bits, anchors, **akw)),
+    ):
         long = df.melt(id_vars="bits", var_name="component", value_name="energy_per_mac_j")
         long["component"] = long["component"].str.removesuffix("_j")
         long.insert(1, "substrate", name)
@@ -363,8 +450,14 @@ def energy_components_long(bits, anchors: Mapping[str, float], **kw) -> pd.DataF
 
 
 # ============================================================================ crossover
-def crossover(anchors: Mapping[str, float], *, bits_min: float = 1.0, bits_max: float = 24.0,
-              step: float = 0.01, **kw) -> tuple[float, str]:
+def crossover(
+    anchors: Mapping[str, float],
+    *,
+    bits_min: float = 1.0,
+    bits_max: float = 24.0,
+    step: float = 0.01,
+    **kw,
+) -> tuple[float, str]:
     """Precision (bits, continuous) above which analog stops winning, and the regime.
 
     Evaluates the ratio on a grid from ``bits_min`` to ``bits_max`` and interpolates
@@ -400,8 +493,14 @@ def crossover_headline(anchors: Mapping[str, float], **kw) -> tuple[float, str]:
     return bits, regime
 
 
-def crossover_map(anchors: Mapping[str, float], x_name: str, x_values: Iterable[float],
-                  y_name: str, y_values: Iterable[float], **kw) -> pd.DataFrame:
+def crossover_map(
+    anchors: Mapping[str, float],
+    x_name: str,
+    x_values: Iterable[float],
+    y_name: str,
+    y_values: Iterable[float],
+    **kw,
+) -> pd.DataFrame:
     """The crossover precision over a grid of two model arguments.
 
     ``x_name``/``y_name`` are any arguments of :func:`energy_ratio` (for example
@@ -416,12 +515,22 @@ def crossover_map(anchors: Mapping[str, float], x_name: str, x_values: Iterable[
     for xv in x_values:
         for yv in y_values:
             args = {**kw, x_name: xv, y_name: yv}
-            bits, regime = crossover(anchors, bits_min=CROSSOVER_RANGE[0],
-                                     bits_max=CROSSOVER_RANGE[1], **args)
-            shown = {DIGITAL_THROUGHOUT: CROSSOVER_RANGE[0],
-                     ANALOG_THROUGHOUT: CROSSOVER_RANGE[1]}.get(regime, bits)
-            rows.append({x_name: xv, y_name: yv, "crossover_bits": bits,
-                         "crossover_shown": shown, "regime": regime})
+            bits, regime = crossover(
+                anchors, bits_min=CROSSOVER_RANGE[0], bits_max=CROSSOVER_RANGE[1], **args
+            )
+            shown = {
+                DIGITAL_THROUGHOUT: CROSSOVER_RANGE[0],
+                ANALOG_THROUGHOUT: CROSSOVER_RANGE[1],
+            }.get(regime, bits)
+            rows.append(
+                {
+                    x_name: xv,
+                    y_name: yv,
+                    "crossover_bits": bits,
+                    "crossover_shown": shown,
+                    "regime": regime,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -442,10 +551,14 @@ def arrays_needed(n_weights: float, array_rows: int, array_cols: int | None = No
     return float(math.ceil(n_weights / (array_rows * cols)))
 
 
-def chips_comparison(analog_chips: pd.DataFrame, accelerators: pd.DataFrame, *,
-                     chips: Sequence[str] | None = DEFAULT_GPUS,
-                     precisions: Iterable[int] | None = None,
-                     fastest_per_bits: bool = False) -> pd.DataFrame:
+def chips_comparison(
+    analog_chips: pd.DataFrame,
+    accelerators: pd.DataFrame,
+    *,
+    chips: Sequence[str] | None = DEFAULT_GPUS,
+    precisions: Iterable[int] | None = None,
+    fastest_per_bits: bool = False,
+) -> pd.DataFrame:
     """TOPS/W of analog and other non-von-Neumann chips and of digital GPUs.
 
     Analog rows come from the ``analog_chips`` table; their ``tops_per_w`` is the stated
@@ -463,8 +576,23 @@ def chips_comparison(analog_chips: pd.DataFrame, accelerators: pd.DataFrame, *,
     a["derived"] = ~stated
     a.loc[~stated, "tops_per_w"] = a.loc[~stated, "tops"] / a.loc[~stated, "power_w"]
     a["family"] = ANALOG_FAMILY
-    a = a[["chip", "family", "substrate", "level", "claim_type", "precision_bits",
-           "precision_label", "tops", "power_w", "tops_per_w", "derived", "year", "checked"]]
+    a = a[
+        [
+            "chip",
+            "family",
+            "substrate",
+            "level",
+            "claim_type",
+            "precision_bits",
+            "precision_label",
+            "tops",
+            "power_w",
+            "tops_per_w",
+            "derived",
+            "year",
+            "checked",
+        ]
+    ]
     d = accelerator_rows(accelerators, chips)
     if fastest_per_bits:
         d = best_per_bits(d)
@@ -489,12 +617,17 @@ def is_analog_in_memory(substrate: str) -> bool:
     return "analog" in substrate and "in-memory" in substrate
 
 
-def measured_8(analog_chips: pd.DataFrame, accelerators: pd.DataFrame
-               ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def measured_8(
+    analog_chips: pd.DataFrame, accelerators: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The peer-reviewed analog in-memory chips and the digital accelerators at 8 bits."""
     cc = chips_comparison(analog_chips, accelerators, fastest_per_bits=True)
-    meas = cc[(cc["family"] != DIGITAL_FAMILY) & cc["substrate"].map(is_analog_in_memory)
-              & (cc["claim_type"] == "peer-reviewed") & (cc["precision_bits"] == 8)]
+    meas = cc[
+        (cc["family"] != DIGITAL_FAMILY)
+        & cc["substrate"].map(is_analog_in_memory)
+        & (cc["claim_type"] == "peer-reviewed")
+        & (cc["precision_bits"] == 8)
+    ]
     dig = cc[(cc["family"] == DIGITAL_FAMILY) & (cc["precision_bits"] == 8)]
     return meas, dig
 

@@ -42,8 +42,16 @@ from energybook.chapters.analog.model_mac import analog_kwargs, network_mac_ener
 from energybook.chapters.analog.params import Params
 
 #: The generated task (arguments of ``sklearn.datasets.make_classification``).
-TASK = {"n_samples": 2400, "n_features": 16, "n_informative": 6, "n_redundant": 0,
-        "n_classes": 4, "n_clusters_per_class": 4, "class_sep": 2.0, "flip_y": 0.0}
+TASK = {
+    "n_samples": 2400,
+    "n_features": 16,
+    "n_informative": 6,
+    "n_redundant": 0,
+    "n_classes": 4,
+    "n_clusters_per_class": 4,
+    "class_sep": 2.0,
+    "flip_y": 0.0,
+}
 TRAIN_FRACTION = 2.0 / 3.0
 HIDDEN = (32, 32)
 EPOCHS = 25
@@ -58,10 +66,25 @@ REPEATS = 4
 #: Times since programming of the drift curve (seconds): a minute, an hour, a day, a week,
 #: a month, a year.
 DRIFT_TIMES_S = (60.0, 3600.0, 86400.0, 604800.0, 2.592e6, 3.1536e7)
-PCM_COEFFICIENTS = ("prog_c0", "prog_c1", "prog_c2", "prog_g_max_reference",
-                    "drift_mu_slope", "drift_mu_intercept", "drift_mu_min", "drift_mu_max",
-                    "drift_sd_slope", "drift_sd_intercept", "drift_sd_min", "drift_sd_max",
-                    "drift_t0", "read_q_coeff", "read_q_exponent", "read_q_max", "read_t_read")
+PCM_COEFFICIENTS = (
+    "prog_c0",
+    "prog_c1",
+    "prog_c2",
+    "prog_g_max_reference",
+    "drift_mu_slope",
+    "drift_mu_intercept",
+    "drift_mu_min",
+    "drift_mu_max",
+    "drift_sd_slope",
+    "drift_sd_intercept",
+    "drift_sd_min",
+    "drift_sd_max",
+    "drift_t0",
+    "read_q_coeff",
+    "read_q_exponent",
+    "read_q_max",
+    "read_t_read",
+)
 _G_FLOOR = 1e-7  # conductances below it count as this in the logarithms (as aihwkit does)
 
 
@@ -93,9 +116,16 @@ class Networks:
     scales: tuple[tuple[np.ndarray, np.ndarray, bool], ...]
 
 
-def train_networks(seeds: Sequence[int], *, training_noise: float = 0.0,
-                   hidden: Sequence[int] = HIDDEN, epochs: int = EPOCHS, batch: int = BATCH,
-                   learning_rate: float = LEARNING_RATE, l2: float = L2) -> Networks:
+def train_networks(
+    seeds: Sequence[int],
+    *,
+    training_noise: float = 0.0,
+    hidden: Sequence[int] = HIDDEN,
+    epochs: int = EPOCHS,
+    batch: int = BATCH,
+    learning_rate: float = LEARNING_RATE,
+    l2: float = L2,
+) -> Networks:
     """Train one ReLU network per seed on that seed's task, all seeds at once.
 
     Mini-batch Adam on the cross-entropy with an L2 penalty. With ``training_noise`` > 0 each
@@ -116,8 +146,15 @@ def train_networks(seeds: Sequence[int], *, training_noise: float = 0.0,
     sizes = [d, *hidden, k]
     rngs = [np.random.default_rng([s, 1]) for s in seeds]
     # single precision throughout: the network is small and noisy by design
-    W = [np.stack([r.standard_normal((a, b), dtype=np.float32) * np.float32(math.sqrt(2 / a))
-                   for r in rngs]) for a, b in zip(sizes[:-1], sizes[1:], strict=True)]
+    W = [
+        np.stack(
+            [
+                r.standard_normal((a, b), dtype=np.float32) * np.float32(math.sqrt(2 / a))
+                for r in rngs
+            ]
+        )
+        for a, b in zip(sizes[:-1], sizes[1:], strict=True)
+    ]
     B = [np.zeros((n_seeds, 1, b), dtype=np.float32) for b in sizes[1:]]
     onehot = np.eye(k, dtype=np.float32)[y_tr]
     X32 = X_tr.astype(np.float32)
@@ -129,12 +166,16 @@ def train_networks(seeds: Sequence[int], *, training_noise: float = 0.0,
     for _ in range(epochs):
         order = np.stack([r.permutation(n) for r in rngs])
         for start in range(0, n, batch):
-            idx = order[:, start:start + batch]
+            idx = order[:, start : start + batch]
             h, target, nb = X32[seed_axis, idx], onehot[seed_axis, idx], idx.shape[1]
             if training_noise > 0:
-                Wn = [w + np.float32(training_noise) * np.abs(w).max(axis=(1, 2), keepdims=True)
-                      * np.stack([r.standard_normal(w.shape[1:], dtype=np.float32)
-                                  for r in rngs]) for w in W]
+                Wn = [
+                    w
+                    + np.float32(training_noise)
+                    * np.abs(w).max(axis=(1, 2), keepdims=True)
+                    * np.stack([r.standard_normal(w.shape[1:], dtype=np.float32) for r in rngs])
+                    for w in W
+                ]
             else:
                 Wn = W
             acts = [h]
@@ -158,10 +199,22 @@ def train_networks(seeds: Sequence[int], *, training_noise: float = 0.0,
             for j, (par, gr) in enumerate(zip(params, grads, strict=True)):
                 m[j] = np.float32(beta1) * m[j] + np.float32(1 - beta1) * gr
                 v[j] = np.float32(beta2) * v[j] + np.float32(1 - beta2) * gr * gr
-                par -= (np.float32(learning_rate / c1) * m[j]
-                        / (np.sqrt(v[j] / np.float32(c2)) + np.float32(1e-8)))
-    return Networks(seeds, tuple(W), tuple(B), X_tr, y_tr, X_te, y_te, float(training_noise),
-                    _calibrate(W, B, X_tr))
+                par -= (
+                    np.float32(learning_rate / c1)
+                    * m[j]
+                    / (np.sqrt(v[j] / np.float32(c2)) + np.float32(1e-8))
+                )
+    return Networks(
+        seeds,
+        tuple(W),
+        tuple(B),
+        X_tr,
+        y_tr,
+        X_te,
+        y_te,
+        float(training_noise),
+        _calibrate(W, B, X_tr),
+    )
 
 
 def float_accuracy(nets: Networks) -> np.ndarray:
@@ -192,8 +245,9 @@ def pcm_sigma_prog(g, pcm: Mapping[str, float]):
     return np.maximum(sigma_us, 0.0) / pcm["prog_g_max_reference"]
 
 
-def pcm_read(g_target, z_prog, z_nu, z_read, pcm: Mapping[str, float], t_s: float,
-             scale: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+def pcm_read(
+    g_target, z_prog, z_nu, z_read, pcm: Mapping[str, float], t_s: float, scale: float = 1.0
+) -> tuple[np.ndarray, np.ndarray]:
     """Conductances (shares of the largest) of devices programmed to ``g_target``, read
     ``t_s`` seconds after programming, from standard-normal draws ``z_prog``, ``z_nu``,
     ``z_read`` of the same shape. Returns ``(g_t, g_programmed)``.
@@ -206,16 +260,23 @@ def pcm_read(g_target, z_prog, z_nu, z_read, pcm: Mapping[str, float], t_s: floa
     g_target = np.asarray(g_target, dtype=float)
     g_prog = np.maximum(g_target + scale * pcm_sigma_prog(g_target, pcm) * z_prog, 0.0)
     log_g = np.log(np.maximum(g_target, _G_FLOOR))
-    mu = np.clip(pcm["drift_mu_slope"] * log_g + pcm["drift_mu_intercept"],
-                 pcm["drift_mu_min"], pcm["drift_mu_max"])
-    sd = np.clip(pcm["drift_sd_slope"] * log_g + pcm["drift_sd_intercept"],
-                 pcm["drift_sd_min"], pcm["drift_sd_max"])
+    mu = np.clip(
+        pcm["drift_mu_slope"] * log_g + pcm["drift_mu_intercept"],
+        pcm["drift_mu_min"],
+        pcm["drift_mu_max"],
+    )
+    sd = np.clip(
+        pcm["drift_sd_slope"] * log_g + pcm["drift_sd_intercept"],
+        pcm["drift_sd_min"],
+        pcm["drift_sd_max"],
+    )
     nu = scale * np.abs(mu + sd * z_nu)
     t0 = pcm["drift_t0"]
     g_drift = g_prog * ((t_s + t0) / t0) ** (-nu)
     t_read = pcm["read_t_read"]
-    q = np.minimum(pcm["read_q_coeff"] / np.maximum(g_prog, 1e-3) ** pcm["read_q_exponent"],
-                   pcm["read_q_max"])
+    q = np.minimum(
+        pcm["read_q_coeff"] / np.maximum(g_prog, 1e-3) ** pcm["read_q_exponent"], pcm["read_q_max"]
+    )
     sigma_read = q * math.sqrt(math.log((t_s + t0 + t_read) / (2 * t_read)))
     g_t = np.maximum(g_drift + np.abs(g_drift) * scale * sigma_read * z_read, 0.0)
     return g_t, g_prog
@@ -234,8 +295,9 @@ def _quantize_unsigned(x, bits: float, full_scale):
     return np.clip(np.round(x / lsb) * lsb, 0, full_scale)
 
 
-def _calibrate(weights: Sequence[np.ndarray], biases: Sequence[np.ndarray], X: np.ndarray
-               ) -> tuple[tuple[np.ndarray, np.ndarray, bool], ...]:
+def _calibrate(
+    weights: Sequence[np.ndarray], biases: Sequence[np.ndarray], X: np.ndarray
+) -> tuple[tuple[np.ndarray, np.ndarray, bool], ...]:
     """Per layer: input full scale and MAC-output full scale (shape seeds x 1 x 1) of the
     float networks on ``X``, and whether the inputs are signed."""
     h = X
@@ -266,26 +328,36 @@ def device_draws(nets: Networks, repeats: int = REPEATS) -> list[dict[str, np.nd
         shape = (repeats, *w.shape[1:])
         layer = {}
         for name in ("prog_p", "nu_p", "read_p", "prog_m", "nu_m", "read_m"):
-            layer[name] = np.stack([r.standard_normal(shape, dtype=np.float32)
-                                    for r in rngs], axis=1)
-        layer["thermal"] = np.stack([r.standard_normal((repeats, n_test, w.shape[2]),
-                                                       dtype=np.float32)
-                                     for r in rngs], axis=1)
+            layer[name] = np.stack(
+                [r.standard_normal(shape, dtype=np.float32) for r in rngs], axis=1
+            )
+        layer["thermal"] = np.stack(
+            [r.standard_normal((repeats, n_test, w.shape[2]), dtype=np.float32) for r in rngs],
+            axis=1,
+        )
         layers.append(layer)
     return layers
 
 
-def programmed_weights(w: np.ndarray, bits: float, draws: Mapping[str, np.ndarray],
-                       pcm: Mapping[str, float], t_s: float, scale: float) -> np.ndarray:
+def programmed_weights(
+    w: np.ndarray,
+    bits: float,
+    draws: Mapping[str, np.ndarray],
+    pcm: Mapping[str, float],
+    t_s: float,
+    scale: float,
+) -> np.ndarray:
     """Effective weights of one layer (repeats, seeds, fan-in, fan-out) as the array computes
     with them: ``bits``-bit targets, a differential pair of PCM devices, drift to ``t_s``
     with the global drift correction."""
     w_max = np.maximum(np.abs(w).max(axis=(1, 2), keepdims=True), 1e-12)
     target = _quantize_signed(w, bits, w_max) / w_max
-    gp_t, gp_0 = pcm_read(np.maximum(target, 0.0), draws["prog_p"], draws["nu_p"],
-                          draws["read_p"], pcm, t_s, scale)
-    gm_t, gm_0 = pcm_read(np.maximum(-target, 0.0), draws["prog_m"], draws["nu_m"],
-                          draws["read_m"], pcm, t_s, scale)
+    gp_t, gp_0 = pcm_read(
+        np.maximum(target, 0.0), draws["prog_p"], draws["nu_p"], draws["read_p"], pcm, t_s, scale
+    )
+    gm_t, gm_0 = pcm_read(
+        np.maximum(-target, 0.0), draws["prog_m"], draws["nu_m"], draws["read_m"], pcm, t_s, scale
+    )
     now, ref = gp_t - gm_t, gp_0 - gm_0
     # global drift correction: the summed column currents of an all-ones input, now and
     # as programmed
@@ -295,10 +367,17 @@ def programmed_weights(w: np.ndarray, bits: float, draws: Mapping[str, np.ndarra
     return now * alpha * w_max
 
 
-def analog_accuracy(nets: Networks, bits: float, noise_ratio: float,
-                    pcm: Mapping[str, float], *, t_s: float = 3600.0,
-                    device_noise: float = 1.0, repeats: int = REPEATS,
-                    draws: Sequence[Mapping[str, np.ndarray]] | None = None) -> np.ndarray:
+def analog_accuracy(
+    nets: Networks,
+    bits: float,
+    noise_ratio: float,
+    pcm: Mapping[str, float],
+    *,
+    t_s: float = 3600.0,
+    device_noise: float = 1.0,
+    repeats: int = REPEATS,
+    draws: Sequence[Mapping[str, np.ndarray]] | None = None,
+) -> np.ndarray:
     """Test accuracy of each seed's network run on the analog array (shape: seeds), the mean
     over ``repeats`` independent programmings and noise draws (``draws``: those of
     :func:`device_draws`, drawn here if not given)."""
@@ -311,12 +390,11 @@ def analog_accuracy(nets: Networks, bits: float, noise_ratio: float,
     repeats = draws[0]["thermal"].shape[0]
     h = np.broadcast_to(nets.X_test.astype(np.float32), (repeats, *nets.X_test.shape))
     last = len(nets.weights) - 1
-    for i, ((w, b), (in_fs, out_fs, signed), dr) in enumerate(zip(
-            zip(nets.weights, nets.biases, strict=True), nets.scales, draws,
-            strict=True)):
+    for i, ((w, b), (in_fs, out_fs, signed), dr) in enumerate(
+        zip(zip(nets.weights, nets.biases, strict=True), nets.scales, draws, strict=True)
+    ):
         w_eff = programmed_weights(w, bits, dr, pcm, t_s, device_noise).astype(np.float32)
-        x = (_quantize_signed(h, bits, in_fs) if signed
-             else _quantize_unsigned(h, bits, in_fs))
+        x = _quantize_signed(h, bits, in_fs) if signed else _quantize_unsigned(h, bits, in_fs)
         z = x @ w_eff
         lsb = 2 * out_fs / np.float32(2.0**bits)
         z = z + np.float32(noise_ratio / math.sqrt(12.0)) * lsb * dr["thermal"]
@@ -335,11 +413,11 @@ def fixed_point_accuracy(nets: Networks, bits: float) -> np.ndarray:
         raise ValueError("bits must be at least 1")
     h = nets.X_test.astype(np.float32)
     last = len(nets.weights) - 1
-    for i, (w, b, (in_fs, _, signed)) in enumerate(zip(nets.weights, nets.biases,
-                                                        nets.scales, strict=True)):
+    for i, (w, b, (in_fs, _, signed)) in enumerate(
+        zip(nets.weights, nets.biases, nets.scales, strict=True)
+    ):
         w_max = np.maximum(np.abs(w).max(axis=(1, 2), keepdims=True), 1e-12)
-        x = (_quantize_signed(h, bits, in_fs) if signed
-             else _quantize_unsigned(h, bits, in_fs))
+        x = _quantize_signed(h, bits, in_fs) if signed else _quantize_unsigned(h, bits, in_fs)
         h = x @ _quantize_signed(w, bits, w_max) + b
         if i < last:
             h = np.maximum(h, 0.0)
@@ -358,9 +436,15 @@ def least_bits_reaching(table: pd.DataFrame, accuracy: float) -> float:
     return float(ok["bits"].min()) if not ok.empty else math.nan
 
 
-def effective_weight_bits(nets: Networks, pcm: Mapping[str, float], *, t_s: float,
-                          device_noise: float = 1.0, bits: float = 12.0,
-                          repeats: int = REPEATS) -> float:
+def effective_weight_bits(
+    nets: Networks,
+    pcm: Mapping[str, float],
+    *,
+    t_s: float,
+    device_noise: float = 1.0,
+    bits: float = 12.0,
+    repeats: int = REPEATS,
+) -> float:
     """The precision the devices give the network's weights: ``log2(2 / (sqrt(12) e))``
     with ``e`` the rms error of the effective weights (programmed at ``bits`` bits, drifted
     to ``t_s`` and corrected) as a share of each layer's largest weight; the number of bits
@@ -375,19 +459,28 @@ def effective_weight_bits(nets: Networks, pcm: Mapping[str, float], *, t_s: floa
 
 
 # ============================================================================ the experiment
-def accuracy_vs_bits(nets: Networks, bits_grid: Iterable[float], noise_ratio: float,
-                     pcm: Mapping[str, float], *, t_s: float, device_noise: float,
-                     draws: Sequence[Mapping[str, np.ndarray]] | None = None
-                     ) -> pd.DataFrame:
+def accuracy_vs_bits(
+    nets: Networks,
+    bits_grid: Iterable[float],
+    noise_ratio: float,
+    pcm: Mapping[str, float],
+    *,
+    t_s: float,
+    device_noise: float,
+    draws: Sequence[Mapping[str, np.ndarray]] | None = None,
+) -> pd.DataFrame:
     """Accuracy of every seed at every precision (long form): ``seed``, ``bits``,
     ``accuracy``; the same device and noise draws at every precision."""
     draws = device_draws(nets) if draws is None else draws
     rows = []
     for b in bits_grid:
-        acc = analog_accuracy(nets, float(b), noise_ratio, pcm, t_s=t_s,
-                              device_noise=device_noise, draws=draws)
-        rows += [{"seed": s, "bits": float(b), "accuracy": float(a)}
-                 for s, a in zip(nets.seeds, acc, strict=True)]
+        acc = analog_accuracy(
+            nets, float(b), noise_ratio, pcm, t_s=t_s, device_noise=device_noise, draws=draws
+        )
+        rows += [
+            {"seed": s, "bits": float(b), "accuracy": float(a)}
+            for s, a in zip(nets.seeds, acc, strict=True)
+        ]
     return pd.DataFrame(rows)
 
 
@@ -396,16 +489,23 @@ def summarize_by_bits(runs: pd.DataFrame, digital: np.ndarray) -> pd.DataFrame:
     ``accuracy_max``, ``n_seeds``, ``digital_accuracy`` (the float networks' mean) and
     ``drop_pp`` (digital minus analog, percentage points)."""
     g = runs.groupby("bits")["accuracy"]
-    out = pd.DataFrame({"accuracy_mean": g.mean(), "accuracy_sd": g.std(ddof=1),
-                        "accuracy_min": g.min(), "accuracy_max": g.max(),
-                        "n_seeds": runs.groupby("bits")["seed"].nunique()}).reset_index()
+    out = pd.DataFrame(
+        {
+            "accuracy_mean": g.mean(),
+            "accuracy_sd": g.std(ddof=1),
+            "accuracy_min": g.min(),
+            "accuracy_max": g.max(),
+            "n_seeds": runs.groupby("bits")["seed"].nunique(),
+        }
+    ).reset_index()
     out["digital_accuracy"] = float(np.mean(digital))
     out["drop_pp"] = 100 * (out["digital_accuracy"] - out["accuracy_mean"])
     return out
 
 
-def cheapest_within(table: pd.DataFrame, reference: float,
-                    tolerance_pp: float = TOLERANCE_PP) -> dict[str, float]:
+def cheapest_within(
+    table: pd.DataFrame, reference: float, tolerance_pp: float = TOLERANCE_PP
+) -> dict[str, float]:
     """The lowest precision whose mean accuracy is within ``tolerance_pp`` points of
     ``reference`` (an accuracy, 0-1): ``bits``, ``accuracy_mean``, ``drop_pp``; all nan when
     none is. Energy per MAC rises with precision, so the lowest is the cheapest."""
@@ -420,21 +520,20 @@ def cheapest_within(table: pd.DataFrame, reference: float,
 class Experiment:
     """The noise experiment at the chapter's parameters."""
 
-    table: pd.DataFrame      # one row per precision, devices as modelled
-    ideal: pd.DataFrame      # the same with ideal devices (converters and thermal noise only)
-    drift: pd.DataFrame      # accuracy at the chosen precision against time since programming
-    linear_accuracy: float   # the linear baseline (no hidden layer), mean over seeds
+    table: pd.DataFrame  # one row per precision, devices as modelled
+    ideal: pd.DataFrame  # the same with ideal devices (converters and thermal noise only)
+    drift: pd.DataFrame  # accuracy at the chosen precision against time since programming
+    linear_accuracy: float  # the linear baseline (no hidden layer), mean over seeds
     digital_accuracy: float  # the float networks, mean over seeds
-    weight_bits: float       # effective precision of the programmed weights
-    best: dict[str, float]   # cheapest precision within tolerance of the best analog accuracy
-    iso: dict[str, float]    # cheapest precision within tolerance of digital (nan: none)
+    weight_bits: float  # effective precision of the programmed weights
+    best: dict[str, float]  # cheapest precision within tolerance of the best analog accuracy
+    iso: dict[str, float]  # cheapest precision within tolerance of digital (nan: none)
     drift_by_seed: dict[float, np.ndarray]  # time since programming -> accuracy per seed
     fixed_point: pd.DataFrame  # digital fixed point: bits, accuracy_mean (no device noise)
     layers: tuple[tuple[int, int], ...]  # (fan_in, fan_out) per layer: the arrays charged
 
 
-def run_experiment(P: Params, anchors: Mapping[str, float],
-                   pcm: Mapping[str, float]) -> Experiment:
+def run_experiment(P: Params, anchors: Mapping[str, float], pcm: Mapping[str, float]) -> Experiment:
     """The noise experiment at the chapter's parameters: ``P.n_seeds`` networks (seeds
     ``P.seed ..``) trained with ``P.training_noise``, run at precisions
     :data:`ACCURACY_BITS` (extended by :data:`ACCURACY_BITS_EXTRA` while accuracy still
@@ -461,28 +560,50 @@ def run_experiment(P: Params, anchors: Mapping[str, float],
     ideal = table(t["bits"], device_noise=0.0)
     # each layer in an array of its own size: fan-in rows share each conversion
     layers = layer_shapes(nets)
-    energy = network_mac_energy_j(t["bits"].to_numpy(float), layers, anchors,
-                                  noise_ratio=noise_ratio, **analog_kwargs(P))
+    energy = network_mac_energy_j(
+        t["bits"].to_numpy(float), layers, anchors, noise_ratio=noise_ratio, **analog_kwargs(P)
+    )
     for frame in (t, ideal):
         frame["energy_per_mac_j"] = energy
         frame["energy_per_mac_fj"] = energy / J_PER_FJ
     drift_rows = []
     drift_by_seed = {}
     for time_s in DRIFT_TIMES_S:
-        acc = analog_accuracy(nets, float(P.precision_bits), noise_ratio, pcm, t_s=time_s,
-                              device_noise=float(P.device_noise), draws=draws)
-        drift_rows.append({"time_s": time_s, "accuracy_mean": float(acc.mean()),
-                           "accuracy_min": float(acc.min()), "accuracy_max": float(acc.max())})
+        acc = analog_accuracy(
+            nets,
+            float(P.precision_bits),
+            noise_ratio,
+            pcm,
+            t_s=time_s,
+            device_noise=float(P.device_noise),
+            draws=draws,
+        )
+        drift_rows.append(
+            {
+                "time_s": time_s,
+                "accuracy_mean": float(acc.mean()),
+                "accuracy_min": float(acc.min()),
+                "accuracy_max": float(acc.max()),
+            }
+        )
         drift_by_seed[float(time_s)] = np.asarray(acc, dtype=float)
     linear = float_accuracy(train_networks(seeds, hidden=())).mean()
-    fixed = pd.DataFrame([{"bits": float(b),
-                           "accuracy_mean": float(fixed_point_accuracy(nets, float(b)).mean())}
-                          for b in t["bits"]])
+    fixed = pd.DataFrame(
+        [
+            {"bits": float(b), "accuracy_mean": float(fixed_point_accuracy(nets, float(b)).mean())}
+            for b in t["bits"]
+        ]
+    )
     return Experiment(
-        table=t, ideal=ideal, drift=pd.DataFrame(drift_rows), linear_accuracy=float(linear),
+        table=t,
+        ideal=ideal,
+        drift=pd.DataFrame(drift_rows),
+        linear_accuracy=float(linear),
         digital_accuracy=float(np.mean(digital)),
-        weight_bits=effective_weight_bits(nets, pcm, t_s=t_s,
-                                          device_noise=float(P.device_noise)),
+        weight_bits=effective_weight_bits(nets, pcm, t_s=t_s, device_noise=float(P.device_noise)),
         best=cheapest_within(t, float(t["accuracy_mean"].max())),
-        iso=cheapest_within(t, float(np.mean(digital))), drift_by_seed=drift_by_seed, fixed_point=fixed,
-        layers=layers)
+        iso=cheapest_within(t, float(np.mean(digital))),
+        drift_by_seed=drift_by_seed,
+        fixed_point=fixed,
+        layers=layers,
+    )

@@ -27,19 +27,32 @@ from energybook.uncertainty import (
 )
 
 
-def dc_energy_twh(dc_electricity: pd.DataFrame, *, year: int = 2030, case: str = "IEA Base",
-                  scope: str = "World") -> float:
+def dc_energy_twh(
+    dc_electricity: pd.DataFrame, *, year: int = 2030, case: str = "IEA Base", scope: str = "World"
+) -> float:
     """The data-centre electricity of one row of the ``dc_electricity`` table (TWh/year)."""
-    r = dc_electricity[(dc_electricity["scope"] == scope) & (dc_electricity["year"] == year)
-                       & (dc_electricity["case"] == case)]
+    r = dc_electricity[
+        (dc_electricity["scope"] == scope)
+        & (dc_electricity["year"] == year)
+        & (dc_electricity["case"] == case)
+    ]
     if len(r) != 1:
         cases = sorted(dc_electricity.loc[dc_electricity["year"] == year, "case"].unique())
         raise ValueError(f"no single row for {scope} {year} {case!r}; cases: {cases}")
     return float(r["energy_twh"].iloc[0])
 
 
-def analog_saving(energy_twh, ai_share, inference_share, tolerant_share, energy_ratio, *,
-                  replaceable_share=1.0, elasticity=0.0, energy_share=1.0) -> dict[str, Any]:
+def analog_saving(
+    energy_twh,
+    ai_share,
+    inference_share,
+    tolerant_share,
+    energy_ratio,
+    *,
+    replaceable_share=1.0,
+    elasticity=0.0,
+    energy_share=1.0,
+) -> dict[str, Any]:
     """Energy saved if the noise-tolerant share of AI inference ran on analog arrays.
 
     The counterfactual is the same inference work on the digital accelerators the ratio is
@@ -66,15 +79,21 @@ def analog_saving(energy_twh, ai_share, inference_share, tolerant_share, energy_
     Vectorized: any argument may be a numpy array (the results are then arrays, broadcast
     together); with plain numbers the results are plain floats.
     """
-    for name, v in (("ai_share", ai_share), ("inference_share", inference_share),
-                    ("tolerant_share", tolerant_share), ("energy_share", energy_share),
-                    ("replaceable_share", replaceable_share)):
+    for name, v in (
+        ("ai_share", ai_share),
+        ("inference_share", inference_share),
+        ("tolerant_share", tolerant_share),
+        ("energy_share", energy_share),
+        ("replaceable_share", replaceable_share),
+    ):
         v = np.asarray(v, dtype=float)
         if not np.all((v >= 0) & (v <= 1)):
             raise ValueError(f"{name} must be in [0, 1]")
-    if not (np.all(np.asarray(energy_ratio, dtype=float) > 0)
-            and np.all(np.asarray(energy_twh, dtype=float) >= 0)
-            and np.all(np.asarray(elasticity, dtype=float) >= 0)):
+    if not (
+        np.all(np.asarray(energy_ratio, dtype=float) > 0)
+        and np.all(np.asarray(energy_twh, dtype=float) >= 0)
+        and np.all(np.asarray(elasticity, dtype=float) >= 0)
+    ):
         raise ValueError("energy_ratio must be positive; energy_twh and elasticity >= 0")
     addressable = energy_twh * ai_share * inference_share * tolerant_share
     service = 1 - replaceable_share * (1 - energy_ratio)
@@ -82,9 +101,15 @@ def analog_saving(energy_twh, ai_share, inference_share, tolerant_share, energy_
     price = 1 - energy_share * (1 - service)
     demand = price ** (-elasticity)
     net = addressable - addressable * service * demand
-    return {"addressable_twh": addressable, "replaceable_twh": addressable * replaceable_share,
-            "service_ratio": service, "gross_saving_twh": gross, "rebound_twh": gross - net,
-            "net_saving_twh": net, "demand_multiplier": demand}
+    return {
+        "addressable_twh": addressable,
+        "replaceable_twh": addressable * replaceable_share,
+        "service_ratio": service,
+        "gross_saving_twh": gross,
+        "rebound_twh": gross - net,
+        "net_saving_twh": net,
+        "demand_multiplier": demand,
+    }
 
 
 def flip_elasticity(service_ratio: float, energy_share: float) -> float:
@@ -104,20 +129,35 @@ def replaceable_share(P: Params) -> float:
     return float(P.accelerator_share) * float(P.matmul_share)
 
 
-def saving_point(P: Params, dc_electricity: pd.DataFrame, ratio: Any,
-                 elasticity: Any = None, energy_share: Any = None) -> dict[str, Any]:
+def saving_point(
+    P: Params,
+    dc_electricity: pd.DataFrame,
+    ratio: Any,
+    elasticity: Any = None,
+    energy_share: Any = None,
+) -> dict[str, Any]:
     """:func:`analog_saving` at the chapter's parameters and the energy ratio ``ratio``
     (``elasticity``, ``energy_share``: override the parameters)."""
     return analog_saving(
-        dc_energy_twh(dc_electricity, case=P.dc_case), P.ai_share, P.inference_share,
-        P.addressable_share, ratio, replaceable_share=replaceable_share(P),
+        dc_energy_twh(dc_electricity, case=P.dc_case),
+        P.ai_share,
+        P.inference_share,
+        P.addressable_share,
+        ratio,
+        replaceable_share=replaceable_share(P),
         elasticity=P.elasticity if elasticity is None else elasticity,
-        energy_share=P.energy_share if energy_share is None else energy_share)
+        energy_share=P.energy_share if energy_share is None else energy_share,
+    )
 
 
-def saving_against(P: Params, dc_electricity: pd.DataFrame, ratio: Any,
-                   baseline_ratio: Any, elasticity: Any = None,
-                   energy_share: Any = None) -> dict[str, Any]:
+def saving_against(
+    P: Params,
+    dc_electricity: pd.DataFrame,
+    ratio: Any,
+    baseline_ratio: Any,
+    elasticity: Any = None,
+    energy_share: Any = None,
+) -> dict[str, Any]:
     """The saving of a design of energy ratio ``ratio`` against a baseline fleet of energy
     ratio ``baseline_ratio`` (both against the digital MAC with HBM traffic, the ratio of
     :func:`saving_point`): the baseline fleet is the counterfactual, so the saving is the
@@ -128,9 +168,11 @@ def saving_against(P: Params, dc_electricity: pd.DataFrame, ratio: Any,
     Returns ``gross_saving_twh``, ``net_saving_twh`` and ``baseline_replaceable_twh``."""
     a = saving_point(P, dc_electricity, ratio, elasticity, energy_share)
     b = saving_point(P, dc_electricity, baseline_ratio, elasticity, energy_share)
-    return {"gross_saving_twh": a["gross_saving_twh"] - b["gross_saving_twh"],
-            "net_saving_twh": a["net_saving_twh"] - b["net_saving_twh"],
-            "baseline_replaceable_twh": a["replaceable_twh"] * np.asarray(baseline_ratio)}
+    return {
+        "gross_saving_twh": a["gross_saving_twh"] - b["gross_saving_twh"],
+        "net_saving_twh": a["net_saving_twh"] - b["net_saving_twh"],
+        "baseline_replaceable_twh": a["replaceable_twh"] * np.asarray(baseline_ratio),
+    }
 
 
 def elasticity_grid(P: Params, step: float = 0.1) -> np.ndarray:
@@ -140,8 +182,9 @@ def elasticity_grid(P: Params, step: float = 0.1) -> np.ndarray:
     return np.array(sorted(set(grid.tolist()) | {round(float(P.elasticity), 2)}))
 
 
-def saving_curves(P: Params, dc_electricity: pd.DataFrame,
-                  cases: Mapping[str, tuple[float, float]]) -> pd.DataFrame:
+def saving_curves(
+    P: Params, dc_electricity: pd.DataFrame, cases: Mapping[str, tuple[float, float]]
+) -> pd.DataFrame:
     """The 2030 net saving against elasticity, one curve per case (case -> (energy ratio,
     energy share)); the chosen elasticity is always a point of the curves. Columns: ``case``,
     ``energy_ratio``, ``energy_share``, ``elasticity``, ``net_saving_twh``,
@@ -150,11 +193,19 @@ def saving_curves(P: Params, dc_electricity: pd.DataFrame,
     frames = []
     for case, (r, share) in cases.items():
         s = saving_point(P, dc_electricity, float(r), elasticity=grid, energy_share=share)
-        frames.append(pd.DataFrame({
-            "case": case, "energy_ratio": float(r), "energy_share": float(share),
-            "elasticity": grid, "net_saving_twh": s["net_saving_twh"],
-            "gross_saving_twh": np.broadcast_to(s["gross_saving_twh"], grid.shape),
-            "rebound_twh": s["rebound_twh"]}))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "case": case,
+                    "energy_ratio": float(r),
+                    "energy_share": float(share),
+                    "elasticity": grid,
+                    "net_saving_twh": s["net_saving_twh"],
+                    "gross_saving_twh": np.broadcast_to(s["gross_saving_twh"], grid.shape),
+                    "rebound_twh": s["rebound_twh"],
+                }
+            )
+        )
     return pd.concat(frames, ignore_index=True)
 
 
@@ -164,13 +215,25 @@ def saving_curves(P: Params, dc_electricity: pd.DataFrame,
 #: Shares without a source (AI's share, the noise-tolerant share, the matrix products'
 #: share) +-50 %; shares resting on one company's report (inference's share of AI energy,
 #: Patterson et al. 2022; the accelerators' share, Elsworth et al. 2025) +-1/3.
-SHARE_SPREAD = {"ai_share": 0.5, "inference_share": 1.0 / 3.0, "addressable_share": 0.5,
-                "accelerator_share": 1.0 / 3.0, "matmul_share": 0.5}
+SHARE_SPREAD = {
+    "ai_share": 0.5,
+    "inference_share": 1.0 / 3.0,
+    "addressable_share": 0.5,
+    "accelerator_share": 1.0 / 3.0,
+    "matmul_share": 0.5,
+}
 #: Energy ratios: a sequence or an array of floats.
 Ratios = Sequence[float] | np.ndarray
 #: The uncertain inputs of :func:`saving_model`, in order.
-SAVING_INPUTS = ("ai_share", "inference_share", "addressable_share", "accelerator_share",
-                 "matmul_share", "energy_ratio", "elasticity")
+SAVING_INPUTS = (
+    "ai_share",
+    "inference_share",
+    "addressable_share",
+    "accelerator_share",
+    "matmul_share",
+    "energy_ratio",
+    "elasticity",
+)
 
 
 def _share_dist(value: float, spread: float) -> Dist:
@@ -194,9 +257,13 @@ def ratio_prior(ratios: Ratios) -> Dist:
     return LogUniform(lo, hi) if hi > lo else Fixed(lo)
 
 
-def saving_distributions(P: Params, ratios: Ratios, *,
-                         elasticity_max: float | None = None,
-                         spreads: Mapping[str, float] | None = None) -> dict[str, Dist]:
+def saving_distributions(
+    P: Params,
+    ratios: Ratios,
+    *,
+    elasticity_max: float | None = None,
+    spreads: Mapping[str, float] | None = None,
+) -> dict[str, Dist]:
     """The declared distributions of the 2030 saving's uncertain inputs at the chapter's
     parameters.
 
@@ -215,27 +282,49 @@ def saving_distributions(P: Params, ratios: Ratios, *,
     return out
 
 
-def saving_model(ai_share, inference_share, addressable_share, accelerator_share, matmul_share,
-                 energy_ratio, elasticity, *, energy_twh: float,
-                 energy_share: float) -> dict[str, np.ndarray]:
+def saving_model(
+    ai_share,
+    inference_share,
+    addressable_share,
+    accelerator_share,
+    matmul_share,
+    energy_ratio,
+    elasticity,
+    *,
+    energy_twh: float,
+    energy_share: float,
+) -> dict[str, np.ndarray]:
     """The vectorized model of the saving's Monte Carlo: :func:`analog_saving` on arrays.
 
     Returns its quantities as arrays, with ``loss``: 1.0 where analog adds electricity (net
     saving < 0), and ``erased``: 1.0 where the rebound takes back a positive gross saving
     whole (net <= 0 < gross).
     """
-    s = analog_saving(energy_twh, ai_share, inference_share, addressable_share, energy_ratio,
-                      replaceable_share=np.asarray(accelerator_share) * np.asarray(matmul_share),
-                      elasticity=elasticity, energy_share=energy_share)
+    s = analog_saving(
+        energy_twh,
+        ai_share,
+        inference_share,
+        addressable_share,
+        energy_ratio,
+        replaceable_share=np.asarray(accelerator_share) * np.asarray(matmul_share),
+        elasticity=elasticity,
+        energy_share=energy_share,
+    )
     out = {k: np.asarray(v, dtype=float) for k, v in s.items()}
     out["loss"] = (out["net_saving_twh"] < 0).astype(float)
-    out["erased"] = ((out["gross_saving_twh"] > 0)
-                     & (out["net_saving_twh"] <= 0)).astype(float)
+    out["erased"] = ((out["gross_saving_twh"] > 0) & (out["net_saving_twh"] <= 0)).astype(float)
     return out
 
 
-def saving_uncertainty(dists: Mapping[str, Dist], energy_twh: float, n: int, seed: int, *,
-                       energy_share: float, with_tornado: bool = True) -> dict[str, Any]:
+def saving_uncertainty(
+    dists: Mapping[str, Dist],
+    energy_twh: float,
+    n: int,
+    seed: int,
+    *,
+    energy_share: float,
+    with_tornado: bool = True,
+) -> dict[str, Any]:
     """Seeded Monte Carlo of the 2030 saving under ``dists`` (see :func:`saving_distributions`).
 
     Returns ``net`` and ``gross`` (:func:`energybook.uncertainty.summarize` of the net and
@@ -247,8 +336,9 @@ def saving_uncertainty(dists: Mapping[str, Dist], energy_twh: float, n: int, see
     fixed = {"energy_twh": float(energy_twh), "energy_share": float(energy_share)}
     res = monte_carlo(saving_model, dists, n, seed, fixed=fixed)
     med: dict[str, Any] = {k: np.asarray(v) for k, v in medians(dists).items()}
-    tor = tornado(saving_model, dists, fixed=fixed, output="net_saving_twh") \
-        if with_tornado else None
+    tor = (
+        tornado(saving_model, dists, fixed=fixed, output="net_saving_twh") if with_tornado else None
+    )
     return {
         "net": summarize(res["net_saving_twh"]),
         "gross": summarize(res["gross_saving_twh"]),
@@ -260,15 +350,21 @@ def saving_uncertainty(dists: Mapping[str, Dist], energy_twh: float, n: int, see
     }
 
 
-def run_saving_uncertainty(P: Params, ratios_measured: Ratios,
-                           dc_electricity: pd.DataFrame) -> dict[str, Any]:
+def run_saving_uncertainty(
+    P: Params, ratios_measured: Ratios, dc_electricity: pd.DataFrame
+) -> dict[str, Any]:
     """:func:`saving_uncertainty` at the chapter's parameters: the achieved ratio spans the
     measured chips only (``ratios_measured``, every peer-reviewed chip against the best GPU,
     one basis: chip against board); ``P.n_draws`` draws seeded by ``P.seed``. Adds
     ``distributions``."""
     dists = saving_distributions(P, ratios_measured)
-    out = saving_uncertainty(dists, dc_energy_twh(dc_electricity, case=P.dc_case),
-                             int(P.n_draws), int(P.seed), energy_share=P.energy_share)
+    out = saving_uncertainty(
+        dists,
+        dc_energy_twh(dc_electricity, case=P.dc_case),
+        int(P.n_draws),
+        int(P.seed),
+        energy_share=P.energy_share,
+    )
     out["distributions"] = dists
     return out
 
@@ -279,10 +375,15 @@ def run_saving_uncertainty(P: Params, ratios_measured: Ratios,
 RATIO_PRIORS = ("measured", "best chip", "ideal core")
 
 
-def prior_dependence(P: Params, ratio_ideal: float, ratios_measured: Ratios,
-                     dc_electricity: pd.DataFrame,
-                     scenarios: Sequence[tuple[str, float, float]], *,
-                     n: int = 20000) -> pd.DataFrame:
+def prior_dependence(
+    P: Params,
+    ratio_ideal: float,
+    ratios_measured: Ratios,
+    dc_electricity: pd.DataFrame,
+    scenarios: Sequence[tuple[str, float, float]],
+    *,
+    n: int = 20000,
+) -> pd.DataFrame:
     """How the Monte Carlo's answer moves with its priors and the energy share of cost: one
     run of ``n`` draws per scenario ``(ratio_prior, elasticity_max, energy_share)``, the
     ratio prior one of :data:`RATIO_PRIORS`. Columns: ``ratio_prior``, ``ratio_low``,
@@ -293,14 +394,27 @@ def prior_dependence(P: Params, ratio_ideal: float, ratios_measured: Ratios,
     for prior, e_max, share in scenarios:
         if prior not in RATIO_PRIORS:
             raise ValueError(f"ratio prior must be one of {RATIO_PRIORS}, not {prior!r}")
-        ratios = {"measured": list(ratios_measured), "best chip": [min(ratios_measured)],
-                  "ideal core": [ratio_ideal, *ratios_measured]}[prior]
+        ratios = {
+            "measured": list(ratios_measured),
+            "best chip": [min(ratios_measured)],
+            "ideal core": [ratio_ideal, *ratios_measured],
+        }[prior]
         dists = saving_distributions(P, ratios, elasticity_max=e_max)
-        mc = saving_uncertainty(dists, energy, n, int(P.seed), energy_share=share,
-                                with_tornado=False)
-        rows.append({"ratio_prior": prior, "ratio_low": min(ratios), "ratio_high": max(ratios),
-                     "elasticity_max": float(e_max), "energy_share": float(share),
-                     "p_loss": mc["p_loss"], "p_erased": mc["p_erased"],
-                     "p05_twh": mc["net"]["p05"], "median_twh": mc["net"]["median"],
-                     "p95_twh": mc["net"]["p95"]})
+        mc = saving_uncertainty(
+            dists, energy, n, int(P.seed), energy_share=share, with_tornado=False
+        )
+        rows.append(
+            {
+                "ratio_prior": prior,
+                "ratio_low": min(ratios),
+                "ratio_high": max(ratios),
+                "elasticity_max": float(e_max),
+                "energy_share": float(share),
+                "p_loss": mc["p_loss"],
+                "p_erased": mc["p_erased"],
+                "p05_twh": mc["net"]["p05"],
+                "median_twh": mc["net"]["median"],
+                "p95_twh": mc["net"]["p95"],
+            }
+        )
     return pd.DataFrame(rows)

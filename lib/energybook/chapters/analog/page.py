@@ -22,8 +22,14 @@ from energybook.chapters.analog.params import Params
 from energybook.chapters.analog.spec import SPEC
 from energybook.uncertainty import Beta, Dist, Fixed, LogUniform
 
-TABLES = ("energy_per_op", "accelerators", "analog_chips", "adc_fom", "dc_electricity",
-          "pcm_noise_model")
+TABLES = (
+    "energy_per_op",
+    "accelerators",
+    "analog_chips",
+    "adc_fom",
+    "dc_electricity",
+    "pcm_noise_model",
+)
 
 #: The GPU whose memory the capacity check compares with (a row of ``accelerators``).
 CAPACITY_GPU = "B200"
@@ -69,20 +75,20 @@ class Evaluation:
     dc: pd.DataFrame
     pcm: dict[str, float]
     anchors: dict[str, float]
-    kw: dict[str, Any]                 # model arguments; digital with HBM traffic
-    kw_ws: dict[str, Any]              # the same, digital weight-stationary (no HBM)
+    kw: dict[str, Any]  # model arguments; digital with HBM traffic
+    kw_ws: dict[str, Any]  # the same, digital weight-stationary (no HBM)
     crossover: tuple[float, str]
     crossover_ws: tuple[float, str]
     ratio_8: float
     ratio_at_precision: float
     ratio_ws_at_precision: float
-    ratios_measured: np.ndarray        # every peer-reviewed 8-bit chip against the best GPU
+    ratios_measured: np.ndarray  # every peer-reviewed 8-bit chip against the best GPU
     experiment: model_noise.Experiment
-    saving: dict[str, float]           # against digital with HBM, ideal core
-    saving_ws: dict[str, float]        # against a weight-stationary digital fleet, ideal core
+    saving: dict[str, float]  # against digital with HBM, ideal core
+    saving_ws: dict[str, float]  # against a weight-stationary digital fleet, ideal core
     mc: dict[str, Any]
-    priors: pd.DataFrame               # the Monte Carlo rerun with one prior changed at a time
-    sobol: pd.DataFrame                # total Sobol indices of the point 2030 net saving
+    priors: pd.DataFrame  # the Monte Carlo rerun with one prior changed at a time
+    sobol: pd.DataFrame  # total Sobol indices of the point 2030 net saving
 
 
 def evaluate(P: Params, tables: Mapping[str, pd.DataFrame]) -> Evaluation:
@@ -96,13 +102,22 @@ def evaluate(P: Params, tables: Mapping[str, pd.DataFrame]) -> Evaluation:
     measured = model_mac.measured_ratios_8(tables["analog_chips"], tables["accelerators"])
     dc = tables["dc_electricity"]
     return Evaluation(
-        P=P, energy_per_op=tables["energy_per_op"], accelerators=tables["accelerators"],
-        chips=tables["analog_chips"], adc_fom=tables["adc_fom"], dc=dc, pcm=pcm,
-        anchors=anchors, kw=kw, kw_ws=kw_ws,
+        P=P,
+        energy_per_op=tables["energy_per_op"],
+        accelerators=tables["accelerators"],
+        chips=tables["analog_chips"],
+        adc_fom=tables["adc_fom"],
+        dc=dc,
+        pcm=pcm,
+        anchors=anchors,
+        kw=kw,
+        kw_ws=kw_ws,
         crossover=model_mac.crossover_headline(anchors, **kw),
         crossover_ws=model_mac.crossover_headline(anchors, **kw_ws),
-        ratio_8=model_mac.energy_ratio(8.0, anchors, **kw), ratio_at_precision=ratio_p,
-        ratio_ws_at_precision=ratio_ws, ratios_measured=measured,
+        ratio_8=model_mac.energy_ratio(8.0, anchors, **kw),
+        ratio_at_precision=ratio_p,
+        ratio_ws_at_precision=ratio_ws,
+        ratios_measured=measured,
         experiment=model_noise.run_experiment(P, anchors, pcm),
         saving=model_saving.saving_point(P, dc, ratio_p),
         # the counterfactual is a weight-stationary digital fleet: its own ratio against the
@@ -110,12 +125,14 @@ def evaluate(P: Params, tables: Mapping[str, pd.DataFrame]) -> Evaluation:
         saving_ws=model_saving.saving_against(P, dc, ratio_p, ratio_p / ratio_ws),
         mc=model_saving.run_saving_uncertainty(P, measured, dc),
         priors=model_saving.prior_dependence(P, ratio_p, measured, dc, _prior_scenarios(P)),
-        sobol=saving_sobol(P, measured, dc))
+        sobol=saving_sobol(P, measured, dc),
+    )
 
 
 # ---------------------------------------------------------------------------- Sobol indices
-def sensitivity_ranges(P: Params, ratios_measured: model_saving.Ratios
-                       ) -> dict[str, tuple[float, float]]:
+def sensitivity_ranges(
+    P: Params, ratios_measured: model_saving.Ratios
+) -> dict[str, tuple[float, float]]:
     """The ranges of the Sobol indices: each uncertain input of the Monte Carlo over its
     declared distribution's support (:func:`model_saving.saving_distributions`: the shares'
     PERT ranges, the achieved ratio's log-uniform span over the measured chips, the
@@ -129,8 +146,9 @@ def sensitivity_ranges(P: Params, ratios_measured: model_saving.Ratios
     return {k: (lo, hi) for k, (lo, hi) in ranges.items() if hi > lo}
 
 
-def saving_sobol(P: Params, ratios_measured: model_saving.Ratios, dc: pd.DataFrame,
-                 n: int = SOBOL_N) -> pd.DataFrame:
+def saving_sobol(
+    P: Params, ratios_measured: model_saving.Ratios, dc: pd.DataFrame, n: int = SOBOL_N
+) -> pd.DataFrame:
     """Total and first-order Sobol indices of the 2030 net saving of the POINT model
     (:func:`model_saving.saving_model` at given shares, achieved ratio, elasticity and
     energy share; no Monte Carlo) over :func:`sensitivity_ranges`, each uniform on its
@@ -141,21 +159,30 @@ def saving_sobol(P: Params, ratios_measured: model_saving.Ratios, dc: pd.DataFra
     :func:`energybook.sobol.of_parameters`; the estimators are the same."""
     ranges = sensitivity_ranges(P, ratios_measured)
     names = tuple(ranges)
-    bounds = tuple((math.log(lo), math.log(hi)) if k == "energy_ratio" else (lo, hi)
-                   for k, (lo, hi) in ranges.items())
+    bounds = tuple(
+        (math.log(lo), math.log(hi)) if k == "energy_ratio" else (lo, hi)
+        for k, (lo, hi) in ranges.items()
+    )
     prob = sobol.Problem(names, bounds, (False,) * len(names))
     energy = model_saving.dc_energy_twh(dc, case=P.dc_case)
     base = {k: float(getattr(P, k)) for k in model_saving.SAVING_INPUTS[:5] + ("elasticity",)}
 
     def net(x: np.ndarray) -> np.ndarray:
-        cols: dict[str, Any] = {**base, "energy_ratio": float(min(ratios_measured)),
-                                "energy_share": float(P.energy_share)}
+        cols: dict[str, Any] = {
+            **base,
+            "energy_ratio": float(min(ratios_measured)),
+            "energy_share": float(P.energy_share),
+        }
         cols.update({k: x[:, j] for j, k in enumerate(names)})
         if "energy_ratio" in names:
             cols["energy_ratio"] = np.exp(cols["energy_ratio"])
         share = cols.pop("energy_share")
-        return np.asarray(model_saving.saving_model(
-            **cols, energy_twh=energy, energy_share=share)["net_saving_twh"], dtype=float)
+        return np.asarray(
+            model_saving.saving_model(**cols, energy_twh=energy, energy_share=share)[
+                "net_saving_twh"
+            ],
+            dtype=float,
+        )
 
     return sobol.sobol(net, prob, n, seed=int(P.seed) + 20260101)
 
@@ -164,8 +191,7 @@ def sobol_top(ev: Evaluation) -> tuple[str, float, float, bool]:
     """The input with the largest total index: its name, total and first-order indices,
     and whether the intervals separate it from the next one."""
     top = ev.sobol.sort_values("ST", ascending=False).iloc[0]
-    return (str(top["parameter"]), float(top["ST"]), float(top["S1"]),
-            sobol.separated(ev.sobol))
+    return (str(top["parameter"]), float(top["ST"]), float(top["S1"]), sobol.separated(ev.sobol))
 
 
 def _best_row(ev: Evaluation) -> pd.Series:
@@ -220,20 +246,40 @@ def _quoted(ev: Evaluation) -> dict[str, float]:
         "horowitz_sram32k_pj": op("SRAM read 32 KB", 64),
         "hbm_pj_per_bit": op("HBM2 access", 1),
         "gb300_int8_tops": cell(ev.accelerators, "chip", "GB300", "int8_tops"),
-        "encharge_test_tops_per_w": cell(ev.chips, "chip", "EnCharge test chips",
-                                         "tops_per_w"),
-        "hermes_weights_million": cell(ev.chips, "chip", "IBM HERMES (one-phase read)",
-                                       "weights_million"),
+        "encharge_test_tops_per_w": cell(ev.chips, "chip", "EnCharge test chips", "tops_per_w"),
+        "hermes_weights_million": cell(
+            ev.chips, "chip", "IBM HERMES (one-phase read)", "weights_million"
+        ),
         "mythic_weights_million": cell(ev.chips, "chip", "Mythic M1076", "weights_million"),
         "capacity_gpu_memory_gb": cell(ev.accelerators, "chip", CAPACITY_GPU, "memory_gb"),
     }
 
 
-_P_NUMBERS = ("precision_bits", "array_rows", "adc_walden_fj", "adc_schreier_db", "node_nm",
-              "noise_level", "elasticity", "sram_reuse", "dram_reuse", "n_seeds",
-              "cell_energy_fj", "n_draws", "model_weights_billion", "drift_hours")
-_P_PERCENT = ("ai_share", "inference_share", "addressable_share", "accelerator_share",
-              "matmul_share", "energy_share", "training_noise")
+_P_NUMBERS = (
+    "precision_bits",
+    "array_rows",
+    "adc_walden_fj",
+    "adc_schreier_db",
+    "node_nm",
+    "noise_level",
+    "elasticity",
+    "sram_reuse",
+    "dram_reuse",
+    "n_seeds",
+    "cell_energy_fj",
+    "n_draws",
+    "model_weights_billion",
+    "drift_hours",
+)
+_P_PERCENT = (
+    "ai_share",
+    "inference_share",
+    "addressable_share",
+    "accelerator_share",
+    "matmul_share",
+    "energy_share",
+    "training_noise",
+)
 
 
 def _params(ev: Evaluation) -> dict[str, float]:
@@ -252,13 +298,16 @@ def _iso_digital(ev: Evaluation) -> dict[str, float]:
     dkw, _ = model_mac.split_kwargs(ev.kw)
     dkw_ws, _ = model_mac.split_kwargs(ev.kw_ws)
     if math.isnan(b_d):
-        return {"digital_iso_bits": math.nan, "knee_vs_digital_ws": math.nan,
-                "knee_vs_digital_hbm": math.nan}
-    return {"digital_iso_bits": b_d,
-            "knee_vs_digital_ws": knee_j / model_mac.digital_mac_energy_j(b_d, ev.anchors,
-                                                                          **dkw_ws),
-            "knee_vs_digital_hbm": knee_j / model_mac.digital_mac_energy_j(b_d, ev.anchors,
-                                                                           **dkw)}
+        return {
+            "digital_iso_bits": math.nan,
+            "knee_vs_digital_ws": math.nan,
+            "knee_vs_digital_hbm": math.nan,
+        }
+    return {
+        "digital_iso_bits": b_d,
+        "knee_vs_digital_ws": knee_j / model_mac.digital_mac_energy_j(b_d, ev.anchors, **dkw_ws),
+        "knee_vs_digital_hbm": knee_j / model_mac.digital_mac_energy_j(b_d, ev.anchors, **dkw),
+    }
 
 
 def _matched_saving(ev: Evaluation) -> dict[str, float]:
@@ -275,10 +324,12 @@ def _matched_saving(ev: Evaluation) -> dict[str, float]:
     d_hbm = model_mac.digital_mac_energy_j(b_d, ev.anchors, **dkw)
     d_ws = model_mac.digital_mac_energy_j(b_d, ev.anchors, **dkw_ws)
     return {
-        "saving_matched_twh": float(model_saving.saving_point(
-            ev.P, ev.dc, a / d_hbm)["net_saving_twh"]),
-        "saving_matched_ws_twh": float(model_saving.saving_against(
-            ev.P, ev.dc, a / d_hbm, d_ws / d_hbm)["net_saving_twh"]),
+        "saving_matched_twh": float(
+            model_saving.saving_point(ev.P, ev.dc, a / d_hbm)["net_saving_twh"]
+        ),
+        "saving_matched_ws_twh": float(
+            model_saving.saving_against(ev.P, ev.dc, a / d_hbm, d_ws / d_hbm)["net_saving_twh"]
+        ),
     }
 
 
@@ -330,8 +381,11 @@ def _hermes_arrays(ev: Evaluation) -> float:
 def _measured_nodes(ev: Evaluation) -> tuple[float, float]:
     """Process nodes of the peer-reviewed 8-bit analog in-memory chips (nm)."""
     c = ev.chips
-    m = c[(c["claim_type"] == "peer-reviewed") & (c["precision_bits"] == 8)
-          & c["substrate"].map(model_mac.is_analog_in_memory)]
+    m = c[
+        (c["claim_type"] == "peer-reviewed")
+        & (c["precision_bits"] == 8)
+        & c["substrate"].map(model_mac.is_analog_in_memory)
+    ]
     nodes = m["node_nm"].dropna().astype(float)
     return float(nodes.min()), float(nodes.max())
 
@@ -342,7 +396,8 @@ def _saving(ev: Evaluation) -> dict[str, float]:
     full_cost = model_saving.saving_point(P, ev.dc, ev.ratio_at_precision, energy_share=1.0)
     # what keeping the weights on chip digitally saves against the same HBM baseline
     ws_digital = model_saving.saving_point(
-        P, ev.dc, ev.ratio_at_precision / ev.ratio_ws_at_precision)
+        P, ev.dc, ev.ratio_at_precision / ev.ratio_ws_at_precision
+    )
     return {
         "dc_2030_twh": dc_twh,
         "addressable_twh": float(s["addressable_twh"]),
@@ -350,17 +405,22 @@ def _saving(ev: Evaluation) -> dict[str, float]:
         "replaceable_twh": float(s["replaceable_twh"]),
         "gross_saving_twh": float(s["gross_saving_twh"]),
         # an identity: exactly 0 at an elasticity of 1 (not a residue such as 1e-14)
-        "saving_energy_share_1_twh": _clean_zero(float(full_cost["net_saving_twh"]),
-                                                 float(s["addressable_twh"])),
+        "saving_energy_share_1_twh": _clean_zero(
+            float(full_cost["net_saving_twh"]), float(s["addressable_twh"])
+        ),
         "saving_pct_of_dc": 100 * float(s["net_saving_twh"]) / dc_twh,
         "ratio_ws_at_precision": ev.ratio_ws_at_precision,
         "gross_saving_ws_twh": float(w["gross_saving_twh"]),
         "ws_fleet_replaceable_twh": float(w["baseline_replaceable_twh"]),
         "saving_ws_digital_twh": float(ws_digital["net_saving_twh"]),
         "gross_saving_ws_digital_twh": float(ws_digital["gross_saving_twh"]),
-        "gross_saving_weights_streamed_twh": float(model_saving.saving_point(
-            P, ev.dc, model_mac.weights_streamed_ratio(float(P.precision_bits), ev.anchors,
-                                                       **ev.kw))["gross_saving_twh"]),
+        "gross_saving_weights_streamed_twh": float(
+            model_saving.saving_point(
+                P,
+                ev.dc,
+                model_mac.weights_streamed_ratio(float(P.precision_bits), ev.anchors, **ev.kw),
+            )["gross_saving_twh"]
+        ),
     }
 
 
@@ -375,12 +435,18 @@ def _monte_carlo(ev: Evaluation) -> dict[str, float]:
         "mc_spread_one_source_pct": 100 * model_saving.SHARE_SPREAD["inference_share"],
         "mc_elasticity_high": float(d["elasticity"].ppf(1.0)),
         "mc_ratio_low": float(d["energy_ratio"].ppf(0.0)),
-        "mc_n_shares_unsourced": float(sum(
-            v == model_saving.SHARE_SPREAD["ai_share"]
-            for v in model_saving.SHARE_SPREAD.values())),
-        "mc_n_shares_one_source": float(sum(
-            v == model_saving.SHARE_SPREAD["inference_share"]
-            for v in model_saving.SHARE_SPREAD.values())),
+        "mc_n_shares_unsourced": float(
+            sum(
+                v == model_saving.SHARE_SPREAD["ai_share"]
+                for v in model_saving.SHARE_SPREAD.values()
+            )
+        ),
+        "mc_n_shares_one_source": float(
+            sum(
+                v == model_saving.SHARE_SPREAD["inference_share"]
+                for v in model_saving.SHARE_SPREAD.values()
+            )
+        ),
         "mc_n_shares": float(len(model_saving.SHARE_SPREAD)),
         "mc_ratio_high": float(d["energy_ratio"].ppf(1.0)),
         "mc_p_ratio_above_1_pct": 100 * float(_mass_above(d["energy_ratio"], 1.0)),
@@ -413,8 +479,9 @@ def numbers(ev: Evaluation) -> dict[str, float]:
     arith8 = d8["multiply_j"] + d8["add_j"]
     no_dram8 = d8["total_j"] - d8["dram_j"]
     d16 = model_mac.digital_mac_energy_j(16.0, anchors, **dkw)
-    ktc16_per_mac = model_adc.min_sampling_energy_j(
-        16.0, noise_ratio=kw["noise_ratio"]) / kw["array_rows"]
+    ktc16_per_mac = (
+        model_adc.min_sampling_energy_j(16.0, noise_ratio=kw["noise_ratio"]) / kw["array_rows"]
+    )
     g = model_mac.gpu_check(ev.accelerators, anchors, fastest_per_bits=True, **dkw)
     g8 = g[g["precision_bits"] == 8]
     meas, dig = model_mac.measured_8(ev.chips, ev.accelerators)
@@ -450,14 +517,18 @@ def numbers(ev: Evaluation) -> dict[str, float]:
         "ktc_8_fj": model_adc.min_sampling_energy_j(8.0) / J_PER_FJ,
         "ktc_cap_8_ff": model_adc.min_sampling_capacitance_f(8.0) * 1e15,
         "ktc_16_per_mac_fj": ktc16_per_mac / J_PER_FJ,
-        "crossover_rows_lo": model_mac.crossover_headline(
-            anchors, **{**kw, "array_rows": rows_lo})[0],
-        "crossover_rows_hi": model_mac.crossover_headline(
-            anchors, **{**kw, "array_rows": rows_hi})[0],
-        "rows_lo": float(rows_lo), "rows_hi": float(rows_hi),
+        "crossover_rows_lo": model_mac.crossover_headline(anchors, **{**kw, "array_rows": rows_lo})[
+            0
+        ],
+        "crossover_rows_hi": model_mac.crossover_headline(anchors, **{**kw, "array_rows": rows_hi})[
+            0
+        ],
+        "rows_lo": float(rows_lo),
+        "rows_hi": float(rows_hi),
         "crossover_best_adc": model_mac.crossover_headline(anchors, **{**kw, **fom_best})[0],
-        "crossover_ws_best_adc": model_mac.crossover_headline(
-            anchors, **{**ev.kw_ws, **fom_best})[0],
+        "crossover_ws_best_adc": model_mac.crossover_headline(anchors, **{**ev.kw_ws, **fom_best})[
+            0
+        ],
         "chips_precision_bits": float(meas["precision_bits"].max()),
         "ideal_tops_per_w_8": ideal_tpw,
         "measured_best_tops_per_w_8": float(meas["tops_per_w"].max()),
@@ -469,11 +540,14 @@ def numbers(ev: Evaluation) -> dict[str, float]:
         "measured_ratio_8_worst": float(ev.ratios_measured.max()),
         "arrays_for_model": model_mac.arrays_needed(weights, kw["array_rows"]),
         "hermes_chips_for_model": model_mac.units_needed(
-            weights, quoted["hermes_weights_million"] * 1e6),
+            weights, quoted["hermes_weights_million"] * 1e6
+        ),
         "mythic_chips_for_model": model_mac.units_needed(
-            weights, quoted["mythic_weights_million"] * 1e6),
+            weights, quoted["mythic_weights_million"] * 1e6
+        ),
         "gpus_for_model": model_mac.units_needed(
-            weights * P.precision_bits / 8, quoted["capacity_gpu_memory_gb"] * 1e9),
+            weights * P.precision_bits / 8, quoted["capacity_gpu_memory_gb"] * 1e9
+        ),
         # what the weight-stationary digital baseline must hold on chip, in SRAM
         "ws_sram_gb": weights * P.precision_bits / 8 / 1e9,
         "hermes_arrays": _hermes_arrays(ev),
@@ -517,11 +591,15 @@ def twh_phrase(x: float) -> str:
 def interval_phrase(p05: float, p95: float) -> str:
     """The Monte Carlo's 90% interval in words, saying so when it includes a loss."""
     if p05 < 0 <= p95:
-        return (f"from a net increase of {-p05:,.0f} TWh to a saving of {p95:,.0f} TWh: "
-                "the interval includes a loss")
+        return (
+            f"from a net increase of {-p05:,.0f} TWh to a saving of {p95:,.0f} TWh: "
+            "the interval includes a loss"
+        )
     if p95 < 0:
-        return (f"from a net increase of {-p05:,.0f} to one of {-p95:,.0f} TWh: analog adds "
-                "electricity in most draws")
+        return (
+            f"from a net increase of {-p05:,.0f} to one of {-p95:,.0f} TWh: analog adds "
+            "electricity in most draws"
+        )
     return f"from {p05:,.0f} to {p95:,.0f} TWh saved"
 
 
@@ -545,19 +623,25 @@ def drivers_text(tor: pd.DataFrame, rel_tol: float = 1e-6) -> tuple[str, str]:
     def text(g: list[str]) -> str:
         return g[0] if len(g) == 1 else ", ".join(g[:-1]) + f" and {g[-1]} (equal swings)"
 
-    return (text(groups[0]) if groups else "no input",
-            text(groups[1]) if len(groups) > 1 else "no other input")
+    return (
+        text(groups[0]) if groups else "no input",
+        text(groups[1]) if len(groups) > 1 else "no other input",
+    )
 
 
-def rebound_clause(elasticity: float, energy_share: float, rebound_twh: float,
-                   gross_twh: float) -> str:
+def rebound_clause(
+    elasticity: float, energy_share: float, rebound_twh: float, gross_twh: float
+) -> str:
     """Opens a sentence: how much of the gross saving the rebound takes back."""
     if elasticity == 0 or energy_share == 0 or rebound_twh == 0:
-        return ("With no price response (an elasticity or an energy share of 0) nothing is "
-                "taken back")
-    return (f"With a price elasticity of demand of {elasticity:.2g} and energy "
-            f"{100 * energy_share:.0f}% of the cost of inference, the rebound takes back "
-            f"{rebound_twh:,.1f} TWh of the {gross_twh:,.0f} TWh gross saving")
+        return (
+            "With no price response (an elasticity or an energy share of 0) nothing is taken back"
+        )
+    return (
+        f"With a price elasticity of demand of {elasticity:.2g} and energy "
+        f"{100 * energy_share:.0f}% of the cost of inference, the rebound takes back "
+        f"{rebound_twh:,.1f} TWh of the {gross_twh:,.0f} TWh gross saving"
+    )
 
 
 def iso_text(ev: Evaluation) -> str:
@@ -565,10 +649,14 @@ def iso_text(ev: Evaluation) -> str:
     iso = ev.experiment.iso
     top = float(ev.experiment.table["bits"].max())
     if math.isnan(iso["bits"]):
-        return (f"at no precision up to {top:.0f} bits does it come within "
-                f"{model_noise.TOLERANCE_PP:.0f} point of the floating-point network")
-    return (f"from {iso['bits']:.0f} bits on it comes within "
-            f"{model_noise.TOLERANCE_PP:.0f} point of the floating-point network")
+        return (
+            f"at no precision up to {top:.0f} bits does it come within "
+            f"{model_noise.TOLERANCE_PP:.0f} point of the floating-point network"
+        )
+    return (
+        f"from {iso['bits']:.0f} bits on it comes within "
+        f"{model_noise.TOLERANCE_PP:.0f} point of the floating-point network"
+    )
 
 
 def flip_text(service_ratio: float, energy_share: float) -> str:
@@ -588,38 +676,52 @@ def rebound_size_text(rebound_twh: float, gross_twh: float, energy_share: float)
     """Opens a sentence: whether the rebound is small or large, and why."""
     share = rebound_twh / gross_twh if gross_twh > 0 else 0.0
     if share < 0.1:
-        return (f"The rebound is small because energy is a small part of what inference "
-                f"costs ({100 * energy_share:.0f}%")
-    return (f"The rebound takes back {100 * share:.0f}% of the gross saving, because energy "
-            f"is a large part of what inference costs ({100 * energy_share:.0f}%")
+        return (
+            f"The rebound is small because energy is a small part of what inference "
+            f"costs ({100 * energy_share:.0f}%"
+        )
+    return (
+        f"The rebound takes back {100 * share:.0f}% of the gross saving, because energy "
+        f"is a large part of what inference costs ({100 * energy_share:.0f}%"
+    )
 
 
 def p_loss_text(p_loss: float, p_prior_above_1: float, tol: float = 0.02) -> str:
     """Whether the chance of a loss is just the ratio prior's weight above 1."""
     if abs(p_loss - p_prior_above_1) <= tol:
-        return (f"that chance, {100 * p_loss:.0f}%, is the ratio prior's weight above 1 "
-                f"({100 * p_prior_above_1:.0f}%): with energy a small part of the cost the "
-                "rebound hardly changes the sign, so the chance of a loss is the prior's, "
-                "not a finding")
-    return (f"that chance, {100 * p_loss:.0f}%, differs from the ratio prior's weight above 1 "
-            f"({100 * p_prior_above_1:.0f}%) because the rebound moves the sign; it is still "
-            "set by the priors, not a finding")
+        return (
+            f"that chance, {100 * p_loss:.0f}%, is the ratio prior's weight above 1 "
+            f"({100 * p_prior_above_1:.0f}%): with energy a small part of the cost the "
+            "rebound hardly changes the sign, so the chance of a loss is the prior's, "
+            "not a finding"
+        )
+    return (
+        f"that chance, {100 * p_loss:.0f}%, differs from the ratio prior's weight above 1 "
+        f"({100 * p_prior_above_1:.0f}%) because the rebound moves the sign; it is still "
+        "set by the priors, not a finding"
+    )
 
 
 def elasticity_prior_text(p_loss_1: float, p_loss_5: float, tol: float = 0.01) -> str:
     """How much the elasticity prior's upper end moves the chance of a loss."""
     if abs(p_loss_5 - p_loss_1) <= tol:
-        return (f"the elasticity prior's upper end hardly matters ({100 * p_loss_1:.0f}% "
-                f"at 1, {100 * p_loss_5:.0f}% at 5)")
-    return (f"moving the elasticity prior's upper end from 1 to 5 takes it from "
-            f"{100 * p_loss_1:.0f}% to {100 * p_loss_5:.0f}%")
+        return (
+            f"the elasticity prior's upper end hardly matters ({100 * p_loss_1:.0f}% "
+            f"at 1, {100 * p_loss_5:.0f}% at 5)"
+        )
+    return (
+        f"moving the elasticity prior's upper end from 1 to 5 takes it from "
+        f"{100 * p_loss_1:.0f}% to {100 * p_loss_5:.0f}%"
+    )
 
 
 def interval_low_text(p05: float, ratio_high: float) -> str:
     """Why the 90% interval's lower end is where it is."""
     if p05 < 0 and ratio_high > 1:
-        return ("Its lower end is below zero because the measured chips span ratios above 1, "
-                "where analog uses more energy than digital")
+        return (
+            "Its lower end is below zero because the measured chips span ratios above 1, "
+            "where analog uses more energy than digital"
+        )
     if p05 < 0:
         return "Its lower end is below zero because the rebound outweighs the saving there"
     return "Its lower end is above zero: no measured chip uses more energy than the best GPU"
@@ -628,9 +730,10 @@ def interval_low_text(p05: float, ratio_high: float) -> str:
 def drift_change_text(change_pp: float, se_pp: float, n_seeds: int) -> str:
     """The paired change in accuracy from an hour to a year, with its standard error."""
     if n_seeds < 2 or math.isnan(se_pp):
-        return (f"{change_pp:.1f} points (one seed: no standard error across seeds)")
-    return (f"{change_pp:.1f} points, with a standard error of {se_pp:.1f} across the "
-            f"{n_seeds} seeds")
+        return f"{change_pp:.1f} points (one seed: no standard error across seeds)"
+    return (
+        f"{change_pp:.1f} points, with a standard error of {se_pp:.1f} across the {n_seeds} seeds"
+    )
 
 
 def digital_iso_text(b_d: float, top_bits: float) -> str:
@@ -640,15 +743,20 @@ def digital_iso_text(b_d: float, top_bits: float) -> str:
     return f"from {b_d:.0f} bits"
 
 
-def matched_saving_text(saving_matched_twh: float, saving_matched_ws_twh: float,
-                        b_d: float, bits: float) -> str:
+def matched_saving_text(
+    saving_matched_twh: float, saving_matched_ws_twh: float, b_d: float, bits: float
+) -> str:
     """The 2030 saving at equal delivered accuracy, in words."""
     if math.isnan(b_d):
-        return ("cannot be computed: no digital fixed-point precision on the grid reaches the "
-                "analog network's best accuracy")
-    return (f"is {twh_phrase(saving_matched_twh)} against digital accelerators with HBM and "
-            f"{twh_phrase(saving_matched_ws_twh)} against a weight-stationary digital fleet, "
-            f"both running at {b_d:.0f} bits while analog runs at {bits:.0f}")
+        return (
+            "cannot be computed: no digital fixed-point precision on the grid reaches the "
+            "analog network's best accuracy"
+        )
+    return (
+        f"is {twh_phrase(saving_matched_twh)} against digital accelerators with HBM and "
+        f"{twh_phrase(saving_matched_ws_twh)} against a weight-stationary digital fleet, "
+        f"both running at {b_d:.0f} bits while analog runs at {bits:.0f}"
+    )
 
 
 def nodes_text(lo: float, hi: float) -> str:
@@ -659,12 +767,15 @@ def nodes_text(lo: float, hi: float) -> str:
 def knee_text(knee_vs_ws: float, knee_vs_hbm: float, b_d: float) -> str:
     """The analog knee against digital at equal delivered accuracy, in words."""
     if math.isnan(b_d):
-        return ("no digital fixed-point precision on the grid reaches the analog network's "
-                "best accuracy")
+        return (
+            "no digital fixed-point precision on the grid reaches the analog network's "
+            "best accuracy"
+        )
 
     def one(r: float, what: str) -> str:
-        return (f"{r:.2f} times the energy of {what} digital MAC at {b_d:.0f} bits"
-                + (" (analog loses)" if r > 1 else " (analog wins)"))
+        return f"{r:.2f} times the energy of {what} digital MAC at {b_d:.0f} bits" + (
+            " (analog loses)" if r > 1 else " (analog wins)"
+        )
 
     return f"{one(knee_vs_ws, 'a weight-stationary')} and {one(knee_vs_hbm, 'an HBM-fed')}"
 
@@ -678,25 +789,30 @@ def texts(ev: Evaluation) -> dict[str, str]:
         "crossover_text": crossover_text(*ev.crossover),
         "crossover_ws_text": crossover_text(*ev.crossover_ws),
         "dc_case": P.dc_case,
-        "adc_combine": "the larger of the two lines" if P.adc_combine == "max"
+        "adc_combine": "the larger of the two lines"
+        if P.adc_combine == "max"
         else "the sum of the two lines",
         "saving_phrase": twh_phrase(h["saving_2030_twh"]),
         "saving_ws_phrase": twh_phrase(h["saving_2030_vs_weight_stationary_twh"]),
         "saving_worst_chip_phrase": twh_phrase(_saving_worst(ev)),
         "interval_phrase": interval_phrase(h["saving_2030_p05_twh"], h["saving_2030_p95_twh"]),
         "rebound_clause": rebound_clause(
-            P.elasticity, P.energy_share,
+            P.elasticity,
+            P.energy_share,
             _clean_zero(float(s["rebound_twh"]), float(s["addressable_twh"])),
-            float(s["gross_saving_twh"])),
+            float(s["gross_saving_twh"]),
+        ),
         "iso_text": iso_text(ev),
         "flip_text": flip_text(float(s["service_ratio"]), P.energy_share),
         "device_bits_text": bits_text(ev.experiment.weight_bits),
         "mc_top_driver": top,
         "mc_top_range": "from {} to {}".format(
             twh_phrase(float(ev.mc["tornado"]["output_low"].iloc[0])),
-            twh_phrase(float(ev.mc["tornado"]["output_high"].iloc[0]))),
+            twh_phrase(float(ev.mc["tornado"]["output_high"].iloc[0])),
+        ),
         "mc_second_driver": second,
-        "sobol_top_input": SAVING_INPUT_LABELS.get(sobol_top(ev)[0], sobol_top(ev)[0]).lower()
+        "sobol_top_input": SAVING_INPUT_LABELS.get(sobol_top(ev)[0], sobol_top(ev)[0])
+        .lower()
         .replace("ai's", "AI's"),
         "sobol_interaction_text": sobol_interaction_text(ev.sobol),
         **_conditional_texts(ev),
@@ -710,23 +826,29 @@ def _conditional_texts(ev: Evaluation) -> dict[str, str]:
     return {
         "rebound_size_text": rebound_size_text(
             _clean_zero(float(s["rebound_twh"]), float(s["addressable_twh"])),
-            float(s["gross_saving_twh"]), ev.P.energy_share),
+            float(s["gross_saving_twh"]),
+            ev.P.energy_share,
+        ),
         "p_loss_text": p_loss_text(float(ev.mc["p_loss"]), n["mc_p_ratio_above_1_pct"] / 100),
-        "elasticity_prior_text": elasticity_prior_text(float(priors["p_loss"].iloc[1]),
-                                                       float(priors["p_loss"].iloc[2])),
-        "interval_low_text": interval_low_text(float(ev.mc["net"]["p05"]),
-                                               n["mc_ratio_high"]),
+        "elasticity_prior_text": elasticity_prior_text(
+            float(priors["p_loss"].iloc[1]), float(priors["p_loss"].iloc[2])
+        ),
+        "interval_low_text": interval_low_text(float(ev.mc["net"]["p05"]), n["mc_ratio_high"]),
         "drift_change_text": drift_change_text(
-            _drift_change(ev)["drift_change_pp"], _drift_change(ev)["drift_change_se_pp"],
-            len(ev.experiment.drift_by_seed[3600.0])),
+            _drift_change(ev)["drift_change_pp"],
+            _drift_change(ev)["drift_change_se_pp"],
+            len(ev.experiment.drift_by_seed[3600.0]),
+        ),
         "digital_iso_text": digital_iso_text(
-            n["digital_iso_bits"], float(ev.experiment.fixed_point["bits"].max())),
+            n["digital_iso_bits"], float(ev.experiment.fixed_point["bits"].max())
+        ),
         "measured_nodes_text": nodes_text(*_measured_nodes(ev)),
         "matched_saving_text": matched_saving_text(
-            **_matched_saving(ev), b_d=n["digital_iso_bits"],
-            bits=float(ev.P.precision_bits)),
-        "knee_text": knee_text(n["knee_vs_digital_ws"], n["knee_vs_digital_hbm"],
-                               n["digital_iso_bits"]),
+            **_matched_saving(ev), b_d=n["digital_iso_bits"], bits=float(ev.P.precision_bits)
+        ),
+        "knee_text": knee_text(
+            n["knee_vs_digital_ws"], n["knee_vs_digital_hbm"], n["digital_iso_bits"]
+        ),
     }
 
 
@@ -735,17 +857,22 @@ def sobol_interaction_text(indices: pd.DataFrame) -> str:
     left to interactions, ``1 - sum(S1)`` (clipped to [0, 1])."""
     rest = min(1.0, max(0.0, 1.0 - float(indices["S1"].clip(lower=0.0).sum())))
     if rest < 0.05:
-        return ("the first-order indices add up to nearly the whole variance, so the inputs "
-                "act almost additively")
-    return (f"the first-order indices leave about {100 * rest:.0f}% of the variance to "
-            "interactions: the shares multiply a saving that the achieved ratio sets (and can make "
-            "negative), so their total indices exceed their first-order ones")
+        return (
+            "the first-order indices add up to nearly the whole variance, so the inputs "
+            "act almost additively"
+        )
+    return (
+        f"the first-order indices leave about {100 * rest:.0f}% of the variance to "
+        "interactions: the shares multiply a saving that the achieved ratio sets (and can make "
+        "negative), so their total indices exceed their first-order ones"
+    )
 
 
 def _saving_worst(ev: Evaluation) -> float:
     """The net 2030 saving at the worst measured chip's ratio."""
-    return float(model_saving.saving_point(ev.P, ev.dc, float(ev.ratios_measured.max()))
-                 ["net_saving_twh"])
+    return float(
+        model_saving.saving_point(ev.P, ev.dc, float(ev.ratios_measured.max()))["net_saving_twh"]
+    )
 
 
 # ---------------------------------------------------------------------------- captions
@@ -767,20 +894,23 @@ def captions(ev: Evaluation) -> dict[str, str]:
             "Hollow marks: H100, B200 and GB300 at board power and dense peak rate at 4, 8 "
             "and 16 bits. Sources: Horowitz (ISSCC 2014), O'Connor et al. (MICRO 2017), "
             "Murmann ADC survey (2025), Epoch AI hardware data (2025), Nandakumar et al. "
-            "(2019)."),
+            "(2019)."
+        ),
         "adc": (
             "Log-scale lines of ADC energy per conversion from 1 to 16 bits: the Walden line "
             "doubles per bit, the Schreier line and the kT/C floor quadruple per bit; the "
             "modelled ADC follows the Walden line at low resolution and the Schreier line "
             "above the knee; divided over the array's rows it gives the ADC energy per MAC. "
             "Source: B. Murmann, ADC Performance Survey 1997-2025 (figures of merit); kT/C "
-            "from Boltzmann's constant."),
+            "from Boltzmann's constant."
+        ),
         "breakdown": (
             "Stacked horizontal bars of the energy of one MAC at the chosen precision: the "
             "digital bar is mostly operand movement from HBM and SRAM with a thin slice of "
             "arithmetic; the analog bar is mostly ADC readout, with small array, DAC and "
             "input/output movement parts. Sources: Horowitz (ISSCC 2014), O'Connor et al. "
-            "(MICRO 2017), Murmann ADC survey."),
+            "(MICRO 2017), Murmann ADC survey."
+        ),
         "crossover_map": (
             "Heat map of the crossover precision in bits (against the digital MAC with HBM "
             "traffic) over array rows (16 to 4096, across) and the ADC's Walden figure of "
@@ -789,13 +919,15 @@ def captions(ev: Evaluation) -> dict[str, str]:
             "figure and node: larger arrays and better converters raise it, from below 1 bit "
             "(digital wins everywhere) for small arrays with poor converters upwards; past "
             "the knee a better Walden figure no longer helps. The outlined cell is the "
-            "chosen setting. Sources: Horowitz (ISSCC 2014), Murmann ADC survey (2025)."),
+            "chosen setting. Sources: Horowitz (ISSCC 2014), Murmann ADC survey (2025)."
+        ),
         "node": (
             "Lines of the crossover precision against the digital process node from 3 to "
             "180 nm for arrays of 64, 256 and 1024 rows: the crossover rises slowly as the "
             "digital node gets larger (digital gets more expensive), and larger arrays sit "
             "higher at every node. Sources: Horowitz (ISSCC 2014) scaled by the node "
-            "exponent; Murmann ADC survey."),
+            "exponent; Murmann ADC survey."
+        ),
         "accuracy": (
             "Two lines of mean test accuracy over seeds against modelled analog energy per "
             f"MAC, one point per precision (1 to {ex.table['bits'].max():.0f} bits), with "
@@ -808,13 +940,15 @@ def captions(ev: Evaluation) -> dict[str, str]:
             f"within {model_noise.TOLERANCE_PP:g} point of the best analog accuracy (the "
             "device-limited knee); each layer's energy is charged in an array of its own "
             "fan-in and fan-out. Task generated with scikit-learn; "
-            "device model: Nandakumar et al. (2019); energies from this chapter's model."),
+            "device model: Nandakumar et al. (2019); energies from this chapter's model."
+        ),
         "drift": (
             f"Line of mean test accuracy at {ev.P.precision_bits} bits against the time "
             "since the weights were programmed (log scale, a minute to a year), with bars "
             "from the lowest to the highest seed: conductance drift, corrected globally, "
             "still erodes accuracy with time; the dashed line is the floating-point network. "
-            "Device model: Nandakumar et al. (2019), as implemented in IBM's aihwkit."),
+            "Device model: Nandakumar et al. (2019), as implemented in IBM's aihwkit."
+        ),
         "chips": (
             "Dot plot of TOPS per watt on a log scale for analog in-memory chips (IBM HERMES "
             "in two read modes, IBM's analog speech chip, Mythic M1076, EnCharge EN100 and "
@@ -823,7 +957,8 @@ def captions(ev: Evaluation) -> dict[str, str]:
             "unverified vendor claim, shape marks chip, card or system level. Dashed lines: "
             "this model's digital MAC and ideal analog core at 8 bits. The peer-reviewed "
             "analog chips span from above the best GPU to below it, all well below the ideal "
-            "core. Sources: see the table below and the data appendix."),
+            "core. Sources: see the table below and the data appendix."
+        ),
         "scope": (
             "Horizontal bars, each a part of the one before: world data-centre electricity "
             f"in 2030 ({ev.P.dc_case}), AI's share, inference's share, the noise-tolerant "
@@ -832,21 +967,24 @@ def captions(ev: Evaluation) -> dict[str, str]:
             "accelerators with HBM and against a weight-stationary digital fleet (on the smaller "
             "energy that fleet would draw), before the rebound. "
             "Sources: IEA Energy and AI (2025); Elsworth et al. (2025) for the accelerators' "
-            "share; the other shares are assumptions."),
+            "share; the other shares are assumptions."
+        ),
         "saving": (
             "Lines of the net 2030 saving against the price elasticity of demand for "
             "inference: at the ideal core's ratio and at the worst peer-reviewed chip's "
             "ratio with the chosen energy share of cost, and at the ideal ratio with energy "
             "the whole cost (the largest rebound, which erases the saving at an elasticity "
             "of 1 by construction). Points mark the chosen elasticity. Sources: IEA Energy "
-            "and AI (2025); the shares are assumptions."),
+            "and AI (2025); the shares are assumptions."
+        ),
         "tornado": (
             "Tornado chart: one horizontal bar per uncertain input (the five shares, the "
             "achieved analog/digital energy ratio and the elasticity), spanning the net 2030 "
             "saving as that input moves from its 5th to its 95th percentile with the others "
             "at their medians, largest swing on top; the dashed line marks every input at "
             "its median. Model: this chapter's saving under its declared distributions; IEA "
-            "Energy and AI (2025) for 2030 data-centre electricity."),
+            "Energy and AI (2025) for 2030 data-centre electricity."
+        ),
         "sobol": _sobol_caption(ev),
     }
 
@@ -855,8 +993,11 @@ def _sobol_caption(ev: Evaluation) -> str:
     name, st, s1, sep = sobol_top(ev)
     label = SOBOL_LABELS.get(name, name)
     n_in = len(ev.sobol)
-    rank = ("its interval separates it from the next input" if sep else
-            "the intervals do not separate it from the next input at this sample size")
+    rank = (
+        "its interval separates it from the next input"
+        if sep
+        else "the intervals do not separate it from the next input at this sample size"
+    )
     return (
         f"Total Sobol indices of the 2030 net saving: the share of its variance each of "
         f"{n_in} inputs explains, interactions included, with 95% bootstrap intervals "
@@ -865,7 +1006,8 @@ def _sobol_caption(ev: Evaluation) -> str:
         f"ratio uniform in its logarithm over the measured chips; energy's share of cost "
         f"from {100 * ENERGY_SHARE_RANGE[0]:.0f} to {100 * ENERGY_SHARE_RANGE[1]:.0f}%); "
         f"the ranges are assumptions. Largest: {label}, total index {st:.2f} "
-        f"(first-order {s1:.2f}); {rank}.")
+        f"(first-order {s1:.2f}); {rank}."
+    )
 
 
 # ---------------------------------------------------------------------------- reader tables
@@ -881,19 +1023,33 @@ def table_chips(ev: Evaluation) -> pd.DataFrame:
     a = ev.chips
     stated = a["tops_per_w"].notna()
     tpw = a["tops_per_w"].where(stated, a["tops"] / a["power_w"])
-    return pd.DataFrame({
-        "Chip": a["chip"],
-        "Substrate": a["substrate"],
-        "Level, precision": [f"{lv}, {int(b)}-bit" for lv, b in
-                             zip(a["level"], a["precision_bits"], strict=True)],
-        "TOPS/W": [f"{v:.3g}" + ("" if st else "*") for v, st in zip(tpw, stated, strict=True)],
-        "Weights held (millions)": ["" if pd.isna(w) else f"{w:.3g}"
-                                    for w in a["weights_million"]],
-        "Claim": [claim_text(t, k) for t, k in zip(a["claim_type"], a["checked"],
-                                                   strict=True)],
-        "Source": [f"{p} ({int(y)})" for p, y in zip(a["source_publisher"], a["source_year"],
-                                                     strict=True)],
-    }).sort_values("Chip").reset_index(drop=True)
+    return (
+        pd.DataFrame(
+            {
+                "Chip": a["chip"],
+                "Substrate": a["substrate"],
+                "Level, precision": [
+                    f"{lv}, {int(b)}-bit"
+                    for lv, b in zip(a["level"], a["precision_bits"], strict=True)
+                ],
+                "TOPS/W": [
+                    f"{v:.3g}" + ("" if st else "*") for v, st in zip(tpw, stated, strict=True)
+                ],
+                "Weights held (millions)": [
+                    "" if pd.isna(w) else f"{w:.3g}" for w in a["weights_million"]
+                ],
+                "Claim": [
+                    claim_text(t, k) for t, k in zip(a["claim_type"], a["checked"], strict=True)
+                ],
+                "Source": [
+                    f"{p} ({int(y)})"
+                    for p, y in zip(a["source_publisher"], a["source_year"], strict=True)
+                ],
+            }
+        )
+        .sort_values("Chip")
+        .reset_index(drop=True)
+    )
 
 
 def _describe(d: Dist) -> str:
@@ -909,11 +1065,18 @@ def _describe(d: Dist) -> str:
 
 def table_assumptions(ev: Evaluation) -> pd.DataFrame:
     """The declared distributions of the 2030 saving's uncertain inputs."""
-    return pd.DataFrame([{
-        "Input": SAVING_INPUT_LABELS.get(k, k), "Distribution": _describe(d),
-        "5th percentile": f"{float(d.ppf(0.05)):.3g}", "Median": f"{d.median():.3g}",
-        "95th percentile": f"{float(d.ppf(0.95)):.3g}"}
-        for k, d in ev.mc["distributions"].items()])
+    return pd.DataFrame(
+        [
+            {
+                "Input": SAVING_INPUT_LABELS.get(k, k),
+                "Distribution": _describe(d),
+                "5th percentile": f"{float(d.ppf(0.05)):.3g}",
+                "Median": f"{d.median():.3g}",
+                "95th percentile": f"{float(d.ppf(0.95)):.3g}",
+            }
+            for k, d in ev.mc["distributions"].items()
+        ]
+    )
 
 
 def _prior_scenarios(P: Params) -> list[tuple[str, float, float]]:
@@ -921,25 +1084,35 @@ def _prior_scenarios(P: Params) -> list[tuple[str, float, float]]:
     and 5, the achieved ratio fixed at the best chip, energy the whole cost, the ratio
     prior extended down to the modelled ideal core."""
     e, s = float(P.elasticity_max), float(P.energy_share)
-    return [("measured", e, s), ("measured", 1.0, s), ("measured", 5.0, s),
-            ("best chip", e, s), ("measured", e, 1.0), ("ideal core", e, s)]
+    return [
+        ("measured", e, s),
+        ("measured", 1.0, s),
+        ("measured", 5.0, s),
+        ("best chip", e, s),
+        ("measured", e, 1.0),
+        ("ideal core", e, s),
+    ]
 
 
 def table_priors(ev: Evaluation) -> pd.DataFrame:
     """How the Monte Carlo's answer moves with its priors (the achieved ratio's upper end,
     the elasticity prior's upper end)."""
     t = _priors(ev)
-    return pd.DataFrame({
-        "Achieved ratio": [
-            {"measured": f"measured chips, {lo:.2f} to {hi:.2f}",
-             "best chip": f"best chip only, {lo:.2f}",
-             "ideal core": f"ideal core to worst chip, {lo:.2f} to {hi:.2f} (upper bound)"}[r]
-            for r, lo, hi in zip(t["ratio_prior"], t["ratio_low"], t["ratio_high"],
-                                 strict=True)],
-        "Elasticity up to": [f"{e:.2g}" for e in t["elasticity_max"]],
-        "Energy's share of cost": [f"{100 * e:.0f}%" for e in t["energy_share"]],
-        "Chance analog adds electricity": [f"{100 * p:.1f}%" for p in t["p_loss"]],
-        "5th percentile (TWh)": [f"{v:,.1f}" for v in t["p05_twh"]],
-        "Median (TWh)": [f"{v:,.1f}" for v in t["median_twh"]],
-        "95th percentile (TWh)": [f"{v:,.1f}" for v in t["p95_twh"]],
-    })
+    return pd.DataFrame(
+        {
+            "Achieved ratio": [
+                {
+                    "measured": f"measured chips, {lo:.2f} to {hi:.2f}",
+                    "best chip": f"best chip only, {lo:.2f}",
+                    "ideal core": f"ideal core to worst chip, {lo:.2f} to {hi:.2f} (upper bound)",
+                }[r]
+                for r, lo, hi in zip(t["ratio_prior"], t["ratio_low"], t["ratio_high"], strict=True)
+            ],
+            "Elasticity up to": [f"{e:.2g}" for e in t["elasticity_max"]],
+            "Energy's share of cost": [f"{100 * e:.0f}%" for e in t["energy_share"]],
+            "Chance analog adds electricity": [f"{100 * p:.1f}%" for p in t["p_loss"]],
+            "5th percentile (TWh)": [f"{v:,.1f}" for v in t["p05_twh"]],
+            "Median (TWh)": [f"{v:,.1f}" for v in t["median_twh"]],
+            "95th percentile (TWh)": [f"{v:,.1f}" for v in t["p95_twh"]],
+        }
+    )

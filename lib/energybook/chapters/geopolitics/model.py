@@ -69,8 +69,9 @@ def generation_from_capacity_twh(capacity_gw, capacity_factor):
     return units.twh_per_year_from_gw(np.asarray(capacity_gw, dtype=float) * capacity_factor)
 
 
-def supply_growth_comparison(additions: pd.DataFrame, dc_growth_twh: float,
-                             capacity_factor: float) -> pd.DataFrame:
+def supply_growth_comparison(
+    additions: pd.DataFrame, dc_growth_twh: float, capacity_factor: float
+) -> pd.DataFrame:
     """New data-centre demand per year against what each country adds per year.
 
     ``additions`` has columns country, year, additions_gw and optionally
@@ -79,12 +80,14 @@ def supply_growth_comparison(additions: pd.DataFrame, dc_growth_twh: float,
     dc_share_of_generation_growth (NaN where the input is a gap).
     """
     cols = ["country", "year", "additions_gw"]
-    df = additions[cols + (["generation_growth_twh"] if "generation_growth_twh" in additions
-                           else [])].copy()
+    df = additions[
+        cols + (["generation_growth_twh"] if "generation_growth_twh" in additions else [])
+    ].copy()
     if "generation_growth_twh" not in df:
         df["generation_growth_twh"] = np.nan
     df["generation_from_additions_twh"] = generation_from_capacity_twh(
-        df["additions_gw"].astype(float), capacity_factor)
+        df["additions_gw"].astype(float), capacity_factor
+    )
     df["dc_growth_twh"] = float(dc_growth_twh)
     df["dc_share_of_additions"] = df["dc_growth_twh"] / df["generation_from_additions_twh"]
     df["dc_share_of_generation_growth"] = df["dc_growth_twh"] / df["generation_growth_twh"]
@@ -93,15 +96,19 @@ def supply_growth_comparison(additions: pd.DataFrame, dc_growth_twh: float,
 
 def additions_row(additions: pd.DataFrame, country: str, year: int) -> pd.Series:
     """The all-technology row of ``capacity_additions`` for ``country`` in ``year``."""
-    row = additions[(additions["country"] == country) & (additions["year"] == year)
-                    & (additions["technology"] == "all")]
+    row = additions[
+        (additions["country"] == country)
+        & (additions["year"] == year)
+        & (additions["technology"] == "all")
+    ]
     if len(row) != 1:
         raise KeyError(f"no all-technology additions for {country} {year}")
     return row.iloc[0]
 
 
-def implied_capacity_factor(additions: pd.DataFrame, country: str = "China",
-                            year: int = 2024) -> float:
+def implied_capacity_factor(
+    additions: pd.DataFrame, country: str = "China", year: int = 2024
+) -> float:
     """Capacity factor a year's additions would need to supply that year's generation
     growth: generation growth / (additions x hours). A ratio of two national totals, not
     the output of the plant added: the year's growth also reflects how the existing fleet
@@ -113,8 +120,9 @@ def implied_capacity_factor(additions: pd.DataFrame, country: str = "China",
     return float(r["generation_growth_twh"] / generation_from_capacity_twh(r["additions_gw"], 1.0))
 
 
-def supply_rows(additions: pd.DataFrame,
-                countries: tuple[str, ...] = CHAPTER_COUNTRIES) -> pd.DataFrame:
+def supply_rows(
+    additions: pd.DataFrame, countries: tuple[str, ...] = CHAPTER_COUNTRIES
+) -> pd.DataFrame:
     """All-technology rows of ``capacity_additions`` for every country of ``countries``.
 
     A country with no all-technology row gets one row of NaN (year, additions_gw,
@@ -130,9 +138,15 @@ def supply_rows(additions: pd.DataFrame,
     for country in order:
         rows = add[add["country"] == country].sort_values("year")
         if rows.empty:
-            rows = pd.DataFrame({"country": [country], "year": [np.nan],
-                                 "additions_gw": [np.nan],
-                                 "generation_growth_twh": [np.nan], "gap": [True]})
+            rows = pd.DataFrame(
+                {
+                    "country": [country],
+                    "year": [np.nan],
+                    "additions_gw": [np.nan],
+                    "generation_growth_twh": [np.nan],
+                    "gap": [True],
+                }
+            )
         parts.append(rows)
     return pd.concat(parts, ignore_index=True)
 
@@ -174,15 +188,29 @@ def capital_recovery_factor(discount_rate, lifetime_years):
 
 def accelerators_for_power(it_power_mw, accelerator_power_w, server_power_factor=1.0):
     """Number of accelerators an IT load of ``it_power_mw`` powers (fractional)."""
-    return np.asarray(it_power_mw, dtype=float) * W_PER_MW / (
-        accelerator_power_w * server_power_factor)
+    return (
+        np.asarray(it_power_mw, dtype=float)
+        * W_PER_MW
+        / (accelerator_power_w * server_power_factor)
+    )
 
 
-def campus_tco(*, it_power_mw, accelerator_price_usd, accelerator_power_w,
-               accelerator_peak_flop_per_s, price_usd_per_kwh, pue, utilization,
-               accelerator_lifetime_years, discount_rate=0.0,
-               facility_capex_usd_per_mw=0.0, facility_lifetime_years=FACILITY_LIFETIME_YEARS,
-               system_overhead_fraction=0.0, server_power_factor=1.0) -> dict[str, Any]:
+def campus_tco(
+    *,
+    it_power_mw,
+    accelerator_price_usd,
+    accelerator_power_w,
+    accelerator_peak_flop_per_s,
+    price_usd_per_kwh,
+    pue,
+    utilization,
+    accelerator_lifetime_years,
+    discount_rate=0.0,
+    facility_capex_usd_per_mw=0.0,
+    facility_lifetime_years=FACILITY_LIFETIME_YEARS,
+    system_overhead_fraction=0.0,
+    server_power_factor=1.0,
+) -> dict[str, Any]:
     """Annual total cost of ownership of an AI campus and its parts.
 
     The campus has ``it_power_mw`` of IT load, filled with accelerators of the given price,
@@ -208,8 +236,14 @@ def campus_tco(*, it_power_mw, accelerator_price_usd, accelerator_power_w,
     energy_mwh = p_mw * utilization * pue * HOURS_PER_YEAR
     energy = energy_mwh * KWH_PER_MWH * price_usd_per_kwh
     total = acc + sys + fac + energy
-    compute_eflop = (n_acc * accelerator_peak_flop_per_s * utilization * HOURS_PER_YEAR
-                     * SECONDS_PER_HOUR / FLOP_PER_EFLOP)
+    compute_eflop = (
+        n_acc
+        * accelerator_peak_flop_per_s
+        * utilization
+        * HOURS_PER_YEAR
+        * SECONDS_PER_HOUR
+        / FLOP_PER_EFLOP
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(total > 0, energy / total, 0.0)
         per_eflop = np.where(compute_eflop > 0, total / compute_eflop, np.inf)
@@ -225,33 +259,43 @@ def campus_tco(*, it_power_mw, accelerator_price_usd, accelerator_power_w,
         "compute_eflop_per_year": compute_eflop,
         "usd_per_eflop": per_eflop,
     }
-    return {k: (float(v) if np.ndim(v) == 0 else np.asarray(v, dtype=float))
-            for k, v in out.items()}
+    return {
+        k: (float(v) if np.ndim(v) == 0 else np.asarray(v, dtype=float)) for k, v in out.items()
+    }
 
 
 def capital_usd_per_year(tco: dict[str, Any]) -> float:
     """The annual capital charge of a :func:`campus_tco` result (accelerators, servers and
     network, facility): everything but energy."""
-    return float(tco["accelerators_usd_per_year"] + tco["servers_network_usd_per_year"]
-                 + tco["facility_usd_per_year"])
+    return float(
+        tco["accelerators_usd_per_year"]
+        + tco["servers_network_usd_per_year"]
+        + tco["facility_usd_per_year"]
+    )
 
 
 #: Which rows of ``country_prices`` each price case reads (its ``case`` column): the
 #: reference price of a country is its national or class average, or for Germany the
 #: Bundesnetzagentur's tariff before relief (an upper bound); the low case is BDEW's average
 #: for new industrial contracts (Germany) or the subsidised data-centre provinces (China).
-CASE_ROWS: dict[str, tuple[str, ...]] = {"reference": ("average", "before relief"),
-                                         "low": ("new contracts", "subsidised",
-                                                 "lowest state")}
+CASE_ROWS: dict[str, tuple[str, ...]] = {
+    "reference": ("average", "before relief"),
+    "low": ("new contracts", "subsidised", "lowest state"),
+}
 
 
 def _case_rows(prices: pd.DataFrame, cases: tuple[str, ...]) -> pd.Series:
     return prices["case"].isin(cases) if "case" in prices else pd.Series(True, prices.index)
 
 
-def resolve_price_usd_per_kwh(prices: pd.DataFrame, country: str, *, case: str = "reference",
-                              use_override: bool = False,
-                              override_usd_per_kwh: float | None = None) -> float:
+def resolve_price_usd_per_kwh(
+    prices: pd.DataFrame,
+    country: str,
+    *,
+    case: str = "reference",
+    use_override: bool = False,
+    override_usd_per_kwh: float | None = None,
+) -> float:
     """The electricity price to use for ``country`` in price ``case`` (a key of
     :data:`CASE_ROWS`).
 
@@ -266,8 +310,11 @@ def resolve_price_usd_per_kwh(prices: pd.DataFrame, country: str, *, case: str =
         return float(override_usd_per_kwh)
     if case not in CASE_ROWS:
         raise ValueError(f"price case {case!r} is not one of {sorted(CASE_ROWS)}")
-    rows = prices[(prices["country"] == country) & prices["price_usd_per_kwh"].notna()
-                  & _case_rows(prices, CASE_ROWS[case])]
+    rows = prices[
+        (prices["country"] == country)
+        & prices["price_usd_per_kwh"].notna()
+        & _case_rows(prices, CASE_ROWS[case])
+    ]
     if rows.empty:
         raise ValueError(f"no sourced {case} electricity price for {country!r}")
     rows = rows.assign(_ind=(rows["consumer"] == "industrial") if "consumer" in rows else True)
@@ -278,9 +325,13 @@ def resolve_price_usd_per_kwh(prices: pd.DataFrame, country: str, *, case: str =
 def selected_price_usd_per_kwh(P: Params, prices: pd.DataFrame) -> float:
     """The price the campus pays: the chosen country's sourced price (in the chosen price
     case) or the override."""
-    return resolve_price_usd_per_kwh(prices, P.country, case=P.price_case,
-                                     use_override=P.use_price_override,
-                                     override_usd_per_kwh=P.price_override_usd_per_kwh)
+    return resolve_price_usd_per_kwh(
+        prices,
+        P.country,
+        case=P.price_case,
+        use_override=P.use_price_override,
+        override_usd_per_kwh=P.price_override_usd_per_kwh,
+    )
 
 
 def price_cases(prices: pd.DataFrame) -> pd.DataFrame:
@@ -297,8 +348,9 @@ def price_cases(prices: pd.DataFrame) -> pd.DataFrame:
             rows = mine[(cases.loc[mine.index] == case) & mine["price_usd_per_kwh"].notna()]
             if rows.empty:
                 continue
-            rows = rows.assign(_ind=(rows["consumer"] == "industrial")
-                               if "consumer" in rows else True)
+            rows = rows.assign(
+                _ind=(rows["consumer"] == "industrial") if "consumer" in rows else True
+            )
             best = rows.sort_values(["_ind", "year"], ascending=[False, False]).iloc[0]
             out.append((country, case, float(best["price_usd_per_kwh"])))
             found = True
@@ -318,16 +370,22 @@ def tco_by_country(country_prices: pd.DataFrame, **campus) -> pd.DataFrame:
     rows = []
     for rec in country_prices.to_dict("records"):
         r = campus_tco(price_usd_per_kwh=float(rec["price_usd_per_kwh"]), **campus)
-        rows.append({**{k: rec[k] for k in ("country", "case") if k in rec},
-                     "price_usd_per_kwh": float(rec["price_usd_per_kwh"]),
-                     **{f"{c}_usd_per_year": r[f"{c}_usd_per_year"] for c in TCO_COMPONENTS},
-                     "total_usd_per_year": r["total_usd_per_year"],
-                     "energy_share": r["energy_share"], "usd_per_eflop": r["usd_per_eflop"]})
+        rows.append(
+            {
+                **{k: rec[k] for k in ("country", "case") if k in rec},
+                "price_usd_per_kwh": float(rec["price_usd_per_kwh"]),
+                **{f"{c}_usd_per_year": r[f"{c}_usd_per_year"] for c in TCO_COMPONENTS},
+                "total_usd_per_year": r["total_usd_per_year"],
+                "energy_share": r["energy_share"],
+                "usd_per_eflop": r["usd_per_eflop"],
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def tco_country_table(prices: pd.DataFrame, campus: dict[str, Any],
-                      override_usd_per_kwh: float | None = None) -> pd.DataFrame:
+def tco_country_table(
+    prices: pd.DataFrame, campus: dict[str, Any], override_usd_per_kwh: float | None = None
+) -> pd.DataFrame:
     """:func:`tco_by_country` for every country and price case of ``prices``, gaps kept as
     NaN rows.
 
@@ -338,9 +396,19 @@ def tco_country_table(prices: pd.DataFrame, campus: dict[str, Any],
     cases = price_cases(prices)
     have = cases[cases["price_usd_per_kwh"].notna()]
     if override_usd_per_kwh is not None:
-        have = pd.concat([have, pd.DataFrame({"country": [OVERRIDE_ROW], "case": [OVERRIDE],
-                                              "price_usd_per_kwh": [override_usd_per_kwh]})],
-                         ignore_index=True)
+        have = pd.concat(
+            [
+                have,
+                pd.DataFrame(
+                    {
+                        "country": [OVERRIDE_ROW],
+                        "case": [OVERRIDE],
+                        "price_usd_per_kwh": [override_usd_per_kwh],
+                    }
+                ),
+            ],
+            ignore_index=True,
+        )
     t = tco_by_country(have, **campus)
     t["price_status"] = np.where(t["country"] == OVERRIDE_ROW, OVERRIDE, SOURCED)
     r = campus_tco(price_usd_per_kwh=0.0, **campus)
@@ -359,8 +427,9 @@ def _cost_item(costs: pd.DataFrame, item: str, column: str = "value") -> float:
     return float(rows.iloc[-1][column])
 
 
-def reference_inputs(accelerators: pd.DataFrame, compute_costs: pd.DataFrame,
-                     chip: str = REFERENCE_CHIP) -> dict[str, float]:
+def reference_inputs(
+    accelerators: pd.DataFrame, compute_costs: pd.DataFrame, chip: str = REFERENCE_CHIP
+) -> dict[str, float]:
     """The data-derived constants of the chapter (reference chip and cost items).
 
     Returns plain floats: accelerator_power_w (board power), accelerator_peak_flop_per_s
@@ -383,55 +452,67 @@ def reference_inputs(accelerators: pd.DataFrame, compute_costs: pd.DataFrame,
         "ccgt_capex_usd_per_kw": _cost_item(compute_costs, "ccgt_capex"),
         "training_flop": _cost_item(compute_costs, "gpt4_training_compute"),
         "published_energy_share_low": _cost_item(
-            compute_costs, "energy_share_frontier_development_cost", "low"),
+            compute_costs, "energy_share_frontier_development_cost", "low"
+        ),
         "published_energy_share_high": _cost_item(
-            compute_costs, "energy_share_frontier_development_cost", "high"),
+            compute_costs, "energy_share_frontier_development_cost", "high"
+        ),
         "h100_price_low_usd": _cost_item(compute_costs, "h100_price", "low"),
         "h100_price_high_usd": _cost_item(compute_costs, "h100_price", "high"),
         "pue_best_fleet": _cost_item(compute_costs, "pue_google_fleet"),
         "pue_industry_average": _cost_item(compute_costs, "pue_industry_average"),
         "server_cost_overhead": _cost_item(compute_costs, "server_cost_overhead"),
         "server_cost_overhead_low": _cost_item(compute_costs, "server_cost_overhead", "low"),
-        "server_cost_overhead_high": _cost_item(compute_costs, "server_cost_overhead",
-                                                "high"),
-        "interconnect_cost_fraction": _cost_item(compute_costs,
-                                                 "cluster_interconnect_cost_fraction"),
+        "server_cost_overhead_high": _cost_item(compute_costs, "server_cost_overhead", "high"),
+        "interconnect_cost_fraction": _cost_item(
+            compute_costs, "cluster_interconnect_cost_fraction"
+        ),
         "server_power_factor_h100": _cost_item(compute_costs, "server_power_factor_h100"),
-        "china_chip_energy_vs_h20_low": _cost_item(compute_costs, "china_chip_energy_vs_h20",
-                                                   "low"),
-        "china_chip_energy_vs_h20_high": _cost_item(compute_costs,
-                                                    "china_chip_energy_vs_h20", "high"),
+        "china_chip_energy_vs_h20_low": _cost_item(
+            compute_costs, "china_chip_energy_vs_h20", "low"
+        ),
+        "china_chip_energy_vs_h20_high": _cost_item(
+            compute_costs, "china_chip_energy_vs_h20", "high"
+        ),
     }
 
 
-def system_overhead_from_costs(server_cost_overhead: float,
-                               interconnect_cost_fraction: float) -> float:
+def system_overhead_from_costs(
+    server_cost_overhead: float, interconnect_cost_fraction: float
+) -> float:
     """Server and network capital per accelerator as a fraction of the accelerator's price,
     from Epoch AI's two cost ratios: a server costs ``server_cost_overhead`` times its chips,
     and interconnect is ``interconnect_cost_fraction`` of the whole cluster, so the cluster
     costs server / (1 - fraction) times the chips."""
     if not 0.0 <= interconnect_cost_fraction < 1.0 or server_cost_overhead < 1.0:
-        raise ValueError("the server overhead must be >= 1 and the interconnect fraction in "
-                         "[0, 1)")
+        raise ValueError("the server overhead must be >= 1 and the interconnect fraction in [0, 1)")
     return server_cost_overhead / (1.0 - interconnect_cost_fraction) - 1.0
 
 
 def campus_kwargs(P: Params, ref: dict[str, float]) -> dict[str, Any]:
     """Keyword arguments of :func:`campus_tco` from the chapter's parameters and data."""
-    return dict(it_power_mw=P.campus_mw, accelerator_price_usd=P.accelerator_price_usd,
-                accelerator_power_w=ref["accelerator_power_w"],
-                accelerator_peak_flop_per_s=ref["accelerator_peak_flop_per_s"],
-                pue=P.pue, utilization=P.utilization,
-                accelerator_lifetime_years=P.accelerator_lifetime_years,
-                discount_rate=P.discount_rate,
-                facility_capex_usd_per_mw=ref["facility_capex_usd_per_mw"],
-                system_overhead_fraction=P.system_overhead_fraction,
-                server_power_factor=P.server_power_factor)
+    return dict(
+        it_power_mw=P.campus_mw,
+        accelerator_price_usd=P.accelerator_price_usd,
+        accelerator_power_w=ref["accelerator_power_w"],
+        accelerator_peak_flop_per_s=ref["accelerator_peak_flop_per_s"],
+        pue=P.pue,
+        utilization=P.utilization,
+        accelerator_lifetime_years=P.accelerator_lifetime_years,
+        discount_rate=P.discount_rate,
+        facility_capex_usd_per_mw=ref["facility_capex_usd_per_mw"],
+        system_overhead_fraction=P.system_overhead_fraction,
+        server_power_factor=P.server_power_factor,
+    )
 
 
-def energy_share_interval(campus: dict[str, Any], ref: dict[str, float],
-                          price_usd_per_kwh: float, n: int = 20_000,
-                          seed: int = 7) -> dict[str, float]:
+def energy_share_interval(
+    campus: dict[str, Any],
+    ref: dict[str, float],
+    price_usd_per_kwh: float,
+    n: int = 20_000,
+    seed: int = 7,
+) -> dict[str, float]:
     """90% interval of energy's share of TCO at ``price_usd_per_kwh`` when the accelerator
     price is uncertain over its (unverified) published range and the PUE lies anywhere from
     the best fleet to the industry average (both uniform). Uses the shared uncertainty
@@ -442,24 +523,29 @@ def energy_share_interval(campus: dict[str, Any], ref: dict[str, float],
         kw = {**campus, "accelerator_price_usd": accelerator_price_usd, "pue": pue}
         return campus_tco(price_usd_per_kwh=price_usd_per_kwh, **kw)["energy_share"]
 
-    dists = {"accelerator_price_usd": u.Uniform(ref["h100_price_low_usd"],
-                                                ref["h100_price_high_usd"]),
-             "pue": u.Uniform(ref["pue_best_fleet"], ref["pue_industry_average"])}
+    dists = {
+        "accelerator_price_usd": u.Uniform(ref["h100_price_low_usd"], ref["h100_price_high_usd"]),
+        "pue": u.Uniform(ref["pue_best_fleet"], ref["pue_industry_average"]),
+    }
     res = u.monte_carlo(share, dists, n=n, seed=seed)
     return u.summarize(res["output"])
 
 
-def energy_share_corners(campus: dict[str, Any], ref: dict[str, float],
-                         price_usd_per_kwh: float) -> dict[str, float]:
+def energy_share_corners(
+    campus: dict[str, Any], ref: dict[str, float], price_usd_per_kwh: float
+) -> dict[str, float]:
     """Lowest and highest energy share over the same ranges as :func:`energy_share_interval`
     (accelerator price and PUE), whatever the distribution within them: the share falls
     with the accelerator price and rises with the PUE, so the extremes are two corners."""
+
     def share(accelerator_price_usd: float, pue: float) -> float:
         kw = {**campus, "accelerator_price_usd": accelerator_price_usd, "pue": pue}
         return float(campus_tco(price_usd_per_kwh=price_usd_per_kwh, **kw)["energy_share"])
 
-    return {"min": share(ref["h100_price_high_usd"], ref["pue_best_fleet"]),
-            "max": share(ref["h100_price_low_usd"], ref["pue_industry_average"])}
+    return {
+        "min": share(ref["h100_price_high_usd"], ref["pue_best_fleet"]),
+        "max": share(ref["h100_price_low_usd"], ref["pue_industry_average"]),
+    }
 
 
 # --------------------------------------------------------------------------- 5. China vs US
@@ -480,54 +566,77 @@ def compare_regions(regions: pd.DataFrame, **campus) -> pd.DataFrame:
     rows = []
     for rec in regions.to_dict("records"):
         kw = dict(campus)
-        kw["accelerator_peak_flop_per_s"] = campus["accelerator_peak_flop_per_s"] * \
-            rec["perf_per_watt_ratio"]
+        kw["accelerator_peak_flop_per_s"] = (
+            campus["accelerator_peak_flop_per_s"] * rec["perf_per_watt_ratio"]
+        )
         if "accelerator_price_usd" in rec and pd.notna(rec["accelerator_price_usd"]):
             kw["accelerator_price_usd"] = rec["accelerator_price_usd"]
         r = campus_tco(price_usd_per_kwh=rec["price_usd_per_kwh"], **kw)
-        rows.append({"region": rec["region"], "price_usd_per_kwh": rec["price_usd_per_kwh"],
-                     "perf_per_watt_ratio": rec["perf_per_watt_ratio"],
-                     "usd_per_eflop": r["usd_per_eflop"], "energy_share": r["energy_share"],
-                     "compute_eflop_per_year": r["compute_eflop_per_year"]})
+        rows.append(
+            {
+                "region": rec["region"],
+                "price_usd_per_kwh": rec["price_usd_per_kwh"],
+                "perf_per_watt_ratio": rec["perf_per_watt_ratio"],
+                "usd_per_eflop": r["usd_per_eflop"],
+                "energy_share": r["energy_share"],
+                "compute_eflop_per_year": r["compute_eflop_per_year"],
+            }
+        )
     df = pd.DataFrame(rows)
     ref = df.iloc[0]
     df["cost_ratio"] = df["usd_per_eflop"] / ref["usd_per_eflop"]
-    df["power_mw_for_same_compute"] = (campus["it_power_mw"] * ref["compute_eflop_per_year"]
-                                       / df["compute_eflop_per_year"])
+    df["power_mw_for_same_compute"] = (
+        campus["it_power_mw"] * ref["compute_eflop_per_year"] / df["compute_eflop_per_year"]
+    )
     return df.drop(columns="compute_eflop_per_year")
 
 
-def china_us_cost_ratio(campus: dict[str, Any], us_price: float, cn_price: float,
-                        cn_perf_per_watt: float) -> dict[str, float]:
+def china_us_cost_ratio(
+    campus: dict[str, Any], us_price: float, cn_price: float, cn_perf_per_watt: float
+) -> dict[str, float]:
     """China (chip at ``cn_perf_per_watt`` of the best, Chinese power) against the United
     States (best chip, US power): cost per unit of compute and IT power for the same
     compute, each China over the US."""
-    regions = pd.DataFrame({"region": ["United States", "China"],
-                            "price_usd_per_kwh": [us_price, cn_price],
-                            "perf_per_watt_ratio": [1.0, cn_perf_per_watt]})
+    regions = pd.DataFrame(
+        {
+            "region": ["United States", "China"],
+            "price_usd_per_kwh": [us_price, cn_price],
+            "perf_per_watt_ratio": [1.0, cn_perf_per_watt],
+        }
+    )
     cmp = compare_regions(regions, **campus)
-    return {"cost_ratio": float(cmp["cost_ratio"].iloc[1]),
-            "power_ratio": float(cmp["power_mw_for_same_compute"].iloc[1]
-                                 / campus["it_power_mw"])}
+    return {
+        "cost_ratio": float(cmp["cost_ratio"].iloc[1]),
+        "power_ratio": float(cmp["power_mw_for_same_compute"].iloc[1] / campus["it_power_mw"]),
+    }
 
 
-def cost_ratio_curve(campus: dict[str, Any], us_price: float, cn_price: float,
-                     ratios) -> pd.DataFrame:
+def cost_ratio_curve(
+    campus: dict[str, Any], us_price: float, cn_price: float, ratios
+) -> pd.DataFrame:
     """China's cost per unit of compute over the US's against the domestic chip's
     performance per watt (columns perf_per_watt, cost_ratio, power_ratio)."""
     ratios = np.asarray(ratios, dtype=float)
-    regions = pd.DataFrame({"region": ["United States"] + ["China"] * len(ratios),
-                            "price_usd_per_kwh": [us_price] + [cn_price] * len(ratios),
-                            "perf_per_watt_ratio": [1.0, *ratios]})
+    regions = pd.DataFrame(
+        {
+            "region": ["United States"] + ["China"] * len(ratios),
+            "price_usd_per_kwh": [us_price] + [cn_price] * len(ratios),
+            "perf_per_watt_ratio": [1.0, *ratios],
+        }
+    )
     cmp = compare_regions(regions, **campus).iloc[1:]
-    return pd.DataFrame({"perf_per_watt": ratios,
-                         "cost_ratio": cmp["cost_ratio"].to_numpy(),
-                         "power_ratio": cmp["power_mw_for_same_compute"].to_numpy()
-                         / campus["it_power_mw"]})
+    return pd.DataFrame(
+        {
+            "perf_per_watt": ratios,
+            "cost_ratio": cmp["cost_ratio"].to_numpy(),
+            "power_ratio": cmp["power_mw_for_same_compute"].to_numpy() / campus["it_power_mw"],
+        }
+    )
 
 
-def parity_perf_per_watt(campus: dict[str, Any], price_usd_per_kwh: float,
-                         reference_price_usd_per_kwh: float) -> float:
+def parity_perf_per_watt(
+    campus: dict[str, Any], price_usd_per_kwh: float, reference_price_usd_per_kwh: float
+) -> float:
     """Relative performance per watt a chip (same price and power) needs, on power at
     ``price_usd_per_kwh``, to match the reference chip's cost per unit of compute on power
     at ``reference_price_usd_per_kwh``: (capital + energy) / (capital + reference energy)."""
@@ -553,8 +662,9 @@ def capacity_factor_from_hours(utilization_hours):
 # --------------------------------------------------------------------------- 6. carbon
 
 
-def training_run_energy_mwh(training_flop, peak_flop_per_s, accelerator_power_w, utilization,
-                            pue, server_power_factor=1.0):
+def training_run_energy_mwh(
+    training_flop, peak_flop_per_s, accelerator_power_w, utilization, pue, server_power_factor=1.0
+):
     """Facility energy (MWh) of a training run.
 
     Accelerator-seconds = FLOP / (peak FLOP/s x utilization); energy = that x board power x
@@ -565,8 +675,9 @@ def training_run_energy_mwh(training_flop, peak_flop_per_s, accelerator_power_w,
     return joules / units.factor("MWh", "J")
 
 
-def carbon_by_country(grid_carbon: pd.DataFrame, *, campus_mwh_per_year: float,
-                      training_mwh: float) -> pd.DataFrame:
+def carbon_by_country(
+    grid_carbon: pd.DataFrame, *, campus_mwh_per_year: float, training_mwh: float
+) -> pd.DataFrame:
     """Emissions of a year of a campus and of a training run on each country's grid.
 
     ``grid_carbon`` has country, year, carbon_intensity_g_per_kwh; the latest year per
@@ -581,16 +692,21 @@ def carbon_by_country(grid_carbon: pd.DataFrame, *, campus_mwh_per_year: float,
     return g.sort_values("carbon_intensity_g_per_kwh", ascending=False).reset_index(drop=True)
 
 
-def carbon_table(grid_carbon: pd.DataFrame, P: Params, ref: dict[str, float],
-                 campus_mwh_per_year: float) -> pd.DataFrame:
+def carbon_table(
+    grid_carbon: pd.DataFrame, P: Params, ref: dict[str, float], campus_mwh_per_year: float
+) -> pd.DataFrame:
     """:func:`carbon_by_country` for a year of the campus and a GPT-4-scale training run on
     the reference chip (at the chapter's utilization, PUE and server power factor), with Mt
     and the run's MWh."""
-    mwh = training_run_energy_mwh(ref["training_flop"], ref["accelerator_peak_flop_per_s"],
-                                  ref["accelerator_power_w"], P.utilization, P.pue,
-                                  P.server_power_factor)
-    df = carbon_by_country(grid_carbon, campus_mwh_per_year=campus_mwh_per_year,
-                           training_mwh=mwh)
+    mwh = training_run_energy_mwh(
+        ref["training_flop"],
+        ref["accelerator_peak_flop_per_s"],
+        ref["accelerator_power_w"],
+        P.utilization,
+        P.pue,
+        P.server_power_factor,
+    )
+    df = carbon_by_country(grid_carbon, campus_mwh_per_year=campus_mwh_per_year, training_mwh=mwh)
     df["campus_mt_per_year"] = df["campus_kt_per_year"] / 1e3
     df["training_mwh"] = mwh
     return df

@@ -38,9 +38,16 @@ from energybook.chapters.geopolitics.params import Params
 RESERVED, ON_DEMAND = "reserved", "on-demand"
 
 
-def power_costs_usd_per_year_per_chip(*, accelerator_power_w, price_usd_per_kwh, pue,
-                                      utilization, facility_capex_usd_per_mw=0.0,
-                                      facility_crf=0.0, server_power_factor=1.0):
+def power_costs_usd_per_year_per_chip(
+    *,
+    accelerator_power_w,
+    price_usd_per_kwh,
+    pue,
+    utilization,
+    facility_capex_usd_per_mw=0.0,
+    facility_crf=0.0,
+    server_power_factor=1.0,
+):
     """Annual power-related cost of one accelerator: its energy plus its share of the facility."""
     it_mw = accelerator_power_w * server_power_factor / W_PER_MW
     energy = it_mw * utilization * pue * HOURS_PER_YEAR * KWH_PER_MWH * price_usd_per_kwh
@@ -69,31 +76,36 @@ def slot_value_usd_per_year(value_usd_per_year, price_usd, crf, power_cost_usd_p
     """What a chip-slot is worth a year: the chip's earnings above its full annual cost
     (price x capital recovery factor + power and facility), never below 0 (a slot that no
     chip fills at a profit is left empty). Positive means power binds."""
-    out = np.maximum(np.asarray(value_usd_per_year, dtype=float) - price_usd * crf
-                     - power_cost_usd_per_year, 0.0)
+    out = np.maximum(
+        np.asarray(value_usd_per_year, dtype=float) - price_usd * crf - power_cost_usd_per_year, 0.0
+    )
     return out.item() if out.ndim == 0 else out
 
 
-def binding_rental_usd_per_hour(price_usd, power_cost_usd_per_year, crf,
-                                paid_fraction_of_year):
+def binding_rental_usd_per_hour(price_usd, power_cost_usd_per_year, crf, paid_fraction_of_year):
     """Rental rate (USD per paid hour) above which power binds: where the best chip's output
     pays its full annual cost, (price x CRF + power costs) / (paid fraction x hours)."""
-    return (price_usd * crf + power_cost_usd_per_year) / (paid_fraction_of_year
-                                                          * HOURS_PER_YEAR)
+    return (price_usd * crf + power_cost_usd_per_year) / (paid_fraction_of_year * HOURS_PER_YEAR)
 
 
-def rental_threshold_usd_per_hour(base_price_usd, power_cost_usd_per_year, crf,
-                                  paid_fraction_of_year, compared_perf_per_watt=1.0):
+def rental_threshold_usd_per_hour(
+    base_price_usd, power_cost_usd_per_year, crf, paid_fraction_of_year, compared_perf_per_watt=1.0
+):
     """H100 rental rate above which a fixed allocation of power *raises* the price of
     efficiency above its uncapped price: where the compared chip's output, R x the H100's,
     pays the compared chip's full cost. Not where a cap binds (that is
     :func:`binding_rental_usd_per_hour`, lower by the factor R)."""
-    return binding_rental_usd_per_hour(base_price_usd, power_cost_usd_per_year, crf,
-                                       paid_fraction_of_year) / compared_perf_per_watt
+    return (
+        binding_rental_usd_per_hour(
+            base_price_usd, power_cost_usd_per_year, crf, paid_fraction_of_year
+        )
+        / compared_perf_per_watt
+    )
 
 
-def breakeven_perf_per_watt(reference_value_usd_per_year, price_usd, crf,
-                            power_cost_usd_per_year) -> float:
+def breakeven_perf_per_watt(
+    reference_value_usd_per_year, price_usd, crf, power_cost_usd_per_year
+) -> float:
     """Performance per watt (a multiple of the H100's) at which a chip with the H100's price
     and power starts to pay its full cost: (price x CRF + K) / V. Below it the capped and
     uncapped premiums are both the H100's own break-even price, whatever the ratio; above 1
@@ -103,8 +115,16 @@ def breakeven_perf_per_watt(reference_value_usd_per_year, price_usd, crf,
     return float((price_usd * crf + power_cost_usd_per_year) / reference_value_usd_per_year)
 
 
-def max_price_usd(*, base_price_usd, perf_per_watt_ratio, base_value_usd_per_year,
-                  power_cost_usd_per_year, crf, slots_fixed: bool, outside_option: bool = True):
+def max_price_usd(
+    *,
+    base_price_usd,
+    perf_per_watt_ratio,
+    base_value_usd_per_year,
+    power_cost_usd_per_year,
+    crf,
+    slots_fixed: bool,
+    outside_option: bool = True,
+):
     """Highest price a buyer pays for a chip ``ratio`` (R) times as efficient as the base
     chip (same power per chip, R x its output), under one criterion for both regimes: the
     better chip must leave the buyer as well off as the best alternative use of what it
@@ -136,9 +156,14 @@ def max_price_usd(*, base_price_usd, perf_per_watt_ratio, base_value_usd_per_yea
     return out.item() if out.ndim == 0 else out
 
 
-def efficiency_premiums(*, compared_price_usd, compared_perf_per_watt,
-                        reference_value_usd_per_year, power_cost_usd_per_year,
-                        crf) -> dict[str, float]:
+def efficiency_premiums(
+    *,
+    compared_price_usd,
+    compared_perf_per_watt,
+    reference_value_usd_per_year,
+    power_cost_usd_per_year,
+    crf,
+) -> dict[str, float]:
     """The chapter's one definition of the premium for performance per watt.
 
     The reference chip is the H100 (the best chip), whose output is worth
@@ -153,13 +178,19 @@ def efficiency_premiums(*, compared_price_usd, compared_perf_per_watt,
     if not 0.0 < r <= 1.0:
         raise ValueError("compared_perf_per_watt must be in (0, 1]")
     c0 = float(compared_price_usd)
-    kw = dict(base_price_usd=c0, perf_per_watt_ratio=1.0 / r,
-              base_value_usd_per_year=r * reference_value_usd_per_year,
-              power_cost_usd_per_year=power_cost_usd_per_year, crf=crf)
-    return {"capped": max_price_usd(**kw, slots_fixed=True) / c0,
-            "uncapped": max_price_usd(**kw, slots_fixed=False) / c0,
-            "capped_without_outside_option": max_price_usd(
-                **kw, slots_fixed=True, outside_option=False) / c0}
+    kw = dict(
+        base_price_usd=c0,
+        perf_per_watt_ratio=1.0 / r,
+        base_value_usd_per_year=r * reference_value_usd_per_year,
+        power_cost_usd_per_year=power_cost_usd_per_year,
+        crf=crf,
+    )
+    return {
+        "capped": max_price_usd(**kw, slots_fixed=True) / c0,
+        "uncapped": max_price_usd(**kw, slots_fixed=False) / c0,
+        "capped_without_outside_option": max_price_usd(**kw, slots_fixed=True, outside_option=False)
+        / c0,
+    }
 
 
 def full_cost_usd_per_year(w: dict[str, Any], *, facility_sunk: bool = False) -> float:
@@ -181,28 +212,46 @@ def wtp_inputs(P: Params, ref: dict[str, float], price_usd_per_kwh: float) -> di
     at a reserved rate)."""
     r = float(P.compared_perf_per_watt)
     crf = capital_recovery_factor(P.discount_rate, P.accelerator_lifetime_years)
-    chip = dict(accelerator_power_w=ref["accelerator_power_w"],
-                price_usd_per_kwh=price_usd_per_kwh, pue=P.pue, utilization=P.utilization,
-                server_power_factor=P.server_power_factor)
+    chip = dict(
+        accelerator_power_w=ref["accelerator_power_w"],
+        price_usd_per_kwh=price_usd_per_kwh,
+        pue=P.pue,
+        utilization=P.utilization,
+        server_power_factor=P.server_power_factor,
+    )
     k = power_costs_usd_per_year_per_chip(
-        **chip, facility_capex_usd_per_mw=ref["facility_capex_usd_per_mw"],
-        facility_crf=capital_recovery_factor(P.discount_rate, FACILITY_LIFETIME_YEARS))
+        **chip,
+        facility_capex_usd_per_mw=ref["facility_capex_usd_per_mw"],
+        facility_crf=capital_recovery_factor(P.discount_rate, FACILITY_LIFETIME_YEARS),
+    )
     energy_only = power_costs_usd_per_year_per_chip(**chip)
-    return {"base_price_usd": P.accelerator_price_usd * (1.0 + P.system_overhead_fraction),
-            "power_cost_usd_per_year": k, "energy_cost_usd_per_year": energy_only, "crf": crf,
-            "compared_perf_per_watt": r, "ratio": 1.0 / r, "utilization": P.utilization,
-            "rented_fraction": P.rented_fraction}
+    return {
+        "base_price_usd": P.accelerator_price_usd * (1.0 + P.system_overhead_fraction),
+        "power_cost_usd_per_year": k,
+        "energy_cost_usd_per_year": energy_only,
+        "crf": crf,
+        "compared_perf_per_watt": r,
+        "ratio": 1.0 / r,
+        "utilization": P.utilization,
+        "rented_fraction": P.rented_fraction,
+    }
 
 
 def value_at(w: dict[str, Any], rental_usd_per_hour, contract: str = RESERVED):
     """An H100's output value a year at ``rental_usd_per_hour`` paid as ``contract``."""
-    return compute_value_usd_per_year(rental_usd_per_hour, paid_fraction(
-        contract, rented_fraction=w["rented_fraction"], utilization=w["utilization"]))
+    return compute_value_usd_per_year(
+        rental_usd_per_hour,
+        paid_fraction(contract, rented_fraction=w["rented_fraction"], utilization=w["utilization"]),
+    )
 
 
-def premiums_at_rental(w: dict[str, Any], rental_usd_per_hour: float,
-                       contract: str = RESERVED, *,
-                       facility_sunk: bool = False) -> dict[str, float]:
+def premiums_at_rental(
+    w: dict[str, Any],
+    rental_usd_per_hour: float,
+    contract: str = RESERVED,
+    *,
+    facility_sunk: bool = False,
+) -> dict[str, float]:
     """:func:`efficiency_premiums` when an H100-hour is worth ``rental_usd_per_hour``, paid
     as ``contract``; with ``facility_sunk`` a chip-slot costs only its energy (an existing
     site, whose facility is paid whatever fills it)."""
@@ -210,6 +259,8 @@ def premiums_at_rental(w: dict[str, Any], rental_usd_per_hour: float,
         compared_price_usd=w["base_price_usd"],
         compared_perf_per_watt=w["compared_perf_per_watt"],
         reference_value_usd_per_year=value_at(w, rental_usd_per_hour, contract),
-        power_cost_usd_per_year=w["energy_cost_usd_per_year" if facility_sunk
-                                  else "power_cost_usd_per_year"],
-        crf=w["crf"])
+        power_cost_usd_per_year=w[
+            "energy_cost_usd_per_year" if facility_sunk else "power_cost_usd_per_year"
+        ],
+        crf=w["crf"],
+    )

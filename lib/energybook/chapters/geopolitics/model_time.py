@@ -77,8 +77,7 @@ def operating_margin_usd_per_year(tco: dict[str, Any], revenue_usd_per_year: flo
     """What a built site earns a year once filled with chips: revenue less the chips' (and
     servers') capital charge and energy. The facility is left out: it is paid whether the
     site waits or not."""
-    return float(revenue_usd_per_year - tco["total_usd_per_year"]
-                 + tco["facility_usd_per_year"])
+    return float(revenue_usd_per_year - tco["total_usd_per_year"] + tco["facility_usd_per_year"])
 
 
 def waiting_cost_rate_usd_per_year(operating_margin: float) -> float:
@@ -87,8 +86,13 @@ def waiting_cost_rate_usd_per_year(operating_margin: float) -> float:
     return max(float(operating_margin), 0.0)
 
 
-def waiting_cost_usd(wait_months, *, operating_margin_usd_per_year: float,
-                     discount_rate: float, facility_lifetime_years: float) -> dict[str, Any]:
+def waiting_cost_usd(
+    wait_months,
+    *,
+    operating_margin_usd_per_year: float,
+    discount_rate: float,
+    facility_lifetime_years: float,
+) -> dict[str, Any]:
     """Present value, at the start of the wait, of what a wait of ``wait_months`` costs a
     developer who defers buying the chips: 'calendar' (the site's earnings over the wait,
     lost for good; the chapter's counterfactual) and 'delay' (the site's whole life started
@@ -98,8 +102,11 @@ def waiting_cost_usd(wait_months, *, operating_margin_usd_per_year: float,
         raise ValueError("wait must be >= 0")
     m = waiting_cost_rate_usd_per_year(operating_margin_usd_per_year)
     calendar = m * annuity_factor(discount_rate, t)
-    delay = m * annuity_factor(discount_rate, facility_lifetime_years) * (
-        1.0 - discount_factor(discount_rate, t))
+    delay = (
+        m
+        * annuity_factor(discount_rate, facility_lifetime_years)
+        * (1.0 - discount_factor(discount_rate, t))
+    )
     return {"calendar": calendar, "delay": delay}
 
 
@@ -111,8 +118,9 @@ def idle_chips_cost_usd(wait_months, tco: dict[str, Any], discount_rate: float):
     return capital_usd_per_year(tco) * annuity_factor(discount_rate, t)
 
 
-def breakeven_premium_usd_per_kwh(cost_usd, energy_kwh_per_year: float, discount_rate: float,
-                                  premium_years):
+def breakeven_premium_usd_per_kwh(
+    cost_usd, energy_kwh_per_year: float, discount_rate: float, premium_years
+):
     """Highest extra price per kWh, paid on ``energy_kwh_per_year`` for ``premium_years``,
     whose present value equals ``cost_usd`` (both discounted at the same rate)."""
     if energy_kwh_per_year <= 0:
@@ -121,12 +129,14 @@ def breakeven_premium_usd_per_kwh(cost_usd, energy_kwh_per_year: float, discount
     if np.any(years <= 0):
         raise ValueError("premium years must be positive")
     out = np.asarray(cost_usd, dtype=float) / (
-        energy_kwh_per_year * annuity_factor(discount_rate, years))
+        energy_kwh_per_year * annuity_factor(discount_rate, years)
+    )
     return out.item() if out.ndim == 0 else out
 
 
-def bridging_breakeven_usd_per_kwh(*, operating_margin_usd_per_year: float,
-                                   energy_kwh_per_year: float) -> float:
+def bridging_breakeven_usd_per_kwh(
+    *, operating_margin_usd_per_year: float, energy_kwh_per_year: float
+) -> float:
     """Highest extra price per kWh of bridging power, paid only until the grid arrives.
 
     Each month of bridging power avoids one month of waiting, so the break-even is the
@@ -166,9 +176,14 @@ def fast_power_case(extra_usd_per_kwh: float, tol: float = 1e-12) -> str:
     return FAST_POWER_SAME_PRICE
 
 
-def breakeven_wait_months(extra_usd_per_kwh: float, *, energy_kwh_per_year: float,
-                          discount_rate: float, lifetime_years: float,
-                          waiting_cost_usd_per_year: float) -> float:
+def breakeven_wait_months(
+    extra_usd_per_kwh: float,
+    *,
+    energy_kwh_per_year: float,
+    discount_rate: float,
+    lifetime_years: float,
+    waiting_cost_usd_per_year: float,
+) -> float:
     """Shortest wait beyond which permanent fast power pays: where the present value of the
     wait's cost, ``waiting_cost_usd_per_year`` x annuity(wait), reaches the present value of
     the premium over the lifetime.
@@ -178,8 +193,7 @@ def breakeven_wait_months(extra_usd_per_kwh: float, *, energy_kwh_per_year: floa
     perpetuity of waiting costs ``waiting_cost / r``)."""
     if energy_kwh_per_year <= 0 or lifetime_years <= 0:
         raise ValueError("energy and lifetime must be positive")
-    need = extra_usd_per_kwh * energy_kwh_per_year * annuity_factor(discount_rate,
-                                                                    lifetime_years)
+    need = extra_usd_per_kwh * energy_kwh_per_year * annuity_factor(discount_rate, lifetime_years)
     if need <= 0:
         return 0.0
     if waiting_cost_usd_per_year <= 0:
@@ -193,26 +207,39 @@ def breakeven_wait_months(extra_usd_per_kwh: float, *, energy_kwh_per_year: floa
     return MONTHS_PER_YEAR * -math.log1p(-r * a) / math.log1p(r)
 
 
-def time_to_power_tradeoff(wait_months, *, operating_margin_usd_per_year: float,
-                           discount_rate: float, lifetime_years: float,
-                           facility_lifetime_years: float, energy_kwh_per_year: float,
-                           extra_usd_per_kwh: float) -> pd.DataFrame:
+def time_to_power_tradeoff(
+    wait_months,
+    *,
+    operating_margin_usd_per_year: float,
+    discount_rate: float,
+    lifetime_years: float,
+    facility_lifetime_years: float,
+    energy_kwh_per_year: float,
+    extra_usd_per_kwh: float,
+) -> pd.DataFrame:
     """Present values, wait by wait: waiting_cost_usd (the site's earnings lost over the
     wait), delay_cost_usd (the whole life started later; a lower bound), lifetime_cost_usd
     (the extra cost of fast power under a contract for the accelerators' lifetime; flat)
     and bridging_cost_usd (the extra cost of fast power until the grid arrives). Negative
     premium costs are savings (fast power cheaper than the grid)."""
     wait = np.atleast_1d(np.asarray(wait_months, dtype=float))
-    cost = waiting_cost_usd(wait, operating_margin_usd_per_year=operating_margin_usd_per_year,
-                            discount_rate=discount_rate,
-                            facility_lifetime_years=facility_lifetime_years)
-    lifetime_pv = extra_usd_per_kwh * energy_kwh_per_year * annuity_factor(discount_rate,
-                                                                           lifetime_years)
-    return pd.DataFrame({
-        "wait_months": wait,
-        "waiting_cost_usd": cost["calendar"],
-        "delay_cost_usd": cost["delay"],
-        "lifetime_cost_usd": np.full_like(wait, lifetime_pv),
-        "bridging_cost_usd": extra_usd_per_kwh * energy_kwh_per_year * annuity_factor(
-            discount_rate, wait / MONTHS_PER_YEAR),
-    })
+    cost = waiting_cost_usd(
+        wait,
+        operating_margin_usd_per_year=operating_margin_usd_per_year,
+        discount_rate=discount_rate,
+        facility_lifetime_years=facility_lifetime_years,
+    )
+    lifetime_pv = (
+        extra_usd_per_kwh * energy_kwh_per_year * annuity_factor(discount_rate, lifetime_years)
+    )
+    return pd.DataFrame(
+        {
+            "wait_months": wait,
+            "waiting_cost_usd": cost["calendar"],
+            "delay_cost_usd": cost["delay"],
+            "lifetime_cost_usd": np.full_like(wait, lifetime_pv),
+            "bridging_cost_usd": extra_usd_per_kwh
+            * energy_kwh_per_year
+            * annuity_factor(discount_rate, wait / MONTHS_PER_YEAR),
+        }
+    )

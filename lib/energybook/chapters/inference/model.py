@@ -112,8 +112,10 @@ class Hardware:
             if not (math.isfinite(value) and value > 0):
                 raise ValueError(f"{self.chip}: {name} must be a positive number, got {value}")
         if not (math.isfinite(self.static_w) and 0 <= self.static_w < self.power_limit_w):
-            raise ValueError(f"{self.chip}: static power {self.static_w} W must lie below the "
-                             f"power limit {self.power_limit_w} W")
+            raise ValueError(
+                f"{self.chip}: static power {self.static_w} W must lie below the "
+                f"power limit {self.power_limit_w} W"
+            )
         if self.precision not in WEIGHT_BYTES:
             raise ValueError(f"precision {self.precision!r} is not one of {list(WEIGHT_BYTES)}")
         if not self.link_bytes_per_s > 0:
@@ -129,8 +131,9 @@ def with_utilization(hw: Hardware, utilization: float) -> Hardware:
     (energies per FLOP and per byte unchanged: only the time, and so static energy, grows)."""
     if not 0 < utilization <= 1:
         raise ValueError(f"utilization must be in (0, 1], got {utilization}")
-    return replace(hw, flop_per_s=hw.flop_per_s * utilization,
-                   bytes_per_s=hw.bytes_per_s * utilization)
+    return replace(
+        hw, flop_per_s=hw.flop_per_s * utilization, bytes_per_s=hw.bytes_per_s * utilization
+    )
 
 
 @dataclass(frozen=True)
@@ -167,16 +170,26 @@ def dense_shape(params_b: float) -> Shape:
     return Shape(params=n, layers=layers, width=WIDTH_PER_LAYER * layers)
 
 
-def published_shape(params_b: float, layers: int, hidden_size: int, attention_heads: int,
-                    kv_heads: int, head_dim: int) -> Shape:
+def published_shape(
+    params_b: float,
+    layers: int,
+    hidden_size: int,
+    attention_heads: int,
+    kv_heads: int,
+    head_dim: int,
+) -> Shape:
     """A named model's shape from its published configuration: KV width ``kv_heads x
     head_dim``, query width ``attention_heads x head_dim``."""
     values = (params_b, layers, hidden_size, attention_heads, kv_heads, head_dim)
     if not all(math.isfinite(v) and v > 0 for v in values):
         raise ValueError(f"a published shape needs positive numbers, got {values}")
-    return Shape(params=params_b * 1e9, layers=float(layers), width=float(hidden_size),
-                 kv_width=float(kv_heads * head_dim),
-                 query_width=float(attention_heads * head_dim))
+    return Shape(
+        params=params_b * 1e9,
+        layers=float(layers),
+        width=float(hidden_size),
+        kv_width=float(kv_heads * head_dim),
+        query_width=float(attention_heads * head_dim),
+    )
 
 
 def weight_bytes(shape: Shape, precision: str) -> float:
@@ -232,8 +245,9 @@ class Step:
 
 def _check_counts(n_gpus: int, *counts) -> None:
     if int(n_gpus) != n_gpus or not 1 <= n_gpus <= MAX_GPUS_PER_NODE:
-        raise ValueError(f"n_gpus must be a whole number from 1 to {MAX_GPUS_PER_NODE} (one "
-                         f"node), got {n_gpus}")
+        raise ValueError(
+            f"n_gpus must be a whole number from 1 to {MAX_GPUS_PER_NODE} (one node), got {n_gpus}"
+        )
     if any(np.any(np.asarray(c, dtype=float) < 0) for c in counts):
         raise ValueError("token counts must be non-negative")
 
@@ -250,10 +264,15 @@ def step(shape: Shape, hw: Hardware, *, batch, tokens, context, n_gpus: int) -> 
     c = np.asarray(context, dtype=float)
     new = b * t
     flop = 2.0 * shape.params * new + 4.0 * shape.layers * shape.attention_width * b * t * (
-        c + (t + 1.0) / 2.0)
+        c + (t + 1.0) / 2.0
+    )
     comm = allreduce_memory_bytes(shape, new, n_gpus)
-    moved = (weight_bytes(shape, hw.precision) + b * (c + t) * shape.kv_bytes_per_token
-             + new * shape.activation_bytes_per_token + comm)
+    moved = (
+        weight_bytes(shape, hw.precision)
+        + b * (c + t) * shape.kv_bytes_per_token
+        + new * shape.activation_bytes_per_token
+        + comm
+    )
     moved = moved * np.ones_like(flop)
     e_flop = flop * hw.flop_j
     e_bytes = moved * hw.byte_j
@@ -263,8 +282,15 @@ def step(shape: Shape, hw: Hardware, *, batch, tokens, context, n_gpus: int) -> 
     times = np.stack([t_memory, t_compute, t_power])
     time = times.max(axis=0) + allreduce_time_s(shape, hw, new, n_gpus)
     regime = times.argmax(axis=0)
-    return Step(flop=flop, bytes=moved, energy_flop_j=e_flop, energy_bytes_j=e_bytes,
-                energy_static_j=n_gpus * hw.static_w * time, time_s=time, regime=regime)
+    return Step(
+        flop=flop,
+        bytes=moved,
+        energy_flop_j=e_flop,
+        energy_bytes_j=e_bytes,
+        energy_static_j=n_gpus * hw.static_w * time,
+        time_s=time,
+        regime=regime,
+    )
 
 
 # --------------------------------------------------------------------------- a response
@@ -325,8 +351,9 @@ class Response:
         return self.j_per_response / self.output_tokens
 
 
-def response(shape: Shape, hw: Hardware, *, batch, prompt_tokens: float,
-             output_tokens: float, n_gpus: int) -> Response:
+def response(
+    shape: Shape, hw: Hardware, *, batch, prompt_tokens: float, output_tokens: float, n_gpus: int
+) -> Response:
     """Prefill ``prompt_tokens`` for each of ``batch`` sequences, then decode
     ``output_tokens`` (the context growing from the prompt by one token a step). ``batch``
     may be an array (one response per entry)."""
@@ -345,30 +372,37 @@ def response(shape: Shape, hw: Hardware, *, batch, prompt_tokens: float,
     ctx = prompt_tokens + np.arange(int(output_tokens), dtype=float)
     dec = step(shape, hw, batch=b[:, None], tokens=1.0, context=ctx[None, :], n_gpus=n_gpus)
     return Response(
-        batch=b, prompt_tokens=float(prompt_tokens), output_tokens=float(output_tokens),
-        prefill_j=prefill_j, decode_j=dec.energy_j.sum(axis=1),
+        batch=b,
+        prompt_tokens=float(prompt_tokens),
+        output_tokens=float(output_tokens),
+        prefill_j=prefill_j,
+        decode_j=dec.energy_j.sum(axis=1),
         decode_flop_j=dec.energy_flop_j.sum(axis=1),
         decode_bytes_j=dec.energy_bytes_j.sum(axis=1),
         decode_static_j=dec.energy_static_j.sum(axis=1),
-        decode_time_s=dec.time_s.sum(axis=1), decode_flop=dec.flop.sum(axis=1),
-        prefill_time_s=prefill_time, prefill_flop=prefill_flop, prefill_regime=prefill_regime,
-        decode_regime_steps={k: (dec.regime == k).sum(axis=1).astype(float)
-                             for k in REGIMES})
+        decode_time_s=dec.time_s.sum(axis=1),
+        decode_flop=dec.flop.sum(axis=1),
+        prefill_time_s=prefill_time,
+        prefill_flop=prefill_flop,
+        prefill_regime=prefill_regime,
+        decode_regime_steps={k: (dec.regime == k).sum(axis=1).astype(float) for k in REGIMES},
+    )
 
 
 def flop_utilization(r: Response, peak_flop_per_s: float, n_gpus: int) -> Array:
     """FLOPs of the response over what the GPUs' peak would do in its time (model FLOP
     utilization, against a datasheet peak)."""
     return (r.prefill_flop + r.decode_flop) / (
-        (r.prefill_time_s + r.decode_time_s) * n_gpus * peak_flop_per_s)
+        (r.prefill_time_s + r.decode_time_s) * n_gpus * peak_flop_per_s
+    )
 
 
 # --------------------------------------------------------------------------- limits
-def memory_needed_bytes(shape: Shape, precision: str, batch: float,
-                        tokens_per_sequence: float) -> float:
+def memory_needed_bytes(
+    shape: Shape, precision: str, batch: float, tokens_per_sequence: float
+) -> float:
     """Weights plus the KV cache of ``batch`` sequences of ``tokens_per_sequence`` tokens."""
-    return weight_bytes(shape, precision) + batch * tokens_per_sequence * \
-        shape.kv_bytes_per_token
+    return weight_bytes(shape, precision) + batch * tokens_per_sequence * shape.kv_bytes_per_token
 
 
 def memory_available_bytes(hw: Hardware, n_gpus: int) -> float:
@@ -392,17 +426,21 @@ def max_batch(shape: Shape, hw: Hardware, n_gpus: int, tokens_per_sequence: floa
     return int(free // (tokens_per_sequence * shape.kv_bytes_per_token))
 
 
-def memory_fit_problem(shape: Shape, hw: Hardware, *, batch: int, tokens_per_sequence: float,
-                       n_gpus: int) -> dict[str, float] | None:
+def memory_fit_problem(
+    shape: Shape, hw: Hardware, *, batch: int, tokens_per_sequence: float, n_gpus: int
+) -> dict[str, float] | None:
     """None when the weights and the batch's KV cache fit in the GPUs' memory; otherwise the
     memory needed and available (bytes) and the largest batch that fits."""
     need = memory_needed_bytes(shape, hw.precision, batch, tokens_per_sequence)
     have = memory_available_bytes(hw, n_gpus)
     if need <= have:
         return None
-    return {"needed_bytes": need, "available_bytes": have,
-            "weights_bytes": weight_bytes(shape, hw.precision),
-            "max_batch": float(max_batch(shape, hw, n_gpus, tokens_per_sequence))}
+    return {
+        "needed_bytes": need,
+        "available_bytes": have,
+        "weights_bytes": weight_bytes(shape, hw.precision),
+        "max_batch": float(max_batch(shape, hw, n_gpus, tokens_per_sequence)),
+    }
 
 
 def ridge_batch(hw: Hardware) -> float:
@@ -412,13 +450,17 @@ def ridge_batch(hw: Hardware) -> float:
     return hw.flop_per_s * hw.weight_bytes / (2.0 * hw.bytes_per_s)
 
 
-def decode_roofs(shape: Shape, hw: Hardware, context: float, n_gpus: int
-                 ) -> dict[int, tuple[float, float]]:
+def decode_roofs(
+    shape: Shape, hw: Hardware, context: float, n_gpus: int
+) -> dict[int, tuple[float, float]]:
     """Each roof's time of one decode step at ``context`` as ``intercept + slope x batch``
     (seconds): the roofline's three times are linear in the batch."""
     flop = 2.0 * shape.params + 4.0 * shape.layers * shape.attention_width * (context + 1.0)
-    moved = ((context + 1.0) * shape.kv_bytes_per_token + shape.activation_bytes_per_token
-             + float(allreduce_memory_bytes(shape, 1.0, n_gpus)))
+    moved = (
+        (context + 1.0) * shape.kv_bytes_per_token
+        + shape.activation_bytes_per_token
+        + float(allreduce_memory_bytes(shape, 1.0, n_gpus))
+    )
     weights = weight_bytes(shape, hw.precision)
     headroom = n_gpus * (hw.power_limit_w - hw.static_w)
     return {
@@ -428,8 +470,9 @@ def decode_roofs(shape: Shape, hw: Hardware, context: float, n_gpus: int
     }
 
 
-def memory_roof_exit(shape: Shape, hw: Hardware, context: float, n_gpus: int
-                     ) -> tuple[float, int | None]:
+def memory_roof_exit(
+    shape: Shape, hw: Hardware, context: float, n_gpus: int
+) -> tuple[float, int | None]:
     """The batch (real-valued) at which decode at ``context`` stops being memory-bound, and the
     roof (COMPUTE or POWER) that takes over; ``(inf, None)`` when the memory roof binds at every
     batch, ``(0, roof)`` when it never binds."""
@@ -470,8 +513,9 @@ def overheads_from_split(energy_by_part: dict[str, float]) -> Overheads:
     accel = energy_by_part.get("accelerators", 0.0)
     if accel <= 0:
         raise ValueError("the serving split has no accelerator energy to scale from")
-    return Overheads(energy_by_part.get("host", 0.0) / accel,
-                     energy_by_part.get("idle", 0.0) / accel)
+    return Overheads(
+        energy_by_part.get("host", 0.0) / accel, energy_by_part.get("idle", 0.0) / accel
+    )
 
 
 def boundary_factor(boundary: str, overheads: Overheads, pue: float) -> float:

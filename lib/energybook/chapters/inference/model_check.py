@@ -38,30 +38,55 @@ from energybook.chapters.inference import model as m
 J_PER_WH = 3600.0
 
 
-def run_batch(shape: m.Shape, hw: m.Hardware, *, batch: float, prompt_tokens: float,
-              output_tokens: float, n_gpus: int) -> int:
+def run_batch(
+    shape: m.Shape,
+    hw: m.Hardware,
+    *,
+    batch: float,
+    prompt_tokens: float,
+    output_tokens: float,
+    n_gpus: int,
+) -> int:
     """The batch that runs when ``batch`` sequences are admitted: capped by the KV cache, each
     sequence holding its prompt and, on average, half its output."""
-    cap = m.max_batch(shape, hw, n_gpus, m.tokens_held(prompt_tokens, output_tokens,
-                                                       on_average=True))
+    cap = m.max_batch(
+        shape, hw, n_gpus, m.tokens_held(prompt_tokens, output_tokens, on_average=True)
+    )
     return int(min(batch, cap))
 
 
-def batch_at_flop_utilization(shape: m.Shape, hw: m.Hardware, *, target: float,
-                              peak_flop_per_s: float, prompt_tokens: float,
-                              output_tokens: float, n_gpus: int) -> int:
+def batch_at_flop_utilization(
+    shape: m.Shape,
+    hw: m.Hardware,
+    *,
+    target: float,
+    peak_flop_per_s: float,
+    prompt_tokens: float,
+    output_tokens: float,
+    n_gpus: int,
+) -> int:
     """The smallest batch whose response runs at ``target`` FLOP utilization of the datasheet
     peak (the largest batch that fits, if none reaches it)."""
     if not 0 < target <= 1:
         raise ValueError(f"FLOP utilization must be in (0, 1], got {target}")
-    cap = m.max_batch(shape, hw, n_gpus, m.tokens_held(prompt_tokens, output_tokens,
-                                                       on_average=True))
+    cap = m.max_batch(
+        shape, hw, n_gpus, m.tokens_held(prompt_tokens, output_tokens, on_average=True)
+    )
     if cap < 1:
-        raise ValueError(f"the weights of {shape.params / 1e9:.0f} B parameters do not fit on "
-                         f"{n_gpus} x {hw.chip}")
+        raise ValueError(
+            f"the weights of {shape.params / 1e9:.0f} B parameters do not fit on "
+            f"{n_gpus} x {hw.chip}"
+        )
+
     def mfu(batch: int) -> float:
-        r = m.response(shape, hw, batch=batch, prompt_tokens=prompt_tokens,
-                       output_tokens=output_tokens, n_gpus=n_gpus)
+        r = m.response(
+            shape,
+            hw,
+            batch=batch,
+            prompt_tokens=prompt_tokens,
+            output_tokens=output_tokens,
+            n_gpus=n_gpus,
+        )
         return float(m.flop_utilization(r, peak_flop_per_s, n_gpus)[0])
 
     # FLOP utilization never falls as the batch grows (time per sequence never rises), so
@@ -83,14 +108,30 @@ def _blank(value) -> bool:
 
 
 #: Columns a compared row carries besides the point's own.
-RESULT_COLUMNS = ("shape_source", "run_batch", "capped", "model_value", "ratio", "model_time_s",
-                  "model_power_w", "power_limit_w", "implied_power_w", "baseline_value",
-                  "baseline_ratio", "reason")
+RESULT_COLUMNS = (
+    "shape_source",
+    "run_batch",
+    "capped",
+    "model_value",
+    "ratio",
+    "model_time_s",
+    "model_power_w",
+    "power_limit_w",
+    "implied_power_w",
+    "baseline_value",
+    "baseline_ratio",
+    "reason",
+)
 
 
-def compare(points: pd.DataFrame, hardware: Mapping[tuple[str, str], m.Hardware],
-            peaks: Mapping[tuple[str, str], float], overheads: m.Overheads,
-            utilization: float, shapes: Mapping[str, m.Shape] | None = None) -> pd.DataFrame:
+def compare(
+    points: pd.DataFrame,
+    hardware: Mapping[tuple[str, str], m.Hardware],
+    peaks: Mapping[tuple[str, str], float],
+    overheads: m.Overheads,
+    utilization: float,
+    shapes: Mapping[str, m.Shape] | None = None,
+) -> pd.DataFrame:
     """One row per point: its inputs, the batch the model ran at, the model's value in the
     point's unit and boundary, and ``ratio`` (model over published); for GPU-boundary points
     also the power-limit baseline and the implied power (module docstring); ``reason`` says
@@ -101,20 +142,43 @@ def compare(points: pd.DataFrame, hardware: Mapping[tuple[str, str], m.Hardware]
     rows: list[dict] = []
     runs: dict[tuple, tuple[m.Shape, m.Hardware, list[dict]]] = {}
     for p in points.itertuples(index=False):
-        out = {"point_id": p.point_id, "series": p.series, "model": p.model,
-               "model_params_b": p.model_params_b, "gpu": p.gpu, "n_gpus": p.n_gpus,
-               "precision": p.precision, "batch_size": p.batch_size, "value": p.value,
-               "unit": p.unit, "boundary": p.boundary, "tier": p.tier, "checked": p.checked,
-               "prompt_tokens": p.prompt_tokens, "output_tokens": p.output_tokens,
-               "shape_source": "", "run_batch": math.nan, "capped": False,
-               "model_value": math.nan, "ratio": math.nan, "model_time_s": math.nan,
-               "model_power_w": math.nan, "power_limit_w": math.nan,
-               "implied_power_w": math.nan, "baseline_value": math.nan,
-               "baseline_ratio": math.nan, "reason": ""}
+        out = {
+            "point_id": p.point_id,
+            "series": p.series,
+            "model": p.model,
+            "model_params_b": p.model_params_b,
+            "gpu": p.gpu,
+            "n_gpus": p.n_gpus,
+            "precision": p.precision,
+            "batch_size": p.batch_size,
+            "value": p.value,
+            "unit": p.unit,
+            "boundary": p.boundary,
+            "tier": p.tier,
+            "checked": p.checked,
+            "prompt_tokens": p.prompt_tokens,
+            "output_tokens": p.output_tokens,
+            "shape_source": "",
+            "run_batch": math.nan,
+            "capped": False,
+            "model_value": math.nan,
+            "ratio": math.nan,
+            "model_time_s": math.nan,
+            "model_power_w": math.nan,
+            "power_limit_w": math.nan,
+            "implied_power_w": math.nan,
+            "baseline_value": math.nan,
+            "baseline_ratio": math.nan,
+            "reason": "",
+        }
         rows.append(out)
         key = (p.gpu, p.precision)
-        if _blank(p.model_params_b) or _blank(p.output_tokens) or _blank(p.n_gpus) or \
-                key not in hardware:
+        if (
+            _blank(p.model_params_b)
+            or _blank(p.output_tokens)
+            or _blank(p.n_gpus)
+            or key not in hardware
+        ):
             out["reason"] = "model, hardware or token counts undisclosed"
             continue
         hw = m.with_utilization(hardware[key], utilization)
@@ -126,12 +190,24 @@ def compare(points: pd.DataFrame, hardware: Mapping[tuple[str, str], m.Hardware]
         prompt = 0.0 if _blank(p.prompt_tokens) else float(p.prompt_tokens)
         output = float(p.output_tokens)
         if not _blank(p.flop_utilization):
-            batch = batch_at_flop_utilization(shape, hw, target=float(p.flop_utilization),
-                                              peak_flop_per_s=peaks[key], prompt_tokens=prompt,
-                                              output_tokens=output, n_gpus=n)
+            batch = batch_at_flop_utilization(
+                shape,
+                hw,
+                target=float(p.flop_utilization),
+                peak_flop_per_s=peaks[key],
+                prompt_tokens=prompt,
+                output_tokens=output,
+                n_gpus=n,
+            )
         elif not _blank(p.batch_size):
-            batch = run_batch(shape, hw, batch=float(p.batch_size), prompt_tokens=prompt,
-                              output_tokens=output, n_gpus=n)
+            batch = run_batch(
+                shape,
+                hw,
+                batch=float(p.batch_size),
+                prompt_tokens=prompt,
+                output_tokens=output,
+                n_gpus=n,
+            )
             out["capped"] = batch < float(p.batch_size)
         else:
             out["reason"] = "no batch size or utilization stated"
@@ -147,8 +223,9 @@ def compare(points: pd.DataFrame, hardware: Mapping[tuple[str, str], m.Hardware]
         runs.setdefault(config, (shape, hw, []))[2].append(out)
     for (_, _, _, n, prompt, output), (shape, hw, members) in runs.items():
         batches = sorted({o["run_batch"] for o in members})
-        r = m.response(shape, hw, batch=batches, prompt_tokens=prompt, output_tokens=output,
-                       n_gpus=n)
+        r = m.response(
+            shape, hw, batch=batches, prompt_tokens=prompt, output_tokens=output, n_gpus=n
+        )
         by_batch = {b: i for i, b in enumerate(batches)}
         for o in members:
             i = by_batch[o["run_batch"]]
@@ -156,14 +233,21 @@ def compare(points: pd.DataFrame, hardware: Mapping[tuple[str, str], m.Hardware]
             out_tokens = o.pop("_output")
             value = joules / out_tokens if o["unit"] == "J/output token" else joules / J_PER_WH
             time_s = float(r.time_s[i])
-            o.update(model_value=value, ratio=value / float(o["value"]), model_time_s=time_s,
-                     model_power_w=float(r.prefill_j[i] + r.decode_j[i]) / time_s / n,
-                     power_limit_w=hw.power_limit_w)
+            o.update(
+                model_value=value,
+                ratio=value / float(o["value"]),
+                model_time_s=time_s,
+                model_power_w=float(r.prefill_j[i] + r.decode_j[i]) / time_s / n,
+                power_limit_w=hw.power_limit_w,
+            )
             if o["unit"] == "J/output token" and o["boundary"] == "gpu":
                 tokens = o["run_batch"] * out_tokens
                 baseline = n * hw.power_limit_w * time_s / tokens
-                o.update(implied_power_w=float(o["value"]) * tokens / time_s / n,
-                         baseline_value=baseline, baseline_ratio=baseline / float(o["value"]))
+                o.update(
+                    implied_power_w=float(o["value"]) * tokens / time_s / n,
+                    baseline_value=baseline,
+                    baseline_ratio=baseline / float(o["value"]),
+                )
     return pd.DataFrame(rows)
 
 
@@ -175,8 +259,9 @@ def measured_points(compared: pd.DataFrame, series: str | None = None) -> pd.Dat
     return c
 
 
-def median_ratio(compared: pd.DataFrame, tier: str = "measured",
-                 series: str | None = None, column: str = "ratio") -> float:
+def median_ratio(
+    compared: pd.DataFrame, tier: str = "measured", series: str | None = None, column: str = "ratio"
+) -> float:
     """Median model/published ratio over the points of ``tier`` (and ``series``) that could
     be run; ``column`` may name another ratio (``baseline_ratio``)."""
     c = compared[(compared["tier"] == tier) & compared["ratio"].notna()]
@@ -203,9 +288,14 @@ def by_configuration(points: pd.DataFrame) -> pd.DataFrame:
     """Per configuration (model, GPU, GPU count, precision) of the points: how many, the
     median ratio and the median baseline ratio."""
     g = points.groupby(CONFIG_COLUMNS, sort=True)
-    return pd.DataFrame({"points": g.size(), "median_ratio": g["ratio"].median(),
-                         "median_baseline_ratio": g["baseline_ratio"].median(),
-                         "series": g["series"].first()}).reset_index()
+    return pd.DataFrame(
+        {
+            "points": g.size(),
+            "median_ratio": g["ratio"].median(),
+            "median_baseline_ratio": g["baseline_ratio"].median(),
+            "series": g["series"].first(),
+        }
+    ).reset_index()
 
 
 def sign_test_p(below: int, total: int) -> float:
@@ -216,8 +306,9 @@ def sign_test_p(below: int, total: int) -> float:
     return float(sum(math.comb(total, k) for k in range(below, total + 1)) / 2.0**total)
 
 
-def bootstrap_median(points: pd.DataFrame, *, draws: int = 4000, seed: int = 0,
-                     level: float = 0.9) -> tuple[float, float]:
+def bootstrap_median(
+    points: pd.DataFrame, *, draws: int = 4000, seed: int = 0, level: float = 0.9
+) -> tuple[float, float]:
     """Interval of the pooled median ratio, resampling whole configurations with replacement
     (points of one configuration share their errors, so they are drawn together)."""
     if not 0 < level < 1:

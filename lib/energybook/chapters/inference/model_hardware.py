@@ -47,8 +47,11 @@ def run_means(runs: pd.DataFrame, gpu: str) -> tuple[str, pd.DataFrame]:
     power, throughput and bandwidth (indexed by configuration)."""
     if gpu not in CHIP_OF:
         raise ValueError(f"GPU {gpu!r} is not one the chapter knows ({sorted(CHIP_OF)})")
-    ok = runs[(runs["mode"] == "full") & (runs["status"] == "ok")
-              & runs["gpu_name"].str.contains(rf"\b{gpu}\b", regex=True)]
+    ok = runs[
+        (runs["mode"] == "full")
+        & (runs["status"] == "ok")
+        & runs["gpu_name"].str.contains(rf"\b{gpu}\b", regex=True)
+    ]
     if ok.empty:
         raise ValueError(f"gpu_runs holds no usable full run on the {gpu}")
     run_id = str(ok["run_id"].loc[ok["timestamp_utc"].idxmax()])
@@ -83,9 +86,11 @@ def measured_constants(runs: pd.DataFrame, gpu: str) -> dict[str, float | str]:
     copy_w = float(copy["avg_power_w"].iloc[0])
     bytes_per_s = float(copy["bandwidth_gb_per_s"].iloc[0]) * 1e9
     out: dict[str, float | str] = {
-        "run_id": run_id, "idle_w": idle_w,
+        "run_id": run_id,
+        "idle_w": idle_w,
         "power_limit_w": float(means["power_limit_w"].max()),
-        "byte_j": (copy_w - idle_w) / bytes_per_s, "bytes_per_s": bytes_per_s,
+        "byte_j": (copy_w - idle_w) / bytes_per_s,
+        "bytes_per_s": bytes_per_s,
     }
     for precision, config in GEMM_CONFIG.items():
         r = _row(means, config, run_id)
@@ -99,7 +104,8 @@ def measured_constants(runs: pd.DataFrame, gpu: str) -> dict[str, float | str]:
     bad, good = _row(means, MISALIGNED_CONFIG, run_id), _row(means, ALIGNED_CONFIG, run_id)
     out["misaligned_energy_ratio"] = per_flop(bad) / per_flop(good)
     out["misaligned_rate_ratio"] = float(bad["throughput_tflop_per_s"]) / float(
-        good["throughput_tflop_per_s"])
+        good["throughput_tflop_per_s"]
+    )
     return out
 
 
@@ -107,8 +113,7 @@ def datasheets(accelerators: pd.DataFrame) -> dict[str, dict[str, float]]:
     """Chip -> its datasheet figures (board power, peaks, memory), as plain floats."""
     cols = ["board_power_w", "memory_gb", "memory_bw_tbps", *PEAK_COLUMN.values()]
     table = accelerators.drop_duplicates("chip", keep=False).set_index("chip")[cols]
-    return {str(chip): {k: float(v) for k, v in row.items()}
-            for chip, row in table.iterrows()}
+    return {str(chip): {k: float(v) for k, v in row.items()} for chip, row in table.iterrows()}
 
 
 def memory_types(gpus: pd.DataFrame) -> dict[str, str]:
@@ -119,8 +124,10 @@ def memory_types(gpus: pd.DataFrame) -> dict[str, str]:
 def link_bandwidths(gpus: pd.DataFrame) -> dict[str, float]:
     """Chip -> its scale-up link bandwidth in one direction, bytes/s (half the vendor's
     both-directions figure in inference_gpus.csv)."""
-    return {str(c): float(v) * 1e9 / 2.0
-            for c, v in zip(gpus["chip"], gpus["link_gb_per_s"], strict=True)}
+    return {
+        str(c): float(v) * 1e9 / 2.0
+        for c, v in zip(gpus["chip"], gpus["link_gb_per_s"], strict=True)
+    }
 
 
 def _figure(sheets: Mapping[str, Mapping[str, float]], chip: str, column: str) -> float:
@@ -149,9 +156,14 @@ def all_measured_constants(runs: pd.DataFrame) -> dict[str, dict[str, float | st
     return {gpu: measured_constants(runs, gpu) for gpu in CHIP_OF}
 
 
-def hardware(chip: str, precision: str, constants: Mapping[str, Mapping[str, float | str]],
-             sheets: Mapping[str, Mapping[str, float]], memory: Mapping[str, str],
-             links: Mapping[str, float] | None = None) -> Hardware:
+def hardware(
+    chip: str,
+    precision: str,
+    constants: Mapping[str, Mapping[str, float | str]],
+    sheets: Mapping[str, Mapping[str, float]],
+    memory: Mapping[str, str],
+    links: Mapping[str, float] | None = None,
+) -> Hardware:
     """The roofline constants of ``chip`` in ``precision`` (measured, or scaled from the
     measured GPU with the same memory generation). ``constants``:
     :func:`all_measured_constants`; ``sheets``: :func:`datasheets`; ``memory``:
@@ -173,7 +185,8 @@ def hardware(chip: str, precision: str, constants: Mapping[str, Mapping[str, flo
 
     board, peak, bandwidth = ratio("board_power_w"), ratio(column), ratio("memory_bw_tbps")
     return Hardware(
-        chip=chip, precision=precision,
+        chip=chip,
+        precision=precision,
         flop_j=float(c[f"flop_j_{precision}"]) * board / peak,
         byte_j=float(c["byte_j"]),
         static_w=float(c["idle_w"]) * board,
@@ -181,8 +194,10 @@ def hardware(chip: str, precision: str, constants: Mapping[str, Mapping[str, flo
         flop_per_s=float(c[f"flop_per_s_{precision}"]) * peak,
         bytes_per_s=float(c["bytes_per_s"]) * bandwidth,
         memory_bytes=_figure(sheets, chip, "memory_gb") * 1e9,
-        measured=chip in MEASURED, reference=str(c["run_id"]),
-        link_bytes_per_s=(links or {}).get(chip, math.inf))
+        measured=chip in MEASURED,
+        reference=str(c["run_id"]),
+        link_bytes_per_s=(links or {}).get(chip, math.inf),
+    )
 
 
 def misaligned(hw: Hardware, energy_ratio: float, rate_ratio: float) -> Hardware:
@@ -201,7 +216,8 @@ def alignment_ratios(runs: pd.DataFrame, gpu: str) -> pd.DataFrame:
     ok = runs[(runs["run_id"] == run_id) & runs["config"].str.startswith("mlp-up-bf16-h")]
     clocks = ok.groupby("config")["sm_clock_mhz"].mean()
     reasons = ok.groupby("config")["clock_event_reasons"].agg(
-        lambda v: ", ".join(sorted({str(x) for x in v})))
+        lambda v: ", ".join(sorted({str(x) for x in v}))
+    )
     idle_w = float(means[means["kind"] == "idle"]["avg_power_w"].mean())
     good = _row(means, ALIGNED_CONFIG, run_id)
     good_rate = float(good["throughput_tflop_per_s"])
@@ -210,7 +226,13 @@ def alignment_ratios(runs: pd.DataFrame, gpu: str) -> pd.DataFrame:
     for config in sorted(clocks.index, key=lambda c: int(c.rsplit("h", 1)[1])):
         r = means.loc[config]
         rate = float(r["throughput_tflop_per_s"])
-        rows.append({"hidden_size": int(config.rsplit("h", 1)[1]), "rate_ratio": rate / good_rate,
-                     "energy_ratio": (float(r["avg_power_w"]) - idle_w) / rate / good_per_flop,
-                     "sm_clock_mhz": float(clocks[config]), "clock_reasons": reasons[config]})
+        rows.append(
+            {
+                "hidden_size": int(config.rsplit("h", 1)[1]),
+                "rate_ratio": rate / good_rate,
+                "energy_ratio": (float(r["avg_power_w"]) - idle_w) / rate / good_per_flop,
+                "sm_clock_mhz": float(clocks[config]),
+                "clock_reasons": reasons[config],
+            }
+        )
     return pd.DataFrame(rows)

@@ -20,8 +20,14 @@ from energybook.chapters.inference import model_check as mc
 from energybook.chapters.inference import model_hardware as mh
 from energybook.chapters.inference.params import GPUS, PRECISIONS, Params
 
-TABLES = ("gpu_runs", "accelerators", "inference_gpus", "inference_measurements",
-          "serving_overheads", "inference_model_configs")
+TABLES = (
+    "gpu_runs",
+    "accelerators",
+    "inference_gpus",
+    "inference_measurements",
+    "serving_overheads",
+    "inference_model_configs",
+)
 
 PRECISION_LABEL = {"bf16": "BF16", "fp8": "FP8"}
 J_PER_WH = 3600.0
@@ -43,16 +49,16 @@ class Evaluation:
     split: pd.DataFrame
     points: pd.DataFrame
     runs: pd.DataFrame
-    hw: m.Hardware              # the chosen GPU and precision, utilization applied
+    hw: m.Hardware  # the chosen GPU and precision, utilization applied
     shape: m.Shape
     overheads: m.Overheads
-    factor: float               # chosen boundary over GPU energy
-    r: m.Response               # the chosen parameters
+    factor: float  # chosen boundary over GPU energy
+    r: m.Response  # the chosen parameters
     r_batch1: m.Response
-    max_batch: int              # largest batch that fits (every sequence at full length)
+    max_batch: int  # largest batch that fits (every sequence at full length)
     r_max: m.Response
     compared: pd.DataFrame
-    sobol: pd.DataFrame         # total Sobol indices of j_per_output_token (point model)
+    sobol: pd.DataFrame  # total Sobol indices of j_per_output_token (point model)
 
     def hardware(self, chip: str, precision: str, *, utilization: bool = True) -> m.Hardware:
         hw = mh.hardware(chip, precision, self.constants, self.sheets, self.memory, self.links)
@@ -60,13 +66,26 @@ class Evaluation:
 
     def respond(self, hw: m.Hardware, batch) -> m.Response:
         P = self.P
-        return m.response(self.shape, hw, batch=batch, prompt_tokens=P.context_tokens,
-                          output_tokens=P.output_tokens, n_gpus=P.n_gpus)
+        return m.response(
+            self.shape,
+            hw,
+            batch=batch,
+            prompt_tokens=P.context_tokens,
+            output_tokens=P.output_tokens,
+            n_gpus=P.n_gpus,
+        )
 
     def fits(self, hw: m.Hardware, batch: int) -> bool:
-        return m.memory_fit_problem(self.shape, hw, batch=batch,
-                                    tokens_per_sequence=self.tokens_per_sequence,
-                                    n_gpus=self.P.n_gpus) is None
+        return (
+            m.memory_fit_problem(
+                self.shape,
+                hw,
+                batch=batch,
+                tokens_per_sequence=self.tokens_per_sequence,
+                n_gpus=self.P.n_gpus,
+            )
+            is None
+        )
 
     @property
     def tokens_per_sequence(self) -> float:
@@ -79,32 +98,50 @@ class Evaluation:
 
 def _overheads(split: pd.DataFrame) -> m.Overheads:
     return m.overheads_from_split(
-        {str(k): float(v) for k, v in split.groupby("part")["energy_wh"].sum().items()})
+        {str(k): float(v) for k, v in split.groupby("part")["energy_wh"].sum().items()}
+    )
 
 
 def _peaks(sheets: Mapping[str, Mapping[str, float]]) -> dict[tuple[str, str], float]:
-    return {(chip, p): sheets[chip][mh.PEAK_COLUMN[p]] * 1e12
-            for chip in GPUS if chip in sheets for p in PRECISIONS}
+    return {
+        (chip, p): sheets[chip][mh.PEAK_COLUMN[p]] * 1e12
+        for chip in GPUS
+        if chip in sheets
+        for p in PRECISIONS
+    }
 
 
 def _point_keys(points: pd.DataFrame, sheets: Mapping[str, object]) -> set[tuple[str, str]]:
     """(chip, precision) of every public point the chapter can model."""
-    return {(str(g), str(p)) for g, p in zip(points["gpu"], points["precision"], strict=True)
-            if g in sheets and p in PRECISIONS}
+    return {
+        (str(g), str(p))
+        for g, p in zip(points["gpu"], points["precision"], strict=True)
+        if g in sheets and p in PRECISIONS
+    }
 
 
 def published_shapes(configs: pd.DataFrame) -> dict[str, m.Shape]:
     """Model name -> its published shape (inference_model_configs.csv)."""
-    return {str(r.model): m.published_shape(float(r.params_b), int(r.layers),
-                                            int(r.hidden_size), int(r.attention_heads),
-                                            int(r.kv_heads), int(r.head_dim))
-            for r in configs.itertuples(index=False)}
+    return {
+        str(r.model): m.published_shape(
+            float(r.params_b),
+            int(r.layers),
+            int(r.hidden_size),
+            int(r.attention_heads),
+            int(r.kv_heads),
+            int(r.head_dim),
+        )
+        for r in configs.itertuples(index=False)
+    }
 
 
-def _compare(constants, sheets, memory, links, shapes, points, overheads,
-             utilization: float) -> pd.DataFrame:
-    hw = {k: mh.hardware(k[0], k[1], constants, sheets, memory, links)
-          for k in _point_keys(points, sheets)}
+def _compare(
+    constants, sheets, memory, links, shapes, points, overheads, utilization: float
+) -> pd.DataFrame:
+    hw = {
+        k: mh.hardware(k[0], k[1], constants, sheets, memory, links)
+        for k in _point_keys(points, sheets)
+    }
     return mc.compare(points, hw, _peaks(sheets), overheads, utilization, shapes)
 
 
@@ -124,18 +161,38 @@ def evaluate(P: Params, tables: Mapping[str, pd.DataFrame]) -> Evaluation:
     cap = max(1, m.max_batch(shape, hw, P.n_gpus, tokens))
 
     def run(batch) -> m.Response:
-        return m.response(shape, hw, batch=batch, prompt_tokens=P.context_tokens,
-                          output_tokens=P.output_tokens, n_gpus=P.n_gpus)
+        return m.response(
+            shape,
+            hw,
+            batch=batch,
+            prompt_tokens=P.context_tokens,
+            output_tokens=P.output_tokens,
+            n_gpus=P.n_gpus,
+        )
 
     points = tables["inference_measurements"]
-    compared = _compare(constants, sheets, memory, links, shapes, points, overheads,
-                        P.utilization)
-    return Evaluation(P=P, constants=constants, sheets=sheets, memory=memory, links=links,
-                      shapes=shapes, split=split, points=points, runs=tables["gpu_runs"],
-                      hw=hw, shape=shape, overheads=overheads, factor=factor,
-                      r=run(P.batch_size), r_batch1=run(1), max_batch=cap, r_max=run(cap),
-                      compared=compared,
-                      sobol=sobol_indices(P, raw, overheads, sensitivity_ranges(P, raw)))
+    compared = _compare(constants, sheets, memory, links, shapes, points, overheads, P.utilization)
+    return Evaluation(
+        P=P,
+        constants=constants,
+        sheets=sheets,
+        memory=memory,
+        links=links,
+        shapes=shapes,
+        split=split,
+        points=points,
+        runs=tables["gpu_runs"],
+        hw=hw,
+        shape=shape,
+        overheads=overheads,
+        factor=factor,
+        r=run(P.batch_size),
+        r_batch1=run(1),
+        max_batch=cap,
+        r_max=run(cap),
+        compared=compared,
+        sobol=sobol_indices(P, raw, overheads, sensitivity_ranges(P, raw)),
+    )
 
 
 # --------------------------------------------------------------------------- sensitivity
@@ -143,22 +200,33 @@ def evaluate(P: Params, tables: Mapping[str, pd.DataFrame]) -> Evaluation:
 #: a second.
 SOBOL_N = 128
 #: Plain-language names of the parameters the Sobol chart varies.
-SOBOL_LABELS = {"model_params_b": "Model size", "batch_size": "Batch size",
-                "context_tokens": "Prompt length", "output_tokens": "Output length",
-                "utilization": "Share of measured rates reached",
-                "pue": "Power usage effectiveness"}
+SOBOL_LABELS = {
+    "model_params_b": "Model size",
+    "batch_size": "Batch size",
+    "context_tokens": "Prompt length",
+    "output_tokens": "Output length",
+    "utilization": "Share of measured rates reached",
+    "pue": "Power usage effectiveness",
+}
 #: The unit words of the ranges in the Sobol caption.
-SOBOL_UNITS = {"model_params_b": " billion parameters", "batch_size": " sequences",
-               "context_tokens": " tokens", "output_tokens": " tokens", "utilization": "",
-               "pue": ""}
+SOBOL_UNITS = {
+    "model_params_b": " billion parameters",
+    "batch_size": " sequences",
+    "context_tokens": " tokens",
+    "output_tokens": " tokens",
+    "utilization": "",
+    "pue": "",
+}
 
 
-def _corner_fits(P: Params, raw: m.Hardware, params_b: float, context: int, output: int,
-                 batch: int) -> int:
+def _corner_fits(
+    P: Params, raw: m.Hardware, params_b: float, context: int, output: int, batch: int
+) -> int:
     """The largest batch that fits at a corner of the ranges (every sequence at full length);
     the memory need grows with each of the four, so the corner bounds every sampled point."""
-    return m.max_batch(m.dense_shape(params_b), raw, P.n_gpus,
-                       m.tokens_held(context, output, on_average=False))
+    return m.max_batch(
+        m.dense_shape(params_b), raw, P.n_gpus, m.tokens_held(context, output, on_average=False)
+    )
 
 
 def sensitivity_ranges(P: Params, raw: m.Hardware) -> dict[str, tuple[float, float]]:
@@ -192,8 +260,10 @@ def sensitivity_ranges(P: Params, raw: m.Hardware) -> dict[str, tuple[float, flo
     cap = _corner_fits(P, raw, hi_b, hi_c, hi_o, P.batch_size)
     ranges: dict[str, tuple[float, float]] = {
         "model_params_b": (max(0.5 * P.model_params_b, lo_("model_params_b")), hi_b),
-        "batch_size": (max(1, P.batch_size // 4),
-                       min(4 * P.batch_size, cap, int(hi_("batch_size")))),
+        "batch_size": (
+            max(1, P.batch_size // 4),
+            min(4 * P.batch_size, cap, int(hi_("batch_size"))),
+        ),
         "context_tokens": (max(1, math.ceil(P.context_tokens / 2)), hi_c),
         "output_tokens": (max(1, math.ceil(P.output_tokens / 2)), hi_o),
         "utilization": (max(0.4 * P.utilization, lo_("utilization")), P.utilization),
@@ -206,18 +276,29 @@ def sensitivity_ranges(P: Params, raw: m.Hardware) -> dict[str, tuple[float, flo
 def point_j_per_output_token(P: Params, raw: m.Hardware, overheads: m.Overheads) -> float:
     """The headline j_per_output_token of the point model at ``P`` (the chosen GPU and
     precision's constants ``raw``, before utilization), at the chosen boundary."""
-    r = m.response(m.dense_shape(P.model_params_b), m.with_utilization(raw, P.utilization),
-                   batch=P.batch_size, prompt_tokens=P.context_tokens,
-                   output_tokens=P.output_tokens, n_gpus=P.n_gpus)
+    r = m.response(
+        m.dense_shape(P.model_params_b),
+        m.with_utilization(raw, P.utilization),
+        batch=P.batch_size,
+        prompt_tokens=P.context_tokens,
+        output_tokens=P.output_tokens,
+        n_gpus=P.n_gpus,
+    )
     return _f(r.j_per_output_token) * m.boundary_factor(P.boundary, overheads, P.pue)
 
 
-def sobol_indices(P: Params, raw: m.Hardware, overheads: m.Overheads,
-                  ranges: Mapping[str, tuple[float, float]], n: int = SOBOL_N) -> pd.DataFrame:
+def sobol_indices(
+    P: Params,
+    raw: m.Hardware,
+    overheads: m.Overheads,
+    ranges: Mapping[str, tuple[float, float]],
+    n: int = SOBOL_N,
+) -> pd.DataFrame:
     """Total (and first-order) Sobol indices of the energy per generated token over
     ``ranges``, each parameter uniform on its range, the others at ``P``."""
-    return sobol.of_parameters(lambda Q: point_j_per_output_token(Q, raw, overheads), P,
-                               dict(ranges), n)
+    return sobol.of_parameters(
+        lambda Q: point_j_per_output_token(Q, raw, overheads), P, dict(ranges), n
+    )
 
 
 def sobol_top(ev: Evaluation) -> tuple[str, float, bool]:
@@ -267,8 +348,9 @@ def _alternative(ev: Evaluation, chip: str, precision: str) -> m.Response | None
 def misaligned_hardware(ev: Evaluation) -> m.Hardware:
     """The chosen chip as a hidden size of 4097 would use it (ratios of its reference run)."""
     c = ev.constants[mh.reference_gpu(ev.P.gpu, ev.memory)]
-    return mh.misaligned(ev.hw, float(c["misaligned_energy_ratio"]),
-                         float(c["misaligned_rate_ratio"]))
+    return mh.misaligned(
+        ev.hw, float(c["misaligned_energy_ratio"]), float(c["misaligned_rate_ratio"])
+    )
 
 
 def batch_grid(top: int, n: int = 40) -> np.ndarray:
@@ -286,8 +368,16 @@ def _measured(ev: Evaluation, series: str | None = None) -> pd.DataFrame:
 
 
 def _half_utilization(ev: Evaluation) -> pd.DataFrame:
-    return _compare(ev.constants, ev.sheets, ev.memory, ev.links, ev.shapes, ev.points,
-                    ev.overheads, 0.5 * ev.P.utilization)
+    return _compare(
+        ev.constants,
+        ev.sheets,
+        ev.memory,
+        ev.links,
+        ev.shapes,
+        ev.points,
+        ev.overheads,
+        0.5 * ev.P.utilization,
+    )
 
 
 def check_statistics(ev: Evaluation) -> dict[str, float]:
@@ -307,8 +397,10 @@ def check_statistics(ev: Evaluation) -> dict[str, float]:
         "n_configurations_below_one": float(below),
         "sign_test_p": mc.sign_test_p(below, len(configs)),
         "median_ratio_all": mc.median_ratio(ev.compared),
-        "median_ratio_low": lo, "median_ratio_high": hi,
-        "median_ratio_h100_low": lo_h, "median_ratio_h100_high": hi_h,
+        "median_ratio_low": lo,
+        "median_ratio_high": hi,
+        "median_ratio_h100_low": lo_h,
+        "median_ratio_h100_high": hi_h,
         "n_h100_configurations": float(len(mc.by_configuration(h100))),
         "ratio_min": float(pts["ratio"].min()),
         "ratio_max": float(pts["ratio"].max()),
@@ -318,8 +410,7 @@ def check_statistics(ev: Evaluation) -> dict[str, float]:
         "n_points_over_limit": float(len(over)),
         "max_implied_power_w": float(pts["implied_power_w"].max()),
         "n_capped_points": float(pts["capped"].astype(bool).sum()),
-        "median_ratio_uncapped": float(uncapped["ratio"].median()) if len(uncapped) else
-        math.nan,
+        "median_ratio_uncapped": float(uncapped["ratio"].median()) if len(uncapped) else math.nan,
     }
 
 
@@ -337,8 +428,8 @@ def numbers(ev: Evaluation) -> dict[str, float]:
         "idle_w_h100": float(h100["idle_w"]),
         "idle_w_h200": float(h200["idle_w"]),
         "bytes_per_flop_energy": float(h100["byte_j"]) / float(h100["flop_j_bf16"]),
-        "copy_power_w_h200": float(h200["idle_w"]) + float(h200["byte_j"])
-        * float(h200["bytes_per_s"]),
+        "copy_power_w_h200": float(h200["idle_w"])
+        + float(h200["byte_j"]) * float(h200["bytes_per_s"]),
         "power_limit_w_h200": float(h200["power_limit_w"]),
         "bandwidth_ratio_h200_h100": float(h200["bytes_per_s"]) / float(h100["bytes_per_s"]),
         # the shape rule's constants and the model's shape
@@ -352,9 +443,12 @@ def numbers(ev: Evaluation) -> dict[str, float]:
         # tensor parallelism
         "allreduces_per_step": m.allreduces_per_step(ev.shape, P.n_gpus),
         "allreduce_latency_us": m.ALLREDUCE_LATENCY_S * 1e6,
-        "allreduce_time_share_pct": 100.0 * _f(
-            m.allreduce_time_s(ev.shape, hw, P.batch_size, P.n_gpus) * P.output_tokens
-            / r.decode_time_s),
+        "allreduce_time_share_pct": 100.0
+        * _f(
+            m.allreduce_time_s(ev.shape, hw, P.batch_size, P.n_gpus)
+            * P.output_tokens
+            / r.decode_time_s
+        ),
         "max_gpus_per_node": float(m.MAX_GPUS_PER_NODE),
         # prompt and response
         "j_per_prompt_token": _f(r.j_per_prompt_token) * ev.factor,
@@ -365,25 +459,26 @@ def numbers(ev: Evaluation) -> dict[str, float]:
         "host_per_accelerator_pct": 100.0 * ev.overheads.host_per_accelerator,
         "idle_per_accelerator_pct": 100.0 * ev.overheads.idle_per_accelerator,
         "wh_per_response_facility": _f(r.j_per_response)
-        * ev.overheads.facility_factor(P.pue) / J_PER_WH,
+        * ev.overheads.facility_factor(P.pue)
+        / J_PER_WH,
         # batching (counterfactual: the same model, lengths and GPUs at batch 1)
         "j_per_output_token_batch1": _f(ev.r_batch1.j_per_output_token) * ev.factor,
         "batch1_over_chosen": _f(ev.r_batch1.j_per_output_token / r.j_per_output_token),
         "max_batch": float(ev.max_batch),
         "max_batch_mean_length": float(m.max_batch(ev.shape, hw, P.n_gpus, ev.mean_context)),
         "j_per_output_token_max_batch": _f(ev.r_max.j_per_output_token) * ev.factor,
-        "batch1_over_max_batch": _f(ev.r_batch1.j_per_output_token
-                                    / ev.r_max.j_per_output_token),
+        "batch1_over_max_batch": _f(ev.r_batch1.j_per_output_token / ev.r_max.j_per_output_token),
         "batch1_movement_share_pct": 100.0 * _f(ev.r_batch1.decode_bytes_share),
-        "batch1_static_share_pct": 100.0 * _f(ev.r_batch1.decode_static_j
-                                              / ev.r_batch1.decode_j),
+        "batch1_static_share_pct": 100.0 * _f(ev.r_batch1.decode_static_j / ev.r_batch1.decode_j),
         "max_batch_movement_share_pct": 100.0 * _f(ev.r_max.decode_bytes_share),
         # the roofs
         "ridge_batch": m.ridge_batch(hw),
         "memory_roof_exit_exact": exit_at if math.isfinite(exit_at) else 0.0,
         # memory
-        "memory_needed_gb": m.memory_needed_bytes(ev.shape, P.precision, P.batch_size,
-                                                  ev.tokens_per_sequence) / 1e9,
+        "memory_needed_gb": m.memory_needed_bytes(
+            ev.shape, P.precision, P.batch_size, ev.tokens_per_sequence
+        )
+        / 1e9,
         "memory_available_gb": m.memory_available_bytes(hw, P.n_gpus) / 1e9,
         "usable_memory_pct": 100.0 * m.USABLE_MEMORY_FRACTION,
     }
@@ -396,15 +491,21 @@ def numbers(ev: Evaluation) -> dict[str, float]:
     out["median_ratio_half_utilization"] = half
     out["gap_closed_pct"] = closed if math.isfinite(closed) else 0.0
     epoch = ev.compared.set_index("point_id").loc["epoch-chatgpt-gpt4o"]
-    out.update(epoch_ratio=float(epoch["ratio"]), epoch_model_wh=float(epoch["model_value"]),
-               epoch_wh=float(epoch["value"]), epoch_batch=float(epoch["run_batch"]))
+    out.update(
+        epoch_ratio=float(epoch["ratio"]),
+        epoch_model_wh=float(epoch["model_value"]),
+        epoch_wh=float(epoch["value"]),
+        epoch_batch=float(epoch["run_batch"]),
+    )
     erow = ev.points.set_index("point_id").loc["epoch-chatgpt-gpt4o"]
-    out.update(epoch_params_b=float(erow["model_params_b"]),
-               epoch_output_tokens=float(erow["output_tokens"]),
-               epoch_flop_utilization_pct=100.0 * float(erow["flop_utilization"]),
-               epoch_pue=float(erow["pue"]), epoch_n_gpus=float(erow["n_gpus"]),
-               epoch_server_factor=m.boundary_factor("server", ev.overheads,
-                                                     float(erow["pue"])))
+    out.update(
+        epoch_params_b=float(erow["model_params_b"]),
+        epoch_output_tokens=float(erow["output_tokens"]),
+        epoch_flop_utilization_pct=100.0 * float(erow["flop_utilization"]),
+        epoch_pue=float(erow["pue"]),
+        epoch_n_gpus=float(erow["n_gpus"]),
+        epoch_server_factor=m.boundary_factor("server", ev.overheads, float(erow["pue"])),
+    )
     gemini = ev.points.set_index("point_id")["value"]
     parts = ev.split.groupby("part")["energy_wh"].sum()
     out["gemini_full_wh"] = float(gemini["google-gemini-comprehensive"])
@@ -419,7 +520,8 @@ def numbers(ev: Evaluation) -> dict[str, float]:
         bad = ev.respond(mis, batch)
         good = {"batch1": ev.r_batch1, "chosen": r, "max_batch": ev.r_max}[name]
         out[f"misaligned_penalty_pct_{name}"] = 100.0 * (
-            _f(bad.j_per_output_token / good.j_per_output_token) - 1.0)
+            _f(bad.j_per_output_token / good.j_per_output_token) - 1.0
+        )
     ref_gpu = mh.reference_gpu(P.gpu, ev.memory)
     ref = ev.constants[ref_gpu]
     out["misaligned_energy_ratio"] = float(ref["misaligned_energy_ratio"])
@@ -438,26 +540,36 @@ ROOF_NAME = {m.COMPUTE: "compute", m.POWER: "power"}
 
 
 def _fits_clause(ev: Evaluation, batch: float) -> str:
-    return "" if batch <= ev.max_batch else (
-        f", beyond the {ev.max_batch:,} sequences that fit in memory")
+    return (
+        ""
+        if batch <= ev.max_batch
+        else (f", beyond the {ev.max_batch:,} sequences that fit in memory")
+    )
 
 
 def _exit_phrase(ev: Evaluation) -> str:
     batch, roof = memory_roof_exit(ev)
     if roof is None:
-        return ("stays on the memory roof at every batch at this context: each sequence's own "
-                "KV-cache reads grow faster than its arithmetic")
+        return (
+            "stays on the memory roof at every batch at this context: each sequence's own "
+            "KV-cache reads grow faster than its arithmetic"
+        )
     if batch <= 1:
-        return (f"is off the memory roof from batch 1: the {ROOF_NAME[roof]} roof binds at "
-                "every batch")
+        return (
+            f"is off the memory roof from batch 1: the {ROOF_NAME[roof]} roof binds at every batch"
+        )
     whole = max(1, math.ceil(batch))
     if roof == m.COMPUTE:
-        return (f"leaves the memory roof at a batch of about {whole:,} and becomes "
-                f"compute-bound{_fits_clause(ev, whole)}")
-    return (f"leaves the memory roof at a batch of about {whole:,}{_fits_clause(ev, whole)}, "
-            "where the sum of the two measured increments reaches the power limit before the "
-            "arithmetic reaches the FLOP roof: a prediction of the additive model, not a "
-            "finding (see below)")
+        return (
+            f"leaves the memory roof at a batch of about {whole:,} and becomes "
+            f"compute-bound{_fits_clause(ev, whole)}"
+        )
+    return (
+        f"leaves the memory roof at a batch of about {whole:,}{_fits_clause(ev, whole)}, "
+        "where the sum of the two measured increments reaches the power limit before the "
+        "arithmetic reaches the FLOP roof: a prediction of the additive model, not a "
+        "finding (see below)"
+    )
 
 
 def _change_phrase(new: m.Response | None, old: m.Response, what: str) -> str:
@@ -482,24 +594,30 @@ def _other_memory_sentence(ev: Evaluation, other: str, on_other: m.Response | No
     if on_other is None:
         return f"The chosen model and batch do not fit on the {other}."
     regime = _regime_steps(on_other)
-    head = (f"On the {other} most of the model's decode steps at this batch are "
-            f"{m.REGIMES[regime]}")
+    head = f"On the {other} most of the model's decode steps at this batch are {m.REGIMES[regime]}"
     if regime == m.POWER:
-        return (head + ": the additive model predicts that the power limit, not the bandwidth, "
-                "sets the pace there, so the faster memory saves less than the bandwidth ratio. "
-                "That is a prediction of the additive model (it adds two increments each "
-                "measured on a busy chip); no serving measurement on that card checks it.")
+        return (
+            head + ": the additive model predicts that the power limit, not the bandwidth, "
+            "sets the pace there, so the faster memory saves less than the bandwidth ratio. "
+            "That is a prediction of the additive model (it adds two increments each "
+            "measured on a busy chip); no serving measurement on that card checks it."
+        )
     if regime == m.MEMORY:
-        return (head + ": the faster memory shortens each step and so its static energy; the "
-                "per-byte energy itself barely changes.")
+        return (
+            head + ": the faster memory shortens each step and so its static energy; the "
+            "per-byte energy itself barely changes."
+        )
     return head + ": arithmetic, not memory, sets the pace there."
 
 
 def _batch1_rest_phrase(ev: Evaluation) -> str:
     r = ev.r_batch1
     static, flop = _f(r.decode_static_j), _f(r.decode_flop_j)
-    return ("the rest is mostly static power while the weights stream past" if static >= flop
-            else "the rest is mostly arithmetic")
+    return (
+        "the rest is mostly static power while the weights stream past"
+        if static >= flop
+        else "the rest is mostly arithmetic"
+    )
 
 
 def _points_above_one(ev: Evaluation) -> str:
@@ -507,9 +625,11 @@ def _points_above_one(ev: Evaluation) -> str:
     above = pts[pts["ratio"] > 1].sort_values("ratio", ascending=False)
     if above.empty:
         return "none of the points"
-    items = [f"{_config_label(row)} at batch {int(row['batch_size']):,} "
-             f"({row['ratio']:.2f}{', KV cache capped' if row['capped'] else ''})"
-             for _, row in above.iterrows()]
+    items = [
+        f"{_config_label(row)} at batch {int(row['batch_size']):,} "
+        f"({row['ratio']:.2f}{', KV cache capped' if row['capped'] else ''})"
+        for _, row in above.iterrows()
+    ]
     return "; ".join(items)
 
 
@@ -523,11 +643,15 @@ def gap_closed_pct(ev: Evaluation) -> tuple[float, float, float]:
 
 def _half_phrase(closed: float) -> str:
     if not math.isfinite(closed):
-        return ("the model is not below the measurements, so there is no gap for slower "
-                "kernels to close")
+        return (
+            "the model is not below the measurements, so there is no gap for slower "
+            "kernels to close"
+        )
     share = "most" if closed >= 50 else "part"
-    return (f"closes {closed:.0f}% of the gap to 1: slower kernels (more time at static power) "
-            f"plausibly explain {share} of it")
+    return (
+        f"closes {closed:.0f}% of the gap to 1: slower kernels (more time at static power) "
+        f"plausibly explain {share} of it"
+    )
 
 
 def _check_phrases(ev: Evaluation) -> dict[str, str]:
@@ -536,28 +660,44 @@ def _check_phrases(ev: Evaluation) -> dict[str, str]:
     pts = _measured(ev)
     model_err = mc.median_abs_log_error(pts["ratio"])
     base_err = mc.median_abs_log_error(pts["baseline_ratio"])
-    verdict = ("the baseline does at least as well" if base_err <= model_err else
-               "the roofline does better than the baseline, but not by much more than the "
-               "spread of either" if base_err < 1.5 * model_err else
-               "the roofline does clearly better than the baseline")
+    verdict = (
+        "the baseline does at least as well"
+        if base_err <= model_err
+        else "the roofline does better than the baseline, but not by much more than the "
+        "spread of either"
+        if base_err < 1.5 * model_err
+        else "the roofline does clearly better than the baseline"
+    )
     above = pts[pts["ratio"] > 1]
     capped = int(above["capped"].astype(bool).sum())
-    capped_phrase = ("None of them" if capped == 0 else "All of them" if capped == len(above)
-                     else "Most of them" if 2 * capped > len(above) else "Some of them")
+    capped_phrase = (
+        "None of them"
+        if capped == 0
+        else "All of them"
+        if capped == len(above)
+        else "Most of them"
+        if 2 * capped > len(above)
+        else "Some of them"
+    )
     configs = mc.by_configuration(pts)
     low = configs.loc[configs["median_ratio"].idxmin()]
-    return {"baseline_verdict": verdict,
-            "capped_above_phrase": capped_phrase if len(above) else "No point",
-            "lowest_configuration": _config_label(low),
-            "lowest_configuration_ratio": f"{low['median_ratio']:.2f}"}
+    return {
+        "baseline_verdict": verdict,
+        "capped_above_phrase": capped_phrase if len(above) else "No point",
+        "lowest_configuration": _config_label(low),
+        "lowest_configuration_ratio": f"{low['median_ratio']:.2f}",
+    }
 
 
 def texts(ev: Evaluation) -> dict[str, str]:
     P, hw = ev.P, ev.hw
     ref = mh.reference_gpu(P.gpu, ev.memory)
-    origin = (f"measured by the book on the {ref}" if hw.measured else
-              f"estimated: scaled from the book's {ref} run by its datasheet (same memory "
-              f"generation, {ev.memory[P.gpu]})")
+    origin = (
+        f"measured by the book on the {ref}"
+        if hw.measured
+        else f"estimated: scaled from the book's {ref} run by its datasheet (same memory "
+        f"generation, {ev.memory[P.gpu]})"
+    )
     other_precision = "fp8" if P.precision == "bf16" else "bf16"
     other_memory = "H200 SXM" if P.gpu != "H200 SXM" else "H100 SXM"
     on_other = _alternative(ev, other_memory, P.precision)
@@ -575,16 +715,21 @@ def texts(ev: Evaluation) -> dict[str, str]:
         "gpu_label": P.gpu,
         "gpu_origin": origin,
         "precision_label": PRECISION_LABEL[P.precision],
-        "boundary_label": ("the GPU boards only" if P.boundary == "gpu" else
-                           "the serving facility: GPUs, host machines, idle capacity and PUE"),
+        "boundary_label": (
+            "the GPU boards only"
+            if P.boundary == "gpu"
+            else "the serving facility: GPUs, host machines, idle capacity and PUE"
+        ),
         "decode_regime": _regime(ev.r),
         "prefill_regime": m.REGIMES[int(np.asarray(ev.r.prefill_regime).reshape(-1)[0])],
         "batch1_rest_phrase": _batch1_rest_phrase(ev),
         "exit_roof_label": "none" if roof is None else ROOF_NAME[roof],
         "memory_roof_exit_phrase": _exit_phrase(ev),
-        "precision_phrase": _change_phrase(_alternative(ev, P.gpu, other_precision), ev.r,
-                                           "with " + PRECISION_LABEL[other_precision]
-                                           + " weights"),
+        "precision_phrase": _change_phrase(
+            _alternative(ev, P.gpu, other_precision),
+            ev.r,
+            "with " + PRECISION_LABEL[other_precision] + " weights",
+        ),
         "memory_phrase": _change_phrase(on_other, ev.r, f"on the {other_memory}"),
         "other_memory_regime": "does not fit" if on_other is None else _regime(on_other),
         "other_memory_sentence": _other_memory_sentence(ev, other_memory, on_other),
@@ -602,20 +747,23 @@ def table_constants(ev: Evaluation) -> pd.DataFrame:
     rows = []
     for chip in GPUS:
         hw = ev.hardware(chip, ev.P.precision, utilization=False)
-        rows.append({
-            "GPU": chip,
-            "Source": "measured (book run)" if hw.measured else
-            f"estimated from the {mh.reference_gpu(chip, ev.memory)} run",
-            "Energy per FLOP above idle (pJ)": round(hw.flop_j * 1e12, 3),
-            "Energy per byte above idle (pJ)": round(hw.byte_j * 1e12, 1),
-            "Static power (W)": round(hw.static_w),
-            "Power limit (W)": round(hw.power_limit_w),
-            "Delivered TFLOP/s": round(hw.flop_per_s / 1e12),
-            "Delivered bandwidth (GB/s)": round(hw.bytes_per_s / 1e9),
-            "Link bandwidth each way (GB/s)": round(hw.link_bytes_per_s / 1e9),
-            "Memory (GB)": round(hw.memory_bytes / 1e9),
-            "Ridge batch": round(m.ridge_batch(hw)),
-        })
+        rows.append(
+            {
+                "GPU": chip,
+                "Source": "measured (book run)"
+                if hw.measured
+                else f"estimated from the {mh.reference_gpu(chip, ev.memory)} run",
+                "Energy per FLOP above idle (pJ)": round(hw.flop_j * 1e12, 3),
+                "Energy per byte above idle (pJ)": round(hw.byte_j * 1e12, 1),
+                "Static power (W)": round(hw.static_w),
+                "Power limit (W)": round(hw.power_limit_w),
+                "Delivered TFLOP/s": round(hw.flop_per_s / 1e12),
+                "Delivered bandwidth (GB/s)": round(hw.bytes_per_s / 1e9),
+                "Link bandwidth each way (GB/s)": round(hw.link_bytes_per_s / 1e9),
+                "Memory (GB)": round(hw.memory_bytes / 1e9),
+                "Ridge batch": round(m.ridge_batch(hw)),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -623,15 +771,20 @@ def table_configurations(ev: Evaluation) -> pd.DataFrame:
     """The ML.ENERGY configurations: points, median model/measured ratio and the median of
     the power-limit baseline over measured, and the constants' origin."""
     configs = mc.by_configuration(_measured(ev))
-    return pd.DataFrame({
-        "Configuration": [_config_label(r) for _, r in configs.iterrows()],
-        "Points": configs["points"].astype(int),
-        "Median model / measured": configs["median_ratio"].map(lambda v: f"{v:.2f}"),
-        "Median power-limit baseline / measured":
-            configs["median_baseline_ratio"].map(lambda v: f"{v:.2f}"),
-        "Constants": ["measured (book run)" if s == SERIES_H100 else "estimated (datasheet)"
-                      for s in configs["series"]],
-    })
+    return pd.DataFrame(
+        {
+            "Configuration": [_config_label(r) for _, r in configs.iterrows()],
+            "Points": configs["points"].astype(int),
+            "Median model / measured": configs["median_ratio"].map(lambda v: f"{v:.2f}"),
+            "Median power-limit baseline / measured": configs["median_baseline_ratio"].map(
+                lambda v: f"{v:.2f}"
+            ),
+            "Constants": [
+                "measured (book run)" if s == SERIES_H100 else "estimated (datasheet)"
+                for s in configs["series"]
+            ],
+        }
+    )
 
 
 def table_check(ev: Evaluation) -> pd.DataFrame:
@@ -640,26 +793,39 @@ def table_check(ev: Evaluation) -> pd.DataFrame:
     c = ev.compared.copy()
     c["configuration"] = [
         f"{model}, {int(n)} x {g}, {PRECISION_LABEL.get(p, p)}" if pd.notna(n) else model
-        for model, n, g, p in zip(c["model"].str.replace(" Instruct", "")
-                                  .str.replace(" FP8", ""), c["n_gpus"],
-                                  c["gpu"], c["precision"], strict=True)]
+        for model, n, g, p in zip(
+            c["model"].str.replace(" Instruct", "").str.replace(" FP8", ""),
+            c["n_gpus"],
+            c["gpu"],
+            c["precision"],
+            strict=True,
+        )
+    ]
     rows = []
     for (series, config), g in c.groupby(["series", "configuration"], sort=False):
         ok = g["ratio"].dropna()
         batches = g["batch_size"].dropna()
-        rows.append({
-            "Source": series, "Configuration": config, "Points": len(g),
-            "Batch sizes": (f"{batches.min():,.0f} to {batches.max():,.0f}" if len(batches)
-                            else "modelled at " + ", ".join(f"{b:,.0f}" for b in
-                                                            g["run_batch"].dropna())
-                            if len(ok) else ""),
-            "Boundary": ", ".join(sorted(set(g["boundary"]))),
-            "Shape": ", ".join(sorted(set(g["shape_source"]) - {""})),
-            "Median model / published": f"{ok.median():.2f}" if len(ok) else
-            "not comparable: " + g["reason"].iloc[0],
-            "Range": f"{ok.min():.2f} to {ok.max():.2f}" if len(ok) > 1 else "",
-            "Tier": ", ".join(sorted(set(g["tier"] + ", " + g["checked"]))),
-        })
+        rows.append(
+            {
+                "Source": series,
+                "Configuration": config,
+                "Points": len(g),
+                "Batch sizes": (
+                    f"{batches.min():,.0f} to {batches.max():,.0f}"
+                    if len(batches)
+                    else "modelled at " + ", ".join(f"{b:,.0f}" for b in g["run_batch"].dropna())
+                    if len(ok)
+                    else ""
+                ),
+                "Boundary": ", ".join(sorted(set(g["boundary"]))),
+                "Shape": ", ".join(sorted(set(g["shape_source"]) - {""})),
+                "Median model / published": f"{ok.median():.2f}"
+                if len(ok)
+                else "not comparable: " + g["reason"].iloc[0],
+                "Range": f"{ok.min():.2f} to {ok.max():.2f}" if len(ok) > 1 else "",
+                "Tier": ", ".join(sorted(set(g["tier"] + ", " + g["checked"]))),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -669,12 +835,16 @@ def table_boundary(ev: Evaluation) -> pd.DataFrame:
     o = ev.overheads
     host, idle = gpu_wh * o.host_per_accelerator, gpu_wh * o.idle_per_accelerator
     it = gpu_wh + host + idle
-    rows = [("GPUs (the model)", gpu_wh), ("Host CPUs and memory", host),
-            ("Idle machines kept ready", idle),
-            (f"Data-centre overhead (PUE {ev.P.pue:g})", it * (ev.P.pue - 1.0)),
-            ("Facility total", it * ev.P.pue)]
-    return pd.DataFrame({"Part": [r[0] for r in rows],
-                         "Energy per response (Wh)": [f"{r[1]:.3g}" for r in rows]})
+    rows = [
+        ("GPUs (the model)", gpu_wh),
+        ("Host CPUs and memory", host),
+        ("Idle machines kept ready", idle),
+        (f"Data-centre overhead (PUE {ev.P.pue:g})", it * (ev.P.pue - 1.0)),
+        ("Facility total", it * ev.P.pue),
+    ]
+    return pd.DataFrame(
+        {"Part": [r[0] for r in rows], "Energy per response (Wh)": [f"{r[1]:.3g}" for r in rows]}
+    )
 
 
 def table_alignment(ev: Evaluation) -> pd.DataFrame:
@@ -682,19 +852,25 @@ def table_alignment(ev: Evaluation) -> pd.DataFrame:
     idle, and the GEMM's clock and whether it ran power-capped."""
     ref = mh.reference_gpu(ev.P.gpu, ev.memory)
     t = mh.alignment_ratios(ev.runs, ref)
-    return pd.DataFrame({
-        "Hidden size": t["hidden_size"].astype(int),
-        "Multiple of 8": ["yes" if h % 8 == 0 else "no" for h in t["hidden_size"]],
-        "FLOP/s against 4096": t["rate_ratio"].map(lambda v: f"{v:.2f}"),
-        "Energy per FLOP against 4096": t["energy_ratio"].map(lambda v: f"{v:.2f}"),
-        "Mean SM clock (MHz)": t["sm_clock_mhz"].round().astype(int),
-        "Power-capped": ["yes" if POWER_CAP_REASON in r else "no" for r in t["clock_reasons"]],
-    })
+    return pd.DataFrame(
+        {
+            "Hidden size": t["hidden_size"].astype(int),
+            "Multiple of 8": ["yes" if h % 8 == 0 else "no" for h in t["hidden_size"]],
+            "FLOP/s against 4096": t["rate_ratio"].map(lambda v: f"{v:.2f}"),
+            "Energy per FLOP against 4096": t["energy_ratio"].map(lambda v: f"{v:.2f}"),
+            "Mean SM clock (MHz)": t["sm_clock_mhz"].round().astype(int),
+            "Power-capped": ["yes" if POWER_CAP_REASON in r else "no" for r in t["clock_reasons"]],
+        }
+    )
 
 
 # --------------------------------------------------------------------------- chart tables
-COMPONENTS = {"energy_bytes": "Moving bytes", "energy_flop": "Arithmetic",
-              "energy_static": "Static power", "energy_total": "Total"}
+COMPONENTS = {
+    "energy_bytes": "Moving bytes",
+    "energy_flop": "Arithmetic",
+    "energy_static": "Static power",
+    "energy_total": "Total",
+}
 
 
 def components_table(ev: Evaluation) -> pd.DataFrame:
@@ -703,11 +879,19 @@ def components_table(ev: Evaluation) -> pd.DataFrame:
     grid = batch_grid(ev.max_batch)
     r = ev.respond(ev.hw, grid)
     per = ev.factor / (r.batch * r.output_tokens)
-    parts = {"energy_bytes": r.decode_bytes_j, "energy_flop": r.decode_flop_j,
-             "energy_static": r.decode_static_j, "energy_total": r.decode_j}
-    return pd.concat([pd.DataFrame({"batch": grid, "part": COMPONENTS[k],
-                                    "j_per_token": v * per}) for k, v in parts.items()],
-                     ignore_index=True)
+    parts = {
+        "energy_bytes": r.decode_bytes_j,
+        "energy_flop": r.decode_flop_j,
+        "energy_static": r.decode_static_j,
+        "energy_total": r.decode_j,
+    }
+    return pd.concat(
+        [
+            pd.DataFrame({"batch": grid, "part": COMPONENTS[k], "j_per_token": v * per})
+            for k, v in parts.items()
+        ],
+        ignore_index=True,
+    )
 
 
 def check_points(ev: Evaluation) -> pd.DataFrame:
@@ -726,18 +910,39 @@ def check_lines(ev: Evaluation) -> pd.DataFrame:
     for label, g in pts.groupby("configuration", sort=True):
         first = ev.points.set_index("point_id").loc[g["point_id"].iloc[0]]
         hw = ev.hardware(str(first["gpu"]), str(first["precision"]))
-        shape = ev.shapes.get(str(first["model"]),
-                              m.dense_shape(float(first["model_params_b"])))
-        n, prompt, output = int(first["n_gpus"]), float(first["prompt_tokens"]), \
-            float(first["output_tokens"])
+        shape = ev.shapes.get(str(first["model"]), m.dense_shape(float(first["model_params_b"])))
+        n, prompt, output = (
+            int(first["n_gpus"]),
+            float(first["prompt_tokens"]),
+            float(first["output_tokens"]),
+        )
         admitted = batch_grid(int(g["batch_size"].max()), 30)
-        ran = np.array([mc.run_batch(shape, hw, batch=b, prompt_tokens=prompt,
-                                     output_tokens=output, n_gpus=n) for b in admitted])
-        r = m.response(shape, hw, batch=np.maximum(ran, 1), prompt_tokens=prompt,
-                       output_tokens=output, n_gpus=n)
-        frames.append(pd.DataFrame({"configuration": label, "batch": admitted,
-                                    "run_batch": ran,
-                                    "j_per_token": r.j_per_response / output}))
+        ran = np.array(
+            [
+                mc.run_batch(
+                    shape, hw, batch=b, prompt_tokens=prompt, output_tokens=output, n_gpus=n
+                )
+                for b in admitted
+            ]
+        )
+        r = m.response(
+            shape,
+            hw,
+            batch=np.maximum(ran, 1),
+            prompt_tokens=prompt,
+            output_tokens=output,
+            n_gpus=n,
+        )
+        frames.append(
+            pd.DataFrame(
+                {
+                    "configuration": label,
+                    "batch": admitted,
+                    "run_batch": ran,
+                    "j_per_token": r.j_per_response / output,
+                }
+            )
+        )
     return pd.concat(frames, ignore_index=True)
 
 
@@ -747,12 +952,27 @@ def alignment_table(ev: Evaluation) -> pd.DataFrame:
     grid = batch_grid(ev.max_batch)
     good = ev.respond(ev.hw, grid).j_per_output_token * ev.factor
     bad = ev.respond(misaligned_hardware(ev), grid).j_per_output_token * ev.factor
-    return pd.concat([
-        pd.DataFrame({"batch": grid, "shape": "Aligned hidden size (like 4096)",
-                      "j_per_token": good, "penalty_pct": 0.0}),
-        pd.DataFrame({"batch": grid, "shape": "Misaligned hidden size (like 4097)",
-                      "j_per_token": bad, "penalty_pct": 100.0 * (bad / good - 1.0)}),
-    ], ignore_index=True)
+    return pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "batch": grid,
+                    "shape": "Aligned hidden size (like 4096)",
+                    "j_per_token": good,
+                    "penalty_pct": 0.0,
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "batch": grid,
+                    "shape": "Misaligned hidden size (like 4097)",
+                    "j_per_token": bad,
+                    "penalty_pct": 100.0 * (bad / good - 1.0),
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
 
 
 def gpu_table(ev: Evaluation) -> pd.DataFrame:
@@ -765,10 +985,14 @@ def gpu_table(ev: Evaluation) -> pd.DataFrame:
         if not ev.fits(hw, ev.P.batch_size):
             continue
         r = ev.respond(hw, ev.P.batch_size)
-        rows.append({"gpu": chip, "j_per_token": _f(r.j_per_output_token) * ev.factor,
-                     "source": "Measured by the book" if hw.measured else
-                     "Estimated from a datasheet",
-                     "tokens_per_s": _f(r.decode_tokens_per_s)})
+        rows.append(
+            {
+                "gpu": chip,
+                "j_per_token": _f(r.j_per_output_token) * ev.factor,
+                "source": "Measured by the book" if hw.measured else "Estimated from a datasheet",
+                "tokens_per_s": _f(r.decode_tokens_per_s),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -781,16 +1005,22 @@ def captions(ev: Evaluation) -> dict[str, str]:
     gpus = gpu_table(ev)
     missing = sorted(set(GPUS) - set(gpus["gpu"]))
     h = headlines(ev)
-    exit_rule = ("" if h["memory_roof_exit_batch"] == 0 or
-                 h["memory_roof_exit_batch"] > ev.max_batch else
-                 " and the batch at which decode leaves the memory roof")
+    exit_rule = (
+        ""
+        if h["memory_roof_exit_batch"] == 0 or h["memory_roof_exit_batch"] > ev.max_batch
+        else " and the batch at which decode leaves the memory roof"
+    )
     s_top, s_st, apart = sobol_top(ev)
-    ranges = sensitivity_ranges(ev.P, ev.hardware(ev.P.gpu, ev.P.precision,
-                                                  utilization=False))
-    varied = "; ".join(f"{SOBOL_LABELS[p].lower()} {lo:,.4g} to {hi:,.4g}{SOBOL_UNITS[p]}"
-                       for p, (lo, hi) in ranges.items())
-    ranking = ("" if apart else "; the 95% intervals of the top two overlap, so this sample "
-               "does not rank them")
+    ranges = sensitivity_ranges(ev.P, ev.hardware(ev.P.gpu, ev.P.precision, utilization=False))
+    varied = "; ".join(
+        f"{SOBOL_LABELS[p].lower()} {lo:,.4g} to {hi:,.4g}{SOBOL_UNITS[p]}"
+        for p, (lo, hi) in ranges.items()
+    )
+    ranking = (
+        ""
+        if apart
+        else "; the 95% intervals of the top two overlap, so this sample does not rank them"
+    )
     sobol_caption = (
         f"Bars: total Sobol indices of the energy per generated token of the point model "
         f"(decode only, at the chosen boundary), each parameter varied uniformly over a "
@@ -798,7 +1028,8 @@ def captions(ev: Evaluation) -> dict[str, str]:
         f"every point fits in memory), with 95% bootstrap intervals as rules, from "
         f"{SOBOL_N * (len(ev.sobol) + 2):,} runs of the model. The largest total index, "
         f"{s_st:.2f}, is the {SOBOL_LABELS[s_top].lower()}'s{ranking}. Source: the book's GPU runs and "
-        "the roofline model.")
+        "the roofline model."
+    )
     return {
         "sobol": sobol_caption,
         "components": (
@@ -810,7 +1041,8 @@ def captions(ev: Evaluation) -> dict[str, str]:
             f"{nums['j_per_output_token_max_batch']:.3g} J at {top}) and its three parts: "
             "moving bytes, arithmetic, and static power over the step's time. Dashed rules "
             f"mark the chosen batch{exit_rule}. Source: the book's GPU runs and the "
-            "roofline model."),
+            "roofline model."
+        ),
         "check": (
             "Points: energy per output token (prompts included, GPU boards only) measured by "
             "the ML.ENERGY Leaderboard v3.0 against batch size, log-log; lines: the roofline "
@@ -818,13 +1050,15 @@ def captions(ev: Evaluation) -> dict[str, str]:
             f"fitted to the points. Model over measurement ranges from "
             f"{nums['ratio_min']:.2f} to {nums['ratio_max']:.2f}. Sources: ML.ENERGY blog posts "
             "(2026), read from their figures; the models' published configurations; the book's "
-            "GPU runs."),
+            "GPU runs."
+        ),
         "ratios": (
             "Points: the model's energy per output token over the measured one for each "
             "ML.ENERGY point, against batch size (log axis), by configuration, with a dashed "
             f"rule at 1; the median is {h['median_ratio_h100']:.2f} on the H100 (measured "
             f"constants) and {h['median_ratio_b200']:.2f} on the B200 (estimated constants). "
-            "Sources as for the previous chart."),
+            "Sources as for the previous chart."
+        ),
         "alignment": (
             f"Lines on log-log axes of energy per generated token against batch size for the "
             f"chosen model with an aligned hidden size and with the measured behaviour of "
@@ -832,13 +1066,15 @@ def captions(ev: Evaluation) -> dict[str, str]:
             f"energy, at {nums['misaligned_rate_ratio']:.2f} times the rate, memory traffic "
             f"assumed unaffected): {nums['misaligned_penalty_pct_batch1']:.1f}% more at batch "
             f"1, {nums['misaligned_penalty_pct_max_batch']:.0f}% more at batch "
-            f"{ev.max_batch:,}. Source: the book's GPU runs."),
+            f"{ev.max_batch:,}. Source: the book's GPU runs."
+        ),
         "gpus": (
             f"Bars of energy per generated token at the chosen settings on each modelled GPU "
             f"that holds the model ({', '.join(gpus['gpu'])}), in a fixed order; colour marks "
             "measured against estimated constants. The estimated bars follow from datasheet "
             "ratios to the measured cards and are not a ranking of the chips"
-            + (f"; {', '.join(missing)} cannot hold the model and its KV cache"
-               if missing else "") + ". Sources: the book's GPU runs; Epoch AI's hardware data "
-            "for the datasheets."),
+            + (f"; {', '.join(missing)} cannot hold the model and its KV cache" if missing else "")
+            + ". Sources: the book's GPU runs; Epoch AI's hardware data "
+            "for the datasheets."
+        ),
     }

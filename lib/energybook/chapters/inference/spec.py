@@ -16,10 +16,13 @@ CHECK_TABLES = ("gpu_runs", "accelerators", "inference_gpus")
 def chosen_hardware(P: Params, tables: Mapping[str, Any]) -> model.Hardware:
     """The roofline constants of the chosen GPU and precision (utilization not applied)."""
     return model_hardware.hardware(
-        P.gpu, P.precision, model_hardware.all_measured_constants(tables["gpu_runs"]),
+        P.gpu,
+        P.precision,
+        model_hardware.all_measured_constants(tables["gpu_runs"]),
         model_hardware.datasheets(tables["accelerators"]),
         model_hardware.memory_types(tables["inference_gpus"]),
-        model_hardware.link_bandwidths(tables["inference_gpus"]))
+        model_hardware.link_bandwidths(tables["inference_gpus"]),
+    )
 
 
 def _gb(n_bytes: float) -> str:
@@ -37,14 +40,14 @@ def check(P: Params, tables: Mapping[str, Any]) -> list[str]:
     # Every admitted sequence at its full length: the batch can finish without preemption
     # (the page also states the looser, on-average rule the check against measurements uses).
     tokens = model.tokens_held(P.context_tokens, P.output_tokens, on_average=False)
-    problem = model.memory_fit_problem(shape, hw, batch=P.batch_size,
-                                       tokens_per_sequence=tokens, n_gpus=P.n_gpus)
+    problem = model.memory_fit_problem(
+        shape, hw, batch=P.batch_size, tokens_per_sequence=tokens, n_gpus=P.n_gpus
+    )
     if problem is None:
         return []
     kv = problem["needed_bytes"] - problem["weights_bytes"]
     fits = int(problem["max_batch"])
-    hint = (f"at most batch_size {fits} fits" if fits >= 1 else
-            "the weights alone do not fit")
+    hint = f"at most batch_size {fits} fits" if fits >= 1 else "the weights alone do not fit"
     return [
         f"the model does not fit in the GPUs' memory: model_params_b {P.model_params_b:g} in "
         f"{P.precision} with batch_size {P.batch_size} x (context_tokens {P.context_tokens} + "
@@ -52,7 +55,8 @@ def check(P: Params, tables: Mapping[str, Any]) -> list[str]:
         f"({_gb(problem['weights_bytes'])} of weights and {_gb(kv)} of KV cache), and "
         f"n_gpus {P.n_gpus} x {P.gpu} give {_gb(problem['available_bytes'])} "
         f"({model.USABLE_MEMORY_FRACTION:.0%} of {_gb(P.n_gpus * hw.memory_bytes)}): {hint}; "
-        "lower batch_size, context_tokens or output_tokens, or raise n_gpus"]
+        "lower batch_size, context_tokens or output_tokens, or raise n_gpus"
+    ]
 
 
 SPEC = chapter(
@@ -60,36 +64,60 @@ SPEC = chapter(
     title="Energy per token: a roofline model of inference",
     order=70,
     summary="Joules per generated and per prompt token of a dense transformer, from the book's "
-            "own measured energy per FLOP and per byte: why decoding is memory-bound, why "
-            "batching cuts energy per token by an order of magnitude, what the H200's faster "
-            "memory and FP8 change, what a badly shaped model costs, and how the model "
-            "compares with public measurements (ML.ENERGY, Google, Epoch AI).",
+    "own measured energy per FLOP and per byte: why decoding is memory-bound, why "
+    "batching cuts energy per token by an order of magnitude, what the H200's faster "
+    "memory and FP8 change, what a badly shaped model costs, and how the model "
+    "compares with public measurements (ML.ENERGY, Google, Epoch AI).",
     params=Params,
     headlines=[
-        Headline("j_per_output_token", "J/token",
-                 "Energy per generated token, decode only (the prompt's prefill excluded; "
-                 "ML.ENERGY's definition, which includes it, is glued beside it on the page), "
-                 "at the chosen boundary: GPU boards only by default; facility adds host, idle "
-                 "machines and PUE", ".3g"),
-        Headline("wh_per_response", "Wh",
-                 "Energy of one response (its prompt's prefill and its output's decode) at "
-                 "the chosen boundary", ".3g"),
-        Headline("memory_roof_exit_batch", "1",
-                 "First batch at which decode, at the mean context of a response, leaves the "
-                 "memory roof; the page names the roof that takes over (compute, or power in "
-                 "the additive model); 0 when decode stays memory-bound at every batch. "
-                 "Replaces compute_bound_batch (the ridge point, now glued as ridge_batch: an "
-                 "identity of the hardware constants)", ".0f"),
-        Headline("data_movement_share_pct", "%",
-                 "Share of the GPUs' decode energy spent moving bytes (weights, KV cache, "
-                 "activations, all-reduces)", ".0f"),
-        Headline("median_ratio_h100", "1",
-                 "Median model/measurement ratio over the ML.ENERGY v3.0 H100 points (GPU "
-                 "energy per output token, prompts included), whose constants the book "
-                 "measured; with median_ratio_b200 replaces median_ratio", ".2f"),
-        Headline("median_ratio_b200", "1",
-                 "Median model/measurement ratio over the ML.ENERGY v3.0 B200 points, whose "
-                 "constants are estimated from datasheets", ".2f"),
+        Headline(
+            "j_per_output_token",
+            "J/token",
+            "Energy per generated token, decode only (the prompt's prefill excluded; "
+            "ML.ENERGY's definition, which includes it, is glued beside it on the page), "
+            "at the chosen boundary: GPU boards only by default; facility adds host, idle "
+            "machines and PUE",
+            ".3g",
+        ),
+        Headline(
+            "wh_per_response",
+            "Wh",
+            "Energy of one response (its prompt's prefill and its output's decode) at "
+            "the chosen boundary",
+            ".3g",
+        ),
+        Headline(
+            "memory_roof_exit_batch",
+            "1",
+            "First batch at which decode, at the mean context of a response, leaves the "
+            "memory roof; the page names the roof that takes over (compute, or power in "
+            "the additive model); 0 when decode stays memory-bound at every batch. "
+            "Replaces compute_bound_batch (the ridge point, now glued as ridge_batch: an "
+            "identity of the hardware constants)",
+            ".0f",
+        ),
+        Headline(
+            "data_movement_share_pct",
+            "%",
+            "Share of the GPUs' decode energy spent moving bytes (weights, KV cache, "
+            "activations, all-reduces)",
+            ".0f",
+        ),
+        Headline(
+            "median_ratio_h100",
+            "1",
+            "Median model/measurement ratio over the ML.ENERGY v3.0 H100 points (GPU "
+            "energy per output token, prompts included), whose constants the book "
+            "measured; with median_ratio_b200 replaces median_ratio",
+            ".2f",
+        ),
+        Headline(
+            "median_ratio_b200",
+            "1",
+            "Median model/measurement ratio over the ML.ENERGY v3.0 B200 points, whose "
+            "constants are estimated from datasheets",
+            ".2f",
+        ),
     ],
     tables=CHECK_TABLES,
     check=check,

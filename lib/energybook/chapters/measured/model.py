@@ -47,12 +47,33 @@ UNALIGNED_METHOD = "nvml_energy_counter"
 
 #: Quantities averaged over a configuration's windows (mean, min, max), and those with a
 #: lower and upper bound (``_low``/``_high``: the envelope of the windows' bounds).
-_AVERAGED = ("tflop_per_j", "pj_per_flop", "throughput_tflop_per_s", "power_w",
-             "power_w_read", "tflop_per_j_read", "tflop_per_j_sampled", "power_w_sampled", "pj_per_byte", "bandwidth_gb_per_s",
-             "sm_clock_mhz", "temperature_c")
+_AVERAGED = (
+    "tflop_per_j",
+    "pj_per_flop",
+    "throughput_tflop_per_s",
+    "power_w",
+    "power_w_read",
+    "tflop_per_j_read",
+    "tflop_per_j_sampled",
+    "power_w_sampled",
+    "pj_per_byte",
+    "bandwidth_gb_per_s",
+    "sm_clock_mhz",
+    "temperature_c",
+)
 _BOUNDED = ("tflop_per_j", "pj_per_flop", "power_w", "pj_per_byte")
-_FIRST = ("kind", "dtype", "m", "n", "k", "hidden_size", "tokens", "gpu_name",
-          "driver_version", "power_limit_w")
+_FIRST = (
+    "kind",
+    "dtype",
+    "m",
+    "n",
+    "k",
+    "hidden_size",
+    "tokens",
+    "gpu_name",
+    "driver_version",
+    "power_limit_w",
+)
 
 
 # --- selecting --------------------------------------------------------------------------------
@@ -109,19 +130,30 @@ def window_details(metadata: Sequence[Mapping]) -> pd.DataFrame:
     span ``counter_span_s`` of a window measured between updates), one row per (run, config,
     repeat); empty for runs that have none (the November 2026 runs)."""
     rows = [{"run_id": m["run_id"], **w} for m in metadata for w in m.get("windows", [])]
-    cols = ["run_id", "config", "repeat", "counter_updates", "update_period_s",
-            "timing_error_s", "counter_span_s"]
+    cols = [
+        "run_id",
+        "config",
+        "repeat",
+        "counter_updates",
+        "update_period_s",
+        "timing_error_s",
+        "counter_span_s",
+    ]
     out = pd.DataFrame(rows, columns=cols) if rows else pd.DataFrame(columns=cols)
     return out[cols]
 
 
-def window_table(runs: pd.DataFrame, *, count_updates: bool = True,
-                 update_s: float = ge.COUNTER_UPDATE_S,
-                 capped_factor: float = ge.CAPPED_POWER_FACTOR,
-                 details: pd.DataFrame | None = None,
-                 period_tolerance: float = ge.REFERENCE_SIGMA,
-                 reference_sigma: float = ge.REFERENCE_SIGMA,
-                 read_slack_s: float = ge.READ_SLACK_S) -> pd.DataFrame:
+def window_table(
+    runs: pd.DataFrame,
+    *,
+    count_updates: bool = True,
+    update_s: float = ge.COUNTER_UPDATE_S,
+    capped_factor: float = ge.CAPPED_POWER_FACTOR,
+    details: pd.DataFrame | None = None,
+    period_tolerance: float = ge.REFERENCE_SIGMA,
+    reference_sigma: float = ge.REFERENCE_SIGMA,
+    read_slack_s: float = ge.READ_SLACK_S,
+) -> pd.DataFrame:
     """Every usable window with its power put on whole counter updates, and what follows.
 
     For a window read at its ends (``energy_method`` ``nvml_energy_counter``), with
@@ -159,8 +191,9 @@ def window_table(runs: pd.DataFrame, *, count_updates: bool = True,
     timing, period = np.full(n, np.nan), np.full(n, np.nan)
     if details is not None and len(details) and n:
         d = details.set_index(["run_id", "config", "repeat"])
-        for i, key in enumerate(zip(w["run_id"], w["config"], w["repeat"].astype(int),
-                                    strict=True)):
+        for i, key in enumerate(
+            zip(w["run_id"], w["config"], w["repeat"].astype(int), strict=True)
+        ):
             if key in d.index:
                 row = d.loc[key]
                 span = float(row["counter_span_s"] or np.nan)
@@ -180,8 +213,14 @@ def window_table(runs: pd.DataFrame, *, count_updates: bool = True,
         lo[i], hi[i] = ge.one_update_bounds(energy[i], dur[i], update_s)
         if not count_updates or not np.isfinite(sampled[i]) or sampled[i] <= 0:
             continue
-        t = ge.tick_count(energy[i], dur[i], sampled[i], update_s,
-                          reference_sigma=reference_sigma, read_slack_s=read_slack_s)
+        t = ge.tick_count(
+            energy[i],
+            dur[i],
+            sampled[i],
+            update_s,
+            reference_sigma=reference_sigma,
+            read_slack_s=read_slack_s,
+        )
         updates[i], post[i] = t["updates"], t["posterior"]
         prior_pick[i], prior_extra[i] = t["prior"], t["prior_extra"]
         extra[i] = t["updates"] > max(1, math.floor(dur[i] / update_s))
@@ -196,8 +235,9 @@ def window_table(runs: pd.DataFrame, *, count_updates: bool = True,
     w["extra_step"] = extra
     w["resolved"], w["corrected"] = resolved, resolved & (power != read)
     limit = w["power_limit_w"].astype(float).to_numpy()
-    capped = np.array([bool(_mask(v) & ge.SW_POWER_CAP) for v in w["clock_event_reasons"]],
-                      dtype=bool)
+    capped = np.array(
+        [bool(_mask(v) & ge.SW_POWER_CAP) for v in w["clock_event_reasons"]], dtype=bool
+    )
     w["capped"] = capped
     w["above_limit_read"] = capped & (read > limit)
     w["over_cap_read"] = capped & (read > capped_factor * limit)
@@ -227,8 +267,7 @@ def update_period_summary(windows: pd.DataFrame) -> dict[str, float]:
         nan = float("nan")
         return {"median": nan, "p05": nan, "p95": nan, "windows": 0.0}
     p05, p50, p95 = np.percentile(t, [5, 50, 95])
-    return {"median": float(p50), "p05": float(p05), "p95": float(p95),
-            "windows": float(len(t))}
+    return {"median": float(p50), "p05": float(p05), "p95": float(p95), "windows": float(len(t))}
 
 
 def correction_checks(windows: pd.DataFrame, low_prior: float = 0.01) -> dict[str, float]:
@@ -253,16 +292,19 @@ def correction_checks(windows: pd.DataFrame, low_prior: float = 0.01) -> dict[st
         d = d[g.size() > 1]
         return 100.0 * float(d.median()) if len(d) else float("nan")
 
-    return {"extra_steps": float(chosen["extra_step"].sum()),
-            "extra_steps_expected": float(chosen["prior_extra"].sum()),
-            "extra_steps_sd": float(np.sqrt((chosen["prior_extra"]
-                                             * (1 - chosen["prior_extra"])).sum())),
-            "low_prior": float((chosen["prior_pick"] < low_prior).sum()),
-            "low_prior_resolved": float((res["prior_pick"] < low_prior).sum()),
-            "expected_wrong": float((1.0 - res["posterior"]).sum()),
-            "chosen": float(len(chosen)),
-            "repeat_diff_read_pct": repeat_diff("power_w_read"),
-            "repeat_diff_pct": repeat_diff("power_w")}
+    return {
+        "extra_steps": float(chosen["extra_step"].sum()),
+        "extra_steps_expected": float(chosen["prior_extra"].sum()),
+        "extra_steps_sd": float(
+            np.sqrt((chosen["prior_extra"] * (1 - chosen["prior_extra"])).sum())
+        ),
+        "low_prior": float((chosen["prior_pick"] < low_prior).sum()),
+        "low_prior_resolved": float((res["prior_pick"] < low_prior).sum()),
+        "expected_wrong": float((1.0 - res["posterior"]).sum()),
+        "chosen": float(len(chosen)),
+        "repeat_diff_read_pct": repeat_diff("power_w_read"),
+        "repeat_diff_pct": repeat_diff("power_w"),
+    }
 
 
 def summarize_repeats(windows: pd.DataFrame) -> pd.DataFrame:
@@ -291,7 +333,8 @@ def summarize_repeats(windows: pd.DataFrame) -> pd.DataFrame:
     out["repeats"] = g.size()
     out["resolved"] = g["resolved"].all()
     out["clock_event_mask"] = g["clock_event_reasons"].agg(
-        lambda v: int(np.bitwise_or.reduce([_mask(x) for x in v] or [0])))
+        lambda v: int(np.bitwise_or.reduce([_mask(x) for x in v] or [0]))
+    )
     out = out.reset_index()
     out["power_capped"] = (out["clock_event_mask"] & ge.SW_POWER_CAP) > 0
     out["gpu"] = out["gpu_name"].map(gpu_label)
@@ -335,33 +378,47 @@ def format_table(summary: pd.DataFrame, accelerators: pd.DataFrame) -> pd.DataFr
         sheet = sheets[r["gpu"]]
         peak, board = float(sheet[FORMAT_COLUMNS[key]]), float(sheet["board_power_w"])
         share = 100.0 * ge.datasheet_share(1.0, peak, board)
-        rows.append({
-            "run_id": r["run_id"], "gpu": r["gpu"], "chip": sheet["chip"], "format": key,
-            "order": list(FORMAT_COLUMNS).index(key),
-            "tflop_per_j": r["tflop_per_j"], "tflop_per_j_low": r["tflop_per_j_low"],
-            "tflop_per_j_high": r["tflop_per_j_high"],
-            "tflop_per_j_min": r["tflop_per_j_min"], "tflop_per_j_max": r["tflop_per_j_max"],
-            "tflop_per_j_read": r["tflop_per_j_read"],
-            "tflop_per_j_sampled": r["tflop_per_j_sampled"],
-            "throughput_tflop_per_s": r["throughput_tflop_per_s"],
-            "avg_power_w": r["power_w"], "power_w_read": r["power_w_read"],
-            "sm_clock_mhz": r["sm_clock_mhz"], "temperature_c": r["temperature_c"],
-            "clock_event_mask": r["clock_event_mask"], "repeats": r["repeats"],
-            "resolved": r["resolved"],
-            "peak_tflop_per_s": peak, "board_power_w": board,
-            "datasheet_tflop_per_j": ge.datasheet_tflop_per_j(peak, board),
-            "share_pct": share * r["tflop_per_j"],
-            "share_pct_low": share * r["tflop_per_j_low"],
-            "share_pct_high": share * r["tflop_per_j_high"],
-            "throughput_share_pct": 100.0 * r["throughput_tflop_per_s"] / peak,
-        })
+        rows.append(
+            {
+                "run_id": r["run_id"],
+                "gpu": r["gpu"],
+                "chip": sheet["chip"],
+                "format": key,
+                "order": list(FORMAT_COLUMNS).index(key),
+                "tflop_per_j": r["tflop_per_j"],
+                "tflop_per_j_low": r["tflop_per_j_low"],
+                "tflop_per_j_high": r["tflop_per_j_high"],
+                "tflop_per_j_min": r["tflop_per_j_min"],
+                "tflop_per_j_max": r["tflop_per_j_max"],
+                "tflop_per_j_read": r["tflop_per_j_read"],
+                "tflop_per_j_sampled": r["tflop_per_j_sampled"],
+                "throughput_tflop_per_s": r["throughput_tflop_per_s"],
+                "avg_power_w": r["power_w"],
+                "power_w_read": r["power_w_read"],
+                "sm_clock_mhz": r["sm_clock_mhz"],
+                "temperature_c": r["temperature_c"],
+                "clock_event_mask": r["clock_event_mask"],
+                "repeats": r["repeats"],
+                "resolved": r["resolved"],
+                "peak_tflop_per_s": peak,
+                "board_power_w": board,
+                "datasheet_tflop_per_j": ge.datasheet_tflop_per_j(peak, board),
+                "share_pct": share * r["tflop_per_j"],
+                "share_pct_low": share * r["tflop_per_j_low"],
+                "share_pct_high": share * r["tflop_per_j_high"],
+                "throughput_share_pct": 100.0 * r["throughput_tflop_per_s"] / peak,
+            }
+        )
     if not rows:
         return pd.DataFrame()
     return pd.DataFrame(rows).sort_values(["gpu", "order"], ignore_index=True)
 
 
-def shape_table(summary: pd.DataFrame, vector_peaks: pd.DataFrame | None = None,
-                multiple: int = ge.ALIGN_MULTIPLE) -> pd.DataFrame:
+def shape_table(
+    summary: pd.DataFrame,
+    vector_peaks: pd.DataFrame | None = None,
+    multiple: int = ge.ALIGN_MULTIPLE,
+) -> pd.DataFrame:
     """Energy per FLOP of each measured hidden size, and its penalty against its aligned
     neighbour (the nearest measured multiple of ``multiple`` in the same run).
 
@@ -375,9 +432,13 @@ def shape_table(summary: pd.DataFrame, vector_peaks: pd.DataFrame | None = None,
     shape delivered more than the vector units can).
     """
     shapes = summary[summary["kind"] == "model_shape"]
-    peaks = {} if vector_peaks is None else dict(
-        zip(vector_peaks["chip"], vector_peaks["bf16_vector_tflops"].astype(float),
-            strict=True))
+    peaks = (
+        {}
+        if vector_peaks is None
+        else dict(
+            zip(vector_peaks["chip"], vector_peaks["bf16_vector_tflops"].astype(float), strict=True)
+        )
+    )
     rows = []
     for run_id, g in shapes.groupby("run_id", sort=True):
         sizes = [int(h) for h in g["hidden_size"]]
@@ -387,32 +448,39 @@ def shape_table(summary: pd.DataFrame, vector_peaks: pd.DataFrame | None = None,
             nb = ge.aligned_neighbour(h, sizes, multiple)
             a = by_h[nb]
             peak = peaks.get(CHIP_FOR_GPU[r["gpu"]], float("nan"))
-            rows.append({
-                "run_id": run_id, "gpu": r["gpu"], "hidden_size": h,
-                "power_of_two_factor": ge.power_of_two_factor(h),
-                "row_alignment_bytes": ge.row_alignment_bytes(h),
-                "aligned": h % multiple == 0, "aligned_neighbour": nb,
-                "tokens": int(r["tokens"]),
-                "tflop_per_j": r["tflop_per_j"],
-                "pj_per_flop": r["pj_per_flop"], "pj_per_flop_low": r["pj_per_flop_low"],
-                "pj_per_flop_high": r["pj_per_flop_high"],
-                "throughput_tflop_per_s": r["throughput_tflop_per_s"],
-                "avg_power_w": r["power_w"], "sm_clock_mhz": r["sm_clock_mhz"],
-                "clock_event_mask": r["clock_event_mask"],
-                "power_capped": r["power_capped"],
-                "penalty_pct": 100.0 * ge.misalignment_penalty(r["tflop_per_j"],
-                                                               a["tflop_per_j"]),
-                "penalty_pct_low": 100.0 * ge.misalignment_penalty(r["tflop_per_j_high"],
-                                                                   a["tflop_per_j_low"]),
-                "penalty_pct_high": 100.0 * ge.misalignment_penalty(r["tflop_per_j_low"],
-                                                                    a["tflop_per_j_high"]),
-                "energy_ratio": a["tflop_per_j"] / r["tflop_per_j"],
-                "slowdown": a["throughput_tflop_per_s"] / r["throughput_tflop_per_s"],
-                "clock_slowdown": (a["throughput_tflop_per_s"] / a["sm_clock_mhz"])
-                / (r["throughput_tflop_per_s"] / r["sm_clock_mhz"]),
-                "vector_peak_tflop_per_s": peak,
-                "above_vector_peak": bool(r["throughput_tflop_per_s"] > peak),
-            })
+            rows.append(
+                {
+                    "run_id": run_id,
+                    "gpu": r["gpu"],
+                    "hidden_size": h,
+                    "power_of_two_factor": ge.power_of_two_factor(h),
+                    "row_alignment_bytes": ge.row_alignment_bytes(h),
+                    "aligned": h % multiple == 0,
+                    "aligned_neighbour": nb,
+                    "tokens": int(r["tokens"]),
+                    "tflop_per_j": r["tflop_per_j"],
+                    "pj_per_flop": r["pj_per_flop"],
+                    "pj_per_flop_low": r["pj_per_flop_low"],
+                    "pj_per_flop_high": r["pj_per_flop_high"],
+                    "throughput_tflop_per_s": r["throughput_tflop_per_s"],
+                    "avg_power_w": r["power_w"],
+                    "sm_clock_mhz": r["sm_clock_mhz"],
+                    "clock_event_mask": r["clock_event_mask"],
+                    "power_capped": r["power_capped"],
+                    "penalty_pct": 100.0
+                    * ge.misalignment_penalty(r["tflop_per_j"], a["tflop_per_j"]),
+                    "penalty_pct_low": 100.0
+                    * ge.misalignment_penalty(r["tflop_per_j_high"], a["tflop_per_j_low"]),
+                    "penalty_pct_high": 100.0
+                    * ge.misalignment_penalty(r["tflop_per_j_low"], a["tflop_per_j_high"]),
+                    "energy_ratio": a["tflop_per_j"] / r["tflop_per_j"],
+                    "slowdown": a["throughput_tflop_per_s"] / r["throughput_tflop_per_s"],
+                    "clock_slowdown": (a["throughput_tflop_per_s"] / a["sm_clock_mhz"])
+                    / (r["throughput_tflop_per_s"] / r["sm_clock_mhz"]),
+                    "vector_peak_tflop_per_s": peak,
+                    "above_vector_peak": bool(r["throughput_tflop_per_s"] > peak),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -435,10 +503,14 @@ def idle_power(summary: pd.DataFrame, run_id: str) -> dict[str, float]:
         raise ValueError(f"run {run_id} has no idle measurement")
     warm = "idle-warm" in by.index
     base = by.loc["idle-warm" if warm else "idle"]
-    return {"cold_w": float(by.loc["idle", "power_w"]),
-            "warm_w": float(by.loc["idle-warm", "power_w"]) if warm else float("nan"),
-            "baseline_w": float(base["power_w"]), "baseline_w_low": float(base["power_w_low"]),
-            "baseline_w_high": float(base["power_w_high"]), "baseline_is_warm": float(warm)}
+    return {
+        "cold_w": float(by.loc["idle", "power_w"]),
+        "warm_w": float(by.loc["idle-warm", "power_w"]) if warm else float("nan"),
+        "baseline_w": float(base["power_w"]),
+        "baseline_w_low": float(base["power_w_low"]),
+        "baseline_w_high": float(base["power_w_high"]),
+        "baseline_is_warm": float(warm),
+    }
 
 
 def copy_table(summary: pd.DataFrame, accelerators: pd.DataFrame) -> pd.DataFrame:
@@ -454,21 +526,30 @@ def copy_table(summary: pd.DataFrame, accelerators: pd.DataFrame) -> pd.DataFram
         bw_sheet = float(sheet["memory_bw_tbps"]) * units.factor("TB/s", "GB/s")
         idle = idle_power(summary, r["run_id"])
         bw = float(r["bandwidth_gb_per_s"])
-        rows.append({
-            "run_id": r["run_id"], "gpu": r["gpu"], "config": r["config"],
-            "pj_per_byte": r["pj_per_byte"], "pj_per_byte_low": r["pj_per_byte_low"],
-            "pj_per_byte_high": r["pj_per_byte_high"],
-            "idle_power_w": idle["baseline_w"], "idle_is_warm": bool(idle["baseline_is_warm"]),
-            "incremental_pj_per_byte": 1e3 * (r["power_w"] - idle["baseline_w"]) / bw,
-            "incremental_pj_per_byte_low": 1e3 * (r["power_w_low"] - idle["baseline_w_high"])
-            / bw,
-            "incremental_pj_per_byte_high": 1e3 * (r["power_w_high"] - idle["baseline_w_low"])
-            / bw,
-            "bandwidth_gb_per_s": bw,
-            "datasheet_bandwidth_gb_per_s": bw_sheet,
-            "bandwidth_share_pct": 100.0 * bw / bw_sheet,
-            "avg_power_w": r["power_w"], "sm_clock_mhz": r["sm_clock_mhz"],
-        })
+        rows.append(
+            {
+                "run_id": r["run_id"],
+                "gpu": r["gpu"],
+                "config": r["config"],
+                "pj_per_byte": r["pj_per_byte"],
+                "pj_per_byte_low": r["pj_per_byte_low"],
+                "pj_per_byte_high": r["pj_per_byte_high"],
+                "idle_power_w": idle["baseline_w"],
+                "idle_is_warm": bool(idle["baseline_is_warm"]),
+                "incremental_pj_per_byte": 1e3 * (r["power_w"] - idle["baseline_w"]) / bw,
+                "incremental_pj_per_byte_low": 1e3
+                * (r["power_w_low"] - idle["baseline_w_high"])
+                / bw,
+                "incremental_pj_per_byte_high": 1e3
+                * (r["power_w_high"] - idle["baseline_w_low"])
+                / bw,
+                "bandwidth_gb_per_s": bw,
+                "datasheet_bandwidth_gb_per_s": bw_sheet,
+                "bandwidth_share_pct": 100.0 * bw / bw_sheet,
+                "avg_power_w": r["power_w"],
+                "sm_clock_mhz": r["sm_clock_mhz"],
+            }
+        )
     return pd.DataFrame(rows).sort_values("gpu", ignore_index=True)
 
 
@@ -479,18 +560,26 @@ def power_table(summary: pd.DataFrame, accelerators: pd.DataFrame) -> pd.DataFra
     rows = []
     for _, r in summary.iterrows():
         sheet = sheets[r["gpu"]]
-        rows.append({
-            "run_id": r["run_id"], "gpu": r["gpu"], "config": r["config"], "kind": r["kind"],
-            "format": format_key(r["config"]),
-            "hidden_size": r["hidden_size"], "avg_power_w": r["power_w"],
-            "avg_power_w_low": r["power_w_low"], "avg_power_w_high": r["power_w_high"],
-            "power_w_read": r["power_w_read"],
-            "sm_clock_mhz": r["sm_clock_mhz"], "temperature_c": r["temperature_c"],
-            "power_limit_w": float(r["power_limit_w"]),
-            "board_power_w": float(sheet["board_power_w"]),
-            "power_capped": bool(r["power_capped"]),
-            "clock_event_mask": r["clock_event_mask"],
-        })
+        rows.append(
+            {
+                "run_id": r["run_id"],
+                "gpu": r["gpu"],
+                "config": r["config"],
+                "kind": r["kind"],
+                "format": format_key(r["config"]),
+                "hidden_size": r["hidden_size"],
+                "avg_power_w": r["power_w"],
+                "avg_power_w_low": r["power_w_low"],
+                "avg_power_w_high": r["power_w_high"],
+                "power_w_read": r["power_w_read"],
+                "sm_clock_mhz": r["sm_clock_mhz"],
+                "temperature_c": r["temperature_c"],
+                "power_limit_w": float(r["power_limit_w"]),
+                "board_power_w": float(sheet["board_power_w"]),
+                "power_capped": bool(r["power_capped"]),
+                "clock_event_mask": r["clock_event_mask"],
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -501,16 +590,25 @@ def cap_counts(windows: pd.DataFrame) -> dict[str, float]:
     (``over_cap``); how many the correction changed (``corrected``) and could not resolve
     (``unresolved``: read at their ends, but no clear number of updates)."""
     unaligned = windows["energy_method"] == UNALIGNED_METHOD
-    return {"windows": float(len(windows)), "capped": float(windows["capped"].sum()),
-            "above_limit_read": float(windows["above_limit_read"].sum()),
-            "over_cap_read": float(windows["over_cap_read"].sum()),
-            "over_cap": float(windows["over_cap"].sum()),
-            "corrected": float(windows["corrected"].sum()),
-            "unresolved": float((unaligned & ~windows["resolved"]).sum())}
+    return {
+        "windows": float(len(windows)),
+        "capped": float(windows["capped"].sum()),
+        "above_limit_read": float(windows["above_limit_read"].sum()),
+        "over_cap_read": float(windows["over_cap_read"].sum()),
+        "over_cap": float(windows["over_cap"].sum()),
+        "corrected": float(windows["corrected"].sum()),
+        "unresolved": float((unaligned & ~windows["resolved"]).sum()),
+    }
 
 
-def worked_example(shapes: pd.DataFrame, run_id: str, hidden_size: int,
-                   aligned_hidden_size: int, training_tokens: float, layers: int) -> dict:
+def worked_example(
+    shapes: pd.DataFrame,
+    run_id: str,
+    hidden_size: int,
+    aligned_hidden_size: int,
+    training_tokens: float,
+    layers: int,
+) -> dict:
     """What the measured penalty of ``hidden_size`` means for training ``layers`` transformer
     layers on ``training_tokens`` tokens: :func:`energybook.gpu_energy.misalignment_worked_example`
     priced at the run's measured TFLOP/J, with energies also in MWh and the weights of the
@@ -520,12 +618,15 @@ def worked_example(shapes: pd.DataFrame, run_id: str, hidden_size: int,
         if h not in g.index:
             raise ValueError(f"hidden size {h} was not measured in run {run_id}")
     ex = ge.misalignment_worked_example(
-        tokens=training_tokens, hidden_size=hidden_size, aligned_hidden_size=aligned_hidden_size,
+        tokens=training_tokens,
+        hidden_size=hidden_size,
+        aligned_hidden_size=aligned_hidden_size,
         tflop_per_j_shape=float(g.loc[hidden_size, "tflop_per_j"]),
-        tflop_per_j_aligned=float(g.loc[aligned_hidden_size, "tflop_per_j"]), layers=layers)
+        tflop_per_j_aligned=float(g.loc[aligned_hidden_size, "tflop_per_j"]),
+        layers=layers,
+    )
     to_mwh = units.factor("J", "MWh")
-    for key in ("energy_j", "energy_j_at_aligned_efficiency", "extra_energy_j",
-                "energy_j_aligned"):
+    for key in ("energy_j", "energy_j_at_aligned_efficiency", "extra_energy_j", "energy_j_aligned"):
         ex[key.replace("energy_j", "energy_mwh")] = ex[key] * to_mwh
     ex["params_billion"] = float(layers * WEIGHTS_PER_LAYER_PER_H2 * hidden_size**2 / 1e9)
     return ex
@@ -551,13 +652,16 @@ def run_setup_values(metadata: Sequence[Mapping], run_id: str) -> dict[str, floa
 
     settings = meta["settings"]
     return {
-        "gemm_size": one("number_format", lambda c: (c["m"] if c["m"] == c["n"] == c["k"]
-                                                     else math.nan)),
+        "gemm_size": one(
+            "number_format", lambda c: c["m"] if c["m"] == c["n"] == c["k"] else math.nan
+        ),
         "shape_tokens": one("model_shape", lambda c: c["tokens"]),
-        "n_hidden_sizes": float(len({c["hidden_size"] for c in configs
-                                     if c["kind"] == "model_shape"})),
-        "copy_gib": one("memory", lambda c: c["bytes_per_iteration"] / 2
-                        * units.factor("B", "GiB")),
+        "n_hidden_sizes": float(
+            len({c["hidden_size"] for c in configs if c["kind"] == "model_shape"})
+        ),
+        "copy_gib": one(
+            "memory", lambda c: c["bytes_per_iteration"] / 2 * units.factor("B", "GiB")
+        ),
         "window_s": float(settings["window_s"]),
         "warmup_s": float(settings["warmup_s"]),
         "sample_ms": float(settings["sample_period_s"]) * units.factor("s", "ms"),
@@ -565,8 +669,9 @@ def run_setup_values(metadata: Sequence[Mapping], run_id: str) -> dict[str, floa
     }
 
 
-def require_measured(runs: pd.DataFrame, gpu: str, number_format: str, hidden_size: int,
-                     aligned_hidden_size: int) -> None:
+def require_measured(
+    runs: pd.DataFrame, gpu: str, number_format: str, hidden_size: int, aligned_hidden_size: int
+) -> None:
     """Raise ValueError, naming the parameter and what is allowed, unless the latest full run
     on ``gpu`` measured the square GEMM in ``number_format`` and both hidden sizes (a new run
     may measure fewer configurations than the committed ones)."""
@@ -577,11 +682,15 @@ def require_measured(runs: pd.DataFrame, gpu: str, number_format: str, hidden_si
     sizes = sorted({int(h) for h in mine.loc[mine["kind"] == "model_shape", "hidden_size"]})
     problems = []
     if number_format not in formats:
-        problems.append(f"number_format {number_format} was not measured in run {run_id} "
-                        f"(gpu {gpu}); allowed: {', '.join(formats)}")
+        problems.append(
+            f"number_format {number_format} was not measured in run {run_id} "
+            f"(gpu {gpu}); allowed: {', '.join(formats)}"
+        )
     for name, h in (("hidden_size", hidden_size), ("aligned_hidden_size", aligned_hidden_size)):
         if h not in sizes:
-            problems.append(f"{name} {h} was not measured in run {run_id} (gpu {gpu}); "
-                            f"allowed: {', '.join(map(str, sizes))}")
+            problems.append(
+                f"{name} {h} was not measured in run {run_id} (gpu {gpu}); "
+                f"allowed: {', '.join(map(str, sizes))}"
+            )
     if problems:
         raise ValueError("; ".join(problems))

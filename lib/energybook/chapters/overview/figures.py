@@ -15,64 +15,111 @@ def comparison_data(ev: Evaluation) -> pd.DataFrame:
     other IEA vintage of the chosen projection beside it (the 2025 report and its April 2026
     update)."""
     P = ev.P
-    rows = [{"label": f"{c} (all electricity, {P.demand_year})",
-             "energy_twh": model.demand_twh(ev.national, c, P.demand_year),
-             "kind": "National demand"} for c in P.countries]
-    rows.append({"label": f"World data centres, {P.base_year}",
-                 "energy_twh": ev.picture["base_twh"], "kind": "Data centres (estimate)"})
-    rows.append({"label": f"World data centres, {ev.horizon_year} ({ev.case})",
-                 "energy_twh": ev.picture["projection_twh"],
-                 "kind": "Data centres (projection)"})
+    rows = [
+        {
+            "label": f"{c} (all electricity, {P.demand_year})",
+            "energy_twh": model.demand_twh(ev.national, c, P.demand_year),
+            "kind": "National demand",
+        }
+        for c in P.countries
+    ]
+    rows.append(
+        {
+            "label": f"World data centres, {P.base_year}",
+            "energy_twh": ev.picture["base_twh"],
+            "kind": "Data centres (estimate)",
+        }
+    )
+    rows.append(
+        {
+            "label": f"World data centres, {ev.horizon_year} ({ev.case})",
+            "energy_twh": ev.picture["projection_twh"],
+            "kind": "Data centres (projection)",
+        }
+    )
     for case in model.other_vintages(ev.dc, ev.case, ev.horizon_year):
-        rows.append({"label": f"World data centres, {ev.horizon_year} ({case})",
-                     "energy_twh": model.lookup_twh(ev.dc, model.WORLD, ev.horizon_year, case),
-                     "kind": "Data centres (projection)"})
+        rows.append(
+            {
+                "label": f"World data centres, {ev.horizon_year} ({case})",
+                "energy_twh": model.lookup_twh(ev.dc, model.WORLD, ev.horizon_year, case),
+                "kind": "Data centres (projection)",
+            }
+        )
     return pd.DataFrame(rows).sort_values("energy_twh", ascending=False, ignore_index=True)
 
 
 def comparison(ev: Evaluation) -> alt.Chart:
-    return charts.nations_bar(comparison_data(ev),
-                              title="Data centres against national electricity demand")
+    return charts.nations_bar(
+        comparison_data(ev), title="Data centres against national electricity demand"
+    )
 
 
 def forecasts_data(ev: Evaluation) -> pd.DataFrame:
     """Every world and US figure, tagged by publisher and kind, for the timeline chart."""
     dc = ev.dc
     keep = dc[dc["scope"].isin([model.WORLD, "United States", "World (incl. crypto)"])].copy()
-    keep["series"] = keep["scope"] + ": " + keep["case"].where(
-        keep["case"] != "Estimate", "estimates")
+    keep["series"] = (
+        keep["scope"] + ": " + keep["case"].where(keep["case"] != "Estimate", "estimates")
+    )
     keep["kind"] = keep["tier"].map({"estimated": "Estimate", "projected": "Projection"})
-    keep["source"] = keep["source_publisher"] + ", " + keep["source_title"] + " (" + \
-        keep["source_year"].astype(str) + ")"
-    return keep[["scope", "year", "case", "energy_twh", "series", "kind", "source",
-                 "checked"]].sort_values(["scope", "year", "case"], ignore_index=True)
+    keep["source"] = (
+        keep["source_publisher"]
+        + ", "
+        + keep["source_title"]
+        + " ("
+        + keep["source_year"].astype(str)
+        + ")"
+    )
+    return keep[
+        ["scope", "year", "case", "energy_twh", "series", "kind", "source", "checked"]
+    ].sort_values(["scope", "year", "case"], ignore_index=True)
 
 
 def forecasts(ev: Evaluation) -> alt.Chart:
-    return alt.Chart(forecasts_data(ev)).mark_point(size=90, filled=True).encode(
-        x=alt.X("year:O", title="Year"),
-        y=alt.Y("energy_twh:Q", title="Data-centre electricity (TWh per year)"),
-        color=alt.Color("scope:N", title="Scope"),
-        shape=alt.Shape("kind:N", title="Figure"),
-        tooltip=[alt.Tooltip("series:N", title="Series"), alt.Tooltip("year:O", title="Year"),
-                 alt.Tooltip("energy_twh:Q", title="TWh per year", format=",.0f"),
-                 alt.Tooltip("source:N", title="Source")],
-    ).properties(title="Estimates and projections of data-centre electricity", height=320)
+    return (
+        alt.Chart(forecasts_data(ev))
+        .mark_point(size=90, filled=True)
+        .encode(
+            x=alt.X("year:O", title="Year"),
+            y=alt.Y("energy_twh:Q", title="Data-centre electricity (TWh per year)"),
+            color=alt.Color("scope:N", title="Scope"),
+            shape=alt.Shape("kind:N", title="Figure"),
+            tooltip=[
+                alt.Tooltip("series:N", title="Series"),
+                alt.Tooltip("year:O", title="Year"),
+                alt.Tooltip("energy_twh:Q", title="TWh per year", format=",.0f"),
+                alt.Tooltip("source:N", title="Source"),
+            ],
+        )
+        .properties(title="Estimates and projections of data-centre electricity", height=320)
+    )
 
 
 def regions(ev: Evaluation) -> alt.Chart:
     reg = model.regional_table(ev.dc)
-    long = reg.melt(id_vars="region", value_vars=["twh_2024", "twh_2030"],
-                    var_name="year", value_name="energy_twh")
+    long = reg.melt(
+        id_vars="region",
+        value_vars=["twh_2024", "twh_2030"],
+        var_name="year",
+        value_name="energy_twh",
+    )
     long["year"] = long["year"].str.replace("twh_", "")
-    return alt.Chart(long).mark_bar().encode(
-        x=alt.X("energy_twh:Q", title="Data-centre electricity (TWh per year)"),
-        y=alt.Y("region:N", title=None, sort=list(reg["region"])),
-        yOffset=alt.YOffset("year:N"),
-        color=alt.Color("year:N", title="Year"),
-        tooltip=[alt.Tooltip("region:N", title="Region"), alt.Tooltip("year:N", title="Year"),
-                 alt.Tooltip("energy_twh:Q", title="TWh per year", format=",.0f")],
-    ).properties(title="Data-centre electricity by region, IEA Base Case", height=300)
+    return (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            x=alt.X("energy_twh:Q", title="Data-centre electricity (TWh per year)"),
+            y=alt.Y("region:N", title=None, sort=list(reg["region"])),
+            yOffset=alt.YOffset("year:N"),
+            color=alt.Color("year:N", title="Year"),
+            tooltip=[
+                alt.Tooltip("region:N", title="Region"),
+                alt.Tooltip("year:N", title="Year"),
+                alt.Tooltip("energy_twh:Q", title="TWh per year", format=",.0f"),
+            ],
+        )
+        .properties(title="Data-centre electricity by region, IEA Base Case", height=300)
+    )
 
 
 def gallery(ev: Evaluation) -> dict[str, alt.TopLevelMixin]:

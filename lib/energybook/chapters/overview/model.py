@@ -43,9 +43,14 @@ def compound_growth_per_year(start: float, end: float, years: float) -> float:
     return (end / start) ** (1.0 / years) - 1.0
 
 
-def demand_picture(dc: pd.DataFrame, national: pd.DataFrame, projection: str,
-                   base_year: int, reference_country: str,
-                   demand_year: int) -> dict[str, float]:
+def demand_picture(
+    dc: pd.DataFrame,
+    national: pd.DataFrame,
+    projection: str,
+    base_year: int,
+    reference_country: str,
+    demand_year: int,
+) -> dict[str, float]:
     """The world's data-centre electricity in the base year and in ``projection``, and the
     projection against the reference country's annual demand."""
     case, year = split_projection(projection)
@@ -67,18 +72,21 @@ def regional_table(dc: pd.DataFrame) -> pd.DataFrame:
     """IEA's regional split, 2024 estimate and 2030 Base Case, with the change."""
     regions = dc[(dc["source_title"] == "Energy and AI (regional split)")]
     wide = regions.pivot_table(index="scope", columns="year", values="energy_twh")
-    out = pd.DataFrame({
-        "region": wide.index,
-        "twh_2024": wide[2024].to_numpy(),
-        "twh_2030": wide[2030].to_numpy(),
-    })
+    out = pd.DataFrame(
+        {
+            "region": wide.index,
+            "twh_2024": wide[2024].to_numpy(),
+            "twh_2030": wide[2030].to_numpy(),
+        }
+    )
     out["added_twh"] = out["twh_2030"] - out["twh_2024"]
     out["growth_factor"] = out["twh_2030"] / out["twh_2024"]
     return out.sort_values("added_twh", ascending=False, ignore_index=True)
 
 
-def demand_growth_pct(national: pd.DataFrame, country: str, start_year: int,
-                      end_year: int) -> float:
+def demand_growth_pct(
+    national: pd.DataFrame, country: str, start_year: int, end_year: int
+) -> float:
     """Change of a country's annual demand from ``start_year`` to ``end_year`` (%)."""
     start = demand_twh(national, country, start_year)
     end = demand_twh(national, country, end_year)
@@ -94,8 +102,11 @@ def other_vintages(dc: pd.DataFrame, case: str, year: int, scope: str = WORLD) -
     if mine.empty:
         raise KeyError(f"no projection {case!r} for {scope}, {year}")
     published = int(mine["source_year"].iloc[0])
-    out = rows[(rows["case"] != case) & (rows["source_year"] != published)
-               & (rows["case"].str.startswith(case) | rows["case"].map(case.startswith))]
+    out = rows[
+        (rows["case"] != case)
+        & (rows["source_year"] != published)
+        & (rows["case"].str.startswith(case) | rows["case"].map(case.startswith))
+    ]
     return sorted(out["case"])
 
 
@@ -109,5 +120,6 @@ def projection_spread(dc: pd.DataFrame, year: int, scope: str = WORLD) -> float:
 
 def share_of_added(regions: pd.DataFrame, names: tuple[str, ...]) -> float:
     """Share of the world's added demand (``regional_table``) taken by ``names`` (0-1)."""
-    return float(regions.loc[regions["region"].isin(names), "added_twh"].sum()
-                 / regions["added_twh"].sum())
+    return float(
+        regions.loc[regions["region"].isin(names), "added_twh"].sum() / regions["added_twh"].sum()
+    )

@@ -37,8 +37,9 @@ class Evaluation:
 def evaluate(P: Params, tables: Mapping[str, pd.DataFrame]) -> Evaluation:
     dc, national = tables["dc_electricity"], tables["national_electricity"]
     case, horizon = model.split_projection(P.projection)
-    picture = model.demand_picture(dc, national, P.projection, P.base_year,
-                                   P.reference_country, P.demand_year)
+    picture = model.demand_picture(
+        dc, national, P.projection, P.base_year, P.reference_country, P.demand_year
+    )
     return Evaluation(P, dc, national, case, horizon, picture)
 
 
@@ -64,8 +65,13 @@ def multiple_in_words(ratio: float) -> str:
         return "about the same as"
 
     def word(n: int) -> str:
-        return {1: "as much as", 2: "twice", 3: "three times", 4: "four times",
-                5: "five times"}.get(n, f"{n} times")
+        return {
+            1: "as much as",
+            2: "twice",
+            3: "three times",
+            4: "four times",
+            5: "five times",
+        }.get(n, f"{n} times")
 
     nearest = math.floor(ratio + 0.5)
     if abs(ratio - nearest) <= 0.05:
@@ -140,30 +146,42 @@ def texts(ev: Evaluation) -> dict[str, str]:
     update = model.lookup_twh(dc, model.WORLD, UPDATE_YEAR, UPDATE_CASE)
     same = abs(update - first) <= stated_precision(update) / 2
     proj = ev.picture["projection_twh"]
-    flips = [(c, flip_loss_pct(proj / model.demand_twh(ev.national, c, ev.P.demand_year)))
-             for c in ev.P.countries]
+    flips = [
+        (c, flip_loss_pct(proj / model.demand_twh(ev.national, c, ev.P.demand_year)))
+        for c in ev.P.countries
+    ]
     flips = [(c, x) for c, x in flips if not math.isnan(x)]
     fastest = max(growth, key=lambda c: growth[c])
-    lbnl = dc[(dc["scope"] == "United States") & (dc["tier"] == "projected")
-              & dc["source_publisher"].str.startswith("Lawrence Berkeley")]
-    pace = ("faster than any of the countries shown" if dc_growth > growth[fastest]
-            else f"no faster than {fastest}")
+    lbnl = dc[
+        (dc["scope"] == "United States")
+        & (dc["tier"] == "projected")
+        & dc["source_publisher"].str.startswith("Lawrence Berkeley")
+    ]
+    pace = (
+        "faster than any of the countries shown"
+        if dc_growth > growth[fastest]
+        else f"no faster than {fastest}"
+    )
     return {
         "projection_label": f"{ev.case} ({ev.horizon_year})",
         "reference_country": ev.P.reference_country,
         "base_year": str(ev.P.base_year),
         "horizon_year": str(ev.horizon_year),
         "ratio_in_words": multiple_in_words(ev.picture["ratio_to_reference"]),
-        "base_in_words": multiple_in_words(ev.picture["base_twh"]
-                                           / ev.picture["reference_demand_twh"]),
+        "base_in_words": multiple_in_words(
+            ev.picture["base_twh"] / ev.picture["reference_demand_twh"]
+        ),
         "latest_estimate_year": str(int(est["year"].iloc[-1])),
         "previous_estimate_year": str(int(est["year"].iloc[-2])),
         "national_growth_years": f"{int(sorted(ev.national['year'].unique())[-2])} to "
-                                 f"{int(sorted(ev.national['year'].unique())[-1])}",
+        f"{int(sorted(ev.national['year'].unique())[-1])}",
         "dc_pace": pace,
         "lbnl_horizon_year": str(int(lbnl["year"].max())),
-        "update_change": ("no change at the precision the update states" if same
-                          else f"{100 * (update / first - 1):+.1f}% on the 2025 report"),
+        "update_change": (
+            "no change at the precision the update states"
+            if same
+            else f"{100 * (update / first - 1):+.1f}% on the 2025 report"
+        ),
         "demand_year": str(ev.P.demand_year),
         "flip_sentence": _flip_sentence(flips),
     }
@@ -177,15 +195,15 @@ def _flip_sentence(flips: list[tuple[str, float]]) -> str:
     """Which comparison a consumption basis could flip: the closest one, and how large the
     losses would have to be for the next."""
     if not flips:
-        return ("the projection exceeds every country's demand shown, so no comparison here "
-                "can flip")
+        return "the projection exceeds every country's demand shown, so no comparison here can flip"
     flips = sorted(flips, key=lambda cx: cx[1])
     c, x = flips[0]
-    out = (f"the closest comparison, with {_name(c)}, would flip if more than {x:.0f}% of "
-           "its demand were lost in its grid")
+    out = (
+        f"the closest comparison, with {_name(c)}, would flip if more than {x:.0f}% of "
+        "its demand were lost in its grid"
+    )
     if len(flips) > 1:
-        out += (f"; the next, with {_name(flips[1][0])}, would need losses above "
-                f"{flips[1][1]:.0f}%")
+        out += f"; the next, with {_name(flips[1][0])}, would need losses above {flips[1][1]:.0f}%"
     return out
 
 
@@ -216,13 +234,18 @@ def captions(ev: Evaluation) -> dict[str, str]:
         "comparison": (
             "Horizontal bars of annual electricity: the demand of each selected country and "
             "the world's data centres, estimated for the base year and in the chosen "
-            "projection" + ("" if not companions else " beside its other IEA vintage")
+            "projection"
+            + ("" if not companions else " beside its other IEA vintage")
             + f". The projection ({ev.picture['projection_twh']:,.0f} TWh) is "
-            + "; ".join(f"{ev.picture['projection_twh'] / model.demand_twh(ev.national, c, P.demand_year):.2f} "
-                        f"times {_possessive(c)} demand" for c in P.countries)
+            + "; ".join(
+                f"{ev.picture['projection_twh'] / model.demand_twh(ev.national, c, P.demand_year):.2f} "
+                f"times {_possessive(c)} demand"
+                for c in P.countries
+            )
             + ". National demand is generation plus net imports and includes grid losses; "
             "the data-centre figures are consumption. Sources: IEA Energy and AI (2025) and "
-            "Key Questions on Energy and AI (2026); Our World in Data (Ember)."),
+            "Key Questions on Energy and AI (2026); Our World in Data (Ember)."
+        ),
         "forecasts": (
             f"Points of data-centre electricity by year: world estimates "
             f"({world['year'].min()}-{world['year'].max()}), the IEA's 2030 and 2035 cases "
@@ -231,9 +254,12 @@ def captions(ev: Evaluation) -> dict[str, str]:
             f"{us_last['energy_twh']:,.0f} TWh in {us_last['year']}) and its "
             f"{lo28:,.0f}-{hi28:,.0f} TWh range for 2028, and the IEA's Electricity 2024 "
             f"cases for 2026 ({lo26:,.0f} to {hi26:,.0f} TWh, base {base26:,.0f} TWh), which "
-            "include cryptocurrency. Shape marks estimates against projections."),
+            "include cryptocurrency. Shape marks estimates against projections."
+        ),
         "regions": (
             "Grouped bars of data-centre electricity by region for 2024 and 2030 in the IEA "
-            "Base Case, sorted by added demand: " + ", ".join(regions["region"])
-            + f". The United States and China take {share:.0f}% of the added demand."),
+            "Base Case, sorted by added demand: "
+            + ", ".join(regions["region"])
+            + f". The United States and China take {share:.0f}% of the added demand."
+        ),
     }

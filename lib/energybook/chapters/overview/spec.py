@@ -10,18 +10,26 @@ SPEC = chapter(
     title="The demand picture: data centres against nations",
     order=10,
     summary="Data-centre electricity today and in the published projections, set against "
-            "the annual electricity demand of whole countries.",
+    "the annual electricity demand of whole countries.",
     params=Params,
     headlines=[
-        Headline("base_twh", "TWh/year", "World data-centre electricity in the base year",
-                 ".0f"),
-        Headline("projection_twh", "TWh/year", "World data-centre electricity in the chosen "
-                 "projection", ".0f"),
+        Headline("base_twh", "TWh/year", "World data-centre electricity in the base year", ".0f"),
+        Headline(
+            "projection_twh",
+            "TWh/year",
+            "World data-centre electricity in the chosen projection",
+            ".0f",
+        ),
         Headline("growth_factor", "1", "Projection over base-year use", ".2f"),
         Headline("growth_pct_per_year", "%/year", "Implied compound growth per year", ".1f"),
-        Headline("ratio_to_reference", "1", "Projection over the reference country's annual "
-                 "demand", ".2f"),
-        Headline("added_twh", "TWh/year", "Added data-centre demand, base year to projection",
-                 ".0f"),
+        Headline(
+            "ratio_to_reference",
+            "1",
+            "Projection over the reference country's annual demand",
+            ".2f",
+        ),
+        Headline(
+            "added_twh", "TWh/year", "Added data-centre demand, base year to projection", ".0f"
+        ),
     ],
 )

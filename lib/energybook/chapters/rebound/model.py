@@ -52,8 +52,14 @@ def delivered_flop_per_j(peak_tflops, board_power_w, utilization):
     return np.asarray(peak_tflops, dtype=float) * flop_s_per_tflop_s * utilization / board_power_w
 
 
-def energy_identity(training_flop: float, users: float, uses_per_user_per_year: float,
-                    flop_per_use: float, flop_per_j: float, pue: float) -> pd.DataFrame:
+def energy_identity(
+    training_flop: float,
+    users: float,
+    uses_per_user_per_year: float,
+    flop_per_use: float,
+    flop_per_j: float,
+    pue: float,
+) -> pd.DataFrame:
     """The identity, split into training and inference.
 
     energy = compute / efficiency x PUE; inference compute = users x uses x FLOP per use;
@@ -67,26 +73,36 @@ def energy_identity(training_flop: float, users: float, uses_per_user_per_year: 
     e_inf = float(units.twh_from_joules(facility_energy_j(inf_flop, flop_per_j, pue)))
     total = e_train + e_inf
     shares = [e / total if total > 0 else float("nan") for e in (e_train, e_inf)]
-    return pd.DataFrame({
-        "component": ["training", "inference", "total"],
-        "flop": [float(training_flop), inf_flop, float(training_flop) + inf_flop],
-        "flop_per_j": [float(flop_per_j), float(flop_per_j), float("nan")],
-        "energy_twh": [e_train, e_inf, total],
-        "share": [shares[0], shares[1], 1.0],
-    })
+    return pd.DataFrame(
+        {
+            "component": ["training", "inference", "total"],
+            "flop": [float(training_flop), inf_flop, float(training_flop) + inf_flop],
+            "flop_per_j": [float(flop_per_j), float(flop_per_j), float("nan")],
+            "energy_twh": [e_train, e_inf, total],
+            "share": [shares[0], shares[1], 1.0],
+        }
+    )
 
 
-def identity_example(P: Params, accelerators: pd.DataFrame, chip: str = "H100 SXM",
-                     peak_col: str = "bf16_tflops") -> pd.DataFrame:
+def identity_example(
+    P: Params, accelerators: pd.DataFrame, chip: str = "H100 SXM", peak_col: str = "bf16_tflops"
+) -> pd.DataFrame:
     """The identity with the chapter's example: one frontier training run and a year of
     ``users`` x ``uses_per_user_per_day`` x 365.25 uses of ``flop_per_use`` FLOP, delivered on
     ``chip`` at ``utilization`` of its dense peak and PUE ``pue``."""
     row = accelerators.set_index("chip").loc[chip]
-    eff = float(delivered_flop_per_j(float(row[peak_col]), float(row["board_power_w"]),
-                                     P.utilization))
+    eff = float(
+        delivered_flop_per_j(float(row[peak_col]), float(row["board_power_w"]), P.utilization)
+    )
     days_per_year = units.factor("year", "day")
-    return energy_identity(P.training_flop, P.users, P.uses_per_user_per_day * days_per_year,
-                           P.flop_per_use, eff, P.pue)
+    return energy_identity(
+        P.training_flop,
+        P.users,
+        P.uses_per_user_per_day * days_per_year,
+        P.flop_per_use,
+        eff,
+        P.pue,
+    )
 
 
 # =========================================================================== rebound
@@ -154,8 +170,12 @@ def backfire_elasticity(efficiency_gain, energy_share=1.0, hardware_cost_gain=1.
     return out if out.ndim else float(out)
 
 
-def rebound_curve(elasticities: ArrayLike, efficiency_gain: float,
-                  energy_share: float, hardware_cost_gain: float = 1.0) -> pd.DataFrame:
+def rebound_curve(
+    elasticities: ArrayLike,
+    efficiency_gain: float,
+    energy_share: float,
+    hardware_cost_gain: float = 1.0,
+) -> pd.DataFrame:
     """Rebound against elasticity for one energy share of cost.
 
     Columns: ``elasticity``, ``energy_share``, ``cost_ratio``, ``demand_ratio``,
@@ -165,9 +185,14 @@ def rebound_curve(elasticities: ArrayLike, efficiency_gain: float,
     r = float(cost_ratio(efficiency_gain, energy_share, hardware_cost_gain))
     q = demand_ratio(r, e)
     er = q / efficiency_gain
-    return pd.DataFrame({
-        "elasticity": e, "energy_share": float(energy_share), "cost_ratio": r,
-        "demand_ratio": q, "energy_ratio": er,
-        "rebound": rebound(efficiency_gain, e, energy_share, hardware_cost_gain),
-        "backfire": er > 1.0,
-    })
+    return pd.DataFrame(
+        {
+            "elasticity": e,
+            "energy_share": float(energy_share),
+            "cost_ratio": r,
+            "demand_ratio": q,
+            "energy_ratio": er,
+            "rebound": rebound(efficiency_gain, e, energy_share, hardware_cost_gain),
+            "backfire": er > 1.0,
+        }
+    )

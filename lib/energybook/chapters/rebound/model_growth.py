@@ -48,8 +48,9 @@ SEGMENTS = ("ai", "other")
 # =========================================================================== trends
 
 
-def annual_factor(measure: str, value: float, start_year: int | None = None,
-                  end_year: int | None = None) -> float:
+def annual_factor(
+    measure: str, value: float, start_year: int | None = None, end_year: int | None = None
+) -> float:
     """A growth figure as a factor per year, whichever way its source states it
     (``factor_per_year``, ``factor_over_period`` over end - start years, or
     ``doubling_time_years``) -- the ``measure`` column of ``growth_trends``."""
@@ -73,9 +74,12 @@ def growth_table(trends: pd.DataFrame) -> pd.DataFrame:
     df = trends.copy()
 
     def conv(col):
-        return [annual_factor(m, v, a, b) if pd.notna(v) else np.nan
-                for m, v, a, b in zip(df["measure"], df[col], df["start_year"], df["end_year"],
-                                      strict=True)]
+        return [
+            annual_factor(m, v, a, b) if pd.notna(v) else np.nan
+            for m, v, a, b in zip(
+                df["measure"], df[col], df["start_year"], df["end_year"], strict=True
+            )
+        ]
 
     df["factor_per_year"] = conv("value")
     lo, hi = conv("value_low"), conv("value_high")
@@ -92,8 +96,9 @@ def conventional_efficiency_growth(trends: pd.DataFrame) -> float:
     conventional computing before the AI build-out; it includes virtualisation and
     consolidation as well as better chips."""
     t = growth_table(trends).set_index("metric")["factor_per_year"]
-    per_it_joule = t["compute_instances_2010_2018"] / (t["dc_electricity_2010_2018"]
-                                                       / t["pue_2010_2018"])
+    per_it_joule = t["compute_instances_2010_2018"] / (
+        t["dc_electricity_2010_2018"] / t["pue_2010_2018"]
+    )
     return float(per_it_joule) - 1.0
 
 
@@ -103,17 +108,23 @@ def conventional_efficiency_growth(trends: pd.DataFrame) -> float:
 def estimate_years(dc_electricity: pd.DataFrame, scope: str) -> list[int]:
     """The years with a data-centre estimate for ``scope``."""
     d = dc_electricity
-    return sorted({int(y) for y in d.loc[(d["scope"] == scope) & (d["tier"] == "estimated"),
-                                         "year"]})
+    return sorted(
+        {int(y) for y in d.loc[(d["scope"] == scope) & (d["tier"] == "estimated"), "year"]}
+    )
 
 
 def base_energy_twh(dc_electricity: pd.DataFrame, scope: str, base_year: int) -> float:
     """The estimated data-centre electricity of ``scope`` in ``base_year`` (one row)."""
-    d = dc_electricity[(dc_electricity["scope"] == scope) & (dc_electricity["year"] == base_year)
-                       & (dc_electricity["tier"] == "estimated")]
+    d = dc_electricity[
+        (dc_electricity["scope"] == scope)
+        & (dc_electricity["year"] == base_year)
+        & (dc_electricity["tier"] == "estimated")
+    ]
     if d.empty:
-        raise ValueError(f"no estimate for {scope!r} in {base_year}; estimates exist for "
-                         f"{estimate_years(dc_electricity, scope)}")
+        raise ValueError(
+            f"no estimate for {scope!r} in {base_year}; estimates exist for "
+            f"{estimate_years(dc_electricity, scope)}"
+        )
     return float(d.sort_values("source_year").iloc[-1]["energy_twh"])
 
 
@@ -143,12 +154,18 @@ def segments_of(P: Params, demand_growth: ArrayLike | None = None) -> Segments:
     electricity is their share of all electricity times the base-year PUE (the overhead is
     applied to both segments alike)."""
     w_ai = P.ai_share * P.pue
-    a = np.array([P.demand_growth, P.other_demand_growth]) if demand_growth is None else \
-        np.asarray(demand_growth, float)
-    return Segments(np.array([w_ai, 1.0 - w_ai]),
-                    np.array([P.efficiency_growth, P.other_efficiency_growth]),
-                    np.array([P.hardware_cost_decline, P.other_hardware_cost_decline]),
-                    np.array([P.energy_share, P.other_energy_share]), a)
+    a = (
+        np.array([P.demand_growth, P.other_demand_growth])
+        if demand_growth is None
+        else np.asarray(demand_growth, float)
+    )
+    return Segments(
+        np.array([w_ai, 1.0 - w_ai]),
+        np.array([P.efficiency_growth, P.other_efficiency_growth]),
+        np.array([P.hardware_cost_decline, P.other_hardware_cost_decline]),
+        np.array([P.energy_share, P.other_energy_share]),
+        a,
+    )
 
 
 def horizon_pue_distribution(P: Params) -> Triangular:
@@ -184,18 +201,21 @@ def cost_index(t, energy_share, efficiency_growth, hardware_cost_decline, pue_ra
     ``(1 - s)(1 + h)^-t + s rho (1 + f)^-t``."""
     t = np.asarray(t, float)
     s = np.asarray(energy_share, float)
-    return (1.0 - s) * np.power(1.0 + np.asarray(hardware_cost_decline, float), -t) + \
-        s * np.asarray(pue_ratio, float) * np.power(1.0 + np.asarray(efficiency_growth, float), -t)
+    return (1.0 - s) * np.power(
+        1.0 + np.asarray(hardware_cost_decline, float), -t
+    ) + s * np.asarray(pue_ratio, float) * np.power(1.0 + np.asarray(efficiency_growth, float), -t)
 
 
 def energy_share_path(t, energy_share, efficiency_growth, hardware_cost_decline, pue_ratio=1.0):
     """Energy's share of the cost after ``t`` years: it follows from the two trends (it rises
     when hardware cost falls faster than energy cost per unit of service)."""
     t = np.asarray(t, float)
-    energy = np.asarray(energy_share, float) * np.asarray(pue_ratio, float) * np.power(
-        1.0 + np.asarray(efficiency_growth, float), -t)
-    return energy / cost_index(t, energy_share, efficiency_growth, hardware_cost_decline,
-                               pue_ratio)
+    energy = (
+        np.asarray(energy_share, float)
+        * np.asarray(pue_ratio, float)
+        * np.power(1.0 + np.asarray(efficiency_growth, float), -t)
+    )
+    return energy / cost_index(t, energy_share, efficiency_growth, hardware_cost_decline, pue_ratio)
 
 
 def price_response(cost, elasticity, trend_cost=None, trend_elasticity=None):
@@ -210,22 +230,37 @@ def price_response(cost, elasticity, trend_cost=None, trend_elasticity=None):
     return np.power(c0, -np.asarray(trend_elasticity, float)) * np.power(cost / c0, -e)
 
 
-def it_electricity(t, seg: Segments, elasticity, pue_ratio=1.0, late_ratio=1.0,
-                   break_t: float = math.inf, trend: Mapping[str, ArrayLike] | None = None):
+def it_electricity(
+    t,
+    seg: Segments,
+    elasticity,
+    pue_ratio=1.0,
+    late_ratio=1.0,
+    break_t: float = math.inf,
+    trend: Mapping[str, ArrayLike] | None = None,
+):
     """IT electricity of each segment after ``t`` years, as a share of the base year's total
     IT electricity (segment axis last). ``trend`` (keys ``cost`` and ``elasticity``) selects
     the anchored price response."""
     t = np.asarray(t, float)
-    c = cost_index(t, seg.energy_share, seg.efficiency_growth, seg.hardware_cost_decline,
-                   pue_ratio)
-    q = price_response(c, elasticity, None if trend is None else trend["cost"],
-                       None if trend is None else trend["elasticity"])
+    c = cost_index(t, seg.energy_share, seg.efficiency_growth, seg.hardware_cost_decline, pue_ratio)
+    q = price_response(
+        c,
+        elasticity,
+        None if trend is None else trend["cost"],
+        None if trend is None else trend["elasticity"],
+    )
     amb = np.power(1.0 + seg.demand_growth, ambition_years(t, break_t, late_ratio))
     return seg.share * amb * q / np.power(1.0 + seg.efficiency_growth, t)
 
 
-def point_path(P: Params, base_twh: float, t: ArrayLike, seg: Segments | None = None,
-               late_ratio: float | None = None) -> dict[str, np.ndarray]:
+def point_path(
+    P: Params,
+    base_twh: float,
+    t: ArrayLike,
+    seg: Segments | None = None,
+    late_ratio: float | None = None,
+) -> dict[str, np.ndarray]:
     """The point model after ``t`` years (an array): ``facility_twh`` (total), ``it_share``
     (per segment, as a share of base IT), ``segment_twh`` (per segment, overhead included),
     ``energy_share`` (per segment), ``pue_ratio``."""
@@ -236,10 +271,15 @@ def point_path(P: Params, base_twh: float, t: ArrayLike, seg: Segments | None = 
     rho = pue_ratio_path(tt, years, central_pue_ratio(P))
     it = it_electricity(tt, seg, P.elasticity, rho, lam, AMBITION_BREAK_YEAR - P.base_year)
     seg_twh = base_twh * rho * it
-    return {"facility_twh": seg_twh.sum(-1), "segment_twh": seg_twh, "it_share": it,
-            "energy_share": energy_share_path(tt, seg.energy_share, seg.efficiency_growth,
-                                              seg.hardware_cost_decline, rho),
-            "pue_ratio": rho[..., 0]}
+    return {
+        "facility_twh": seg_twh.sum(-1),
+        "segment_twh": seg_twh,
+        "it_share": it,
+        "energy_share": energy_share_path(
+            tt, seg.energy_share, seg.efficiency_growth, seg.hardware_cost_decline, rho
+        ),
+        "pue_ratio": rho[..., 0],
+    }
 
 
 def horizon_twh(P: Params, base_twh: float) -> float:
@@ -256,8 +296,14 @@ class Calibration(NamedTuple):
     late_ambition_ratio: float
 
 
-def calibrate(P: Params, base_twh: float, ai_growth: float, target_twh: float,
-              late_target_twh: float, late_year: int) -> Calibration:
+def calibrate(
+    P: Params,
+    base_twh: float,
+    ai_growth: float,
+    target_twh: float,
+    late_target_twh: float,
+    late_year: int,
+) -> Calibration:
     """Ambition that makes the point model, with the other parameters as they are, reproduce
 
     - the accelerated servers' own electricity growing ``ai_growth`` a year to the break year
@@ -279,8 +325,9 @@ def calibrate(P: Params, base_twh: float, ai_growth: float, target_twh: float,
     ai_it = seg0.share[0] * (1.0 + ai_growth) ** T
     other_it = target_twh / (base_twh * rho) - ai_it
     if other_it <= 0:
-        raise ValueError(f"the accelerated servers alone exceed {target_twh:.0f} TWh in "
-                         f"{AMBITION_BREAK_YEAR}")
+        raise ValueError(
+            f"the accelerated servers alone exceed {target_twh:.0f} TWh in {AMBITION_BREAK_YEAR}"
+        )
     a_other = (other_it / unit[1]) ** (1.0 / T) - 1.0
     seg = segments_of(P, [a_ai, a_other])
 
@@ -309,8 +356,9 @@ def _log_mean(a, b):
     return np.where(np.isclose(a, b, rtol=1e-12, atol=0.0), a, lm)
 
 
-def lmdi(factors_start: Mapping[str, ArrayLike], factors_end: Mapping[str, ArrayLike]
-         ) -> pd.DataFrame:
+def lmdi(
+    factors_start: Mapping[str, ArrayLike], factors_end: Mapping[str, ArrayLike]
+) -> pd.DataFrame:
     """Additive LMDI-I decomposition of the change in ``E = sum over segments of the product
     of factors`` (each factor an array over segments, or a scalar shared by all).
 
@@ -326,7 +374,8 @@ def lmdi(factors_start: Mapping[str, ArrayLike], factors_end: Mapping[str, Array
         raise ValueError("start and end must name the same factors")
     x0, x1 = np.broadcast_arrays(
         np.array(np.broadcast_arrays(*[np.asarray(factors_start[n], float) for n in names])),
-        np.array(np.broadcast_arrays(*[np.asarray(factors_end[n], float) for n in names])))
+        np.array(np.broadcast_arrays(*[np.asarray(factors_end[n], float) for n in names])),
+    )
     if np.any(x0 <= 0) or np.any(x1 <= 0):
         raise ValueError("LMDI needs positive factors")
     e0, e1 = np.prod(x0, axis=0), np.prod(x1, axis=0)
@@ -369,14 +418,27 @@ def decomposition(P: Params, base_twh: float, years: float | None = None) -> pd.
     c = cost_index(T, seg.energy_share, seg.efficiency_growth, seg.hardware_cost_decline, rho)
     e_end = seg.energy_share * rho * np.power(1.0 + seg.efficiency_growth, -T)
     q_energy, q_hw = price_channels(c, seg.energy_share, e_end, P.elasticity)
-    amb = np.power(1.0 + seg.demand_growth,
-                   ambition_years(T, AMBITION_BREAK_YEAR - P.base_year, P.late_ambition_ratio))
+    amb = np.power(
+        1.0 + seg.demand_growth,
+        ambition_years(T, AMBITION_BREAK_YEAR - P.base_year, P.late_ambition_ratio),
+    )
     ones = np.ones(len(SEGMENTS))
-    start = {"ambition": ones, "energy_price": ones, "hardware_price": ones,
-             "efficiency": ones, "pue": ones, "base": base_twh * seg.share}
-    end = {"ambition": amb, "energy_price": q_energy, "hardware_price": q_hw,
-           "efficiency": np.power(1.0 + seg.efficiency_growth, -T), "pue": rho * ones,
-           "base": base_twh * seg.share}
+    start = {
+        "ambition": ones,
+        "energy_price": ones,
+        "hardware_price": ones,
+        "efficiency": ones,
+        "pue": ones,
+        "base": base_twh * seg.share,
+    }
+    end = {
+        "ambition": amb,
+        "energy_price": q_energy,
+        "hardware_price": q_hw,
+        "efficiency": np.power(1.0 + seg.efficiency_growth, -T),
+        "pue": rho * ones,
+        "base": base_twh * seg.share,
+    }
     out = lmdi(start, end)
     out = out[out["driver"] != "base"].reset_index(drop=True)
     for i, name in enumerate(SEGMENTS):  # the same decomposition, segment by segment
@@ -406,18 +468,26 @@ def energy_channel_orderings(P: Params, base_twh: float) -> pd.DataFrame:
     e = P.elasticity
     hw_end = (1.0 - seg.energy_share) * np.power(1.0 + seg.hardware_cost_decline, -T)
     en_end = seg.energy_share * rho * np.power(1.0 + seg.efficiency_growth, -T)
-    amb = np.power(1.0 + seg.demand_growth,
-                   ambition_years(T, AMBITION_BREAK_YEAR - P.base_year, P.late_ambition_ratio))
+    amb = np.power(
+        1.0 + seg.demand_growth,
+        ambition_years(T, AMBITION_BREAK_YEAR - P.base_year, P.late_ambition_ratio),
+    )
     x = base_twh * seg.share * amb * np.power(1.0 + seg.efficiency_growth, -T) * rho
     c_end = hw_end + en_end
     first = x * (np.power(1.0 - seg.energy_share + en_end, -e) - 1.0)
     last = x * (np.power(c_end, -e) - np.power(hw_end + seg.energy_share, -e))
     q_energy, _ = price_channels(c_end, seg.energy_share, en_end, e)
     energy_now = x * np.power(c_end, -e)
-    return pd.DataFrame({"segment": list(SEGMENTS), "energy_first": first,
-                         "energy_last": last, "shapley": 0.5 * (first + last),
-                         "proportional": energy_now - energy_now / q_energy,
-                         "price_twh": x * (np.power(c_end, -e) - 1.0)})
+    return pd.DataFrame(
+        {
+            "segment": list(SEGMENTS),
+            "energy_first": first,
+            "energy_last": last,
+            "shapley": 0.5 * (first + last),
+            "proportional": energy_now - energy_now / q_energy,
+            "price_twh": x * (np.power(c_end, -e) - 1.0),
+        }
+    )
 
 
 # =========================================================================== hold flat
@@ -457,12 +527,17 @@ def efficiency_growth_to_hold_flat(P: Params, base_twh: float) -> float:
 
 
 def _base_row(est: pd.DataFrame, proj: pd.Series) -> pd.Series | None:
-    cand = est[(est["scope"] == proj["scope"]) & (est["year"] < proj["year"])
-               & (est["source_year"] <= proj["source_year"])]
+    cand = est[
+        (est["scope"] == proj["scope"])
+        & (est["year"] < proj["year"])
+        & (est["source_year"] <= proj["source_year"])
+    ]
     if cand.empty:
         return None
-    for mask in (cand["source_title"] == proj["source_title"],
-                 cand["source_publisher"] == proj["source_publisher"]):
+    for mask in (
+        cand["source_title"] == proj["source_title"],
+        cand["source_publisher"] == proj["source_publisher"],
+    ):
         sub = cand[mask]
         if not sub.empty:
             return sub.sort_values("year").iloc[-1]
@@ -474,13 +549,18 @@ def implied_net_growth(base_energy_twh, target_energy_twh, years):
     return np.power(np.asarray(target_energy_twh, float) / base_energy_twh, 1.0 / years) - 1.0
 
 
-def published_growth(dc_electricity: pd.DataFrame, scope: str, case: str, year: int
-                     ) -> dict[str, float]:
+def published_growth(
+    dc_electricity: pd.DataFrame, scope: str, case: str, year: int
+) -> dict[str, float]:
     """A published projection and its base (see :func:`scenario_table`): ``base_year``,
     ``base_twh``, ``published_twh``, ``net_growth`` (per year)."""
     df = dc_electricity
-    hit = df[(df["scope"] == scope) & (df["case"] == case) & (df["year"] == year)
-             & (df["tier"] == "projected")]
+    hit = df[
+        (df["scope"] == scope)
+        & (df["case"] == case)
+        & (df["year"] == year)
+        & (df["tier"] == "projected")
+    ]
     if len(hit) != 1:
         raise ValueError(f"no single projection {case!r} for {scope!r} in {year}")
     p = hit.iloc[0]
@@ -488,18 +568,22 @@ def published_growth(dc_electricity: pd.DataFrame, scope: str, case: str, year: 
     if b is None:
         raise ValueError(f"no estimate before {case!r} {year} for {scope!r}")
     by = int(b["year"])
-    return {"base_year": float(by), "base_twh": float(b["energy_twh"]),
-            "published_twh": float(p["energy_twh"]),
-            "net_growth": float(implied_net_growth(b["energy_twh"], p["energy_twh"],
-                                                   year - by))}
+    return {
+        "base_year": float(by),
+        "base_twh": float(b["energy_twh"]),
+        "published_twh": float(p["energy_twh"]),
+        "net_growth": float(implied_net_growth(b["energy_twh"], p["energy_twh"], year - by)),
+    }
 
 
-def _ambition_shift(P: Params, base_twh: float, base_year: int, year: int,
-                    target_twh: float) -> float:
+def _ambition_shift(
+    P: Params, base_twh: float, base_year: int, year: int, target_twh: float
+) -> float:
     """The common shift ``d`` of both segments' ambition, ``(1 + a)(1 + d) - 1``, with which the
     point model (parameters ``P``, started at ``base_year``) reaches ``target_twh``."""
-    Q = P.__class__(**{**P.as_dict(), "base_year": base_year,
-                       "horizon_year": max(year, base_year + 1)})
+    Q = P.__class__(
+        **{**P.as_dict(), "base_year": base_year, "horizon_year": max(year, base_year + 1)}
+    )
     seg = segments_of(Q)
 
     def gap(d: float) -> float:
@@ -546,15 +630,27 @@ def scenario_table(dc_electricity: pd.DataFrame, P: Params) -> pd.DataFrame:
         seg = segments_of(Q)
         seg = seg._replace(demand_growth=(1.0 + seg.demand_growth) * (1.0 + shift) - 1.0)
         model = float(point_path(Q, float(b["energy_twh"]), y - by, seg=seg)["facility_twh"])
-        rows.append({
-            "scenario": p["case"], "scope": p["scope"], "publisher": p["source_publisher"],
-            "base_year": by, "base_twh": float(b["energy_twh"]), "horizon_year": y,
-            "published_twh": float(p["energy_twh"]), "years": y - by,
-            "implied_net_growth": float(implied_net_growth(b["energy_twh"], p["energy_twh"],
-                                                           y - by)),
-            "ambition_shift": shift, "model_twh": model,
-            "error_pct": 100.0 * (model - float(p["energy_twh"])) / float(p["energy_twh"]),
-            "checked": p["checked"],
-        })
-    return pd.DataFrame(rows).sort_values(["scope", "horizon_year", "published_twh"],
-                                          kind="stable").reset_index(drop=True)
+        rows.append(
+            {
+                "scenario": p["case"],
+                "scope": p["scope"],
+                "publisher": p["source_publisher"],
+                "base_year": by,
+                "base_twh": float(b["energy_twh"]),
+                "horizon_year": y,
+                "published_twh": float(p["energy_twh"]),
+                "years": y - by,
+                "implied_net_growth": float(
+                    implied_net_growth(b["energy_twh"], p["energy_twh"], y - by)
+                ),
+                "ambition_shift": shift,
+                "model_twh": model,
+                "error_pct": 100.0 * (model - float(p["energy_twh"])) / float(p["energy_twh"]),
+                "checked": p["checked"],
+            }
+        )
+    return (
+        pd.DataFrame(rows)
+        .sort_values(["scope", "horizon_year", "published_twh"], kind="stable")
+        .reset_index(drop=True)
+    )

@@ -27,27 +27,33 @@ from energybook.chapters.rebound.model_growth import growth_table
 DAYS_PER_YEAR = 365.25
 
 
-def memory_bound_efficiency_gain(bandwidth_old_tb_s, bandwidth_new_tb_s,
-                                 power_old_w, power_new_w):
+def memory_bound_efficiency_gain(bandwidth_old_tb_s, bandwidth_new_tb_s, power_old_w, power_new_w):
     """Gain in tokens per joule of memory-bound decoding.
 
     When decoding is limited by memory bandwidth, each step streams the weights (and KV
     cache) once, so tokens/s is proportional to bandwidth; at board power P, J/token is
     proportional to P / bandwidth. Gain = (bw_new / P_new) / (bw_old / P_old).
     """
-    return (np.asarray(bandwidth_new_tb_s, float) / power_new_w) / \
-        (np.asarray(bandwidth_old_tb_s, float) / power_old_w)
+    return (np.asarray(bandwidth_new_tb_s, float) / power_new_w) / (
+        np.asarray(bandwidth_old_tb_s, float) / power_old_w
+    )
 
 
-def bytes_per_token_growth(compute_growth_per_year, years, param_compute_exponent=0.5,
-                           active_share_change=1.0, bytes_per_param_change=1.0):
+def bytes_per_token_growth(
+    compute_growth_per_year,
+    years,
+    param_compute_exponent=0.5,
+    active_share_change=1.0,
+    bytes_per_param_change=1.0,
+):
     """Growth of the bytes read per decoded token over ``years``: parameter count grows as
     training compute ** exponent (0.5 compute-optimal: Hoffmann et al. 2022), times the change
     in the share of parameters read per token (mixture-of-experts models read only the active
     experts) and in the bytes stored per parameter (quantisation)."""
     params = np.power(compute_growth_per_year, param_compute_exponent * np.asarray(years, float))
-    return params * np.asarray(active_share_change, float) * np.asarray(bytes_per_param_change,
-                                                                        float)
+    return (
+        params * np.asarray(active_share_change, float) * np.asarray(bytes_per_param_change, float)
+    )
 
 
 def per_year(factor, years):
@@ -65,22 +71,30 @@ def breakeven_years(efficiency_gain, bytes_growth_per_year):
     return out if out.ndim else float(out)
 
 
-def release_gap_years(accelerators: pd.DataFrame, old: str = "H100 SXM",
-                      new: str = "H200 SXM", date_col: str = "release_date") -> float:
+def release_gap_years(
+    accelerators: pd.DataFrame,
+    old: str = "H100 SXM",
+    new: str = "H200 SXM",
+    date_col: str = "release_date",
+) -> float:
     """Years between the two chips' release dates."""
     rows = accelerators.set_index("chip")
-    return float((pd.Timestamp(rows.loc[new, date_col]) - pd.Timestamp(rows.loc[old, date_col])
-                  ).days) / DAYS_PER_YEAR
+    return (
+        float((pd.Timestamp(rows.loc[new, date_col]) - pd.Timestamp(rows.loc[old, date_col])).days)
+        / DAYS_PER_YEAR
+    )
 
 
 def bandwidth_per_watt_trend(accelerators: pd.DataFrame, vendor: str = "NVIDIA") -> float:
     """Growth per year of memory bandwidth per watt of board power across one vendor's
     data-centre accelerators (log-linear least squares on release date; chips whose power is
     an estimate left out): the trend of memory-bound decoding efficiency."""
-    d = accelerators[(accelerators["vendor"] == vendor)
-                     & accelerators["memory_bw_tbps"].notna()
-                     & accelerators["board_power_w"].notna()
-                     & accelerators["power_estimated_by"].isna()]
+    d = accelerators[
+        (accelerators["vendor"] == vendor)
+        & accelerators["memory_bw_tbps"].notna()
+        & accelerators["board_power_w"].notna()
+        & accelerators["power_estimated_by"].isna()
+    ]
     if len(d) < 3:
         raise ValueError(f"fewer than three {vendor} chips with bandwidth and power")
     t = np.array([pd.Timestamp(x).toordinal() / DAYS_PER_YEAR for x in d["release_date"]])
@@ -89,28 +103,43 @@ def bandwidth_per_watt_trend(accelerators: pd.DataFrame, vendor: str = "NVIDIA")
     return float(math.exp(slope))
 
 
-def chip_facts(accelerators: pd.DataFrame, growth_trends: pd.DataFrame,
-               old: str = "H100 SXM", new: str = "H200 SXM",
-               metric: str = "training_compute_notable") -> dict[str, float]:
+def chip_facts(
+    accelerators: pd.DataFrame,
+    growth_trends: pd.DataFrame,
+    old: str = "H100 SXM",
+    new: str = "H200 SXM",
+    metric: str = "training_compute_notable",
+) -> dict[str, float]:
     """What the tables say about the two chips and the models of their time (no
     parameters): ``efficiency_gain`` (k, tokens/J new over old), ``gap_years``,
     ``compute_trend`` (training compute of ``metric``, factor per year) and
     ``fleet_gain_per_year`` (the trend of bandwidth per watt)."""
     rows = accelerators.set_index("chip")
-    k = float(memory_bound_efficiency_gain(rows.loc[old, "memory_bw_tbps"],
-                                           rows.loc[new, "memory_bw_tbps"],
-                                           rows.loc[old, "board_power_w"],
-                                           rows.loc[new, "board_power_w"]))
-    trend = float(growth_table(growth_trends).set_index("metric").loc[metric,
-                                                                       "factor_per_year"])
-    return {"efficiency_gain": k, "gap_years": release_gap_years(accelerators, old, new),
-            "compute_trend": trend,
-            "fleet_gain_per_year": bandwidth_per_watt_trend(accelerators)}
+    k = float(
+        memory_bound_efficiency_gain(
+            rows.loc[old, "memory_bw_tbps"],
+            rows.loc[new, "memory_bw_tbps"],
+            rows.loc[old, "board_power_w"],
+            rows.loc[new, "board_power_w"],
+        )
+    )
+    trend = float(growth_table(growth_trends).set_index("metric").loc[metric, "factor_per_year"])
+    return {
+        "efficiency_gain": k,
+        "gap_years": release_gap_years(accelerators, old, new),
+        "compute_trend": trend,
+        "fleet_gain_per_year": bandwidth_per_watt_trend(accelerators),
+    }
 
 
-def h200_case(facts: dict[str, float], param_compute_exponent: float,
-              active_share_change: float = 1.0, bytes_per_param_change: float = 1.0,
-              elasticity: float = 1.0, energy_share: float = 1.0) -> dict[str, float]:
+def h200_case(
+    facts: dict[str, float],
+    param_compute_exponent: float,
+    active_share_change: float = 1.0,
+    bytes_per_param_change: float = 1.0,
+    elasticity: float = 1.0,
+    energy_share: float = 1.0,
+) -> dict[str, float]:
     """The H100 -> H200 case as plain floats, from :func:`chip_facts` and the parameters.
 
     Keys: those of :func:`chip_facts`; ``j_per_token_saving`` (1 - 1/k); ``bytes_growth``
@@ -123,26 +152,46 @@ def h200_case(facts: dict[str, float], param_compute_exponent: float,
     token; about elasticity x energy share for a small gain).
     """
     k, gap = facts["efficiency_gain"], facts["gap_years"]
-    g = float(bytes_per_token_growth(facts["compute_trend"], gap, param_compute_exponent,
-                                     active_share_change, bytes_per_param_change))
+    g = float(
+        bytes_per_token_growth(
+            facts["compute_trend"],
+            gap,
+            param_compute_exponent,
+            active_share_change,
+            bytes_per_param_change,
+        )
+    )
     g_year = float(per_year(g, gap))
     return {
-        **facts, "j_per_token_saving": 1.0 - 1.0 / k, "bytes_growth": g,
-        "bytes_growth_per_year": g_year, "efficiency_gain_per_year": float(per_year(k, gap)),
+        **facts,
+        "j_per_token_saving": 1.0 - 1.0 / k,
+        "bytes_growth": g,
+        "bytes_growth_per_year": g_year,
+        "efficiency_gain_per_year": float(per_year(k, gap)),
         "breakeven_years": float(breakeven_years(k, g_year)),
         "energy_per_token_ratio": g / k,
         "rebound_energy": float(rebound(k, elasticity, energy_share, 1.0)),
     }
 
 
-def bytes_growth_grid(compute_growth_per_year: float, years: float,
-                      param_compute_exponent: float, active_share_changes: ArrayLike,
-                      bytes_per_param_changes: ArrayLike) -> pd.DataFrame:
+def bytes_growth_grid(
+    compute_growth_per_year: float,
+    years: float,
+    param_compute_exponent: float,
+    active_share_changes: ArrayLike,
+    bytes_per_param_changes: ArrayLike,
+) -> pd.DataFrame:
     """Bytes read per token, growth per year, over a grid of active-share and
     bytes-per-parameter changes. Columns ``active_share_change``, ``bytes_per_param_change``,
     ``bytes_growth_per_year``."""
-    a, b = np.meshgrid(np.asarray(active_share_changes, float),
-                       np.asarray(bytes_per_param_changes, float))
+    a, b = np.meshgrid(
+        np.asarray(active_share_changes, float), np.asarray(bytes_per_param_changes, float)
+    )
     g = bytes_per_token_growth(compute_growth_per_year, years, param_compute_exponent, a, b)
-    return pd.DataFrame({"active_share_change": a.ravel(), "bytes_per_param_change": b.ravel(),
-                         "bytes_growth_per_year": per_year(g, years).ravel()})
+    return pd.DataFrame(
+        {
+            "active_share_change": a.ravel(),
+            "bytes_per_param_change": b.ravel(),
+            "bytes_growth_per_year": per_year(g, years).ravel(),
+        }
+    )

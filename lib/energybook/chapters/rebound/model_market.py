@@ -32,8 +32,9 @@ def factor_per_year(factor: ArrayLike, years: ArrayLike) -> np.ndarray:
     return np.power(np.asarray(factor, float), 1.0 / np.asarray(years, float))
 
 
-def elasticity_bound(quantity_growth_per_year: ArrayLike, price_ratio_per_year: ArrayLike
-                     ) -> np.ndarray:
+def elasticity_bound(
+    quantity_growth_per_year: ArrayLike, price_ratio_per_year: ArrayLike
+) -> np.ndarray:
     """``ln Q / -ln p``: the elasticity that the quantity growth ``Q`` and the price ratio
     ``p`` (below 1: a fall) would imply if demand had neither shifted nor been held back;
     ``nan`` where the price did not fall."""
@@ -47,8 +48,10 @@ def annualised(token_market: pd.DataFrame) -> pd.DataFrame:
     """The ``token_market`` table with each factor per year (``per_year``, ``per_year_low``,
     ``per_year_high``) and the period's length (``years``)."""
     d = token_market.copy()
-    d["years"] = [(pd.Timestamp(b) - pd.Timestamp(a)).days / DAYS_PER_YEAR
-                  for a, b in zip(d["start_date"], d["end_date"], strict=True)]
+    d["years"] = [
+        (pd.Timestamp(b) - pd.Timestamp(a)).days / DAYS_PER_YEAR
+        for a, b in zip(d["start_date"], d["end_date"], strict=True)
+    ]
     d["per_year"] = factor_per_year(d["factor"], d["years"])
     d["per_year_low"] = factor_per_year(d["factor_low"].astype(float), d["years"])
     d["per_year_high"] = factor_per_year(d["factor_high"].astype(float), d["years"])
@@ -68,12 +71,19 @@ def bound_table(token_market: pd.DataFrame) -> pd.DataFrame:
         for _, p in pri.iterrows():
             lo_p = p["per_year_low"] if np.isfinite(p["per_year_low"]) else p["per_year"]
             hi_p = p["per_year_high"] if np.isfinite(p["per_year_high"]) else p["per_year"]
-            rows.append({"tokens": t["series"], "tokens_start": t["start_date"],
-                         "tokens_end": t["end_date"], "token_growth": float(t["per_year"]),
-                         "price": p["series"], "price_ratio": float(p["per_year"]),
-                         "bound": float(elasticity_bound(t["per_year"], p["per_year"])),
-                         "bound_low": float(elasticity_bound(t["per_year"], lo_p)),
-                         "bound_high": float(elasticity_bound(t["per_year"], hi_p))})
+            rows.append(
+                {
+                    "tokens": t["series"],
+                    "tokens_start": t["start_date"],
+                    "tokens_end": t["end_date"],
+                    "token_growth": float(t["per_year"]),
+                    "price": p["series"],
+                    "price_ratio": float(p["per_year"]),
+                    "bound": float(elasticity_bound(t["per_year"], p["per_year"])),
+                    "bound_low": float(elasticity_bound(t["per_year"], lo_p)),
+                    "bound_high": float(elasticity_bound(t["per_year"], hi_p)),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -84,7 +94,11 @@ def summary(token_market: pd.DataFrame) -> dict[str, float]:
     b = bound_table(token_market)
     if b.empty:
         raise ValueError("token_market has no pairing of tokens served and price")
-    return {"median": float(b["bound"].median()), "min": float(b["bound"].min()),
-            "max": float(b["bound"].max()), "n": float(len(b)),
-            "range_low": float(b["bound_low"].min()),
-            "range_high": float(b["bound_high"].max())}
+    return {
+        "median": float(b["bound"].median()),
+        "min": float(b["bound"].min()),
+        "max": float(b["bound"].max()),
+        "n": float(len(b)),
+        "range_low": float(b["bound_low"].min()),
+        "range_high": float(b["bound_high"].max()),
+    }

@@ -66,25 +66,42 @@ def elasticity_prior(mode: float, upper: float) -> Dist:
 
 
 # --------------------------------------------------------------------------- the model
-def _draw_segments(P: Params, chip_progress, ambition, ai_energy_share, other_energy_share
-                   ) -> tuple[Segments, np.ndarray]:
+def _draw_segments(
+    P: Params, chip_progress, ambition, ai_energy_share, other_energy_share
+) -> tuple[Segments, np.ndarray]:
     """The segments of one batch of draws (arrays ``(n, 2)``; the chip factor scales every
     chip growth factor) and the ambition factor per year (``(n, 1)``, both segments)."""
     seg = segments_of(P)
     m = np.asarray(chip_progress, float)[..., None]
     a = np.asarray(ambition, float)[..., None]
-    s = np.minimum(np.stack([np.asarray(ai_energy_share, float),
-                             np.asarray(other_energy_share, float)], axis=-1), 0.999)
-    drawn = Segments(np.broadcast_to(seg.share, s.shape),
-                     (1.0 + seg.efficiency_growth) * m - 1.0,
-                     (1.0 + seg.hardware_cost_decline) * m - 1.0, s,
-                     np.broadcast_to(seg.demand_growth, s.shape))
+    s = np.minimum(
+        np.stack(
+            [np.asarray(ai_energy_share, float), np.asarray(other_energy_share, float)], axis=-1
+        ),
+        0.999,
+    )
+    drawn = Segments(
+        np.broadcast_to(seg.share, s.shape),
+        (1.0 + seg.efficiency_growth) * m - 1.0,
+        (1.0 + seg.hardware_cost_decline) * m - 1.0,
+        s,
+        np.broadcast_to(seg.demand_growth, s.shape),
+    )
     return drawn, a
 
 
-def energy_twh_at(t: float, P: Params, base_twh: float, elasticity, chip_progress, ambition,
-                  ai_energy_share, other_energy_share, pue_horizon,
-                  anchored: bool = True) -> np.ndarray:
+def energy_twh_at(
+    t: float,
+    P: Params,
+    base_twh: float,
+    elasticity,
+    chip_progress,
+    ambition,
+    ai_energy_share,
+    other_energy_share,
+    pue_horizon,
+    anchored: bool = True,
+) -> np.ndarray:
     """Data-centre electricity (TWh) after ``t`` years for each draw (vectorized)."""
     seg, amb = _draw_segments(P, chip_progress, ambition, ai_energy_share, other_energy_share)
     years = P.horizon_year - P.base_year
@@ -94,17 +111,30 @@ def energy_twh_at(t: float, P: Params, base_twh: float, elasticity, chip_progres
     if anchored:
         s0 = segments_of(P)
         rho0 = pue_ratio_path(t, years, central_pue_ratio(P))
-        trend = {"cost": cost_index(t, s0.energy_share, s0.efficiency_growth,
-                                    s0.hardware_cost_decline, rho0),
-                 "elasticity": P.elasticity}
-    it = it_electricity(t, seg, e, rho, P.late_ambition_ratio,
-                        AMBITION_BREAK_YEAR - P.base_year, trend) * np.power(amb, t)
+        trend = {
+            "cost": cost_index(
+                t, s0.energy_share, s0.efficiency_growth, s0.hardware_cost_decline, rho0
+            ),
+            "elasticity": P.elasticity,
+        }
+    it = it_electricity(
+        t, seg, e, rho, P.late_ambition_ratio, AMBITION_BREAK_YEAR - P.base_year, trend
+    ) * np.power(amb, t)
     return base_twh * (rho * it).sum(-1)
 
 
-def horizon_model(elasticity, chip_progress, ambition, ai_energy_share, other_energy_share,
-                  pue_horizon, *, P: Params, base_twh: float, anchored: bool
-                  ) -> dict[str, np.ndarray]:
+def horizon_model(
+    elasticity,
+    chip_progress,
+    ambition,
+    ai_energy_share,
+    other_energy_share,
+    pue_horizon,
+    *,
+    P: Params,
+    base_twh: float,
+    anchored: bool,
+) -> dict[str, np.ndarray]:
     """The vectorized model of the Monte Carlo (one keyword per uncertain input).
 
     Returns ``energy_twh`` (horizon year), and for one year of the accelerated servers' chip
@@ -113,19 +143,33 @@ def horizon_model(elasticity, chip_progress, ambition, ai_energy_share, other_en
     (1.0 where rebound > 100 %), and the same for the energy credit alone (hardware cost
     unchanged): ``flip_energy_only``, ``rebound_energy_only``, ``backfire_energy_only``.
     """
-    energy = energy_twh_at(P.horizon_year - P.base_year, P, base_twh, elasticity,
-                           chip_progress, ambition, ai_energy_share, other_energy_share,
-                           pue_horizon, anchored)
+    energy = energy_twh_at(
+        P.horizon_year - P.base_year,
+        P,
+        base_twh,
+        elasticity,
+        chip_progress,
+        ambition,
+        ai_energy_share,
+        other_energy_share,
+        pue_horizon,
+        anchored,
+    )
     m = np.asarray(chip_progress, float)
     k = (1.0 + P.efficiency_growth) * m
     hw = (1.0 + P.hardware_cost_decline) * m
     s = np.minimum(np.asarray(ai_energy_share, float), 0.999)
     rb = np.asarray(rebound(k, elasticity, s, hw), float)
     rb_e = np.asarray(rebound(k, elasticity, s, 1.0), float)
-    return {"energy_twh": energy, "flip": np.asarray(backfire_elasticity(k, s, hw), float),
-            "rebound": rb, "backfire": (rb > 1.0).astype(float),
-            "flip_energy_only": np.asarray(backfire_elasticity(k, s, 1.0), float),
-            "rebound_energy_only": rb_e, "backfire_energy_only": (rb_e > 1.0).astype(float)}
+    return {
+        "energy_twh": energy,
+        "flip": np.asarray(backfire_elasticity(k, s, hw), float),
+        "rebound": rb,
+        "backfire": (rb > 1.0).astype(float),
+        "flip_energy_only": np.asarray(backfire_elasticity(k, s, 1.0), float),
+        "rebound_energy_only": rb_e,
+        "backfire_energy_only": (rb_e > 1.0).astype(float),
+    }
 
 
 # --------------------------------------------------------------------------- distributions
@@ -134,10 +178,22 @@ def chip_sensitivity(P: Params, base_twh: float, t: float) -> float:
     drawn elasticity at its point value): how much one chip-progress shock moves net growth.
     About elasticity - 1: a price response of 1 takes a faster chip's saving back."""
     d = 1e-4
-    lo, hi = (float(energy_twh_at(t, P, base_twh, P.elasticity, math.exp(x), 1.0,
-                                  P.energy_share, P.other_energy_share,
-                                  horizon_pue_distribution(P).median()))
-              for x in (-d, d))
+    lo, hi = (
+        float(
+            energy_twh_at(
+                t,
+                P,
+                base_twh,
+                P.elasticity,
+                math.exp(x),
+                1.0,
+                P.energy_share,
+                P.other_energy_share,
+                horizon_pue_distribution(P).median(),
+            )
+        )
+        for x in (-d, d)
+    )
     return (math.log(hi) - math.log(lo)) / (2 * d) / t
 
 
@@ -150,8 +206,7 @@ def ambition_sigma(P: Params, base_twh: float) -> float:
     q = np.linspace(0.0005, 0.9995, 2000)
     var_pue = float(np.var(np.log(np.asarray(pue.ppf(q), float) / P.pue)))
     beta = chip_sensitivity(P, base_twh, T)
-    left = sigma_of(P.growth_spread) ** 2 - (beta * sigma_of(P.chip_spread)) ** 2 \
-        - var_pue / T ** 2
+    left = sigma_of(P.growth_spread) ** 2 - (beta * sigma_of(P.chip_spread)) ** 2 - var_pue / T**2
     return math.sqrt(max(left, 0.0))
 
 
@@ -182,13 +237,13 @@ def declared_distributions(P: Params, base_twh: float) -> dict[str, Dist]:
 
 def _check_years(P: Params) -> int:
     if P.horizon_year <= P.base_year:
-        raise ValueError(f"horizon_year ({P.horizon_year}) must be after base_year "
-                         f"({P.base_year})")
+        raise ValueError(f"horizon_year ({P.horizon_year}) must be after base_year ({P.base_year})")
     return P.horizon_year - P.base_year
 
 
-def simulate(P: Params, base_twh: float, anchor: bool | None = None,
-             dists: Mapping[str, Dist] | None = None) -> dict[str, Any]:
+def simulate(
+    P: Params, base_twh: float, anchor: bool | None = None, dists: Mapping[str, Dist] | None = None
+) -> dict[str, Any]:
     """The Monte Carlo: ``samples`` (draws and outputs), ``energy`` (summary of horizon
     energy: median, p05, p95, mean; TWh), ``distributions``, ``anchored``, ``fixed`` (the
     keywords the model was called with)."""
@@ -197,8 +252,13 @@ def simulate(P: Params, base_twh: float, anchor: bool | None = None,
     dists = declared_distributions(P, base_twh) if dists is None else dict(dists)
     fixed = {"P": P, "base_twh": base_twh, "anchored": anchored}
     res = monte_carlo(horizon_model, dists, P.n_draws, P.seed, fixed=fixed)
-    return {"samples": res, "energy": summarize(res["energy_twh"]), "distributions": dists,
-            "anchored": anchored, "fixed": fixed}
+    return {
+        "samples": res,
+        "energy": summarize(res["energy_twh"]),
+        "distributions": dists,
+        "anchored": anchored,
+        "fixed": fixed,
+    }
 
 
 def central_twh(mc: Mapping[str, Any]) -> float:
@@ -224,15 +284,14 @@ def backfire_summary(mc: Mapping[str, Any]) -> dict[str, float]:
     med = medians(mc["distributions"])
     k_m = (1.0 + P.efficiency_growth) * med["chip_progress"]
     hw_m = (1.0 + P.hardware_cost_decline) * med["chip_progress"]
-    return {"p_chip_progress": probability(progress),
-            "p_backfire": given(res["backfire"]),
-            "p_backfire_energy_only": given(res["backfire_energy_only"]),
-            "rebound_median": float(np.median(rb[np.isfinite(rb)])) if progress.any()
-            else math.nan,
-            "flip_elasticity": float(backfire_elasticity(k_m, med["ai_energy_share"], hw_m)),
-            "flip_elasticity_energy_only": float(backfire_elasticity(k_m,
-                                                                     med["ai_energy_share"],
-                                                                     1.0))}
+    return {
+        "p_chip_progress": probability(progress),
+        "p_backfire": given(res["backfire"]),
+        "p_backfire_energy_only": given(res["backfire_energy_only"]),
+        "rebound_median": float(np.median(rb[np.isfinite(rb)])) if progress.any() else math.nan,
+        "flip_elasticity": float(backfire_elasticity(k_m, med["ai_energy_share"], hw_m)),
+        "flip_elasticity_energy_only": float(backfire_elasticity(k_m, med["ai_energy_share"], 1.0)),
+    }
 
 
 def prior_mass_above(threshold: ArrayLike, mode: ArrayLike, upper: float) -> np.ndarray:
@@ -266,9 +325,13 @@ def backfire_curve(mc: Mapping[str, Any], modes: ArrayLike) -> pd.DataFrame:
     sub = flips if flips.size <= 5000 else rng.choice(flips, 5000, replace=False)
     p = prior_mass_above(sub[None, :], m[:, None], P.elasticity_max).mean(axis=1)
     flip_med = backfire_summary(mc)["flip_elasticity"]
-    return pd.DataFrame({"mode": m, "p_backfire": p,
-                         "p_prior_above_flip": prior_mass_above(flip_med, m,
-                                                                P.elasticity_max)})
+    return pd.DataFrame(
+        {
+            "mode": m,
+            "p_backfire": p,
+            "p_prior_above_flip": prior_mass_above(flip_med, m, P.elasticity_max),
+        }
+    )
 
 
 def fan_table(mc: Mapping[str, Any], end_year: int) -> pd.DataFrame:
@@ -277,24 +340,36 @@ def fan_table(mc: Mapping[str, Any], end_year: int) -> pd.DataFrame:
     res = mc["samples"]
     fixed = mc["fixed"]
     P: Params = fixed["P"]
-    names = ("elasticity", "chip_progress", "ambition", "ai_energy_share",
-             "other_energy_share", "pue_horizon")
+    names = (
+        "elasticity",
+        "chip_progress",
+        "ambition",
+        "ai_energy_share",
+        "other_energy_share",
+        "pue_horizon",
+    )
     draws = {n: res[n] for n in names}
     years = np.arange(P.base_year, end_year + 1)
-    paths = np.stack([energy_twh_at(float(y - P.base_year), P, fixed["base_twh"],
-                                    anchored=fixed["anchored"], **draws)
-                      for y in years], axis=1)
+    paths = np.stack(
+        [
+            energy_twh_at(
+                float(y - P.base_year), P, fixed["base_twh"], anchored=fixed["anchored"], **draws
+            )
+            for y in years
+        ],
+        axis=1,
+    )
     return fan(years.tolist(), paths)
 
 
 def sensitivity(mc: Mapping[str, Any]) -> pd.DataFrame:
     """One-at-a-time swings of horizon energy (see :func:`energybook.uncertainty.tornado`)."""
-    return tornado(horizon_model, mc["distributions"], fixed=mc["fixed"],
-                   output="energy_twh")
+    return tornado(horizon_model, mc["distributions"], fixed=mc["fixed"], output="energy_twh")
 
 
-def uniform_elasticity_interval(P: Params, base_twh: float, low: float = 0.0,
-                                high: float = 2.0) -> dict[str, float]:
+def uniform_elasticity_interval(
+    P: Params, base_twh: float, low: float = 0.0, high: float = 2.0
+) -> dict[str, float]:
     """The horizon-year interval under the rejected choice: elasticity ~ Uniform(``low``,
     ``high``) acting on the whole price response (unanchored), other inputs as declared.
     Returns summarize() of horizon energy (TWh) plus ``ratio`` (95th over 5th percentile)."""
@@ -311,16 +386,27 @@ def elasticity_sweep(elasticities: ArrayLike, P: Params, base_twh: float) -> pd.
     Columns: ``elasticity``, ``energy_twh``, ``rebound``, ``backfire``."""
     e = np.asarray(elasticities, float)
     years = P.horizon_year - P.base_year
-    energy = [float(point_path(P.__class__(**{**P.as_dict(), "elasticity": float(x)}),
-                               base_twh, years)["facility_twh"]) for x in e]
+    energy = [
+        float(
+            point_path(P.__class__(**{**P.as_dict(), "elasticity": float(x)}), base_twh, years)[
+                "facility_twh"
+            ]
+        )
+        for x in e
+    ]
     rb = rebound(1.0 + P.efficiency_growth, e, P.energy_share, 1.0 + P.hardware_cost_decline)
-    return pd.DataFrame({"elasticity": e, "energy_twh": energy, "rebound": rb,
-                         "backfire": np.asarray(rb) > 1.0})
+    return pd.DataFrame(
+        {"elasticity": e, "energy_twh": energy, "rebound": rb, "backfire": np.asarray(rb) > 1.0}
+    )
 
 
-def iea_case_spread(dc_electricity: pd.DataFrame, year: int = SPREAD_YEAR,
-                    scope: str = "World", low: str = "IEA Headwinds",
-                    high: str = "IEA Lift-Off") -> float:
+def iea_case_spread(
+    dc_electricity: pd.DataFrame,
+    year: int = SPREAD_YEAR,
+    scope: str = "World",
+    low: str = "IEA Headwinds",
+    high: str = "IEA Lift-Off",
+) -> float:
     """The IEA's own range of cases read as a 90% interval of the yearly growth factor: the
     geometric half-range ``sqrt(f_high / f_low) - 1`` of the net growth per year to the
     ``low`` and ``high`` cases. The IEA presents its cases as sensitivities, not as
@@ -330,11 +416,14 @@ def iea_case_spread(dc_electricity: pd.DataFrame, year: int = SPREAD_YEAR,
     return float(math.sqrt(f_hi / f_lo) - 1.0)
 
 
-def iea_case_range(dc_electricity: pd.DataFrame, year: int = SPREAD_YEAR,
-                   scope: str = "World") -> tuple[float, float]:
+def iea_case_range(
+    dc_electricity: pd.DataFrame, year: int = SPREAD_YEAR, scope: str = "World"
+) -> tuple[float, float]:
     """The lowest and highest IEA projection for ``year`` (TWh)."""
-    d = dc_electricity[(dc_electricity["scope"] == scope) & (dc_electricity["year"] == year)
-                       & (dc_electricity["tier"] == "projected")
-                       & dc_electricity["case"].str.startswith("IEA")]
+    d = dc_electricity[
+        (dc_electricity["scope"] == scope)
+        & (dc_electricity["year"] == year)
+        & (dc_electricity["tier"] == "projected")
+        & dc_electricity["case"].str.startswith("IEA")
+    ]
     return float(d["energy_twh"].min()), float(d["energy_twh"].max())
-

@@ -25,9 +25,18 @@ from energybook.chapters.rebound import model_uncertainty as mcm
 from energybook.chapters.rebound.params import AMBITION_BREAK_YEAR, Params
 from energybook.chapters.rebound.spec import SPEC
 
-TABLES = ("dc_electricity", "dc_segments", "accelerators", "growth_trends",
-          "microsoft_sustainability", "microsoft_compute_proxies", "ai_adoption",
-          "token_market", "efficiency_trends", "compute_costs")
+TABLES = (
+    "dc_electricity",
+    "dc_segments",
+    "accelerators",
+    "growth_trends",
+    "microsoft_sustainability",
+    "microsoft_compute_proxies",
+    "ai_adoption",
+    "token_market",
+    "efficiency_trends",
+    "compute_costs",
+)
 FAN_END_YEAR = 2035
 PRIOR_MODES = np.round(np.linspace(0.3, 1.5, 25), 3)
 LATE_YEAR = 2035  # the IEA Base Case's second figure (1,200 TWh)
@@ -41,8 +50,10 @@ INPUT_LABELS = {
     "other_energy_share": "Energy's share of the cost of conventional computing",
     "pue_horizon": "Power usage effectiveness in the horizon year",
 }
-SEGMENT_LABELS = {"ai": "Accelerated (AI) servers",
-                  "other": "Conventional servers, storage, networking"}
+SEGMENT_LABELS = {
+    "ai": "Accelerated (AI) servers",
+    "other": "Conventional servers, storage, networking",
+}
 DRIVER_LABELS = {
     "ambition": "Ambition (exogenous demand)",
     "energy_price": "Response to cheaper energy (the rebound)",
@@ -50,10 +61,14 @@ DRIVER_LABELS = {
     "efficiency": "Efficiency (joules per unit of compute)",
     "pue": "Facility overhead (PUE)",
 }
-TOKEN_LABELS = {"google_tokens": "Google, tokens a month", "microsoft_tokens":
-                "Microsoft, tokens a quarter"}
-PRICE_LABELS = {"a16z_llmflation": "a16z: cheapest model at MMLU 42 or more",
-                "epoch_inference_prices": "Epoch AI: GPT-4's score on PhD-level science"}
+TOKEN_LABELS = {
+    "google_tokens": "Google, tokens a month",
+    "microsoft_tokens": "Microsoft, tokens a quarter",
+}
+PRICE_LABELS = {
+    "a16z_llmflation": "a16z: cheapest model at MMLU 42 or more",
+    "epoch_inference_prices": "Epoch AI: GPT-4's score on PhD-level science",
+}
 
 # The Sobol analysis of the point model: its sample size (a power of two; 128 x 14 runs of
 # the point model, about a quarter of a second) and the plain labels of its parameters.
@@ -99,19 +114,24 @@ def facts(tables: Mapping[str, pd.DataFrame]) -> Facts:
         return hit[1]
     dc = tables["dc_electricity"]
     est = dc[dc["tier"] == "estimated"]
-    base = {(str(sc), int(y)): model_growth.base_energy_twh(dc, str(sc), int(y))
-            for sc, y in set(zip(est["scope"], est["year"], strict=True))}
+    base = {
+        (str(sc), int(y)): model_growth.base_energy_twh(dc, str(sc), int(y))
+        for sc, y in set(zip(est["scope"], est["year"], strict=True))
+    }
     f = Facts(
         chips=model_h200.chip_facts(tables["accelerators"], tables["growth_trends"]),
         bound=model_market.summary(tables["token_market"]),
         bounds=model_market.bound_table(tables["token_market"]),
         hardware_cost=hardware_cost_rows(tables["efficiency_trends"]),
         energy_share=energy_share_of_hardware_and_energy(tables["compute_costs"]),
-        microsoft=msm.microsoft_from_tables(tables["microsoft_sustainability"],
-                                            tables["microsoft_compute_proxies"]),
+        microsoft=msm.microsoft_from_tables(
+            tables["microsoft_sustainability"], tables["microsoft_compute_proxies"]
+        ),
         ai_target_growth=model_growth.segment_figure(
-            tables["dc_segments"], "accelerated_servers", "electricity_growth_per_year"),
-        base=base)
+            tables["dc_segments"], "accelerated_servers", "electricity_growth_per_year"
+        ),
+        base=base,
+    )
     if len(_FACTS) > 8:
         _FACTS.clear()
     _FACTS[id(tables)] = (tables, f)
@@ -120,9 +140,10 @@ def facts(tables: Mapping[str, pd.DataFrame]) -> Facts:
 
 # Epoch AI's fits of GPU price-performance (efficiency_trends): the source of the
 # accelerated servers' hardware_cost_decline and the range it could take.
-HARDWARE_COST_ROWS = {"hobbhahn_besiroglu_2022_all": "All GPUs (n = 470), 2006-2021",
-                      "hobbhahn_besiroglu_2022_ml": "GPUs used in ML research (n = 26), "
-                                                    "2006-2021"}
+HARDWARE_COST_ROWS = {
+    "hobbhahn_besiroglu_2022_all": "All GPUs (n = 470), 2006-2021",
+    "hobbhahn_besiroglu_2022_ml": "GPUs used in ML research (n = 26), 2006-2021",
+}
 HARDWARE_COST_DEFAULT_ROW = "hobbhahn_besiroglu_2022_all"
 
 
@@ -131,10 +152,14 @@ def hardware_cost_rows(efficiency_trends: pd.DataFrame) -> pd.DataFrame:
     ``estimate``, ``doubling``, ``low``, ``high`` (doubling times, years) and ``decline``,
     ``decline_fast``, ``decline_slow`` (``2^(1/doubling) - 1``)."""
     d = efficiency_trends.set_index("estimate").loc[list(HARDWARE_COST_ROWS)]
-    out = pd.DataFrame({"estimate": list(HARDWARE_COST_ROWS),
-                        "doubling": d["doubling_time_years"].astype(float).to_numpy(),
-                        "low": d["doubling_time_low_years"].astype(float).to_numpy(),
-                        "high": d["doubling_time_high_years"].astype(float).to_numpy()})
+    out = pd.DataFrame(
+        {
+            "estimate": list(HARDWARE_COST_ROWS),
+            "doubling": d["doubling_time_years"].astype(float).to_numpy(),
+            "low": d["doubling_time_low_years"].astype(float).to_numpy(),
+            "high": d["doubling_time_high_years"].astype(float).to_numpy(),
+        }
+    )
     for col, src in (("decline", "doubling"), ("decline_fast", "low"), ("decline_slow", "high")):
         out[col] = np.exp2(1.0 / out[src]) - 1.0
     return out
@@ -147,11 +172,19 @@ def energy_share_of_hardware_and_energy(compute_costs: pd.DataFrame) -> dict[str
     highest with the highest, ``mid`` the midpoints; also the source's own ends (``energy_low``,
     ``energy_high``, ``staff_low``, ``staff_high``)."""
     d = compute_costs.set_index("item")
-    e_lo, e_hi = (float(d.loc["energy_share_frontier_development_cost", c]) for c in ("low", "high"))
+    e_lo, e_hi = (
+        float(d.loc["energy_share_frontier_development_cost", c]) for c in ("low", "high")
+    )
     s_lo, s_hi = (float(d.loc["staff_share_frontier_development_cost", c]) for c in ("low", "high"))
-    return {"low": e_lo / (1.0 - s_lo), "high": e_hi / (1.0 - s_hi),
-            "mid": 0.5 * (e_lo + e_hi) / (1.0 - 0.5 * (s_lo + s_hi)),
-            "energy_low": e_lo, "energy_high": e_hi, "staff_low": s_lo, "staff_high": s_hi}
+    return {
+        "low": e_lo / (1.0 - s_lo),
+        "high": e_hi / (1.0 - s_hi),
+        "mid": 0.5 * (e_lo + e_hi) / (1.0 - 0.5 * (s_lo + s_hi)),
+        "energy_low": e_lo,
+        "energy_high": e_hi,
+        "staff_low": s_lo,
+        "staff_high": s_hi,
+    }
 
 
 @dataclass(frozen=True)
@@ -181,9 +214,14 @@ class Evaluation:
     @cached_property
     def h200(self) -> dict[str, float]:
         P = self.P
-        return model_h200.h200_case(self.facts.chips, P.param_compute_exponent,
-                                    P.active_share_change, P.bytes_per_param_change,
-                                    P.elasticity, P.energy_share)
+        return model_h200.h200_case(
+            self.facts.chips,
+            P.param_compute_exponent,
+            P.active_share_change,
+            P.bytes_per_param_change,
+            P.elasticity,
+            P.energy_share,
+        )
 
     @cached_property
     def h200_dense(self) -> dict[str, float]:
@@ -209,8 +247,9 @@ class Evaluation:
     @cached_property
     def path(self) -> dict[str, np.ndarray]:
         """The point model (central path) from the base year to the fan's end."""
-        return model_growth.point_path(self.P, self.base_twh,
-                                       np.arange(0, self.fan_end - self.P.base_year + 1))
+        return model_growth.point_path(
+            self.P, self.base_twh, np.arange(0, self.fan_end - self.P.base_year + 1)
+        )
 
     @property
     def fan_end(self) -> int:
@@ -263,9 +302,14 @@ class Evaluation:
         if P.scope != "World" or P.base_year >= AMBITION_BREAK_YEAR:
             return None
         try:
-            return model_growth.calibrate(P, self.base_twh, self.ai_target_growth,
-                                          self.iea_base(AMBITION_BREAK_YEAR),
-                                          self.iea_base(LATE_YEAR), LATE_YEAR)
+            return model_growth.calibrate(
+                P,
+                self.base_twh,
+                self.ai_target_growth,
+                self.iea_base(AMBITION_BREAK_YEAR),
+                self.iea_base(LATE_YEAR),
+                LATE_YEAR,
+            )
         except ValueError:
             return None
 
@@ -315,6 +359,7 @@ def sobol_indices(P: Params, base_twh: float, n: int = SOBOL_N) -> pd.DataFrame:
     *point* model's central path (not the Monte Carlo, whose median is the headline): each
     parameter of :func:`sensitivity_ranges` drawn uniformly over its range, ambition held at
     its calibrated value, the elasticity acting on the whole price response (unanchored)."""
+
     def horizon(Q: Params) -> float:
         return model_growth.horizon_twh(Q, base_twh)
 
@@ -346,8 +391,8 @@ def headlines(ev: Evaluation) -> dict[str, float]:
         "flip_elasticity": _finite(ev.backfire["flip_elasticity"]),
         "flip_elasticity_energy_only": _finite(ev.backfire["flip_elasticity_energy_only"]),
         "market_elasticity_ratio": ev.bound["median"],
-        "microsoft_energy_per_cloud_revenue_pct":
-            100.0 * ev.microsoft["energy_per_cloud_revenue_growth"],
+        "microsoft_energy_per_cloud_revenue_pct": 100.0
+        * ev.microsoft["energy_per_cloud_revenue_growth"],
     }
     return {h.name: float(out[h.name]) for h in SPEC.headlines}
 
@@ -363,14 +408,18 @@ def numbers(ev: Evaluation) -> dict[str, float]:
     e, f, s, h = P.elasticity, P.efficiency_growth, P.energy_share, P.hardware_cost_decline
     k, m = 1.0 + f, 1.0 + h
     out: dict[str, float] = {
-        "elasticity": e, "elasticity_max": P.elasticity_max,
-        "efficiency_growth_pct": _pct(f), "hardware_cost_decline_pct": _pct(h),
+        "elasticity": e,
+        "elasticity_max": P.elasticity_max,
+        "efficiency_growth_pct": _pct(f),
+        "hardware_cost_decline_pct": _pct(h),
         "energy_share_pct": _pct(s),
         **{f"epoch_{key}_pct": _pct(v) for key, v in ev.facts.energy_share.items()},
         "other_efficiency_growth_pct": _pct(P.other_efficiency_growth),
         "other_hardware_cost_decline_pct": _pct(P.other_hardware_cost_decline),
         "other_energy_share_pct": _pct(P.other_energy_share),
-        "base_twh": base, "base_year": float(P.base_year), "base_pue": P.pue,
+        "base_twh": base,
+        "base_year": float(P.base_year),
+        "base_pue": P.pue,
         "horizon_year": float(P.horizon_year),
         "break_year": float(AMBITION_BREAK_YEAR),
     }
@@ -378,90 +427,111 @@ def numbers(ev: Evaluation) -> dict[str, float]:
     cost_all = float(model.cost_ratio(k, s, m))
     cost_energy = float(model.cost_ratio(k, s, 1.0))
     energy_part = s / k - s  # change of the energy part of the cost
-    out.update({
-        "cost_ratio_all_pct": _pct(cost_all), "cost_ratio_energy_pct": _pct(cost_energy),
-        "rebound_all_pct": _pct(model.rebound(k, e, s, m)),
-        "rebound_energy_pct": _pct(model.rebound(k, e, s, 1.0)),
-        "marginal_rebound_pct": _pct(model.marginal_rebound(e, s)),
-        "price_fall_energy_part_pct": _pct(energy_part / (cost_all - 1.0)),
-        "price_fall_hardware_part_pct": _pct(1.0 - energy_part / (cost_all - 1.0)),
-    })
+    out.update(
+        {
+            "cost_ratio_all_pct": _pct(cost_all),
+            "cost_ratio_energy_pct": _pct(cost_energy),
+            "rebound_all_pct": _pct(model.rebound(k, e, s, m)),
+            "rebound_energy_pct": _pct(model.rebound(k, e, s, 1.0)),
+            "marginal_rebound_pct": _pct(model.marginal_rebound(e, s)),
+            "price_fall_energy_part_pct": _pct(energy_part / (cost_all - 1.0)),
+            "price_fall_hardware_part_pct": _pct(1.0 - energy_part / (cost_all - 1.0)),
+        }
+    )
     # H100 -> H200 as rates
     h2, dense = ev.h200, ev.h200_dense
     rows = ev.tables["accelerators"].set_index("chip")
-    out.update({
-        "h200_bw_old": float(rows.loc["H100 SXM", "memory_bw_tbps"]),
-        "h200_bw_new": float(rows.loc["H200 SXM", "memory_bw_tbps"]),
-        "h200_power_w": float(rows.loc["H200 SXM", "board_power_w"]),
-        "h200_gain": h2["efficiency_gain"],
-        "h200_gap_months": 12.0 * h2["gap_years"],
-        "h200_gain_per_year": h2["efficiency_gain_per_year"],
-        "h200_fleet_gain_per_year": h2["fleet_gain_per_year"],
-        "h200_compute_trend": h2["compute_trend"], "h200_exponent": P.param_compute_exponent,
-        "h200_bytes_per_year": h2["bytes_growth_per_year"],
-        "h200_energy_per_token_ratio": h2["energy_per_token_ratio"],
-        "h200_dense_bytes_per_year": dense["bytes_growth_per_year"],
-        "h200_dense_breakeven_months": _finite(12.0 * dense["breakeven_years"]),
-        "h200_active_share_change": P.active_share_change,
-        "h200_bytes_per_param_change": P.bytes_per_param_change,
-        "h200_rebound_energy_pct": _pct(h2["rebound_energy"]),
-        "h200_moe_fp8_bytes_per_year": float(model_h200.per_year(
-            model_h200.bytes_per_token_growth(h2["compute_trend"], h2["gap_years"],
-                                              P.param_compute_exponent, 0.25, 0.5),
-            h2["gap_years"])),
-    })
+    out.update(
+        {
+            "h200_bw_old": float(rows.loc["H100 SXM", "memory_bw_tbps"]),
+            "h200_bw_new": float(rows.loc["H200 SXM", "memory_bw_tbps"]),
+            "h200_power_w": float(rows.loc["H200 SXM", "board_power_w"]),
+            "h200_gain": h2["efficiency_gain"],
+            "h200_gap_months": 12.0 * h2["gap_years"],
+            "h200_gain_per_year": h2["efficiency_gain_per_year"],
+            "h200_fleet_gain_per_year": h2["fleet_gain_per_year"],
+            "h200_compute_trend": h2["compute_trend"],
+            "h200_exponent": P.param_compute_exponent,
+            "h200_bytes_per_year": h2["bytes_growth_per_year"],
+            "h200_energy_per_token_ratio": h2["energy_per_token_ratio"],
+            "h200_dense_bytes_per_year": dense["bytes_growth_per_year"],
+            "h200_dense_breakeven_months": _finite(12.0 * dense["breakeven_years"]),
+            "h200_active_share_change": P.active_share_change,
+            "h200_bytes_per_param_change": P.bytes_per_param_change,
+            "h200_rebound_energy_pct": _pct(h2["rebound_energy"]),
+            "h200_moe_fp8_bytes_per_year": float(
+                model_h200.per_year(
+                    model_h200.bytes_per_token_growth(
+                        h2["compute_trend"], h2["gap_years"], P.param_compute_exponent, 0.25, 0.5
+                    ),
+                    h2["gap_years"],
+                )
+            ),
+        }
+    )
     # trends of frontier training (applied only to frontier training)
     trend = model_growth.growth_table(ev.tables["growth_trends"]).set_index("metric")
     fr = trend.loc["training_compute_frontier"]
     hw = float(trend.loc["hardware_efficiency", "factor_per_year"])
-    out.update({
-        "frontier_compute_low": float(fr["factor_per_year_low"]),
-        "frontier_compute_high": float(fr["factor_per_year_high"]),
-        "hardware_efficiency_factor": hw,
-        "frontier_energy_factor": float(fr["factor_per_year"]) / hw,
-        "frontier_power_factor": float(trend.loc["frontier_training_power",
-                                                 "factor_per_year"]),
-        "masanet_instances": float(trend.loc["compute_instances_2010_2018", "value"]),
-        "masanet_energy_pct": _pct(float(trend.loc["dc_electricity_2010_2018", "value"]) - 1),
-        "masanet_pue_pct": _pct(1 - float(trend.loc["pue_2010_2018", "value"])),
-        "masanet_efficiency_pct": _pct(model_growth.conventional_efficiency_growth(
-            ev.tables["growth_trends"])),
-    })
+    out.update(
+        {
+            "frontier_compute_low": float(fr["factor_per_year_low"]),
+            "frontier_compute_high": float(fr["factor_per_year_high"]),
+            "hardware_efficiency_factor": hw,
+            "frontier_energy_factor": float(fr["factor_per_year"]) / hw,
+            "frontier_power_factor": float(trend.loc["frontier_training_power", "factor_per_year"]),
+            "masanet_instances": float(trend.loc["compute_instances_2010_2018", "value"]),
+            "masanet_energy_pct": _pct(float(trend.loc["dc_electricity_2010_2018", "value"]) - 1),
+            "masanet_pue_pct": _pct(1 - float(trend.loc["pue_2010_2018", "value"])),
+            "masanet_efficiency_pct": _pct(
+                model_growth.conventional_efficiency_growth(ev.tables["growth_trends"])
+            ),
+        }
+    )
     # the identity example
     ident = model.identity_example(P, ev.tables["accelerators"]).set_index("component")
     adoption = ev.tables["ai_adoption"]
     india = adoption[adoption["country"] == "India"].sort_values("announced")
-    out.update({
-        "india_people_m": float(india["people"].iloc[-1]) / 1e6,
-        "india_earlier_people_m": float(india["people"].iloc[0]) / 1e6,
-        "india_target_year": float(india["target_year"].iloc[-1]),
-        "users_m": P.users / 1e6, "uses_per_day": P.uses_per_user_per_day,
-        "identity_flop_per_j": float(ident.loc["training", "flop_per_j"]),
-        "identity_training_twh": float(ident.loc["training", "energy_twh"]),
-        "identity_inference_twh": float(ident.loc["inference", "energy_twh"]),
-        "identity_share_of_base_pct": 100 * float(ident.loc["total", "energy_twh"]) / base,
-    })
+    out.update(
+        {
+            "india_people_m": float(india["people"].iloc[-1]) / 1e6,
+            "india_earlier_people_m": float(india["people"].iloc[0]) / 1e6,
+            "india_target_year": float(india["target_year"].iloc[-1]),
+            "users_m": P.users / 1e6,
+            "uses_per_day": P.uses_per_user_per_day,
+            "identity_flop_per_j": float(ident.loc["training", "flop_per_j"]),
+            "identity_training_twh": float(ident.loc["training", "energy_twh"]),
+            "identity_inference_twh": float(ident.loc["inference", "energy_twh"]),
+            "identity_share_of_base_pct": 100 * float(ident.loc["total", "energy_twh"]) / base,
+        }
+    )
     # the segments and the central path
     seg = model_growth.segments_of(P)
     path = ev.path
     T = ev.years
-    out.update({
-        "ai_share_pct": _pct(P.ai_share), "ai_it_share_pct": _pct(seg.share[0]),
-        "ai_target_growth_pct": _pct(ev.ai_target_growth),
-        "conventional_growth_pct": _pct(model_growth.segment_figure(
-            ev.tables["dc_segments"], "conventional_servers", "electricity_growth_per_year")),
-        "demand_growth_pct": _pct(P.demand_growth),
-        "other_demand_growth_pct": _pct(P.other_demand_growth),
-        "late_ambition_ratio": P.late_ambition_ratio,
-        "energy_share_horizon_pct": _pct(path["energy_share"][T, 0]),
-        "central_pue": P.pue * model_growth.central_pue_ratio(P),
-        "central_twh": float(path["facility_twh"][T]),
-        "ai_horizon_share_pct": _pct(path["segment_twh"][T, 0] / path["facility_twh"][T]),
-        "ai_it_growth_pct": _pct((path["it_share"][T, 0] / seg.share[0]) ** (1 / T) - 1),
-        "other_it_growth_pct": _pct((path["it_share"][T, 1] / seg.share[1]) ** (1 / T) - 1),
-        "iea_base_twh": ev.iea_base(AMBITION_BREAK_YEAR),
-        "iea_base_late_twh": ev.iea_base(LATE_YEAR),
-    })
+    out.update(
+        {
+            "ai_share_pct": _pct(P.ai_share),
+            "ai_it_share_pct": _pct(seg.share[0]),
+            "ai_target_growth_pct": _pct(ev.ai_target_growth),
+            "conventional_growth_pct": _pct(
+                model_growth.segment_figure(
+                    ev.tables["dc_segments"], "conventional_servers", "electricity_growth_per_year"
+                )
+            ),
+            "demand_growth_pct": _pct(P.demand_growth),
+            "other_demand_growth_pct": _pct(P.other_demand_growth),
+            "late_ambition_ratio": P.late_ambition_ratio,
+            "energy_share_horizon_pct": _pct(path["energy_share"][T, 0]),
+            "central_pue": P.pue * model_growth.central_pue_ratio(P),
+            "central_twh": float(path["facility_twh"][T]),
+            "ai_horizon_share_pct": _pct(path["segment_twh"][T, 0] / path["facility_twh"][T]),
+            "ai_it_growth_pct": _pct((path["it_share"][T, 0] / seg.share[0]) ** (1 / T) - 1),
+            "other_it_growth_pct": _pct((path["it_share"][T, 1] / seg.share[1]) ** (1 / T) - 1),
+            "iea_base_twh": ev.iea_base(AMBITION_BREAK_YEAR),
+            "iea_base_late_twh": ev.iea_base(LATE_YEAR),
+        }
+    )
     # decomposition
     dec = ev.decomposition.set_index("driver")["contribution"]
     for key in model_growth.DRIVERS:
@@ -471,31 +541,39 @@ def numbers(ev: Evaluation) -> dict[str, float]:
     dec_seg = ev.decomposition.set_index("driver")
     orders = model_growth.energy_channel_orderings(P, base).set_index("segment")
     tot = orders.sum()
-    out.update({
-        "energy_channel_first_twh": float(tot["energy_first"]),
-        "energy_channel_last_twh": float(tot["energy_last"]),
-        "energy_channel_shapley_twh": float(tot["shapley"]),
-        "energy_channel_proportional_twh": float(tot["proportional"]),
-        "energy_channel_other_twh": float(dec_seg.loc["energy_price", "other_twh"]),
-        "energy_channel_other_share_pct": _pct(
-            float(dec_seg.loc["energy_price", "other_twh"])
-            / float(dec_seg.loc["energy_price", "contribution"]))
-        if float(dec_seg.loc["energy_price", "contribution"]) != 0.0 else 0.0,
-        "energy_channel_other_shapley_pct": _pct(float(orders.loc["other", "shapley"])
-                                                 / float(tot["shapley"]))
-        if float(tot["shapley"]) != 0.0 else 0.0,
-    })
+    out.update(
+        {
+            "energy_channel_first_twh": float(tot["energy_first"]),
+            "energy_channel_last_twh": float(tot["energy_last"]),
+            "energy_channel_shapley_twh": float(tot["shapley"]),
+            "energy_channel_proportional_twh": float(tot["proportional"]),
+            "energy_channel_other_twh": float(dec_seg.loc["energy_price", "other_twh"]),
+            "energy_channel_other_share_pct": _pct(
+                float(dec_seg.loc["energy_price", "other_twh"])
+                / float(dec_seg.loc["energy_price", "contribution"])
+            )
+            if float(dec_seg.loc["energy_price", "contribution"]) != 0.0
+            else 0.0,
+            "energy_channel_other_shapley_pct": _pct(
+                float(orders.loc["other", "shapley"]) / float(tot["shapley"])
+            )
+            if float(tot["shapley"]) != 0.0
+            else 0.0,
+        }
+    )
     # forecasts restated
     sc = ev.scenarios
     for name, scope, year, key in (
-            ("LBNL Low", "United States", 2028, "lbnl_low"),
-            ("LBNL High", "United States", 2028, "lbnl_high"),
-            ("IEA Electricity 2024 High", "World (incl. crypto)", 2026, "iea24_high"),
-            ("IEA Headwinds", "World", 2035, "iea_headwinds"),
-            ("IEA Lift-Off", "World", 2035, "iea_lift_off"),
-            ("IEA Base", "World", AMBITION_BREAK_YEAR, "iea_base")):
-        row = sc[(sc["scenario"] == name) & (sc["scope"] == scope)
-                 & (sc["horizon_year"] == year)].iloc[0]
+        ("LBNL Low", "United States", 2028, "lbnl_low"),
+        ("LBNL High", "United States", 2028, "lbnl_high"),
+        ("IEA Electricity 2024 High", "World (incl. crypto)", 2026, "iea24_high"),
+        ("IEA Headwinds", "World", 2035, "iea_headwinds"),
+        ("IEA Lift-Off", "World", 2035, "iea_lift_off"),
+        ("IEA Base", "World", AMBITION_BREAK_YEAR, "iea_base"),
+    ):
+        row = sc[
+            (sc["scenario"] == name) & (sc["scope"] == scope) & (sc["horizon_year"] == year)
+        ].iloc[0]
         out[f"{key}_net_pct"] = _pct(row["implied_net_growth"])
     # AI's own market
     b, bt = ev.bound, ev.bounds
@@ -503,31 +581,41 @@ def numbers(ev: Evaluation) -> dict[str, float]:
     tm = model_market.annualised(ev.tables["token_market"]).set_index("series")
     google = tm.loc[["google_tokens"]].sort_values("start_date").iloc[0]
     epoch = tm.loc["epoch_inference_prices"]
-    out.update({
-        "bound_min": b["min"], "bound_max": b["max"], "bound_n": b["n"],
-        "bounds_min": b["range_low"], "bounds_max": b["range_high"],
-        "bounds_below_flip": float((bt["bound"] < flip_now).sum()),
-        "google_token_growth": float(google["per_year"]),
-        "epoch_price_fall": 1.0 / float(epoch["per_year"]),
-        "epoch_price_fall_slow": 1.0 / float(epoch["per_year_high"]),
-        "epoch_price_fall_fast": 1.0 / float(epoch["per_year_low"]),
-        "epoch_window_years": float(epoch["years"]),
-    })
+    out.update(
+        {
+            "bound_min": b["min"],
+            "bound_max": b["max"],
+            "bound_n": b["n"],
+            "bounds_min": b["range_low"],
+            "bounds_max": b["range_high"],
+            "bounds_below_flip": float((bt["bound"] < flip_now).sum()),
+            "google_token_growth": float(google["per_year"]),
+            "epoch_price_fall": 1.0 / float(epoch["per_year"]),
+            "epoch_price_fall_slow": 1.0 / float(epoch["per_year_high"]),
+            "epoch_price_fall_fast": 1.0 / float(epoch["per_year_low"]),
+            "epoch_window_years": float(epoch["years"]),
+        }
+    )
     # Microsoft
     ms = ev.microsoft
     mst = ev.tables["microsoft_sustainability"]
     t = mst[mst["fiscal_year"] == 2024].set_index("metric")
-    out.update({
-        "ms_energy_change_pct": float(t.loc["energy_use", "change_pct"]),
-        "ms_emissions_change_pct": float(t.loc["total_emissions", "change_pct"]),
-        "ms_energy_growth_pct": _pct(ms["energy_growth"]),
-        "ms_emissions_per_energy": ms["emissions_per_energy_factor"],
-        "ms_cloud_growth_pct": _pct(ms["cloud_revenue_growth"]),
-        "ms_capex_growth_pct": _pct(ms["capital_expenditure_growth"]),
-        "ms_energy_per_capex_pct": _pct(ms["energy_per_capital_expenditure_growth"]),
-        "ms_efficiency_if_20_pct": _pct(msm.implied_efficiency_growth(
-            ms["energy_factor"], ms["cloud_revenue_factor"], ms["years"], 0.20)),
-    })
+    out.update(
+        {
+            "ms_energy_change_pct": float(t.loc["energy_use", "change_pct"]),
+            "ms_emissions_change_pct": float(t.loc["total_emissions", "change_pct"]),
+            "ms_energy_growth_pct": _pct(ms["energy_growth"]),
+            "ms_emissions_per_energy": ms["emissions_per_energy_factor"],
+            "ms_cloud_growth_pct": _pct(ms["cloud_revenue_growth"]),
+            "ms_capex_growth_pct": _pct(ms["capital_expenditure_growth"]),
+            "ms_energy_per_capex_pct": _pct(ms["energy_per_capital_expenditure_growth"]),
+            "ms_efficiency_if_20_pct": _pct(
+                msm.implied_efficiency_growth(
+                    ms["energy_factor"], ms["cloud_revenue_factor"], ms["years"], 0.20
+                )
+            ),
+        }
+    )
     # uncertainty
     mc, other = ev.mc, ev.mc_other
     anch = mc if mc["anchored"] else other
@@ -537,56 +625,69 @@ def numbers(ev: Evaluation) -> dict[str, float]:
     lo35, hi35 = mcm.iea_case_range(ev.dc)
     bf = ev.backfire
     curve = ev.prior_curve.set_index("mode")
-    out.update({
-        "central_mc_twh": mcm.central_twh(mc),
-        "median_gap_pct": abs(_pct(float(mc["energy"]["median"]) / mcm.central_twh(mc) - 1.0)),
-        "anchored_ratio": float(anch["energy"]["p95"]) / float(anch["energy"]["p05"]),
-        "unanchored_median_twh": float(unan["energy"]["median"]),
-        "unanchored_p05_twh": float(unan["energy"]["p05"]),
-        "unanchored_p95_twh": float(unan["energy"]["p95"]),
-        "unanchored_ratio": float(unan["energy"]["p95"]) / float(unan["energy"]["p05"]),
-        "uniform_ratio": ev.uniform["ratio"],
-        "iea_case_spread_pct": _pct(mcm.iea_case_spread(ev.dc)),
-        "growth_spread_pct": _pct(P.growth_spread), "chip_spread_pct": _pct(P.chip_spread),
-        "ambition_spread_pct": _pct(math.expm1(mcm.Z95 * mcm.ambition_sigma(P, base))),
-        "elasticity_prior_median": mc["distributions"]["elasticity"].median(),
-        "iea_2035_low_twh": lo35, "iea_2035_high_twh": hi35,
-        "iea_2035_ratio": hi35 / lo35,
-        "fan_2035_p05_twh": float(fan.loc[FAN_END_YEAR, "p05"]),
-        "fan_2035_p95_twh": float(fan.loc[FAN_END_YEAR, "p95"]),
-        "fan_2035_ratio": float(fan.loc[FAN_END_YEAR, "p95"] / fan.loc[FAN_END_YEAR, "p05"]),
-        "fan_u_2035_p05_twh": float(fan_u.loc[FAN_END_YEAR, "p05"]),
-        "fan_u_2035_p95_twh": float(fan_u.loc[FAN_END_YEAR, "p95"]),
-        "iea_2035_mid_twh": math.sqrt(lo35 * hi35),
-        "p_energy_above_base_pct": _pct(np.mean(np.asarray(mc["samples"]["energy_twh"]) > base)),
-        "chip_progress_pct": _pct(bf["p_chip_progress"]),
-        "backfire_probability_pct": _pct(bf["p_backfire"]),
-        "backfire_energy_only_pct": _pct(bf["p_backfire_energy_only"]),
-        "rebound_median_pct": _pct(bf["rebound_median"]),
-        "prior_above_flip_pct": _pct(mcm.prior_mass_above(bf["flip_elasticity"],
-                                                           P.elasticity, P.elasticity_max)),
-        "p_backfire_mode_low_pct": _pct(curve["p_backfire"].iloc[0]),
-        "p_backfire_mode_high_pct": _pct(curve["p_backfire"].iloc[-1]),
-        "prior_mode_low": float(PRIOR_MODES[0]), "prior_mode_high": float(PRIOR_MODES[-1]),
-        "flip_elasticity_other": float(model.backfire_elasticity(
-            1.0 + P.other_efficiency_growth, P.other_energy_share,
-            1.0 + P.other_hardware_cost_decline)),
-        "efficiency_growth_to_hold_flat_pct": _finite(100.0 * ev.hold_flat),
-        "hold_flat_gap_pct": _pct(ev.hold_flat - f),
-        "hold_flat_gap_other_pct": _pct(ev.hold_flat - P.other_efficiency_growth),
-        "late_ai_ambition_pct": _pct((1.0 + P.demand_growth) ** P.late_ambition_ratio - 1.0),
-        "late_other_ambition_pct": _pct((1.0 + P.other_demand_growth) ** P.late_ambition_ratio
-                                        - 1.0),
-        "flip_approx": _finite(math.log(k) / math.log(m)) if m > 1.0 else 1e6,
-    })
+    out.update(
+        {
+            "central_mc_twh": mcm.central_twh(mc),
+            "median_gap_pct": abs(_pct(float(mc["energy"]["median"]) / mcm.central_twh(mc) - 1.0)),
+            "anchored_ratio": float(anch["energy"]["p95"]) / float(anch["energy"]["p05"]),
+            "unanchored_median_twh": float(unan["energy"]["median"]),
+            "unanchored_p05_twh": float(unan["energy"]["p05"]),
+            "unanchored_p95_twh": float(unan["energy"]["p95"]),
+            "unanchored_ratio": float(unan["energy"]["p95"]) / float(unan["energy"]["p05"]),
+            "uniform_ratio": ev.uniform["ratio"],
+            "iea_case_spread_pct": _pct(mcm.iea_case_spread(ev.dc)),
+            "growth_spread_pct": _pct(P.growth_spread),
+            "chip_spread_pct": _pct(P.chip_spread),
+            "ambition_spread_pct": _pct(math.expm1(mcm.Z95 * mcm.ambition_sigma(P, base))),
+            "elasticity_prior_median": mc["distributions"]["elasticity"].median(),
+            "iea_2035_low_twh": lo35,
+            "iea_2035_high_twh": hi35,
+            "iea_2035_ratio": hi35 / lo35,
+            "fan_2035_p05_twh": float(fan.loc[FAN_END_YEAR, "p05"]),
+            "fan_2035_p95_twh": float(fan.loc[FAN_END_YEAR, "p95"]),
+            "fan_2035_ratio": float(fan.loc[FAN_END_YEAR, "p95"] / fan.loc[FAN_END_YEAR, "p05"]),
+            "fan_u_2035_p05_twh": float(fan_u.loc[FAN_END_YEAR, "p05"]),
+            "fan_u_2035_p95_twh": float(fan_u.loc[FAN_END_YEAR, "p95"]),
+            "iea_2035_mid_twh": math.sqrt(lo35 * hi35),
+            "p_energy_above_base_pct": _pct(
+                np.mean(np.asarray(mc["samples"]["energy_twh"]) > base)
+            ),
+            "chip_progress_pct": _pct(bf["p_chip_progress"]),
+            "backfire_probability_pct": _pct(bf["p_backfire"]),
+            "backfire_energy_only_pct": _pct(bf["p_backfire_energy_only"]),
+            "rebound_median_pct": _pct(bf["rebound_median"]),
+            "prior_above_flip_pct": _pct(
+                mcm.prior_mass_above(bf["flip_elasticity"], P.elasticity, P.elasticity_max)
+            ),
+            "p_backfire_mode_low_pct": _pct(curve["p_backfire"].iloc[0]),
+            "p_backfire_mode_high_pct": _pct(curve["p_backfire"].iloc[-1]),
+            "prior_mode_low": float(PRIOR_MODES[0]),
+            "prior_mode_high": float(PRIOR_MODES[-1]),
+            "flip_elasticity_other": float(
+                model.backfire_elasticity(
+                    1.0 + P.other_efficiency_growth,
+                    P.other_energy_share,
+                    1.0 + P.other_hardware_cost_decline,
+                )
+            ),
+            "efficiency_growth_to_hold_flat_pct": _finite(100.0 * ev.hold_flat),
+            "hold_flat_gap_pct": _pct(ev.hold_flat - f),
+            "hold_flat_gap_other_pct": _pct(ev.hold_flat - P.other_efficiency_growth),
+            "late_ai_ambition_pct": _pct((1.0 + P.demand_growth) ** P.late_ambition_ratio - 1.0),
+            "late_other_ambition_pct": _pct(
+                (1.0 + P.other_demand_growth) ** P.late_ambition_ratio - 1.0
+            ),
+            "flip_approx": _finite(math.log(k) / math.log(m)) if m > 1.0 else 1e6,
+        }
+    )
     hc = ev.facts.hardware_cost.set_index("estimate")
     for key, est in (("all", "hobbhahn_besiroglu_2022_all"), ("ml", "hobbhahn_besiroglu_2022_ml")):
         row = hc.loc[est]
-        for tag, col in (("", "decline"), ("_fast", "decline_fast"),
-                         ("_slow", "decline_slow")):
+        for tag, col in (("", "decline"), ("_fast", "decline_fast"), ("_slow", "decline_slow")):
             out[f"h_{key}{tag}_pct"] = _pct(row[col])
-            out[f"flip_h_{key}{tag}"] = _finite(float(model.backfire_elasticity(
-                k, s, 1.0 + float(row[col]))))
+            out[f"flip_h_{key}{tag}"] = _finite(
+                float(model.backfire_elasticity(k, s, 1.0 + float(row[col])))
+            )
         out[f"h_{key}_doubling"] = float(row["doubling"])
     es = ev.facts.energy_share
     out["flip_energy_share_low"] = float(model.backfire_elasticity(k, es["low"], m))
@@ -594,21 +695,33 @@ def numbers(ev: Evaluation) -> dict[str, float]:
     # the conventional segment at its defaults: energy does not depend on its efficiency
     T = ev.years
     t = np.array([0.0, float(T)])
-    for tag, other_f, other_h in (("f_low", 0.10, 0.10), ("f_high", 0.30, 0.30),
-                                  ("now", P.other_efficiency_growth,
-                                   P.other_hardware_cost_decline),
-                                  ("h_zero", P.other_efficiency_growth, 0.0)):
-        varied = dc_replace(P, other_efficiency_growth=other_f,
-                            other_hardware_cost_decline=other_h)
-        out[f"other_twh_{tag}"] = float(model_growth.point_path(
-            varied, base, t)["segment_twh"][1, 1])
+    for tag, other_f, other_h in (
+        ("f_low", 0.10, 0.10),
+        ("f_high", 0.30, 0.30),
+        ("now", P.other_efficiency_growth, P.other_hardware_cost_decline),
+        ("h_zero", P.other_efficiency_growth, 0.0),
+    ):
+        varied = dc_replace(P, other_efficiency_growth=other_f, other_hardware_cost_decline=other_h)
+        out[f"other_twh_{tag}"] = float(
+            model_growth.point_path(varied, base, t)["segment_twh"][1, 1]
+        )
     # the Sobol indices of the point model's horizon-year electricity
-    top, el, hw = _sobol_top(ev), _sobol_row(ev, "elasticity"), _sobol_row(
-        ev, "hardware_cost_decline")
-    out.update({"sobol_top_st": float(top["ST"]), "sobol_top_st_conf": float(top["ST_conf"]),
-                "sobol_elasticity_s1": float(el["S1"]), "sobol_elasticity_st": float(el["ST"]),
-                "sobol_hardware_s1": float(hw["S1"]), "sobol_hardware_st": float(hw["ST"]),
-                "sobol_n": float(SOBOL_N)})
+    top, el, hw = (
+        _sobol_top(ev),
+        _sobol_row(ev, "elasticity"),
+        _sobol_row(ev, "hardware_cost_decline"),
+    )
+    out.update(
+        {
+            "sobol_top_st": float(top["ST"]),
+            "sobol_top_st_conf": float(top["ST_conf"]),
+            "sobol_elasticity_s1": float(el["S1"]),
+            "sobol_elasticity_st": float(el["ST"]),
+            "sobol_hardware_s1": float(hw["S1"]),
+            "sobol_hardware_st": float(hw["ST"]),
+            "sobol_n": float(SOBOL_N),
+        }
+    )
     return {k2: float(v) for k2, v in out.items()}
 
 
@@ -621,20 +734,25 @@ def texts(ev: Evaluation) -> dict[str, str]:
     if b["min"] > flip or b["max"] < flip:
         spread_note = f"every pairing {side} it"
     else:
-        spread_note = (f"{below} of the {len(ev.bounds)} pairings below it and "
-                       f"{len(ev.bounds) - below} above")
-    bound_verdict = (f"the median ratio lies {side} it, with {spread_note}; since the ratio's "
-                     "bias can run either way, AI's own market neither confirms nor rules "
-                     "out backfire")
+        spread_note = (
+            f"{below} of the {len(ev.bounds)} pairings below it and {len(ev.bounds) - below} above"
+        )
+    bound_verdict = (
+        f"the median ratio lies {side} it, with {spread_note}; since the ratio's "
+        "bias can run either way, AI's own market neither confirms nor rules "
+        "out backfire"
+    )
     if h2["bytes_growth_per_year"] > h2["efficiency_gain_per_year"]:
         rate_verdict = "grow faster than the chip's gain, so energy per token rises"
     else:
         rate_verdict = "grow no faster than the chip's gain, so energy per token falls"
     if ev.P.active_share_change == 1.0 and ev.P.bytes_per_param_change == 1.0:
-        rate_verdict = ("on the proxy's assumptions (dense models in one number format, bytes "
-                        "driven by the training compute of notable models, not measured on "
-                        "served models) the bytes " + rate_verdict + ": the proxy's verdict, "
-                        "not a measurement")
+        rate_verdict = (
+            "on the proxy's assumptions (dense models in one number format, bytes "
+            "driven by the training compute of notable models, not measured on "
+            "served models) the bytes " + rate_verdict + ": the proxy's verdict, "
+            "not a measurement"
+        )
     else:
         rate_verdict = "the bytes " + rate_verdict
     cal = ev.calibration
@@ -642,16 +760,21 @@ def texts(ev: Evaluation) -> dict[str, str]:
         calibration_note = (
             "At the current settings the IEA Base Case cannot be reproduced (another scope, a "
             "base year at or after the break year, or targets out of reach), so the defaults "
-            "stand as given")
+            "stand as given"
+        )
     else:
         calibration_note = (
             f"At the current settings the calibration gives {100 * cal.demand_growth:.1f}%, "
             f"{100 * cal.other_demand_growth:.1f}% and {cal.late_ambition_ratio:.2f}: change a "
-            "parameter and the defaults no longer reproduce the IEA")
+            "parameter and the defaults no longer reproduce the IEA"
+        )
     dec = ev.decomposition.set_index("driver")["contribution"]
     price = float(dec["hardware_price"] + dec["energy_price"])
-    price_split = (f"{100 * float(dec['hardware_price']) / price:.0f}% of the whole price "
-                   "response" if abs(price) > 1e-9 else "with no price response at all")
+    price_split = (
+        f"{100 * float(dec['hardware_price']) / price:.0f}% of the whole price response"
+        if abs(price) > 1e-9
+        else "with no price response at all"
+    )
     gap = float(ev.mc["energy"]["median"]) - mcm.central_twh(ev.mc)
     ms = ev.microsoft
     d_growth = 100.0 * (ms["energy_growth"] - ms["cloud_revenue_growth"])
@@ -661,8 +784,11 @@ def texts(ev: Evaluation) -> dict[str, str]:
         ms_pace = f"{d_growth:.1f} points a year faster than its cloud business"
     else:
         ms_pace = f"{-d_growth:.1f} points a year more slowly than its cloud business"
-    flat = 100.0 * float(msm.implied_efficiency_growth(
-        ms["energy_factor"], ms["cloud_revenue_factor"], ms["years"], 0.0))
+    flat = 100.0 * float(
+        msm.implied_efficiency_growth(
+            ms["energy_factor"], ms["cloud_revenue_factor"], ms["years"], 0.0
+        )
+    )
     if abs(flat) < 1.0:
         ms_flat = f"the fleet's efficiency changed {flat:+.1f}% a year, hardly at all"
     elif flat > 0:
@@ -677,15 +803,20 @@ def texts(ev: Evaluation) -> dict[str, str]:
     if abs(math.log(fan_ratio / iea_ratio)) < 0.02:
         width = "The fan is about as wide as the IEA's range"
     elif fan_ratio > iea_ratio:
-        width = ("The fan is wider because the drawn elasticity, acting on chip progress away "
-                 "from its trend, adds a spread of its own")
+        width = (
+            "The fan is wider because the drawn elasticity, acting on chip progress away "
+            "from its trend, adds a spread of its own"
+        )
     else:
         width = "The fan is narrower than the IEA's range"
     iea_base = ev.iea_base(LATE_YEAR)
     if fan_mid > iea_mid * 1.01:
-        place = ("it sits higher because its centre is the Base Case, which lies above the "
-                 "geometric middle of the IEA's range"
-                 if iea_base > iea_mid else "it sits higher than the IEA's range")
+        place = (
+            "it sits higher because its centre is the Base Case, which lies above the "
+            "geometric middle of the IEA's range"
+            if iea_base > iea_mid
+            else "it sits higher than the IEA's range"
+        )
     elif fan_mid < iea_mid * 0.99:
         place = "it sits lower than the middle of the IEA's range"
     else:
@@ -730,30 +861,39 @@ def _sobol_texts(ev: Evaluation) -> dict[str, str]:
     if sobol_core.separated(ev.sobol):
         rank = f'the intervals separate it from the next, "{second_label}"'
     else:
-        rank = (f'the intervals do not separate it from the next, "{second_label}", at '
-                f"N = {SOBOL_N}, so the two cannot be ranked")
+        rank = (
+            f'the intervals do not separate it from the next, "{second_label}", at '
+            f"N = {SOBOL_N}, so the two cannot be ranked"
+        )
     hw_gap = float(hw["ST"]) - max(float(hw["S1"]), 0.0)
     el_gap = float(el["ST"]) - max(float(el["S1"]), 0.0)
-    hw_s1 = ("indistinguishable from zero" if abs(float(hw["S1"])) <= float(hw["S1_conf"])
-             else f"{float(hw['S1']):.2f}")
+    hw_s1 = (
+        "indistinguishable from zero"
+        if abs(float(hw["S1"])) <= float(hw["S1_conf"])
+        else f"{float(hw['S1']):.2f}"
+    )
     if el_gap > SOBOL_INTERACTION_GAP:
-        el_note = ("the elasticity's total index exceeds its first-order one, so part of its "
-                   "effect depends on the other inputs, above all on how fast hardware cost "
-                   "falls")
+        el_note = (
+            "the elasticity's total index exceeds its first-order one, so part of its "
+            "effect depends on the other inputs, above all on how fast hardware cost "
+            "falls"
+        )
     else:
-        el_note = ("the elasticity acts mostly alone (its first-order index is close to its "
-                   "total)")
+        el_note = "the elasticity acts mostly alone (its first-order index is close to its total)"
     if hw_gap > SOBOL_INTERACTION_GAP:
-        hw_note = (f"; the interaction shows on the other side: the fall of hardware cost acts "
-                   f"almost only through it (first-order index {hw_s1}, total "
-                   f"{float(hw['ST']):.2f}), because how much cheaper hardware raises demand "
-                   "depends on the elasticity, and with no elasticity it raises nothing. A "
-                   "one-at-a-time chart cannot show that")
+        hw_note = (
+            f"; the interaction shows on the other side: the fall of hardware cost acts "
+            f"almost only through it (first-order index {hw_s1}, total "
+            f"{float(hw['ST']):.2f}), because how much cheaper hardware raises demand "
+            "depends on the elasticity, and with no elasticity it raises nothing. A "
+            "one-at-a-time chart cannot show that"
+        )
     else:
-        hw_note = ("; the fall of hardware cost shows no interaction worth the name at these "
-                   "ranges (its total index is close to its first-order one)")
-    return {"sobol_top": top_label, "sobol_rank": rank,
-            "sobol_interaction": el_note + hw_note}
+        hw_note = (
+            "; the fall of hardware cost shows no interaction worth the name at these "
+            "ranges (its total index is close to its first-order one)"
+        )
+    return {"sobol_top": top_label, "sobol_rank": rank, "sobol_interaction": el_note + hw_note}
 
 
 def _period(ev: Evaluation, series: str) -> str:
@@ -776,112 +916,143 @@ def captions(ev: Evaluation) -> dict[str, str]:
             f"energy credit alone at energy's share of the cost ({100 * P.energy_share:.0f}%), "
             "and the energy credit alone with energy the whole cost (rebound reaches 100% at "
             "elasticity 1). The band above 100% is backfire. Model: constant-elasticity demand; "
-            "parameters from the chapter's box."),
+            "parameters from the chapter's box."
+        ),
         "h200": (
             "Line chart of the growth per year of the bytes a model reads per generated token, "
             "against the share of its parameters it reads (active), for three number formats; "
             f"a dashed rule marks the H200's gain in tokens per joule per year "
             f"({n['gain']:.2f}x) and another the trend of memory bandwidth per watt across "
             f"NVIDIA's data-centre chips ({n['fleet']:.2f}x). Below the rules the chip's saving "
-            "survives model growth. Sources: accelerators and growth_trends tables."),
+            "survives model growth. Sources: accelerators and growth_trends tables."
+        ),
         "decomposition": (
             "Horizontal bars of the exact LMDI decomposition of the change in data-centre "
             f"electricity from {P.base_year} to {P.horizon_year}, split by segment: ambition, "
             "the response to cheaper energy per unit of compute, the response to cheaper "
             "hardware, efficiency and the PUE, summing exactly to the total change. Point "
-            "parameters, central PUE path."),
+            "parameters, central PUE path."
+        ),
         "fan": (
             f"Fan chart of data-centre electricity from {P.base_year} to {ev.fan_end}: the "
             "median path as a line, the 50% and 90% intervals of the Monte Carlo as shaded "
             "bands, and the published estimates and forecasts as points. Sources: "
-            "dc_electricity table (IEA, LBNL); model under the chapter's assumptions."),
+            "dc_electricity table (IEA, LBNL); model under the chapter's assumptions."
+        ),
         "interval_2035": (
             f"Horizontal intervals of data-centre electricity in {FAN_END_YEAR}: the IEA's cases "
             f"({n['lo35']:,.0f} to {n['hi35']:,.0f} TWh, the Base Case as a point) against the "
-            "90% interval of this chapter's Monte Carlo, its median as a point."),
+            "90% interval of this chapter's Monte Carlo, its median as a point."
+        ),
         "tornado": (
             "Tornado chart: one horizontal bar per uncertain input, spanning the horizon-year "
             "data-centre electricity as that input moves from its 5th to its 95th percentile "
             "with the others at their medians, largest swing on top; a dashed line marks all "
-            "inputs at their medians (the calibrated central path)."),
+            "inputs at their medians (the calibrated central path)."
+        ),
         "backfire_prior": (
             "Line chart of the probability that a year of the accelerated servers' chip "
             "progress backfires, against the mode of the elasticity prior from "
             f"{PRIOR_MODES[0]:.1f} to {PRIOR_MODES[-1]:.1f}, beside the prior's own mass above "
             f"the flip elasticity; dashed rules mark the flip elasticity ({n['flip']:.2f}) and "
             "the median ratio of token growth to price fall in AI's own market "
-            f"({n['bound']:.2f}; confounded, its bias either way)."),
+            f"({n['bound']:.2f}; confounded, its bias either way)."
+        ),
         "sobol": (
             "Horizontal bars of the total Sobol index of each parameter (its share of the "
             "variance of horizon-year data-centre electricity, interactions included) with "
             "95% bootstrap intervals, largest on top, for the point model's central path "
             "(not the Monte Carlo), every parameter drawn uniformly over an assumed range, "
             f"ambition held at its calibrated value, N = {SOBOL_N}. The largest total index "
-            f"is that of the {n['sobol_top']} ({n['sobol_top_st']:.2f}); {tx['sobol_rank']}."),
+            f"is that of the {n['sobol_top']} ({n['sobol_top_st']:.2f}); {tx['sobol_rank']}."
+        ),
         "flip": (
             "Line chart, log scale, of horizon-year data-centre electricity against the price "
             "elasticity of demand from 0 to 3, other inputs at their point values; points are "
             "coloured by whether a year's chip progress saves energy or backfires, and a "
-            "dashed rule marks the flip elasticity. Model under the chapter's assumptions."),
+            "dashed rule marks the flip elasticity. Model under the chapter's assumptions."
+        ),
     }
 
 
 def _caption_numbers(ev: Evaluation) -> dict[str, float]:
     """The few numbers the captions quote."""
     lo35, hi35 = mcm.iea_case_range(ev.dc)
-    return {"gain": ev.h200["efficiency_gain_per_year"], "fleet": ev.h200["fleet_gain_per_year"],
-            "lo35": lo35, "hi35": hi35, "flip": ev.backfire["flip_elasticity"],
-            "bound": ev.bound["median"]}
+    return {
+        "gain": ev.h200["efficiency_gain_per_year"],
+        "fleet": ev.h200["fleet_gain_per_year"],
+        "lo35": lo35,
+        "hi35": hi35,
+        "flip": ev.backfire["flip_elasticity"],
+        "bound": ev.bound["median"],
+    }
 
 
 # --------------------------------------------------------------------------- reader tables
 def table_identity(ev: Evaluation) -> pd.DataFrame:
     ident = model.identity_example(ev.P, ev.tables["accelerators"])
-    names = {"training": "One frontier training run", "inference": "A year of the assumed use",
-             "total": "Total"}
-    return pd.DataFrame({
-        "Component": ident["component"].map(names),
-        "Compute (FLOP per year)": [f"{x:.3g}" for x in ident["flop"]],
-        "Delivered FLOP per joule": ["" if not np.isfinite(x) else f"{x:.3g}"
-                                     for x in ident["flop_per_j"]],
-        "Energy (TWh)": [f"{x:.4f}" for x in ident["energy_twh"]],
-        "Share": [f"{100 * x:.0f}%" for x in ident["share"]],
-    })
+    names = {
+        "training": "One frontier training run",
+        "inference": "A year of the assumed use",
+        "total": "Total",
+    }
+    return pd.DataFrame(
+        {
+            "Component": ident["component"].map(names),
+            "Compute (FLOP per year)": [f"{x:.3g}" for x in ident["flop"]],
+            "Delivered FLOP per joule": [
+                "" if not np.isfinite(x) else f"{x:.3g}" for x in ident["flop_per_j"]
+            ],
+            "Energy (TWh)": [f"{x:.4f}" for x in ident["energy_twh"]],
+            "Share": [f"{100 * x:.0f}%" for x in ident["share"]],
+        }
+    )
 
 
 def table_segments(ev: Evaluation) -> pd.DataFrame:
     """The two segments: their share and trends, and where the central path takes them."""
     P, path, T = ev.P, ev.path, ev.years
     seg = model_growth.segments_of(P)
-    return pd.DataFrame({
-        "Segment": [SEGMENT_LABELS[s] for s in model_growth.SEGMENTS],
-        f"Share of IT electricity, {P.base_year} (%)": np.round(100 * seg.share, 1),
-        "Efficiency growth (%/yr)": np.round(100 * seg.efficiency_growth, 1),
-        "Hardware cost decline (%/yr)": np.round(100 * seg.hardware_cost_decline, 1),
-        f"Energy share of cost, {P.base_year} (%)": np.round(100 * seg.energy_share, 1),
-        f"Energy share of cost, {P.horizon_year} (%)": np.round(100 * path["energy_share"][T], 1),
-        f"Ambition to {AMBITION_BREAK_YEAR} (%/yr, calibrated)": np.round(
-            100 * seg.demand_growth, 1),
-        f"Electricity, {P.horizon_year} (TWh)": np.round(path["segment_twh"][T], 0),
-    })
+    return pd.DataFrame(
+        {
+            "Segment": [SEGMENT_LABELS[s] for s in model_growth.SEGMENTS],
+            f"Share of IT electricity, {P.base_year} (%)": np.round(100 * seg.share, 1),
+            "Efficiency growth (%/yr)": np.round(100 * seg.efficiency_growth, 1),
+            "Hardware cost decline (%/yr)": np.round(100 * seg.hardware_cost_decline, 1),
+            f"Energy share of cost, {P.base_year} (%)": np.round(100 * seg.energy_share, 1),
+            f"Energy share of cost, {P.horizon_year} (%)": np.round(
+                100 * path["energy_share"][T], 1
+            ),
+            f"Ambition to {AMBITION_BREAK_YEAR} (%/yr, calibrated)": np.round(
+                100 * seg.demand_growth, 1
+            ),
+            f"Electricity, {P.horizon_year} (TWh)": np.round(path["segment_twh"][T], 0),
+        }
+    )
 
 
 def table_scenarios(ev: Evaluation) -> pd.DataFrame:
     """The published forecasts restated: their net growth, and the ambition shift with which
     the model reproduces them (by construction)."""
     t = ev.scenarios
-    return pd.DataFrame({
-        "Forecast": t["scenario"],
-        "Scope": t["scope"],
-        "From": [f"{int(y)}: {v:,.0f} TWh" for y, v in zip(t["base_year"], t["base_twh"],
-                                                          strict=True)],
-        "To": [f"{int(y)}: {v:,.0f} TWh" for y, v in zip(t["horizon_year"],
-                                                        t["published_twh"], strict=True)],
-        "Energy growth (%/yr)": (100 * t["implied_net_growth"]).round(1),
-        "Ambition shift against the calibration (%/yr)": (100 * t["ambition_shift"]).round(1),
-        "Model (TWh)": t["model_twh"].round(0),
-        "Arithmetic check (error, %)": t["error_pct"].round(3),
-    })
+    return pd.DataFrame(
+        {
+            "Forecast": t["scenario"],
+            "Scope": t["scope"],
+            "From": [
+                f"{int(y)}: {v:,.0f} TWh"
+                for y, v in zip(t["base_year"], t["base_twh"], strict=True)
+            ],
+            "To": [
+                f"{int(y)}: {v:,.0f} TWh"
+                for y, v in zip(t["horizon_year"], t["published_twh"], strict=True)
+            ],
+            "Energy growth (%/yr)": (100 * t["implied_net_growth"]).round(1),
+            "Ambition shift against the calibration (%/yr)": (100 * t["ambition_shift"]).round(1),
+            "Model (TWh)": t["model_twh"].round(0),
+            "Arithmetic check (error, %)": t["error_pct"].round(3),
+        }
+    )
 
 
 def table_bounds(ev: Evaluation) -> pd.DataFrame:
@@ -889,21 +1060,28 @@ def table_bounds(ev: Evaluation) -> pd.DataFrame:
     own period (the periods do not match)."""
     b = ev.bounds
     tm = ev.tables["token_market"].set_index("series")
-    price_period = {sname: f"{pd.Timestamp(r['start_date']):%b %Y} to "
-                    f"{pd.Timestamp(r['end_date']):%b %Y}"
-                    for sname, r in tm[tm["metric"] == "price_at_fixed_capability"].iterrows()}
-    return pd.DataFrame({
-        "Tokens served": b["tokens"].map(TOKEN_LABELS),
-        "Tokens period": [f"{pd.Timestamp(a):%b %Y} to {pd.Timestamp(c):%b %Y}"
-                   for a, c in zip(b["tokens_start"], b["tokens_end"], strict=True)],
-        "Tokens, growth per year (x)": b["token_growth"].round(1),
-        "Price at fixed capability": b["price"].map(PRICE_LABELS),
-        "Price period": b["price"].map(price_period),
-        "Price, fall per year (x)": (1.0 / b["price_ratio"]).round(0),
-        "Ratio of token growth to price fall (confounded)": b["bound"].round(2),
-        "Range from the price series": [f"{lo:.2f} to {hi:.2f}" for lo, hi in
-                                        zip(b["bound_low"], b["bound_high"], strict=True)],
-    })
+    price_period = {
+        sname: f"{pd.Timestamp(r['start_date']):%b %Y} to {pd.Timestamp(r['end_date']):%b %Y}"
+        for sname, r in tm[tm["metric"] == "price_at_fixed_capability"].iterrows()
+    }
+    return pd.DataFrame(
+        {
+            "Tokens served": b["tokens"].map(TOKEN_LABELS),
+            "Tokens period": [
+                f"{pd.Timestamp(a):%b %Y} to {pd.Timestamp(c):%b %Y}"
+                for a, c in zip(b["tokens_start"], b["tokens_end"], strict=True)
+            ],
+            "Tokens, growth per year (x)": b["token_growth"].round(1),
+            "Price at fixed capability": b["price"].map(PRICE_LABELS),
+            "Price period": b["price"].map(price_period),
+            "Price, fall per year (x)": (1.0 / b["price_ratio"]).round(0),
+            "Ratio of token growth to price fall (confounded)": b["bound"].round(2),
+            "Range from the price series": [
+                f"{lo:.2f} to {hi:.2f}"
+                for lo, hi in zip(b["bound_low"], b["bound_high"], strict=True)
+            ],
+        }
+    )
 
 
 def table_flip_by_hardware_cost(ev: Evaluation) -> pd.DataFrame:
@@ -913,18 +1091,22 @@ def table_flip_by_hardware_cost(ev: Evaluation) -> pd.DataFrame:
     k, s = 1.0 + P.efficiency_growth, P.energy_share
     rows = []
     for _, r in ev.facts.hardware_cost.iterrows():
-        for label, dcol, hcol in (("central", "doubling", "decline"),
-                                  ("fast end of 95% CI", "low", "decline_fast"),
-                                  ("slow end of 95% CI", "high", "decline_slow")):
+        for label, dcol, hcol in (
+            ("central", "doubling", "decline"),
+            ("fast end of 95% CI", "low", "decline_fast"),
+            ("slow end of 95% CI", "high", "decline_slow"),
+        ):
             h = float(r[hcol])
-            rows.append({
-                "GPU price-performance fit (Epoch AI)": HARDWARE_COST_ROWS[r["estimate"]],
-                "Reading": label,
-                "Doubling time (years)": round(float(r[dcol]), 2),
-                "Hardware cost decline (%/yr)": round(100 * h, 1),
-                "Flip elasticity": round(float(model.backfire_elasticity(k, s, 1.0 + h)), 2),
-                "ln(1 + f) / ln(1 + h)": round(math.log(k) / math.log(1.0 + h), 2),
-            })
+            rows.append(
+                {
+                    "GPU price-performance fit (Epoch AI)": HARDWARE_COST_ROWS[r["estimate"]],
+                    "Reading": label,
+                    "Doubling time (years)": round(float(r[dcol]), 2),
+                    "Hardware cost decline (%/yr)": round(100 * h, 1),
+                    "Flip elasticity": round(float(model.backfire_elasticity(k, s, 1.0 + h)), 2),
+                    "ln(1 + f) / ln(1 + h)": round(math.log(k) / math.log(1.0 + h), 2),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -933,32 +1115,39 @@ def table_microsoft(ev: Evaluation) -> pd.DataFrame:
     for its fleet's efficiency under stated assumptions."""
     ms = ev.microsoft
     rows = []
-    for name, label in (("cloud_revenue", "Cloud revenue"),
-                        ("capital_expenditure", "Capital spending on property and equipment")):
+    for name, label in (
+        ("cloud_revenue", "Cloud revenue"),
+        ("capital_expenditure", "Capital spending on property and equipment"),
+    ):
         factor, years = ms[f"{name}_factor"], ms["years"]
-        implied = msm.implied_efficiency_growth(ms["energy_factor"], factor, years,
-                                                [0.0, 0.2, 0.4])
-        rows.append({
-            "Proxy of compute": label,
-            "Proxy growth (%/yr)": round(100 * ms[f"{name}_growth"], 1),
-            "Energy growth (%/yr)": round(100 * ms["energy_growth"], 1),
-            "Energy per dollar of the proxy (%/yr)": round(
-                100 * ms[f"energy_per_{name}_growth"], 1),
-            "Implied efficiency growth if compute per dollar is flat (%/yr)":
-                round(100 * float(implied[0]), 1),
-            "... if it grows 20%/yr": round(100 * float(implied[1]), 1),
-            "... if it grows 40%/yr": round(100 * float(implied[2]), 1),
-        })
+        implied = msm.implied_efficiency_growth(ms["energy_factor"], factor, years, [0.0, 0.2, 0.4])
+        rows.append(
+            {
+                "Proxy of compute": label,
+                "Proxy growth (%/yr)": round(100 * ms[f"{name}_growth"], 1),
+                "Energy growth (%/yr)": round(100 * ms["energy_growth"], 1),
+                "Energy per dollar of the proxy (%/yr)": round(
+                    100 * ms[f"energy_per_{name}_growth"], 1
+                ),
+                "Implied efficiency growth if compute per dollar is flat (%/yr)": round(
+                    100 * float(implied[0]), 1
+                ),
+                "... if it grows 20%/yr": round(100 * float(implied[1]), 1),
+                "... if it grows 40%/yr": round(100 * float(implied[2]), 1),
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def table_assumptions(ev: Evaluation) -> pd.DataFrame:
     """The declared distributions, one row per uncertain input."""
     dists = ev.mc["distributions"]
-    return pd.DataFrame({
-        "Input": [INPUT_LABELS[k] for k in dists],
-        "Distribution": [d.describe() for d in dists.values()],
-        "5th percentile": [round(float(d.ppf(0.05)), 3) for d in dists.values()],
-        "Median": [round(d.median(), 3) for d in dists.values()],
-        "95th percentile": [round(float(d.ppf(0.95)), 3) for d in dists.values()],
-    })
+    return pd.DataFrame(
+        {
+            "Input": [INPUT_LABELS[k] for k in dists],
+            "Distribution": [d.describe() for d in dists.values()],
+            "5th percentile": [round(float(d.ppf(0.05)), 3) for d in dists.values()],
+            "Median": [round(d.median(), 3) for d in dists.values()],
+            "95th percentile": [round(float(d.ppf(0.95)), 3) for d in dists.values()],
+        }
+    )

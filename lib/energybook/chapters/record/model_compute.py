@@ -23,8 +23,9 @@ def decimal_year(dates) -> np.ndarray:
     return years + (d - start).astype(float) / length.astype(float)
 
 
-def _ols(X: np.ndarray, y: np.ndarray, groups: np.ndarray | None
-         ) -> tuple[np.ndarray, np.ndarray, int]:
+def _ols(
+    X: np.ndarray, y: np.ndarray, groups: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray, int]:
     """Least squares ``y ~ X`` with its covariance: the classical one (``groups`` None), or
     the cluster-robust (CR1) one, which lets every point of a cluster share a shock. Returns
     (coefficients, covariance, degrees of freedom for Student's t)."""
@@ -73,13 +74,19 @@ def fit_growth(years, values, level: float = 0.90, clusters=None) -> dict[str, f
         _, ccov, df = _ols(X, ly, np.asarray(clusters))
         se, t = float(math.sqrt(ccov[1, 1])), float(stats.t.ppf(0.5 + level / 2, df))
     resid = ly - X @ beta
-    return {"factor_per_year": float(10 ** slope), "low": float(10 ** (slope - t * se)),
-            "high": float(10 ** (slope + t * se)), "slope_log10": slope, "stderr_log10": se,
-            "low_iid": float(10 ** (slope - t_iid * se_iid)),
-            "high_iid": float(10 ** (slope + t_iid * se_iid)),
-            "intercept_log10": float(beta[0]), "n": float(x.size),
-            "residual_sd_log10": float(np.std(resid, ddof=2)),
-            "doubling_months": 12 * math.log10(2) / slope if slope > 0 else math.inf}
+    return {
+        "factor_per_year": float(10**slope),
+        "low": float(10 ** (slope - t * se)),
+        "high": float(10 ** (slope + t * se)),
+        "slope_log10": slope,
+        "stderr_log10": se,
+        "low_iid": float(10 ** (slope - t_iid * se_iid)),
+        "high_iid": float(10 ** (slope + t_iid * se_iid)),
+        "intercept_log10": float(beta[0]),
+        "n": float(x.size),
+        "residual_sd_log10": float(np.std(resid, ddof=2)),
+        "doubling_months": 12 * math.log10(2) / slope if slope > 0 else math.inf,
+    }
 
 
 def break_test(years, values, break_year: float, clusters) -> dict[str, float]:
@@ -93,8 +100,12 @@ def break_test(years, values, break_year: float, clusters) -> dict[str, float]:
     X = np.column_stack([np.ones_like(x), x, np.maximum(0.0, x - break_year)])
     beta, cov, df = _ols(X, y, np.asarray(clusters))
     tstat = float(beta[2] / math.sqrt(cov[2, 2]))
-    return {"before": float(10 ** beta[1]), "after": float(10 ** (beta[1] + beta[2])),
-            "p_value": float(2 * stats.t.sf(abs(tstat), df)), "t": tstat}
+    return {
+        "before": float(10 ** beta[1]),
+        "after": float(10 ** (beta[1] + beta[2])),
+        "p_value": float(2 * stats.t.sf(abs(tstat), df)),
+        "t": tstat,
+    }
 
 
 def fitted(fit: dict[str, float], years) -> np.ndarray:
@@ -106,10 +117,16 @@ def hardware_points(accelerators: pd.DataFrame) -> pd.DataFrame:
     """Dense 16-bit FLOP/s per watt of each accelerator whose board power its maker
     published (rows whose power someone else estimated are left out): ``chip``, ``vendor``,
     ``release_date``, ``flop_per_s_per_w``. BF16 where the chip has it, else FP16."""
-    a = accelerators[accelerators["power_estimated_by"].isna()
-                     | (accelerators["power_estimated_by"] == "")]
+    a = accelerators[
+        accelerators["power_estimated_by"].isna() | (accelerators["power_estimated_by"] == "")
+    ]
     tflops = a["bf16_tflops"].where(a["bf16_tflops"].notna(), a["fp16_tflops"])
-    out = pd.DataFrame({"chip": a["chip"], "vendor": a["vendor"],
-                        "release_date": pd.to_datetime(a["release_date"]),
-                        "flop_per_s_per_w": tflops * 1e12 / a["board_power_w"]})
+    out = pd.DataFrame(
+        {
+            "chip": a["chip"],
+            "vendor": a["vendor"],
+            "release_date": pd.to_datetime(a["release_date"]),
+            "flop_per_s_per_w": tflops * 1e12 / a["board_power_w"],
+        }
+    )
     return out.dropna().sort_values("release_date", ignore_index=True)

@@ -55,8 +55,7 @@ def period_ranges(table: pd.DataFrame, period: str) -> dict[str, tuple[float, fl
 
 def period_inputs(table: pd.DataFrame, period: str) -> dict[str, tuple[float, float]]:
     """quantity -> (first-year value, last-year value) for one period."""
-    cols = [c for c in ("period", "year", "quantity", "value", "low", "high")
-            if c in table.columns]
+    cols = [c for c in ("period", "year", "quantity", "value", "low", "high") if c in table.columns]
     rows = [r for r in table[cols].to_dict("records") if r["period"] == period]
     if not rows:
         raise ValueError(f"no rows for period {period!r}")
@@ -76,8 +75,9 @@ def period_inputs(table: pd.DataFrame, period: str) -> dict[str, tuple[float, fl
     return out
 
 
-def identity_factors(inputs: Mapping[str, tuple[float, float]]
-                     ) -> tuple[dict[str, float], dict[str, float]]:
+def identity_factors(
+    inputs: Mapping[str, tuple[float, float]],
+) -> tuple[dict[str, float], dict[str, float]]:
     """Start and end values of the factors whose product is the energy, from the observed
     quantities. The last factor is the residual that makes the product exact."""
     e0, e1 = inputs["energy"]
@@ -91,8 +91,9 @@ def identity_factors(inputs: Mapping[str, tuple[float, float]]
             end[CONSOLIDATION] = s1 / end[DEMAND]
     if "pue" in inputs:
         start[PUE], end[PUE] = inputs["pue"]
-    residual = (IT_PER_SERVER if CONSOLIDATION in start
-                else IT_PER_DEMAND if DEMAND in start else IT_ENERGY)
+    residual = (
+        IT_PER_SERVER if CONSOLIDATION in start else IT_PER_DEMAND if DEMAND in start else IT_ENERGY
+    )
     for values, e in ((start, e0), (end, e1)):
         rest = math.prod(values.values())
         if not rest > 0:
@@ -116,10 +117,18 @@ def lmdi(start: Mapping[str, float], end: Mapping[str, float]) -> pd.DataFrame:
         raise ValueError("start and end need the same factors in the same order")
     e0, e1 = math.prod(start.values()), math.prod(end.values())
     weight = log_mean(e1, e0)
-    return pd.DataFrame([{"factor": k, "start": start[k], "end": end[k],
-                          "ratio": end[k] / start[k],
-                          "contribution_twh": weight * math.log(end[k] / start[k])}
-                         for k in start])
+    return pd.DataFrame(
+        [
+            {
+                "factor": k,
+                "start": start[k],
+                "end": end[k],
+                "ratio": end[k] / start[k],
+                "contribution_twh": weight * math.log(end[k] / start[k]),
+            }
+            for k in start
+        ]
+    )
 
 
 def per_year(ratio: float, years: float) -> float:
@@ -129,8 +138,9 @@ def per_year(ratio: float, years: float) -> float:
     return ratio ** (1.0 / years) - 1.0
 
 
-def energy_to_demand_range(inputs: Mapping[str, tuple[float, float]],
-                           ranges: Mapping[str, tuple[float, float]]) -> tuple[float, float]:
+def energy_to_demand_range(
+    inputs: Mapping[str, tuple[float, float]], ranges: Mapping[str, tuple[float, float]]
+) -> tuple[float, float]:
     """Low and high of energy growth over demand growth when the last-year energy is taken
     at the ends of its published range (the first-year values have none)."""
     if "compute_instances" not in inputs:
@@ -150,8 +160,13 @@ def summary(inputs: Mapping[str, tuple[float, float]], years: float) -> dict[str
     if "compute_instances" in inputs:
         d0, d1 = inputs["compute_instances"]
         ratio = (e1 / e0) / (d1 / d0)
-        out.update({"demand_ratio": d1 / d0, "energy_to_demand": ratio,
-                    "energy_per_demand_per_year": per_year(ratio, years)})
+        out.update(
+            {
+                "demand_ratio": d1 / d0,
+                "energy_to_demand": ratio,
+                "energy_per_demand_per_year": per_year(ratio, years),
+            }
+        )
     for q in OTHER_DEMAND:
         if q in inputs:
             q0, q1 = inputs[q]

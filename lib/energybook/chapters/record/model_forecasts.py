@@ -76,13 +76,17 @@ def _range(row: Mapping) -> tuple[float, float]:
     return float(lo), float(hi)
 
 
-def estimate_range(estimates: pd.DataFrame | Sequence[Mapping], publication: str,
-                   year: int) -> tuple[float, float, float, str]:
+def estimate_range(
+    estimates: pd.DataFrame | Sequence[Mapping], publication: str, year: int
+) -> tuple[float, float, float, str]:
     """One publication's estimate for ``year`` as ``(value, low, high, how)``: as published,
     or interpolated log-linearly between its own estimates (the range too, where both
     neighbours publish one; NaN otherwise). ``(nan, nan, nan, "")`` when it has neither."""
-    own = {int(r["year"]): (central(r), *_range(r)) for r in _records(estimates)
-           if r["publication"] == publication and r["kind"] == "estimate"}
+    own = {
+        int(r["year"]): (central(r), *_range(r))
+        for r in _records(estimates)
+        if r["publication"] == publication and r["kind"] == "estimate"
+    }
     own = {y: v for y, v in own.items() if not math.isnan(v[0])}
     if year in own:
         return (*own[year], "as published")
@@ -94,22 +98,30 @@ def estimate_range(estimates: pd.DataFrame | Sequence[Mapping], publication: str
     out = []
     for k in range(3):
         a, b = own[y0][k], own[y1][k]
-        out.append(math.nan if math.isnan(a) or math.isnan(b)
-                   else interpolate_log([y0, y1], [a, b], year))
+        out.append(
+            math.nan if math.isnan(a) or math.isnan(b) else interpolate_log([y0, y1], [a, b], year)
+        )
     return out[0], out[1], out[2], f"interpolated between {y0} and {y1}"
 
 
-def estimate_of(estimates: pd.DataFrame | Sequence[Mapping], publication: str,
-                year: int) -> tuple[float, str]:
+def estimate_of(
+    estimates: pd.DataFrame | Sequence[Mapping], publication: str, year: int
+) -> tuple[float, str]:
     """One publication's estimate for ``year``: as published, or interpolated between its
     own estimates. ``(nan, "")`` when it has neither."""
     value, _, _, how = estimate_range(estimates, publication, year)
     return value, how
 
 
-def find_outturn(estimates: pd.DataFrame | Sequence[Mapping], region: str, coverage: str,
-                 year: int, policy: str, publications: Sequence[str] | None = None,
-                 exclude: str | None = None) -> dict | None:
+def find_outturn(
+    estimates: pd.DataFrame | Sequence[Mapping],
+    region: str,
+    coverage: str,
+    year: int,
+    policy: str,
+    publications: Sequence[str] | None = None,
+    exclude: str | None = None,
+) -> dict | None:
     """The later estimate that scores a forecast for (region, coverage, year).
 
     Candidates are estimates of the same region and coverage, as published (no value the
@@ -119,24 +131,38 @@ def find_outturn(estimates: pd.DataFrame | Sequence[Mapping], region: str, cover
     those, ``policy`` picks the latest or the first publication."""
     if policy not in (LATEST, FIRST):
         raise ValueError(f"policy must be {LATEST!r} or {FIRST!r}, got {policy!r}")
-    c = [r for r in _records(estimates)
-         if r["kind"] == "estimate" and r["region"] == region and r["coverage"] == coverage
-         and r["published"] > year and r.get("derivation", AS_PUBLISHED) == AS_PUBLISHED
-         and (publications is None or r["publication"] in publications)
-         and r["publication"] != exclude]
+    c = [
+        r
+        for r in _records(estimates)
+        if r["kind"] == "estimate"
+        and r["region"] == region
+        and r["coverage"] == coverage
+        and r["published"] > year
+        and r.get("derivation", AS_PUBLISHED) == AS_PUBLISHED
+        and (publications is None or r["publication"] in publications)
+        and r["publication"] != exclude
+    ]
     pubs: dict[str, dict] = {}
     for r in c:
         pubs.setdefault(r["publication"], r)
-    order = sorted(pubs.values(), key=lambda r: (r["published"], r["publication"]),
-                   reverse=policy == LATEST)
+    order = sorted(
+        pubs.values(), key=lambda r: (r["published"], r["publication"]), reverse=policy == LATEST
+    )
     found = []
     for p in order:
         value, lo, hi, how = estimate_range(c, p["publication"], year)
         if not math.isnan(value):
-            found.append({"value": value, "low": lo, "high": hi,
-                          "publication": p["publication"],
-                          "published": int(p["published"]), "method": how,
-                          "source": f"{p['source_publisher']}, {p['source_title']}"})
+            found.append(
+                {
+                    "value": value,
+                    "low": lo,
+                    "high": hi,
+                    "publication": p["publication"],
+                    "published": int(p["published"]),
+                    "method": how,
+                    "source": f"{p['source_publisher']}, {p['source_title']}",
+                }
+            )
     exact = [f for f in found if f["method"] == "as published"]
     pick = exact or found
     return pick[0] if pick else None
@@ -152,8 +178,9 @@ def horizon(row: Mapping, horizon_from: str) -> float:
         return float(row["year"] - start)
     if horizon_from == "publication year":
         return float(row["year"] - row["published"])
-    raise ValueError(f"horizon_from must be 'base year' or 'publication year', "
-                     f"got {horizon_from!r}")
+    raise ValueError(
+        f"horizon_from must be 'base year' or 'publication year', got {horizon_from!r}"
+    )
 
 
 # Why a forecast in scope is not scored (the reader table gives the reason of each).
@@ -161,8 +188,9 @@ NOT_COMPARABLE = "not comparable: another coverage (all ICT, or unknown) or no T
 DERIVED = "not scored: a restatement, or computed from another publication's figure"
 PENDING = "pending: its target year has no later estimate yet"
 BEYOND = "beyond this vintage: the scoring series ends before the target year"
-NO_ESTIMATE = ("no estimate in this vintage: no as-published estimate after the year gives "
-               "or brackets it")
+NO_ESTIMATE = (
+    "no estimate in this vintage: no as-published estimate after the year gives or brackets it"
+)
 NO_BASE = "no base-year value in the scoring vintage"
 SCORED = "scored"
 
@@ -179,8 +207,15 @@ def classify(compared: float, outturn: float, low: float, high: float) -> str:
     return TOO_HIGH if compared > outturn else TOO_LOW if compared < outturn else WITHIN
 
 
-def score(table: pd.DataFrame, *, regions: Sequence[str], us_publications: Sequence[str],
-          world_policy: str, horizon_from: str, basis: str) -> pd.DataFrame:
+def score(
+    table: pd.DataFrame,
+    *,
+    regions: Sequence[str],
+    us_publications: Sequence[str],
+    world_policy: str,
+    horizon_from: str,
+    basis: str,
+) -> pd.DataFrame:
     """Every forecast of ``regions`` with its later estimate, horizon and log error.
 
     ``basis`` "level" compares the forecast with the estimate as they stand; "growth from the
@@ -201,20 +236,38 @@ def score(table: pd.DataFrame, *, regions: Sequence[str], us_publications: Seque
     for f in recs:
         if f["kind"] != "forecast" or f["region"] not in regions:
             continue
-        out = {**f, "forecast_twh": central(f),
-               "horizon_years": horizon(f, horizon_from), "status": SCORED,
-               "outturn_twh": math.nan, "outturn_low_twh": math.nan,
-               "outturn_high_twh": math.nan, "outturn_publication": "",
-               "outturn_published": math.nan, "outturn_method": "", "outturn_source": "",
-               "compared_twh": math.nan, "log_error": math.nan, "too_high": math.nan,
-               "direction": "", "within_range": math.nan}
+        out = {
+            **f,
+            "forecast_twh": central(f),
+            "horizon_years": horizon(f, horizon_from),
+            "status": SCORED,
+            "outturn_twh": math.nan,
+            "outturn_low_twh": math.nan,
+            "outturn_high_twh": math.nan,
+            "outturn_publication": "",
+            "outturn_published": math.nan,
+            "outturn_method": "",
+            "outturn_source": "",
+            "compared_twh": math.nan,
+            "log_error": math.nan,
+            "too_high": math.nan,
+            "direction": "",
+            "within_range": math.nan,
+        }
         pubs = list(us_publications) if f["region"] == "United States" else None
         policy = LATEST if f["region"] == "United States" else world_policy
-        years = [r["year"] for r in scoring
-                 if r["region"] == f["region"] and r["coverage"] == f["coverage"]]
-        vintage_years = [r["year"] for r in scoring
-                         if r["region"] == f["region"] and r["coverage"] == f["coverage"]
-                         and (pubs is None or r["publication"] in pubs)]
+        years = [
+            r["year"]
+            for r in scoring
+            if r["region"] == f["region"] and r["coverage"] == f["coverage"]
+        ]
+        vintage_years = [
+            r["year"]
+            for r in scoring
+            if r["region"] == f["region"]
+            and r["coverage"] == f["coverage"]
+            and (pubs is None or r["publication"] in pubs)
+        ]
         if f["coverage"] in ("ICT", "unknown") or math.isnan(out["forecast_twh"]):
             out["status"] = NOT_COMPARABLE
         elif f.get("derivation", AS_PUBLISHED) in NEVER_SCORED:
@@ -224,8 +277,15 @@ def score(table: pd.DataFrame, *, regions: Sequence[str], us_publications: Seque
         elif not vintage_years or f["year"] > max(vintage_years):
             out["status"] = BEYOND
         else:
-            o = find_outturn(scoring, f["region"], f["coverage"], int(f["year"]), policy,
-                             pubs, exclude=f["publication"])
+            o = find_outturn(
+                scoring,
+                f["region"],
+                f["coverage"],
+                int(f["year"]),
+                policy,
+                pubs,
+                exclude=f["publication"],
+            )
             if o is None:
                 out["status"] = NO_ESTIMATE
             else:
@@ -242,21 +302,29 @@ def score(table: pd.DataFrame, *, regions: Sequence[str], us_publications: Seque
                 else:
                     e = log_error(compared, o["value"])
                     lo, hi = _range(f)
-                    out.update({
-                        "outturn_twh": o["value"], "outturn_low_twh": o["low"],
-                        "outturn_high_twh": o["high"], "outturn_publication": o["publication"],
-                        "outturn_published": o["published"], "outturn_method": o["method"],
-                        "outturn_source": o["source"], "compared_twh": compared,
-                        "log_error": e, "too_high": float(e > 0),
-                        "direction": classify(compared, o["value"], o["low"], o["high"]),
-                        "within_range": (float(lo <= o["value"] <= hi)
-                                         if not math.isnan(lo) else math.nan)})
+                    out.update(
+                        {
+                            "outturn_twh": o["value"],
+                            "outturn_low_twh": o["low"],
+                            "outturn_high_twh": o["high"],
+                            "outturn_publication": o["publication"],
+                            "outturn_published": o["published"],
+                            "outturn_method": o["method"],
+                            "outturn_source": o["source"],
+                            "compared_twh": compared,
+                            "log_error": e,
+                            "too_high": float(e > 0),
+                            "direction": classify(compared, o["value"], o["low"], o["high"]),
+                            "within_range": (
+                                float(lo <= o["value"] <= hi) if not math.isnan(lo) else math.nan
+                            ),
+                        }
+                    )
         rows.append(out)
     return pd.DataFrame(rows)
 
 
-def median_interval(values: Sequence[float], level: float = 0.90
-                    ) -> tuple[float, float, float]:
+def median_interval(values: Sequence[float], level: float = 0.90) -> tuple[float, float, float]:
     """A distribution-free interval for the median: the order statistics
     ``(x_(k), x_(n+1-k))`` with the largest ``k`` whose coverage,
     1 - 2 P(Binomial(n, 1/2) <= k - 1), is at least ``level``. Returns
@@ -266,7 +334,7 @@ def median_interval(values: Sequence[float], level: float = 0.90
     n = x.size
     if n == 0:
         raise ValueError("no values")
-    best = (1, 1.0 - 2.0 * 0.5 ** n)
+    best = (1, 1.0 - 2.0 * 0.5**n)
     for k in range(1, n // 2 + 1):
         cov = 1.0 - 2.0 * float(stats.binom.cdf(k - 1, n, 0.5))
         if cov >= level:
@@ -332,8 +400,15 @@ def by_horizon(scored: pd.DataFrame, bins: Sequence[str]) -> pd.DataFrame:
     for b in bins:
         lo, hi = parse_bin(b)
         e = s.loc[(s["horizon_years"] >= lo) & (s["horizon_years"] <= hi), "log_error"]
-        rows.append({"bin": b, "low": lo, "high": hi, "n": int(len(e)),
-                     "median_abs_log_error": float(np.median(np.abs(e))) if len(e) else math.nan,
-                     "median_log_error": float(np.median(e)) if len(e) else math.nan,
-                     "share_too_high": float(np.mean(e > 0)) if len(e) else math.nan})
+        rows.append(
+            {
+                "bin": b,
+                "low": lo,
+                "high": hi,
+                "n": int(len(e)),
+                "median_abs_log_error": float(np.median(np.abs(e))) if len(e) else math.nan,
+                "median_log_error": float(np.median(e)) if len(e) else math.nan,
+                "share_too_high": float(np.mean(e > 0)) if len(e) else math.nan,
+            }
+        )
     return pd.DataFrame(rows)

@@ -29,8 +29,7 @@ from energybook.chapters.record.spec import (
     scored_forecasts,
 )
 
-TABLES = ("forecasts", "dc_efficiency_decade", "training_compute", "accelerators",
-          "growth_trends")
+TABLES = ("forecasts", "dc_efficiency_decade", "training_compute", "accelerators", "growth_trends")
 PERIODS = ("2010-2018", "2015-2021", "2018-2024")
 BREAK_YEAR = 2018  # the year a kink in the compute trend is tested at
 LEVEL = 0.90
@@ -41,8 +40,10 @@ ALPHA = 0.05  # the significance level of the sign test
 # models). N = 64 base samples (256 points, 35 distinct periods each fitted once).
 PERIOD_RANGES = {"compute_fit_start": (2010.0, 2016.0), "compute_fit_end": (2020.0, 2024.0)}
 SOBOL_N = 64
-SOBOL_LABELS = {"compute_fit_start": "First year of the fit period",
-                "compute_fit_end": "Last year of the fit period"}
+SOBOL_LABELS = {
+    "compute_fit_start": "First year of the fit period",
+    "compute_fit_end": "Last year of the fit period",
+}
 
 
 @dataclass(frozen=True)
@@ -65,15 +66,23 @@ def _period(table: pd.DataFrame, period: str) -> dict:
     inputs = model_decade.period_inputs(table, period)
     start, end = model_decade.identity_factors(inputs)
     y0, y1 = (int(y) for y in period.split("-"))
-    return {"inputs": inputs, "ranges": model_decade.period_ranges(table, period),
-            "lmdi": model_decade.lmdi(start, end),
-            "summary": model_decade.summary(inputs, y1 - y0), "years": (y0, y1)}
+    return {
+        "inputs": inputs,
+        "ranges": model_decade.period_ranges(table, period),
+        "lmdi": model_decade.lmdi(start, end),
+        "summary": model_decade.summary(inputs, y1 - y0),
+        "years": (y0, y1),
+    }
 
 
 def _fit(models: pd.DataFrame) -> dict[str, float]:
     """Training-compute growth, its interval clustered by calendar year of publication."""
-    return model_compute.fit_growth(models["year"], models["training_compute_flop"],
-                                    LEVEL, clusters=np.floor(models["year"]).astype(int))
+    return model_compute.fit_growth(
+        models["year"],
+        models["training_compute_flop"],
+        LEVEL,
+        clusters=np.floor(models["year"]).astype(int),
+    )
 
 
 def compute_growth_point(P: Params, compute: pd.DataFrame) -> float:
@@ -81,8 +90,7 @@ def compute_growth_point(P: Params, compute: pd.DataFrame) -> float:
     fit period: the point value of the headline ``compute_growth_per_year``, without its
     clustered interval."""
     m = fit_window(P, compute)
-    return model_compute.fit_growth(m["year"], m["training_compute_flop"],
-                                    LEVEL)["factor_per_year"]
+    return model_compute.fit_growth(m["year"], m["training_compute_flop"], LEVEL)["factor_per_year"]
 
 
 def period_sobol(P: Params, compute: pd.DataFrame, n: int = SOBOL_N) -> pd.DataFrame:
@@ -115,9 +123,20 @@ def evaluate(P: Params, tables: Mapping[str, pd.DataFrame]) -> Evaluation:
     lo, hi = float(np.floor(hw["year"].min())), float(np.floor(hw["year"].max())) + 1
     common = models[(models["year"] >= lo) & (models["year"] < hi)]
     ccommon = _fit(common) if len(common) >= 10 else cfit
-    return Evaluation(P, f, scored, bins, decade, models, cfit, hw, hfit,
-                      tables["growth_trends"], ccommon,
-                      period_sobol(P, tables["training_compute"]))
+    return Evaluation(
+        P,
+        f,
+        scored,
+        bins,
+        decade,
+        models,
+        cfit,
+        hw,
+        hfit,
+        tables["growth_trends"],
+        ccommon,
+        period_sobol(P, tables["training_compute"]),
+    )
 
 
 def _scored(ev: Evaluation) -> pd.DataFrame:
@@ -149,15 +168,22 @@ def _examples(ev: Evaluation) -> pd.DataFrame:
     """The named examples of the prose: levels, against the LBNL 2024 US series, whatever
     the error parameters (so that they exist under every choice)."""
     return model_forecasts.score(
-        ev.forecasts, regions=("World", "United States"), us_publications=("LBNL 2024",),
-        world_policy=ev.P.world_vintage, horizon_from=ev.P.horizon_from, basis="level")
+        ev.forecasts,
+        regions=("World", "United States"),
+        us_publications=("LBNL 2024",),
+        world_policy=ev.P.world_vintage,
+        horizon_from=ev.P.horizon_from,
+        basis="level",
+    )
 
 
-def _example(ev: Evaluation, publication: str, year: int,
-             s: pd.DataFrame | None = None) -> pd.Series:
+def _example(
+    ev: Evaluation, publication: str, year: int, s: pd.DataFrame | None = None
+) -> pd.Series:
     s = _examples(ev) if s is None else s
-    hit = s[(s["publication"] == publication) & (s["year"] == year)
-            & (s["coverage"] == "data centres")]
+    hit = s[
+        (s["publication"] == publication) & (s["year"] == year) & (s["coverage"] == "data centres")
+    ]
     if len(hit) != 1:
         raise KeyError(f"no single forecast of {publication} for {year}")
     return hit.iloc[0]
@@ -186,26 +212,41 @@ def choice_medians(ev: Evaluation) -> pd.DataFrame:
                 for hfrom in HORIZON_FROM:
                     for basis in ERROR_BASES:
                         s = model_forecasts.score(
-                            ev.forecasts, regions=REGIONS[scope], us_publications=(us,),
-                            world_policy=world, horizon_from=hfrom, basis=basis)
+                            ev.forecasts,
+                            regions=REGIONS[scope],
+                            us_publications=(us,),
+                            world_policy=world,
+                            horizon_from=hfrom,
+                            basis=basis,
+                        )
                         s = s[s["status"] == model_forecasts.SCORED]
                         e = s.loc[s["horizon_years"] >= ev.P.long_horizon_years, "log_error"]
-                        rows.append({
-                            "scope": scope, "us_vintage": us, "world_vintage": world,
-                            "horizon_from": hfrom, "error_basis": basis, "n_scored": len(s),
-                            "n_long": len(e),
-                            "median": float(np.median(np.abs(e))) if len(e) else math.nan,
-                            "accepted": len(s) >= MIN_SCORED and len(e) >= MIN_LONG})
+                        rows.append(
+                            {
+                                "scope": scope,
+                                "us_vintage": us,
+                                "world_vintage": world,
+                                "horizon_from": hfrom,
+                                "error_basis": basis,
+                                "n_scored": len(s),
+                                "n_long": len(e),
+                                "median": float(np.median(np.abs(e))) if len(e) else math.nan,
+                                "accepted": len(s) >= MIN_SCORED and len(e) >= MIN_LONG,
+                            }
+                        )
     return pd.DataFrame(rows)
 
 
 def _counts(ev: Evaluation) -> dict[str, int]:
     s = _scored(ev)
     d = s["direction"]
-    return {"high": int((d == model_forecasts.TOO_HIGH).sum()),
-            "within": int((d == model_forecasts.WITHIN).sum()),
-            "low": int((d == model_forecasts.TOO_LOW).sum()),
-            "above": int((s["log_error"] > 0).sum()), "n": len(s)}
+    return {
+        "high": int((d == model_forecasts.TOO_HIGH).sum()),
+        "within": int((d == model_forecasts.WITHIN).sum()),
+        "low": int((d == model_forecasts.TOO_LOW).sum()),
+        "above": int((s["log_error"] > 0).sum()),
+        "n": len(s),
+    }
 
 
 def _compute_sensitivity(ev: Evaluation) -> dict[str, dict[str, float]]:
@@ -213,9 +254,11 @@ def _compute_sensitivity(ev: Evaluation) -> dict[str, dict[str, float]]:
     year, each where the window holds enough models."""
     m = ev.models
     out = {}
-    for key, keep in (("end_minus_one", m["year"] < ev.P.compute_fit_end),
-                      ("before_break", m["year"] < BREAK_YEAR),
-                      ("after_break", m["year"] >= BREAK_YEAR)):
+    for key, keep in (
+        ("end_minus_one", m["year"] < ev.P.compute_fit_end),
+        ("before_break", m["year"] < BREAK_YEAR),
+        ("after_break", m["year"] >= BREAK_YEAR),
+    ):
         sub = m[keep]
         if len(sub) >= 10 and np.floor(sub["year"]).nunique() >= 3:
             out[key] = _fit(sub)
@@ -232,58 +275,85 @@ def numbers(ev: Evaluation) -> dict[str, float]:
     koomey = _example(ev, "Koomey 2008", 2010, ex)
     koomey_other = {}
     for policy in WORLD_VINTAGES:
-        k = _example(ev, "Koomey 2008", 2010, model_forecasts.score(
-            ev.forecasts, regions=("World",), us_publications=("LBNL 2024",),
-            world_policy=policy, horizon_from=ev.P.horizon_from, basis="level"))
+        k = _example(
+            ev,
+            "Koomey 2008",
+            2010,
+            model_forecasts.score(
+                ev.forecasts,
+                regions=("World",),
+                us_publications=("LBNL 2024",),
+                world_policy=policy,
+                horizon_from=ev.P.horizon_from,
+                basis="level",
+            ),
+        )
         koomey_other[policy] = k
     f = ev.forecasts
     ict = f[(f["publication"] == "Andrae and Edler 2015") & (f["coverage"] == "ICT")]
-    koomey_base = float(f[(f["publication"] == "Koomey 2008") & (f["kind"] == "estimate")
-                          & (f["year"] == koomey["base_year"])]["central_twh"].iloc[0])
+    koomey_base = float(
+        f[
+            (f["publication"] == "Koomey 2008")
+            & (f["kind"] == "estimate")
+            & (f["year"] == koomey["base_year"])
+        ]["central_twh"].iloc[0]
+    )
 
     def us_2014(pub: str) -> float:
-        return float(f[(f["publication"] == pub) & (f["year"] == 2014)
-                       & (f["region"] == "United States")]["central_twh"].iloc[0])
+        return float(
+            f[(f["publication"] == pub) & (f["year"] == 2014) & (f["region"] == "United States")][
+                "central_twh"
+            ].iloc[0]
+        )
 
     notable = _trend(ev, "training_compute_notable")
     power = _trend(ev, "frontier_training_power")
     precision = _per_year(_trend(ev, "lower_precision"))
     duration = _per_year(_trend(ev, "training_duration"))
     c = _counts(ev)
-    lo_med, hi_med, coverage = model_forecasts.median_interval(np.abs(long["log_error"]),
-                                                               LEVEL)
+    lo_med, hi_med, coverage = model_forecasts.median_interval(np.abs(long["log_error"]), LEVEL)
     ch = choice_medians(ev)
     acc = ch[ch["accepted"]]
     anyl = ch[ch["n_long"] > 0]
     lo_ratio, hi_ratio = model_decade.energy_to_demand_range(d2["inputs"], d2["ranges"])
     sens = _compute_sensitivity(ev)
-    brk = model_compute.break_test(ev.models["year"], ev.models["training_compute_flop"],
-                                   BREAK_YEAR, np.floor(ev.models["year"]).astype(int))
+    brk = model_compute.break_test(
+        ev.models["year"],
+        ev.models["training_compute_flop"],
+        BREAK_YEAR,
+        np.floor(ev.models["year"]).astype(int),
+    )
     lmdi1 = d1["lmdi"].set_index("factor")["contribution_twh"]
     cc, hf = ev.compute_common_fit, ev.hardware_fit
     years = np.floor(ev.models["year"]).astype(int)
     last_year = int(years.max())
     out = {
-        "n_forecasts": float(((f["kind"] == "forecast")
-                              & (f["derivation"] != "restatement")).sum()),
+        "n_forecasts": float(
+            ((f["kind"] == "forecast") & (f["derivation"] != "restatement")).sum()
+        ),
         "n_in_scope": float(len(ev.scored)),
         "n_scored": float(len(s)),
         "n_unscored": float(len(ev.scored) - len(s)),
         "n_long": float(len(long)),
-        "min_scored": float(MIN_SCORED), "min_long": float(MIN_LONG),
-        "level_pct": 100.0 * LEVEL, "alpha_pct": 100.0 * ALPHA,
-        "median_error_factor_long": math.exp(
-            model_forecasts.median_abs_error(long["log_error"])),
-        "long_median_low": lo_med, "long_median_high": hi_med,
-        "long_factor_low": math.exp(lo_med), "long_factor_high": math.exp(hi_med),
+        "min_scored": float(MIN_SCORED),
+        "min_long": float(MIN_LONG),
+        "level_pct": 100.0 * LEVEL,
+        "alpha_pct": 100.0 * ALPHA,
+        "median_error_factor_long": math.exp(model_forecasts.median_abs_error(long["log_error"])),
+        "long_median_low": lo_med,
+        "long_median_high": hi_med,
+        "long_factor_low": math.exp(lo_med),
+        "long_factor_high": math.exp(hi_med),
         "long_interval_coverage_pct": 100.0 * coverage,
         "long_median_min_accepted": float(acc["median"].min()),
         "long_median_max_accepted": float(acc["median"].max()),
-        "n_choices_accepted": float(len(acc)), "n_choices": float(len(ch)),
+        "n_choices_accepted": float(len(acc)),
+        "n_choices": float(len(ch)),
         "long_median_min_any": float(anyl["median"].min()),
         "long_median_max_any": float(anyl["median"].max()),
         "n_too_high": float(c["above"]),
-        "n_beyond_range_high": float(c["high"]), "n_within_range": float(c["within"]),
+        "n_beyond_range_high": float(c["high"]),
+        "n_within_range": float(c["within"]),
         "n_beyond_range_low": float(c["low"]),
         "sign_test_p": model_forecasts.sign_test_p(c["above"], c["n"]),
         "koomey_forecast_twh": float(koomey["forecast_twh"]),
@@ -306,11 +376,12 @@ def numbers(ev: Evaluation) -> dict[str, float]:
         "lbnl_2014_first_twh": us_2014("LBNL 2016"),
         "lbnl_2014_revised_twh": us_2014("LBNL 2024"),
         "andrae_ict_worst_pct": float(ict["share_of_world_pct"].iloc[0]),
-        "energy_2010_twh": i1["energy"][0], "energy_2018_twh": i1["energy"][1],
+        "energy_2010_twh": i1["energy"][0],
+        "energy_2018_twh": i1["energy"][1],
         "energy_growth_2010_2018_pct": 100.0 * (d1["summary"]["energy_ratio"] - 1.0),
         "instances_ratio_2010_2018": d1["summary"]["demand_ratio"],
-        "energy_per_instance_change_pct_per_year":
-            100.0 * d1["summary"]["energy_per_demand_per_year"],
+        "energy_per_instance_change_pct_per_year": 100.0
+        * d1["summary"]["energy_per_demand_per_year"],
         "ip_traffic_ratio_2010_2018": d1["summary"]["ip_traffic_ratio"],
         "energy_to_ip_traffic_2010_2018": d1["summary"]["energy_to_ip_traffic"],
         "storage_ratio_2010_2018": d1["summary"]["storage_capacity_ratio"],
@@ -319,8 +390,9 @@ def numbers(ev: Evaluation) -> dict[str, float]:
         "servers_ratio_2010_2018": i1["installed_servers"][1] / i1["installed_servers"][0],
         "demand_contribution_2010_2018_twh": float(lmdi1[model_decade.DEMAND]),
         "consolidation_contribution_2010_2018_twh": float(lmdi1[model_decade.CONSOLIDATION]),
-        "servers_contribution_2010_2018_twh": float(lmdi1[model_decade.DEMAND]
-                                                    + lmdi1[model_decade.CONSOLIDATION]),
+        "servers_contribution_2010_2018_twh": float(
+            lmdi1[model_decade.DEMAND] + lmdi1[model_decade.CONSOLIDATION]
+        ),
         "energy_growth_2015_2021_pct": 100.0 * (d2["summary"]["energy_ratio"] - 1.0),
         "energy_2021_low_twh": d2["ranges"]["energy"][0],
         "energy_2021_high_twh": d2["ranges"]["energy"][1],
@@ -331,17 +403,20 @@ def numbers(ev: Evaluation) -> dict[str, float]:
         "energy_2024_twh": i3["energy"][1],
         "energy_ratio_2018_2024": d3["summary"]["energy_ratio"],
         "pue_change_2018_2024_pct": 100.0 * (d3["summary"]["pue_ratio"] - 1.0),
-        "pue_2018": i3["pue"][0], "pue_2024": i3["pue"][1],
+        "pue_2018": i3["pue"][0],
+        "pue_2024": i3["pue"][1],
         "it_energy_ratio_2018_2024": d3["summary"]["energy_ratio"] / d3["summary"]["pue_ratio"],
-        "flat_energy_ratio": ev.P.flat_energy_ratio, "offset_ratio": ev.P.offset_ratio,
+        "flat_energy_ratio": ev.P.flat_energy_ratio,
+        "offset_ratio": ev.P.offset_ratio,
         "n_models": ev.compute_fit["n"],
         "compute_doubling_months": ev.compute_fit["doubling_months"],
-        "compute_orders_of_magnitude": math.log10(ev.compute_fit["factor_per_year"]) * (
-            ev.P.compute_fit_end + 1 - ev.P.compute_fit_start),
+        "compute_orders_of_magnitude": math.log10(ev.compute_fit["factor_per_year"])
+        * (ev.P.compute_fit_end + 1 - ev.P.compute_fit_start),
         "compute_growth_low_iid": ev.compute_fit["low_iid"],
         "compute_growth_high_iid": ev.compute_fit["high_iid"],
         "compute_residual_sd_log10": ev.compute_fit["residual_sd_log10"],
-        "compute_break_before": brk["before"], "compute_break_after": brk["after"],
+        "compute_break_before": brk["before"],
+        "compute_break_after": brk["after"],
         "compute_break_p": brk["p_value"],
         "n_models_last_year": float((years == last_year).sum()),
         "n_models_year_before": float((years == last_year - 1).sum()),
@@ -381,11 +456,14 @@ def _verdict(summary: dict[str, float], P: Params) -> str:
     declared as parameters. Without a demand measure nothing is said about efficiency: by
     the identity any rise of energy would otherwise read as demand outrunning it."""
     if "energy_to_demand" not in summary:
-        return ("demand was not observed, so whether efficiency kept pace cannot be told "
-                "from these data")
+        return (
+            "demand was not observed, so whether efficiency kept pace cannot be told "
+            "from these data"
+        )
     if summary["energy_ratio"] < P.flat_energy_ratio:
-        return "energy per unit of demand fell about as fast as demand grew: energy stayed " \
-               "nearly flat"
+        return (
+            "energy per unit of demand fell about as fast as demand grew: energy stayed nearly flat"
+        )
     if summary["energy_to_demand"] < P.offset_ratio:
         return "energy per unit of demand fell by more than half, but demand grew faster"
     return "demand grew faster than energy per unit of demand fell, and energy grew with it"
@@ -404,46 +482,65 @@ def texts(ev: Evaluation) -> dict[str, str]:
     shared = model_forecasts.shared_outturns(ev.scored)
     sens = _compute_sensitivity(ev)
     return {
-        "scope_label": P.scope.replace("World and United States",
-                                       "the world and the United States"),
+        "scope_label": P.scope.replace(
+            "World and United States", "the world and the United States"
+        ),
         "us_vintage": P.us_vintage,
-        "world_vintage_label": ("the latest published estimate that gives the year itself "
-                                "(an interpolated one only where none does)"
-                                if P.world_vintage == model_forecasts.LATEST
-                                else "the first estimate published after the year"),
-        "horizon_label": ("the forecast's base year (its last year of data)"
-                          if P.horizon_from == "base year" else "its publication year"),
-        "basis_label": ("the forecast level against the later estimate"
-                        if P.error_basis == "level" else
-                        "the forecast growth from its base year, rescaled to the scoring "
-                        "vintage's estimate of that year"),
+        "world_vintage_label": (
+            "the latest published estimate that gives the year itself "
+            "(an interpolated one only where none does)"
+            if P.world_vintage == model_forecasts.LATEST
+            else "the first estimate published after the year"
+        ),
+        "horizon_label": (
+            "the forecast's base year (its last year of data)"
+            if P.horizon_from == "base year"
+            else "its publication year"
+        ),
+        "basis_label": (
+            "the forecast level against the later estimate"
+            if P.error_basis == "level"
+            else "the forecast growth from its base year, rescaled to the scoring "
+            "vintage's estimate of that year"
+        ),
         "long_horizon": str(P.long_horizon_years),
-        "detectable": (" or ".join(f"{k} of {c['n']}" for k in detect) if detect
-                       else "no result at all"),
-        "shared_outturns": ("; ".join(
-            f"{pub}'s estimate of {year} scores {_join(fs)}" for pub, year, fs in shared)
-            or "no later estimate scores more than one forecast"),
+        "detectable": (
+            " or ".join(f"{k} of {c['n']}" for k in detect) if detect else "no result at all"
+        ),
+        "shared_outturns": (
+            "; ".join(f"{pub}'s estimate of {year} scores {_join(fs)}" for pub, year, fs in shared)
+            or "no later estimate scores more than one forecast"
+        ),
         "verdict_2010_2018": _verdict(ev.decade["2010-2018"]["summary"], P),
         "verdict_2015_2021": _verdict(ev.decade["2015-2021"]["summary"], P),
         "verdict_2018_2024": _verdict(ev.decade["2018-2024"]["summary"], P),
         "fit_period": f"{P.compute_fit_start} to {P.compute_fit_end}",
         "fit_end_minus_one": str(P.compute_fit_end - 1),
         "break_year": str(BREAK_YEAR),
-        "sensitivity": ("; ".join(
-            f"{label} {sens[k]['factor_per_year']:.1f} times a year" for k, label in (
-                ("end_minus_one", f"ending in {P.compute_fit_end - 1}:"),
-                ("before_break", f"before {BREAK_YEAR}:"),
-                ("after_break", f"from {BREAK_YEAR}:")) if k in sens)
-            or "no sub-period holds enough models"),
+        "sensitivity": (
+            "; ".join(
+                f"{label} {sens[k]['factor_per_year']:.1f} times a year"
+                for k, label in (
+                    ("end_minus_one", f"ending in {P.compute_fit_end - 1}:"),
+                    ("before_break", f"before {BREAK_YEAR}:"),
+                    ("after_break", f"from {BREAK_YEAR}:"),
+                )
+                if k in sens
+            )
+            or "no sub-period holds enough models"
+        ),
         "sobol_top_label": SOBOL_LABELS[str(_sobol_top(ev)["parameter"])].lower(),
         "koomey_outturn_source": str(_example(ev, "Koomey 2008", 2010)["outturn_publication"]),
         "hardware_period": f"{hardware_first} to {hardware_last}",
         "last_model_year": str(int(np.floor(ev.models["year"]).max())),
-        "epoch_direction": ("lower" if float(_trend(ev, "frontier_training_power")["value"])
-                            * _per_year(_trend(ev, "training_duration"))
-                            < ev.compute_common_fit["factor_per_year"]
-                            / (ev.hardware_fit["factor_per_year"]
-                               * _per_year(_trend(ev, "lower_precision"))) else "higher"),
+        "epoch_direction": (
+            "lower"
+            if float(_trend(ev, "frontier_training_power")["value"])
+            * _per_year(_trend(ev, "training_duration"))
+            < ev.compute_common_fit["factor_per_year"]
+            / (ev.hardware_fit["factor_per_year"] * _per_year(_trend(ev, "lower_precision")))
+            else "higher"
+        ),
     }
 
 
@@ -456,49 +553,67 @@ def table_forecasts(ev: Evaluation) -> pd.DataFrame:
     """Every forecast in scope with the later estimate that scores it, or the reason it is
     not scored."""
     s = ev.scored.sort_values(["region", "year", "published"])
-    derived = {"as published": "", "own figures": " (computed from its own figures)",
-               "other source": " (computed with another source's figure)",
-               "restatement": " (a restatement)"}
-    return pd.DataFrame({
-        "Forecast (publication, case)": s["publication"] + ", " + s["case"],
-        "Claim": s["claim_type"],
-        "Published": s["published"].astype(int),
-        "Region": s["region"],
-        "Scope": s["coverage"] + np.where(s["press_reproduction"], " (read in a reproduction)",
-                                          ""),
-        "Target year": s["year"].astype(int),
-        "Low, central, high (TWh)": [
-            " / ".join(_fmt(v) or "-" for v in (r["low_twh"], r["central_twh"], r["high_twh"]))
-            + derived[r["derivation"]]
-            if pd.notna(r["forecast_twh"]) else f"{r['share_of_world_pct']:g}% of world electricity"
-            for _, r in s.iterrows()],
-        "Horizon (years)": [_fmt(h, ".0f") for h in s["horizon_years"]],
-        "Later estimate (TWh)": [
-            _fmt(r["outturn_twh"]) + (f" ({_fmt(r['outturn_low_twh'])}-"
-                                       f"{_fmt(r['outturn_high_twh'])})"
-                                       if pd.notna(r["outturn_low_twh"]) else "")
-            for _, r in s.iterrows()],
-        "Later estimate: source and vintage, or why not scored": [
-            f"{r['outturn_publication']} ({r['outturn_method']})"
-            if r["status"] == model_forecasts.SCORED else r["status"]
-            for _, r in s.iterrows()],
-        "Log error": [_fmt(v, "+.2f") for v in s["log_error"]],
-        "Direction": list(s["direction"]),
-    })
+    derived = {
+        "as published": "",
+        "own figures": " (computed from its own figures)",
+        "other source": " (computed with another source's figure)",
+        "restatement": " (a restatement)",
+    }
+    return pd.DataFrame(
+        {
+            "Forecast (publication, case)": s["publication"] + ", " + s["case"],
+            "Claim": s["claim_type"],
+            "Published": s["published"].astype(int),
+            "Region": s["region"],
+            "Scope": s["coverage"]
+            + np.where(s["press_reproduction"], " (read in a reproduction)", ""),
+            "Target year": s["year"].astype(int),
+            "Low, central, high (TWh)": [
+                " / ".join(_fmt(v) or "-" for v in (r["low_twh"], r["central_twh"], r["high_twh"]))
+                + derived[r["derivation"]]
+                if pd.notna(r["forecast_twh"])
+                else f"{r['share_of_world_pct']:g}% of world electricity"
+                for _, r in s.iterrows()
+            ],
+            "Horizon (years)": [_fmt(h, ".0f") for h in s["horizon_years"]],
+            "Later estimate (TWh)": [
+                _fmt(r["outturn_twh"])
+                + (
+                    f" ({_fmt(r['outturn_low_twh'])}-{_fmt(r['outturn_high_twh'])})"
+                    if pd.notna(r["outturn_low_twh"])
+                    else ""
+                )
+                for _, r in s.iterrows()
+            ],
+            "Later estimate: source and vintage, or why not scored": [
+                f"{r['outturn_publication']} ({r['outturn_method']})"
+                if r["status"] == model_forecasts.SCORED
+                else r["status"]
+                for _, r in s.iterrows()
+            ],
+            "Log error": [_fmt(v, "+.2f") for v in s["log_error"]],
+            "Direction": list(s["direction"]),
+        }
+    )
 
 
 def table_errors(ev: Evaluation) -> pd.DataFrame:
     b = ev.bins
-    return pd.DataFrame({
-        "Horizon (years)": b["bin"],
-        "Forecasts scored": b["n"],
-        "Median absolute log error": [("" if pd.isna(v) else f"{v:.2f}")
-                                      for v in b["median_abs_log_error"]],
-        "Median log error (+: too high)": [("" if pd.isna(v) else f"{v:+.2f}")
-                                           for v in b["median_log_error"]],
-        "Share too high (%)": [("" if pd.isna(v) else f"{100 * v:.0f}")
-                               for v in b["share_too_high"]],
-    })
+    return pd.DataFrame(
+        {
+            "Horizon (years)": b["bin"],
+            "Forecasts scored": b["n"],
+            "Median absolute log error": [
+                ("" if pd.isna(v) else f"{v:.2f}") for v in b["median_abs_log_error"]
+            ],
+            "Median log error (+: too high)": [
+                ("" if pd.isna(v) else f"{v:+.2f}") for v in b["median_log_error"]
+            ],
+            "Share too high (%)": [
+                ("" if pd.isna(v) else f"{100 * v:.0f}") for v in b["share_too_high"]
+            ],
+        }
+    )
 
 
 def counterfactual(factor: str, period: str) -> str:
@@ -520,10 +635,15 @@ def table_decade(ev: Evaluation) -> pd.DataFrame:
     rows = []
     for p in PERIODS:
         for _, r in ev.decade[p]["lmdi"].iterrows():
-            rows.append({"Period": p, "Factor": r["factor"], "Ratio, end over start":
-                         f"{r['ratio']:.2f}", "Contribution (TWh)":
-                         f"{r['contribution_twh']:+,.0f}",
-                         "Against (the counterfactual)": counterfactual(r["factor"], p)})
+            rows.append(
+                {
+                    "Period": p,
+                    "Factor": r["factor"],
+                    "Ratio, end over start": f"{r['ratio']:.2f}",
+                    "Contribution (TWh)": f"{r['contribution_twh']:+,.0f}",
+                    "Against (the counterfactual)": counterfactual(r["factor"], p),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -540,20 +660,23 @@ def captions(ev: Evaluation) -> dict[str, str]:
             "estimates of past years from forecasts, vertical bars for published ranges (a "
             "figure published only as a range is a bar without a point). World figures "
             "above, US figures below; figures that include crypto mining are marked in the "
-            "legend."),
+            "legend."
+        ),
         "errors": (
             f"Log error of each of the {len(s)} scored forecasts (the natural log of forecast "
             "over later estimate; above zero: too high) against its horizon in years, "
             f"counted from {texts(ev)['horizon_label']}. The dashed line is a perfect "
             f"forecast; {int(n['n_too_high'])} of {len(s)} lie above it, "
             f"{int(n['n_beyond_range_high'])} above the later estimate's published range "
-            f"and {int(n['n_within_range'])} inside it."),
+            f"and {int(n['n_within_range'])} inside it."
+        ),
         "decomposition": (
             "Contributions, in TWh, of each factor of energy = demand x (IT energy per unit "
             "of demand) x PUE to the change of data-centre electricity in three periods "
             "(logarithmic mean Divisia index: the bars of a period add up to its change: "
-            + ", ".join(f"{p}: {n['change_' + p.replace('-', '_') + '_twh']:+,.0f} TWh"
-                        for p in PERIODS)
+            + ", ".join(
+                f"{p}: {n['change_' + p.replace('-', '_') + '_twh']:+,.0f} TWh" for p in PERIODS
+            )
             + "). Each bar is measured against the energy had its factor stayed at the "
             "period's first-year value: demand held at its first-year level, each compute "
             "instance needing the first year's servers, each server using the first year's "
@@ -562,7 +685,8 @@ def captions(ev: Evaluation) -> dict[str, str]:
             f"{n['consolidation_contribution_2010_2018_twh']:+,.0f} TWh) add up, by "
             "construction, to the contribution of the number of servers "
             f"({n['servers_contribution_2010_2018_twh']:+,.0f} TWh). Residual factors are "
-            "defined by the identity, not measured."),
+            "defined by the identity, not measured."
+        ),
         "compute_growth": (
             f"Training compute of {int(n['n_models'])} notable models published "
             f"{ev.P.compute_fit_start}-{ev.P.compute_fit_end} (Epoch AI) and dense 16-bit "
@@ -571,19 +695,23 @@ def captions(ev: Evaluation) -> dict[str, str]:
             "year both were measured, on a logarithmic scale, with the fitted lines over the "
             "years each was measured on. Over the hardware's years compute grew "
             f"{n['compute_growth_common']:.1f} times a year, "
-            f"{n['compute_to_hardware_gap']:.1f} times the hardware's efficiency gain."),
+            f"{n['compute_to_hardware_gap']:.1f} times the hardware's efficiency gain."
+        ),
         "sobol": _sobol_caption(ev),
     }
 
 
 def _sobol_caption(ev: Evaluation) -> str:
     top = _sobol_top(ev)
-    ranges = "; ".join(f"{SOBOL_LABELS[k].lower()} {lo:.0f} to {hi:.0f}"
-                       for k, (lo, hi) in PERIOD_RANGES.items())
-    ranking = ("its interval separates it from the other year"
-               if sobol_indices.separated(ev.sobol) else
-               f"with N = {SOBOL_N} the intervals do not separate the two years, so their "
-               "ranking is not settled")
+    ranges = "; ".join(
+        f"{SOBOL_LABELS[k].lower()} {lo:.0f} to {hi:.0f}" for k, (lo, hi) in PERIOD_RANGES.items()
+    )
+    ranking = (
+        "its interval separates it from the other year"
+        if sobol_indices.separated(ev.sobol)
+        else f"with N = {SOBOL_N} the intervals do not separate the two years, so their "
+        "ranking is not settled"
+    )
     return (
         "Total Sobol indices, with 95% bootstrap intervals, of the fitted growth of training "
         "compute (the point fit, without its interval) with respect to the fit period, each "
@@ -591,4 +719,5 @@ def _sobol_caption(ev: Evaluation) -> str:
         "to the analyst's choice of period, not uncertainty. The largest is that of the "
         f"{SOBOL_LABELS[str(top['parameter'])].lower()} ({top['ST']:.2f}); {ranking}. A total "
         "index includes the parameter's interactions with the other, so the two can add up "
-        "to more than one.")
+        "to more than one."
+    )

@@ -38,7 +38,13 @@ FORMAT_COLUMNS: dict[str, str] = {
     "fp4": "fp4_tflops",
 }
 FORMAT_BITS: dict[str, int] = {
-    "fp32": 32, "tf32": 19, "bf16": 16, "fp16": 16, "fp8": 8, "int8": 8, "fp4": 4,
+    "fp32": 32,
+    "tf32": 19,
+    "bf16": 16,
+    "fp16": 16,
+    "fp8": 8,
+    "int8": 8,
+    "fp4": 4,
 }
 # Formats "lowest" chooses from: floating point only.
 LOWEST_CANDIDATES: tuple[str, ...] = ("fp4", "fp8", "bf16", "fp16", "tf32", "fp32")
@@ -88,19 +94,36 @@ def chip_format_peak(row: Mapping, precision: str) -> tuple[float, str]:
 
 def flop_per_j(tflops, power_w):
     """Peak efficiency in FLOP/J from a peak in TFLOP/s and a power in W."""
-    return (np.asarray(tflops, dtype=float) * FLOP_PER_S_PER_TFLOPS
-            / np.asarray(power_w, dtype=float))
+    return (
+        np.asarray(tflops, dtype=float) * FLOP_PER_S_PER_TFLOPS / np.asarray(power_w, dtype=float)
+    )
 
 
 # --------------------------------------------------------------------------- the table
-TABLE_COLUMNS = ["chip", "vendor", "release_date", "year", "format", "format_bits", "tflops",
-                 "board_power_w", "power_estimated", "design", "flop_per_j", "j_per_flop"]
+TABLE_COLUMNS = [
+    "chip",
+    "vendor",
+    "release_date",
+    "year",
+    "format",
+    "format_bits",
+    "tflops",
+    "board_power_w",
+    "power_estimated",
+    "design",
+    "flop_per_j",
+    "j_per_flop",
+]
 
 
-def efficiency_table(accelerators: pd.DataFrame, precision: str = "bf16",
-                     vendors: Sequence[str] | None = None, start_year: float | None = None,
-                     end_year: float | None = None, include_estimated_power: bool = True
-                     ) -> pd.DataFrame:
+def efficiency_table(
+    accelerators: pd.DataFrame,
+    precision: str = "bf16",
+    vendors: Sequence[str] | None = None,
+    start_year: float | None = None,
+    end_year: float | None = None,
+    include_estimated_power: bool = True,
+) -> pd.DataFrame:
     """One row per chip with a peak at ``precision`` and a board power, filtered.
 
     Columns: :data:`TABLE_COLUMNS`; ``design`` names the chip whose silicon this one is
@@ -116,19 +139,29 @@ def efficiency_table(accelerators: pd.DataFrame, precision: str = "bf16",
             continue
         year = float(decimal_year(rec["release_date"])[0])
         est = isinstance(rec.get("power_estimated_by"), str) and rec["power_estimated_by"] != ""
-        if ((keep_vendors is not None and rec["vendor"] not in keep_vendors)
-                or (start_year is not None and math.floor(year) < start_year)
-                or (end_year is not None and math.floor(year) > end_year)
-                or (est and not include_estimated_power)):
+        if (
+            (keep_vendors is not None and rec["vendor"] not in keep_vendors)
+            or (start_year is not None and math.floor(year) < start_year)
+            or (end_year is not None and math.floor(year) > end_year)
+            or (est and not include_estimated_power)
+        ):
             continue
         parent = rec.get("refresh_of")
-        rows.append({
-            "chip": rec["chip"], "vendor": rec["vendor"], "release_date": rec["release_date"],
-            "year": year, "format": fmt, "format_bits": FORMAT_BITS[fmt], "tflops": peak,
-            "board_power_w": float(power), "power_estimated": est,
-            "design": parent if isinstance(parent, str) and parent else rec["chip"],
-            "flop_per_j": peak * FLOP_PER_S_PER_TFLOPS / float(power),
-        })
+        rows.append(
+            {
+                "chip": rec["chip"],
+                "vendor": rec["vendor"],
+                "release_date": rec["release_date"],
+                "year": year,
+                "format": fmt,
+                "format_bits": FORMAT_BITS[fmt],
+                "tflops": peak,
+                "board_power_w": float(power),
+                "power_estimated": est,
+                "design": parent if isinstance(parent, str) and parent else rec["chip"],
+                "flop_per_j": peak * FLOP_PER_S_PER_TFLOPS / float(power),
+            }
+        )
     out = pd.DataFrame(rows, columns=[c for c in TABLE_COLUMNS if c != "j_per_flop"])
     out["j_per_flop"] = 1.0 / out["flop_per_j"].astype(float)
     out["power_estimated"] = out["power_estimated"].astype(bool)
@@ -148,9 +181,9 @@ class TrendFit:
     intercept_log2: float
     year_ref: float
     doubling_time_years: float
-    doubling_time_low_years: float   # from slope_high
+    doubling_time_low_years: float  # from slope_high
     doubling_time_high_years: float  # from slope_low (inf when slope_low <= 0)
-    growth_per_year: float           # 2 ** slope
+    growth_per_year: float  # 2 ** slope
     r_squared: float
     residual_sd_log2: float
     level: float
@@ -201,11 +234,22 @@ def fit_log_trend(years, values, level: float = 0.95) -> TrendFit:
     lo, hi = slope - t * se, slope + t * se
     ss_tot = float(np.sum((y - y.mean()) ** 2))
     r2 = 1.0 - float(np.sum(resid**2)) / ss_tot if ss_tot > 0 else 1.0
-    return TrendFit(n=n, slope_per_year=slope, slope_se=se, slope_low=lo, slope_high=hi,
-                    intercept_log2=intercept, year_ref=year_ref,
-                    doubling_time_years=doubling(slope), doubling_time_low_years=doubling(hi),
-                    doubling_time_high_years=doubling(lo), growth_per_year=2.0**slope,
-                    r_squared=r2, residual_sd_log2=math.sqrt(s2), level=level)
+    return TrendFit(
+        n=n,
+        slope_per_year=slope,
+        slope_se=se,
+        slope_low=lo,
+        slope_high=hi,
+        intercept_log2=intercept,
+        year_ref=year_ref,
+        doubling_time_years=doubling(slope),
+        doubling_time_low_years=doubling(hi),
+        doubling_time_high_years=doubling(lo),
+        growth_per_year=2.0**slope,
+        r_squared=r2,
+        residual_sd_log2=math.sqrt(s2),
+        level=level,
+    )
 
 
 def can_fit(table: pd.DataFrame) -> bool:
@@ -213,8 +257,9 @@ def can_fit(table: pd.DataFrame) -> bool:
     return len(table) >= 3 and float(np.ptp(table["year"])) > 0
 
 
-def trend_summary(tables: Mapping[str, pd.DataFrame], by_vendor: bool = True,
-                  level: float = 0.95) -> pd.DataFrame:
+def trend_summary(
+    tables: Mapping[str, pd.DataFrame], by_vendor: bool = True, level: float = 0.95
+) -> pd.DataFrame:
     """Doubling times (with interval) per precision, for all chips and per vendor.
 
     ``tables`` maps a precision to its :func:`efficiency_table`. Columns: precision, group
@@ -231,18 +276,40 @@ def trend_summary(tables: Mapping[str, pd.DataFrame], by_vendor: bool = True,
             if not can_fit(g):
                 continue
             f = fit_log_trend(g["year"], g["flop_per_j"], level)
-            out.append({"precision": p, "group": name, "n": f.n,
-                        "doubling_time_years": f.doubling_time_years,
-                        "doubling_time_low_years": f.doubling_time_low_years,
-                        "doubling_time_high_years": f.doubling_time_high_years,
-                        "growth_per_year": f.growth_per_year, "r_squared": f.r_squared})
-    return pd.DataFrame(out, columns=["precision", "group", "n", "doubling_time_years",
-                                      "doubling_time_low_years", "doubling_time_high_years",
-                                      "growth_per_year", "r_squared"])
+            out.append(
+                {
+                    "precision": p,
+                    "group": name,
+                    "n": f.n,
+                    "doubling_time_years": f.doubling_time_years,
+                    "doubling_time_low_years": f.doubling_time_low_years,
+                    "doubling_time_high_years": f.doubling_time_high_years,
+                    "growth_per_year": f.growth_per_year,
+                    "r_squared": f.r_squared,
+                }
+            )
+    return pd.DataFrame(
+        out,
+        columns=[
+            "precision",
+            "group",
+            "n",
+            "doubling_time_years",
+            "doubling_time_low_years",
+            "doubling_time_high_years",
+            "growth_per_year",
+            "r_squared",
+        ],
+    )
 
 
-def trend_line(fit: TrendFit, years, level: float | None = None, *, x_years=None,
-               ) -> pd.DataFrame:
+def trend_line(
+    fit: TrendFit,
+    years,
+    level: float | None = None,
+    *,
+    x_years=None,
+) -> pd.DataFrame:
     """Fitted line with a confidence band of the mean, for charts.
 
     ``years`` are the years of the fitted data (for the band's leverage); ``x_years`` the
@@ -256,8 +323,14 @@ def trend_line(fit: TrendFit, years, level: float | None = None, *, x_years=None
     sxx = float(np.sum((x - fit.year_ref) ** 2))
     se_mean = fit.residual_sd_log2 * np.sqrt(1.0 / fit.n + (grid - fit.year_ref) ** 2 / sxx)
     centre = fit.intercept_log2 + fit.slope_per_year * (grid - fit.year_ref)
-    return pd.DataFrame({"year": grid, "fit": 2.0**centre, "low": 2.0 ** (centre - t * se_mean),
-                         "high": 2.0 ** (centre + t * se_mean)})
+    return pd.DataFrame(
+        {
+            "year": grid,
+            "fit": 2.0**centre,
+            "low": 2.0 ** (centre - t * se_mean),
+            "high": 2.0 ** (centre + t * se_mean),
+        }
+    )
 
 
 def trend_band(table: pd.DataFrame, column: str, level: float = 0.95) -> pd.DataFrame:
@@ -287,8 +360,11 @@ def trend_lines_by_vendor(table: pd.DataFrame, level: float = 0.95) -> pd.DataFr
 def one_per_design(table: pd.DataFrame) -> pd.DataFrame:
     """One chip per silicon design: the first released of each ``design`` in ``table``
     (a refresh whose original is not in the table stands for its design)."""
-    return table.sort_values("year", kind="stable").drop_duplicates("design", keep="first"
-                                                                    ).reset_index(drop=True)
+    return (
+        table.sort_values("year", kind="stable")
+        .drop_duplicates("design", keep="first")
+        .reset_index(drop=True)
+    )
 
 
 def frontier(table: pd.DataFrame) -> pd.DataFrame:
@@ -313,15 +389,20 @@ def trend_variants(table: pd.DataFrame, level: float = 0.95) -> dict[str, TrendF
     are selected as maxima, so read it as indicative.
     """
     out = {}
-    for kind, t in zip(TREND_KINDS, (table, one_per_design(table), frontier(table)),
-                       strict=True):
+    for kind, t in zip(TREND_KINDS, (table, one_per_design(table), frontier(table)), strict=True):
         if can_fit(t):
             out[kind] = fit_log_trend(t["year"], t["flop_per_j"], level)
     return out
 
 
-def rolling_growth(years, values, window_years: float = 4.0, step_years: float = 1.0,
-                   level: float = 0.90, min_points: int = 3) -> pd.DataFrame:
+def rolling_growth(
+    years,
+    values,
+    window_years: float = 4.0,
+    step_years: float = 1.0,
+    level: float = 0.90,
+    min_points: int = 3,
+) -> pd.DataFrame:
     """Growth rate in rolling windows of release date, each with a t-interval.
 
     Columns: window_start, window_end, window_mid, n, slope_per_year, slope_low, slope_high,
@@ -336,18 +417,36 @@ def rolling_growth(years, values, window_years: float = 4.0, step_years: float =
         m = (x >= start) & (x < start + window_years)
         if m.sum() >= min_points and np.ptp(x[m]) > 0:
             f = fit_log_trend(x[m], v[m], level)
-            rows.append({"window_start": start, "window_end": start + window_years,
-                         "window_mid": start + window_years / 2, "n": f.n,
-                         "slope_per_year": f.slope_per_year, "slope_low": f.slope_low,
-                         "slope_high": f.slope_high,
-                         "doubling_time_years": f.doubling_time_years,
-                         "doubling_time_low_years": f.doubling_time_low_years,
-                         "doubling_time_high_years": f.doubling_time_high_years})
+            rows.append(
+                {
+                    "window_start": start,
+                    "window_end": start + window_years,
+                    "window_mid": start + window_years / 2,
+                    "n": f.n,
+                    "slope_per_year": f.slope_per_year,
+                    "slope_low": f.slope_low,
+                    "slope_high": f.slope_high,
+                    "doubling_time_years": f.doubling_time_years,
+                    "doubling_time_low_years": f.doubling_time_low_years,
+                    "doubling_time_high_years": f.doubling_time_high_years,
+                }
+            )
         start += step_years
-    return pd.DataFrame(rows, columns=["window_start", "window_end", "window_mid", "n",
-                                       "slope_per_year", "slope_low", "slope_high",
-                                       "doubling_time_years", "doubling_time_low_years",
-                                       "doubling_time_high_years"])
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "window_start",
+            "window_end",
+            "window_mid",
+            "n",
+            "slope_per_year",
+            "slope_low",
+            "slope_high",
+            "doubling_time_years",
+            "doubling_time_low_years",
+            "doubling_time_high_years",
+        ],
+    )
 
 
 def cap_years(value: float, cap: float = YEARS_CAP) -> float:
@@ -355,15 +454,20 @@ def cap_years(value: float, cap: float = YEARS_CAP) -> float:
     return float(cap) if value == math.inf or (math.isfinite(value) and value > cap) else value
 
 
-def selection_counts(accelerators: pd.DataFrame, precisions: Iterable[str],
-                     vendors: Sequence[str] | None = None, start_year: float | None = None,
-                     end_year: float | None = None, include_estimated_power: bool = True
-                     ) -> dict[str, tuple[int, bool]]:
+def selection_counts(
+    accelerators: pd.DataFrame,
+    precisions: Iterable[str],
+    vendors: Sequence[str] | None = None,
+    start_year: float | None = None,
+    end_year: float | None = None,
+    include_estimated_power: bool = True,
+) -> dict[str, tuple[int, bool]]:
     """For each precision: (chips in the selection, whether they span more than one date)."""
     out = {}
     for p in precisions:
-        t = efficiency_table(accelerators, p, vendors, start_year, end_year,
-                             include_estimated_power)
+        t = efficiency_table(
+            accelerators, p, vendors, start_year, end_year, include_estimated_power
+        )
         out[p] = (len(t), len(t) > 0 and float(np.ptp(t["year"])) > 0)
     return out
 
@@ -385,8 +489,9 @@ def frontier_slopes(years, Y: np.ndarray) -> np.ndarray:
     x, Y = x[order], Y[order]
     dates, starts = np.unique(x, return_index=True)
     best = np.maximum.reduceat(Y, starts, axis=0)  # (dates, m)
-    earlier = np.vstack([np.full((1, Y.shape[1]), -np.inf),
-                         np.maximum.accumulate(best, axis=0)[:-1]])
+    earlier = np.vstack(
+        [np.full((1, Y.shape[1]), -np.inf), np.maximum.accumulate(best, axis=0)[:-1]]
+    )
     w = (best > earlier).astype(float)
     k = w.sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -398,8 +503,9 @@ def frontier_slopes(years, Y: np.ndarray) -> np.ndarray:
     return np.where(k >= 3, slope, np.nan)
 
 
-def frontier_calibration(years, values, n_sim: int = 1000, seed: int = 0,
-                         level: float = 0.95) -> dict[str, float]:
+def frontier_calibration(
+    years, values, n_sim: int = 1000, seed: int = 0, level: float = 0.95
+) -> dict[str, float]:
     """The frontier's slope, calibrated against what a running best does by itself.
 
     A running best rises faster than the line it is drawn from whenever more chips are
@@ -435,19 +541,30 @@ def frontier_calibration(years, values, n_sim: int = 1000, seed: int = 0,
     a = (1 - level) / 2
     bias = float(np.median(d))
     lo, hi = observed - float(np.quantile(d, 1 - a)), observed - float(np.quantile(d, a))
-    return {"observed_slope": observed, "pooled_slope": pooled.slope_per_year,
-            "null_median_slope": pooled.slope_per_year + bias, "bias": bias,
-            "share_as_fast": float(np.mean(sim >= observed)),
-            "corrected_slope": observed - bias, "slope_low": lo, "slope_high": hi,
-            "doubling_time_years": doubling(observed - bias),
-            "doubling_time_low_years": doubling(hi), "doubling_time_high_years": doubling(lo),
-            "null_median_doubling_time_years": doubling(pooled.slope_per_year + bias),
-            "n_sim": float(sim.size), "level": level}
+    return {
+        "observed_slope": observed,
+        "pooled_slope": pooled.slope_per_year,
+        "null_median_slope": pooled.slope_per_year + bias,
+        "bias": bias,
+        "share_as_fast": float(np.mean(sim >= observed)),
+        "corrected_slope": observed - bias,
+        "slope_low": lo,
+        "slope_high": hi,
+        "doubling_time_years": doubling(observed - bias),
+        "doubling_time_low_years": doubling(hi),
+        "doubling_time_high_years": doubling(lo),
+        "null_median_doubling_time_years": doubling(pooled.slope_per_year + bias),
+        "n_sim": float(sim.size),
+        "level": level,
+    }
 
 
 def last_record(table: pd.DataFrame) -> dict:
     """The latest record setter of an :func:`efficiency_table` and the chips after it:
     chip, year, later (count of chips released after it, none of which beat it)."""
     rec = frontier(table).iloc[-1]
-    return {"chip": str(rec["chip"]), "year": float(rec["year"]),
-            "later": int((table["year"] > rec["year"]).sum())}
+    return {
+        "chip": str(rec["chip"]),
+        "year": float(rec["year"]),
+        "later": int((table["year"] > rec["year"]).sum()),
+    }

@@ -25,8 +25,12 @@ def datasheet_chip(gpu_name: str, accelerators: pd.DataFrame) -> str:
     return str(hits[0])
 
 
-def delivered_points(summary: pd.DataFrame, accelerators: pd.DataFrame,
-                     config: str = DELIVERED_CONFIG, precision: str = "bf16") -> pd.DataFrame:
+def delivered_points(
+    summary: pd.DataFrame,
+    accelerators: pd.DataFrame,
+    config: str = DELIVERED_CONFIG,
+    precision: str = "bf16",
+) -> pd.DataFrame:
     """Delivered FLOP/J of ``config`` per measured run beside the datasheet's peak at
     ``precision`` per board watt of the same chip.
 
@@ -46,19 +50,36 @@ def delivered_points(summary: pd.DataFrame, accelerators: pd.DataFrame,
         peak, _ = chip_format_peak(sheet, precision)
         peak_flop_per_j = peak * FLOP_PER_S_PER_TFLOPS / float(sheet["board_power_w"])
         delivered = float(rec["tflop_per_j"]) * FLOP_PER_S_PER_TFLOPS
-        rows.append({"chip": name, "vendor": sheet["vendor"],
-                     "release_date": sheet["release_date"], "gpu_name": str(rec["gpu_name"]),
-                     "run_id": str(rec["run_id"]), "repeats": int(rec["repeats"]),
-                     "power_limit_w": float(rec["power_limit_w"]),
-                     "delivered_flop_per_j": delivered,
-                     "delivered_flop_per_j_low": float(rec.get("tflop_per_j_low", rec["tflop_per_j"]))
-                     * FLOP_PER_S_PER_TFLOPS,
-                     "delivered_flop_per_j_high": float(rec.get("tflop_per_j_high",
-                                                                rec["tflop_per_j"]))
-                     * FLOP_PER_S_PER_TFLOPS,
-                     "peak_flop_per_j": peak_flop_per_j,
-                     "delivered_share": delivered / peak_flop_per_j})
-    cols = ["chip", "vendor", "release_date", "gpu_name", "run_id", "repeats",
-            "power_limit_w", "delivered_flop_per_j", "delivered_flop_per_j_low",
-            "delivered_flop_per_j_high", "peak_flop_per_j", "delivered_share"]
+        rows.append(
+            {
+                "chip": name,
+                "vendor": sheet["vendor"],
+                "release_date": sheet["release_date"],
+                "gpu_name": str(rec["gpu_name"]),
+                "run_id": str(rec["run_id"]),
+                "repeats": int(rec["repeats"]),
+                "power_limit_w": float(rec["power_limit_w"]),
+                "delivered_flop_per_j": delivered,
+                "delivered_flop_per_j_low": float(rec.get("tflop_per_j_low", rec["tflop_per_j"]))
+                * FLOP_PER_S_PER_TFLOPS,
+                "delivered_flop_per_j_high": float(rec.get("tflop_per_j_high", rec["tflop_per_j"]))
+                * FLOP_PER_S_PER_TFLOPS,
+                "peak_flop_per_j": peak_flop_per_j,
+                "delivered_share": delivered / peak_flop_per_j,
+            }
+        )
+    cols = [
+        "chip",
+        "vendor",
+        "release_date",
+        "gpu_name",
+        "run_id",
+        "repeats",
+        "power_limit_w",
+        "delivered_flop_per_j",
+        "delivered_flop_per_j_low",
+        "delivered_flop_per_j_high",
+        "peak_flop_per_j",
+        "delivered_share",
+    ]
     return pd.DataFrame(rows, columns=cols).sort_values("chip", ignore_index=True)

@@ -36,32 +36,48 @@ def best_chip(table: pd.DataFrame) -> dict:
     return table.loc[table["flop_per_j"].idxmax()].to_dict()
 
 
-def limit_summary(at_format: pd.DataFrame, cmos_limit_flop_per_j: float,
-                  doubling_time_years: float, temperature_k: float = 300.0
-                  ) -> dict[str, float]:
+def limit_summary(
+    at_format: pd.DataFrame,
+    cmos_limit_flop_per_j: float,
+    doubling_time_years: float,
+    temperature_k: float = 300.0,
+) -> dict[str, float]:
     """The best chip of ``at_format`` (an efficiency table in the limit's number format)
     against the CMOS limit and kT ln 2: its year and J/FLOP, the factor and the years to the
     limit at ``doubling_time_years``, and the limit's distance above Landauer."""
     best = best_chip(at_format)
     kt = landauer_limit_j(temperature_k)
     cmos_j = 1.0 / cmos_limit_flop_per_j
-    return {"year": float(best["year"]), "j_per_flop": float(best["j_per_flop"]),
-            "flop_per_j": float(best["flop_per_j"]),
-            "factor_to_cmos_limit": float(cmos_limit_flop_per_j / best["flop_per_j"]),
-            "years_to_cmos_limit": float(years_to_limit(best["flop_per_j"],
-                                                        cmos_limit_flop_per_j,
-                                                        doubling_time_years)),
-            "cmos_j_per_flop": cmos_j, "landauer_j": kt,
-            "cmos_orders_above_landauer": math.log10(cmos_j / kt)}
+    return {
+        "year": float(best["year"]),
+        "j_per_flop": float(best["j_per_flop"]),
+        "flop_per_j": float(best["flop_per_j"]),
+        "factor_to_cmos_limit": float(cmos_limit_flop_per_j / best["flop_per_j"]),
+        "years_to_cmos_limit": float(
+            years_to_limit(best["flop_per_j"], cmos_limit_flop_per_j, doubling_time_years)
+        ),
+        "cmos_j_per_flop": cmos_j,
+        "landauer_j": kt,
+        "cmos_orders_above_landauer": math.log10(cmos_j / kt),
+    }
 
 
-def projection(start_year: float, start_j_per_flop: float, years: float,
-               doubling_time_years: float, points: int = 30) -> pd.DataFrame:
+def projection(
+    start_year: float,
+    start_j_per_flop: float,
+    years: float,
+    doubling_time_years: float,
+    points: int = 30,
+) -> pd.DataFrame:
     """J/FLOP falling from ``start_j_per_flop`` at one halving per ``doubling_time_years``
     over ``years`` (columns year, j_per_flop); empty when ``years`` is not finite and
     positive."""
     if not (math.isfinite(years) and years > 0):
         return pd.DataFrame({"year": [], "j_per_flop": []})
     grid = np.linspace(0.0, years, points)
-    return pd.DataFrame({"year": start_year + grid,
-                         "j_per_flop": start_j_per_flop * 2.0 ** (-grid / doubling_time_years)})
+    return pd.DataFrame(
+        {
+            "year": start_year + grid,
+            "j_per_flop": start_j_per_flop * 2.0 ** (-grid / doubling_time_years),
+        }
+    )

@@ -65,15 +65,21 @@ def segmented_fit(years, values, breakpoint_year: float) -> dict[str, float]:
     sse1 = float(np.sum((y - X1 @ c1) ** 2))
     f = (sse1 - sse) / s2 if dof > 0 and s2 > 0 else math.nan
     p = float(stats.f.sf(f, 1, dof)) if math.isfinite(f) else math.nan
-    return {"breakpoint_year": float(breakpoint_year), "slope_before": before,
-            "slope_after": after, "slope_change": change,
-            "slope_before_se": math.sqrt(cov[1, 1]),
-            "slope_after_se": math.sqrt(cov[1, 1] + cov[2, 2] + 2 * cov[1, 2]),
-            "slope_change_se": math.sqrt(cov[2, 2]),
-            "doubling_time_before_years": doubling(before),
-            "doubling_time_after_years": doubling(after), "sse": sse,
-            "n_before": int(np.sum(x < breakpoint_year)),
-            "n_after": int(np.sum(x >= breakpoint_year)), "f_test_p": p}
+    return {
+        "breakpoint_year": float(breakpoint_year),
+        "slope_before": before,
+        "slope_after": after,
+        "slope_change": change,
+        "slope_before_se": math.sqrt(cov[1, 1]),
+        "slope_after_se": math.sqrt(cov[1, 1] + cov[2, 2] + 2 * cov[1, 2]),
+        "slope_change_se": math.sqrt(cov[2, 2]),
+        "doubling_time_before_years": doubling(before),
+        "doubling_time_after_years": doubling(after),
+        "sse": sse,
+        "n_before": int(np.sum(x < breakpoint_year)),
+        "n_after": int(np.sum(x >= breakpoint_year)),
+        "f_test_p": p,
+    }
 
 
 def min_each_side(n: int) -> int:
@@ -81,8 +87,7 @@ def min_each_side(n: int) -> int:
     return max(MIN_EACH_SIDE, round(TRIM * n))
 
 
-def candidate_breaks(x: np.ndarray, min_points: int, grid_step: float = GRID_STEP
-                     ) -> np.ndarray:
+def candidate_breaks(x: np.ndarray, min_points: int, grid_step: float = GRID_STEP) -> np.ndarray:
     """Grid of breakpoints keeping at least ``min_points`` chips on each side."""
     xs = np.sort(np.asarray(x, float))
     if xs.size < 2 * min_points:
@@ -120,13 +125,13 @@ class KinkBasis:
         best_b = np.empty(m)
         best_c = np.empty((m, 3))
         for lo in range(0, m, chunk):
-            y = Y[:, lo:lo + chunk]
+            y = Y[:, lo : lo + chunk]
             proj = (self.qt @ y).reshape(c, 3, -1)  # Q' y for every candidate
             # SSE = |y|^2 - |Q'y|^2; the first candidate wins ties.
             i = np.argmax(np.sum(proj * proj, axis=1), axis=0)
             cols = np.arange(y.shape[1])
-            best_b[lo:lo + chunk] = self.cands[i]
-            best_c[lo:lo + chunk] = np.einsum("mij,mj->mi", self.rinv[i], proj[i, :, cols])
+            best_b[lo : lo + chunk] = self.cands[i]
+            best_c[lo : lo + chunk] = np.einsum("mij,mj->mi", self.rinv[i], proj[i, :, cols])
         return best_b, best_c
 
     def statistic(self, Y: np.ndarray, chunk: int = 4000) -> np.ndarray:
@@ -139,7 +144,7 @@ class KinkBasis:
         n = self.x.size
         out = np.empty(Y.shape[1])
         for lo in range(0, Y.shape[1], chunk):
-            y = Y[:, lo:lo + chunk]
+            y = Y[:, lo : lo + chunk]
             line = self.line_q.T @ y
             sse_line = np.sum(y * y, axis=0) - np.sum(line * line, axis=0)
             change = self.change_row @ y  # (c, m)
@@ -147,12 +152,19 @@ class KinkBasis:
             s2 = np.maximum(sse, 0.0) / (n - 3)
             with np.errstate(divide="ignore", invalid="ignore"):
                 t = -change / np.sqrt(s2 * self.change_var[:, None])
-            out[lo:lo + chunk] = np.max(np.nan_to_num(t, nan=-np.inf), axis=0)
+            out[lo : lo + chunk] = np.max(np.nan_to_num(t, nan=-np.inf), axis=0)
         return out
 
 
-def slowdown_test(years, values, n_sim: int = 1000, seed: int = 0, level: float = 0.95,
-                  alpha: float = 0.05, grid_step: float = GRID_STEP) -> dict[str, float]:
+def slowdown_test(
+    years,
+    values,
+    n_sim: int = 1000,
+    seed: int = 0,
+    level: float = 0.95,
+    alpha: float = 0.05,
+    grid_step: float = GRID_STEP,
+) -> dict[str, float]:
     """Test for a fall in the growth rate of log2(values) at an unknown date.
 
     - the break estimate: the candidate date of least squared error (searched between the
@@ -174,8 +186,10 @@ def slowdown_test(years, values, n_sim: int = 1000, seed: int = 0, level: float 
     k = min_each_side(n)
     cands = candidate_breaks(x, k, grid_step)
     if cands.size < 2:
-        raise ValueError(f"need at least {2 * MIN_EACH_SIDE} chips released on different "
-                         f"dates to look for a break, got {n}")
+        raise ValueError(
+            f"need at least {2 * MIN_EACH_SIDE} chips released on different "
+            f"dates to look for a break, got {n}"
+        )
     basis = KinkBasis(x, cands)
     b_hat, c_hat = basis.profile(y[:, None])
     b0, c0 = float(b_hat[0]), c_hat[0]
@@ -192,16 +206,23 @@ def slowdown_test(years, values, n_sim: int = 1000, seed: int = 0, level: float 
     before, change = float(c0[1]), float(c0[2])
     edge = 0.5 * grid_step
     return {
-        "breakpoint_year": b0, "slope_before": before, "slope_after": before + change,
+        "breakpoint_year": b0,
+        "slope_before": before,
+        "slope_after": before + change,
         "slope_change": change,
         "doubling_time_before_years": doubling(before),
         "doubling_time_after_years": doubling(before + change),
         "at_edge": float(b0 <= cands[0] + edge or b0 >= cands[-1] - edge),
-        "search_low": float(cands[0]), "search_high": float(cands[-1]),
-        "min_each_side": float(k), "n": float(n), "n_sim": float(n_sim), "level": level,
+        "search_low": float(cands[0]),
+        "search_high": float(cands[-1]),
+        "min_each_side": float(k),
+        "n": float(n),
+        "n_sim": float(n_sim),
+        "level": level,
         "statistic": observed,
         "p_value": float((1 + np.sum(null >= observed)) / (1 + n_sim)),
-        "critical": float(np.quantile(null, 1 - alpha)), "alpha": alpha,
+        "critical": float(np.quantile(null, 1 - alpha)),
+        "alpha": alpha,
         "breakpoint_year_low": float(np.quantile(bb, a)),
         "breakpoint_year_high": float(np.quantile(bb, 1 - a)),
         "slope_change_low": float(np.quantile(cb[:, 2], a)),
@@ -209,9 +230,17 @@ def slowdown_test(years, values, n_sim: int = 1000, seed: int = 0, level: float 
     }
 
 
-def detectable_slowdown(years, residual_sd_log2: float, break_years, critical: float,
-                        n_sim: int = 400, seed: int = 0, power: float = 0.8,
-                        grid_step: float = GRID_STEP, iterations: int = 7) -> pd.DataFrame:
+def detectable_slowdown(
+    years,
+    residual_sd_log2: float,
+    break_years,
+    critical: float,
+    n_sim: int = 400,
+    seed: int = 0,
+    power: float = 0.8,
+    grid_step: float = GRID_STEP,
+    iterations: int = 7,
+) -> pd.DataFrame:
     """The smallest fall in slope (doublings per year) that :func:`slowdown_test` would
     detect with probability ``power`` at its ``critical`` value, for a break planted at each
     of ``break_years``, with normal scatter of ``residual_sd_log2`` about the line and the
@@ -249,13 +278,19 @@ def detectable_slowdown(years, residual_sd_log2: float, break_years, critical: f
         hi = np.where(enough, mid, hi)
         lo = np.where(enough, lo, mid)
     mde = np.where(top >= power, hi, math.inf)
-    return pd.DataFrame({"break_year": breaks, "min_change_per_year": mde,
-                         "power_at_largest": top})
+    return pd.DataFrame({"break_year": breaks, "min_change_per_year": mde, "power_at_largest": top})
 
 
-def power_against(years, residual_sd_log2: float, break_years, change_per_year: float,
-                  critical: float, n_sim: int = 400, seed: int = 0,
-                  grid_step: float = GRID_STEP) -> np.ndarray:
+def power_against(
+    years,
+    residual_sd_log2: float,
+    break_years,
+    change_per_year: float,
+    critical: float,
+    n_sim: int = 400,
+    seed: int = 0,
+    grid_step: float = GRID_STEP,
+) -> np.ndarray:
     """The probability that :func:`slowdown_test` rejects at its ``critical`` value when the
     growth rate falls by ``change_per_year`` doublings a year at each of ``break_years``
     (normal scatter of ``residual_sd_log2``, the same release dates). A change equal to the
@@ -270,15 +305,15 @@ def power_against(years, residual_sd_log2: float, break_years, change_per_year: 
     basis = KinkBasis(x, cands)
     E = np.random.default_rng(seed).standard_normal((n, n_sim))
     breaks = np.atleast_1d(np.asarray(break_years, float))
-    kinks = np.maximum(x[:, None] - breaks[None, :], 0.0) * (change_per_year
-                                                           / residual_sd_log2)
+    kinks = np.maximum(x[:, None] - breaks[None, :], 0.0) * (change_per_year / residual_sd_log2)
     Y = E[:, None, :] - kinks[:, :, None]
     T = basis.statistic(Y.reshape(n, -1)).reshape(breaks.size, n_sim)
     return np.mean(T >= critical, axis=1)
 
 
-def wild_p_value(years, values, n_sim: int = 1000, seed: int = 0,
-                 grid_step: float = GRID_STEP) -> float:
+def wild_p_value(
+    years, values, n_sim: int = 1000, seed: int = 0, grid_step: float = GRID_STEP
+) -> float:
     """p-value of the slowdown statistic against a wild-bootstrap null: the residuals of
     the straight-line fit, each multiplied by a random sign (Rademacher), added back to the
     line. It keeps each chip's own residual size (uneven scatter, outliers) instead of
@@ -288,8 +323,10 @@ def wild_p_value(years, values, n_sim: int = 1000, seed: int = 0,
     n = x.size
     cands = candidate_breaks(x, min_each_side(n), grid_step)
     if cands.size < 2:
-        raise ValueError(f"need at least {2 * MIN_EACH_SIDE} chips released on different "
-                         f"dates to look for a break, got {n}")
+        raise ValueError(
+            f"need at least {2 * MIN_EACH_SIDE} chips released on different "
+            f"dates to look for a break, got {n}"
+        )
     basis = KinkBasis(x, cands)
     X = np.column_stack([np.ones_like(x), x - x.mean()])
     coef, *_ = np.linalg.lstsq(X, y, rcond=None)

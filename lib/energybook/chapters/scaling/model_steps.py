@@ -48,16 +48,19 @@ def reference_peak(rec: Mapping, formats: Sequence[str] = REFERENCE_FORMATS) -> 
     return max(peaks) if peaks else math.nan
 
 
-def reference_format(before: Mapping, after: Mapping,
-                     formats: Sequence[str] = REFERENCE_FORMATS) -> str:
+def reference_format(
+    before: Mapping, after: Mapping, formats: Sequence[str] = REFERENCE_FORMATS
+) -> str:
     """:data:`REFERENCE` when both chips list a peak at one of ``formats``, else ""."""
     ok = math.isfinite(reference_peak(before, formats)) and math.isfinite(
-        reference_peak(after, formats))
+        reference_peak(after, formats)
+    )
     return REFERENCE if ok else ""
 
 
-def decompose_step(before: Mapping, after: Mapping, precision: str = "bf16",
-                   silicon: str = "transistors") -> dict[str, Any]:
+def decompose_step(
+    before: Mapping, after: Mapping, precision: str = "bf16", silicon: str = "transistors"
+) -> dict[str, Any]:
     """Split the peak-throughput gain from chip ``before`` to chip ``after`` into factors
     that multiply exactly to it and do not overlap:
 
@@ -98,21 +101,34 @@ def decompose_step(before: Mapping, after: Mapping, precision: str = "bf16",
     fmt = (pa / ra) / (pb / rb)
     eff = (ra / wa) / (rb / wb)
     sil = _silicon(after, silicon) / _silicon(before, silicon)
-    out: dict[str, Any] = {"total": total, "power": power, "format": fmt, "efficiency": eff,
-                           "silicon": sil, "power_per_silicon": power / sil,
-                           "reference": ref, "format_before": fb, "format_after": fa}
+    out: dict[str, Any] = {
+        "total": total,
+        "power": power,
+        "format": fmt,
+        "efficiency": eff,
+        "silicon": sil,
+        "power_per_silicon": power / sil,
+        "reference": ref,
+        "format_before": fb,
+        "format_after": fa,
+    }
     lt = math.log(total) if total > 0 else math.nan
     for k in FACTORS:
         v = out[k]
         out[f"log_{k}"] = math.log(v) if v > 0 else math.nan
         out[f"share_{k}"] = out[f"log_{k}"] / lt if lt != 0 else math.nan
-    out["share_non_efficiency"] = ((out["log_power"] + out["log_format"]) / lt
-                                   if lt != 0 else math.nan)
+    out["share_non_efficiency"] = (
+        (out["log_power"] + out["log_format"]) / lt if lt != 0 else math.nan
+    )
     return out
 
 
-def decompose_line(accelerators: pd.DataFrame, chips: Sequence[str], precision: str = "bf16",
-                   silicon: str = "transistors") -> pd.DataFrame:
+def decompose_line(
+    accelerators: pd.DataFrame,
+    chips: Sequence[str],
+    precision: str = "bf16",
+    silicon: str = "transistors",
+) -> pd.DataFrame:
     """:func:`decompose_step` for each consecutive pair of ``chips`` (one row per step)."""
     rows = []
     sub = accelerators[accelerators["chip"].isin(list(chips))]
@@ -133,27 +149,40 @@ def decomposition_long(steps: pd.DataFrame) -> pd.DataFrame:
             continue
         for f in FACTORS:
             ratio = rec[f]
-            rows.append({"step": rec["step"], "factor": f, "ratio": ratio,
-                         "log10_ratio": math.log10(ratio)})
+            rows.append(
+                {"step": rec["step"], "factor": f, "ratio": ratio, "log10_ratio": math.log10(ratio)}
+            )
     return pd.DataFrame(rows, columns=["step", "factor", "ratio", "log10_ratio"])
 
 
-def generation_ratios(accelerators: pd.DataFrame, before: str = "H100 SXM", after: str = "B200",
-                      precision: str = "bf16") -> dict[str, float]:
+def generation_ratios(
+    accelerators: pd.DataFrame,
+    before: str = "H100 SXM",
+    after: str = "B200",
+    precision: str = "bf16",
+) -> dict[str, float]:
     """Plain ratios after/before: throughput at ``precision``, board power, transistors, dies,
     and FLOP/s per W."""
     a, b = chip(accelerators, after), chip(accelerators, before)
     pa, _ = chip_format_peak(a, precision)
     pb, _ = chip_format_peak(b, precision)
     power = float(a["board_power_w"]) / float(b["board_power_w"])
-    return {"throughput": pa / pb, "power": power,
-            "transistors": _silicon(a, "transistors") / _silicon(b, "transistors"),
-            "dies": _silicon(a, "dies") / _silicon(b, "dies"),
-            "flop_per_j": (pa / pb) / power}
+    return {
+        "throughput": pa / pb,
+        "power": power,
+        "transistors": _silicon(a, "transistors") / _silicon(b, "transistors"),
+        "dies": _silicon(a, "dies") / _silicon(b, "dies"),
+        "flop_per_j": (pa / pb) / power,
+    }
 
 
-def step_summary(accelerators: pd.DataFrame, before: str = "H100 SXM", after: str = "B200",
-                 precision: str = "lowest", silicon: str = "transistors") -> dict[str, float]:
+def step_summary(
+    accelerators: pd.DataFrame,
+    before: str = "H100 SXM",
+    after: str = "B200",
+    precision: str = "lowest",
+    silicon: str = "transistors",
+) -> dict[str, float]:
     """Numbers on one generation step (e.g. Hopper -> Blackwell).
 
     At BF16 (a fixed format): throughput, power, transistors and FLOP/J ratios;
@@ -166,8 +195,7 @@ def step_summary(accelerators: pd.DataFrame, before: str = "H100 SXM", after: st
     out["power_share_percent"] = 100 * math.log(r["power"]) / math.log(r["throughput"])
     out["throughput_per_transistor"] = r["throughput"] / r["transistors"]
     out["power_per_transistor"] = r["power"] / r["transistors"]
-    d = decompose_step(chip(accelerators, before), chip(accelerators, after), precision,
-                       silicon)
+    d = decompose_step(chip(accelerators, before), chip(accelerators, after), precision, silicon)
     for k in ("total", "power", "format", "efficiency", "silicon", "power_per_silicon"):
         out[f"dec_{k}"] = float(d[k])
     for k in (*FACTORS, "non_efficiency"):
@@ -175,10 +203,12 @@ def step_summary(accelerators: pd.DataFrame, before: str = "H100 SXM", after: st
     return out
 
 
-def generation_decomposition(accelerators: pd.DataFrame, precision: str = "lowest",
-                             silicon: str = "transistors",
-                             lines: Mapping[str, Sequence[str]] | None = None
-                             ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def generation_decomposition(
+    accelerators: pd.DataFrame,
+    precision: str = "lowest",
+    silicon: str = "transistors",
+    lines: Mapping[str, Sequence[str]] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per-generation decomposition of the NVIDIA and AMD lines: (steps, long).
 
     steps: :func:`decompose_line` rows with a ``line`` column; long: one row per step and

@@ -33,12 +33,19 @@ GEMM_SMS = 132  # H100 SXM
 #: Power and significance of the detectable-slowdown statement, and its break dates.
 POWER = 0.8
 ALPHA = 0.05
-DETECTABLE_BREAKS = 6   # break dates across the search range, for the chart
+DETECTABLE_BREAKS = 6  # break dates across the search range, for the chart
 POWER_SIMULATIONS = 400  # at most; fewer when n_bootstrap is smaller
 
 PRECISION_LABELS: dict[str, str] = {
-    "bf16": "BF16", "fp32": "FP32", "tf32": "TF32", "fp16": "FP16", "fp8": "FP8", "fp4": "FP4",
-    "int8": "INT8", "lowest": "each chip's lowest floating-point precision"}
+    "bf16": "BF16",
+    "fp32": "FP32",
+    "tf32": "TF32",
+    "fp16": "FP16",
+    "fp8": "FP8",
+    "fp4": "FP4",
+    "int8": "INT8",
+    "lowest": "each chip's lowest floating-point precision",
+}
 
 # The published estimates the prose quotes, by their row in efficiency_trends.
 KOOMEY = "koomey_2011"
@@ -48,16 +55,22 @@ EPOCH_LEADING = "epoch_2025_leading_ml_hardware_energy"
 EPOCH_BANDWIDTH = "epoch_2023_memory_bandwidth"
 EPOCH_COMPUTE = "epoch_2023_compute_performance"
 REFERENCE_RATES = (KOOMEY, KOOMEY_POST2000, EPOCH_FP32, EPOCH_LEADING)
-REFERENCE_LABELS = {KOOMEY: "Koomey, computers", KOOMEY_POST2000: "Koomey & Naffziger, computers",
-                    EPOCH_FP32: "Epoch AI, GPUs at FP32",
-                    EPOCH_LEADING: "Epoch AI, leading ML hardware"}
+REFERENCE_LABELS = {
+    KOOMEY: "Koomey, computers",
+    KOOMEY_POST2000: "Koomey & Naffziger, computers",
+    EPOCH_FP32: "Epoch AI, GPUs at FP32",
+    EPOCH_LEADING: "Epoch AI, leading ML hardware",
+}
 
 
 def reference_label(published: pd.DataFrame, estimate: str) -> str:
     """A short label of a published rate with its period where one is recorded."""
     r = published.set_index("estimate").loc[estimate]
-    period = (f", {int(r['period_start'])}-{int(r['period_end'])}"
-              if pd.notna(r["period_start"]) and pd.notna(r["period_end"]) else "")
+    period = (
+        f", {int(r['period_start'])}-{int(r['period_end'])}"
+        if pd.notna(r["period_start"]) and pd.notna(r["period_end"])
+        else ""
+    )
     return REFERENCE_LABELS[estimate] + period
 
 
@@ -65,19 +78,19 @@ def reference_label(published: pd.DataFrame, estimate: str) -> str:
 class Evaluation:
     P: Params
     tables: Mapping[str, pd.DataFrame]
-    table: pd.DataFrame                    # efficiency table at P.precision
+    table: pd.DataFrame  # efficiency table at P.precision
     by_precision: dict[str, pd.DataFrame]  # the same for bf16, fp32 and lowest
-    fit: model.TrendFit                    # every product, at P.precision
-    variants: dict[str, model.TrendFit]    # every product, one per design, frontier
-    frontier_cal: dict[str, float]         # the frontier against the pooled line simulated
-    record: dict                           # the latest record and the chips after it
+    fit: model.TrendFit  # every product, at P.precision
+    variants: dict[str, model.TrendFit]  # every product, one per design, frontier
+    frontier_cal: dict[str, float]  # the frontier against the pooled line simulated
+    record: dict  # the latest record and the chips after it
     fit_lowest: model.TrendFit
     fit_fp32: model.TrendFit
     summary: pd.DataFrame
     slowdown: dict[str, float]
-    detectable: pd.DataFrame               # first row: the break at the median release date
-    plateau_power: np.ndarray              # power against a complete stop, same break dates
-    robustness: dict[str, float]           # p-values on other samples and another null
+    detectable: pd.DataFrame  # first row: the break at the median release date
+    plateau_power: np.ndarray  # power against a complete stop, same break dates
+    robustness: dict[str, float]  # p-values on other samples and another null
     fixed: dict[str, float]
     rolling: pd.DataFrame
     step: dict[str, float]
@@ -87,27 +100,32 @@ class Evaluation:
     memory: pd.DataFrame
     memory_trends: pd.DataFrame
     memory_bound: dict[str, float]
-    limit_table: pd.DataFrame              # the chips searched for the best one in the
-    limit_from_selection: bool             # limit's format (every chip when none selected)
+    limit_table: pd.DataFrame  # the chips searched for the best one in the
+    limit_from_selection: bool  # limit's format (every chip when none selected)
     limit: dict[str, float]
-    limit_years: tuple[float, float]       # years to the limit at the interval's ends
+    limit_years: tuple[float, float]  # years to the limit at the interval's ends
     limit_years_by_trend: dict[str, float]  # years to the limit at each trend's rate
     gemm: pd.DataFrame
     vocab: dict[str, float]
-    sobol: pd.DataFrame                    # total Sobol indices of the pooled doubling time
+    sobol: pd.DataFrame  # total Sobol indices of the pooled doubling time
 
 
 #: The analyst's numeric choices of data varied for the Sobol indices of the pooled doubling
 #: time, each inside its declared bounds and narrowed so that every combination passes the
 #: chapter's check with the book's chip table (a test checks the corners and a grid).
 SOBOL_RANGES: dict[str, tuple[float, float]] = {
-    "start_year": (2016, 2019), "end_year": (2023, 2025),
-    "breakpoint_year": (2021.0, 2022.5), "window_years": (2.0, 4.0)}
+    "start_year": (2016, 2019),
+    "end_year": (2023, 2025),
+    "breakpoint_year": (2021.0, 2022.5),
+    "window_years": (2.0, 4.0),
+}
 SOBOL_N = 64  # Saltelli base sample: 64 * (4 + 2) = 384 straight-line fits
-SOBOL_LABELS = {"start_year": "first release year included",
-                "end_year": "last release year included",
-                "breakpoint_year": "fixed breakpoint of the two-segment fit",
-                "window_years": "width of the rolling windows"}
+SOBOL_LABELS = {
+    "start_year": "first release year included",
+    "end_year": "last release year included",
+    "breakpoint_year": "fixed breakpoint of the two-segment fit",
+    "window_years": "width of the rolling windows",
+}
 
 
 def pooled_doubling_time(P: Params, chips: pd.DataFrame) -> float:
@@ -117,19 +135,25 @@ def pooled_doubling_time(P: Params, chips: pd.DataFrame) -> float:
     release, inclusive). The breakpoint and the window do not enter this fit."""
     year = np.floor(chips["year"].to_numpy(dtype=float))
     t = chips[(year >= P.start_year) & (year <= P.end_year)]
-    return model.cap_years(model.fit_log_trend(t["year"], t["flop_per_j"],
-                                               P.confidence_level).doubling_time_years)
+    return model.cap_years(
+        model.fit_log_trend(t["year"], t["flop_per_j"], P.confidence_level).doubling_time_years
+    )
 
 
-def sobol_indices(P: Params, accelerators: pd.DataFrame, n: int = SOBOL_N,
-                  ranges: Mapping[str, tuple[float, float]] | None = None) -> pd.DataFrame:
+def sobol_indices(
+    P: Params,
+    accelerators: pd.DataFrame,
+    n: int = SOBOL_N,
+    ranges: Mapping[str, tuple[float, float]] | None = None,
+) -> pd.DataFrame:
     """Total Sobol indices of the pooled doubling time over the analyst's choices of data
     (:data:`SOBOL_RANGES`): sensitivity to those choices, not uncertainty about the chips
     (the fit's sampling uncertainty is in its interval)."""
     sel = {**selection(P), "start_year": None, "end_year": None}
     chips = model.efficiency_table(accelerators, P.precision, **sel)
-    return sobol.of_parameters(lambda Q: pooled_doubling_time(Q, chips), P,
-                               dict(ranges or SOBOL_RANGES), n)
+    return sobol.of_parameters(
+        lambda Q: pooled_doubling_time(Q, chips), P, dict(ranges or SOBOL_RANGES), n
+    )
 
 
 def sobol_top(ev: Evaluation) -> tuple[str, float, bool]:
@@ -140,8 +164,12 @@ def sobol_top(ev: Evaluation) -> tuple[str, float, bool]:
 
 
 def selection(P: Params) -> dict:
-    return {"vendors": P.vendors, "start_year": P.start_year, "end_year": P.end_year,
-            "include_estimated_power": P.include_estimated_power}
+    return {
+        "vendors": P.vendors,
+        "start_year": P.start_year,
+        "end_year": P.end_year,
+        "include_estimated_power": P.include_estimated_power,
+    }
 
 
 def evaluate(P: Params, tables: Mapping[str, pd.DataFrame]) -> Evaluation:
@@ -157,41 +185,71 @@ def evaluate(P: Params, tables: Mapping[str, pd.DataFrame]) -> Evaluation:
     fit_lowest = model.fit_log_trend(by["lowest"]["year"], by["lowest"]["flop_per_j"], level)
     fit_fp32 = model.fit_log_trend(by["fp32"]["year"], by["fp32"]["flop_per_j"], level)
     summary = model.trend_summary({p: by[p] for p in ("bf16", "fp32", "lowest")}, level=level)
-    test = model_slowdown.slowdown_test(x, v, n_sim=P.n_bootstrap, seed=P.seed, level=level,
-                                        alpha=ALPHA)
-    breaks = np.concatenate([[float(np.median(x))],
-                             np.linspace(test["search_low"], test["search_high"],
-                                         DETECTABLE_BREAKS)])
+    test = model_slowdown.slowdown_test(
+        x, v, n_sim=P.n_bootstrap, seed=P.seed, level=level, alpha=ALPHA
+    )
+    breaks = np.concatenate(
+        [
+            [float(np.median(x))],
+            np.linspace(test["search_low"], test["search_high"], DETECTABLE_BREAKS),
+        ]
+    )
     detectable = model_slowdown.detectable_slowdown(
-        x, fit.residual_sd_log2, breaks, test["critical"],
-        n_sim=min(P.n_bootstrap, POWER_SIMULATIONS), seed=P.seed, power=POWER)
+        x,
+        fit.residual_sd_log2,
+        breaks,
+        test["critical"],
+        n_sim=min(P.n_bootstrap, POWER_SIMULATIONS),
+        seed=P.seed,
+        power=POWER,
+    )
     plateau = model_slowdown.power_against(
-        x, fit.residual_sd_log2, breaks, fit.slope_per_year, test["critical"],
-        n_sim=min(P.n_bootstrap, POWER_SIMULATIONS), seed=P.seed)
+        x,
+        fit.residual_sd_log2,
+        breaks,
+        fit.slope_per_year,
+        test["critical"],
+        n_sim=min(P.n_bootstrap, POWER_SIMULATIONS),
+        seed=P.seed,
+    )
     robustness = {"wild_p": model_slowdown.wild_p_value(x, v, P.n_bootstrap, P.seed)}
-    for name, sub in (("design", model.one_per_design(table)),
-                      ("measured_power", table[~table["power_estimated"]])):
+    for name, sub in (
+        ("design", model.one_per_design(table)),
+        ("measured_power", table[~table["power_estimated"]]),
+    ):
         try:
-            r = model_slowdown.slowdown_test(sub["year"], sub["flop_per_j"], P.n_bootstrap,
-                                             P.seed, level, ALPHA)
+            r = model_slowdown.slowdown_test(
+                sub["year"], sub["flop_per_j"], P.n_bootstrap, P.seed, level, ALPHA
+            )
         except ValueError:  # too few chips in that sample to search for a break
-            r = {"p_value": math.nan, "breakpoint_year": math.nan, "at_edge": math.nan,
-                 "n": float(len(sub))}
-        robustness.update({f"{name}_p": r["p_value"], f"{name}_break": r["breakpoint_year"],
-                           f"{name}_at_edge": r["at_edge"], f"{name}_n": r["n"]})
+            r = {
+                "p_value": math.nan,
+                "breakpoint_year": math.nan,
+                "at_edge": math.nan,
+                "n": float(len(sub)),
+            }
+        robustness.update(
+            {
+                f"{name}_p": r["p_value"],
+                f"{name}_break": r["breakpoint_year"],
+                f"{name}_at_edge": r["at_edge"],
+                f"{name}_n": r["n"],
+            }
+        )
     frontier_cal = model.frontier_calibration(x, v, P.n_bootstrap, P.seed, level)
     record = model.last_record(table)
     fixed = model_slowdown.segmented_fit(x, v, P.breakpoint_year)
     rolling = model.rolling_growth(x, v, P.window_years, level=level)
-    step = model_steps.step_summary(acc, P.hopper_chip, P.blackwell_chip,
-                                    P.decomposition_precision, P.silicon)
-    steps, long = model_steps.generation_decomposition(acc, P.decomposition_precision,
-                                                       P.silicon)
+    step = model_steps.step_summary(
+        acc, P.hopper_chip, P.blackwell_chip, P.decomposition_precision, P.silicon
+    )
+    steps, long = model_steps.generation_decomposition(acc, P.decomposition_precision, P.silicon)
     # The measured chapter's reading of its runs (each window on whole counter updates).
     runs = measured.summarize_repeats(measured.window_table(tables["gpu_runs"]))
     delivered = model_delivered.delivered_points(runs, acc)
-    delivered = delivered.assign(year=model.decimal_year(delivered["release_date"])
-                                 if len(delivered) else [])
+    delivered = delivered.assign(
+        year=model.decimal_year(delivered["release_date"]) if len(delivered) else []
+    )
     mw = model_memory.memory_wall_table(acc, P.precision, **sel)
     mwt = model_memory.memory_wall_trends(mw, level)
     mb = model_memory.memory_bound_summary(mw, tables["energy_per_op"])
@@ -202,23 +260,61 @@ def evaluate(P: Params, tables: Mapping[str, pd.DataFrame]) -> Evaluation:
     if not from_selection:  # no selected chip lists the limit's format: search every chip
         at_fmt = model.efficiency_table(acc, fmt)
     cap = model.cap_years
-    limit = model_limits.limit_summary(at_fmt, float(cmos["flop_per_j"]),
-                                       cap(fit.doubling_time_years), P.temperature_k)
-    limit_years = tuple(float(model_limits.years_to_limit(
-        limit["flop_per_j"], float(cmos["flop_per_j"]), cap(dt)))
-        for dt in (fit.doubling_time_low_years, fit.doubling_time_high_years))
-    trend_dts = {"all products": fit.doubling_time_years,
-                 "one per design": variants["one per design"].doubling_time_years,
-                 "frontier, corrected": frontier_cal["doubling_time_years"]}
-    limit_by_trend = {k: float(model_limits.years_to_limit(
-        limit["flop_per_j"], float(cmos["flop_per_j"]), cap(dt))) for k, dt in trend_dts.items()}
+    limit = model_limits.limit_summary(
+        at_fmt, float(cmos["flop_per_j"]), cap(fit.doubling_time_years), P.temperature_k
+    )
+    limit_years = tuple(
+        float(model_limits.years_to_limit(limit["flop_per_j"], float(cmos["flop_per_j"]), cap(dt)))
+        for dt in (fit.doubling_time_low_years, fit.doubling_time_high_years)
+    )
+    trend_dts = {
+        "all products": fit.doubling_time_years,
+        "one per design": variants["one per design"].doubling_time_years,
+        "frontier, corrected": frontier_cal["doubling_time_years"],
+    }
+    limit_by_trend = {
+        k: float(
+            model_limits.years_to_limit(limit["flop_per_j"], float(cmos["flop_per_j"]), cap(dt))
+        )
+        for k, dt in trend_dts.items()
+    }
     gemm = model_memory.gemm_efficiency_curve(GEMM_SIZES, GEMM_OTHER_DIM, GEMM_TILES, GEMM_SMS)
     vocab = model_memory.vocab_padding_example(n_sms=GEMM_SMS)
     indices = sobol_indices(P, acc)
-    return Evaluation(P, tables, table, by, fit, variants, frontier_cal, record, fit_lowest,
-                      fit_fp32, summary, test, detectable, plateau, robustness, fixed, rolling,
-                      step, steps, long, delivered, mw, mwt, mb, at_fmt, from_selection, limit,
-                      (limit_years[0], limit_years[1]), limit_by_trend, gemm, vocab, indices)
+    return Evaluation(
+        P,
+        tables,
+        table,
+        by,
+        fit,
+        variants,
+        frontier_cal,
+        record,
+        fit_lowest,
+        fit_fp32,
+        summary,
+        test,
+        detectable,
+        plateau,
+        robustness,
+        fixed,
+        rolling,
+        step,
+        steps,
+        long,
+        delivered,
+        mw,
+        mwt,
+        mb,
+        at_fmt,
+        from_selection,
+        limit,
+        (limit_years[0], limit_years[1]),
+        limit_by_trend,
+        gemm,
+        vocab,
+        indices,
+    )
 
 
 # --------------------------------------------------------------------------- numbers
@@ -250,8 +346,9 @@ def headlines(ev: Evaluation) -> dict[str, float]:
         "hopper_blackwell_transistors": s["transistors"],
         "hopper_blackwell_flop_per_j": s["flop_per_j"],
         "hopper_blackwell_non_efficiency_percent": s["dec_share_non_efficiency_percent"],
-        "landauer_orders": math.log10(best["j_per_flop"]
-                                      / model_limits.landauer_limit_j(ev.P.temperature_k)),
+        "landauer_orders": math.log10(
+            best["j_per_flop"] / model_limits.landauer_limit_j(ev.P.temperature_k)
+        ),
         "years_to_cmos_limit": cap(ev.limit["years_to_cmos_limit"]),
         "years_to_cmos_limit_low": cap(ev.limit_years[0]),
         "years_to_cmos_limit_high": cap(ev.limit_years[1]),
@@ -284,7 +381,8 @@ def numbers(ev: Evaluation) -> dict[str, float]:
     plateau = 100 * ev.plateau_power
     out = {
         "n_chips": len(ev.table),
-        "n_designs": design.n, "n_frontier": front.n,
+        "n_designs": design.n,
+        "n_frontier": front.n,
         "n_frontier_estimated": int(model.frontier(ev.table)["power_estimated"].sum()),
         "growth_pct": _pct_per_year(ev.fit.slope_per_year),
         "design_dt": cap(design.doubling_time_years),
@@ -295,70 +393,100 @@ def numbers(ev: Evaluation) -> dict[str, float]:
         "frontier_corrected_dt": cap(fc["doubling_time_years"]),
         "frontier_null_dt": cap(fc["null_median_doubling_time_years"]),
         "frontier_as_fast_pct": 100 * fc["share_as_fast"],
-        "record_year": ev.record["year"], "record_later": ev.record["later"],
+        "record_year": ev.record["year"],
+        "record_later": ev.record["later"],
         "frontier_growth_pct": _pct_per_year(front.slope_per_year),
         "fp32_dt_low": cap(ev.fit_fp32.doubling_time_low_years),
         "fp32_dt_high": cap(ev.fit_fp32.doubling_time_high_years),
         "n_fp32": ev.fit_fp32.n,
         "fp32_first_year": math.floor(float(ev.by_precision["fp32"]["year"].min())),
-        "koomey_dt": pub[KOOMEY], "koomey_post2000_dt": pub[KOOMEY_POST2000],
-        "hobbhahn_fp32_dt": pub[EPOCH_FP32], "epoch_leading_dt": pub[EPOCH_LEADING],
-        "epoch_bw_dt": pub[EPOCH_BANDWIDTH], "epoch_compute_dt": pub[EPOCH_COMPUTE],
+        "koomey_dt": pub[KOOMEY],
+        "koomey_post2000_dt": pub[KOOMEY_POST2000],
+        "hobbhahn_fp32_dt": pub[EPOCH_FP32],
+        "epoch_leading_dt": pub[EPOCH_LEADING],
+        "epoch_bw_dt": pub[EPOCH_BANDWIDTH],
+        "epoch_compute_dt": pub[EPOCH_COMPUTE],
         "n_sim": bt["n_sim"],
-        "bp_low": bt["breakpoint_year_low"], "bp_high": bt["breakpoint_year_high"],
+        "bp_low": bt["breakpoint_year_low"],
+        "bp_high": bt["breakpoint_year_high"],
         "dt_before": cap(bt["doubling_time_before_years"]),
         "dt_after": cap(bt["doubling_time_after_years"]),
-        "change_low": bt["slope_change_low"], "change_high": bt["slope_change_high"],
+        "change_low": bt["slope_change_low"],
+        "change_high": bt["slope_change_high"],
         "mde_year": mde["break_year"],
-        "plateau_power_pct": plateau[0], "plateau_miss_pct": 100 - plateau[0],
+        "plateau_power_pct": plateau[0],
+        "plateau_miss_pct": 100 - plateau[0],
         "plateau_power_min": float(np.min(plateau[1:])),
         "plateau_power_max": float(np.max(plateau[1:])),
         "mde_min": cap(float(ev.detectable["min_change_per_year"].iloc[1:].min())),
         "mde_max": cap(float(ev.detectable["min_change_per_year"].iloc[1:].max())),
         "fit_slope": ev.fit.slope_per_year,
-        "search_low": bt["search_low"], "search_high": bt["search_high"],
-        "design_p": rob["design_p"], "design_break": rob["design_break"],
+        "search_low": bt["search_low"],
+        "search_high": bt["search_high"],
+        "design_p": rob["design_p"],
+        "design_break": rob["design_break"],
         "measured_power_p": rob["measured_power_p"],
-        "n_measured_power": rob["measured_power_n"], "wild_p": rob["wild_p"],
-        "power_pct": 100 * POWER, "alpha_pct": 100 * ALPHA,
+        "n_measured_power": rob["measured_power_n"],
+        "wild_p": rob["wild_p"],
+        "power_pct": 100 * POWER,
+        "alpha_pct": 100 * ALPHA,
         "residual_factor": 2.0**ev.fit.residual_sd_log2,
         "fixed_bp": P.breakpoint_year,
         "fixed_dt_before": cap(seg["doubling_time_before_years"]),
         "fixed_dt_after": cap(seg["doubling_time_after_years"]),
-        "fixed_p": seg["f_test_p"], "window_years": P.window_years,
+        "fixed_p": seg["f_test_p"],
+        "window_years": P.window_years,
         "roll_dt": cap(last["doubling_time_years"]),
         "hb_power_share": s["power_share_percent"],
         "hb_flop_per_j_share": 100 - s["power_share_percent"],
         "hb_per_transistor": s["throughput_per_transistor"],
         "hb_power_per_transistor": s["power_per_transistor"],
-        "hb_total": s["dec_total"], "hb_format": s["dec_format"], "hb_power": s["dec_power"],
+        "hb_total": s["dec_total"],
+        "hb_format": s["dec_format"],
+        "hb_power": s["dec_power"],
         "hb_efficiency": s["dec_efficiency"],
         "mw_tflops_dt": cap(mwt.loc["tflops", "doubling_time_years"]),
         "mw_bw_dt": cap(mwt.loc["memory_bw_tbps", "doubling_time_years"]),
         "mw_bpf_halving": cap(mwt.loc["byte_per_flop", "halving_time_years"]),
         "mw_bw_per_w_dt": cap(mwt.loc["bw_gbps_per_w", "doubling_time_years"]),
-        "fp16_mult_pj": mb["fp16_mult_pj"], "dram_lo_pj": mb["dram_read_low_pj"],
-        "dram_hi_pj": mb["dram_read_high_pj"], "dram_ratio_lo": mb["dram_over_fp16_mult_low"],
-        "dram_ratio_hi": mb["dram_over_fp16_mult_high"], "hbm_pj": mb["hbm_pj_per_bit"],
-        "weight_read_pj": mb["weight_read_pj"], "weight_over_fma": mb["weight_read_over_fma"],
-        "ridge": mb["newest_ridge_flop_per_byte"], "batch1_share": mb["batch1_peak_share_percent"],
+        "fp16_mult_pj": mb["fp16_mult_pj"],
+        "dram_lo_pj": mb["dram_read_low_pj"],
+        "dram_hi_pj": mb["dram_read_high_pj"],
+        "dram_ratio_lo": mb["dram_over_fp16_mult_low"],
+        "dram_ratio_hi": mb["dram_over_fp16_mult_high"],
+        "hbm_pj": mb["hbm_pj_per_bit"],
+        "weight_read_pj": mb["weight_read_pj"],
+        "weight_over_fma": mb["weight_read_over_fma"],
+        "ridge": mb["newest_ridge_flop_per_byte"],
+        "batch1_share": mb["batch1_peak_share_percent"],
         "breakeven_batch": mb["breakeven_batch"],
-        "temperature": P.temperature_k, "landauer_j": lim["landauer_j"],
-        "best_j": _best(ev)["j_per_flop"], "cmos_flop_per_j": float(cmos["flop_per_j"]),
+        "temperature": P.temperature_k,
+        "landauer_j": lim["landauer_j"],
+        "best_j": _best(ev)["j_per_flop"],
+        "cmos_flop_per_j": float(cmos["flop_per_j"]),
         "cmos_orders": lim["cmos_orders_above_landauer"],
         "factor_to_cmos": lim["factor_to_cmos_limit"],
         "cmos_start_year": lim["year"],
         "cmos_years_trend_min": cap(min(ev.limit_years_by_trend.values())),
         "cmos_years_trend_max": cap(max(ev.limit_years_by_trend.values())),
-        "years_lowest": cap(float(model_limits.years_to_limit(
-            lim["flop_per_j"], float(cmos["flop_per_j"]),
-            cap(ev.fit_lowest.doubling_time_years)))),
-        "gemm_other": GEMM_OTHER_DIM, "gemm_sms": GEMM_SMS,
-        "first_release_year": math.floor(float(ev.tables["accelerators"]["release_date"].map(
-            lambda d: d.year).min())),
+        "years_lowest": cap(
+            float(
+                model_limits.years_to_limit(
+                    lim["flop_per_j"],
+                    float(cmos["flop_per_j"]),
+                    cap(ev.fit_lowest.doubling_time_years),
+                )
+            )
+        ),
+        "gemm_other": GEMM_OTHER_DIM,
+        "gemm_sms": GEMM_SMS,
+        "first_release_year": math.floor(
+            float(ev.tables["accelerators"]["release_date"].map(lambda d: d.year).min())
+        ),
         "gemm_min": 100 * ev.gemm["efficiency"].min(),
         "gemm_max": 100 * ev.gemm["efficiency"].max(),
-        "vocab": ev.vocab["vocab"], "vocab_padded": ev.vocab["padded"],
+        "vocab": ev.vocab["vocab"],
+        "vocab_padded": ev.vocab["padded"],
         "vocab_waves_before": ev.vocab["waves_before"],
         "vocab_waves_after": ev.vocab["waves_after"],
         "sobol_top_total_index": sobol_top(ev)[1],
@@ -379,31 +507,41 @@ def format_years(v: float) -> str:
 
 def _limit_rate_note(precision: str) -> str:
     if precision == "lowest":
-        return ("That rate counts each chip's narrowest format, so it includes the gains from "
-                "narrowing formats; a fixed-format rate is the relevant one.")
+        return (
+            "That rate counts each chip's narrowest format, so it includes the gains from "
+            "narrowing formats; a fixed-format rate is the relevant one."
+        )
     return "A fixed-format rate like this one is the relevant one."
 
 
 def _slowdown_verdict(ev: Evaluation) -> str:
     bt = ev.slowdown
     if bt["p_value"] < ALPHA:
-        return (f"The test rejects a straight line at the {100 * ALPHA:.0f}% level: in this "
-                "selection the data show a slowdown.")
-    return (f"That is no evidence of a slowdown: a straight line with the same dates and "
-            f"normal scatter gives a statistic at least this large {100 * bt['p_value']:.0f}% "
-            "of the time.")
+        return (
+            f"The test rejects a straight line at the {100 * ALPHA:.0f}% level: in this "
+            "selection the data show a slowdown."
+        )
+    return (
+        f"That is no evidence of a slowdown: a straight line with the same dates and "
+        f"normal scatter gives a statistic at least this large {100 * bt['p_value']:.0f}% "
+        "of the time."
+    )
 
 
 def _edge_text(ev: Evaluation) -> str:
     bt = ev.slowdown
     k = int(bt["min_each_side"])
-    where = (f"The search keeps {k} chips on each side of every candidate date, from "
-             f"{bt['search_low']:.1f} to {bt['search_high']:.1f}, so the test cannot address a "
-             f"break before {bt['search_low']:.1f} (only {k - 1} of the selected chips come "
-             "earlier) or after {:.1f}".format(bt["search_high"]))
+    where = (
+        f"The search keeps {k} chips on each side of every candidate date, from "
+        f"{bt['search_low']:.1f} to {bt['search_high']:.1f}, so the test cannot address a "
+        f"break before {bt['search_low']:.1f} (only {k - 1} of the selected chips come "
+        "earlier) or after {:.1f}".format(bt["search_high"])
+    )
     if bt["at_edge"]:
-        return (where + ", and the best date lies on the edge of that range: the data prefer "
-                "no interior break at all.")
+        return (
+            where + ", and the best date lies on the edge of that range: the data prefer "
+            "no interior break at all."
+        )
     return where + ", and the best date lies inside it, not on its edge."
 
 
@@ -413,8 +551,10 @@ def _break_interval_text(ev: Evaluation) -> str:
     width = bt["search_high"] - bt["search_low"]
     spread = bt["breakpoint_year_high"] - bt["breakpoint_year_low"]
     if spread >= 0.9 * width:
-        return ("that is the whole search range, so the data do not identify a date: the "
-                "best-fitting one is not an estimate to quote")
+        return (
+            "that is the whole search range, so the data do not identify a date: the "
+            "best-fitting one is not an estimate to quote"
+        )
     return "narrower than the search range, but a date is only meaningful if the test rejects"
 
 
@@ -422,20 +562,27 @@ def _robustness_text(ev: Evaluation) -> str:
     r = ev.robustness
     parts = []
     if math.isfinite(r["design_p"]):
-        edge = (", with the best date on the edge of its search range" if r["design_at_edge"]
-                else "")
-        parts.append(f"with one chip per design ({r['design_n']:.0f} chips, refreshes "
-                     f"dropped) p = {r['design_p']:.2f}{edge}")
+        edge = ", with the best date on the edge of its search range" if r["design_at_edge"] else ""
+        parts.append(
+            f"with one chip per design ({r['design_n']:.0f} chips, refreshes "
+            f"dropped) p = {r['design_p']:.2f}{edge}"
+        )
     if math.isfinite(r["measured_power_p"]):
-        parts.append(f"without the chips whose power is an estimate "
-                     f"({r['measured_power_n']:.0f} chips) p = {r['measured_power_p']:.2f}")
-    parts.append(f"against a wild-bootstrap null that keeps each chip's own residual size "
-                 f"p = {r['wild_p']:.2f}")
+        parts.append(
+            f"without the chips whose power is an estimate "
+            f"({r['measured_power_n']:.0f} chips) p = {r['measured_power_p']:.2f}"
+        )
+    parts.append(
+        f"against a wild-bootstrap null that keeps each chip's own residual size "
+        f"p = {r['wild_p']:.2f}"
+    )
     ps = [r[k] for k in ("design_p", "measured_power_p", "wild_p") if math.isfinite(r[k])]
     rejected = sum(p < ALPHA for p in ps)
-    verdict = (f"none of them rejects a straight line at the {100 * ALPHA:.0f}% level"
-               if rejected == 0 else f"{rejected} of them reject a straight line at the "
-               f"{100 * ALPHA:.0f}% level")
+    verdict = (
+        f"none of them rejects a straight line at the {100 * ALPHA:.0f}% level"
+        if rejected == 0
+        else f"{rejected} of them reject a straight line at the {100 * ALPHA:.0f}% level"
+    )
     return "; ".join(parts) + ": " + verdict
 
 
@@ -444,15 +591,21 @@ def _detectable_text(ev: Evaluation) -> str:
     change = float(mde["min_change_per_year"])
     slope = ev.fit.slope_per_year
     if not math.isfinite(change):
-        return ("no slowdown of any size within the simulated range would be detected four "
-                "times in five at that date.")
+        return (
+            "no slowdown of any size within the simulated range would be detected four "
+            "times in five at that date."
+        )
     after = slope - change
     if after <= 0:
-        return (f"a fall of {change:.2f} doublings a year, more than the whole fitted growth "
-                f"of {slope:.2f}: only a trend that stopped and turned into a decline of "
-                f"{-after:.2f} doublings a year would be detected reliably.")
-    return (f"a fall of {change:.2f} doublings a year, from {slope:.2f} to {after:.2f} (a "
-            f"doubling time of {1 / after:.1f} years instead of {1 / slope:.1f}).")
+        return (
+            f"a fall of {change:.2f} doublings a year, more than the whole fitted growth "
+            f"of {slope:.2f}: only a trend that stopped and turned into a decline of "
+            f"{-after:.2f} doublings a year would be detected reliably."
+        )
+    return (
+        f"a fall of {change:.2f} doublings a year, from {slope:.2f} to {after:.2f} (a "
+        f"doubling time of {1 / after:.1f} years instead of {1 / slope:.1f})."
+    )
 
 
 def _plateau_text(ev: Evaluation) -> str:
@@ -462,18 +615,26 @@ def _plateau_text(ev: Evaluation) -> str:
     miss = 100 * (1 - float(ev.plateau_power[0]))
     mde = ev.detectable["min_change_per_year"].iloc[1:]
     lo, hi = 100 * float(np.min(ev.plateau_power[1:])), 100 * float(np.max(ev.plateau_power[1:]))
-    every = (f"At every date of the search range the smallest detectable fall "
-             f"({float(mde.min()):.2f} doublings a year or more) exceeds the whole fitted growth "
-             f"of {slope:.2f}. " if float(mde.min()) > slope else "")
-    return (every + f"Even a complete stop, growth ending at {year:.1f} and a plateau after, "
-            f"would be missed about {miss:.0f}% of the time; across the search range the test "
-            f"catches a complete stop {lo:.0f}% to {hi:.0f}% of the time.")
+    every = (
+        f"At every date of the search range the smallest detectable fall "
+        f"({float(mde.min()):.2f} doublings a year or more) exceeds the whole fitted growth "
+        f"of {slope:.2f}. "
+        if float(mde.min()) > slope
+        else ""
+    )
+    return (
+        every + f"Even a complete stop, growth ending at {year:.1f} and a plateau after, "
+        f"would be missed about {miss:.0f}% of the time; across the search range the test "
+        f"catches a complete stop {lo:.0f}% to {hi:.0f}% of the time."
+    )
 
 
 def _format_notes(ev: Evaluation) -> str:
     """What the format factors of the V100 and MI100 steps mean at this precision."""
-    out = ("The 16-bit formats count as one width, at each chip's fastest 16-bit rate; the V100 "
-           "has no BF16, so it enters at FP16.")
+    out = (
+        "The 16-bit formats count as one width, at each chip's fastest 16-bit rate; the V100 "
+        "has no BF16, so it enters at FP16."
+    )
     acc = ev.tables["accelerators"]
     mi100 = acc[acc["chip"] == "MI100"]
     step = ev.steps[ev.steps["before"] == "MI100"]
@@ -484,20 +645,28 @@ def _format_notes(ev: Evaluation) -> str:
     label = PRECISION_LABELS[ev.P.decomposition_precision]
     rate = f"The MI100 runs FP16 at {ratio:.0f} times its BF16 rate"
     if math.isfinite(fmt) and abs(fmt - 1.0) > 1e-9:
-        return out + (f" {rate}, so at {label} its step to the {step['after'].iloc[0]} shows a "
-                      f"format factor of {fmt:.2f}: a slower mode of the same width, not "
-                      "narrower numbers.")
-    return out + (f" {rate}; counted at its fastest 16-bit rate, its step to the "
-                  f"{step['after'].iloc[0]} shows no change of format.")
+        return out + (
+            f" {rate}, so at {label} its step to the {step['after'].iloc[0]} shows a "
+            f"format factor of {fmt:.2f}: a slower mode of the same width, not "
+            "narrower numbers."
+        )
+    return out + (
+        f" {rate}; counted at its fastest 16-bit rate, its step to the "
+        f"{step['after'].iloc[0]} shows no change of format."
+    )
 
 
 def _step_verdict(ev: Evaluation) -> str:
     s = ev.step
     if s["dec_efficiency"] >= 1:
-        return (f"FLOP per joule at a fixed format rose {s['dec_efficiency']:.2f} times, so "
-                "part of the gain is efficiency; the rest is power and narrower numbers.")
-    return (f"FLOP per joule at a fixed format fell (a factor of {s['dec_efficiency']:.2f}): "
-            "the whole gain, and more, is power and narrower numbers.")
+        return (
+            f"FLOP per joule at a fixed format rose {s['dec_efficiency']:.2f} times, so "
+            "part of the gain is efficiency; the rest is power and narrower numbers."
+        )
+    return (
+        f"FLOP per joule at a fixed format fell (a factor of {s['dec_efficiency']:.2f}): "
+        "the whole gain, and more, is power and narrower numbers."
+    )
 
 
 def _where_in(dt: float, fit: model.TrendFit, name: str) -> str:
@@ -521,9 +690,11 @@ def _epoch_comparison(ev: Evaluation) -> str:
         where = "faster than the corrected frontier interval"
     else:
         where = "slower than the corrected frontier interval"
-    return (f"{where} and {_where_in(dt, ev.fit, 'pooled fit')}; but the page does not state "
-            "the number format or how 'leading' hardware is chosen, so it may not measure the "
-            "same quantity, and neither position is agreement or disagreement")
+    return (
+        f"{where} and {_where_in(dt, ev.fit, 'pooled fit')}; but the page does not state "
+        "the number format or how 'leading' hardware is chosen, so it may not measure the "
+        "same quantity, and neither position is agreement or disagreement"
+    )
 
 
 def _fp32_vendors_text(ev: Evaluation) -> str:
@@ -532,8 +703,10 @@ def _fp32_vendors_text(ev: Evaluation) -> str:
     have = [v for v in ev.P.vendors if v in fp32]
     if not missing:
         return f"this fit covers every selected vendor ({', '.join(have)})"
-    return (f"{' and '.join(missing)} publish no FP32 peaks for these chips, so this fit covers "
-            f"{' and '.join(have)} only")
+    return (
+        f"{' and '.join(missing)} publish no FP32 peaks for these chips, so this fit covers "
+        f"{' and '.join(have)} only"
+    )
 
 
 def _closing_step(ev: Evaluation) -> str:
@@ -542,20 +715,21 @@ def _closing_step(ev: Evaluation) -> str:
     narrowest-format split only with its convention named."""
     s = ev.step
     power = s["power_share_percent"]
-    return (f"of the step from {ev.P.hopper_chip} to {ev.P.blackwell_chip} at one fixed "
-            f"format (BF16), on a logarithmic scale, {power:.0f}% came from more power and "
-            f"{100 - power:.0f}% from more FLOP per joule (an identity of the definitions, "
-            "not a finding about why); the larger share credited to power and narrower "
-            f"numbers at each chip's narrowest format "
-            f"({s['dec_share_non_efficiency_percent']:.0f}%) counts a narrower operation as "
-            "one operation of the wider format, an accounting convention")
+    return (
+        f"of the step from {ev.P.hopper_chip} to {ev.P.blackwell_chip} at one fixed "
+        f"format (BF16), on a logarithmic scale, {power:.0f}% came from more power and "
+        f"{100 - power:.0f}% from more FLOP per joule (an identity of the definitions, "
+        "not a finding about why); the larger share credited to power and narrower "
+        f"numbers at each chip's narrowest format "
+        f"({s['dec_share_non_efficiency_percent']:.0f}%) counts a narrower operation as "
+        "one operation of the wider format, an accounting convention"
+    )
 
 
 def _efficiency_by_line(ev: Evaluation) -> str:
     parts = []
     for line, g in ev.steps.groupby("line", sort=False):
-        vals = ", ".join("n/a" if not math.isfinite(v) else f"{v:.2f}x"
-                         for v in g["efficiency"])
+        vals = ", ".join("n/a" if not math.isfinite(v) else f"{v:.2f}x" for v in g["efficiency"])
         parts.append(f"{line} {vals}")
     return "; ".join(parts)
 
@@ -576,13 +750,17 @@ def texts(ev: Evaluation) -> dict[str, str]:
         "blackwell": P.blackwell_chip,
         "dt_high_label": format_years(model.cap_years(ev.fit.doubling_time_high_years)),
         "frontier_chips": ", ".join(front["chip"]),
-        "refreshes": ", ".join(sorted(set(ev.table["chip"]) - set(
-            model.one_per_design(ev.table)["chip"]))) or "none",
-        "roll_interval_label": (f"{P.confidence_level:.0%} interval "
-                                f"{format_years(last['doubling_time_low_years'])} to "
-                                f"{format_years(last['doubling_time_high_years'])} years, "
-                                f"releases {last['window_start']:.0f} to "
-                                f"{last['window_end']:.0f}"),
+        "refreshes": ", ".join(
+            sorted(set(ev.table["chip"]) - set(model.one_per_design(ev.table)["chip"]))
+        )
+        or "none",
+        "roll_interval_label": (
+            f"{P.confidence_level:.0%} interval "
+            f"{format_years(last['doubling_time_low_years'])} to "
+            f"{format_years(last['doubling_time_high_years'])} years, "
+            f"releases {last['window_start']:.0f} to "
+            f"{last['window_end']:.0f}"
+        ),
         "slowdown_verdict": _slowdown_verdict(ev),
         "edge_text": _edge_text(ev),
         "detectable_text": _detectable_text(ev),
@@ -594,8 +772,10 @@ def texts(ev: Evaluation) -> dict[str, str]:
         "break_interval_text": _break_interval_text(ev),
         "robustness_text": _robustness_text(ev),
         "record_chip": ev.record["chip"],
-        "delivered_chips": " and ".join(f"an {c}" if c[0] in "AEFHILMNORSX" else f"a {c}"
-                                        for c in dict.fromkeys(ev.delivered["chip"]))
+        "delivered_chips": " and ".join(
+            f"an {c}" if c[0] in "AEFHILMNORSX" else f"a {c}"
+            for c in dict.fromkeys(ev.delivered["chip"])
+        )
         or "no chip",
         "plateau_text": _plateau_text(ev),
         "format_notes": _format_notes(ev),
@@ -606,41 +786,53 @@ def texts(ev: Evaluation) -> dict[str, str]:
         "limit_rate_note": _limit_rate_note(P.precision),
         "sobol_top_label": SOBOL_LABELS[sobol_top(ev)[0]],
         "sobol_rank_text": _sobol_rank_text(ev),
-        "best_chip": str(best["chip"]) + (" (whose power figure is an estimate)"
-                                          if best["power_estimated"] else ""),
-        "best_fp4_chip": str(fp4) + ("" if ev.limit_from_selection else
-                                     " (no selected chip lists FP4, so all chips are "
-                                     "searched)"),
+        "best_chip": str(best["chip"])
+        + (" (whose power figure is an estimate)" if best["power_estimated"] else ""),
+        "best_fp4_chip": str(fp4)
+        + (
+            ""
+            if ev.limit_from_selection
+            else " (no selected chip lists FP4, so all chips are searched)"
+        ),
     }
 
 
 def _sobol_rank_text(ev: Evaluation) -> str:
     """Whether the sample ranks the two most influential choices, for the prose."""
     _, st, sep = sobol_top(ev)
-    noise = (" (an estimate above 1 is the estimator's sampling noise)" if st > 1 else "")
-    return ("its interval is clear of the next choice's" + noise if sep else
-            "but its interval overlaps the next choice's, so this sample does not rank the "
-            "two" + noise)
+    noise = " (an estimate above 1 is the estimator's sampling noise)" if st > 1 else ""
+    return (
+        "its interval is clear of the next choice's" + noise
+        if sep
+        else "but its interval overlaps the next choice's, so this sample does not rank the "
+        "two" + noise
+    )
 
 
 def _sobol_caption(ev: Evaluation) -> str:
     name, st, sep = sobol_top(ev)
     t = ev.sobol.set_index("parameter")
-    ranges = "; ".join(f"{SOBOL_LABELS[k]} {lo:g} to {hi:g}" for k, (lo, hi) in
-                       SOBOL_RANGES.items())
-    rank = ("its interval is clear of the next one's" if sep else
-            "the intervals do not separate it from the next one, so this sample cannot rank "
-            "the two")
-    return (f"Sensitivity to the analyst's choices of data, not uncertainty about the chips: "
-            f"total Sobol indices (bars; lines: 95% bootstrap intervals) of the pooled "
-            f"{PRECISION_LABELS[ev.P.precision]} doubling time as each choice varies "
-            f"uniformly over {ranges} ({SOBOL_N} base samples, "
-            f"{SOBOL_N * (len(SOBOL_RANGES) + 2)} fits of the straight line). The largest "
-            f"total index, {st:.2f}, is that of the {SOBOL_LABELS[name]}; {rank}. The fixed "
-            f"breakpoint and the window width do not enter the pooled fit, so their indices "
-            f"are zero by construction ({t.loc['breakpoint_year', 'ST']:.2f} and "
-            f"{t.loc['window_years', 'ST']:.2f}). The fit's own sampling uncertainty is in "
-            f"its interval, not here.")
+    ranges = "; ".join(
+        f"{SOBOL_LABELS[k]} {lo:g} to {hi:g}" for k, (lo, hi) in SOBOL_RANGES.items()
+    )
+    rank = (
+        "its interval is clear of the next one's"
+        if sep
+        else "the intervals do not separate it from the next one, so this sample cannot rank "
+        "the two"
+    )
+    return (
+        f"Sensitivity to the analyst's choices of data, not uncertainty about the chips: "
+        f"total Sobol indices (bars; lines: 95% bootstrap intervals) of the pooled "
+        f"{PRECISION_LABELS[ev.P.precision]} doubling time as each choice varies "
+        f"uniformly over {ranges} ({SOBOL_N} base samples, "
+        f"{SOBOL_N * (len(SOBOL_RANGES) + 2)} fits of the straight line). The largest "
+        f"total index, {st:.2f}, is that of the {SOBOL_LABELS[name]}; {rank}. The fixed "
+        f"breakpoint and the window width do not enter the pooled fit, so their indices "
+        f"are zero by construction ({t.loc['breakpoint_year', 'ST']:.2f} and "
+        f"{t.loc['window_years', 'ST']:.2f}). The fit's own sampling uncertainty is in "
+        f"its interval, not here."
+    )
 
 
 # --------------------------------------------------------------------------- captions
@@ -668,14 +860,16 @@ def captions(ev: Evaluation) -> dict[str, str]:
             f"BF16 matrix multiply on {delivered}: delivered, not peak, placed at the chip's "
             "release date. Sources: Epoch AI, Data on Machine Learning Hardware (2025); "
             "AMD, Google, Intel and NVIDIA specifications as listed in the data appendix; "
-            "data/measured/gpu_runs.csv."),
+            "data/measured/gpu_runs.csv."
+        ),
         "trends": (
             "Horizontal intervals of the growth of FLOP/s per watt, in percent per year, with "
             "a point at the estimate: this chapter's fits at the chosen precision to every "
             "product, to one chip per silicon design and to the frontier, at FP32 and at each "
             "chip's lowest precision, each with its confidence interval; then published rates "
             "as points (Epoch AI's leading ML hardware, Epoch AI's FP32 GPUs, Koomey's two "
-            "periods), without intervals where none was published."),
+            "periods), without intervals where none was published."
+        ),
         "rolling": (
             "Points with interval bars: the fitted growth rate of peak FLOP/s per watt "
             "(doublings per year) in each rolling window of release dates, at the chosen "
@@ -683,28 +877,35 @@ def captions(ev: Evaluation) -> dict[str, str]:
             f"{refs.loc[KOOMEY, 'period_start']}-{refs.loc[KOOMEY, 'period_end']} rate, the "
             "post-2000 rate (Koomey and Naffziger 2016), the FP32 GPU rate of Hobbhahn, Heim "
             "and Aydos (Epoch AI, 2023) and Epoch AI's rate for leading ML hardware (2025), "
-            "and a grey line zero growth."),
+            "and a grey line zero growth."
+        ),
         "detectable": (
             "Points joined by a line: for a break planted at each date of the search range, "
             "the smallest fall in the growth rate (doublings per year) that the slowdown test "
             f"detects {100 * POWER:.0f}% of the time at the {100 * ALPHA:.0f}% level, with the "
             "chips' release dates and the scatter of the data about the fitted line; a dashed "
             "line at the fitted growth rate itself (a fall that large would stop growth). "
-            "Dates where no simulated fall is detected that often are left out."),
+            "Dates where no simulated fall is detected that often are left out."
+        ),
         "decomposition": (
             f"Stacked horizontal bars, one per generation step of the NVIDIA line ({nvidia}) "
             f"and the AMD line ({amd}): the log10 of the power, number-format and efficiency "
             "factors of each step's peak-throughput gain at the chosen precision, which "
             "multiply exactly to the total, with a black diamond at the log10 of the total. "
             "Bars to the left of zero are factors below one."
-            + (f" Steps without a figure at this precision are left out: "
-               f"{', '.join(undefined)}." if undefined else "")
-            + " Sources: Epoch AI (2025) and vendor specifications."),
+            + (
+                f" Steps without a figure at this precision are left out: {', '.join(undefined)}."
+                if undefined
+                else ""
+            )
+            + " Sources: Epoch AI (2025) and vendor specifications."
+        ),
         "memory": (
             "Scatter of memory bandwidth divided by dense peak throughput at the chosen "
             "precision (bytes per FLOP, log scale) against release date for each selected "
             "accelerator, coloured by vendor, with a log-linear fit for all of them (black "
-            "line). Sources: Epoch AI (2025) and vendor specifications."),
+            "line). Sources: Epoch AI (2025) and vendor specifications."
+        ),
         "limits": (
             "Energy per FLOP at peak (log scale) of each selected chip at its lowest precision "
             "against release date, coloured by vendor; a horizontal line at the CMOS limit "
@@ -712,14 +913,16 @@ def captions(ev: Evaluation) -> dict[str, str]:
             f"for {fmt}) and one at the Landauer limit kT ln 2 {orders:.1f} orders of "
             f"magnitude lower; a dashed line projects the best {fmt} chip down to the CMOS "
             "limit at the fitted doubling time, in a band from the ends of its confidence "
-            "interval."),
+            "interval."
+        ),
         "sobol": _sobol_caption(ev),
         "gemm": (
             "Step lines of the share of peak throughput reachable from shape alone (tile times "
             "wave efficiency, in percent) as one output dimension N of a GEMM sweeps "
             f"{sizes[0]:,} to {sizes[-1]:,} with the other fixed at {GEMM_OTHER_DIM:,}, for "
             f"{tiles} tiles on a GPU with {GEMM_SMS} streaming multiprocessors (H100 SXM). "
-            "Model after NVIDIA's Matrix Multiplication Background User's Guide."),
+            "Model after NVIDIA's Matrix Multiplication Background User's Guide."
+        ),
     }
 
 
@@ -733,17 +936,24 @@ def trend_rows(ev: Evaluation) -> pd.DataFrame:
     rows = []
 
     def fit_row(name: str, f: model.TrendFit) -> dict:
-        return {"label": f"{name} ({f.n} chips)", "kind": "this chapter", "n": f.n,
-                "doubling_time_years": f.doubling_time_years,
-                "doubling_time_low_years": f.doubling_time_low_years,
-                "doubling_time_high_years": f.doubling_time_high_years,
-                "growth_pct": _pct_per_year(f.slope_per_year),
-                "growth_pct_low": _pct_per_year(f.slope_low),
-                "growth_pct_high": _pct_per_year(f.slope_high)}
+        return {
+            "label": f"{name} ({f.n} chips)",
+            "kind": "this chapter",
+            "n": f.n,
+            "doubling_time_years": f.doubling_time_years,
+            "doubling_time_low_years": f.doubling_time_low_years,
+            "doubling_time_high_years": f.doubling_time_high_years,
+            "growth_pct": _pct_per_year(f.slope_per_year),
+            "growth_pct_low": _pct_per_year(f.slope_low),
+            "growth_pct_high": _pct_per_year(f.slope_high),
+        }
 
     for kind, f in ev.variants.items():
-        rows.append(fit_row(f"{label}, {kind}", f) if kind != "frontier"
-                    else _frontier_row(ev, f"{label}, frontier corrected for selection"))
+        rows.append(
+            fit_row(f"{label}, {kind}", f)
+            if kind != "frontier"
+            else _frontier_row(ev, f"{label}, frontier corrected for selection")
+        )
     if ev.P.precision != "fp32":
         rows.append(fit_row("FP32, all products", ev.fit_fp32))
     if ev.P.precision != "lowest":
@@ -752,11 +962,19 @@ def trend_rows(ev: Evaluation) -> pd.DataFrame:
     pub = published.set_index("estimate")
     for e in (EPOCH_LEADING, EPOCH_FP32, KOOMEY_POST2000, KOOMEY):
         dt = float(pub.loc[e, "doubling_time_years"])
-        rows.append({"label": reference_label(published, e),
-                     "kind": "published", "n": math.nan, "doubling_time_years": dt,
-                     "doubling_time_low_years": math.nan, "doubling_time_high_years": math.nan,
-                     "growth_pct": 100 * (2 ** (1 / dt) - 1), "growth_pct_low": math.nan,
-                     "growth_pct_high": math.nan})
+        rows.append(
+            {
+                "label": reference_label(published, e),
+                "kind": "published",
+                "n": math.nan,
+                "doubling_time_years": dt,
+                "doubling_time_low_years": math.nan,
+                "doubling_time_high_years": math.nan,
+                "growth_pct": 100 * (2 ** (1 / dt) - 1),
+                "growth_pct_low": math.nan,
+                "growth_pct_high": math.nan,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -764,13 +982,17 @@ def _frontier_row(ev: Evaluation, name: str) -> dict:
     """The frontier's trend row: corrected for the selection of maxima, with the calibrated
     interval (the records' own t-interval is too narrow)."""
     fc, n = ev.frontier_cal, ev.variants["frontier"].n
-    return {"label": f"{name} ({n} records)", "kind": "this chapter", "n": n,
-            "doubling_time_years": fc["doubling_time_years"],
-            "doubling_time_low_years": fc["doubling_time_low_years"],
-            "doubling_time_high_years": fc["doubling_time_high_years"],
-            "growth_pct": _pct_per_year(fc["corrected_slope"]),
-            "growth_pct_low": _pct_per_year(fc["slope_low"]),
-            "growth_pct_high": _pct_per_year(fc["slope_high"])}
+    return {
+        "label": f"{name} ({n} records)",
+        "kind": "this chapter",
+        "n": n,
+        "doubling_time_years": fc["doubling_time_years"],
+        "doubling_time_low_years": fc["doubling_time_low_years"],
+        "doubling_time_high_years": fc["doubling_time_high_years"],
+        "growth_pct": _pct_per_year(fc["corrected_slope"]),
+        "growth_pct_low": _pct_per_year(fc["slope_low"]),
+        "growth_pct_high": _pct_per_year(fc["slope_high"]),
+    }
 
 
 def table_published(ev: Evaluation) -> pd.DataFrame:
@@ -787,53 +1009,77 @@ def table_published(ev: Evaluation) -> pd.DataFrame:
     for name, f in fits:
         if name.endswith("frontier"):
             r = _frontier_row(ev, name + " corrected for selection")
-            rows.append({
-                "Estimate": f"This chapter, {r['label']}", "Measure": "peak FLOP/s per W",
-                "Period": f"{P.start_year}-{P.end_year}",
-                "Doubling time (years)": format_years(r["doubling_time_years"]),
-                "Interval": (f"{format_years(r['doubling_time_low_years'])} to "
-                             f"{format_years(r['doubling_time_high_years'])} ({level:.0%}, "
-                             "calibrated by simulation)"),
-                "Source": "data/accelerators.csv (Epoch AI and vendors)"})
+            rows.append(
+                {
+                    "Estimate": f"This chapter, {r['label']}",
+                    "Measure": "peak FLOP/s per W",
+                    "Period": f"{P.start_year}-{P.end_year}",
+                    "Doubling time (years)": format_years(r["doubling_time_years"]),
+                    "Interval": (
+                        f"{format_years(r['doubling_time_low_years'])} to "
+                        f"{format_years(r['doubling_time_high_years'])} ({level:.0%}, "
+                        "calibrated by simulation)"
+                    ),
+                    "Source": "data/accelerators.csv (Epoch AI and vendors)",
+                }
+            )
             continue
-        rows.append({
-            "Estimate": f"This chapter, {name} ({f.n} chips)",
-            "Measure": "peak FLOP/s per W",
-            "Period": f"{P.start_year}-{P.end_year}",
-            "Doubling time (years)": format_years(f.doubling_time_years),
-            "Interval": (f"{format_years(f.doubling_time_low_years)} to "
-                         f"{format_years(f.doubling_time_high_years)} ({level:.0%})"),
-            "Source": "data/accelerators.csv (Epoch AI and vendors)"})
+        rows.append(
+            {
+                "Estimate": f"This chapter, {name} ({f.n} chips)",
+                "Measure": "peak FLOP/s per W",
+                "Period": f"{P.start_year}-{P.end_year}",
+                "Doubling time (years)": format_years(f.doubling_time_years),
+                "Interval": (
+                    f"{format_years(f.doubling_time_low_years)} to "
+                    f"{format_years(f.doubling_time_high_years)} ({level:.0%})"
+                ),
+                "Source": "data/accelerators.csv (Epoch AI and vendors)",
+            }
+        )
     for rec in ev.tables["efficiency_trends"].to_dict("records"):
         lo, hi = rec.get("doubling_time_low_years"), rec.get("doubling_time_high_years")
-        interval = (f"{lo:.2f} to {hi:.2f}" if pd.notna(lo) and pd.notna(hi)
-                    else "not stated")
+        interval = f"{lo:.2f} to {hi:.2f}" if pd.notna(lo) and pd.notna(hi) else "not stated"
         start, end = rec.get("period_start"), rec.get("period_end")
-        period = (f"{int(start)}-{int(end)}" if pd.notna(start) and pd.notna(end)
-                  else "not stated")
-        rows.append({
-            "Estimate": rec["scope"], "Measure": rec["metric"], "Period": period,
-            "Doubling time (years)": f"{rec['doubling_time_years']:.2f}",
-            "Interval": interval,
-            "Source": f"{rec['source_publisher']}, {rec['source_title']} ({rec['source_year']})"})
-    return pd.DataFrame(rows, columns=["Estimate", "Measure", "Period", "Doubling time (years)",
-                                       "Interval", "Source"])
+        period = f"{int(start)}-{int(end)}" if pd.notna(start) and pd.notna(end) else "not stated"
+        rows.append(
+            {
+                "Estimate": rec["scope"],
+                "Measure": rec["metric"],
+                "Period": period,
+                "Doubling time (years)": f"{rec['doubling_time_years']:.2f}",
+                "Interval": interval,
+                "Source": f"{rec['source_publisher']}, {rec['source_title']} ({rec['source_year']})",
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=["Estimate", "Measure", "Period", "Doubling time (years)", "Interval", "Source"],
+    )
 
 
 def table_decomposition(ev: Evaluation) -> pd.DataFrame:
     """The generation decomposition, one row per step (ratios as text, 2 decimals)."""
     steps = ev.steps
     sil = "Transistors" if ev.P.silicon == "transistors" else "Dies"
-    t = pd.DataFrame({
-        "Line": steps["line"], "Step": steps["step"],
-        "Formats": (steps["format_before"].str.upper().replace({"": "none"}) + " -> "
-                    + steps["format_after"].str.upper().replace({"": "none"})),
-        "Fixed width": steps["reference"].replace({"": "none"}),
-        "Throughput (total)": steps["total"], "Power": steps["power"],
-        "Number format": steps["format"], "FLOP per joule at 16 bits":
-            steps["efficiency"],
-        f"{sil} (context)": steps["silicon"],
-        f"Power per unit of {sil.lower()} (context)": steps["power_per_silicon"]})
+    t = pd.DataFrame(
+        {
+            "Line": steps["line"],
+            "Step": steps["step"],
+            "Formats": (
+                steps["format_before"].str.upper().replace({"": "none"})
+                + " -> "
+                + steps["format_after"].str.upper().replace({"": "none"})
+            ),
+            "Fixed width": steps["reference"].replace({"": "none"}),
+            "Throughput (total)": steps["total"],
+            "Power": steps["power"],
+            "Number format": steps["format"],
+            "FLOP per joule at 16 bits": steps["efficiency"],
+            f"{sil} (context)": steps["silicon"],
+            f"Power per unit of {sil.lower()} (context)": steps["power_per_silicon"],
+        }
+    )
     num = [c for c in t.columns if c not in ("Line", "Step", "Formats", "Fixed width")]
     t[num] = t[num].map(lambda v: "n/a" if pd.isna(v) else f"{v:.2f}x")
     return t
@@ -842,13 +1088,21 @@ def table_decomposition(ev: Evaluation) -> pd.DataFrame:
 def table_delivered(ev: Evaluation) -> pd.DataFrame:
     """The measured points: delivered against peak per watt (strings)."""
     d = ev.delivered
-    return pd.DataFrame({
-        "Chip (datasheet row)": d["chip"], "Measured GPU": d["gpu_name"],
-        "Run": d["run_id"], "Repeats": d["repeats"].astype(int),
-        "Power limit (W)": d["power_limit_w"].map("{:.0f}".format),
-        "Delivered (GFLOP per J)": (d["delivered_flop_per_j"] / 1e9).map("{:,.0f}".format),
-        "Bounds (GFLOP per J)": [f"{lo / 1e9:,.0f} to {hi / 1e9:,.0f}" for lo, hi in
-                                 zip(d["delivered_flop_per_j_low"],
-                                     d["delivered_flop_per_j_high"], strict=True)],
-        "Peak per board watt (GFLOP per J)": (d["peak_flop_per_j"] / 1e9).map("{:,.0f}".format),
-        "Delivered share of peak": (100 * d["delivered_share"]).map("{:.0f}%".format)})
+    return pd.DataFrame(
+        {
+            "Chip (datasheet row)": d["chip"],
+            "Measured GPU": d["gpu_name"],
+            "Run": d["run_id"],
+            "Repeats": d["repeats"].astype(int),
+            "Power limit (W)": d["power_limit_w"].map("{:.0f}".format),
+            "Delivered (GFLOP per J)": (d["delivered_flop_per_j"] / 1e9).map("{:,.0f}".format),
+            "Bounds (GFLOP per J)": [
+                f"{lo / 1e9:,.0f} to {hi / 1e9:,.0f}"
+                for lo, hi in zip(
+                    d["delivered_flop_per_j_low"], d["delivered_flop_per_j_high"], strict=True
+                )
+            ],
+            "Peak per board watt (GFLOP per J)": (d["peak_flop_per_j"] / 1e9).map("{:,.0f}".format),
+            "Delivered share of peak": (100 * d["delivered_share"]).map("{:.0f}%".format),
+        }
+    )
