@@ -22,7 +22,8 @@ venv: $(STAMP)
 $(STAMP):
 	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	@echo "make: installing $$(grep -c '^[A-Za-z0-9]' requirements.lock) pinned packages into $(VENV) (a few minutes, first time only)"
+	$(BIN)/python -m pip install --progress-bar off --disable-pip-version-check --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
@@ -38,7 +39,12 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check lib tests tools bench chapters
+	$(BIN)/ruff format --check lib tests tools bench
 	$(BIN)/mypy
+	$(BIN)/codespell lib tests tools bench README.md CONTRIBUTING.md CHANGELOG.md glossary.md data/README.md
+	$(BIN)/python tools/datapackage.py
+	$(BIN)/python tools/bibliography.py
+	$(BIN)/python tools/fontawesome_subset.py
 
 unit: $(STAMP)
 	$(PYTEST) -n 2 tests --ignore=tests/site
