@@ -142,19 +142,30 @@ def render_html(spec: dict, *, fallback: bool = True) -> str:
         f'<div id="{cid}" class="eb-chart" role="figure" aria-label="{html.escape(label)}">'
         f'<div class="eb-chart-static">{svg}</div></div>\n'
         f"<script>(function(){{var s={spec_json},o={opts},n={narrow},d={dark};"
-        # On a narrow screen: cap every label's length (the marks' tooltips keep the full
-        # text) and put side legends below the plot.
-        "function fit(x,k){if(Array.isArray(x)){x.forEach(function(v){fit(v,k);});return;}"
-        "if(!x||typeof x!=='object'){return;}"
-        f"var lim=k==='legend'?{2 * NARROW_LABEL_PX}:{NARROW_LABEL_PX};"
+        # Fit the chart to its box, whatever the screen: cap every label's length (the
+        # marks' tooltips keep the full text), put legends below the plot in one column,
+        # keep the title inside the box, and stack side-by-side charts that would not fit.
+        "function fit(x,k,w,nar){if(Array.isArray(x)){x.forEach(function(v){fit(v,k,w,nar);});"
+        "return;}if(!x||typeof x!=='object'){return;}"
+        f"var lim=k==='legend'?Math.max(80,w-90):(nar?{NARROW_LABEL_PX}:Math.min(260,w*0.3));"
         "if(typeof x.labelLimit==='number'&&x.labelLimit>lim){x.labelLimit=lim;}"
-        "if(k==='legend'&&x.orient&&x.orient!=='bottom'&&x.orient!=='none'){"
-        "x.orient='bottom';x.direction='vertical';}"
+        "if(k==='legend'&&x.orient!=='none'){x.orient='bottom';x.direction='vertical';"
+        "x.columns=1;x.labelLimit=Math.min(x.labelLimit||lim,lim);}"
+        "if(k==='title'&&typeof x.text!=='undefined'){x.limit=Math.max(80,w-30);}"
         "for(var key in x){if(key!=='data'&&key!=='datasets'&&key!=='values'){"
-        "fit(x[key],key);}}}"
+        "fit(x[key],key,w,nar);}}}"
+        "function stack(x,w){var parts=x.hconcat||x.concat;"
+        "if(parts){x.vconcat=parts;delete x.hconcat;delete x.concat;delete x.columns;}"
+        "(x.vconcat||[]).forEach(function(p){if(typeof p.width!=='string'){"
+        "p.width=Math.max(120,w-160);}});}"
         f"function go(){{var el=document.getElementById('{cid}');if(!el){{return;}}"
-        "var c={},w=el.clientWidth||window.innerWidth;"
-        f"if(w<{NARROW_PX}){{c=n;fit(s,'');}}"
+        "var w=el.clientWidth||window.innerWidth,"
+        f"nar=w<{NARROW_PX},c=nar?n:{{}};"
+        "if(typeof s.title==='string'){s.title={text:s.title};}"
+        "fit(s,'',w,nar);stack(s,w);"
+        "c=Object.assign({},c,{title:Object.assign({},c.title||{},{limit:Math.max(80,w-30)}),"
+        "legend:Object.assign({},c.legend||{},{orient:'bottom',direction:'vertical',"
+        "columns:1,labelLimit:Math.max(80,w-90)})});"
         "var t=document.documentElement.dataset.theme;"
         "if(t==='dark'||(!t&&window.matchMedia&&"
         "window.matchMedia('(prefers-color-scheme: dark)').matches)){"

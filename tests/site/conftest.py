@@ -32,8 +32,14 @@ def site_pages() -> list[str]:
     return sorted(
         str(p.relative_to(HTML))
         for p in HTML.rglob("*.html")
-        if not p.relative_to(HTML).parts[0].startswith("_")
+        if not p.relative_to(HTML).parts[0].startswith("_") and not _is_redirect(p)
     )
+
+
+def _is_redirect(path: Path) -> bool:
+    """A page that only sends the reader elsewhere (index.html -> intro.html)."""
+    text = path.read_text(encoding="utf-8", errors="ignore")
+    return len(text) < 300 and 'http-equiv="Refresh"' in text
 
 
 def pytest_report_header(config):
