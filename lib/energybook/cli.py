@@ -172,6 +172,7 @@ def write_html_page(
     chapter: str | None = None,
     changed: dict[str, tuple[Any, Any]] | None = None,
     root: Path | None = None,
+    link_dir: Path | None = None,
 ) -> None:
     """A readable, self-contained-offline HTML page of an executed chapter. It says at its
     top which parameters differ from the defaults, and every link on it works: the
@@ -203,7 +204,9 @@ def write_html_page(
     style = css.read_text() if css.exists() else ""
     title = nb.cells[0].source.splitlines()[0].lstrip("# ") if nb.cells else "Chapter"
     if chapter is not None:
-        body = _fix_links(body, chapter, html_path.parent, root)
+        # Links are relative to where the page will live (the run folder), not to the
+        # staging folder it is written in first.
+        body = _fix_links(body, chapter, link_dir or html_path.parent, root)
         if changed:
             what = "; ".join(
                 f"<code>{h.escape(k)}</code> = {h.escape(text(v))} (default {h.escape(text(d))})"
@@ -310,7 +313,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         specs = runs.chart_specs(spec.name, params, nbformat.read(str(nb_path), as_version=4))
         index = runs.write_chart_data(specs, staging / "charts")
-        write_html_page(nb_path, staging / f"{spec.name}.html", spec.name, changed, root)
+        write_html_page(
+            nb_path, staging / f"{spec.name}.html", spec.name, changed, root, link_dir=outdir
+        )
         pipeline.write_json(staging / "results.json", full)
         (staging / "results.csv").write_text(runs.results_csv(full), encoding="utf-8")
         pipeline.write_json(
