@@ -88,6 +88,7 @@ def jupyter_book_executor(book: Path) -> float:
 
 
 ASSET = re.compile(r'<(?:script|img)[^>]+src="([^"]+)"|<link[^>]+href="([^"]+)"')
+FALLBACK_FONTS = (".ttf", ".eot", ".woff", ".otf")
 CSS_URL = re.compile(r"url\(['\"]?([^'\")]+)['\"]?\)")
 
 
@@ -102,7 +103,8 @@ def _local(base: Path, ref: str, html: Path) -> Path | None:
 def page_weights(html: Path) -> list[tuple[str, int, int]]:
     """Each page's weight: its own HTML, and its total cold weight with every script,
     stylesheet, font and image it loads (fonts and images found through the stylesheets
-    too), before compression."""
+    too; one format per font, woff2, as a browser fetches), before compression. An upper
+    bound: a font a page never uses is counted too."""
     rows = []
     for page in sorted(html.rglob("*.html")):
         rel = page.relative_to(html)
@@ -120,7 +122,11 @@ def page_weights(html: Path) -> list[tuple[str, int, int]]:
             seen.add(f)
             if f.suffix == ".css":
                 css = f.read_text(encoding="utf-8", errors="ignore")
-                todo += [g for u in CSS_URL.findall(css) if (g := _local(f, u, html))]
+                urls = CSS_URL.findall(css)
+                if any(u.split("?")[0].endswith(".woff2") for u in urls):
+                    # A browser fetches one format of each font (woff2), not every fallback.
+                    urls = [u for u in urls if not u.split("?")[0].endswith(FALLBACK_FONTS)]
+                todo += [g for u in urls if (g := _local(f, u, html))]
         own = page.stat().st_size
         rows.append((str(rel), own, own + sum(f.stat().st_size for f in seen)))
     return rows
