@@ -95,7 +95,18 @@ FIT_SCRIPT = """() => Array.from(document.querySelectorAll('.eb-chart')).map(e =
 })"""
 
 
+_FITTED: dict[tuple[str, int], list] = {}
+
+
 def _fit(browser, server, rel, width):
+    """The drawn charts' geometry, measured once per page and width (both fit tests read
+    it)."""
+    if (rel, width) not in _FITTED:
+        _FITTED[(rel, width)] = _measure(browser, server, rel, width)
+    return _FITTED[(rel, width)]
+
+
+def _measure(browser, server, rel, width):
     context, page, _, _ = open_page(browser, server, rel, width=width)
     try:
         found = page.evaluate(FIT_SCRIPT)
