@@ -4,7 +4,7 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from energybook import charts
+from energybook import charts, render, theme
 
 DF = pd.DataFrame({"year": [2020, 2021], "twh": [1.0, 2.0]})
 
@@ -23,7 +23,7 @@ def good_chart():
 
 
 def test_a_complete_chart_renders_offline():
-    charts.setup()
+    render.setup()
     bundle = charts.figure(good_chart(), "A rising line.")._repr_mimebundle_()
     html = bundle["text/html"]
     assert "vegaEmbed(" in html and "A rising line." in html
@@ -62,17 +62,17 @@ def test_incomplete_charts_are_refused(broken, problem):
 
 
 def test_palette_is_the_colour_blind_safe_one():
-    assert charts.theme()["config"]["range"]["category"][:3] == ["#0072B2", "#E69F00", "#009E73"]
+    assert theme.theme()["config"]["range"]["category"][:3] == ["#0072B2", "#E69F00", "#009E73"]
 
 
 def test_bundle_is_wrapped_and_defines_vega_embed():
-    js = charts.js_bundle()
+    js = render.js_bundle()
     assert js.startswith("(function(){") and "window.vegaEmbed" in js
     assert js.rstrip().endswith("})();"), "the wrapper must be closed"
 
 
 def test_every_chart_takes_its_container_width_and_carries_a_static_fallback():
-    charts.setup()
+    render.setup()
     html = charts.figure(good_chart(), "A rising line.")._repr_mimebundle_()["text/html"]
     assert '"width":"container"' in html and '"type":"fit-x"' in html
     static = html.split('class="eb-chart-static">', 1)[1].split("</div>", 1)[0]
@@ -82,7 +82,7 @@ def test_every_chart_takes_its_container_width_and_carries_a_static_fallback():
 
 def test_compound_charts_keep_their_own_widths():
     spec = alt.hconcat(good_chart(), good_chart()).to_dict()
-    assert charts.responsive(spec) == spec
+    assert render.responsive(spec) == spec
 
 
 def test_identifier_labels_are_refused():

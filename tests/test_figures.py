@@ -15,7 +15,7 @@ from functools import cache
 
 import pytest
 
-from energybook import chapters, charts, data
+from energybook import chapters, charts, data, render
 
 NAMES = chapters.names()
 
@@ -65,7 +65,7 @@ def test_every_figure_validates_and_speaks_plainly(name):
     figures, page = modules(name)
     ev = evaluated(name)
     caps = page.captions(ev)
-    charts.setup()
+    render.setup()
     for fig, chart in figures.gallery(ev).items():
         spec = chart.to_dict(validate=True)  # the Vega-Lite JSON schema
         problems = charts.check_chart({**spec, "description": caps[fig]})

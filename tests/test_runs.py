@@ -12,7 +12,7 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from energybook import chapters, runs
+from energybook import chapters, render, runs
 
 
 def result(value, unit="TWh/year", description="d"):
@@ -106,9 +106,8 @@ def test_write_chart_data_and_index(tmp_path):
 
 
 def test_specs_are_read_back_from_the_offline_renderer():
-    """Tied to ``charts.render_html``: what it embeds, the run folder reads back, data and
+    """Tied to ``render.render_html``: what it embeds, the run folder reads back, data and
     all (a change of the markup that breaks this fails here)."""
-    from energybook import charts
 
     df = pd.DataFrame({"label": ["a", "b"], "value": [1.0, 2.0]})
     spec = (
@@ -118,7 +117,7 @@ def test_specs_are_read_back_from_the_offline_renderer():
         .properties(title="Bars", description="Bars of a and b")
         .to_dict()
     )
-    found = runs.specs_in_html(charts.render_html(spec))
+    found = runs.specs_in_html(render.render_html(spec))
     assert len(found) == 1
     assert runs.chart_datasets(found[0]) == runs.chart_datasets(spec)
     assert runs._title(found[0]) == "Bars"

@@ -183,7 +183,7 @@ def write_html_page(
     import nbformat
     from nbconvert import HTMLExporter
 
-    from energybook import charts
+    from energybook import render
     from energybook.publish import glued_values, resolve_glue
     from energybook.runs import text
 
@@ -198,7 +198,7 @@ def write_html_page(
     with warnings.catch_warnings():  # glue's papermill.record outputs have no HTML form
         warnings.simplefilter("ignore")
         body, _ = exporter.from_notebook_node(nb)
-    bundle = charts.write_js_bundle(html_path.parent)
+    bundle = render.write_js_bundle(html_path.parent)
     root = root or Path(__file__).resolve().parents[2]
     css = root / "_static" / "energybook.css"
     style = css.read_text() if css.exists() else ""

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from energybook import chapters as registry
-from energybook import charts, data, locking, site
+from energybook import data, locking, render, site
 from energybook.book import book_chapters, repo_root
 from energybook.params import ParameterError
 
@@ -496,7 +496,7 @@ def stage_sources(
         shutil.copy2(executed / f"{spec.name}.ipynb", stage / spec.notebook)
         shutil.copy2(executed / f"{spec.name}.results.json", results_dir / f"{spec.name}.json")
     shutil.copytree(root / "data", stage / "data")
-    charts.write_js_bundle(stage / "_static")
+    render.write_js_bundle(stage / "_static")
     site.write_generated_pages(root, stage)
 
 

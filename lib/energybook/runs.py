@@ -381,7 +381,7 @@ _SPEC_START = re.compile(r"var s=(?=\{)")
 
 
 def specs_in_html(markup: str) -> list[dict]:
-    """The Vega-Lite specs the book's offline renderer (``charts.render_html``) embeds in a
+    """The Vega-Lite specs the book's offline renderer (``render.render_html``) embeds in a
     page: a JSON object after each ``var s=``."""
     decoder = json.JSONDecoder()
     found = []

@@ -370,14 +370,14 @@ def hero_chart_html() -> str:
     """The key-findings page's chart, built from its chapter at the default parameters."""
     import importlib
 
-    from energybook import chapters, charts
+    from energybook import chapters, charts, render
 
     name, fig = HERO_FIGURE
     page = importlib.import_module(f"energybook.chapters.{name}.page")
     figures = importlib.import_module(f"energybook.chapters.{name}.figures")
     spec = chapters.get(name)
     ev = page.evaluate(spec.typed(spec.params.defaults()), data.load_tables(page.TABLES))
-    charts.setup()
+    render.setup()
     figure = charts.figure(getattr(figures, fig)(ev), page.captions(ev)[fig])
     return str(figure._repr_mimebundle_()["text/html"])
 
