@@ -1,37 +1,68 @@
-"""Two clean builds give identical numbers, identical notebook outputs, and (issue 17, item
-10) byte-identical sites."""
+"""Every number is a function of the parameters and the data alone: two fresh
+evaluations of every chapter, in two processes with different hash seeds, give the same
+glued values, and those are the reviewed reference's. And (issue 17, item 10) two clean
+builds give byte-identical sites.
+
+The first test evaluates each chapter's page in-process (what its notebook glues, with no
+kernel); that a fresh *execution* of each notebook gives its stored outputs is nbval's job
+(``make nbval``), and that the stored outputs are the reference is
+``test_glued_reference.py``'s.
+"""
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
-import nbformat
 import pytest
 
-from energybook import pipeline
+from .test_pipeline import mini_book
 
-from .test_pipeline import copy_book, mini_book
+ROOT = Path(__file__).resolve().parents[1]
+TOOL = ROOT / "tools" / "glue_reference.py"
 
 
-def outputs(nb_path):
-    nb = nbformat.read(str(nb_path), as_version=4)
-    return [
-        [{k: v for k, v in o.items() if k != "execution_count"} for o in c.get("outputs", [])]
-        for c in nb.cells
-    ]
+def fresh_values(hash_seed: str) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+    return subprocess.Popen(
+        [sys.executable, str(TOOL), "--fresh", "--json"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 @pytest.mark.slow
-def test_two_clean_builds_are_identical(tmp_path, root):
-    books = [copy_book(root, tmp_path / f"book{i}") for i in (1, 2)]
-    resolved = pipeline.validate_scenario({})
-    for book in books:
-        runs = pipeline.execute_chapters(resolved, book, jobs=2)
-        assert {r.status for r in runs} == {"executed"}, [str(r.error) for r in runs]
-    a, b = (book / "_build" / "executed" for book in books)
-    for name in resolved:
-        ra = json.loads((a / f"{name}.results.json").read_text())
-        rb = json.loads((b / f"{name}.results.json").read_text())
-        assert ra == rb, name
-        assert outputs(a / f"{name}.ipynb") == outputs(b / f"{name}.ipynb"), name
+def test_two_fresh_evaluations_under_other_hash_seeds_give_the_reference():
+    procs = [fresh_values(seed) for seed in ("1", "2")]
+    results = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=900)
+        assert proc.returncode == 0, err
+        results.append(json.loads(out))
+    a, b = results
+    assert sorted(a) == sorted(b)
+    for chapter in a:
+        moved = {
+            k: (a[chapter].get(k), b[chapter].get(k))
+            for k in set(a[chapter]) | set(b[chapter])
+            if a[chapter].get(k) != b[chapter].get(k)
+        }
+        assert not moved, f"{chapter}: two evaluations differ: {moved}"
+    reference = json.loads((ROOT / "tests" / "reference" / "glued.json").read_text())
+    assert sorted(a) == sorted(reference)
+    for chapter, ref in reference.items():
+        now = a[chapter]
+        moved = {
+            k: (ref.get(k), now.get(k)) for k in set(ref) | set(now) if ref.get(k) != now.get(k)
+        }
+        assert not moved, (
+            f"{chapter}: the library computes other values than the reference "
+            f"(tests/reference/glued.json): {moved}"
+        )
 
 
 @pytest.mark.slow

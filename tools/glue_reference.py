@@ -9,6 +9,11 @@ no glued number changes silently. When a number is *meant* to change, run::
 
 review the diff of ``tests/reference/glued.json`` and say in the commit (and in
 CHANGELOG.md) which numbers moved and why.
+
+``--fresh`` compares the reference with what the library computes now, with no notebook:
+each chapter evaluated in-process at its defaults (``page.evaluate``), its numbers, texts and
+headlines shown as the notebook glues them (a float's ``repr``, a text as it is). It checks a
+change to the library before the notebooks are refreshed; ``--fresh CHAPTER ...`` checks some.
 """
 
 from __future__ import annotations
@@ -43,14 +48,49 @@ def current() -> dict[str, dict[str, str]]:
     return {p.stem: glued(p) for p in sorted((ROOT / "chapters").glob("*.ipynb"))}
 
 
+def fresh(chapter: str) -> dict[str, str]:
+    """What chapter ``chapter`` glues at its default parameters, computed in-process."""
+    import importlib
+
+    from energybook import chapters as registry
+    from energybook import data
+
+    spec = registry.get(chapter)
+    page = importlib.import_module(f"energybook.chapters.{chapter}.page")
+    checked = spec.validate(
+        {}, context=f"chapter {chapter!r}", tables=data.load_tables(spec.tables)
+    )
+    ev = page.evaluate(spec.typed(checked), data.load_tables(page.TABLES))
+    out = {k: repr(float(v)) for k, v in page.numbers(ev).items()}
+    out.update({k: str(v) for k, v in page.texts(ev).items()})
+    out.update({k: repr(float(v)) for k, v in page.headlines(ev).items()})
+    return dict(sorted(out.items()))
+
+
+def fresh_all(chapters: list[str] | None = None) -> dict[str, dict[str, str]]:
+    from energybook import chapters as registry
+
+    names = chapters or registry.names()
+    return {name: fresh(name) for name in sorted(names)}
+
+
 def main(argv: list[str]) -> int:
-    now = current()
+    if "--fresh" in argv:
+        wanted = [a for a in argv if not a.startswith("--")]
+        now = fresh_all(wanted or None)
+        if "--json" in argv:
+            print(json.dumps(now, sort_keys=True))
+            return 0
+    else:
+        now = current()
     if "--write" in argv:
         REFERENCE.parent.mkdir(parents=True, exist_ok=True)
         REFERENCE.write_text(json.dumps(now, indent=1, sort_keys=True) + "\n")
         print(f"wrote {REFERENCE.relative_to(ROOT)}")
         return 0
     ref = json.loads(REFERENCE.read_text())
+    if "--fresh" in argv and [a for a in argv if not a.startswith("--")]:
+        ref = {k: v for k, v in ref.items() if k in now}
     bad = 0
     for chapter in sorted(set(ref) | set(now)):
         a, b = ref.get(chapter, {}), now.get(chapter, {})
