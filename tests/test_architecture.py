@@ -29,6 +29,7 @@ CORE = {
     "energybook.yamlsafe",
     "energybook.common",
     "energybook.sobol",
+    "energybook.decompose",
     "energybook.bib",
     "energybook.locking",
 }

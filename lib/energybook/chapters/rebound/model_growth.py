@@ -41,6 +41,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from energybook.chapters.rebound.params import AMBITION_BREAK_YEAR, Params
+from energybook.decompose import lmdi, log_mean, total_change
 from energybook.uncertainty import Triangular
 
 SEGMENTS = ("ai", "other")
@@ -349,44 +350,6 @@ def calibrate(
 # =========================================================================== decomposition
 
 
-def _log_mean(a, b):
-    a, b = np.asarray(a, float), np.asarray(b, float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        lm = (a - b) / (np.log(a) - np.log(b))
-    return np.where(np.isclose(a, b, rtol=1e-12, atol=0.0), a, lm)
-
-
-def lmdi(
-    factors_start: Mapping[str, ArrayLike], factors_end: Mapping[str, ArrayLike]
-) -> pd.DataFrame:
-    """Additive LMDI-I decomposition of the change in ``E = sum over segments of the product
-    of factors`` (each factor an array over segments, or a scalar shared by all).
-
-    Contribution of factor x: ``sum_i L(E_iT, E_i0) ln(x_iT / x_i0)`` with the logarithmic
-    mean ``L(a, b) = (a - b) / (ln a - ln b)`` (Ang 2005). The contributions sum exactly to
-    ``E_T - E_0`` (no residual). Factors must be positive.
-
-    Returns columns ``driver``, ``contribution``, ``share`` (of the total change), one row per
-    factor, in the given order.
-    """
-    names = list(factors_start)
-    if set(names) != set(factors_end):
-        raise ValueError("start and end must name the same factors")
-    x0, x1 = np.broadcast_arrays(
-        np.array(np.broadcast_arrays(*[np.asarray(factors_start[n], float) for n in names])),
-        np.array(np.broadcast_arrays(*[np.asarray(factors_end[n], float) for n in names])),
-    )
-    if np.any(x0 <= 0) or np.any(x1 <= 0):
-        raise ValueError("LMDI needs positive factors")
-    e0, e1 = np.prod(x0, axis=0), np.prod(x1, axis=0)
-    weight = _log_mean(e1, e0)
-    contrib = (weight * np.log(x1 / x0)).reshape(len(names), -1).sum(axis=1)
-    total = float(np.sum(e1) - np.sum(e0))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        share = contrib / total if total != 0 else np.full_like(contrib, np.nan)
-    return pd.DataFrame({"driver": names, "contribution": contrib, "share": share})
-
-
 def price_channels(cost_end, energy_start, energy_end, elasticity):
     """Split the price response ``C_T^-e`` into an energy-cost channel and a hardware-cost
     channel, exactly: ``ln C_T = (dE + dH) / L(C_T, 1)`` with ``dE`` the change of the energy
@@ -396,7 +359,7 @@ def price_channels(cost_end, energy_start, energy_end, elasticity):
     c = np.asarray(cost_end, float)
     d_energy = np.asarray(energy_end, float) - np.asarray(energy_start, float)
     d_hw = (c - 1.0) - d_energy
-    lm = _log_mean(c, np.ones_like(c))
+    lm = log_mean(c, np.ones_like(c))
     e = np.asarray(elasticity, float)
     return np.exp(-e * d_energy / lm), np.exp(-e * d_hw / lm)
 
@@ -410,8 +373,9 @@ def decomposition(P: Params, base_twh: float, years: float | None = None) -> pd.
     ambition (exogenous demand), the price response to cheaper energy per unit of service
     (the energy-cost rebound), the price response to cheaper hardware per unit of service (not
     an energy rebound: the counterfactual is the same chips at the old hardware cost),
-    efficiency and PUE. Columns as :func:`lmdi` plus one ``<segment>_twh`` column per segment;
-    contributions in TWh, summing exactly to the total change."""
+    efficiency and PUE (LMDI-I, :func:`energybook.decompose.lmdi`). Columns ``driver``,
+    ``contribution``, ``share`` (of the total change) and one ``<segment>_twh`` column per
+    segment; contributions in TWh, summing exactly to the total change."""
     T = P.horizon_year - P.base_year if years is None else float(years)
     seg = segments_of(P)
     rho = float(pue_ratio_path(T, P.horizon_year - P.base_year, central_pue_ratio(P)))
@@ -439,11 +403,15 @@ def decomposition(P: Params, base_twh: float, years: float | None = None) -> pd.
         "pue": rho * ones,
         "base": base_twh * seg.share,
     }
-    out = lmdi(start, end)
-    out = out[out["driver"] != "base"].reset_index(drop=True)
+    contrib = lmdi(start, end)
+    total = total_change(start, end)
+    values = np.array([contrib[d] for d in DRIVERS])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = values / total if total != 0 else np.full_like(values, np.nan)
+    out = pd.DataFrame({"driver": list(DRIVERS), "contribution": values, "share": share})
     for i, name in enumerate(SEGMENTS):  # the same decomposition, segment by segment
         one = lmdi({k: v[i] for k, v in start.items()}, {k: v[i] for k, v in end.items()})
-        out[f"{name}_twh"] = one.set_index("driver").loc[list(DRIVERS), "contribution"].to_numpy()
+        out[f"{name}_twh"] = [one[d] for d in DRIVERS]
     return out
 
 

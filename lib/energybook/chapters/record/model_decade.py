@@ -3,8 +3,9 @@
 Pure functions over the ``dc_efficiency_decade`` table. The factors that were observed are
 taken as observed; the one left over is *defined* by the identity (energy divided by the
 others), so it is an accounting residual, not an independent measurement. The additive
-decomposition is the logarithmic mean Divisia index (LMDI-I, Ang 2004): its contributions
-add up to the change in energy exactly.
+decomposition is the logarithmic mean Divisia index (LMDI-I, Ang 2004; the book's one
+implementation, :mod:`energybook.decompose`): its contributions add up to the change in
+energy exactly.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import math
 from collections.abc import Mapping
 
 import pandas as pd
+
+from energybook import decompose
 
 # The factors, in the order the identity multiplies them.
 DEMAND = "Demand (compute instances)"
@@ -102,21 +105,14 @@ def identity_factors(
     return start, end
 
 
-def log_mean(a: float, b: float) -> float:
-    """Logarithmic mean L(a, b) = (a - b) / (ln a - ln b), with L(a, a) = a."""
-    if not (a > 0 and b > 0):
-        raise ValueError("the logarithmic mean needs positive values")
-    return a if math.isclose(a, b, rel_tol=1e-12) else (a - b) / (math.log(a) - math.log(b))
-
-
 def lmdi(start: Mapping[str, float], end: Mapping[str, float]) -> pd.DataFrame:
-    """Additive LMDI-I decomposition of the change of a product of factors: each factor's
-    contribution is L(E_end, E_start) x ln(x_end / x_start); they sum to E_end - E_start.
-    Columns: ``factor``, ``start``, ``end``, ``ratio``, ``contribution_twh``."""
+    """The additive LMDI-I decomposition of the change of the identity's product of factors
+    (:func:`energybook.decompose.lmdi`: each factor's contribution is
+    L(E_end, E_start) x ln(x_end / x_start); they sum to E_end - E_start), as the chapter's
+    table. Columns: ``factor``, ``start``, ``end``, ``ratio``, ``contribution_twh``."""
     if list(start) != list(end):
         raise ValueError("start and end need the same factors in the same order")
-    e0, e1 = math.prod(start.values()), math.prod(end.values())
-    weight = log_mean(e1, e0)
+    contrib = decompose.lmdi(start, end)
     return pd.DataFrame(
         [
             {
@@ -124,7 +120,7 @@ def lmdi(start: Mapping[str, float], end: Mapping[str, float]) -> pd.DataFrame:
                 "start": start[k],
                 "end": end[k],
                 "ratio": end[k] / start[k],
-                "contribution_twh": weight * math.log(end[k] / start[k]),
+                "contribution_twh": contrib[k],
             }
             for k in start
         ]
