@@ -50,7 +50,7 @@ unit: $(STAMP)
 	$(PYTEST) -n 2 tests --ignore=tests/site
 
 nbval: $(STAMP)
-	$(PYTEST) $(NBVAL) $(CHAPTER_NOTEBOOKS)
+	$(PYTEST) $(NBVAL) -n 2 --dist loadfile $(CHAPTER_NOTEBOOKS)
 
 site-test: $(STAMP)
 	$(PYTEST) tests/site
