@@ -372,10 +372,14 @@ def _drift_change(ev: Evaluation) -> dict[str, float]:
     return {"drift_change_pp": float(np.mean(diff)), "drift_change_se_pp": se}
 
 
+#: The side of one of HERMES's square crossbar arrays, in cells (Le Gallo et al. 2023).
+HERMES_ARRAY_SIDE = 256
+
+
 def _hermes_arrays(ev: Evaluation) -> float:
-    """HERMES's arrays: its weights over 256 x 256 cells per array (Le Gallo et al. 2023)."""
+    """HERMES's arrays: its weights over HERMES_ARRAY_SIDE^2 cells per array."""
     r = ev.chips[ev.chips["chip"] == "IBM HERMES (one-phase read)"]
-    return float(r["weights_million"].iloc[0]) * 1e6 / (256 * 256)
+    return float(r["weights_million"].iloc[0]) * 1e6 / HERMES_ARRAY_SIDE**2
 
 
 def _measured_nodes(ev: Evaluation) -> tuple[float, float]:
@@ -551,6 +555,7 @@ def numbers(ev: Evaluation) -> dict[str, float]:
         # what the weight-stationary digital baseline must hold on chip, in SRAM
         "ws_sram_gb": weights * P.precision_bits / 8 / 1e9,
         "hermes_arrays": _hermes_arrays(ev),
+        "hermes_array_side": float(HERMES_ARRAY_SIDE),
     }
     out.update(_experiment(ev))
     out.update(_saving(ev))

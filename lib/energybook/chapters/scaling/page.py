@@ -404,6 +404,8 @@ def numbers(ev: Evaluation) -> dict[str, float]:
         "koomey_post2000_dt": pub[KOOMEY_POST2000],
         "hobbhahn_fp32_dt": pub[EPOCH_FP32],
         "epoch_leading_dt": pub[EPOCH_LEADING],
+        # the growth a year that Epoch's headline states, from the row's doubling time
+        "epoch_leading_growth_pct": _pct_per_year(1.0 / pub[EPOCH_LEADING]),
         "epoch_bw_dt": pub[EPOCH_BANDWIDTH],
         "epoch_compute_dt": pub[EPOCH_COMPUTE],
         "n_sim": bt["n_sim"],
