@@ -6,6 +6,9 @@ the data appendix, key findings.
 - Other numbers print to ``digits`` significant figures, never in scientific notation
   between 1e-4 and 1e15, and never as "-0" (a value that rounds to zero is "0").
 - Missing values (None, NaN) print as an empty cell.
+
+:func:`fixed` is the same rule for a column that shows every value to the same number of
+decimals (a table of percentages to one decimal): "12.0" beside "3.4", never "-0.0".
 """
 
 from __future__ import annotations
@@ -45,6 +48,38 @@ def number(x: Any, digits: int = 3) -> str:
             return "0"
         return text
     return f"{v:.{digits - 1}e}"
+
+
+def fixed(x: Any, decimals: int = 1, sign: bool = False) -> str:
+    """``x`` to ``decimals`` decimals, thousands separators from 10,000 up (as
+    :func:`number`), a value that rounds to zero as unsigned zero, and a leading "+" on
+    positive values when ``sign`` (a change)."""
+    if decimals < 0:
+        raise ValueError(f"decimals must be 0 or more, not {decimals}")
+    if x is None or isinstance(x, str):
+        return "" if x is None else x
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return str(x)
+    if math.isnan(v):
+        return ""
+    if math.isinf(v):
+        return "∞" if v > 0 else "-∞"
+    rounded = round(v, decimals)
+    if rounded == 0:
+        return f"{0:.{decimals}f}"
+    text = f"{v:,.{decimals}f}" if abs(rounded) >= 10_000 else f"{v:.{decimals}f}"
+    return f"+{text}" if sign and rounded > 0 else text
+
+
+def column(values: Any, decimals: int | None = None, sign: bool = False) -> list[str]:
+    """Every value of a column formatted alike: to ``decimals`` fixed decimals
+    (:func:`fixed`), or, when ``decimals`` is None, to three significant figures
+    (:func:`number`)."""
+    if decimals is None:
+        return [number(v) for v in values]
+    return [fixed(v, decimals, sign) for v in values]
 
 
 def frame(df: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
