@@ -8,28 +8,37 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from energybook import data
+from energybook import gpu_energy as ge
 from energybook.chapters.inference import model as m
 from energybook.chapters.inference import model_check as mc
 from energybook.chapters.inference import model_hardware as mh
 from energybook.chapters.inference import page
 from energybook.chapters.inference.params import GPUS, PRECISIONS, Params
 from energybook.chapters.inference.spec import SPEC
+from energybook.chapters.measured import model as mm
+from energybook.chapters.measured import page as measured_page
+from energybook.chapters.measured.params import Params as MeasuredParams
 from energybook.params import ParameterError
 
 
 @pytest.fixture(scope="module")
 def tables():
-    return data.load_tables(page.TABLES)
+    return data.load_tables(tuple(dict.fromkeys(page.TABLES + measured_page.TABLES)))
 
 
 @pytest.fixture(scope="module")
-def lookups(tables):
+def summary(tables):
+    return mh.corrected_summary(tables["gpu_runs"])
+
+
+@pytest.fixture(scope="module")
+def lookups(tables, summary):
     return (
-        mh.all_measured_constants(tables["gpu_runs"]),
+        mh.all_measured_constants(summary),
         mh.datasheets(tables["accelerators"]),
         mh.memory_types(tables["inference_gpus"]),
         mh.link_bandwidths(tables["inference_gpus"]),
@@ -324,40 +333,156 @@ def test_scaling_a_measured_chip_to_itself_is_the_identity(lookups):
 
 def test_the_measured_energies_are_recomputed_from_the_runs_rows(tables, lookups):
     """Each constant from the rows by hand: (board power - idle power) / rate, with the copy's
-    bytes read plus written (2 x buffer x iterations) over its duration."""
+    bytes read plus written (2 x buffer x iterations) over its duration, and each window's
+    power as the measured chapter corrects it (energy over its counted updates)."""
     runs = tables["gpu_runs"]
+    windows = mm.latest_windows(runs)
     for gpu in ("H100", "H200"):
         c = lookups[0][gpu]
-        mine = runs[runs["run_id"] == c["run_id"]]
-        idle = mine[mine["config"] == "idle"]["avg_power_w"].mean()
+        mine = windows[windows["run_id"] == c["run_id"]]
+
+        def power(config, mine=mine):
+            return mine[mine["config"] == config]["power_w"].mean()
+
+        idle = power("idle")
         copy = mine[mine["config"] == "copy-4096mib"]
         buffer = 4096 * 2**20
         bw = (2 * buffer * copy["iterations"] / copy["duration_s"]).mean()
         assert c["bytes_per_s"] == pytest.approx(bw, rel=2e-3)
-        assert c["byte_j"] == pytest.approx((copy["avg_power_w"].mean() - idle) / bw, rel=2e-3)
+        assert c["byte_j"] == pytest.approx((power("copy-4096mib") - idle) / bw, rel=2e-3)
         gemm = mine[mine["config"] == "square-bf16-8192"]
         rate = (2 * 8192**3 * gemm["iterations"] / gemm["duration_s"]).mean()
         assert c["flop_per_s_bf16"] == pytest.approx(rate, rel=2e-3)
         assert c["flop_j_bf16"] == pytest.approx(
-            (gemm["avg_power_w"].mean() - idle) / rate, rel=2e-3
+            (power("square-bf16-8192") - idle) / rate, rel=2e-3
         )
         assert c["idle_w"] == pytest.approx(idle)
+        # a resolved window's power is its energy over a whole number of counter updates
+        res = mine[mine["resolved"]]
+        assert len(res) > 0
+        updates = res["energy_j"] / (res["power_w"] * ge.COUNTER_UPDATE_S)
+        assert np.allclose(updates, updates.round(), atol=1e-9)
 
 
-def test_alignment_ratios_are_one_at_4096_and_recomputed_by_hand(tables):
-    runs = tables["gpu_runs"]
-    t = mh.alignment_ratios(runs, "H100").set_index("hidden_size")
+def test_alignment_ratios_are_one_at_4096_and_recomputed_by_hand(summary):
+    t = mh.alignment_ratios(summary, "H100").set_index("hidden_size")
     assert t.loc[4096, "rate_ratio"] == pytest.approx(1.0)  # identity
     assert t.loc[4096, "energy_ratio"] == pytest.approx(1.0)  # identity
-    run_id, means = mh.run_means(runs, "H100")
-    idle = means.loc["idle", "avg_power_w"]
-    a, b = means.loc["mlp-up-bf16-h4096"], means.loc["mlp-up-bf16-h4104"]
+    run_id, rows = mh.run_rows(summary, "H100")
+    idle = rows.loc["idle", "power_w"]
+    a, b = rows.loc["mlp-up-bf16-h4096"], rows.loc["mlp-up-bf16-h4104"]
     assert t.loc[4104, "rate_ratio"] == pytest.approx(
         b["throughput_tflop_per_s"] / a["throughput_tflop_per_s"]
     )
     assert t.loc[4104, "energy_ratio"] == pytest.approx(
-        ((b["avg_power_w"] - idle) / b["throughput_tflop_per_s"])
-        / ((a["avg_power_w"] - idle) / a["throughput_tflop_per_s"])
+        ((b["power_w"] - idle) / b["throughput_tflop_per_s"])
+        / ((a["power_w"] - idle) / a["throughput_tflop_per_s"])
+    )
+
+
+#: The configurations the roofline reads, for a small synthetic copy of the runs.
+_READ_CONFIGS = (
+    "idle",
+    "copy-4096mib",
+    "square-bf16-8192",
+    "square-fp8-8192",
+    "mlp-up-bf16-h4096",
+    "mlp-up-bf16-h4097",
+    "mlp-up-bf16-h4104",
+)
+
+
+def _perturbed_runs(runs: pd.DataFrame, factors, sampled, warm_w) -> pd.DataFrame:
+    """The committed rows of the configurations the roofline reads, each window's energy (and
+    so its power as read) scaled by one of ``factors`` and its sampled power by one of
+    ``sampled``; with ``warm_w``, a warm idle (config ``idle-warm``) at that power is added
+    to every run, as a settling run measures last."""
+    rows = runs[runs["config"].isin(_READ_CONFIGS)].reset_index(drop=True).copy()
+    f = np.resize(np.asarray(factors, dtype=float), len(rows))
+    g = np.resize(np.asarray(sampled, dtype=float), len(rows))
+    rows["energy_j"] = rows["energy_j"].astype(float) * f
+    rows["avg_power_w"] = rows["energy_j"] / rows["duration_s"].astype(float)
+    rows["sampled_power_w"] = pd.to_numeric(rows["sampled_power_w"]) * f * g
+    if warm_w is not None:
+        warm = rows[rows["config"] == "idle"].copy()
+        warm["config"] = "idle-warm"
+        warm["energy_j"] = warm_w * warm["duration_s"].astype(float)
+        warm["avg_power_w"] = float(warm_w)
+        warm["sampled_power_w"] = float(warm_w)
+        rows = pd.concat([rows, warm], ignore_index=True)
+    return rows
+
+
+@settings(max_examples=12, deadline=None)
+@given(
+    st.lists(st.floats(0.9, 1.1), min_size=1, max_size=40),
+    st.lists(st.floats(0.97, 1.03), min_size=1, max_size=40),
+    st.one_of(st.none(), st.floats(60.0, 140.0)),
+)
+def test_inference_prices_each_run_as_the_measured_chapter_corrects_it(
+    tables, factors, sampled, warm_w
+):
+    """Whatever the windows read, the roofline's per-run constants are the measured chapter's
+    corrected numbers of the same run: its idle baseline (the warm idle where there is one),
+    its incremental energy per byte of the copy, and (board power - that baseline) over the
+    delivered FLOP/s of its GEMMs, as the measured page shows them (its ``copy``,
+    ``formats`` and ``shapes`` tables), not the powers as read."""
+    runs = _perturbed_runs(tables["gpu_runs"], factors, sampled, warm_w)
+    mine = dict(tables)
+    mine["gpu_runs"] = runs
+    mev = measured_page.evaluate(MeasuredParams(), mine)
+    constants = mh.all_measured_constants(page.corrected_runs(runs))
+    pd.testing.assert_frame_equal(page.corrected_runs(runs), mev.summary)
+    for gpu, run_id in mev.run_ids.items():
+        c = constants[gpu]
+        assert c["run_id"] == run_id
+        idle = mm.idle_power(mev.summary, run_id)
+        assert c["idle_w"] == idle["baseline_w"]
+        if warm_w is not None:
+            assert c["idle_w"] == pytest.approx(warm_w, rel=0.05)
+        copy = mev.copy[mev.copy["run_id"] == run_id].iloc[0]
+        assert c["byte_j"] * 1e12 == pytest.approx(copy["incremental_pj_per_byte"], rel=1e-12)
+        assert c["bytes_per_s"] == pytest.approx(copy["bandwidth_gb_per_s"] * 1e9, rel=1e-12)
+        for precision in ("bf16", "fp8"):
+            f = mev.formats[
+                (mev.formats["run_id"] == run_id) & (mev.formats["format"] == precision)
+            ]
+            rate = float(f["throughput_tflop_per_s"].iloc[0]) * 1e12
+            board = float(f["avg_power_w"].iloc[0])
+            assert c[f"flop_per_s_{precision}"] == pytest.approx(rate, rel=1e-12)
+            assert c[f"flop_j_{precision}"] == pytest.approx(
+                (board - idle["baseline_w"]) / rate, rel=1e-12
+            )
+        shapes = mev.shapes[mev.shapes["run_id"] == run_id].set_index("hidden_size")
+        ratios = mh.alignment_ratios(page.corrected_runs(runs), gpu).set_index("hidden_size")
+        for h in (4097, 4104):
+            s, a = shapes.loc[h], shapes.loc[4096]
+            base = idle["baseline_w"]
+            above_s = (s["avg_power_w"] - base) / s["throughput_tflop_per_s"]
+            above_a = (a["avg_power_w"] - base) / a["throughput_tflop_per_s"]
+            assert ratios.loc[h, "energy_ratio"] == pytest.approx(above_s / above_a, rel=1e-12)
+            assert ratios.loc[h, "rate_ratio"] == pytest.approx(
+                s["throughput_tflop_per_s"] / a["throughput_tflop_per_s"], rel=1e-12
+            )
+            assert ratios.loc[h, "power_capped"] == bool(s["power_capped"])
+        assert c["misaligned_energy_ratio"] == pytest.approx(ratios.loc[4097, "energy_ratio"])
+
+
+def test_the_committed_runs_are_read_as_the_measured_page_reads_them(tables, ev):
+    """On the committed data the inference page holds the measured page's corrected table,
+    row for row, and at least one window it prices was corrected (else the test above could
+    not tell corrected from raw)."""
+    mev = measured_page.evaluate(MeasuredParams(), tables)
+    pd.testing.assert_frame_equal(ev.summary, mev.summary)
+    assert mev.windows["corrected"].any()
+    raw = tables["gpu_runs"]
+    h100 = raw[
+        (raw["run_id"] == ev.constants["H100"]["run_id"]) & (raw["config"] == "copy-4096mib")
+    ]
+    assert ev.constants["H100"]["byte_j"] != pytest.approx(
+        (h100["avg_power_w"].mean() - ev.constants["H100"]["idle_w"])
+        / (ev.constants["H100"]["bytes_per_s"]),
+        rel=1e-3,
     )
 
 
@@ -491,7 +616,7 @@ def test_a_model_that_does_not_fit_is_refused_with_the_memory_named(tables):
     # the memory named is the model's own arithmetic
     hw = hw_of(
         (
-            mh.all_measured_constants(tables["gpu_runs"]),
+            mh.all_measured_constants(mh.corrected_summary(tables["gpu_runs"])),
             mh.datasheets(tables["accelerators"]),
             mh.memory_types(tables["inference_gpus"]),
         )

@@ -1,15 +1,24 @@
 """The roofline's hardware constants, from the book's own GPU runs and from datasheets.
 
-Pure functions over the ``gpu_runs`` table (the measured chapter's H100 and H200 runs), the
-``accelerators`` table (datasheet peaks) and the ``inference_gpus`` table (memory generation).
+Pure functions over the measured chapter's corrected table of the ``gpu_runs`` (the H100 and
+H200 runs), the ``accelerators`` table (datasheet peaks) and the ``inference_gpus`` table
+(memory generation).
+
+The runs are read only through the measured chapter's model
+(:func:`energybook.chapters.measured.model.corrected_summary`): each window's power put on a
+whole number of the energy counter's updates, the repeats of a configuration averaged, the
+latest usable full run of each GPU. The two chapters therefore price a joule of the same run
+the same way; the roofline uses the corrected means only (not the windows' bounds).
 
 Measured chips (H100 SXM, H200 SXM), from the latest full run of each:
 
-- static power: the idle rows (CUDA context open, nothing running);
+- static power: the run's idle baseline as the measured chapter takes it
+  (:func:`energybook.chapters.measured.model.idle_power`: the warm idle, measured last, where
+  the run has one, else the cold idle; CUDA context open, nothing running);
 - energy per FLOP: (board power - idle power) / delivered FLOP/s of the square 8192 GEMM in the
   precision (BF16; FP8 with standard accumulation), and that GEMM's FLOP/s;
 - energy per byte: (board power - idle power) / bandwidth of the device-to-device copy (bytes
-  read plus written), and that bandwidth;
+  read plus written), and that bandwidth: the measured chapter's incremental energy per byte;
 - power limit: the limit the run recorded.
 
 Other chips (estimated): scaled from the measured chip with the same memory generation (HBM3:
@@ -28,6 +37,7 @@ from dataclasses import replace
 import pandas as pd
 
 from energybook.chapters.inference.model import Hardware
+from energybook.chapters.measured import model as measured
 
 #: The measured chip of each datasheet row, and back.
 MEASURED = {"H100 SXM": "H100", "H200 SXM": "H200"}
@@ -39,69 +49,72 @@ GEMM_CONFIG = {"bf16": "square-bf16-8192", "fp8": "square-fp8-8192"}
 PEAK_COLUMN = {"bf16": "bf16_tflops", "fp8": "fp8_tflops"}
 #: The model-shape GEMMs of the misalignment comparison (hidden size 4097 against 4096).
 MISALIGNED_CONFIG, ALIGNED_CONFIG = "mlp-up-bf16-h4097", "mlp-up-bf16-h4096"
+#: Prefix of the BF16 MLP up-projection GEMMs (one per hidden size).
+SHAPE_PREFIX = "mlp-up-bf16-h"
 
 
-def run_means(runs: pd.DataFrame, gpu: str) -> tuple[str, pd.DataFrame]:
-    """The latest usable full run on ``gpu`` ('H100' or 'H200': the run of the latest usable
-    row whose GPU name carries it) and the mean over its repeats of each configuration's
-    power, throughput and bandwidth (indexed by configuration)."""
+def corrected_summary(runs: pd.DataFrame, details: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The measured chapter's corrected table of the latest usable full run of each GPU, one
+    row per (run, configuration), with its default correction (counter updates counted):
+    :func:`energybook.chapters.measured.model.corrected_summary`. ``details``: the runs'
+    per-window details (:func:`energybook.chapters.measured.model.window_details`); they move
+    only the bounds of windows measured between counter updates, which the roofline does not
+    use."""
+    return measured.corrected_summary(runs, details=details)
+
+
+def run_rows(summary: pd.DataFrame, gpu: str) -> tuple[str, pd.DataFrame]:
+    """The one run on ``gpu`` ('H100' or 'H200') in ``summary`` (:func:`corrected_summary`)
+    and its rows, indexed by configuration: corrected mean power ``power_w``, throughput,
+    bandwidth, power limit, SM clock and whether the power cap held the clocks."""
     if gpu not in CHIP_OF:
         raise ValueError(f"GPU {gpu!r} is not one the chapter knows ({sorted(CHIP_OF)})")
-    ok = runs[
-        (runs["mode"] == "full")
-        & (runs["status"] == "ok")
-        & runs["gpu_name"].str.contains(rf"\b{gpu}\b", regex=True)
-    ]
-    if ok.empty:
+    mine = summary[summary["gpu"] == gpu] if len(summary) else summary
+    if mine.empty:
         raise ValueError(f"gpu_runs holds no usable full run on the {gpu}")
-    run_id = str(ok["run_id"].loc[ok["timestamp_utc"].idxmax()])
-    mine = ok[ok["run_id"] == run_id]
-    cols = ["avg_power_w", "throughput_tflop_per_s", "bandwidth_gb_per_s", "power_limit_w"]
-    grouped = mine.groupby("config")
-    means = grouped[cols].mean()
-    means["kind"] = grouped["kind"].first()
-    return run_id, means
+    ids = sorted(set(mine["run_id"]))
+    if len(ids) != 1:
+        raise ValueError(f"the corrected table holds {len(ids)} runs on the {gpu}: {ids}")
+    return str(ids[0]), mine.set_index("config")
 
 
-def _row(means: pd.DataFrame, config: str, run_id: str) -> pd.Series:
-    if config not in means.index:
+def _row(rows: pd.DataFrame, config: str, run_id: str) -> pd.Series:
+    if config not in rows.index:
         raise ValueError(f"run {run_id} did not measure {config}")
-    return means.loc[config]
+    return rows.loc[config]
 
 
-def measured_constants(runs: pd.DataFrame, gpu: str) -> dict[str, float | str]:
-    """The constants of one measured GPU (see the module docstring), in SI units: ``idle_w``,
+def measured_constants(summary: pd.DataFrame, gpu: str) -> dict[str, float | str]:
+    """The constants of one measured GPU (see the module docstring), in SI units, from the
+    measured chapter's corrected table ``summary`` (:func:`corrected_summary`): ``idle_w``,
     ``power_limit_w``, ``byte_j``, ``bytes_per_s``, ``flop_j_<precision>``,
     ``flop_per_s_<precision>`` and ``run_id``; and what hidden size 4097 costs against 4096 in
     the run's BF16 MLP up-projection: ``misaligned_energy_ratio`` (energy per FLOP above idle,
     4097 over 4096) and ``misaligned_rate_ratio`` (delivered FLOP/s, 4097 over 4096)."""
-    run_id, means = run_means(runs, gpu)
-    idle = means[means["kind"] == "idle"]
-    if idle.empty:
-        raise ValueError(f"run {run_id} has no idle rows")
-    idle_w = float(idle["avg_power_w"].mean())
-    copy = means[means["kind"] == "memory"]
+    run_id, rows = run_rows(summary, gpu)
+    idle_w = measured.idle_power(summary, run_id)["baseline_w"]
+    copy = rows[rows["kind"] == "memory"]
     if copy.empty:
         raise ValueError(f"run {run_id} has no memory-copy rows")
-    copy_w = float(copy["avg_power_w"].iloc[0])
+    copy_w = float(copy["power_w"].iloc[0])
     bytes_per_s = float(copy["bandwidth_gb_per_s"].iloc[0]) * 1e9
     out: dict[str, float | str] = {
         "run_id": run_id,
         "idle_w": idle_w,
-        "power_limit_w": float(means["power_limit_w"].max()),
+        "power_limit_w": float(pd.to_numeric(rows["power_limit_w"]).max()),
         "byte_j": (copy_w - idle_w) / bytes_per_s,
         "bytes_per_s": bytes_per_s,
     }
     for precision, config in GEMM_CONFIG.items():
-        r = _row(means, config, run_id)
+        r = _row(rows, config, run_id)
         rate = float(r["throughput_tflop_per_s"]) * 1e12
         out[f"flop_per_s_{precision}"] = rate
-        out[f"flop_j_{precision}"] = (float(r["avg_power_w"]) - idle_w) / rate
+        out[f"flop_j_{precision}"] = (float(r["power_w"]) - idle_w) / rate
 
     def per_flop(r: pd.Series) -> float:
-        return (float(r["avg_power_w"]) - idle_w) / float(r["throughput_tflop_per_s"])
+        return (float(r["power_w"]) - idle_w) / float(r["throughput_tflop_per_s"])
 
-    bad, good = _row(means, MISALIGNED_CONFIG, run_id), _row(means, ALIGNED_CONFIG, run_id)
+    bad, good = _row(rows, MISALIGNED_CONFIG, run_id), _row(rows, ALIGNED_CONFIG, run_id)
     out["misaligned_energy_ratio"] = per_flop(bad) / per_flop(good)
     out["misaligned_rate_ratio"] = float(bad["throughput_tflop_per_s"]) / float(
         good["throughput_tflop_per_s"]
@@ -151,9 +164,10 @@ def reference_gpu(chip: str, memory: Mapping[str, str]) -> str:
     return REFERENCE_FOR_MEMORY[memory[chip]]
 
 
-def all_measured_constants(runs: pd.DataFrame) -> dict[str, dict[str, float | str]]:
-    """:func:`measured_constants` of every measured GPU, by its short name."""
-    return {gpu: measured_constants(runs, gpu) for gpu in CHIP_OF}
+def all_measured_constants(summary: pd.DataFrame) -> dict[str, dict[str, float | str]]:
+    """:func:`measured_constants` of every measured GPU, by its short name, from the measured
+    chapter's corrected table (:func:`corrected_summary`)."""
+    return {gpu: measured_constants(summary, gpu) for gpu in CHIP_OF}
 
 
 def hardware(
@@ -208,31 +222,29 @@ def misaligned(hw: Hardware, energy_ratio: float, rate_ratio: float) -> Hardware
     return replace(hw, flop_j=hw.flop_j * energy_ratio, flop_per_s=hw.flop_per_s * rate_ratio)
 
 
-def alignment_ratios(runs: pd.DataFrame, gpu: str) -> pd.DataFrame:
-    """Every hidden size of the run's BF16 MLP up-projection against 4096: delivered FLOP/s
-    ratio, energy per FLOP above idle ratio, and each GEMM's mean SM clock (MHz) and
-    clock-event reasons (its DVFS state), one row per hidden size."""
-    run_id, means = run_means(runs, gpu)
-    ok = runs[(runs["run_id"] == run_id) & runs["config"].str.startswith("mlp-up-bf16-h")]
-    clocks = ok.groupby("config")["sm_clock_mhz"].mean()
-    reasons = ok.groupby("config")["clock_event_reasons"].agg(
-        lambda v: ", ".join(sorted({str(x) for x in v}))
-    )
-    idle_w = float(means[means["kind"] == "idle"]["avg_power_w"].mean())
-    good = _row(means, ALIGNED_CONFIG, run_id)
+def alignment_ratios(summary: pd.DataFrame, gpu: str) -> pd.DataFrame:
+    """Every hidden size of the run's BF16 MLP up-projection against 4096, from the measured
+    chapter's corrected table (:func:`corrected_summary`): delivered FLOP/s ratio, energy per
+    FLOP above idle ratio, and each GEMM's mean SM clock (MHz) and whether the software power
+    cap held its clocks in any window (``power_capped``: its DVFS state), one row per hidden
+    size."""
+    run_id, rows = run_rows(summary, gpu)
+    idle_w = measured.idle_power(summary, run_id)["baseline_w"]
+    good = _row(rows, ALIGNED_CONFIG, run_id)
     good_rate = float(good["throughput_tflop_per_s"])
-    good_per_flop = (float(good["avg_power_w"]) - idle_w) / good_rate
-    rows = []
-    for config in sorted(clocks.index, key=lambda c: int(c.rsplit("h", 1)[1])):
-        r = means.loc[config]
+    good_per_flop = (float(good["power_w"]) - idle_w) / good_rate
+    configs = [c for c in rows.index if str(c).startswith(SHAPE_PREFIX)]
+    out = []
+    for config in sorted(configs, key=lambda c: int(c.rsplit("h", 1)[1])):
+        r = rows.loc[config]
         rate = float(r["throughput_tflop_per_s"])
-        rows.append(
+        out.append(
             {
                 "hidden_size": int(config.rsplit("h", 1)[1]),
                 "rate_ratio": rate / good_rate,
-                "energy_ratio": (float(r["avg_power_w"]) - idle_w) / rate / good_per_flop,
-                "sm_clock_mhz": float(clocks[config]),
-                "clock_reasons": reasons[config],
+                "energy_ratio": (float(r["power_w"]) - idle_w) / rate / good_per_flop,
+                "sm_clock_mhz": float(r["sm_clock_mhz"]),
+                "power_capped": bool(r["power_capped"]),
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(out)

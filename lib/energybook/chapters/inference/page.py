@@ -10,15 +10,17 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
-from energybook import sobol
+from energybook import data, sobol
 from energybook.chapters.inference import model as m
 from energybook.chapters.inference import model_check as mc
 from energybook.chapters.inference import model_hardware as mh
 from energybook.chapters.inference.params import GPUS, PRECISIONS, Params
+from energybook.chapters.measured import model as measured
 
 TABLES = (
     "gpu_runs",
@@ -34,8 +36,6 @@ J_PER_WH = 3600.0
 #: The two ML.ENERGY series: H100 (the book measured this card's constants) and B200
 #: (constants scaled from a datasheet).
 SERIES_H100, SERIES_B200 = "ML.ENERGY v3.0, H100", "ML.ENERGY v3.0, B200"
-#: The clock-event reason NVML reports for a software power cap.
-POWER_CAP_REASON = "0x4"
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ class Evaluation:
     shapes: dict[str, m.Shape]
     split: pd.DataFrame
     points: pd.DataFrame
-    runs: pd.DataFrame
+    summary: pd.DataFrame  # the measured chapter's corrected table of the latest runs
     hw: m.Hardware  # the chosen GPU and precision, utilization applied
     shape: m.Shape
     overheads: m.Overheads
@@ -145,8 +145,22 @@ def _compare(
     return mc.compare(points, hw, _peaks(sheets), overheads, utilization, shapes)
 
 
+@lru_cache(maxsize=8)
+def _metadata(run_ids: tuple[str, ...]) -> tuple[dict, ...]:
+    return tuple(data.load_run_metadata(run_ids))
+
+
+def corrected_runs(runs: pd.DataFrame) -> pd.DataFrame:
+    """The measured chapter's corrected table of the latest runs, with the same per-window
+    details from the runs' metadata that the measured page reads: the same table, row for
+    row, as that page's ``summary`` at its default correction."""
+    ids = tuple(sorted(set(measured.latest_runs(runs).values())))
+    return mh.corrected_summary(runs, measured.window_details(_metadata(ids)))
+
+
 def evaluate(P: Params, tables: Mapping[str, pd.DataFrame]) -> Evaluation:
-    constants = mh.all_measured_constants(tables["gpu_runs"])
+    summary = corrected_runs(tables["gpu_runs"])
+    constants = mh.all_measured_constants(summary)
     sheets = mh.datasheets(tables["accelerators"])
     memory = mh.memory_types(tables["inference_gpus"])
     links = mh.link_bandwidths(tables["inference_gpus"])
@@ -181,7 +195,7 @@ def evaluate(P: Params, tables: Mapping[str, pd.DataFrame]) -> Evaluation:
         shapes=shapes,
         split=split,
         points=points,
-        runs=tables["gpu_runs"],
+        summary=summary,
         hw=hw,
         shape=shape,
         overheads=overheads,
@@ -526,7 +540,7 @@ def numbers(ev: Evaluation) -> dict[str, float]:
     ref = ev.constants[ref_gpu]
     out["misaligned_energy_ratio"] = float(ref["misaligned_energy_ratio"])
     out["misaligned_rate_ratio"] = float(ref["misaligned_rate_ratio"])
-    sizes = mh.alignment_ratios(ev.runs, ref_gpu).set_index("hidden_size")
+    sizes = mh.alignment_ratios(ev.summary, ref_gpu).set_index("hidden_size")
     out["clock_4096_mhz"] = float(sizes.loc[4096, "sm_clock_mhz"])
     out["clock_4097_mhz"] = float(sizes.loc[4097, "sm_clock_mhz"])
     for h in (4100, 4104, 5000):
@@ -851,7 +865,7 @@ def table_alignment(ev: Evaluation) -> pd.DataFrame:
     """Every hidden size the reference run measured against 4096: rate, energy per FLOP above
     idle, and the GEMM's clock and whether it ran power-capped."""
     ref = mh.reference_gpu(ev.P.gpu, ev.memory)
-    t = mh.alignment_ratios(ev.runs, ref)
+    t = mh.alignment_ratios(ev.summary, ref)
     return pd.DataFrame(
         {
             "Hidden size": t["hidden_size"].astype(int),
@@ -859,7 +873,7 @@ def table_alignment(ev: Evaluation) -> pd.DataFrame:
             "FLOP/s against 4096": t["rate_ratio"].map(lambda v: f"{v:.2f}"),
             "Energy per FLOP against 4096": t["energy_ratio"].map(lambda v: f"{v:.2f}"),
             "Mean SM clock (MHz)": t["sm_clock_mhz"].round().astype(int),
-            "Power-capped": ["yes" if POWER_CAP_REASON in r else "no" for r in t["clock_reasons"]],
+            "Power-capped": ["yes" if capped else "no" for capped in t["power_capped"]],
         }
     )
 

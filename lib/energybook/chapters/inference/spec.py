@@ -18,7 +18,7 @@ def chosen_hardware(P: Params, tables: Mapping[str, Any]) -> model.Hardware:
     return model_hardware.hardware(
         P.gpu,
         P.precision,
-        model_hardware.all_measured_constants(tables["gpu_runs"]),
+        model_hardware.all_measured_constants(model_hardware.corrected_summary(tables["gpu_runs"])),
         model_hardware.datasheets(tables["accelerators"]),
         model_hardware.memory_types(tables["inference_gpus"]),
         model_hardware.link_bandwidths(tables["inference_gpus"]),

@@ -257,6 +257,26 @@ def window_table(
     return w
 
 
+def latest_windows(
+    runs: pd.DataFrame, *, count_updates: bool = True, details: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """:func:`window_table` of the latest usable full run of every GPU the chapter knows
+    (:func:`latest_runs`): the windows this chapter reads, and the only way another chapter
+    should read the runs, so that the two cannot correct them differently."""
+    ids = set(latest_runs(runs).values())
+    return window_table(
+        runs[runs["run_id"].isin(ids)], count_updates=count_updates, details=details
+    )
+
+
+def corrected_summary(
+    runs: pd.DataFrame, *, count_updates: bool = True, details: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """The corrected table of the latest runs: :func:`summarize_repeats` of
+    :func:`latest_windows`, one row per (run, configuration)."""
+    return summarize_repeats(latest_windows(runs, count_updates=count_updates, details=details))
+
+
 def update_period_summary(windows: pd.DataFrame) -> dict[str, float]:
     """What windows measured between counter updates say one update lasted (s): ``median``,
     ``p05`` and ``p95`` of their measured ``update_period_s``, and how many (``windows``).

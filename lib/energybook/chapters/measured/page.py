@@ -86,9 +86,8 @@ def evaluate(P: Params, tables: Mapping[str, pd.DataFrame]) -> Evaluation:
     run_ids = model.latest_runs(runs)
     run_id = run_ids[P.gpu]
     metadata = _metadata(tuple(sorted(set(run_ids.values()))))
-    latest = runs[runs["run_id"].isin(run_ids.values())]
-    windows = model.window_table(
-        latest, count_updates=P.count_counter_updates, details=model.window_details(metadata)
+    windows = model.latest_windows(
+        runs, count_updates=P.count_counter_updates, details=model.window_details(metadata)
     )
     summary = model.summarize_repeats(windows)
     shapes = model.shape_table(summary, peaks)
