@@ -24,9 +24,26 @@ import altair as alt
 import pandas as pd
 
 from energybook.render import Figure, js_bundle, render_html, setup
-from energybook.theme import HEIGHT, PALETTE, WIDTH, title_text
+from energybook.theme import (
+    HEIGHT,
+    PALETTE,
+    ROLE_COLOURS,
+    WIDTH,
+    role_scale,
+    shade,
+    title_text,
+)
 
-__all__ = ["HEIGHT", "PALETTE", "WIDTH", "Figure", "check_chart", "figure"]
+__all__ = [
+    "HEIGHT",
+    "PALETTE",
+    "ROLE_COLOURS",
+    "WIDTH",
+    "Figure",
+    "check_chart",
+    "figure",
+    "role_scale",
+]
 
 
 def _encodings(spec: dict):
@@ -121,26 +138,150 @@ def figure(chart: alt.TopLevelMixin, caption: str) -> Figure:
 
 
 # --------------------------------------------------------------------------- shared builders
-REFERENCE_COLOUR = "#444444"
+REFERENCE_COLOUR = ROLE_COLOURS["reference"]
+
+
+LABEL_FONT_SIZE = 11
+
+
+LABEL_ROW_PX = 14
+
+
+def reference_label(
+    data: alt.Data | pd.DataFrame,
+    *,
+    axis: str,
+    field: str,
+    title: str,
+    text: str = "label",
+    side: str = "right",
+    row: int = 0,
+    at: str = "top",
+    colour: str = REFERENCE_COLOUR,
+    tooltip: list | None = None,
+    scale: alt.Scale | None = None,
+) -> alt.Chart:
+    """The visible label of a reference line (a text mark beside the rule, for every row of
+    ``data``). A line across the plot (``axis="y"``) is labelled just above it at the plot's
+    right end (``side="left"``: its left end); a line down the plot (``axis="x"``) at the top
+    of the plot (``at="bottom"``: its bottom), starting at the line (``side="left"``: ending at
+    it). ``row`` moves the label that many lines of text away from the plot's edge, so that
+    the labels of neighbouring lines do not collide; for a line across the plot, a negative
+    ``row`` writes the label below the line instead (-1: just below)."""
+    enc = alt.X if axis == "x" else alt.Y
+    pos = enc(f"{field}:Q", title=title, scale=alt.Undefined if scale is None else scale)
+    if axis == "x":
+        top = at == "top"
+        mark = alt.Chart(data).mark_text(
+            align="left" if side == "right" else "right",
+            baseline="top" if top else "bottom",
+            dx=3 if side == "right" else -3,
+            dy=(3 + LABEL_ROW_PX * row) * (1 if top else -1),
+            fontSize=LABEL_FONT_SIZE,
+            color=colour,
+        )
+        other = {"y": alt.value(0 if top else "height")}
+    else:
+        above = row >= 0
+        mark = alt.Chart(data).mark_text(
+            align="right" if side == "right" else "left",
+            baseline="bottom" if above else "top",
+            dx=-2 if side == "right" else 2,
+            dy=-3 - LABEL_ROW_PX * row if above else 3 + LABEL_ROW_PX * (-row - 1),
+            fontSize=LABEL_FONT_SIZE,
+            color=colour,
+        )
+        other = {"x": alt.value("width" if side == "right" else 0)}
+    return mark.encode(
+        **{axis: pos},
+        **other,
+        text=f"{text}:N",
+        tooltip=tooltip or [alt.Tooltip(f"{text}:N", title="Reference")],
+    )
 
 
 def reference_rule(
-    value: float, label: str, *, axis: str = "y", title: str, fmt: str = ",.3g"
-) -> alt.Chart:
-    """A dashed reference line at ``value`` on ``axis`` ("x" or "y"), labelled in its
-    tooltip. ``title`` is the axis title it shares with the chart it is layered on."""
+    value: float,
+    label: str,
+    *,
+    axis: str = "y",
+    title: str,
+    fmt: str = ",.3g",
+    side: str = "right",
+    row: int = 0,
+    at: str = "top",
+    dash: Sequence[int] = (4, 3),
+    scale: alt.Scale | None = None,
+) -> alt.LayerChart:
+    """A dashed reference line at ``value`` on ``axis`` ("x" or "y") with its label written
+    beside it (see :func:`reference_label` for ``side``, ``row`` and ``at``) and in its
+    tooltip; ``dash`` is its stroke pattern.
+    ``title`` is the axis title it shares with the chart it is layered on."""
     enc = alt.X if axis == "x" else alt.Y
-    return (
-        alt.Chart(alt.Data(values=[{"value": float(value), "label": label}]))
-        .mark_rule(strokeDash=[4, 3], color=REFERENCE_COLOUR)
+    data = alt.Data(values=[{"value": float(value), "label": label}])
+    tips = [
+        alt.Tooltip("label:N", title="Reference"),
+        alt.Tooltip("value:Q", title="Value", format=fmt),
+    ]
+    rule = (
+        alt.Chart(data)
+        .mark_rule(strokeDash=list(dash), color=REFERENCE_COLOUR)
         .encode(
-            **{axis: enc("value:Q", title=title)},
-            tooltip=[
-                alt.Tooltip("label:N", title="Reference"),
-                alt.Tooltip("value:Q", title="Value", format=fmt),
-            ],
+            **{axis: enc("value:Q", title=title, scale=alt.Undefined if scale is None else scale)},
+            tooltip=tips,
         )
     )
+    text = reference_label(
+        data,
+        axis=axis,
+        field="value",
+        title=title,
+        side=side,
+        row=row,
+        at=at,
+        tooltip=tips,
+        scale=scale,
+    )
+    return alt.LayerChart(layer=[rule, text])
+
+
+def reference_band(
+    low: float,
+    high: float,
+    label: str,
+    *,
+    axis: str = "y",
+    title: str,
+    colour: str = REFERENCE_COLOUR,
+    opacity: float = 0.12,
+) -> alt.LayerChart:
+    """A shaded band from ``low`` to ``high`` on ``axis`` with its label written inside it,
+    at its top left (``axis="y"``) or its top (``axis="x"``)."""
+    enc = alt.X if axis == "x" else alt.Y
+    data = alt.Data(values=[{"low": float(low), "high": float(high), "label": label}])
+    tips = [alt.Tooltip("label:N", title="Zone")]
+    band = (
+        alt.Chart(data)
+        .mark_rect(opacity=opacity, color=colour)
+        .encode(**{axis: enc("low:Q", title=title), f"{axis}2": "high:Q"}, tooltip=tips)
+    )
+    if axis == "y":
+        text = (
+            alt.Chart(data)
+            .mark_text(
+                align="left", baseline="top", dx=4, dy=4, fontSize=LABEL_FONT_SIZE, color="#222"
+            )
+            .encode(y=alt.Y("high:Q", title=title), x=alt.value(0), text="label:N", tooltip=tips)
+        )
+    else:
+        text = (
+            alt.Chart(data)
+            .mark_text(
+                align="left", baseline="top", dx=4, dy=4, fontSize=LABEL_FONT_SIZE, color="#222"
+            )
+            .encode(x=alt.X("low:Q", title=title), y=alt.value(0), text="label:N", tooltip=tips)
+        )
+    return alt.LayerChart(layer=[band, text])
 
 
 def tornado(
@@ -184,8 +325,19 @@ def tornado(
         axis="x",
         title=output_title,
         fmt=fmt,
+        at="bottom",
+        side="left",
     )
     return alt.layer(bars, base).properties(title=title, height=height)
+
+
+BAND_90 = "90% interval (model)"
+
+
+BAND_50 = "50% interval (model)"
+
+
+MEDIAN = "Median (model)"
 
 
 def fan(
@@ -199,31 +351,43 @@ def fan(
     log: bool = False,
 ) -> alt.TopLevelMixin:
     """A fan chart: 90% and 50% bands and the median by year (columns ``year, p05, p25,
-    p50, p75, p95``), with optional published points (``year``, ``value``, ``case``)."""
+    p50, p75, p95``), with optional published points (``year``, ``value``, ``case``; a case
+    named "Estimate..." is an estimate, any other a projection).
+
+    One legend names everything drawn: both bands, the median and each published case, in the
+    book's role colours (bands: uncertainty; median: model; points: estimate or projection).
+    Published points are hollow, each case its own shape, and points of one year with values
+    within 3% of each other are spread apart along the year, so that none hides another."""
     scale = alt.Scale(type="log") if log else alt.Scale(zero=False)
-    x = alt.X("year:Q", title="Year", axis=alt.Axis(format="d"))
+    x = alt.X("x:Q", title="Year", axis=alt.Axis(format="d"), scale=alt.Scale(zero=False))
+    cases = [] if points is None or not len(points) else list(dict.fromkeys(points["case"]))
+    domain = [BAND_90, BAND_50, MEDIAN, *cases]
+    roles: dict[str, str | None] = {BAND_90: "uncertainty", BAND_50: "uncertainty"}
+    roles[MEDIAN] = "model"
+    for c in cases:
+        roles[c] = "estimated" if str(c).lower().startswith("estimate") else "projection"
+    # Every projection in the projection colour (shapes tell them apart); the 90% band a
+    # lighter shade of the 50% band's, both light enough for the median to stand out.
+    colours = [ROLE_COLOURS[roles[d] or "reference"] for d in domain]
+    colours[0] = shade(ROLE_COLOURS["uncertainty"], 2)
+    colours[1] = shade(ROLE_COLOURS["uncertainty"], 1)
+    shapes = ["square", "square", "stroke", *_point_shapes(len(cases))]
+    legend = alt.Legend(
+        orient="bottom", direction="vertical", columns=1, title=None, symbolOpacity=1
+    )
+    colour = alt.Color("series:N", scale=alt.Scale(domain=domain, range=colours), legend=legend)
+    shape = alt.Shape("series:N", scale=alt.Scale(domain=domain, range=shapes), legend=legend)
+    t = fan_table.assign(x=fan_table["year"].astype(float))
     layers = []
-    for lo, hi, name, opacity in (
-        ("p05", "p95", "90% interval", 0.25),
-        ("p25", "p75", "50% interval", 0.35),
-    ):
-        band = fan_table.assign(band=name)
+    for lo, hi, name in (("p05", "p95", BAND_90), ("p25", "p75", BAND_50)):
         layers.append(
-            alt.Chart(band)
-            .mark_area(opacity=opacity)
+            alt.Chart(t.assign(series=name))
+            .mark_area(opacity=1)
             .encode(
                 x=x,
                 y=alt.Y(f"{lo}:Q", title=y_title, scale=scale),
                 y2=f"{hi}:Q",
-                color=alt.Color(
-                    "band:N",
-                    title="Model",
-                    scale=alt.Scale(
-                        domain=["90% interval", "50% interval", "median"],
-                        range=[PALETTE[5], PALETTE[0], PALETTE[0]],
-                    ),
-                    legend=alt.Legend(orient="bottom"),
-                ),
+                color=colour,
                 tooltip=[
                     alt.Tooltip("year:Q", title="Year", format="d"),
                     alt.Tooltip(f"{lo}:Q", title=f"{name}: low", format=fmt),
@@ -232,28 +396,29 @@ def fan(
             )
         )
     layers.append(
-        alt.Chart(fan_table.assign(band="median"))
+        alt.Chart(t.assign(series=MEDIAN))
         .mark_line()
         .encode(
             x=x,
             y=alt.Y("p50:Q", title=y_title, scale=scale),
-            color=alt.Color("band:N", title="Model"),
+            color=colour,
             tooltip=[
                 alt.Tooltip("year:Q", title="Year", format="d"),
                 alt.Tooltip("p50:Q", title="Median", format=fmt),
             ],
         )
     )
-    if points is not None and len(points):
+    if cases:
+        assert points is not None
+        pts = points.assign(series=points["case"], x=_spread(points))
         layers.append(
-            alt.Chart(points)
-            .mark_point(size=80, filled=True)
+            alt.Chart(pts)
+            .mark_point(size=90, filled=False, strokeWidth=2, opacity=1)
             .encode(
                 x=x,
                 y=alt.Y("value:Q", title=y_title, scale=scale),
-                shape=alt.Shape(
-                    "case:N", title=points_title, legend=alt.Legend(orient="bottom", columns=1)
-                ),
+                color=colour,
+                shape=shape,
                 tooltip=[
                     alt.Tooltip("case:N", title=points_title),
                     alt.Tooltip("year:Q", title="Year", format="d"),
@@ -261,11 +426,35 @@ def fan(
                 ],
             )
         )
-    return (
-        alt.layer(*layers)
-        .resolve_scale(color="independent", shape="independent")
-        .properties(title=title)
-    )
+    return alt.layer(*layers).properties(title=title)
+
+
+POINT_SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "wedge"]
+
+
+def _point_shapes(n: int) -> list[str]:
+    return [POINT_SHAPES[i % len(POINT_SHAPES)] for i in range(n)]
+
+
+def _spread(points: pd.DataFrame, *, within: float = 0.03, step: float = 0.18) -> list[float]:
+    """The x position of each published point: its year, moved by ``step`` years to the
+    left or right of a point of the same year whose value is within ``within`` of its own."""
+    xs: list[float] = []
+    placed: list[tuple[float, float, float]] = []  # (year, value, offset)
+    for year, value in zip(points["year"], points["value"], strict=True):
+        near = [
+            off
+            for y, v, off in placed
+            if y == year and abs(v - value) <= within * max(abs(v), abs(value), 1e-300)
+        ]
+        offset = 0.0
+        k = 1
+        while offset in near:
+            offset = step * ((k + 1) // 2) * (1 if k % 2 else -1)
+            k += 1
+        placed.append((float(year), float(value), offset))
+        xs.append(float(year) + offset)
+    return xs
 
 
 def interval_bars(
@@ -279,9 +468,12 @@ def interval_bars(
     point: str | None = None,
     fmt: str = ",.3g",
     sort: Sequence[str] | None = None,
+    roles: dict[str, str | None] | None = None,
 ) -> alt.TopLevelMixin:
     """A horizontal interval per row (``low`` to ``high``), with an optional point
-    estimate, for ranges such as confidence intervals or published ranges."""
+    estimate, for ranges such as confidence intervals or published ranges. ``roles`` (row
+    label to a key of :data:`ROLE_COLOURS`) colours the rows by role; the labels on the axis
+    name them, so no legend is drawn."""
     y = alt.Y(
         f"{label}:N",
         title=None,
@@ -293,10 +485,15 @@ def interval_bars(
         alt.Tooltip(f"{low}:Q", title="Low", format=fmt),
         alt.Tooltip(f"{high}:Q", title="High", format=fmt),
     ]
+    colour: dict[str, Any] = {}
+    if roles is not None:
+        colour["color"] = alt.Color(
+            f"{label}:N", scale=role_scale(list(table[label]), roles), legend=None
+        )
     layers: list[alt.Chart] = [
         alt.Chart(table)
         .mark_rule(strokeWidth=3)
-        .encode(x=alt.X(f"{low}:Q", title=x_title), x2=f"{high}:Q", y=y, tooltip=tips)
+        .encode(x=alt.X(f"{low}:Q", title=x_title), x2=f"{high}:Q", y=y, tooltip=tips, **colour)
     ]
     if point is not None:
         layers.append(
@@ -306,16 +503,17 @@ def interval_bars(
                 x=alt.X(f"{point}:Q", title=x_title),
                 y=y,
                 tooltip=tips + [alt.Tooltip(f"{point}:Q", title="Estimate", format=fmt)],
+                **colour,
             )
         )
     return alt.layer(*layers).properties(title=title)
 
 
-# One meaning per category across the book (the site issue's semantic palette).
+# The categories of :func:`nations_bar`, each with its role in the book's palette.
 SEMANTIC = {
-    "National demand": PALETTE[7],
-    "Data centres (estimate)": PALETTE[0],
-    "Data centres (projection)": PALETTE[3],
+    "National demand": ROLE_COLOURS["national demand"],
+    "Data centres (estimate)": ROLE_COLOURS["estimated"],
+    "Data centres (projection)": ROLE_COLOURS["projection"],
 }
 
 
@@ -332,7 +530,7 @@ def nations_bar(table: pd.DataFrame, *, title: str, height: int = 260) -> alt.Ch
             color=alt.Color(
                 "kind:N",
                 title=None,
-                scale=alt.Scale(domain=kinds, range=[SEMANTIC[k] for k in kinds]),
+                scale=role_scale(kinds),
                 legend=alt.Legend(orient="bottom"),
             ),
             tooltip=[

@@ -157,17 +157,32 @@ def energy(ev: Evaluation) -> alt.TopLevelMixin:
         alt.Tooltip("what:N", title="What"),
         alt.Tooltip("bits:Q", title="Bits", format=".1f"),
     ]
-    cross = (
-        alt.Chart(marks[marks["kind"] == "crossover"])
-        .mark_rule(strokeDash=[4, 4], color="#D55E00")
-        .encode(x=alt.X("bits:Q", title="Precision (bits)"), tooltip=mark_tips)
-    )
-    devices = (
-        alt.Chart(marks[marks["kind"] == "devices"])
-        .mark_rule(strokeDash=[1, 3], strokeWidth=2, color="#444444")
-        .encode(x=alt.X("bits:Q", title="Precision (bits)"), tooltip=mark_tips)
-    )
-    return alt.layer(model_lines, gpu_points, cross, devices).properties(
+    # Each marked precision labelled at the bottom of the plot (the curves are high there
+    # only at 16 bits), one line of text per mark, left to right, so none overlap.
+    marks = marks.sort_values("bits", ignore_index=True)
+    rules = []
+    for i, r in marks.iterrows():
+        one = marks.iloc[[i]]
+        dash, width = ([4, 4], 1.5) if r["kind"] == "crossover" else ([1, 3], 2)
+        rules.append(
+            alt.Chart(one)
+            .mark_rule(strokeDash=dash, strokeWidth=width, color=charts.REFERENCE_COLOUR)
+            .encode(x=alt.X("bits:Q", title="Precision (bits)"), tooltip=mark_tips)
+        )
+        rules.append(
+            charts.reference_label(
+                one,
+                axis="x",
+                field="bits",
+                title="Precision (bits)",
+                text="what",
+                at="bottom",
+                row=len(marks) - 1 - int(i),
+                side="right" if r["bits"] < 8.5 else "left",
+                tooltip=mark_tips,
+            )
+        )
+    return alt.layer(model_lines, gpu_points, *rules).properties(
         title="Energy per multiply-accumulate against precision", height=340
     )
 
@@ -442,16 +457,17 @@ def accuracy(ev: Evaluation) -> alt.TopLevelMixin:
             "pct": [100 * ex.digital_accuracy, 100 * ex.linear_accuracy],
         }
     )
-    ref_rules = (
+    ref_tips = [
+        alt.Tooltip("what:N", title="Reference"),
+        alt.Tooltip("pct:Q", title="Accuracy (%)", format=".1f"),
+    ]
+    ref_rules = alt.layer(
         alt.Chart(refs)
-        .mark_rule(strokeDash=[4, 4], color="#444444")
-        .encode(
-            y=alt.Y("pct:Q", title="Test accuracy (%)"),
-            tooltip=[
-                alt.Tooltip("what:N", title="Reference"),
-                alt.Tooltip("pct:Q", title="Accuracy (%)", format=".1f"),
-            ],
-        )
+        .mark_rule(strokeDash=[4, 4], color=charts.REFERENCE_COLOUR)
+        .encode(y=alt.Y("pct:Q", title="Test accuracy (%)"), tooltip=ref_tips),
+        charts.reference_label(
+            refs, axis="y", field="pct", title="Test accuracy (%)", text="what", tooltip=ref_tips
+        ),
     )
     best = device[device["bits"] == ex.best["bits"]]
     best_point = (
@@ -547,7 +563,16 @@ def chips(ev: Evaluation) -> alt.TopLevelMixin:
             y=alt.Y(
                 "label:N", title=None, sort=list(table["label"]), axis=alt.Axis(labelLimit=300)
             ),
-            color=alt.Color("claim:N", title="Claim", legend=_legend_below()),
+            color=alt.Color(
+                "claim:N",
+                title="Claim",
+                legend=_legend_below(),
+                # A peer-reviewed figure is a measurement; a vendor's, a reported figure.
+                scale=charts.role_scale(
+                    sorted(set(table["claim"])),
+                    {c: "measured" if c.startswith("peer") else "reported" for c in table["claim"]},
+                ),
+            ),
             shape=alt.Shape("level:N", title="Level", legend=_legend_below()),
             tooltip=[
                 alt.Tooltip("chip:N", title="Chip"),
@@ -563,7 +588,7 @@ def chips(ev: Evaluation) -> alt.TopLevelMixin:
     )
     ref_lines = (
         alt.Chart(ref)
-        .mark_rule(strokeDash=[6, 3], color="#444444")
+        .mark_rule(strokeDash=[6, 3], color=charts.REFERENCE_COLOUR)
         .encode(
             x=chip_x,
             tooltip=[
@@ -574,7 +599,17 @@ def chips(ev: Evaluation) -> alt.TopLevelMixin:
     )
     ref_text = (
         alt.Chart(ref)
-        .mark_text(angle=270, dx=-8, dy=-6, align="right", fontSize=11, color="#444444")
+        # Along its line, on the right of it (no chip sits just right of either line), from
+        # the top of the plot down.
+        .mark_text(
+            angle=270,
+            align="right",
+            baseline="top",
+            dx=-4,
+            dy=4,
+            fontSize=11,
+            color=charts.REFERENCE_COLOUR,
+        )
         .encode(
             x=chip_x,
             y=alt.value(0),

@@ -347,20 +347,25 @@ def premium_vs_value(ev: Evaluation) -> alt.TopLevelMixin:
             ],
         )
     )
-    rules = [
-        charts.reference_rule(v, label, axis="x", title=VALUE_TITLE, fmt=".2f")
-        for v, label in (
+    marks = sorted(
+        (
             (
                 ev.core["binding_rental_usd_per_hour"],
                 "Power binds above: an H100 pays its full cost",
             ),
             (
                 ev.core["rental_threshold_usd_per_hour"],
-                "A cap raises the premium above: a compared chip pays",
+                "A cap raises the premium above this",
             ),
             (ev.ref["rental_usd_per_hour"], "2025 rental (1-year contract)"),
             (ev.ref["rental_high_usd_per_hour"], "March 2026 rental (1-year contract)"),
         )
+    )
+    # Left to right, each label a line lower than the last: neighbouring lines (a few
+    # pixels apart on a phone) never write over each other's labels.
+    rules = [
+        charts.reference_rule(v, label, axis="x", title=VALUE_TITLE, fmt=".2f", row=i)
+        for i, (v, label) in enumerate(marks)
     ]
     return alt.layer(lines, *rules).properties(
         title="A fixed allocation of power raises the premium only when compute sells high"

@@ -15,11 +15,13 @@ BATCH = "Batch size (sequences decoded together)"
 PER_TOKEN = "Energy per generated token (J)"
 
 
-def _batch_rules(ev: Evaluation, y_title: str) -> list[alt.Chart]:
+def _batch_rules(ev: Evaluation, y_title: str) -> list[alt.Chart | alt.LayerChart]:
     """Dashed rules at the chosen batch and where decode leaves the memory roof (if it does
     within the batches that fit), naming the roof that takes over."""
-    rules = [
-        charts.reference_rule(ev.P.batch_size, "chosen batch", axis="x", title=BATCH, fmt=",.0f")
+    rules: list[alt.Chart | alt.LayerChart] = [
+        charts.reference_rule(
+            ev.P.batch_size, "chosen batch", axis="x", title=BATCH, fmt=",.0f", side="left"
+        )
     ]
     batch, roof = page.memory_roof_exit(ev)
     if roof is not None and 1 < batch <= ev.max_batch:
@@ -28,7 +30,11 @@ def _batch_rules(ev: Evaluation, y_title: str) -> list[alt.Chart]:
             if roof == m.COMPUTE
             else "decode leaves the memory roof: power limit (additive model)"
         )
-        rules.append(charts.reference_rule(batch, label, axis="x", title=BATCH, fmt=",.0f"))
+        rules.append(
+            charts.reference_rule(
+                batch, label, axis="x", title=BATCH, fmt=",.0f", row=1, side="left"
+            )
+        )
     return rules
 
 
@@ -185,10 +191,7 @@ def gpus(ev: Evaluation) -> alt.TopLevelMixin:
             color=alt.Color(
                 "source:N",
                 title="Constants",
-                scale=alt.Scale(
-                    domain=["Measured by the book", "Estimated from a datasheet"],
-                    range=[charts.PALETTE[0], charts.PALETTE[5]],
-                ),
+                scale=charts.role_scale(["Measured by the book", "Estimated from a datasheet"]),
                 legend=alt.Legend(orient="bottom"),
             ),
             tooltip=[

@@ -68,6 +68,7 @@ def windows(ev: Evaluation) -> alt.TopLevelMixin:
     title = "Average board power of the window (W)"
     return alt.layer(
         dots,
+        # The two lines are close: one label on the right of its line, one on the left.
         charts.reference_rule(limit, "power limit", axis="x", title=title, fmt=".0f"),
         charts.reference_rule(
             limit * ge.CAPPED_POWER_FACTOR,
@@ -75,6 +76,7 @@ def windows(ev: Evaluation) -> alt.TopLevelMixin:
             axis="x",
             title=title,
             fmt=".0f",
+            side="left",
         ),
     ).properties(title="Power-capped windows: as read, and on whole counter updates", height=380)
 
@@ -129,7 +131,9 @@ def formats(ev: Evaluation) -> alt.TopLevelMixin:
             "series:N",
             title=None,
             legend=alt.Legend(orient="bottom"),
-            scale=alt.Scale(range=["#bbbbbb", charts.PALETTE[0], charts.PALETTE[1]]),
+            # The datasheet a reported figure, each GPU's run a measurement (the second GPU
+            # a lighter shade of the measurement colour).
+            scale=charts.role_scale(list(dict.fromkeys(fc["series"]))),
         ),
         tooltip=[
             alt.Tooltip("format_label:N", title="Format"),
@@ -187,18 +191,26 @@ def power(ev: Evaluation) -> alt.TopLevelMixin:
             ],
         )
     )
+    limit_tips = [
+        alt.Tooltip("board_power_w:Q", title="Datasheet board power (W)", format=".0f"),
+        alt.Tooltip("power_limit_w:Q", title="Power limit found (W)", format=".0f"),
+    ]
+    limits = p.drop_duplicates("gpu")
     limit = (
-        alt.Chart(p.drop_duplicates("gpu"))
-        .mark_rule(strokeDash=[6, 4], color="#444")
-        .encode(
-            x=alt.X("board_power_w:Q", title="Average board power (W)"),
-            tooltip=[
-                alt.Tooltip("board_power_w:Q", title="Datasheet board power (W)", format=".0f"),
-                alt.Tooltip("power_limit_w:Q", title="Power limit found (W)", format=".0f"),
-            ],
-        )
+        alt.Chart(limits)
+        .mark_rule(strokeDash=[6, 4], color=charts.REFERENCE_COLOUR)
+        .encode(x=alt.X("board_power_w:Q", title="Average board power (W)"), tooltip=limit_tips)
     )
-    return (limit + dots).properties(
+    # One label per distinct board power (two GPUs of one board power share a line).
+    label = charts.reference_label(
+        limits.drop_duplicates("board_power_w").assign(label="datasheet board power"),
+        axis="x",
+        field="board_power_w",
+        title="Average board power (W)",
+        side="left",
+        tooltip=limit_tips,
+    )
+    return (limit + label + dots).properties(
         title="Board power and SM clock of each measured workload", height=320
     )
 

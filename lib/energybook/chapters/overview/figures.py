@@ -82,8 +82,10 @@ def forecasts(ev: Evaluation) -> alt.Chart:
         .encode(
             x=alt.X("year:O", title="Year"),
             y=alt.Y("energy_twh:Q", title="Data-centre electricity (TWh per year)"),
-            color=alt.Color("scope:N", title="Scope"),
-            shape=alt.Shape("kind:N", title="Figure"),
+            color=alt.Color(
+                "kind:N", title="Figure", scale=charts.role_scale(["Estimate", "Projection"])
+            ),
+            shape=alt.Shape("scope:N", title="Scope"),
             tooltip=[
                 alt.Tooltip("series:N", title="Series"),
                 alt.Tooltip("year:O", title="Year"),
@@ -95,6 +97,10 @@ def forecasts(ev: Evaluation) -> alt.Chart:
     )
 
 
+# The IEA's regional table: 2024 is an estimate, 2030 its Base Case projection.
+YEAR_LABELS = {"twh_2024": "2024 (estimate)", "twh_2030": "2030 (projection)"}
+
+
 def regions(ev: Evaluation) -> alt.Chart:
     reg = model.regional_table(ev.dc)
     long = reg.melt(
@@ -103,7 +109,7 @@ def regions(ev: Evaluation) -> alt.Chart:
         var_name="year",
         value_name="energy_twh",
     )
-    long["year"] = long["year"].str.replace("twh_", "")
+    long["year"] = long["year"].map(YEAR_LABELS)
     return (
         alt.Chart(long)
         .mark_bar()
@@ -111,7 +117,9 @@ def regions(ev: Evaluation) -> alt.Chart:
             x=alt.X("energy_twh:Q", title="Data-centre electricity (TWh per year)"),
             y=alt.Y("region:N", title=None, sort=list(reg["region"])),
             yOffset=alt.YOffset("year:N"),
-            color=alt.Color("year:N", title="Year"),
+            color=alt.Color(
+                "year:N", title="Year", scale=charts.role_scale(list(YEAR_LABELS.values()))
+            ),
             tooltip=[
                 alt.Tooltip("region:N", title="Region"),
                 alt.Tooltip("year:N", title="Year"),

@@ -21,7 +21,7 @@ from energybook.chapters.rebound.page import (
 ELASTICITIES = np.linspace(0.0, 3.0, 61)
 REBOUND_TITLE = "Rebound (% of the engineering saving)"
 ELASTICITY_TITLE = "Price elasticity of demand for compute (magnitude)"
-BACKFIRE_COLOUR = charts.PALETTE[3]
+BACKFIRE_COLOUR = charts.REFERENCE_COLOUR
 TWH_TITLE = "Data-centre electricity (TWh per year)"
 
 
@@ -48,14 +48,8 @@ def rebound_cases_data(ev: Evaluation) -> pd.DataFrame:
 def rebound_cases(ev: Evaluation) -> alt.TopLevelMixin:
     curve = rebound_cases_data(ev)
     top = 400.0
-    zone = (
-        alt.Chart(alt.Data(values=[{"y": 100.0, "y2": top, "label": "backfire: energy rises"}]))
-        .mark_rect(opacity=0.12, color=BACKFIRE_COLOUR)
-        .encode(
-            y=alt.Y("y:Q", title=REBOUND_TITLE),
-            y2="y2:Q",
-            tooltip=[alt.Tooltip("label:N", title="Zone")],
-        )
+    zone = charts.reference_band(
+        100.0, top, "backfire: energy rises", title=REBOUND_TITLE, colour=BACKFIRE_COLOUR
     )
     lines = (
         alt.Chart(curve)
@@ -127,17 +121,23 @@ def h200(ev: Evaluation) -> alt.TopLevelMixin:
             ],
         )
     )
+    # The higher line's label above it, the lower's below: the two are close.
+    gain_up = ev.h200["efficiency_gain_per_year"] >= ev.h200["fleet_gain_per_year"]
     gain = charts.reference_rule(
         ev.h200["efficiency_gain_per_year"],
         "H200 over H100: tokens per joule, gain per year",
         title=y_title,
         fmt=".2f",
+        row=0 if gain_up else -1,
+        side="left",
     )
     fleet = charts.reference_rule(
         ev.h200["fleet_gain_per_year"],
         "NVIDIA data-centre chips: bandwidth per watt, trend per year",
         title=y_title,
         fmt=".2f",
+        row=-1 if gain_up else 0,
+        side="left",
     )
     return alt.layer(lines, gain, fleet).properties(
         title="H100 to H200: model growth per year against the chip's gain per year", height=300
@@ -226,8 +226,9 @@ def interval_2035_data(ev: Evaluation) -> pd.DataFrame:
 
 
 def interval_2035(ev: Evaluation) -> alt.TopLevelMixin:
+    d = interval_2035_data(ev)
     return charts.interval_bars(
-        interval_2035_data(ev),
+        d,
         label="label",
         low="low",
         high="high",
@@ -235,6 +236,7 @@ def interval_2035(ev: Evaluation) -> alt.TopLevelMixin:
         title=f"Data-centre electricity in {FAN_END_YEAR}: the published range and the model's",
         x_title=TWH_TITLE,
         fmt=",.0f",
+        roles=dict(zip(d["label"], ("projection", "model"), strict=True)),
     ).properties(height=120)
 
 
@@ -306,15 +308,17 @@ def backfire_prior(ev: Evaluation) -> alt.TopLevelMixin:
             ],
         )
     )
+    flip_at, bound_at = float(ev.backfire["flip_elasticity"]), float(ev.bound["median"])
     flip = charts.reference_rule(
-        float(ev.backfire["flip_elasticity"]), "flip elasticity", axis="x", title=x_title, fmt=".2f"
+        flip_at, "flip elasticity", axis="x", title=x_title, fmt=".2f", row=int(flip_at < bound_at)
     )
     bound = charts.reference_rule(
-        float(ev.bound["median"]),
+        bound_at,
         "median ratio from AI's own market (confounded)",
         axis="x",
         title=x_title,
         fmt=".2f",
+        row=int(bound_at <= flip_at),
     )
     return alt.layer(lines, flip, bound).properties(
         title="P(backfire) is the prior's: it moves with the prior's mode", height=300

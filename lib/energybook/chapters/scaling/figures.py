@@ -21,11 +21,16 @@ from energybook.chapters.scaling.params import VENDORS
 
 ALL_CHIPS = "all chips"
 FRONTIER = "frontier (record setters)"
+# Vendors in colours no role of the book's palette takes in these charts (green is the
+# book's measurement, drawn beside them): the same vendor, the same colour, every chart.
+VENDOR_COLOURS = ["#0072B2", "#E69F00", "#56B4E9", "#D55E00"]
 VENDOR_SCALE = alt.Scale(
     domain=[*VENDORS, ALL_CHIPS, FRONTIER],
-    range=[*charts.PALETTE[:4], "#000000", charts.PALETTE[4]],
+    range=[*VENDOR_COLOURS, "#000000", charts.PALETTE[4]],
 )
-VENDOR_ONLY = alt.Scale(domain=list(VENDORS), range=charts.PALETTE[:4])
+VENDOR_ONLY = alt.Scale(domain=list(VENDORS), range=VENDOR_COLOURS)
+# A tick label in joules with its SI prefix: "1 pJ", "100 aJ", "10 zJ".
+SI_JOULES = "replace(format(datum.value, '~s'), /([a-zµ])$/, ' $1') + 'J'"
 FACTOR_LABELS = {
     "power": "board power",
     "format": "number format",
@@ -123,7 +128,7 @@ def efficiency(ev: Evaluation) -> alt.TopLevelMixin:
     )
     measured = (
         alt.Chart(_delivered_points(ev))
-        .mark_point(filled=True, size=130, color="#000000")
+        .mark_point(filled=True, size=130, color=charts.ROLE_COLOURS["measured"])
         .encode(
             x=_x_year(),
             y=alt.Y("gflop_per_j:Q", title=y_title, scale=alt.Scale(type="log")),
@@ -420,10 +425,13 @@ def limits(ev: Evaluation) -> alt.TopLevelMixin:
         [fast.assign(end="fast end of the interval"), slow.assign(end="slow end of the interval")],
         ignore_index=True,
     )
+    j_title = "Energy per operation at peak (joules per FLOP, log scale)"
     y_j = alt.Y(
         "j_per_flop:Q",
-        title="Energy per operation at peak (J per FLOP, log scale)",
+        title=j_title,
         scale=alt.Scale(type="log"),
+        # SI prefixes (1 pJ, 10 zJ), never "1e-21".
+        axis=alt.Axis(labelExpr=SI_JOULES),
     )
     x = _x_year("Year")
     chips = (
@@ -479,7 +487,20 @@ def limits(ev: Evaluation) -> alt.TopLevelMixin:
             ],
         )
     )
-    return alt.layer(limit_rules, interval, projected, chips).properties(
+    limit_labels = charts.reference_label(
+        rules,
+        axis="y",
+        field="j_per_flop",
+        title=j_title,
+        text="name",
+        side="left",
+        tooltip=[
+            alt.Tooltip("name:N", title="Limit"),
+            alt.Tooltip("j_per_flop:Q", title="J per FLOP", format=".2e"),
+        ],
+        scale=alt.Scale(type="log"),
+    )
+    return alt.layer(limit_rules, limit_labels, interval, projected, chips).properties(
         title="Distance to physical limits", height=340
     )
 
