@@ -312,3 +312,17 @@ def test_two_categories_of_one_role_get_shades_and_others_avoid_role_colours():
     assert got[0] == theme.ROLE_COLOURS["measured"]
     assert got[1] != got[0] and got[1] in theme.role_shades("measured")
     assert got[2] not in theme.role_shades("measured")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_no_tick_label_is_in_exponent_form(name):
+    """Drawn (vl-convert's SVG at the theme's width), no axis label reads like "1e-10"."""
+    import re
+
+    import vl_convert
+
+    bad = []
+    for fig, spec in gallery(name).items():
+        svg = vl_convert.vegalite_to_svg(spec)
+        bad += [f"{fig}: {t}" for t in re.findall(r">\s*(-?\d+(?:\.\d+)?e[-+]?\d+)\s*<", svg)]
+    assert not bad, f"{name}: tick labels in exponent form: {bad[:5]}"
