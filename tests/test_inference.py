@@ -898,3 +898,15 @@ def test_sobol_ranges_fit_and_pue_gets_no_index_at_the_gpu_boundary(tables, look
 
     swing = {k: abs(at(k, hi) - at(k, lo)) for k, (lo, hi) in ranges.items()}
     assert idx["ST"].idxmax() == max(swing, key=lambda k: swing[k]) == page.sobol_top(ev)[0]
+
+
+def test_a_chip_whose_memory_row_is_unverified_says_so_in_the_constants_table(tables, ev):
+    """The reader table of constants marks each chip whose inference_gpus row (memory
+    generation, link bandwidth) was not checked, and only those."""
+    gpus = tables["inference_gpus"]
+    unverified = set(gpus.loc[gpus["checked"] == "unverified", "chip"])
+    assert unverified, "the committed table has an unverified row (MI355X)"
+    t = page.table_constants(ev).set_index("GPU")
+    assert unverified <= set(t.index)
+    for chip, source in t["Source"].items():
+        assert ("unverified" in source) == (chip in unverified), chip

@@ -45,6 +45,7 @@ class Evaluation:
     sheets: dict[str, dict[str, float]]
     memory: dict[str, str]
     links: dict[str, float]
+    gpu_checked: dict[str, str]  # chip -> how firmly its inference_gpus row was checked
     shapes: dict[str, m.Shape]
     split: pd.DataFrame
     points: pd.DataFrame
@@ -164,6 +165,8 @@ def evaluate(P: Params, tables: Mapping[str, pd.DataFrame]) -> Evaluation:
     sheets = mh.datasheets(tables["accelerators"])
     memory = mh.memory_types(tables["inference_gpus"])
     links = mh.link_bandwidths(tables["inference_gpus"])
+    gpus = tables["inference_gpus"]
+    gpu_checked = {str(c): str(k) for c, k in zip(gpus["chip"], gpus["checked"], strict=True)}
     shapes = published_shapes(tables["inference_model_configs"])
     split = tables["serving_overheads"]
     overheads = _overheads(split)
@@ -192,6 +195,7 @@ def evaluate(P: Params, tables: Mapping[str, pd.DataFrame]) -> Evaluation:
         sheets=sheets,
         memory=memory,
         links=links,
+        gpu_checked=gpu_checked,
         shapes=shapes,
         split=split,
         points=points,
@@ -756,6 +760,19 @@ def texts(ev: Evaluation) -> dict[str, str]:
 
 
 # --------------------------------------------------------------------------- reader tables
+def _constants_source(ev: Evaluation, chip: str, measured_chip: bool) -> str:
+    """Where a chip's constants come from, with its memory generation and link bandwidth
+    marked unverified where its inference_gpus row is."""
+    base = (
+        "measured (book run)"
+        if measured_chip
+        else f"estimated from the {mh.reference_gpu(chip, ev.memory)} run"
+    )
+    if ev.gpu_checked.get(chip) == "unverified":
+        return f"{base}; memory generation and link bandwidth unverified"
+    return base
+
+
 def table_constants(ev: Evaluation) -> pd.DataFrame:
     """Roofline constants of every modelled GPU in the chosen precision."""
     rows = []
@@ -764,9 +781,7 @@ def table_constants(ev: Evaluation) -> pd.DataFrame:
         rows.append(
             {
                 "GPU": chip,
-                "Source": "measured (book run)"
-                if hw.measured
-                else f"estimated from the {mh.reference_gpu(chip, ev.memory)} run",
+                "Source": _constants_source(ev, chip, hw.measured),
                 "Energy per FLOP above idle (pJ)": round(hw.flop_j * 1e12, 3),
                 "Energy per byte above idle (pJ)": round(hw.byte_j * 1e12, 1),
                 "Static power (W)": round(hw.static_w),
