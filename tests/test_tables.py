@@ -25,7 +25,7 @@ SNAKE = re.compile(r"\b[a-z0-9]+_[a-z0-9_]+\b")
 MINUS_ZERO = re.compile(r"(?<![\w.])[-\u2212]0(?:\.0+)?(?![\d.])")
 #: a number as a reader sees it: sign, digits (with or without separators), decimals; not
 #: part of a word, an identifier, a version or scientific notation
-NUMBER = re.compile(r"(?<![\w.,])[-+\u2212]?\d[\d,]*(?:\.\d+)?(?![\w.]|,\d)")
+NUMBER = re.compile(r"(?<![\w.,])[-+\u2212]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\w.]|,\d)")
 
 
 def _decimals(token: str) -> int:
@@ -34,18 +34,17 @@ def _decimals(token: str) -> int:
 
 def inconsistent(cells: list[str]) -> list[str]:
     """The numbers of one column that break the column's own format: a whole number with a
-    decimal point ("1200.0") where no other number has that many decimals, four digits
-    without a separator beside four with one ("1200" beside "1,200"), five digits or more
-    without a separator ("12000")."""
+    decimal point ("1200.0") in a column whose numbers do not all show that many decimals
+    (a column to fixed decimals may show "28.0" beside "21.0"), four digits without a
+    separator beside four with one ("1200" beside "1,200"), five digits or more without a
+    separator ("12000")."""
     tokens = [t for c in cells for t in NUMBER.findall(c)]
     digits = [t.lstrip("-+\u2212") for t in tokens]
     found = []
     for t, d in zip(tokens, digits, strict=True):
         n = _decimals(d)
-        if n and set(d.split(".")[1]) == {"0"}:
-            peers = [x for x in digits if _decimals(x) == n and set(x.split(".")[1]) != {"0"}]
-            if not peers:
-                found.append(f"{t!r} (a whole number with a decimal point)")
+        if n and set(d.split(".")[1]) == {"0"} and any(_decimals(x) != n for x in digits):
+            found.append(f"{t!r} (a whole number with a decimal point)")
         whole = d.split(".")[0]
         if "," not in whole and len(whole) >= 5:
             found.append(f"{t!r} (no thousands separator)")
@@ -107,10 +106,9 @@ def test_the_check_finds_what_a_reader_should_not_see():
             "Count": [12000],
             "Range": ["1200 to 1,300"],
             "Share": ["-0%"],
-            "Energy (GWh)": ["12000.0"],
         }
     )
-    found = problems(bad)
+    found = problems(bad) + problems(pd.DataFrame({"Energy (GWh)": ["12000.0", "3.45"]}))
     for what in (
         "header 'energy_twh'",
         "'-0.0' shows a signed zero",
@@ -128,8 +126,10 @@ def test_the_check_finds_what_a_reader_should_not_see():
             "Run": ["h100-20261126T092318Z", "v 580.159.04", "2010-2018"],
             "Hidden size": [4096, 4097, 4100],
             "Fixed decimals (TWh)": ["-16.0", "3.6", "10.0"],
+            "Fixed, all whole (%/yr)": ["28.0", "21.0", "10.0"],
             "Significant figures (fmt.number)": ["0.123", "1200", "12,300"],
             "Compute (FLOP)": ["2.10e+25", "", "4.24e+11"],
+            "Source": ["Nature 620, 768-775", "n = 470", "1,200 or 1,300"],
         }
     )
     assert problems(good) == []
