@@ -68,15 +68,23 @@ def windows(ev: Evaluation) -> alt.TopLevelMixin:
     title = "Average board power of the window (W)"
     return alt.layer(
         dots,
-        # The two lines are close: one label on the right of its line, one on the left.
-        charts.reference_rule(limit, "power limit", axis="x", title=title, fmt=".0f"),
+        # The two lines are close: the lower one's label on its left, the higher one's on
+        # its right, so the two never meet.
+        charts.reference_rule(
+            limit,
+            "power limit",
+            axis="x",
+            title=title,
+            fmt=".0f",
+            side="left" if ge.CAPPED_POWER_FACTOR > 1 else "right",
+        ),
         charts.reference_rule(
             limit * ge.CAPPED_POWER_FACTOR,
             f"{ge.CAPPED_POWER_FACTOR:g} x the power limit",
             axis="x",
             title=title,
             fmt=".0f",
-            side="left",
+            side="right" if ge.CAPPED_POWER_FACTOR > 1 else "left",
         ),
     ).properties(title="Power-capped windows: as read, and on whole counter updates", height=380)
 
@@ -208,6 +216,7 @@ def power(ev: Evaluation) -> alt.TopLevelMixin:
         field="board_power_w",
         title="Average board power (W)",
         side="left",
+        at="bottom",
         tooltip=limit_tips,
     )
     return (limit + label + dots).properties(

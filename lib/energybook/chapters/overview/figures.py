@@ -81,6 +81,9 @@ def forecasts(ev: Evaluation) -> alt.Chart:
         .mark_point(size=90, filled=True)
         .encode(
             x=alt.X("year:O", title="Year"),
+            # Each case its own place within its year: figures of one year that agree (the
+            # IEA's 2030 Base Case and its 2026 update) never hide one another.
+            xOffset=alt.XOffset("case:N"),
             y=alt.Y("energy_twh:Q", title="Data-centre electricity (TWh per year)"),
             color=alt.Color(
                 "kind:N", title="Figure", scale=charts.role_scale(["Estimate", "Projection"])
