@@ -910,3 +910,21 @@ def test_a_chip_whose_memory_row_is_unverified_says_so_in_the_constants_table(ta
     assert unverified <= set(t.index)
     for chip, source in t["Source"].items():
         assert ("unverified" in source) == (chip in unverified), chip
+
+
+def test_the_checks_constants_are_those_of_the_table_they_are_given(tables):
+    """The check computes the corrected constants once per table object, and a different
+    table (here every window read 5% higher) gets its own, not the first one's."""
+    from energybook.chapters.inference import spec
+
+    runs = tables["gpu_runs"]
+    first = spec.measured_constants(runs)
+    assert spec.measured_constants(runs) is first
+    assert first == mh.all_measured_constants(mh.corrected_summary(runs))
+    other = runs.copy()
+    other["energy_j"] = other["energy_j"].astype(float) * 1.05
+    other["avg_power_w"] = other["avg_power_w"].astype(float) * 1.05
+    other["sampled_power_w"] = pd.to_numeric(other["sampled_power_w"]) * 1.05
+    again = spec.measured_constants(other)
+    assert again == mh.all_measured_constants(mh.corrected_summary(other))
+    assert again["H100"]["idle_w"] != pytest.approx(first["H100"]["idle_w"], rel=1e-3)

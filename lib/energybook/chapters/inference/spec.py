@@ -13,12 +13,30 @@ from energybook.declare import Headline, chapter
 CHECK_TABLES = ("gpu_runs", "accelerators", "inference_gpus")
 
 
+#: The measured constants of the last few ``gpu_runs`` tables, by identity: correcting the
+#: windows takes a few tenths of a second, and a sweep checks every point against one table.
+_CONSTANTS: dict[int, tuple[Any, dict]] = {}
+
+
+def measured_constants(runs: Any) -> dict:
+    """:func:`model_hardware.all_measured_constants` of the measured chapter's corrected table
+    of ``runs`` (computed once per table object; a table changed in place is not seen)."""
+    hit = _CONSTANTS.get(id(runs))
+    if hit is not None and hit[0] is runs:
+        return hit[1]
+    constants = model_hardware.all_measured_constants(model_hardware.corrected_summary(runs))
+    if len(_CONSTANTS) >= 8:
+        _CONSTANTS.clear()
+    _CONSTANTS[id(runs)] = (runs, constants)
+    return constants
+
+
 def chosen_hardware(P: Params, tables: Mapping[str, Any]) -> model.Hardware:
     """The roofline constants of the chosen GPU and precision (utilization not applied)."""
     return model_hardware.hardware(
         P.gpu,
         P.precision,
-        model_hardware.all_measured_constants(model_hardware.corrected_summary(tables["gpu_runs"])),
+        measured_constants(tables["gpu_runs"]),
         model_hardware.datasheets(tables["accelerators"]),
         model_hardware.memory_types(tables["inference_gpus"]),
         model_hardware.link_bandwidths(tables["inference_gpus"]),
