@@ -34,9 +34,13 @@ from pathlib import Path
 from typing import Any
 
 from energybook import chapters as registry
-from energybook import data, locking, render, site
+from energybook import locking
 from energybook.book import book_chapters, repo_root
 from energybook.params import ParameterError
+
+# The chapter workers import only papermill and this module: the data, chart and site
+# stacks (pandas, altair, ...) are imported by the functions that use them, in the
+# process that builds the site, and by the chapter kernels.
 
 BUILD = "_build"
 SCENARIOS = "scenarios"  # scenario builds: _build/scenarios/<name>/{executed,html}
@@ -78,6 +82,8 @@ def validate_scenario(scenario: Any, source: str = "scenario") -> dict[str, dict
                 f"got {type(scenario).__name__}"
             ]
         )
+    from energybook import data
+
     problems: list[str] = []
     for chapter in scenario:
         try:
@@ -171,24 +177,48 @@ def _clean_executed(nb: Any, chapter: str = "") -> None:
 
 
 def execute_notebook(
-    chapter: str, params: Mapping[str, Any], output: Path, root: Path | None = None
+    chapter: str,
+    params: Mapping[str, Any],
+    output: Path,
+    root: Path | None = None,
+    *,
+    kernel: WarmKernel | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Execute one chapter with papermill into ``output``; return its results.
 
+    ``kernel``: a :class:`WarmKernel` to execute in (the build's workers keep one between
+    chapters); without it the chapter gets a kernel of its own, started and ended here.
     Raises :class:`ChapterFailed` naming the chapter, the cell and the traceback.
     """
+    spec = registry.get(chapter)
+    root = root or repo_root()
+    headlines = [[h.name, h.unit, h.description] for h in spec.headlines]
+    return _execute(chapter, root / spec.notebook, headlines, params, output, root, kernel)
+
+
+def _execute(
+    chapter: str,
+    src: Path,
+    headlines: list[list[str]],
+    params: Mapping[str, Any],
+    output: Path,
+    root: Path,
+    kernel: WarmKernel | None,
+) -> dict[str, dict[str, Any]]:
+    """:func:`execute_notebook` without the chapter registry: the notebook and the
+    declared headlines (name, unit, description) are given (a worker imports no chapter)."""
     import nbformat
     import papermill as pm
 
     from energybook.publish import extract_results
 
-    root = root or repo_root()
-    spec = registry.get(chapter)
-    src = root / spec.notebook
     output.parent.mkdir(parents=True, exist_ok=True)
     env_root = os.environ.get("ENERGYBOOK_ROOT")
     os.environ["ENERGYBOOK_ROOT"] = str(root)
+    extra: dict[str, Any] = {}
     try:
+        if kernel is not None:
+            extra["km"] = kernel.ready(src.parent)
         pm.execute_notebook(
             str(src),
             str(output),
@@ -199,11 +229,16 @@ def execute_notebook(
             log_output=False,
             request_save_on_cell_execute=False,
             extra_arguments=KERNEL_ARGS,
+            **extra,
         )
     except pm.PapermillExecutionError as e:
+        if kernel is not None:
+            kernel.discard()  # a failed chapter's kernel is not reused
         tb = "\n".join(e.traceback) if e.traceback else f"{e.ename}: {e.evalue}"
         raise ChapterFailed(chapter, e.exec_count, _strip_ansi(tb)) from None
     except Exception as e:  # kernel died, notebook unreadable, ...
+        if kernel is not None:
+            kernel.discard()
         raise ChapterFailed(chapter, None, f"{type(e).__name__}: {e}") from None
     finally:
         if env_root is None:
@@ -214,7 +249,7 @@ def execute_notebook(
     _clean_executed(nb, chapter)
     nbformat.write(nb, str(output))
     try:
-        return extract_results(nb, chapter)
+        return extract_results(nb, chapter, headlines=headlines)
     except ValueError as e:
         raise ChapterFailed(chapter, None, str(e)) from None
 
@@ -225,27 +260,147 @@ def _strip_ansi(text: str) -> str:
     return re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", text)
 
 
+# What a kept kernel runs once, when it starts: it notes the warning filters and the
+# working folder of a fresh kernel, so that every later chapter starts from them.
+KERNEL_BASELINE = """\
+import os as _os, sys as _sys, warnings as _warnings
+_sys._energybook_baseline = (list(_warnings.filters), _os.getcwd())
+get_ipython().reset(new_session=True)
+"""
+# What it runs before each further chapter: the warning filters and the working folder of
+# a fresh kernel back, every module of energybook imported again (no cache, no module
+# state of the chapter before survives), then IPython's own reset: an empty namespace, a
+# new input history (publish.start reads the injected parameters from it) and the
+# execution count back at 1. Only third-party modules (numpy, pandas, altair, ...) stay
+# imported: that is the start-up a kept kernel saves.
+KERNEL_RESET = """\
+import os as _os, sys as _sys, warnings as _warnings
+_filters, _cwd = _sys._energybook_baseline
+_warnings.filters[:] = _filters
+_warnings._filters_mutated()
+_os.chdir(_cwd)
+for _name in [m for m in _sys.modules if m == "energybook" or m.startswith("energybook.")]:
+    del _sys.modules[_name]
+get_ipython().reset(new_session=True)
+"""
+
+
+class WarmKernel:
+    """One Jupyter kernel kept by a chapter worker for the chapters it executes, one after
+    another: each chapter after the first starts from a reset kernel (see
+    :data:`KERNEL_RESET`) instead of a new process, which saves the kernel's start-up and
+    its imports of the scientific stack. A kernel that failed a chapter, died, or does not
+    reset cleanly is ended and replaced by a new one."""
+
+    def __init__(self) -> None:
+        self.km: Any = None
+        self.cwd: Path | None = None
+        self.used = False
+
+    def ready(self, cwd: Path) -> Any:
+        """The kernel manager for the next chapter (started in ``cwd``, or reset)."""
+        from jupyter_core.utils import run_sync
+
+        if self.km is not None and (self.cwd != cwd or not run_sync(self.km.is_alive)()):
+            self.discard()
+        if self.km is not None and self.used and not self._run(KERNEL_RESET):
+            self.discard()
+        if self.km is None:
+            from jupyter_client.manager import AsyncKernelManager
+
+            km = AsyncKernelManager(kernel_name="python3")
+            run_sync(km.start_kernel)(
+                extra_arguments=[*KERNEL_ARGS, "--HistoryManager.hist_file=:memory:"],
+                cwd=str(cwd),
+            )
+            self.km, self.cwd, self.used = km, cwd, False
+            if not self._run(KERNEL_BASELINE):
+                self.discard()
+                raise RuntimeError("a new kernel did not run its set-up code")
+        self.used = True
+        return self.km
+
+    def _run(self, code: str) -> bool:
+        from jupyter_core.utils import run_sync
+
+        async def go() -> bool:
+            kc = self.km.client()
+            kc.start_channels()
+            try:
+                await kc.wait_for_ready(timeout=60)
+                reply = await kc.execute_interactive(
+                    code, silent=True, store_history=False, timeout=60, output_hook=_ignore
+                )
+                return reply["content"]["status"] == "ok"
+            finally:
+                kc.stop_channels()
+
+        try:
+            return bool(run_sync(go)())
+        except Exception:
+            return False
+
+    def discard(self) -> None:
+        """End the kernel (the next chapter gets a new one)."""
+        from jupyter_core.utils import run_sync
+
+        km, self.km, self.cwd, self.used = self.km, None, None, False
+        if km is not None:
+            try:
+                run_sync(km.shutdown_kernel)(now=True)
+            except Exception:
+                pass
+            try:
+                run_sync(km.cleanup_resources)()
+            except Exception:
+                pass
+
+
+def _ignore(msg: Any) -> None:
+    """Outputs of a kept kernel's set-up and reset code are not shown."""
+
+
 def _worker_main(argv: list[str]) -> int:
     """A chapter worker (a process of its own, see :func:`execute_chapters`):
-    ``CHAPTER PARAMS.json OUTPUT.ipynb ROOT RESULT.json PARENT_PID``."""
+    ``ROOT PARENT_PID``. It reads one job a line from stdin (JSON: chapter, notebook,
+    headlines and the files of the job), executes each in its kept kernel and writes the
+    job's result file; it ends at the end of its input, ending its kernel."""
     import signal
 
-    chapter, params_file, output, root, result_file, parent = argv
+    root, parent = argv
     locking.die_with_parent(int(parent))
 
-    def stop(signum: int, frame: object) -> None:  # papermill then shuts its kernel down
+    def stop(signum: int, frame: object) -> None:  # the kernel is ended below
         raise SystemExit(128 + signum)
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    params = json.loads(Path(params_file).read_text())
-    t0 = time.perf_counter()
+    kernel = WarmKernel()
     try:
-        results = execute_notebook(chapter, params, Path(output), Path(root))
-    except ChapterFailed as e:
-        write_json(Path(result_file), {"failed": {"cell": e.cell, "detail": e.detail}})
-        return 3
-    write_json(Path(result_file), {"results": results, "seconds": time.perf_counter() - t0})
+        for line in sys.stdin:
+            if not line.strip():
+                continue
+            job = json.loads(line)
+            params = json.loads(Path(job["params"]).read_text())
+            t0 = time.perf_counter()
+            try:
+                results = _execute(
+                    job["chapter"],
+                    Path(job["notebook"]),
+                    job["headlines"],
+                    params,
+                    Path(job["output"]),
+                    Path(root),
+                    kernel,
+                )
+            except ChapterFailed as e:
+                write_json(Path(job["result"]), {"failed": {"cell": e.cell, "detail": e.detail}})
+                continue
+            write_json(
+                Path(job["result"]), {"results": results, "seconds": time.perf_counter() - t0}
+            )
+    finally:
+        kernel.discard()
     return 0
 
 
@@ -274,9 +429,15 @@ class _Job:
     chapter: str
     params: dict
     key: str
-    proc: subprocess.Popen | None = None
     files: dict[str, Path] = field(default_factory=dict)
     t0: float = 0.0
+
+
+@dataclass
+class _Worker:
+    proc: subprocess.Popen
+    log: Path
+    job: _Job | None = None
 
 
 def _cached(folder: Path, chapter: str, key: str) -> bool:
@@ -289,6 +450,36 @@ def _cached(folder: Path, chapter: str, key: str) -> bool:
         )
     except OSError:
         return False
+
+
+TIMINGS = "timings.json"  # in the executed folder: seconds of each chapter's last execution
+
+
+def _read_timings(folder: Path) -> dict[str, float]:
+    try:
+        found = json.loads((folder / TIMINGS).read_text())
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(found, dict):
+        return {}
+    return {str(k): float(v) for k, v in found.items() if isinstance(v, int | float)}
+
+
+def longest_first(chapters: list[str], root: Path, timings: Mapping[str, float]) -> list[str]:
+    """The order in which to start chapters so that the workers finish together: the
+    longest first, by the seconds of each chapter's last execution, or (a chapter never
+    executed here) by the size of its committed notebook, whose stored outputs are mostly
+    its charts."""
+
+    def size(chapter: str) -> int:
+        try:
+            return (root / registry.get(chapter).notebook).stat().st_size
+        except OSError:
+            return 0
+
+    known = [c for c in chapters if c in timings]
+    unknown = [c for c in chapters if c not in timings]
+    return sorted(known, key=lambda c: -timings[c]) + sorted(unknown, key=lambda c: -size(c))
 
 
 def execute_chapters(
@@ -306,7 +497,9 @@ def execute_chapters(
     ``<chapter>.ipynb`` with their ``.results.json`` and ``.key``, each replaced only when
     its chapter succeeds. ``reuse``: another such folder whose entries are copied when
     their key matches (a scenario build takes the defaults' chapters from the published
-    build's cache). Each chapter runs in a process of its own, tagged with the folder
+    build's cache). The chapters run in ``jobs`` worker processes (default: one a core),
+    longest first (:func:`longest_first`); each worker keeps one kernel for the chapters it
+    executes (:class:`WarmKernel`). The workers are tagged with the folder
     (:mod:`energybook.locking`); an interruption ends them all, kernels included, and
     removes their partial files.
     """
@@ -332,8 +525,14 @@ def execute_chapters(
         if progress:
             progress(chapter, "cached")
     if todo:
+        timings = _read_timings(out)
+        order = longest_first([j.chapter for j in todo], root, timings)
+        todo.sort(key=lambda j: order.index(j.chapter))
         workers = max(1, min(len(todo), jobs or os.cpu_count() or 1))
-        runs += _run_jobs(todo, out, root, workers, progress)
+        done = _run_jobs(todo, out, root, workers, progress)
+        runs += done
+        timings.update({r.chapter: round(r.seconds, 2) for r in done if r.status == "executed"})
+        write_json(out / TIMINGS, dict(sorted(timings.items())))
     order = list(resolved)
     return sorted(runs, key=lambda r: order.index(r.chapter))
 
@@ -349,73 +548,117 @@ def _run_jobs(
     env = locking.tagged_env(tag)
     env["ENERGYBOOK_ROOT"] = str(root)
     env.setdefault("PYTHONHASHSEED", "0")
-    pending, running, runs = list(todo), list[_Job](), list[ChapterRun]()
+    pending, runs = list(todo), list[ChapterRun]()
+    pool: list[_Worker] = []  # the live workers
+    started: list[_Worker] = []
+
+    def spawn() -> _Worker:
+        log = out / f".worker-{len(started) + 1}.log"
+        with open(log, "wb") as fh:
+            proc = subprocess.Popen(
+                [sys.executable, "-c", WORKER, str(root), str(os.getpid())],
+                stdin=subprocess.PIPE,
+                stdout=fh,
+                stderr=subprocess.STDOUT,
+                env=env,
+                start_new_session=True,
+            )
+        w = _Worker(proc, log)
+        started.append(w)
+        return w
+
+    def assign(w: _Worker, job: _Job) -> bool:
+        spec = registry.get(job.chapter)
+        job.files = {
+            k: out / f".{job.chapter}.{k}" for k in ("running.ipynb", "params.json", "result.json")
+        }
+        job.files["params.json"].write_text(json.dumps(job.params))
+        line = {
+            "chapter": job.chapter,
+            "notebook": str(root / spec.notebook),
+            "headlines": [[h.name, h.unit, h.description] for h in spec.headlines],
+            "params": str(job.files["params.json"]),
+            "output": str(job.files["running.ipynb"]),
+            "result": str(job.files["result.json"]),
+        }
+        assert w.proc.stdin is not None
+        job.t0 = time.perf_counter()
+        try:
+            w.proc.stdin.write((json.dumps(line) + "\n").encode())
+            w.proc.stdin.flush()
+        except OSError:
+            w.proc.wait()
+            return False
+        w.job = job
+        if progress:
+            progress(job.chapter, "executing")
+        return True
+
     try:
-        while pending or running:
-            while pending and len(running) < workers:
-                job = pending.pop(0)
-                job.files = {
-                    k: out / f".{job.chapter}.{k}"
-                    for k in ("running.ipynb", "params.json", "result.json", "log")
-                }
-                job.files["params.json"].write_text(json.dumps(job.params))
-                with open(job.files["log"], "wb") as log:
-                    job.proc = subprocess.Popen(
-                        [
-                            sys.executable,
-                            "-c",
-                            WORKER,
-                            job.chapter,
-                            str(job.files["params.json"]),
-                            str(job.files["running.ipynb"]),
-                            str(root),
-                            str(job.files["result.json"]),
-                            str(os.getpid()),
-                        ],
-                        stdin=subprocess.DEVNULL,
-                        stdout=log,
-                        stderr=subprocess.STDOUT,
-                        env=env,
-                        start_new_session=True,
-                    )
-                job.t0 = time.perf_counter()
-                running.append(job)
-                if progress:
-                    progress(job.chapter, "executing")
+        while pending or any(w.job for w in pool):
+            while pending and len(pool) < workers:
+                pool.append(spawn())
+            for w in pool:
+                if w.job is None and pending and w.proc.poll() is None:
+                    job = pending.pop(0)
+                    if not assign(w, job):  # the worker ended before it took the job
+                        runs.append(_finish(job, out, w))
+                        if progress:
+                            progress(job.chapter, "failed")
             time.sleep(0.05)
-            for job in list(running):
-                assert job.proc is not None
-                if job.proc.poll() is None:
+            for w in pool:
+                if w.job is None:
                     continue
-                running.remove(job)
-                run = _finish(job, out)
+                finished = w.job.files["result.json"].exists()
+                if not finished and w.proc.poll() is None:
+                    continue
+                run = _finish(w.job, out, w)
+                w.job = None
                 runs.append(run)
                 if progress:
                     progress(
-                        job.chapter,
+                        run.chapter,
                         "failed" if run.status == "failed" else f"executed in {run.seconds:.1f} s",
                     )
+            pool = [w for w in pool if w.proc.poll() is None]
+        for w in pool:  # no more jobs: each worker ends its kernel and exits
+            assert w.proc.stdin is not None
+            try:
+                w.proc.stdin.close()
+            except OSError:
+                pass
+        for w in pool:
+            try:
+                w.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                locking.stop_tree(w.proc.pid)
     except BaseException:
-        for job in running:
-            if job.proc is not None and job.proc.poll() is None:
-                locking.stop_tree(job.proc.pid)
+        for w in started:
+            if w.proc.poll() is None:
+                locking.stop_tree(w.proc.pid)
         locking.reap(tag)
         raise
     finally:
         for job in todo:
             for f in job.files.values():
                 f.unlink(missing_ok=True)
+        for w in started:
+            if w.proc.stdin is not None and not w.proc.stdin.closed:
+                try:
+                    w.proc.stdin.close()
+                except OSError:
+                    pass
+            w.log.unlink(missing_ok=True)
     return runs
 
 
-def _finish(job: _Job, out: Path) -> ChapterRun:
-    assert job.proc is not None
+def _finish(job: _Job, out: Path, worker: _Worker) -> ChapterRun:
     chapter, files = job.chapter, job.files
     try:
         result = json.loads(files["result.json"].read_text())
     except (OSError, ValueError):
         result = {}
-    if job.proc.returncode == 0 and "results" in result:
+    if "results" in result:
         os.replace(files["running.ipynb"], out / f"{chapter}.ipynb")
         write_json(out / f"{chapter}.results.json", result["results"])
         (out / f"{chapter}.key").write_text(job.key)
@@ -425,13 +668,13 @@ def _finish(job: _Job, out: Path) -> ChapterRun:
         err = ChapterFailed(chapter, f.get("cell"), f.get("detail", ""))
     else:
         try:
-            log = files["log"].read_text(errors="replace")[-3000:]
+            log = worker.log.read_text(errors="replace")[-3000:]
         except OSError:
             log = ""
         err = ChapterFailed(
             chapter,
             None,
-            f"the worker exited with code {job.proc.returncode}" + (f":\n{log}" if log else ""),
+            f"the worker exited with code {worker.proc.returncode}" + (f":\n{log}" if log else ""),
         )
     return ChapterRun(chapter, "failed", time.perf_counter() - job.t0, error=err)
 
@@ -495,6 +738,8 @@ def stage_sources(
     for spec in book_chapters(root):
         shutil.copy2(executed / f"{spec.name}.ipynb", stage / spec.notebook)
         shutil.copy2(executed / f"{spec.name}.results.json", results_dir / f"{spec.name}.json")
+    from energybook import render, site
+
     shutil.copytree(root / "data", stage / "data")
     render.write_js_bundle(stage / "_static")
     site.write_generated_pages(root, stage)

@@ -20,11 +20,10 @@ import html
 import math
 import re
 import shlex
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from energybook import chapters as registry
-from energybook import data
 from energybook.params import ParameterError
 
 GLUE_KEY = "scrapbook"
@@ -38,6 +37,8 @@ def start(chapter: str, namespace: Mapping[str, Any]) -> Any:
     declared (a misspelling, a case variant of a real name), stop the notebook here with
     the same message the command line gives.
     """
+    from energybook import data
+
     spec = registry.get(chapter)
     values = {name: namespace[name] for name in spec.params.names if name in namespace}
     for name, value in injected_parameters(namespace).items():
@@ -301,9 +302,16 @@ def resolve_glue(markdown: str, glued: Mapping[str, Mapping[str, str]]) -> str:
     return GLUE_ROLE.sub(sub, markdown)
 
 
-def extract_results(nb: Any, chapter: str) -> dict[str, dict[str, Any]]:
-    """Headline numbers glued in an executed notebook, as written to results.json."""
-    spec = registry.get(chapter)
+def extract_results(
+    nb: Any, chapter: str, headlines: Sequence[Sequence[str]] | None = None
+) -> dict[str, dict[str, Any]]:
+    """Headline numbers glued in an executed notebook, as written to results.json.
+
+    ``headlines``: the chapter's declared headlines as (name, unit, description), where
+    the caller has them (a build's worker, which imports no chapter); default: the
+    chapter's declaration."""
+    if headlines is None:
+        headlines = [(h.name, h.unit, h.description) for h in registry.get(chapter).headlines]
     glued: dict[str, float] = {}
     for cell in nb.cells:
         for out in cell.get("outputs", []):
@@ -318,10 +326,10 @@ def extract_results(nb: Any, chapter: str) -> dict[str, dict[str, Any]]:
                 glued[meta["name"]] = float(ast.literal_eval(text))
             except (ValueError, SyntaxError):
                 continue
-    missing = [h.name for h in spec.headlines if h.name not in glued]
+    missing = [name for name, _, _ in headlines if name not in glued]
     if missing:
         raise ValueError(f"chapter {chapter!r}: executed notebook lacks headline numbers {missing}")
     return {
-        h.name: {"value": glued[h.name], "unit": h.unit, "description": h.description}
-        for h in spec.headlines
+        name: {"value": glued[name], "unit": unit, "description": description}
+        for name, unit, description in headlines
     }
