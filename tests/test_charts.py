@@ -26,7 +26,7 @@ def test_a_complete_chart_renders_offline():
     render.setup()
     bundle = charts.figure(good_chart(), "A rising line.")._repr_mimebundle_()
     html = bundle["text/html"]
-    assert "vegaEmbed(" in html and "A rising line." in html
+    assert "window.ebChart(" in html and "A rising line." in html
     assert "cdn.jsdelivr" not in html and "<script src" not in html
 
 
@@ -75,9 +75,60 @@ def test_every_chart_takes_its_container_width_and_carries_a_static_fallback():
     render.setup()
     html = charts.figure(good_chart(), "A rising line.")._repr_mimebundle_()["text/html"]
     assert '"width":"container"' in html and '"type":"fit-x"' in html
-    static = html.split('class="eb-chart-static">', 1)[1].split("</div>", 1)[0]
-    assert static.startswith("<svg") and "</svg>" in static, "no pre-rendered SVG"
+    (cid,) = render.chart_specs(html)
+    noscript = html.split("<noscript>", 1)[1].split("</noscript>", 1)[0]
+    assert f'{render.FALLBACK_ATTR}="{cid}.svg"' in noscript and 'alt="A rising line."' in noscript
+    assert "<svg" not in html, "no SVG is rendered in the kernel"
+    assert render.fallback_ids(html) == [cid]
+
+
+def test_the_fallback_inlined_draws_the_chart_in_its_box():
+    render.setup()
+    html = charts.figure(good_chart(), "A rising line.").html()
+    page = render.inline_fallbacks(html)
+    static = page.split('<noscript><div class="eb-chart-static">', 1)[1].split("</div>", 1)[0]
+    assert static.startswith("<svg") and static.endswith("</svg>"), "no pre-rendered SVG"
     assert "A chart" in static, "the fallback draws the chart's title"
+    assert render.fallback_ids(page) == [] and render.chart_specs(page) == render.chart_specs(html)
+
+
+def test_the_site_gets_one_fallback_file_per_chart_and_loses_stale_ones(tmp_path):
+    render.setup()
+    fig = charts.figure(good_chart(), "A rising line.")
+    (cid,) = render.chart_specs(fig.html())
+    page = fig.html().replace(
+        f'{render.FALLBACK_ATTR}="{cid}.svg"', f'src="../{render.FALLBACK_DIR}/{cid}.svg"'
+    )
+    (tmp_path / "chapters").mkdir()
+    (tmp_path / "chapters" / "a.html").write_text(page + page)  # the same chart twice
+    (tmp_path / "b.html").write_text("<p>no chart</p>")
+    out = tmp_path / render.FALLBACK_DIR
+    out.mkdir(parents=True)
+    (out / "eb-chart-000000000000.svg").write_text("<svg/>")  # a chart no page shows
+    written = render.write_fallbacks(tmp_path)
+    assert [p.name for p in written] == [f"{cid}.svg"]
+    assert sorted(p.name for p in out.iterdir()) == [f"{cid}.svg"]
+    first = (out / f"{cid}.svg").read_bytes()
+    assert first.startswith(b"<svg") and b"A chart" in first
+    (out / f"{cid}.svg").unlink()
+    render.write_fallbacks(tmp_path)
+    assert (out / f"{cid}.svg").read_bytes() == first, "not byte-identical on rebuild"
+
+
+def test_a_fallback_without_its_spec_is_refused(tmp_path):
+    (tmp_path / "a.html").write_text(
+        f'<noscript><img class="eb-chart-static" src="{render.FALLBACK_DIR}/'
+        'eb-chart-0123456789ab.svg" alt="x"></noscript>'
+    )
+    with pytest.raises(ValueError, match="no spec"):
+        render.write_fallbacks(tmp_path)
+
+
+def test_the_runtime_stacks_legends_and_keeps_sub_titles_in_their_plot():
+    js = render.runtime_js()
+    assert "layout:{bottom:{anchor:'start',bounds:'full',direction:'vertical'" in js
+    assert "p.title.limit=p.width" in js
+    assert render.runtime_js() in render.js_bundle()
 
 
 def test_compound_charts_keep_their_own_widths():

@@ -95,3 +95,89 @@ def test_substitutions_are_formatted_like_the_headline_box(tmp_path):
     subs = site.headline_substitutions(tmp_path)
     for h in spec.headlines:
         assert subs[f"overview_{h.name}"] == format(1234.5678, h.fmt)
+
+
+# ----------------------------------------------------------------- the site's Sphinx extension
+SEARCH_TAGS = (
+    '    <script src="../_static/searchtools.js"></script>\n'
+    '    <script src="../_static/language_data.js"></script>\n'
+    '    <script src="../searchindex.js"></script>\n'
+)
+
+
+def test_the_search_index_stays_on_the_search_page_only(tmp_path):
+    from energybook import sphinxext
+
+    (tmp_path / "chapters").mkdir()
+    page = f"<head>\n{SEARCH_TAGS}<script src='x.js'></script></head>"
+    (tmp_path / "chapters" / "a.html").write_text(page)
+    (tmp_path / "search.html").write_text(page)
+    sphinxext.drop_search_scripts(tmp_path)
+    assert (
+        tmp_path / "chapters" / "a.html"
+    ).read_text() == "<head>\n<script src='x.js'></script></head>"
+    assert (tmp_path / "search.html").read_text() == page
+    sphinxext.drop_search_scripts(tmp_path)  # idempotent
+    assert "searchindex" not in (tmp_path / "chapters" / "a.html").read_text()
+
+
+FONT_FACE = (
+    '@font-face{{font-family:X;src:url(../vendor/fontawesome/webfonts/{n}.woff2) format("woff2"),'
+    'url(../vendor/fontawesome/webfonts/{n}.ttf) format("truetype")}}'
+)
+
+
+def _theme_site(tmp_path):
+    styles = tmp_path / "_static" / "styles"
+    styles.mkdir(parents=True)
+    (tmp_path / "_static" / "scripts").mkdir()
+    (tmp_path / "_static" / "fonts").mkdir()
+    (tmp_path / "_static" / "fonts" / "fa-solid-900.woff").write_bytes(b"wOFF")
+    (tmp_path / "_static" / "scripts" / "fontawesome.js").write_text(
+        '(function(){var I={"download":[1,1,"M0"]};\n})();'
+    )
+    (tmp_path / "page.html").write_text('<i class="fab fa-github"></i>')
+    css = (
+        FONT_FACE.format(n="fa-solid-900")
+        + FONT_FACE.format(n="fa-brands-400")
+        + '.fa-download:before{content:"\\f019"}.fa-zzz:before{content:"\\f000"}'
+        + '.fa-aaa:before,.fa-github:before{content:"\\f09b"}.fa-lg{font-size:1.25em}'
+    )
+    (styles / "pydata-sphinx-theme.css").write_text(css)
+    return styles / "pydata-sphinx-theme.css"
+
+
+def test_the_theme_stylesheet_keeps_only_the_shown_icons_and_the_font_subsets(tmp_path):
+    from energybook import sphinxext
+
+    path = _theme_site(tmp_path)
+    sphinxext.slim_theme_css(tmp_path)
+    css = path.read_text()
+    assert 'url(../fonts/fa-solid-900.woff) format("woff")' in css
+    assert "fa-solid-900.woff2" not in css
+    # no subset of the brands font: its rule is left as the theme wrote it
+    assert "webfonts/fa-brands-400.woff2" in css
+    assert '.fa-download:before{content:"\\f019"}' in css  # the icon script's
+    assert '.fa-github:before{content:"\\f09b"}' in css  # a class on a page
+    assert "fa-zzz" not in css and "fa-aaa" not in css
+    assert ".fa-lg{font-size:1.25em}" in css
+    sphinxext.slim_theme_css(tmp_path)
+    assert path.read_text() == css, "not idempotent"
+
+
+def test_scripts_kept_on_a_page():
+    from energybook import sphinxext
+
+    assert not sphinxext.keep_script("https://unpkg.com/thebe.js", True)
+    assert not sphinxext.keep_script("scripts/fontawesome.js", True)
+    assert sphinxext.keep_script("vega-bundle.js", True)
+    assert not sphinxext.keep_script("vega-bundle.js", False)
+    assert sphinxext.keep_script("tables.js", False)
+
+
+def test_fallback_images_point_at_their_files():
+    from energybook import render, sphinxext
+
+    body = f'<img class="eb-chart-static" {render.FALLBACK_ATTR}="eb-chart-0123456789ab.svg">'
+    out = sphinxext.fallback_sources(body, lambda p, resource: f"../{p}")
+    assert out == '<img class="eb-chart-static" src="../_static/charts/eb-chart-0123456789ab.svg">'

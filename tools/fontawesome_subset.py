@@ -1,5 +1,10 @@
 """Write ``_static/scripts/fontawesome.js``: the few Font Awesome icons the site's theme
-shows, as inline SVG, instead of the theme's 1.5 MB ``fontawesome.js``.
+shows, as inline SVG, instead of the theme's 1.5 MB ``fontawesome.js``; and
+``_static/fonts/fa-*.woff``: the theme's Font Awesome fonts cut to the glyphs the site can
+show (those icons and the ones the theme's stylesheet draws itself: admonitions, external
+links), about 270 kB of fonts down to a few kB. The site's build points the theme's
+stylesheet at them (energybook.sphinxext). WOFF (zlib), not WOFF2: WOFF2 needs brotli,
+which the environment does not have.
 
 The file in the book's ``_static/`` replaces the theme's file of the same name (Sphinx copies
 ``html_static_path`` over the theme's static files). The icons are taken from the installed
@@ -20,9 +25,13 @@ import sphinx_book_theme
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "_static" / "scripts" / "fontawesome.js"
+FONTS_OUT = ROOT / "_static" / "fonts"
 PYDATA = Path(pydata_sphinx_theme.__file__).parent
 BOOK = Path(sphinx_book_theme.__file__).parent
 SOURCE = PYDATA / "theme" / "pydata_sphinx_theme" / "static" / "scripts" / "fontawesome.js"
+THEME_STATIC = PYDATA / "theme" / "pydata_sphinx_theme" / "static"
+THEME_CSS = THEME_STATIC / "styles" / "pydata-sphinx-theme.css"
+FONTS = ("fa-solid-900", "fa-regular-400", "fa-brands-400")
 STYLE_CLASSES = {"fa-solid", "fa-regular", "fa-brands", "fa-lg", "fa-fw", "fa-xl", "fa-sm"}
 
 
@@ -72,16 +81,76 @@ def build() -> str:
     )
 
 
+def _char(escape: str) -> str:
+    """A CSS string's content (``\\f09b`` or a literal character) as text."""
+    return re.sub(r"\\([0-9a-fA-F]{1,6}) ?", lambda m: chr(int(m.group(1), 16)), escape)
+
+
+def glyphs(css: str, icons: list[str]) -> list[int]:
+    """Code points the site can draw with the icon fonts: the icons' ``:before`` content in
+    the theme's stylesheet, and every ``--pst-icon-*`` glyph the stylesheet draws itself."""
+    wanted = set(icons)
+    text: set[str] = set()
+    for sel, content in re.findall(r'((?:\.fa-[a-z0-9-]+:before,?)+)\{content:"([^"]*)"\}', css):
+        if wanted & set(re.findall(r"\.fa-([a-z0-9-]+):before", sel)):
+            text.add(_char(content))
+    text |= {_char(v) for v in re.findall(r'--pst-icon-[a-z-]+:"([^"]*)"', css)}
+    return sorted({ord(c) for t in text for c in t if ord(c) > 0x7F})
+
+
+def subset_font(name: str, codepoints: list[int]) -> bytes:
+    """The theme's font ``name`` cut to ``codepoints``, as WOFF; the same bytes every run."""
+    import io
+
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(
+        THEME_STATIC / "vendor" / "fontawesome" / "webfonts" / f"{name}.ttf", recalcTimestamp=False
+    )
+    options = subset.Options()
+    options.flavor = "woff"
+    options.layout_features = []
+    options.name_IDs = [0, 1, 2, 3, 4, 5, 6]
+    sub = subset.Subsetter(options)
+    sub.populate(unicodes=codepoints)
+    sub.subset(font)
+    font.flavor = "woff"
+    out = io.BytesIO()
+    font.save(out, reorderTables=True)
+    return out.getvalue()
+
+
+# Icons whose names the theme's Python builds at run time (``f"fab fa-{provider}"``, the
+# repository button), so that no template names them: drawn by the font.
+PROVIDERS = ("github", "gitlab", "bitbucket")
+
+
+def fonts() -> dict[str, bytes]:
+    points = glyphs(THEME_CSS.read_text(), used_icons() + list(PROVIDERS))
+    return {f"{name}.woff": subset_font(name, points) for name in FONTS}
+
+
 def main(argv: list[str]) -> int:
     text = build()
+    subsets = fonts()
     if "--write" in argv:
         OUT.parent.mkdir(parents=True, exist_ok=True)
         OUT.write_text(text)
         print(f"wrote {OUT.relative_to(ROOT)} ({len(text)} bytes)")
+        FONTS_OUT.mkdir(parents=True, exist_ok=True)
+        for name, data in subsets.items():
+            (FONTS_OUT / name).write_bytes(data)
+            print(f"wrote {(FONTS_OUT / name).relative_to(ROOT)} ({len(data)} bytes)")
         return 0
     if not OUT.exists() or OUT.read_text() != text:
         print("_static/scripts/fontawesome.js is stale: run tools/fontawesome_subset.py --write")
         return 1
+    for name, data in subsets.items():
+        path = FONTS_OUT / name
+        if not path.exists() or path.read_bytes() != data:
+            print(f"_static/fonts/{name} is stale: run tools/fontawesome_subset.py --write")
+            return 1
     return 0
 
 

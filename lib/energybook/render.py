@@ -3,11 +3,13 @@
 Call :func:`setup` once at the top of a chapter. It registers
 
 - the book's theme (:mod:`energybook.theme`);
-- a renderer that emits a plain ``<div>`` and a call to ``vegaEmbed``. The vega, vega-lite
-  and vega-embed scripts are *not* loaded by the chart: the site serves one bundle of them
-  from its own ``_static/`` folder (see :func:`write_js_bundle`), loaded once per site and
-  cached, so charts render with no network. Chart ids are derived from the spec, so the
-  same chart gives the same markup on every run.
+- a renderer that emits a plain ``<div>`` (with a ``<noscript>`` image of the chart for a
+  reader without scripts) and a call to ``ebChart``. The vega, vega-lite and vega-embed
+  scripts and ``ebChart`` itself are *not* loaded by the chart: the site serves one bundle
+  of them from its own ``_static/`` folder (see :func:`write_js_bundle`), loaded once per
+  site and cached, so charts render with no network. Chart ids are derived from the spec,
+  so the same chart gives the same markup on every run. No vl-convert runs in a chapter's
+  kernel: the site's build writes the fallback images (:func:`write_fallbacks`).
 
 :class:`Figure` is what :func:`energybook.charts.figure` returns: a checked chart and its
 caption, displayed as both.
@@ -18,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import re
 from pathlib import Path
 
 import altair as alt
@@ -100,58 +103,177 @@ def static_svg(spec: dict) -> str:
     return svg
 
 
+# The static fallbacks of a built site: one SVG file per chart, named by its id, in this
+# folder of the site (written by the Sphinx extension, never by a notebook's kernel).
+FALLBACK_DIR = "_static/charts"
+FALLBACK_ATTR = "data-eb-fallback"
+
+
+# Fit a chart to its box, whatever the screen (run in the browser, once per chart, by
+# ``ebChart``): cap every label's length (the marks' tooltips keep the full text), put every
+# legend below the plot, stacked in one column (Vega's legend layout), keep titles inside
+# the box (a stacked sub-chart's title within its own plot's width), and stack side-by-side
+# charts that would not fit.
+_RUNTIME = (
+    "(function(){var O=%(opts)s,N=%(narrow)s,D=%(dark)s;"
+    "function fit(x,k,w,nar){if(Array.isArray(x)){x.forEach(function(v){fit(v,k,w,nar);});"
+    "return;}if(!x||typeof x!=='object'){return;}"
+    "var lim=k==='legend'?Math.max(80,w-150):(nar?%(label_px)d:Math.min(260,w*0.3));"
+    "if(typeof x.labelLimit==='number'&&x.labelLimit>lim){x.labelLimit=lim;}"
+    "if(k==='legend'&&x.orient!=='none'){x.orient='bottom';x.direction='vertical';"
+    "x.columns=1;x.labelLimit=Math.min(x.labelLimit||lim,lim);}"
+    "if(k==='title'&&typeof x.text!=='undefined'){x.limit=Math.max(80,w-30);"
+    "if(nar){x.anchor='start';x.frame='bounds';}}"
+    "for(var key in x){if(key!=='data'&&key!=='datasets'&&key!=='values'){"
+    "fit(x[key],key,w,nar);}}}"
+    "function sub(p){if(typeof p.width!=='number'){return;}"
+    "if(typeof p.title==='string'){p.title={text:p.title};}"
+    "if(p.title&&typeof p.title==='object'){p.title.limit=p.width;p.title.anchor='start';"
+    "p.title.frame='group';}}"
+    "function stack(x,w){var parts=x.hconcat||x.concat;"
+    "if(parts){x.vconcat=parts;delete x.hconcat;delete x.concat;delete x.columns;}"
+    "(x.vconcat||[]).forEach(function(p){if(typeof p.width!=='string'){"
+    "p.width=Math.max(120,w-160);}sub(p);});}"
+    "window.ebChart=function(id,spec){var el=document.getElementById(id);if(!el){return;}"
+    "var s=JSON.parse(JSON.stringify(spec)),w=el.clientWidth||window.innerWidth,"
+    "nar=w<%(narrow_px)d,c=nar?N:{};"
+    "if(typeof s.title==='string'){s.title={text:s.title};}"
+    "fit(s,'',w,nar);stack(s,w);"
+    "c=Object.assign({},c,{title:Object.assign({},c.title||{},{limit:Math.max(80,w-30)}),"
+    "legend:Object.assign({},c.legend||{},{orient:'bottom',direction:'vertical',"
+    "columns:1,labelLimit:Math.max(80,w-150),"
+    "layout:{bottom:{anchor:'start',bounds:'full',direction:'vertical',margin:8}}}),"
+    # An axis title longer than the plot widens the chart's bounds, and fit-x then
+    # squeezes the plot: cap it to the room there is.
+    "axisX:Object.assign({},c.axisX||{},{titleLimit:Math.max(80,w-140)}),"
+    "axisY:Object.assign({},c.axisY||{},{titleLimit:typeof s.height==='number'?s.height:300})"
+    "});"
+    "var t=document.documentElement.dataset.theme;"
+    "if(t==='dark'||(!t&&window.matchMedia&&"
+    "window.matchMedia('(prefers-color-scheme: dark)').matches)){"
+    "c=Object.assign({},c,D);}"
+    "window.vegaEmbed(el,s,Object.assign({},O,{config:c})).then(function(){"
+    "el.classList.add('eb-chart-live');var m=el.querySelector('summary');"
+    "if(m){m.setAttribute('aria-label','Chart actions: save as image');}"
+    "}).catch(function(e){console.error(e);});};})();"
+)
+
+
+def runtime_js() -> str:
+    """The script that draws every chart (``window.ebChart(id, spec)``): shipped once, in
+    the chart bundle, not with each chart."""
+
+    def dump(value: dict) -> str:
+        return json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+    return _RUNTIME % {
+        "opts": dump(EMBED_OPTIONS),
+        "narrow": dump(NARROW_CONFIG),
+        "dark": dump(DARK_CONFIG),
+        "label_px": NARROW_LABEL_PX,
+        "narrow_px": NARROW_PX,
+    }
+
+
 def render_html(spec: dict, *, fallback: bool = True) -> str:
-    """Markup for one chart: a container holding the pre-rendered SVG (shown when scripts
-    do not run), replaced by the interactive chart from the site's ``vegaEmbed``."""
+    """Markup for one chart: a container drawn by the bundle's ``ebChart`` (vega-embed),
+    holding, for a reader without scripts, a ``<noscript>`` image of the chart: the SVG
+    file named by the chart's id, which the site's build writes (:func:`write_fallbacks`)
+    and points at; :func:`inline_fallbacks` puts the SVG into a standalone page instead.
+    A browser that runs scripts never fetches it. No vl-convert runs here."""
     cid = _chart_id(spec)
-    label = spec.get("description") or title_text(spec) or "chart"
+    label = html.escape(spec.get("description") or title_text(spec) or "chart")
     live = responsive(spec)
     spec_json = json.dumps(live, sort_keys=True, separators=(",", ":")).replace("</", "<\\/")
-    opts = json.dumps(EMBED_OPTIONS, sort_keys=True)
-    narrow = json.dumps(NARROW_CONFIG, sort_keys=True, separators=(",", ":"))
-    dark = json.dumps(DARK_CONFIG, sort_keys=True, separators=(",", ":"))
-    svg = static_svg(spec) if fallback else ""
-    return (
-        f'<div id="{cid}" class="eb-chart" role="figure" aria-label="{html.escape(label)}">'
-        f'<div class="eb-chart-static">{svg}</div></div>\n'
-        f"<script>(function(){{var s={spec_json},o={opts},n={narrow},d={dark};"
-        # Fit the chart to its box, whatever the screen: cap every label's length (the
-        # marks' tooltips keep the full text), put legends below the plot in one column,
-        # keep the title inside the box, and stack side-by-side charts that would not fit.
-        "function fit(x,k,w,nar){if(Array.isArray(x)){x.forEach(function(v){fit(v,k,w,nar);});"
-        "return;}if(!x||typeof x!=='object'){return;}"
-        f"var lim=k==='legend'?Math.max(80,w-90):(nar?{NARROW_LABEL_PX}:Math.min(260,w*0.3));"
-        "if(typeof x.labelLimit==='number'&&x.labelLimit>lim){x.labelLimit=lim;}"
-        "if(k==='legend'&&x.orient!=='none'){x.orient='bottom';x.direction='vertical';"
-        "x.columns=1;x.labelLimit=Math.min(x.labelLimit||lim,lim);}"
-        "if(k==='title'&&typeof x.text!=='undefined'){x.limit=Math.max(80,w-30);}"
-        "for(var key in x){if(key!=='data'&&key!=='datasets'&&key!=='values'){"
-        "fit(x[key],key,w,nar);}}}"
-        "function stack(x,w){var parts=x.hconcat||x.concat;"
-        "if(parts){x.vconcat=parts;delete x.hconcat;delete x.concat;delete x.columns;}"
-        "(x.vconcat||[]).forEach(function(p){if(typeof p.width!=='string'){"
-        "p.width=Math.max(120,w-160);}});}"
-        f"function go(){{var el=document.getElementById('{cid}');if(!el){{return;}}"
-        "var w=el.clientWidth||window.innerWidth,"
-        f"nar=w<{NARROW_PX},c=nar?n:{{}};"
-        "if(typeof s.title==='string'){s.title={text:s.title};}"
-        "fit(s,'',w,nar);stack(s,w);"
-        "c=Object.assign({},c,{title:Object.assign({},c.title||{},{limit:Math.max(80,w-30)}),"
-        "legend:Object.assign({},c.legend||{},{orient:'bottom',direction:'vertical',"
-        "columns:1,labelLimit:Math.max(80,w-90)})});"
-        "var t=document.documentElement.dataset.theme;"
-        "if(t==='dark'||(!t&&window.matchMedia&&"
-        "window.matchMedia('(prefers-color-scheme: dark)').matches)){"
-        "c=Object.assign({},c,d);}"
-        "o=Object.assign({},o,{config:c});"
-        f"vegaEmbed(el,s,o).then(function(){{"
-        "var st=el.querySelector('.eb-chart-static');if(st){st.remove();}"
-        "el.classList.add('eb-chart-live');"
-        f"var m=el.querySelector('summary');"
-        "if(m){m.setAttribute('aria-label','Chart actions: save as image');}"
-        "}).catch(function(e){console.error(e);});}"
-        "if(window.vegaEmbed){go();}else{window.addEventListener('load',go);}})();</script>"
+    img = (
+        f'<noscript><img class="eb-chart-static" {FALLBACK_ATTR}="{cid}.svg" alt="{label}">'
+        "</noscript>"
+        if fallback
+        else ""
     )
+    return (
+        f'<div id="{cid}" class="eb-chart" role="figure" aria-label="{label}">{img}</div>\n'
+        f"<script>(function(){{var s={spec_json};function go(){{window.ebChart('{cid}',s);}}"
+        "if(window.ebChart){go();}else{window.addEventListener('load',go);}})();</script>"
+    )
+
+
+_CHART_DIV = re.compile(r'<div id="(eb-chart-[0-9a-f]{12})" class="eb-chart"')
+_SPEC_START = re.compile(r"var s=(?=\{)")
+_FALLBACK_IMG = re.compile(
+    '<noscript><img class="eb-chart-static" (?:'
+    + FALLBACK_ATTR
+    + r'|src)="(?:[^"]*/)?(eb-chart-[0-9a-f]{12})\.svg" alt="[^"]*"></noscript>'
+)
+
+
+def chart_specs(markup: str) -> dict[str, dict]:
+    """chart id -> the spec :func:`render_html` embedded for it, for every chart in
+    ``markup`` (a page or a notebook output)."""
+    decoder = json.JSONDecoder()
+    found: dict[str, dict] = {}
+    for m in _CHART_DIV.finditer(markup):
+        s = _SPEC_START.search(markup, m.end())
+        if not s:
+            continue
+        try:
+            spec, _ = decoder.raw_decode(markup, s.end())
+        except ValueError:
+            continue
+        found.setdefault(m.group(1), spec)
+    return found
+
+
+def fallback_ids(markup: str) -> list[str]:
+    """The ids of the charts whose fallback image ``markup`` shows."""
+    return [m.group(1) for m in _FALLBACK_IMG.finditer(markup)]
+
+
+def inline_fallbacks(markup: str) -> str:
+    """``markup`` with every chart's fallback image replaced by its SVG, inline: for a
+    standalone page (``energybook run``) that has no site to fetch the files from."""
+    specs = chart_specs(markup)
+
+    def inline(m: re.Match) -> str:
+        spec = specs.get(m.group(1))
+        if spec is None:
+            return m.group(0)
+        return f'<noscript><div class="eb-chart-static">{static_svg(spec)}</div></noscript>'
+
+    return _FALLBACK_IMG.sub(inline, markup)
+
+
+def write_fallbacks(site: Path) -> list[Path]:
+    """Write the SVG fallback of every chart the built ``site`` shows into
+    ``site/_static/charts/<id>.svg`` (one vl-convert for the whole site, each chart once;
+    deterministic, so a rebuild gives the same bytes), and remove the files of charts no
+    page shows any more. Returns the files written."""
+    wanted: dict[str, dict] = {}
+    for page in sorted(site.rglob("*.html")):
+        if page.relative_to(site).parts[0] in ("_static", "_sources"):
+            continue
+        markup = page.read_text(encoding="utf-8")
+        if FALLBACK_DIR not in markup:
+            continue
+        specs = chart_specs(markup)
+        for cid in fallback_ids(markup):
+            if cid not in specs:
+                raise ValueError(f"{page}: chart {cid} has a fallback image but no spec")
+            wanted.setdefault(cid, specs[cid])
+    out = site / FALLBACK_DIR
+    written = []
+    if wanted:
+        out.mkdir(parents=True, exist_ok=True)
+    for cid, spec in sorted(wanted.items()):
+        path = out / f"{cid}.svg"
+        if not path.exists():
+            path.write_text(static_svg(spec), encoding="utf-8")
+            written.append(path)
+    if out.is_dir():
+        for stale in sorted(out.glob("*.svg")):
+            if stale.stem not in wanted:
+                stale.unlink()
+    return written
 
 
 def _renderer(spec: dict, **_kwargs) -> dict:
@@ -174,34 +296,38 @@ class Figure:
         self.spec = spec
         self.caption = caption
 
-    def _repr_mimebundle_(self, include=None, exclude=None):
+    def html(self) -> str:
+        """The figure's markup: the chart (:func:`render_html`) and its caption."""
         body = render_html(self.spec)
         cap = f'<p class="eb-caption">{html.escape(self.caption)}</p>'
-        return {
-            "text/html": f'<figure class="eb-figure">{body}{cap}</figure>',
-            "text/plain": f"Figure: {self.caption}",
-        }
+        return f'<figure class="eb-figure">{body}{cap}</figure>'
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {"text/html": self.html(), "text/plain": f"Figure: {self.caption}"}
 
 
 def js_bundle() -> str:
-    """The vega, vega-lite and vega-embed bundle (defines window.vegaEmbed)."""
+    """The vega, vega-lite and vega-embed bundle (defines window.vegaEmbed) and the book's
+    chart runtime (window.ebChart, :func:`runtime_js`)."""
     import vl_convert
 
     # Wrapped in a function so that its top-level names stay private: loaded as a classic
     # script it would otherwise clash with the page's globals (Sphinx defines ``_``).
     bundle: str = vl_convert.javascript_bundle()  # type: ignore[call-arg]
-    return "(function(){\n" + bundle + "\n})();\n"
+    return "(function(){\n" + bundle + "\n" + runtime_js() + "\n})();\n"
 
 
 def _cached_bundle() -> Path:
-    """The bundle, generated once per vl-convert version into the user's cache folder."""
+    """The bundle, generated once per vl-convert version and runtime into the user's cache
+    folder."""
     import os
 
     import vl_convert
 
     version = getattr(vl_convert, "__version__", "unknown")
+    runtime = hashlib.sha256(runtime_js().encode()).hexdigest()[:12]
     cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "energybook"
-    path = cache / f"vega-bundle-{version}-wrapped.js"
+    path = cache / f"vega-bundle-{version}-{runtime}.js"
     if not path.exists():
         cache.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")

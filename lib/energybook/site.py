@@ -379,7 +379,7 @@ def hero_chart_html() -> str:
     ev = page.evaluate(spec.typed(spec.params.defaults()), data.load_tables(page.TABLES))
     render.setup()
     figure = charts.figure(getattr(figures, fig)(ev), page.captions(ev)[fig])
-    return str(figure._repr_mimebundle_()["text/html"])
+    return figure.html()
 
 
 def intro_page(root: Path, results_dir: Path) -> str:

@@ -7,13 +7,37 @@
 - It loads the chart bundle (``vega-bundle.js``, about 0.9 MB) only on pages with a chart.
 - It drops the ARIA roles sphinxcontrib-bibtex puts on the references list (a ``list``
   whose children are ``doc-biblioentry``, which axe reports as a critical violation).
+- It points every chart's ``<noscript>`` image at its SVG file, and writes those files once
+  per build (:func:`energybook.render.write_fallbacks`, one vl-convert for the whole site).
+- It keeps the site light: the search index and its scripts only on the search page (the
+  theme loads them on every page for a search-as-you-type the book does not turn on), the
+  theme's Font Awesome stylesheet cut to the icons the site shows (the icons of
+  ``_static/scripts/fontawesome.js``) and its fonts to the subsets in ``_static/fonts/``
+  (tools/fontawesome_subset.py writes both).
 """
 
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
+
 OFFSITE = ("unpkg.com", "cdn.jsdelivr.net", "cdnjs.cloudflare.com")
 CHART_BUNDLE = "vega-bundle.js"
 CHART_MARK = 'class="eb-chart"'
+# The theme's template loads its own copy of the icon script (deferred); a second entry in
+# the page's script list would load it twice.
+ICON_SCRIPT = "scripts/fontawesome.js"
+SEARCH_SCRIPTS = re.compile(
+    r'[ \t]*<script src="[^"]*(?:_static/searchtools\.js|_static/language_data\.js|'
+    r'searchindex\.js)"></script>\n?'
+)
+THEME_CSS = Path("_static") / "styles" / "pydata-sphinx-theme.css"
+FONT_SRC = re.compile(
+    r'url\(\.\./vendor/fontawesome/webfonts/(fa-[a-z]+-\d+)\.woff2\) format\("woff2"\),'
+    r'url\(\.\./vendor/fontawesome/webfonts/\1\.ttf\) format\("truetype"\)'
+)
+ICON_RULE = re.compile(r'((?:\.fa-[a-z0-9-]+:before,)*\.fa-[a-z0-9-]+:before)\{content:"[^"]*"\}')
 
 
 def _is_offsite_or_thebe(script) -> bool:
@@ -23,14 +47,27 @@ def _is_offsite_or_thebe(script) -> bool:
 
 
 def keep_script(script, has_chart: bool) -> bool:
-    """Whether a page keeps ``script``: nothing from other hosts, no thebe, and the chart
-    bundle only where there is a chart."""
-    if _is_offsite_or_thebe(script):
+    """Whether a page keeps ``script``: nothing from other hosts, no thebe, the icon script
+    once (from the theme's template), and the chart bundle only where there is a chart."""
+    if _is_offsite_or_thebe(script) or str(script).endswith(ICON_SCRIPT):
         return False
     return has_chart or CHART_BUNDLE not in str(script)
 
 
+def fallback_sources(body: str, pathto) -> str:
+    """``body`` with each chart's fallback image pointed at its file in the built site."""
+    from energybook import render
+
+    return re.sub(
+        render.FALLBACK_ATTR + r'="([^"]+)"',
+        lambda m: f'src="{pathto(render.FALLBACK_DIR + "/" + m.group(1), 1)}"',
+        body,
+    )
+
+
 def _page_context(app, pagename, templatename, context, doctree):
+    from energybook import render
+
     # pydata-sphinx-theme logs a console error on every page when no colour mode is set;
     # "auto" follows the reader's system setting.
     if not context.get("default_mode"):
@@ -40,12 +77,83 @@ def _page_context(app, pagename, templatename, context, doctree):
         context["body"] = body.replace(
             '<div role="list" class="citation-list">', '<div class="citation-list">'
         ).replace(' role="doc-biblioentry"', "")
+    body = context.get("body")
+    if body and render.FALLBACK_ATTR in body:
+        context["body"] = fallback_sources(body, context["pathto"])
     scripts = context.get("script_files")
     if scripts:
         has_chart = CHART_MARK in (context.get("body") or "")
         context["script_files"] = [s for s in scripts if keep_script(s, has_chart)]
 
 
+def drop_search_scripts(html: Path) -> None:
+    """Remove the search index and its scripts from every page but the search page."""
+    for page in sorted(html.rglob("*.html")):
+        rel = page.relative_to(html)
+        if rel.parts[0] in ("_static", "_sources") or rel == Path("search.html"):
+            continue
+        text = page.read_text(encoding="utf-8")
+        slim = SEARCH_SCRIPTS.sub("", text)
+        if slim != text:
+            page.write_text(slim, encoding="utf-8")
+
+
+def shown_icons(html: Path) -> set[str]:
+    """The icons of the site's icon script (``_static/scripts/fontawesome.js``)."""
+    script = (html / "_static" / "scripts" / "fontawesome.js").read_text(encoding="utf-8")
+    m = re.search(r"var I=(\{.*?\});", script)
+    return set(json.loads(m.group(1))) if m else set()
+
+
+def page_icons(html: Path) -> set[str]:
+    """Every ``fa-NAME`` class on the site's pages."""
+    names: set[str] = set()
+    for page in sorted(html.rglob("*.html")):
+        if page.relative_to(html).parts[0] not in ("_static", "_sources"):
+            text = page.read_text(encoding="utf-8")
+            for classes in re.findall(r'class="([^"]*\bfa-[^"]*)"', text):
+                names |= set(re.findall(r"\bfa-([a-z0-9-]+)", classes))
+    return names
+
+
+def slim_theme_css(html: Path) -> None:
+    """Cut the theme's stylesheet to the icons the site shows (those of the icon script and
+    every ``fa-`` class on its pages), and point its Font Awesome fonts at the subsets in
+    ``_static/fonts/`` (where they exist)."""
+    path = html / THEME_CSS
+    if not path.exists() or not (html / "_static" / "scripts" / "fontawesome.js").exists():
+        return
+    css = path.read_text(encoding="utf-8")
+    icons = shown_icons(html) | page_icons(html)
+    fonts = html / "_static" / "fonts"
+
+    def font(m: re.Match) -> str:
+        name = m.group(1)
+        if (fonts / f"{name}.woff").exists():
+            return f'url(../fonts/{name}.woff) format("woff")'
+        return m.group(0)
+
+    def rule(m: re.Match) -> str:
+        keep = [s for s in m.group(1).split(",") if s[len(".fa-") : -len(":before")] in icons]
+        return m.group(0).replace(m.group(1), ",".join(keep)) if keep else ""
+
+    slim = ICON_RULE.sub(rule, FONT_SRC.sub(font, css))
+    if slim != css:
+        path.write_text(slim, encoding="utf-8")
+
+
+def _build_finished(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    from energybook import render
+
+    html = Path(app.outdir)
+    render.write_fallbacks(html)
+    drop_search_scripts(html)
+    slim_theme_css(html)
+
+
 def setup(app):
     app.connect("html-page-context", _page_context, priority=900)
+    app.connect("build-finished", _build_finished)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

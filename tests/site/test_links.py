@@ -103,3 +103,31 @@ def test_parameters_cells_stay_off_the_page(rel):
     text = (HTML / rel).read_text(encoding="utf-8")
     assert "Parameters: generated from the declaration" not in text
     assert "injected-parameters" not in text and "Injected parameters" not in text
+
+
+def test_the_search_index_loads_only_on_the_search_page(parsed):
+    for rel, page in parsed.items():
+        index = [x for x in page.links if x.split("?")[0].endswith("searchindex.js")]
+        assert len(index) == (1 if rel == "search.html" else 0), rel
+
+
+def test_every_chart_has_its_fallback_file_and_no_file_is_stale(parsed):
+    from energybook import render
+
+    shown = set()
+    for rel in parsed:
+        markup = (HTML / rel).read_text(encoding="utf-8")
+        ids = render.fallback_ids(markup)
+        assert len(ids) == markup.count('class="eb-chart"'), f"{rel}: a chart without fallback"
+        assert render.FALLBACK_ATTR not in markup, f"{rel}: a fallback not pointed at its file"
+        shown |= set(ids)
+    files = {p.stem for p in (HTML / render.FALLBACK_DIR).glob("*.svg")}
+    assert shown and files == shown
+
+
+def test_the_theme_stylesheet_loads_only_the_icon_font_subsets(built_site):
+    css = (HTML / "_static" / "styles" / "pydata-sphinx-theme.css").read_text(encoding="utf-8")
+    fonts = re.findall(r"url\(([^)]+\.(?:woff2?|ttf|otf))\)", css)
+    assert fonts and all(f.startswith("../fonts/") for f in fonts), fonts
+    for f in fonts:
+        assert (HTML / "_static" / "styles" / f).resolve().stat().st_size < 20_000, f
