@@ -251,3 +251,95 @@ def test_nbval_fails_when_a_headline_number_changes(tmp_path, root):
     )
     assert r.returncode != 0
     assert "946.0" in r.stdout and "945.0" in r.stdout
+
+
+# ----------------------------------------------------------------- kept kernels
+def _notebook(path: Path, *sources: str) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nb.cells = [nbformat.v4.new_code_cell(s) for s in sources]
+    nbformat.write(nb, str(path))
+    return path
+
+
+@pytest.mark.slow
+def test_a_kept_kernel_starts_each_chapter_afresh(tmp_path, root):
+    """What one chapter leaves in a kept kernel (names, history, module state of
+    energybook, warning filters, the working folder) is gone when the next one starts, and
+    the next one's first cell has execution count 1."""
+    polluter = _notebook(
+        tmp_path / "a.ipynb",
+        "import os, warnings\nimport energybook.data\nleft_behind = 1\n"
+        "energybook.data.LEFT_BEHIND = 1\nwarnings.simplefilter('error')\nos.chdir('/')",
+    )
+    checker = _notebook(
+        tmp_path / "b.ipynb",
+        "import os, sys, warnings\nimport energybook.data\n"
+        "assert 'left_behind' not in globals()\n"
+        "assert not hasattr(energybook.data, 'LEFT_BEHIND')\n"
+        "assert _ih[:-1] == [''], _ih  # this cell's source only\n"
+        f"assert os.getcwd() == {str(tmp_path)!r}, os.getcwd()\n"
+        "assert ('error', None, Warning, None, 0) not in warnings.filters",
+    )
+    kernel = pipeline.WarmKernel()
+    try:
+        pipeline._execute("a", polluter, [], {}, tmp_path / "a.out.ipynb", root, kernel)
+        km = kernel.km
+        pipeline._execute("b", checker, [], {}, tmp_path / "b.out.ipynb", root, kernel)
+        assert kernel.km is km  # the same kernel, reset, not a new one
+    finally:
+        kernel.discard()
+    out = nbformat.read(str(tmp_path / "b.out.ipynb"), as_version=4)
+    counts = [c.execution_count for c in out.cells if c.cell_type == "code"]
+    assert counts[0] == 1
+
+
+@pytest.mark.slow
+def test_a_chapter_in_a_kept_kernel_is_the_chapter_in_a_new_one(book, tmp_path):
+    """The executed notebook of a chapter run in a kernel another notebook ran in first is
+    byte for byte the one a kernel of its own gives."""
+    spec = specs.get("overview")
+    params = spec.params.defaults()
+    fresh = tmp_path / "fresh.ipynb"
+    pipeline.execute_notebook("overview", params, fresh, book)
+    other = _notebook(
+        tmp_path / "other.ipynb",
+        "import energybook.data, numpy\nx = numpy.ones(3)\n"
+        "energybook.data.load_tables(('national_electricity',))",
+    )
+    kernel = pipeline.WarmKernel()
+    try:
+        pipeline._execute("other", other, [], {}, tmp_path / "other.out.ipynb", book, kernel)
+        warm = tmp_path / "warm.ipynb"
+        pipeline.execute_notebook("overview", params, warm, book, kernel=kernel)
+    finally:
+        kernel.discard()
+    assert warm.read_bytes() == fresh.read_bytes()
+
+
+@pytest.mark.slow
+def test_a_failed_chapter_does_not_keep_its_kernel(tmp_path, root):
+    bad = _notebook(tmp_path / "bad.ipynb", "raise RuntimeError('broken on purpose')")
+    kernel = pipeline.WarmKernel()
+    try:
+        with pytest.raises(pipeline.ChapterFailed, match="broken on purpose"):
+            pipeline._execute("bad", bad, [], {}, tmp_path / "bad.out.ipynb", root, kernel)
+        assert kernel.km is None
+    finally:
+        kernel.discard()
+
+
+def test_longest_chapter_first(book):
+    names = ["overview", "rebound", "scaling"]
+    assert pipeline.longest_first(names, book, {"overview": 9.0, "rebound": 3.0}) == [
+        "overview",
+        "rebound",
+        "scaling",  # never timed: after the timed ones
+    ]
+    by_size = pipeline.longest_first(names, book, {})
+    sizes = [(book / specs.get(n).notebook).stat().st_size for n in by_size]
+    assert sizes == sorted(sizes, reverse=True)
