@@ -877,3 +877,120 @@ def test_sobol_indices_of_the_point_model_rank_the_elasticity_and_ignore_the_h20
     ) == pytest.approx(
         gr.horizon_twh(dataclasses.replace(flat, hardware_cost_decline=0.40), ev.base_twh)
     )
+
+
+# ----------------------------------------------------------------- the fast paths
+# The headlines are computed in steps (draws, horizon energy, flip elasticities at the
+# medians) and, for sweeps, many parameter sets at once. Each is checked here against the
+# plain computation, to the last bit (``repr`` of the floats): the speed may not move a
+# number.
+def _same(a: dict, b: dict) -> bool:
+    return set(a) == set(b) and all(repr(float(a[k])) == repr(float(b[k])) for k in a)
+
+
+def test_the_monte_carlo_in_steps_is_the_monte_carlo_of_the_model(dc):
+    """simulate() on prepared draws equals monte_carlo(horizon_model, ...) itself."""
+    P = _params(n_draws=3000, elasticity=0.7)
+    base = _base(P, dc)
+    dists = mcm.declared_distributions(P, base)
+    ref = u.monte_carlo(
+        mcm.horizon_model,
+        dists,
+        P.n_draws,
+        P.seed,
+        fixed={"P": P, "base_twh": base, "anchored": P.anchor_demand},
+    )
+    mc = mcm.simulate(P, base)
+    assert list(mc["samples"]) == list(ref)
+    for k, v in ref.items():
+        np.testing.assert_array_equal(mc["samples"][k], v, err_msg=k)
+    assert mc["energy"] == u.summarize(ref["energy_twh"])
+
+
+def test_headlines_need_not_run_the_whole_monte_carlo(tables):
+    """The headlines from the lazy steps equal those read off the whole Monte Carlo, and
+    computing them does not run it."""
+    P = _params(n_draws=2000, elasticity=1.1)
+    lazy = page.evaluate(P, tables)
+    h_lazy = page.headlines(lazy)
+    assert "mc" not in lazy.__dict__
+    full = page.evaluate(P, tables)
+    mc = full.mc  # the whole Monte Carlo first
+    assert full.energy == mc["energy"]
+    assert _same(h_lazy, page.headlines(full))
+    assert full.backfire["flip_elasticity"] == lazy.flip["flip_elasticity"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.floats(1.0, 3.0), st.floats(1.0, 3.0))
+def test_the_vectorised_pue_median_is_the_triangular_one(pue_best, pue):
+    want = gr.horizon_pue_distribution_of(pue_best, pue).median()
+    got = gr.horizon_pue_median(np.array([pue_best, 1.2]), np.array([pue, 1.5]))[0]
+    assert repr(float(got)) == repr(want)
+
+
+_POINT = st.fixed_dictionaries(
+    {
+        "elasticity": st.floats(0.0, 3.0),
+        "elasticity_max": st.floats(0.0, 3.0),
+        "energy_share": st.floats(0.005, 0.6),
+        "other_energy_share": st.floats(0.005, 0.6),
+        "efficiency_growth": st.floats(0.05, 1.0),
+        "hardware_cost_decline": st.floats(0.0, 1.0),
+        "ai_share": st.floats(0.02, 0.3),
+        "pue": st.floats(1.0, 2.5),
+        "pue_best": st.floats(1.0, 2.5),
+        "chip_spread": st.floats(0.0, 0.3),
+        "growth_spread": st.floats(0.0, 0.2),
+        "late_ambition_ratio": st.floats(0.0, 2.0),
+        "param_compute_exponent": st.floats(0.0, 1.0),
+        # few values of the non-float fields, so that points share batches
+        "horizon_year": st.sampled_from([2027, 2030, 2040]),
+        "seed": st.sampled_from([1, 2]),
+        "anchor_demand": st.booleans(),
+        "n_draws": st.sampled_from([1000, 1500]),
+    }
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(_POINT, min_size=1, max_size=8))
+def test_the_batch_path_gives_the_headlines_of_the_point_path(tables, points):
+    """Random valid points, evaluated together (page.headlines_batch: points that share
+    their non-float fields in one numpy evaluation) and one by one: the same headlines, bit
+    for bit, in order."""
+    from hypothesis import assume
+
+    spec = chapters.get("rebound")
+    Ps = []
+    for p in points:
+        try:
+            Ps.append(spec.typed(spec.validate(p, context="test", tables=tables)))
+        except ParameterError:
+            continue
+    assume(Ps)
+    one_by_one = [page.headlines(page.evaluate(P, tables)) for P in Ps]
+    together = page.headlines_batch(Ps, tables)
+    assert len(together) == len(Ps)
+    for a, b in zip(one_by_one, together, strict=True):
+        assert _same(a, b), (a, b)
+
+
+def test_a_batch_larger_than_its_memory_bound_is_split_with_the_same_numbers(tables, monkeypatch):
+    spec = chapters.get("rebound")
+    Ps = [
+        spec.typed(spec.validate({"n_draws": 1000, "elasticity": e}, tables=tables))
+        for e in (0.2, 0.9, 1.6)
+    ]
+    whole = page.headlines_batch(Ps, tables)
+    monkeypatch.setattr(page, "BATCH_DRAWS", 1000)  # one point a batch
+    split = page.headlines_batch(Ps, tables)
+    assert all(_same(a, b) for a, b in zip(whole, split, strict=True))
+    assert not _same(whole[0], whole[2])  # the points differ: the test can fail
+
+
+def test_a_batch_refuses_parameter_sets_that_do_not_share_their_other_fields():
+    with pytest.raises(ValueError, match="share"):
+        mcm.batch_params([Params(seed=1), Params(seed=2)])
+    with pytest.raises(ValueError, match="at least one"):
+        mcm.batch_params([])

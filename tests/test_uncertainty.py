@@ -147,3 +147,73 @@ def test_distributions_describe_themselves_in_plain_words():
     assert u.Fixed(2.0).describe() == "fixed at 2"
     lo, hi = u.Uniform(0.0, 1.0).ppf(0.05), u.Uniform(0.0, 1.0).ppf(0.95)
     assert u.Uniform(0.0, 1.0).describe() == f"uniform, median 0.5, 90% within {lo:.3g} to {hi:.3g}"
+
+
+# --------------------------------------------------------------------------- the draw memo
+@pytest.mark.parametrize("name", sorted(DISTS))
+def test_memoised_draws_are_the_generators_draws(name):
+    """Cold or warm, sample() hands out exactly what the input's own generator draws, and
+    a caller that writes into its copy does not change the next caller's."""
+    dist = DISTS[name]
+    u.clear_draw_cache()
+    fresh = np.asarray(dist.sample(u._stream(11, name), 777), dtype=float)
+    cold = u.sample({name: dist}, 777, seed=11)[name]
+    cold[:] = -1.0
+    warm = u.sample({name: dist}, 777, seed=11)[name]
+    np.testing.assert_array_equal(warm, fresh)
+    assert not np.array_equal(cold, fresh)
+
+
+def test_a_log_normal_shares_its_standard_variates_across_medians_and_spreads():
+    u.clear_draw_cache()
+    a = u.sample({"x": u.LogNormal(2.0, 0.3)}, 500, seed=4)["x"]
+    b = u.sample({"x": u.LogNormal(5.0, 0.1)}, 500, seed=4)["x"]
+    np.testing.assert_array_equal(a, 2.0 * np.exp(0.3 * u._stream(4, "x").standard_normal(500)))
+    np.testing.assert_array_equal(b, 5.0 * np.exp(0.1 * u._stream(4, "x").standard_normal(500)))
+    # the same variates: a monotone map of one another
+    np.testing.assert_array_equal(np.argsort(a), np.argsort(b))
+
+
+def test_the_draw_memo_keeps_under_its_byte_cap():
+    cache = u._DrawCache(10_000)
+    for i in range(20):
+        cache.put(("k", i), np.zeros(500))  # 4,000 bytes each
+    assert cache.bytes <= 10_000 and len(cache.items) == 2
+    assert cache.get(("k", 19)) is not None and cache.get(("k", 0)) is None
+    big = cache.put(("big",), np.zeros(5000))  # larger than the cap: not kept
+    assert big.shape == (5000,) and cache.get(("big",)) is None
+
+
+# --------------------------------------------------------------------------- summaries
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.floats(-1e6, 1e6, allow_nan=False) | st.sampled_from([math.inf, -math.inf]),
+        min_size=1,
+        max_size=300,
+    ),
+    st.sampled_from([(0.05, 0.95), (0.25, 0.75), (0.0, 1.0), (0.1, 0.9)]),
+)
+def test_summaries_are_numpys_quantiles_to_the_last_bit(values, qs):
+    x = np.array(values)
+    low, high = qs
+    s = u.summarize(x, low, high)
+    with np.errstate(invalid="ignore"):
+        lo, med, hi = np.quantile(x, [low, 0.5, high])
+        mean = x.mean()
+    got = (s[u._pkey(low)], s["median"], s[u._pkey(high)], s["mean"])
+    assert [repr(v) for v in got] == [repr(float(v)) for v in (lo, med, hi, mean)]
+
+
+def test_summaries_of_rows_are_the_summaries_of_each_row():
+    rng = np.random.default_rng(2)
+    x = rng.lognormal(0.0, 1.0, (7, 1001))
+    x[3, 10] = np.nan
+    rows = u.summarize_rows(x)
+    for i in range(7):
+        with np.errstate(invalid="ignore"):
+            want = {k: repr(v) for k, v in u.summarize(x[i]).items()}
+        assert {k: repr(v) for k, v in rows[i].items()} == want
+    assert math.isnan(rows[3]["median"])
+    with pytest.raises(ValueError, match="2-D"):
+        u.summarize_rows(np.ones(3))

@@ -5,7 +5,10 @@ A chapter's headlines are a pure function of its parameters and its data tables,
 no kernel and no notebook. Every grid point is validated like a run (names, types, ranges,
 the chapter's own checks) before anything is computed.
 
-Evaluation runs in-process by default. ``workers=K`` starts a local Dask cluster of K
+Evaluation runs in-process by default, and vectorised where the chapter allows: a chapter
+whose page has ``headlines_batch(Ps, tables)`` (the rebound chapter: its Monte Carlo at many
+parameter sets in one numpy evaluation) gets whole chunks of points at once, with the same
+numbers as point by point. ``workers=K`` starts a local Dask cluster of K
 processes; ``scheduler="tcp://HOST:PORT"`` uses an existing one, so that a large sweep runs on
 many machines with no change to the code. Results are identical point for point whatever
 the number of workers: each point is a pure function of its parameters (a chapter's Monte
@@ -170,8 +173,32 @@ def headline_function(chapter: str) -> Callable[[Mapping[str, Any]], dict[str, f
     return f
 
 
-def evaluate_chunk(chapter: str, chunk: Sequence[Mapping[str, Any]]) -> list[dict[str, float]]:
-    """Headlines of each point of ``chunk`` (runs in a worker, or in-process)."""
+def batch_function(
+    chapter: str,
+) -> Callable[[Sequence[Mapping[str, Any]]], list[dict[str, float]]] | None:
+    """The chapter's headlines of many validated points at once, where its page offers a
+    vectorised batch (``page.headlines_batch(Ps, tables)``, the same numbers as
+    :func:`headline_function` point by point); ``None`` where it does not."""
+    spec, page, tables = _chapter(chapter)
+    batch = getattr(page, "headlines_batch", None)
+    if batch is None:
+        return None
+
+    def f(points: Sequence[Mapping[str, Any]]) -> list[dict[str, float]]:
+        results = batch([spec.typed(values) for values in points], tables)
+        return [{k: float(v) for k, v in r.items()} for r in results]
+
+    return f
+
+
+def evaluate_chunk(
+    chapter: str, chunk: Sequence[Mapping[str, Any]], batch: bool = True
+) -> list[dict[str, float]]:
+    """Headlines of each point of ``chunk`` (runs in a worker, or in-process): in one
+    vectorised batch where the chapter has one and ``batch``, else point by point."""
+    fb = batch_function(chapter) if batch else None
+    if fb is not None:
+        return fb(chunk)
     f = headline_function(chapter)
     return [f(values) for values in chunk]
 
@@ -209,15 +236,23 @@ def evaluate_points(
     workers: int | None = None,
     scheduler: str | None = None,
     client: Any = None,
+    batch: bool = True,
 ) -> list[dict[str, float]]:
-    """Headlines at every validated point, in order: in-process, or on Dask."""
+    """Headlines at every validated point, in order: in-process, or on Dask (in chunks of
+    :data:`CHUNK` points). ``batch``: each chunk (in-process: the whole grid) in one
+    vectorised batch where the chapter has one; the numbers are the same either way."""
     if client is None and not workers and not scheduler:
-        return evaluate_chunk(chapter, full)
+        return evaluate_chunk(chapter, full, batch)
     own = client is None
     client = client or connect(workers, scheduler)
     try:
+        chunks = _chunks(full, CHUNK)
         futures = client.map(
-            evaluate_chunk, [chapter] * len(_chunks(full, CHUNK)), _chunks(full, CHUNK), pure=False
+            evaluate_chunk,
+            [chapter] * len(chunks),
+            chunks,
+            [batch] * len(chunks),
+            pure=False,
         )
         out: list[dict[str, float]] = []
         for part in client.gather(futures):

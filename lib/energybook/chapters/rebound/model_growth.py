@@ -156,30 +156,56 @@ def segments_of(P: Params, demand_growth: ArrayLike | None = None) -> Segments:
     applied to both segments alike)."""
     w_ai = P.ai_share * P.pue
     a = (
-        np.array([P.demand_growth, P.other_demand_growth])
+        _pair(P.demand_growth, P.other_demand_growth)
         if demand_growth is None
         else np.asarray(demand_growth, float)
     )
     return Segments(
-        np.array([w_ai, 1.0 - w_ai]),
-        np.array([P.efficiency_growth, P.other_efficiency_growth]),
-        np.array([P.hardware_cost_decline, P.other_hardware_cost_decline]),
-        np.array([P.energy_share, P.other_energy_share]),
+        _pair(w_ai, 1.0 - w_ai),
+        _pair(P.efficiency_growth, P.other_efficiency_growth),
+        _pair(P.hardware_cost_decline, P.other_hardware_cost_decline),
+        _pair(P.energy_share, P.other_energy_share),
         a,
     )
+
+
+def _pair(ai: ArrayLike, other: ArrayLike) -> np.ndarray:
+    """The two segments' values with the segment axis last: ``(2,)`` for two numbers, and
+    for arrays (a batch of parameter sets, as in :func:`model_uncertainty.batch_params`)
+    their broadcast shape plus the segment axis."""
+    if np.ndim(ai) == 0 and np.ndim(other) == 0:
+        return np.array([ai, other], dtype=float)
+    return np.stack(np.broadcast_arrays(np.asarray(ai, float), np.asarray(other, float)), -1)
 
 
 def horizon_pue_distribution(P: Params) -> Triangular:
     """The horizon-year PUE: between today's best fleet and today's average, most likely at
     today's average (no rise above it). Its median is the *central* PUE path: the same path
     calibrates ambition and centres the Monte Carlo."""
-    lo = min(P.pue_best, P.pue)
-    return Triangular(lo, P.pue, P.pue)
+    return horizon_pue_distribution_of(P.pue_best, P.pue)
+
+
+def horizon_pue_distribution_of(pue_best: float, pue: float) -> Triangular:
+    """:func:`horizon_pue_distribution` from the two PUE parameters alone."""
+    return Triangular(min(pue_best, pue), pue, pue)
+
+
+def horizon_pue_median(pue_best: ArrayLike, pue: ArrayLike) -> np.ndarray:
+    """The median of :func:`horizon_pue_distribution`, elementwise over arrays of the two
+    parameters: the triangular's ``low + sqrt(0.5 (high - low) (mode - low))`` with its mode
+    at its high end (the same arithmetic as ``Triangular.ppf(0.5)``, bit for bit)."""
+    b = np.asarray(pue, float)
+    a = np.minimum(np.asarray(pue_best, float), b)
+    q = np.asarray(0.5)
+    return np.where(b == a, a, a + np.sqrt(q * (b - a) * (b - a)))
 
 
 def central_pue_ratio(P: Params) -> float:
-    """Median horizon-year PUE over base-year PUE."""
-    return horizon_pue_distribution(P).median() / P.pue
+    """Median horizon-year PUE over base-year PUE (an array for a batch of parameter
+    sets)."""
+    if np.ndim(P.pue) == 0 and np.ndim(P.pue_best) == 0:
+        return horizon_pue_distribution(P).median() / P.pue
+    return horizon_pue_median(P.pue_best, P.pue) / P.pue  # type: ignore[return-value]
 
 
 def pue_ratio_path(t: ArrayLike, years: float, horizon_ratio: ArrayLike) -> np.ndarray:

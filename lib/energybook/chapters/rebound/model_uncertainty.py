@@ -14,8 +14,11 @@ The point model is :mod:`model_growth`; this module draws around it. Design:
 
 from __future__ import annotations
 
+import dataclasses
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -29,6 +32,8 @@ from energybook.chapters.rebound.model_growth import (
     central_pue_ratio,
     cost_index,
     horizon_pue_distribution,
+    horizon_pue_distribution_of,
+    horizon_pue_median,
     it_electricity,
     point_path,
     published_growth,
@@ -44,8 +49,8 @@ from energybook.uncertainty import (
     Uniform,
     fan,
     medians,
-    monte_carlo,
     probability,
+    sample,
     summarize,
     tornado,
 )
@@ -70,7 +75,9 @@ def _draw_segments(
     P: Params, chip_progress, ambition, ai_energy_share, other_energy_share
 ) -> tuple[Segments, np.ndarray]:
     """The segments of one batch of draws (arrays ``(n, 2)``; the chip factor scales every
-    chip growth factor) and the ambition factor per year (``(n, 1)``, both segments)."""
+    chip growth factor) and the ambition factor per year (``(n, 1)``, both segments). The
+    shares and the demand growth are not drawn: they stay ``(2,)`` and broadcast (the same
+    numbers, without computing the demand growth's power once per draw)."""
     seg = segments_of(P)
     m = np.asarray(chip_progress, float)[..., None]
     a = np.asarray(ambition, float)[..., None]
@@ -81,11 +88,11 @@ def _draw_segments(
         0.999,
     )
     drawn = Segments(
-        np.broadcast_to(seg.share, s.shape),
+        seg.share,
         (1.0 + seg.efficiency_growth) * m - 1.0,
         (1.0 + seg.hardware_cost_decline) * m - 1.0,
         s,
-        np.broadcast_to(seg.demand_growth, s.shape),
+        seg.demand_growth,
     )
     return drawn, a
 
@@ -110,17 +117,51 @@ def energy_twh_at(
     trend = None
     if anchored:
         s0 = segments_of(P)
-        rho0 = pue_ratio_path(t, years, central_pue_ratio(P))
+        rho0 = pue_ratio_path(t, years, central_pue_ratio(P))[..., None]
         trend = {
             "cost": cost_index(
                 t, s0.energy_share, s0.efficiency_growth, s0.hardware_cost_decline, rho0
             ),
-            "elasticity": P.elasticity,
+            "elasticity": _segment_axis(P.elasticity),
         }
     it = it_electricity(
-        t, seg, e, rho, P.late_ambition_ratio, AMBITION_BREAK_YEAR - P.base_year, trend
+        t,
+        seg,
+        e,
+        rho,
+        _segment_axis(P.late_ambition_ratio),
+        AMBITION_BREAK_YEAR - P.base_year,
+        trend,
     ) * np.power(amb, t)
     return base_twh * (rho * it).sum(-1)
+
+
+def _segment_axis(x: ArrayLike) -> np.ndarray:
+    """A parameter with a (length-1) segment axis added, so that it broadcasts against
+    per-segment arrays both for one parameter set and for a batch of them."""
+    return np.asarray(x, float)[..., None]
+
+
+def chip_year(elasticity, chip_progress, ai_energy_share, *, P: Params) -> dict[str, np.ndarray]:
+    """One year of the accelerated servers' chip progress for each draw (efficiency gain
+    ``k``, hardware cost per FLOP falling by ``m``, from the base year): ``flip`` (the
+    elasticity at which it backfires), ``rebound`` and ``backfire`` (1.0 where rebound >
+    100 %), and the same for the energy credit alone (hardware cost unchanged):
+    ``flip_energy_only``, ``rebound_energy_only``, ``backfire_energy_only``."""
+    m = np.asarray(chip_progress, float)
+    k = (1.0 + P.efficiency_growth) * m
+    hw = (1.0 + P.hardware_cost_decline) * m
+    s = np.minimum(np.asarray(ai_energy_share, float), 0.999)
+    rb = np.asarray(rebound(k, elasticity, s, hw), float)
+    rb_e = np.asarray(rebound(k, elasticity, s, 1.0), float)
+    return {
+        "flip": np.asarray(backfire_elasticity(k, s, hw), float),
+        "rebound": rb,
+        "backfire": (rb > 1.0).astype(float),
+        "flip_energy_only": np.asarray(backfire_elasticity(k, s, 1.0), float),
+        "rebound_energy_only": rb_e,
+        "backfire_energy_only": (rb_e > 1.0).astype(float),
+    }
 
 
 def horizon_model(
@@ -137,11 +178,7 @@ def horizon_model(
 ) -> dict[str, np.ndarray]:
     """The vectorized model of the Monte Carlo (one keyword per uncertain input).
 
-    Returns ``energy_twh`` (horizon year), and for one year of the accelerated servers' chip
-    progress (efficiency gain ``k``, hardware cost per FLOP falling by ``m``, from the base
-    year): ``flip`` (the elasticity at which it backfires), ``rebound`` and ``backfire``
-    (1.0 where rebound > 100 %), and the same for the energy credit alone (hardware cost
-    unchanged): ``flip_energy_only``, ``rebound_energy_only``, ``backfire_energy_only``.
+    Returns ``energy_twh`` (horizon year) and the outputs of :func:`chip_year`.
     """
     energy = energy_twh_at(
         P.horizon_year - P.base_year,
@@ -155,21 +192,7 @@ def horizon_model(
         pue_horizon,
         anchored,
     )
-    m = np.asarray(chip_progress, float)
-    k = (1.0 + P.efficiency_growth) * m
-    hw = (1.0 + P.hardware_cost_decline) * m
-    s = np.minimum(np.asarray(ai_energy_share, float), 0.999)
-    rb = np.asarray(rebound(k, elasticity, s, hw), float)
-    rb_e = np.asarray(rebound(k, elasticity, s, 1.0), float)
-    return {
-        "energy_twh": energy,
-        "flip": np.asarray(backfire_elasticity(k, s, hw), float),
-        "rebound": rb,
-        "backfire": (rb > 1.0).astype(float),
-        "flip_energy_only": np.asarray(backfire_elasticity(k, s, 1.0), float),
-        "rebound_energy_only": rb_e,
-        "backfire_energy_only": (rb_e > 1.0).astype(float),
-    }
+    return {"energy_twh": energy, **chip_year(elasticity, chip_progress, ai_energy_share, P=P)}
 
 
 # --------------------------------------------------------------------------- distributions
@@ -177,40 +200,71 @@ def chip_sensitivity(P: Params, base_twh: float, t: float) -> float:
     """d ln(energy after t years) / d ln(chip factor), per year, at the point values (the
     drawn elasticity at its point value): how much one chip-progress shock moves net growth.
     About elasticity - 1: a price response of 1 takes a faster chip's saving back."""
-    d = 1e-4
-    lo, hi = (
-        float(
-            energy_twh_at(
-                t,
-                P,
-                base_twh,
-                P.elasticity,
-                math.exp(x),
-                1.0,
-                P.energy_share,
-                P.other_energy_share,
-                horizon_pue_distribution(P).median(),
-            )
-        )
-        for x in (-d, d)
+    lo, hi = (float(v) for v in _chip_shocks(P, base_twh, t))
+    return _sensitivity_of(lo, hi, t)
+
+
+_SHOCK = 1e-4  # the central difference's step in ln(chip factor)
+
+
+def _chip_shocks(P: Any, base_twh: float, t: float) -> np.ndarray:
+    """Energy after ``t`` years with the chip factor at exp(-d) and exp(d) (last axis), every
+    other input at its point value: one call for one parameter set or a batch."""
+    pue_median = (
+        horizon_pue_distribution(P).median()
+        if np.ndim(P.pue) == 0 and np.ndim(P.pue_best) == 0
+        else horizon_pue_median(P.pue_best, P.pue)
     )
-    return (math.log(hi) - math.log(lo)) / (2 * d) / t
+    chip = np.array([math.exp(x) for x in (-_SHOCK, _SHOCK)])
+    return energy_twh_at(
+        t,
+        P,
+        base_twh,
+        np.asarray(P.elasticity, float),
+        chip,
+        1.0,
+        np.asarray(P.energy_share, float),
+        np.asarray(P.other_energy_share, float),
+        np.asarray(pue_median, float),
+    )
+
+
+def _sensitivity_of(lo: float, hi: float, t: float) -> float:
+    return (math.log(hi) - math.log(lo)) / (2 * _SHOCK) / t
+
+
+@lru_cache(maxsize=256)
+def _pue_log_variance(pue_best: float, pue: float) -> float:
+    """Var(ln(horizon PUE / base PUE)) under :func:`horizon_pue_distribution` (on a grid of
+    2,000 quantiles): it depends on the two PUE parameters alone (memoised for sweeps)."""
+    dist = horizon_pue_distribution_of(pue_best, pue)
+    q = np.linspace(0.0005, 0.9995, 2000)
+    return float(np.var(np.log(np.asarray(dist.ppf(q), float) / pue)))
 
 
 def ambition_sigma(P: Params, base_twh: float) -> float:
     """Log standard deviation of the ambition factor per year: what the IEA-calibrated spread
     of net growth (``growth_spread``, over the years to :data:`SPREAD_YEAR`) leaves after chip
     progress and the PUE, ``sqrt(max(0, sigma_E^2 - (beta sigma_c)^2 - Var(ln PUE) / T^2))``."""
-    T = max(SPREAD_YEAR - P.base_year, 1)
-    pue = horizon_pue_distribution(P)
-    q = np.linspace(0.0005, 0.9995, 2000)
-    var_pue = float(np.var(np.log(np.asarray(pue.ppf(q), float) / P.pue)))
-    beta = chip_sensitivity(P, base_twh, T)
+    T = _spread_years(P)
+    return _ambition_sigma_at(P, chip_sensitivity(P, base_twh, T))
+
+
+def _spread_years(P: Params) -> int:
+    return max(SPREAD_YEAR - P.base_year, 1)
+
+
+def _ambition_sigma_at(P: Params, beta: float) -> float:
+    """:func:`ambition_sigma` given the chip sensitivity ``beta``."""
+    T = _spread_years(P)
+    var_pue = _pue_log_variance(P.pue_best, P.pue)
     left = sigma_of(P.growth_spread) ** 2 - (beta * sigma_of(P.chip_spread)) ** 2 - var_pue / T**2
     return math.sqrt(max(left, 0.0))
 
 
-def declared_distributions(P: Params, base_twh: float) -> dict[str, Dist]:
+def declared_distributions(
+    P: Params, base_twh: float, ambition_sigma_: float | None = None
+) -> dict[str, Dist]:
     """The chapter's declared distributions: each has its median at the point value except
     the elasticity's, whose *mode* is the point elasticity (a PERT skewed towards
     ``elasticity_max`` has its median above its mode).
@@ -228,37 +282,173 @@ def declared_distributions(P: Params, base_twh: float) -> dict[str, Dist]:
     return {
         "elasticity": elasticity_prior(P.elasticity, P.elasticity_max),
         "chip_progress": LogNormal(1.0, sigma_of(P.chip_spread)),
-        "ambition": LogNormal(1.0, ambition_sigma(P, base_twh)),
+        "ambition": LogNormal(
+            1.0, ambition_sigma(P, base_twh) if ambition_sigma_ is None else ambition_sigma_
+        ),
         "ai_energy_share": LogNormal.from_median_factor(P.energy_share, 2.0),
         "other_energy_share": LogNormal.from_median_factor(P.other_energy_share, 2.0),
         "pue_horizon": horizon_pue_distribution(P),
     }
 
 
-def _check_years(P: Params) -> int:
+def check_years(P: Params) -> int:
     if P.horizon_year <= P.base_year:
         raise ValueError(f"horizon_year ({P.horizon_year}) must be after base_year ({P.base_year})")
     return P.horizon_year - P.base_year
 
 
-def simulate(
+def prepare(
     P: Params, base_twh: float, anchor: bool | None = None, dists: Mapping[str, Dist] | None = None
 ) -> dict[str, Any]:
-    """The Monte Carlo: ``samples`` (draws and outputs), ``energy`` (summary of horizon
-    energy: median, p05, p95, mean; TWh), ``distributions``, ``anchored``, ``fixed`` (the
-    keywords the model was called with)."""
-    _check_years(P)
+    """The Monte Carlo's inputs: ``distributions``, ``anchored``, ``fixed`` (the keywords the
+    model is called with) and ``draws`` (``P.n_draws`` seeded draws of every input)."""
+    check_years(P)
     anchored = P.anchor_demand if anchor is None else bool(anchor)
     dists = declared_distributions(P, base_twh) if dists is None else dict(dists)
     fixed = {"P": P, "base_twh": base_twh, "anchored": anchored}
-    res = monte_carlo(horizon_model, dists, P.n_draws, P.seed, fixed=fixed)
     return {
-        "samples": res,
-        "energy": summarize(res["energy_twh"]),
         "distributions": dists,
         "anchored": anchored,
         "fixed": fixed,
+        "draws": sample(dists, P.n_draws, P.seed),
     }
+
+
+def horizon_energy(prepared: Mapping[str, Any]) -> np.ndarray:
+    """Horizon-year data-centre electricity (TWh) of every draw of :func:`prepare`: the
+    ``energy_twh`` output of :func:`horizon_model`, alone (all the headlines need)."""
+    fixed = prepared["fixed"]
+    P: Params = fixed["P"]
+    return np.asarray(
+        energy_twh_at(
+            P.horizon_year - P.base_year,
+            P,
+            fixed["base_twh"],
+            anchored=fixed["anchored"],
+            **prepared["draws"],
+        ),
+        dtype=float,
+    )
+
+
+def simulate(
+    P: Params,
+    base_twh: float,
+    anchor: bool | None = None,
+    dists: Mapping[str, Dist] | None = None,
+    *,
+    prepared: Mapping[str, Any] | None = None,
+    energy: np.ndarray | None = None,
+) -> dict[str, Any]:
+    """The Monte Carlo: ``samples`` (draws and outputs), ``energy`` (summary of horizon
+    energy: median, p05, p95, mean; TWh), ``distributions``, ``anchored``, ``fixed`` (the
+    keywords the model was called with). ``prepared`` (from :func:`prepare` with the same
+    arguments) and ``energy`` (its :func:`horizon_energy`) reuse work already done; the
+    result is the same either way: ``monte_carlo(horizon_model, ...)`` on the same draws."""
+    prep = prepare(P, base_twh, anchor, dists) if prepared is None else prepared
+    draws = prep["draws"]
+    e = horizon_energy(prep) if energy is None else np.asarray(energy, dtype=float)
+    res = {
+        **draws,
+        "energy_twh": e,
+        **chip_year(draws["elasticity"], draws["chip_progress"], draws["ai_energy_share"], P=P),
+    }
+    return {
+        "samples": res,
+        "energy": summarize(res["energy_twh"]),
+        "distributions": prep["distributions"],
+        "anchored": prep["anchored"],
+        "fixed": prep["fixed"],
+    }
+
+
+# --------------------------------------------------------------------------- batches
+# A sweep evaluates the Monte Carlo at many parameter sets. Those that share every field
+# that is not a float (years, scope, draws, seed, anchoring) form a batch: one parameter
+# object whose float fields are columns (shape (G, 1)), the draws stacked (G, n), and one
+# call of the same vectorized functions. Every operation is elementwise, so each row is
+# computed exactly as the point model computes it alone (tested bit for bit).
+
+INPUTS = (
+    "elasticity",
+    "chip_progress",
+    "ambition",
+    "ai_energy_share",
+    "other_energy_share",
+    "pue_horizon",
+)
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return names
+
+
+def batch_key(P: Params) -> tuple[Any, ...]:
+    """What parameter sets of one batch share: every field that is not a float."""
+    values = ((name, getattr(P, name)) for name in _field_names(type(P)))
+    return tuple((name, v) for name, v in values if type(v) is not float)
+
+
+def batch_params(Ps: Sequence[Params]) -> Any:
+    """One parameter object for parameter sets of one :func:`batch_key`: each float field a
+    column of shape ``(G, 1)``, the other fields as they are. Raises ``ValueError`` when the
+    sets do not share their other fields."""
+    if not Ps:
+        raise ValueError("a batch needs at least one parameter set")
+    key = batch_key(Ps[0])
+    if any(batch_key(P) != key for P in Ps[1:]):
+        raise ValueError("a batch's parameter sets must share every field that is not a float")
+    fields: dict[str, Any] = dict(key)
+    for name in _field_names(type(Ps[0])):
+        if name not in fields:
+            fields[name] = np.array([getattr(P, name) for P in Ps], dtype=float)[:, None]
+    return SimpleNamespace(**fields)
+
+
+def prepare_batch(Ps: Sequence[Params], base_twh: float, PB: Any = None) -> list[dict[str, Any]]:
+    """:func:`prepare` (default anchoring and distributions) of every parameter set of one
+    batch (``PB``: their :func:`batch_params`, if made already); the chip sensitivities
+    behind the ambition spreads in one call."""
+    PB = batch_params(Ps) if PB is None else PB
+    T = _spread_years(Ps[0])
+    shocks = _chip_shocks(PB, base_twh, T)
+    out = []
+    for P, (lo, hi) in zip(Ps, shocks, strict=True):
+        check_years(P)
+        sigma = _ambition_sigma_at(P, _sensitivity_of(float(lo), float(hi), T))
+        dists = declared_distributions(P, base_twh, sigma)
+        out.append(
+            {
+                "distributions": dists,
+                "anchored": P.anchor_demand,
+                "fixed": {"P": P, "base_twh": base_twh, "anchored": P.anchor_demand},
+                "draws": sample(dists, P.n_draws, P.seed),
+            }
+        )
+    return out
+
+
+def horizon_energy_batch(
+    Ps: Sequence[Params],
+    base_twh: float,
+    prepared: Sequence[Mapping[str, Any]],
+    PB: Any = None,
+) -> np.ndarray:
+    """:func:`horizon_energy` of every parameter set of one batch: shape ``(G, n_draws)``."""
+    PB = batch_params(Ps) if PB is None else PB
+    draws = {name: np.stack([p["draws"][name] for p in prepared]) for name in INPUTS}
+    return np.asarray(
+        energy_twh_at(
+            PB.horizon_year - PB.base_year, PB, base_twh, anchored=PB.anchor_demand, **draws
+        ),
+        dtype=float,
+    )
 
 
 def central_twh(mc: Mapping[str, Any]) -> float:
@@ -281,16 +471,26 @@ def backfire_summary(mc: Mapping[str, Any]) -> dict[str, float]:
         return probability(np.asarray(flags)[progress] > 0.5) if progress.any() else math.nan
 
     rb = np.asarray(res["rebound"])
-    med = medians(mc["distributions"])
-    k_m = (1.0 + P.efficiency_growth) * med["chip_progress"]
-    hw_m = (1.0 + P.hardware_cost_decline) * med["chip_progress"]
     return {
         "p_chip_progress": probability(progress),
         "p_backfire": given(res["backfire"]),
         "p_backfire_energy_only": given(res["backfire_energy_only"]),
         "rebound_median": float(np.median(rb[np.isfinite(rb)])) if progress.any() else math.nan,
-        "flip_elasticity": float(backfire_elasticity(k_m, med["ai_energy_share"], hw_m)),
-        "flip_elasticity_energy_only": float(backfire_elasticity(k_m, med["ai_energy_share"], 1.0)),
+        **flip_elasticities(P, mc["distributions"]),
+    }
+
+
+def flip_elasticities(P: Params, dists: Mapping[str, Dist]) -> dict[str, float]:
+    """The flip elasticities of a year of the accelerated servers' chip progress at the
+    inputs' medians (no draws needed): ``flip_elasticity`` (energy and hardware cost per FLOP
+    falling) and ``flip_elasticity_energy_only`` (hardware cost unchanged)."""
+    chip = dists["chip_progress"].median()
+    share = dists["ai_energy_share"].median()
+    k_m = (1.0 + P.efficiency_growth) * chip
+    hw_m = (1.0 + P.hardware_cost_decline) * chip
+    return {
+        "flip_elasticity": float(backfire_elasticity(k_m, share, hw_m)),
+        "flip_elasticity_energy_only": float(backfire_elasticity(k_m, share, 1.0)),
     }
 
 

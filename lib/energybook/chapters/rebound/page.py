@@ -9,7 +9,7 @@ and the Monte Carlo once; everything else the page shows is computed on first us
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from dataclasses import replace as dc_replace
 from functools import cached_property
@@ -24,6 +24,7 @@ from energybook.chapters.rebound import model_microsoft as msm
 from energybook.chapters.rebound import model_uncertainty as mcm
 from energybook.chapters.rebound.params import AMBITION_BREAK_YEAR, Params
 from energybook.chapters.rebound.spec import SPEC
+from energybook.uncertainty import summarize, summarize_rows
 
 TABLES = (
     "dc_electricity",
@@ -193,11 +194,40 @@ class Evaluation:
     tables: Mapping[str, pd.DataFrame] = field(repr=False)
     facts: Facts = field(repr=False)
     base_twh: float
-    mc: dict[str, Any] = field(repr=False)
+
+    # The Monte Carlo in steps, each computed on first use: the headlines need only the
+    # draws, the horizon energy of each draw and the flip elasticities at the medians; the
+    # page's charts and prose need the rest (``mc``), computed from the same draws.
+    @cached_property
+    def prepared(self) -> dict[str, Any]:
+        """The Monte Carlo's distributions and seeded draws (see :func:`mcm.prepare`)."""
+        return mcm.prepare(self.P, self.base_twh)
+
+    @cached_property
+    def energy_draws(self) -> np.ndarray:
+        """Horizon-year electricity (TWh) of every draw."""
+        return mcm.horizon_energy(self.prepared)
+
+    @cached_property
+    def energy(self) -> dict[str, float]:
+        """Median, 5th and 95th percentiles and mean of horizon-year electricity (TWh)."""
+        if "mc" in self.__dict__:
+            return dict(self.mc["energy"])
+        return summarize(self.energy_draws)
+
+    @cached_property
+    def mc(self) -> dict[str, Any]:
+        """The whole Monte Carlo (see :func:`mcm.simulate`), on the draws of ``prepared``."""
+        return mcm.simulate(self.P, self.base_twh, prepared=self.prepared, energy=self.energy_draws)
+
+    @cached_property
+    def flip(self) -> dict[str, float]:
+        """The flip elasticities at the inputs' medians (see :func:`mcm.flip_elasticities`)."""
+        return mcm.flip_elasticities(self.P, self.prepared["distributions"])
 
     @property
     def texts_model(self) -> str:
-        return "anchored" if self.mc["anchored"] else "unanchored"
+        return "anchored" if self.prepared["anchored"] else "unanchored"
 
     @property
     def dc(self) -> pd.DataFrame:
@@ -272,7 +302,7 @@ class Evaluation:
     @cached_property
     def mc_other(self) -> dict[str, Any]:
         """The Monte Carlo under the other anchoring (for the comparison in the prose)."""
-        return mcm.simulate(self.P, self.base_twh, anchor=not self.mc["anchored"])
+        return mcm.simulate(self.P, self.base_twh, anchor=not self.prepared["anchored"])
 
     @cached_property
     def fan_other(self) -> pd.DataFrame:
@@ -328,7 +358,49 @@ def evaluate(P: Params, tables: Mapping[str, pd.DataFrame]) -> Evaluation:
     base = f.base.get((P.scope, P.base_year))
     if base is None:  # refused by the spec's check; the model names what exists
         base = model_growth.base_energy_twh(tables["dc_electricity"], P.scope, P.base_year)
-    return Evaluation(P, tables, f, base, mcm.simulate(P, base))
+    mcm.check_years(P)  # a bad horizon is refused here, not on first use
+    return Evaluation(P, tables, f, base)
+
+
+# Draws in one batch of :func:`headlines_batch` (parameter sets x draws each): bounds the
+# memory of the vectorized model (a few arrays of this many pairs of floats).
+BATCH_DRAWS = 2**18
+
+
+def headlines_batch(
+    Ps: Sequence[Params], tables: Mapping[str, pd.DataFrame]
+) -> list[dict[str, float]]:
+    """``headlines(evaluate(P, tables))`` for every parameter set of ``Ps``, in order, with
+    the Monte Carlo of the sets that share their non-float fields run together (see
+    :func:`mcm.horizon_energy_batch`). The same numbers as one by one, to the last bit
+    (tested): only the work is shared."""
+    f = facts(tables)
+    out: list[dict[str, float] | None] = [None] * len(Ps)
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    for i, P in enumerate(Ps):
+        groups.setdefault(mcm.batch_key(P), []).append(i)
+    for idx in groups.values():
+        P0 = Ps[idx[0]]
+        base = f.base.get((P0.scope, P0.base_year))
+        if base is None:  # refused by the spec's check: the point path says why
+            for i in idx:
+                out[i] = headlines(evaluate(Ps[i], tables))
+            continue
+        size = max(1, BATCH_DRAWS // P0.n_draws)
+        for start in range(0, len(idx), size):
+            part = idx[start : start + size]
+            group = [Ps[i] for i in part]
+            PB = mcm.batch_params(group)
+            prepared = mcm.prepare_batch(group, base, PB)
+            energy = mcm.horizon_energy_batch(group, base, prepared, PB)
+            for i, prep, row, summary in zip(
+                part, prepared, energy, summarize_rows(energy), strict=True
+            ):
+                ev = Evaluation(Ps[i], tables, f, base)
+                # what the point path would compute on first use, computed already
+                ev.__dict__.update(prepared=prep, energy_draws=row, energy=summary)
+                out[i] = headlines(ev)
+    return [h for h in out if h is not None]
 
 
 def sensitivity_ranges(P: Params) -> dict[str, tuple[float, float]]:
@@ -381,15 +453,15 @@ def _finite(x: float, cap: float = 1e6) -> float:
 
 
 def headlines(ev: Evaluation) -> dict[str, float]:
-    energy = ev.mc["energy"]
+    energy = ev.energy
     out = {
         "h200_j_per_token_saving_pct": 100.0 * ev.h200["j_per_token_saving"],
         "h200_breakeven_months": _finite(12.0 * ev.h200["breakeven_years"]),
         "energy_median_twh": float(energy["median"]),
         "energy_p05_twh": float(energy["p05"]),
         "energy_p95_twh": float(energy["p95"]),
-        "flip_elasticity": _finite(ev.backfire["flip_elasticity"]),
-        "flip_elasticity_energy_only": _finite(ev.backfire["flip_elasticity_energy_only"]),
+        "flip_elasticity": _finite(ev.flip["flip_elasticity"]),
+        "flip_elasticity_energy_only": _finite(ev.flip["flip_elasticity_energy_only"]),
         "market_elasticity_ratio": ev.bound["median"],
         "microsoft_energy_per_cloud_revenue_pct": 100.0
         * ev.microsoft["energy_per_cloud_revenue_growth"],
