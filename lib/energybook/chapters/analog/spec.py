@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from energybook.chapters.analog import model_adc
 from energybook.chapters.analog.params import Params
 from energybook.declare import Headline, chapter
 
@@ -20,6 +19,8 @@ def check(P: Params, tables: Mapping[str, Any]) -> list[str]:
     could be at any resolution; the Walden figure would not count anywhere and the chapter
     would report a knee at a negative resolution.
     """
+    from energybook.chapters.analog import model_adc  # with the check, not the declaration
+
     w, s = P.adc_walden_fj, P.adc_schreier_db
     try:
         model_adc.require_one_converter(w, s)

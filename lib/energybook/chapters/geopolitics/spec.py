@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from energybook.chapters.geopolitics import model
 from energybook.chapters.geopolitics.params import Params
 from energybook.declare import Headline, chapter
 
@@ -15,6 +14,8 @@ def check(P: Params, tables: Mapping[str, Any]) -> list[str]:
     a sourced price in the chosen price case unless an override is used. A fast-power price
     at or below the grid price is allowed (every offered country must run with the
     defaults): fast power then costs nothing extra, and the page says it pays at any wait."""
+    from energybook.chapters.geopolitics import model  # with the check, not the declaration
+
     if P.use_price_override:
         return []
     try:

@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
-
-from energybook.chapters.scaling import model, model_slowdown, model_steps
 from energybook.chapters.scaling.params import PRECISIONS, Params
 from energybook.declare import Headline, chapter
 
-#: Chips the main trend and the slowdown test need at the chosen precision.
-MIN_CHIPS_BREAKPOINT = 2 * model_slowdown.MIN_EACH_SIDE
+if TYPE_CHECKING:
+    import pandas as pd
+
+# The models (numpy, pandas, scipy) are imported by ``check`` when it runs, not with the
+# declaration: the command line's help and its refusals of bad values need only the latter.
+
 #: Chips the fixed breakpoint of the two-segment fit needs on each side.
 MIN_CHIPS_EACH_SIDE = 2
 
@@ -39,8 +40,14 @@ def check(P: Params, tables: Mapping[str, pd.DataFrame]) -> list[str]:
     the slowdown test, a fixed breakpoint with chips on both sides, a rolling window that
     fits the selected releases and a Hopper -> Blackwell step with figures at the
     decomposition's precision."""
+    import numpy as np
+
+    from energybook.chapters.scaling import model, model_slowdown, model_steps
+
     if P.start_year >= P.end_year:
         return [f"start_year ({P.start_year}) must be before end_year ({P.end_year})"]
+    # Chips the main trend and the slowdown test need at the chosen precision.
+    min_chips = 2 * model_slowdown.MIN_EACH_SIDE
     acc = tables["accelerators"]
     sel = _selection(P)
     where = _where(P)
@@ -50,8 +57,8 @@ def check(P: Params, tables: Mapping[str, pd.DataFrame]) -> list[str]:
     counts = model.selection_counts(acc, PRECISIONS, **sel)
     problems = []
     n, _ = counts[P.precision]
-    if n < MIN_CHIPS_BREAKPOINT:
-        allowed = [p for p in PRECISIONS if counts[p][0] >= MIN_CHIPS_BREAKPOINT]
+    if n < min_chips:
+        allowed = [p for p in PRECISIONS if counts[p][0] >= min_chips]
         alt = (
             f"; precisions with enough chips in this selection: {', '.join(allowed)}"
             if allowed
@@ -59,7 +66,7 @@ def check(P: Params, tables: Mapping[str, pd.DataFrame]) -> list[str]:
         )
         problems.append(
             f"too few chips: only {n} chips at precision {P.precision} ({where}); "
-            f"the trend and breakpoint search need {MIN_CHIPS_BREAKPOINT}: "
+            f"the trend and breakpoint search need {min_chips}: "
             f"{hint}{alt}"
         )
     for p in ("fp32", "lowest"):
