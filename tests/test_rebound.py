@@ -994,3 +994,17 @@ def test_a_batch_refuses_parameter_sets_that_do_not_share_their_other_fields():
         mcm.batch_params([Params(seed=1), Params(seed=2)])
     with pytest.raises(ValueError, match="at least one"):
         mcm.batch_params([])
+
+
+def test_the_checks_memo_of_estimate_years_follows_the_table_object(tables):
+    """spec.check reads the estimate years once per table object: another table (here
+    without the 2024 estimate) is read afresh, so the memo never answers for the wrong one."""
+    from energybook.chapters.rebound import spec as rspec
+
+    P = Params()
+    assert rspec.check(P, tables) == []
+    dc = tables["dc_electricity"]
+    fewer = dc[~((dc["year"] == P.base_year) & (dc["tier"] == "estimated"))].copy()
+    problems = rspec.check(P, {**tables, "dc_electricity": fewer})
+    assert any("no data-centre estimate" in p for p in problems)
+    assert rspec.check(P, tables) == []

@@ -9,6 +9,21 @@ from energybook.chapters.rebound.model_growth import estimate_years
 from energybook.chapters.rebound.params import Params
 from energybook.declare import Headline, chapter
 
+_YEARS: dict[tuple[int, str], tuple[Any, list[int]]] = {}
+
+
+def _estimate_years(dc_electricity: Any, scope: str) -> list[int]:
+    """:func:`estimate_years`, memoised on the table object itself: a sweep checks thousands
+    of points against one loaded table (the tables are read once and never changed)."""
+    hit = _YEARS.get((id(dc_electricity), scope))
+    if hit is not None and hit[0] is dc_electricity:
+        return hit[1]
+    years = estimate_years(dc_electricity, scope)
+    if len(_YEARS) > 16:
+        _YEARS.clear()
+    _YEARS[(id(dc_electricity), scope)] = (dc_electricity, years)
+    return years
+
 
 def check(P: Params, tables: Mapping[str, Any]) -> list[str]:
     """Constraints between the parameters, and between them and the data, that the
@@ -16,7 +31,7 @@ def check(P: Params, tables: Mapping[str, Any]) -> list[str]:
     problems = []
     if P.horizon_year <= P.base_year:
         problems.append(f"horizon_year ({P.horizon_year}) must be after base_year ({P.base_year})")
-    have = estimate_years(tables["dc_electricity"], P.scope)
+    have = _estimate_years(tables["dc_electricity"], P.scope)
     if P.base_year not in have:
         problems.append(
             f"base_year ({P.base_year}): data/dc_electricity.csv has no data-centre estimate "
