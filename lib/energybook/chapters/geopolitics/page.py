@@ -34,7 +34,7 @@ CASE_LABELS = {
     "before relief": "24 GWh/yr tariff before relief, an upper bound",
     "new contracts": "BDEW average for new contracts up to 20 GWh/yr, with the "
     "standard electricity tax (unverified)",
-    "subsidised": "subsidised data-centre provinces",
+    "subsidised": "subsidised data-centre provinces (press report, unverified)",
     "lowest state": "lowest-priced state (New Mexico)",
     model.OVERRIDE: "override",
 }
@@ -45,7 +45,7 @@ CASE_SHORT = {
     **CASE_LABELS,
     "before relief": "tariff before relief, an upper bound",
     "new contracts": "BDEW new contracts with standard tax, unverified",
-    "subsidised": "subsidised provinces, domestic chips only",
+    "subsidised": "subsidised provinces, domestic chips only, unverified",
 }
 
 

@@ -15,12 +15,16 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from energybook import data, sobol
+from energybook import data, fmt, sobol
 from energybook.chapters.inference import model as m
 from energybook.chapters.inference import model_check as mc
 from energybook.chapters.inference import model_hardware as mh
 from energybook.chapters.inference.params import GPUS, PRECISIONS, Params
 from energybook.chapters.measured import model as measured
+
+#: The width of one key-value head of the shape rule (grouped-query attention, as in the
+#: Llama 3 and Qwen 3 families): the rule's KV width over it is its number of KV heads.
+KV_HEAD_DIM = 128.0
 
 TABLES = (
     "gpu_runs",
@@ -453,7 +457,8 @@ def numbers(ev: Evaluation) -> dict[str, float]:
         # the shape rule's constants and the model's shape
         "width_per_layer": m.WIDTH_PER_LAYER,
         "weights_per_layer_per_d2": m.WEIGHTS_PER_LAYER_PER_D2,
-        "kv_heads_rule": m.KV_WIDTH / 128.0,
+        "kv_heads_rule": m.KV_WIDTH / KV_HEAD_DIM,
+        "kv_head_dim": KV_HEAD_DIM,
         "layers": ev.shape.layers,
         "width": ev.shape.width,
         "kv_kb_per_token": ev.shape.kv_bytes_per_token / 1e3,
@@ -782,15 +787,15 @@ def table_constants(ev: Evaluation) -> pd.DataFrame:
             {
                 "GPU": chip,
                 "Source": _constants_source(ev, chip, hw.measured),
-                "Energy per FLOP above idle (pJ)": round(hw.flop_j * 1e12, 3),
-                "Energy per byte above idle (pJ)": round(hw.byte_j * 1e12, 1),
-                "Static power (W)": round(hw.static_w),
-                "Power limit (W)": round(hw.power_limit_w),
-                "Delivered TFLOP/s": round(hw.flop_per_s / 1e12),
-                "Delivered bandwidth (GB/s)": round(hw.bytes_per_s / 1e9),
-                "Link bandwidth each way (GB/s)": round(hw.link_bytes_per_s / 1e9),
-                "Memory (GB)": round(hw.memory_bytes / 1e9),
-                "Ridge batch": round(m.ridge_batch(hw)),
+                "Energy per FLOP above idle (pJ)": fmt.fixed(hw.flop_j * 1e12, 3),
+                "Energy per byte above idle (pJ)": fmt.fixed(hw.byte_j * 1e12, 1),
+                "Static power (W)": fmt.fixed(hw.static_w, 0),
+                "Power limit (W)": fmt.fixed(hw.power_limit_w, 0),
+                "Delivered TFLOP/s": fmt.fixed(hw.flop_per_s / 1e12, 0),
+                "Delivered bandwidth (GB/s)": fmt.fixed(hw.bytes_per_s / 1e9, 0),
+                "Link bandwidth each way (GB/s)": fmt.fixed(hw.link_bytes_per_s / 1e9, 0),
+                "Memory (GB)": fmt.fixed(hw.memory_bytes / 1e9, 0),
+                "Ridge batch": fmt.fixed(m.ridge_batch(hw), 0),
             }
         )
     return pd.DataFrame(rows)
