@@ -326,3 +326,17 @@ def test_no_tick_label_is_in_exponent_form(name):
         svg = vl_convert.vegalite_to_svg(spec)
         bad += [f"{fig}: {t}" for t in re.findall(r">\s*(-?\d+(?:\.\d+)?e[-+]?\d+)\s*<", svg)]
     assert not bad, f"{name}: tick labels in exponent form: {bad[:5]}"
+
+
+def test_long_axis_titles_and_labels_are_broken_into_lines():
+    long = "Performance per watt of the better chip (multiple of the compared chip)"
+    spec = charts.wrap_titles(
+        alt.Chart(DF).mark_bar().encode(x=alt.X("twh:Q", title=long), y="label:N").to_dict()
+    )
+    lines = spec["encoding"]["x"]["title"]
+    assert isinstance(lines, list) and " ".join(lines) == long
+    assert all(len(line) <= charts.AXIS_TITLE_CHARS for line in lines)
+    assert charts.wrap("short", 10) == ["short"]
+    label = charts.wrap_label("decode leaves the memory roof: power limit (additive model)")
+    assert "\n" in label and all(len(x) <= charts.LABEL_CHARS for x in label.split("\n"))
+    assert charts.label_lines("chosen batch") == 1

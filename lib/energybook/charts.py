@@ -130,7 +130,7 @@ def figure(chart: alt.TopLevelMixin, caption: str) -> Figure:
     Returns an object that displays as the chart followed by its caption.
     """
     chart = chart.properties(description=caption)
-    spec = chart.to_dict()
+    spec = wrap_titles(chart.to_dict())
     problems = check_chart(spec)
     if problems:
         raise ValueError(f"chart {title_text(spec)!r}: " + "; ".join(problems))
@@ -152,11 +152,12 @@ def reference_label(
     *,
     axis: str,
     field: str,
-    title: str,
+    title: str | list[str],
     text: str = "label",
     side: str = "right",
     row: int = 0,
     at: str = "top",
+    along: bool = False,
     colour: str = REFERENCE_COLOUR,
     tooltip: list | None = None,
     scale: alt.Scale | None = None,
@@ -167,10 +168,33 @@ def reference_label(
     of the plot (``at="bottom"``: its bottom), starting at the line (``side="left"``: ending at
     it). ``row`` moves the label that many lines of text away from the plot's edge, so that
     the labels of neighbouring lines do not collide; for a line across the plot, a negative
-    ``row`` writes the label below the line instead (-1: just below)."""
+    ``row`` writes the label below the line instead (-1: just below). ``along`` writes the
+    label of a line down the plot along it, on its right, from the top down: it never runs
+    past the plot's sides, however narrow the screen."""
     enc = alt.X if axis == "x" else alt.Y
     pos = enc(f"{field}:Q", title=title, scale=alt.Undefined if scale is None else scale)
-    if axis == "x":
+    shown = text
+    if not along:
+        # Long labels in lines of at most LABEL_CHARS (the tooltip keeps them whole).
+        shown = f"{text}_lines"
+        if isinstance(data, pd.DataFrame):
+            data = data.assign(**{shown: [wrap_label(str(t)) for t in data[text]]})
+        else:
+            values = data.to_dict().get("values", [])
+            data = alt.Data(values=[{**v, shown: wrap_label(str(v[text]))} for v in values])
+    if axis == "x" and along:
+        mark = alt.Chart(data).mark_text(
+            angle=270,
+            align="right",
+            baseline="top",
+            dx=-4,
+            dy=4,
+            fontSize=LABEL_FONT_SIZE,
+            color=colour,
+            lineBreak="\n",
+        )
+        other = {"y": alt.value(0)}
+    elif axis == "x":
         top = at == "top"
         mark = alt.Chart(data).mark_text(
             align="left" if side == "right" else "right",
@@ -179,6 +203,7 @@ def reference_label(
             dy=(3 + LABEL_ROW_PX * row) * (1 if top else -1),
             fontSize=LABEL_FONT_SIZE,
             color=colour,
+            lineBreak="\n",
         )
         other = {"y": alt.value(0 if top else "height")}
     else:
@@ -190,14 +215,76 @@ def reference_label(
             dy=-3 - LABEL_ROW_PX * row if above else 3 + LABEL_ROW_PX * (-row - 1),
             fontSize=LABEL_FONT_SIZE,
             color=colour,
+            lineBreak="\n",
         )
         other = {"x": alt.value("width" if side == "right" else 0)}
     return mark.encode(
         **{axis: pos},
         **other,
-        text=f"{text}:N",
+        text=f"{shown}:N",
         tooltip=tooltip or [alt.Tooltip(f"{text}:N", title="Reference")],
     )
+
+
+LABEL_CHARS = 32
+
+
+AXIS_TITLE_CHARS = 44
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` characters, broken between words (a word
+    longer than ``width`` has a line of its own)."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    if line:
+        lines.append(line)
+    return lines
+
+
+def wrap_label(text: str) -> str:
+    """A reference line's label in lines of at most :data:`LABEL_CHARS` (joined by a line
+    break, which the label's text mark breaks at)."""
+    return "\n".join(wrap(text, LABEL_CHARS))
+
+
+def label_lines(text: str) -> int:
+    """How many lines :func:`wrap_label` writes ``text`` in."""
+    return len(wrap(text, LABEL_CHARS))
+
+
+def wrap_titles(spec: dict) -> dict:
+    """``spec`` with every axis title longer than :data:`AXIS_TITLE_CHARS` in lines: a long
+    title on one line runs past a phone's box (a centred title overflows both sides)."""
+
+    def walk(node):
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        if not isinstance(node, dict):
+            return node
+        out = {}
+        for key, value in node.items():
+            if key in ("data", "datasets"):
+                out[key] = value
+            elif key == "encoding" and isinstance(value, dict):
+                enc = dict(value)
+                for ch in ("x", "y"):
+                    e = enc.get(ch)
+                    if isinstance(e, dict) and isinstance(e.get("title"), str):
+                        if len(e["title"]) > AXIS_TITLE_CHARS:
+                            enc[ch] = {**e, "title": wrap(e["title"], AXIS_TITLE_CHARS)}
+                out[key] = walk(enc)
+            else:
+                out[key] = walk(value)
+        return out
+
+    return walk(spec)
 
 
 def reference_rule(
@@ -205,16 +292,17 @@ def reference_rule(
     label: str,
     *,
     axis: str = "y",
-    title: str,
+    title: str | list[str],
     fmt: str = ",.3g",
     side: str = "right",
     row: int = 0,
     at: str = "top",
+    along: bool = False,
     dash: Sequence[int] = (4, 3),
     scale: alt.Scale | None = None,
 ) -> alt.LayerChart:
     """A dashed reference line at ``value`` on ``axis`` ("x" or "y") with its label written
-    beside it (see :func:`reference_label` for ``side``, ``row`` and ``at``) and in its
+    beside it (see :func:`reference_label` for ``side``, ``row``, ``at`` and ``along``) and in its
     tooltip; ``dash`` is its stroke pattern.
     ``title`` is the axis title it shares with the chart it is layered on."""
     enc = alt.X if axis == "x" else alt.Y
@@ -239,6 +327,7 @@ def reference_rule(
         side=side,
         row=row,
         at=at,
+        along=along,
         tooltip=tips,
         scale=scale,
     )
@@ -251,7 +340,7 @@ def reference_band(
     label: str,
     *,
     axis: str = "y",
-    title: str,
+    title: str | list[str],
     colour: str = REFERENCE_COLOUR,
     opacity: float = 0.12,
 ) -> alt.LayerChart:
@@ -410,7 +499,7 @@ def fan(
     )
     if cases:
         assert points is not None
-        pts = points.assign(series=points["case"], x=_spread(points))
+        pts = points.assign(series=points["case"], x=spread(points))
         layers.append(
             alt.Chart(pts)
             .mark_point(size=90, filled=False, strokeWidth=2, opacity=1)
@@ -436,9 +525,10 @@ def _point_shapes(n: int) -> list[str]:
     return [POINT_SHAPES[i % len(POINT_SHAPES)] for i in range(n)]
 
 
-def _spread(points: pd.DataFrame, *, within: float = 0.03, step: float = 0.18) -> list[float]:
-    """The x position of each published point: its year, moved by ``step`` years to the
-    left or right of a point of the same year whose value is within ``within`` of its own."""
+def spread(points: pd.DataFrame, *, within: float = 0.03, step: float = 0.18) -> list[float]:
+    """The x position of each point of ``points`` (columns ``year`` and ``value``) on a
+    quantitative time axis: its year, moved by ``step`` years to the left or right of a point
+    of the same year whose value is within ``within`` of its own, so that none hides another."""
     xs: list[float] = []
     placed: list[tuple[float, float, float]] = []  # (year, value, offset)
     for year, value in zip(points["year"], points["value"], strict=True):

@@ -157,8 +157,8 @@ def energy(ev: Evaluation) -> alt.TopLevelMixin:
         alt.Tooltip("what:N", title="What"),
         alt.Tooltip("bits:Q", title="Bits", format=".1f"),
     ]
-    # Each marked precision labelled at the bottom of the plot (the curves are high there
-    # only at 16 bits), one line of text per mark, left to right, so none overlap.
+    # Each marked precision labelled along its line (the labels are long: written across,
+    # they would run past the plot on a phone).
     marks = marks.sort_values("bits", ignore_index=True)
     rules = []
     for i, r in marks.iterrows():
@@ -176,9 +176,7 @@ def energy(ev: Evaluation) -> alt.TopLevelMixin:
                 field="bits",
                 title="Precision (bits)",
                 text="what",
-                at="bottom",
-                row=len(marks) - 1 - int(i),
-                side="right" if r["bits"] < 8.5 else "left",
+                along=True,
                 tooltip=mark_tips,
             )
         )

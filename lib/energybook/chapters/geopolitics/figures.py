@@ -363,9 +363,10 @@ def premium_vs_value(ev: Evaluation) -> alt.TopLevelMixin:
     )
     # Left to right, each label a line lower than the last: neighbouring lines (a few
     # pixels apart on a phone) never write over each other's labels.
+    rows = [sum(charts.label_lines(label) for _, label in marks[:i]) for i in range(len(marks))]
     rules = [
-        charts.reference_rule(v, label, axis="x", title=VALUE_TITLE, fmt=".2f", row=i)
-        for i, (v, label) in enumerate(marks)
+        charts.reference_rule(v, label, axis="x", title=VALUE_TITLE, fmt=".2f", row=row)
+        for row, (v, label) in zip(rows, marks, strict=True)
     ]
     return alt.layer(lines, *rules).properties(
         title="A fixed allocation of power raises the premium only when compute sells high"

@@ -76,14 +76,15 @@ def forecasts_data(ev: Evaluation) -> pd.DataFrame:
 
 
 def forecasts(ev: Evaluation) -> alt.Chart:
+    d = forecasts_data(ev)
+    # A time axis is quantitative; figures of one year that agree (the IEA's 2030 Base Case
+    # and its 2026 update) are moved apart along it, so that none hides another.
+    d = d.assign(x=charts.spread(d.rename(columns={"energy_twh": "value"}), step=0.45))
     return (
-        alt.Chart(forecasts_data(ev))
-        .mark_point(size=90, filled=True)
+        alt.Chart(d)
+        .mark_point(size=90, filled=False, strokeWidth=2, opacity=1)
         .encode(
-            x=alt.X("year:O", title="Year"),
-            # Each case its own place within its year: figures of one year that agree (the
-            # IEA's 2030 Base Case and its 2026 update) never hide one another.
-            xOffset=alt.XOffset("case:N"),
+            x=alt.X("x:Q", title="Year", axis=alt.Axis(format="d"), scale=alt.Scale(zero=False)),
             y=alt.Y("energy_twh:Q", title="Data-centre electricity (TWh per year)"),
             color=alt.Color(
                 "kind:N", title="Figure", scale=charts.role_scale(["Estimate", "Projection"])
@@ -91,7 +92,7 @@ def forecasts(ev: Evaluation) -> alt.Chart:
             shape=alt.Shape("scope:N", title="Scope"),
             tooltip=[
                 alt.Tooltip("series:N", title="Series"),
-                alt.Tooltip("year:O", title="Year"),
+                alt.Tooltip("year:Q", title="Year", format="d"),
                 alt.Tooltip("energy_twh:Q", title="TWh per year", format=",.0f"),
                 alt.Tooltip("source:N", title="Source"),
             ],

@@ -309,16 +309,14 @@ def backfire_prior(ev: Evaluation) -> alt.TopLevelMixin:
         )
     )
     flip_at, bound_at = float(ev.backfire["flip_elasticity"]), float(ev.bound["median"])
-    flip = charts.reference_rule(
-        flip_at, "flip elasticity", axis="x", title=x_title, fmt=".2f", row=int(flip_at < bound_at)
-    )
+    flip = charts.reference_rule(flip_at, "flip elasticity", axis="x", title=x_title, fmt=".2f")
     bound = charts.reference_rule(
         bound_at,
         "median ratio from AI's own market (confounded)",
         axis="x",
         title=x_title,
         fmt=".2f",
-        row=int(bound_at <= flip_at),
+        row=1,  # a line below the flip's label, whichever line is to the left
     )
     return alt.layer(lines, flip, bound).properties(
         title="P(backfire) is the prior's: it moves with the prior's mode", height=300
