@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from energybook import fmt
 from energybook import sobol as sobol_core
 from energybook.chapters.rebound import model, model_growth, model_h200, model_market
 from energybook.chapters.rebound import model_microsoft as msm
@@ -41,6 +42,16 @@ TABLES = (
 FAN_END_YEAR = 2035
 PRIOR_MODES = np.round(np.linspace(0.3, 1.5, 25), 3)
 LATE_YEAR = 2035  # the IEA Base Case's second figure (1,200 TWh)
+
+#: The rejected prior that the page sets against its own: an elasticity drawn uniformly
+#: between these two values, acting on the whole price response.
+UNIFORM_ELASTICITY = (0.0, 2.0)
+#: Growth a year of the compute a dollar buys, under which Microsoft's implied efficiency is
+#: stated (the first is glued into the prose, both head the table's columns).
+MS_COMPUTE_PER_DOLLAR_GROWTH = (0.20, 0.40)
+#: The conventional segment's trends (efficiency and hardware cost alike) at which the page
+#: shows that its energy does not depend on them.
+OTHER_TREND_CHECKS = (0.10, 0.30)
 
 # Human labels of the Monte Carlo's inputs (tornado bars, the assumptions table).
 INPUT_LABELS = {
@@ -310,7 +321,7 @@ class Evaluation:
 
     @cached_property
     def uniform(self) -> dict[str, float]:
-        return mcm.uniform_elasticity_interval(self.P, self.base_twh)
+        return mcm.uniform_elasticity_interval(self.P, self.base_twh, *UNIFORM_ELASTICITY)
 
     @cached_property
     def decomposition(self) -> pd.DataFrame:
@@ -683,9 +694,13 @@ def numbers(ev: Evaluation) -> dict[str, float]:
             "ms_energy_per_capex_pct": _pct(ms["energy_per_capital_expenditure_growth"]),
             "ms_efficiency_if_20_pct": _pct(
                 msm.implied_efficiency_growth(
-                    ms["energy_factor"], ms["cloud_revenue_factor"], ms["years"], 0.20
+                    ms["energy_factor"],
+                    ms["cloud_revenue_factor"],
+                    ms["years"],
+                    MS_COMPUTE_PER_DOLLAR_GROWTH[0],
                 )
             ),
+            "ms_compute_per_dollar_growth_pct": 100 * MS_COMPUTE_PER_DOLLAR_GROWTH[0],
         }
     )
     # uncertainty
@@ -707,6 +722,8 @@ def numbers(ev: Evaluation) -> dict[str, float]:
             "unanchored_p95_twh": float(unan["energy"]["p95"]),
             "unanchored_ratio": float(unan["energy"]["p95"]) / float(unan["energy"]["p05"]),
             "uniform_ratio": ev.uniform["ratio"],
+            "uniform_elasticity_low": UNIFORM_ELASTICITY[0],
+            "uniform_elasticity_high": UNIFORM_ELASTICITY[1],
             "iea_case_spread_pct": _pct(mcm.iea_case_spread(ev.dc)),
             "growth_spread_pct": _pct(P.growth_spread),
             "chip_spread_pct": _pct(P.chip_spread),
@@ -767,9 +784,11 @@ def numbers(ev: Evaluation) -> dict[str, float]:
     # the conventional segment at its defaults: energy does not depend on its efficiency
     T = ev.years
     t = np.array([0.0, float(T)])
+    f_low, f_high = OTHER_TREND_CHECKS
+    out["other_f_low_pct"], out["other_f_high_pct"] = 100 * f_low, 100 * f_high
     for tag, other_f, other_h in (
-        ("f_low", 0.10, 0.10),
-        ("f_high", 0.30, 0.30),
+        ("f_low", f_low, f_low),
+        ("f_high", f_high, f_high),
         ("now", P.other_efficiency_growth, P.other_hardware_cost_decline),
         ("h_zero", P.other_efficiency_growth, 0.0),
     ):
@@ -1071,12 +1090,12 @@ def table_identity(ev: Evaluation) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Component": ident["component"].map(names),
-            "Compute (FLOP per year)": [f"{x:.3g}" for x in ident["flop"]],
-            "Delivered FLOP per joule": [
-                "" if not np.isfinite(x) else f"{x:.3g}" for x in ident["flop_per_j"]
-            ],
-            "Energy (TWh)": [f"{x:.4f}" for x in ident["energy_twh"]],
-            "Share": [f"{100 * x:.0f}%" for x in ident["share"]],
+            "Compute (FLOP per year)": fmt.column(ident["flop"]),
+            "Delivered FLOP per joule": fmt.column(
+                [x if np.isfinite(x) else None for x in ident["flop_per_j"]]
+            ),
+            "Energy (TWh)": fmt.column(ident["energy_twh"]),
+            "Share": [f"{s}%" for s in fmt.column(100 * ident["share"], 0)],
         }
     )
 
@@ -1088,17 +1107,17 @@ def table_segments(ev: Evaluation) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Segment": [SEGMENT_LABELS[s] for s in model_growth.SEGMENTS],
-            f"Share of IT electricity, {P.base_year} (%)": np.round(100 * seg.share, 1),
-            "Efficiency growth (%/yr)": np.round(100 * seg.efficiency_growth, 1),
-            "Hardware cost decline (%/yr)": np.round(100 * seg.hardware_cost_decline, 1),
-            f"Energy share of cost, {P.base_year} (%)": np.round(100 * seg.energy_share, 1),
-            f"Energy share of cost, {P.horizon_year} (%)": np.round(
+            f"Share of IT electricity, {P.base_year} (%)": fmt.column(100 * seg.share, 1),
+            "Efficiency growth (%/yr)": fmt.column(100 * seg.efficiency_growth, 1),
+            "Hardware cost decline (%/yr)": fmt.column(100 * seg.hardware_cost_decline, 1),
+            f"Energy share of cost, {P.base_year} (%)": fmt.column(100 * seg.energy_share, 1),
+            f"Energy share of cost, {P.horizon_year} (%)": fmt.column(
                 100 * path["energy_share"][T], 1
             ),
-            f"Ambition to {AMBITION_BREAK_YEAR} (%/yr, calibrated)": np.round(
+            f"Ambition to {AMBITION_BREAK_YEAR} (%/yr, calibrated)": fmt.column(
                 100 * seg.demand_growth, 1
             ),
-            f"Electricity, {P.horizon_year} (TWh)": np.round(path["segment_twh"][T], 0),
+            f"Electricity, {P.horizon_year} (TWh)": fmt.column(path["segment_twh"][T], 0),
         }
     )
 
@@ -1119,10 +1138,12 @@ def table_scenarios(ev: Evaluation) -> pd.DataFrame:
                 f"{int(y)}: {v:,.0f} TWh"
                 for y, v in zip(t["horizon_year"], t["published_twh"], strict=True)
             ],
-            "Energy growth (%/yr)": (100 * t["implied_net_growth"]).round(1),
-            "Ambition shift against the calibration (%/yr)": (100 * t["ambition_shift"]).round(1),
-            "Model (TWh)": t["model_twh"].round(0),
-            "Arithmetic check (error, %)": t["error_pct"].round(3),
+            "Energy growth (%/yr)": fmt.column(100 * t["implied_net_growth"], 1),
+            "Ambition shift against the calibration (%/yr)": fmt.column(
+                100 * t["ambition_shift"], 1, sign=True
+            ),
+            "Model (TWh)": fmt.column(t["model_twh"], 0),
+            "Arithmetic check (error, %)": fmt.column(t["error_pct"], 3),
         }
     )
 
@@ -1143,11 +1164,11 @@ def table_bounds(ev: Evaluation) -> pd.DataFrame:
                 f"{pd.Timestamp(a):%b %Y} to {pd.Timestamp(c):%b %Y}"
                 for a, c in zip(b["tokens_start"], b["tokens_end"], strict=True)
             ],
-            "Tokens, growth per year (x)": b["token_growth"].round(1),
+            "Tokens, growth per year (x)": fmt.column(b["token_growth"], 1),
             "Price at fixed capability": b["price"].map(PRICE_LABELS),
             "Price period": b["price"].map(price_period),
-            "Price, fall per year (x)": (1.0 / b["price_ratio"]).round(0),
-            "Ratio of token growth to price fall (confounded)": b["bound"].round(2),
+            "Price, fall per year (x)": fmt.column(1.0 / b["price_ratio"], 0),
+            "Ratio of token growth to price fall (confounded)": fmt.column(b["bound"], 2),
             "Range from the price series": [
                 f"{lo:.2f} to {hi:.2f}"
                 for lo, hi in zip(b["bound_low"], b["bound_high"], strict=True)
@@ -1173,10 +1194,12 @@ def table_flip_by_hardware_cost(ev: Evaluation) -> pd.DataFrame:
                 {
                     "GPU price-performance fit (Epoch AI)": HARDWARE_COST_ROWS[r["estimate"]],
                     "Reading": label,
-                    "Doubling time (years)": round(float(r[dcol]), 2),
-                    "Hardware cost decline (%/yr)": round(100 * h, 1),
-                    "Flip elasticity": round(float(model.backfire_elasticity(k, s, 1.0 + h)), 2),
-                    "ln(1 + f) / ln(1 + h)": round(math.log(k) / math.log(1.0 + h), 2),
+                    "Doubling time (years)": fmt.fixed(float(r[dcol]), 2),
+                    "Hardware cost decline (%/yr)": fmt.fixed(100 * h, 1),
+                    "Flip elasticity": fmt.fixed(
+                        float(model.backfire_elasticity(k, s, 1.0 + h)), 2
+                    ),
+                    "ln(1 + f) / ln(1 + h)": fmt.fixed(math.log(k) / math.log(1.0 + h), 2),
                 }
             )
     return pd.DataFrame(rows)
@@ -1192,22 +1215,22 @@ def table_microsoft(ev: Evaluation) -> pd.DataFrame:
         ("capital_expenditure", "Capital spending on property and equipment"),
     ):
         factor, years = ms[f"{name}_factor"], ms["years"]
-        implied = msm.implied_efficiency_growth(ms["energy_factor"], factor, years, [0.0, 0.2, 0.4])
-        rows.append(
-            {
-                "Proxy of compute": label,
-                "Proxy growth (%/yr)": round(100 * ms[f"{name}_growth"], 1),
-                "Energy growth (%/yr)": round(100 * ms["energy_growth"], 1),
-                "Energy per dollar of the proxy (%/yr)": round(
-                    100 * ms[f"energy_per_{name}_growth"], 1
-                ),
-                "Implied efficiency growth if compute per dollar is flat (%/yr)": round(
-                    100 * float(implied[0]), 1
-                ),
-                "... if it grows 20%/yr": round(100 * float(implied[1]), 1),
-                "... if it grows 40%/yr": round(100 * float(implied[2]), 1),
-            }
-        )
+        growths = [0.0, *MS_COMPUTE_PER_DOLLAR_GROWTH]
+        implied = msm.implied_efficiency_growth(ms["energy_factor"], factor, years, growths)
+        row = {
+            "Proxy of compute": label,
+            "Proxy growth (%/yr)": fmt.fixed(100 * ms[f"{name}_growth"], 1),
+            "Energy growth (%/yr)": fmt.fixed(100 * ms["energy_growth"], 1),
+            "Energy per dollar of the proxy (%/yr)": fmt.fixed(
+                100 * ms[f"energy_per_{name}_growth"], 1
+            ),
+            "Implied efficiency growth if compute per dollar is flat (%/yr)": fmt.fixed(
+                100 * float(implied[0]), 1
+            ),
+        }
+        for g, value in zip(growths[1:], implied[1:], strict=True):
+            row[f"... if it grows {fmt.number(100 * g)}%/yr"] = fmt.fixed(100 * float(value), 1)
+        rows.append(row)
     return pd.DataFrame(rows)
 
 
@@ -1218,8 +1241,8 @@ def table_assumptions(ev: Evaluation) -> pd.DataFrame:
         {
             "Input": [INPUT_LABELS[k] for k in dists],
             "Distribution": [d.describe() for d in dists.values()],
-            "5th percentile": [round(float(d.ppf(0.05)), 3) for d in dists.values()],
-            "Median": [round(d.median(), 3) for d in dists.values()],
-            "95th percentile": [round(float(d.ppf(0.95)), 3) for d in dists.values()],
+            "5th percentile": fmt.column([float(d.ppf(0.05)) for d in dists.values()]),
+            "Median": fmt.column([d.median() for d in dists.values()]),
+            "95th percentile": fmt.column([float(d.ppf(0.95)) for d in dists.values()]),
         }
     )
