@@ -173,6 +173,7 @@ def write_html_page(
     changed: dict[str, tuple[Any, Any]] | None = None,
     root: Path | None = None,
     link_dir: Path | None = None,
+    exporter: Any = None,
 ) -> None:
     """A readable, self-contained-offline HTML page of an executed chapter. It says at its
     top which parameters differ from the defaults, and every link on it works: the
@@ -181,7 +182,6 @@ def write_html_page(
     import html as h
 
     import nbformat
-    from nbconvert import HTMLExporter
 
     from energybook import render
     from energybook.publish import glued_values, resolve_glue
@@ -193,8 +193,7 @@ def write_html_page(
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             cell.source = resolve_glue(cell.source, glued)
-    exporter = HTMLExporter(template_name="basic")
-    exporter.exclude_input = True
+    exporter = exporter or _html_exporter()
     with warnings.catch_warnings():  # glue's papermill.record outputs have no HTML form
         warnings.simplefilter("ignore")
         body, _ = exporter.from_notebook_node(nb)
@@ -234,6 +233,33 @@ def write_html_page(
     )
 
 
+def _html_exporter() -> Any:
+    """nbconvert's HTML exporter as :func:`write_html_page` uses it."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="basic")
+    exporter.exclude_input = True
+    return exporter
+
+
+def _warm_exporter(holder: list[Any]) -> None:
+    """Make the page's exporter and convert a small notebook with it (nbconvert's imports,
+    its templates and its Markdown renderer: a second or more), into ``holder``. Run in a
+    thread while the kernel computes, when this process only waits."""
+    import nbformat
+
+    exporter = _html_exporter()
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# A\n\nSome *text*, a [link](a.md) and `code`.\n\n- a\n- b"),
+        nbformat.v4.new_code_cell("1"),
+    ]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        exporter.from_notebook_node(nb)
+    holder.append(exporter)
+
+
 def _fix_links(body: str, chapter: str, outdir: Path, root: Path) -> str:
     import html as h
     import posixpath
@@ -266,15 +292,41 @@ def _fix_links(body: str, chapter: str, outdir: Path, root: Path) -> str:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from energybook import data, locking, pipeline, runs
-    from energybook.book import repo_root
-
     spec = registry.get(args.chapter)
     overrides = collect_overrides(args.param, args.file)
-    tables = data.load_tables(spec.tables)
-    params = spec.validate(overrides, context=f"chapter {spec.name!r}", tables=tables)
+    # Names, types and ranges first: a bad value is refused before the data stack (pandas)
+    # and the chapter's models are imported; then the checks against the data.
+    spec.params.validate(overrides, context=f"chapter {spec.name!r}")
+    from energybook import locking, pipeline, runs
+    from energybook.book import repo_root
+
     root = repo_root()
     outdir = runs.check_output_folder(args.outdir or f"out/{spec.name}", root)
+    # The kernel starts now, and imports the scientific stack while this process checks the
+    # data (two cores: both at once); it carries a tag, so that an interruption ends it
+    # whatever state papermill is in. A refusal below ends it, and nothing is written.
+    tag = f"run:{outdir}"
+    os.environ[locking.TAG_VAR] = tag
+    kernel = pipeline.WarmKernel()
+    try:
+        kernel.start((root / spec.notebook).parent)
+        return _run_in(spec, overrides, root, outdir, kernel)
+    except BaseException:
+        locking.reap(tag)
+        raise
+    finally:
+        kernel.discard()
+        os.environ.pop(locking.TAG_VAR, None)
+
+
+def _run_in(spec: Any, overrides: dict[str, Any], root: Path, outdir: Path, kernel: Any) -> int:
+    """The rest of :func:`cmd_run`, with its kernel started."""
+    import threading
+
+    from energybook import data, pipeline, runs
+
+    tables = data.load_tables(spec.tables)
+    params = spec.validate(overrides, context=f"chapter {spec.name!r}", tables=tables)
     # A corrupt table, or one the chapter needs that is not declared, stops here, before
     # anything executes.
     problems = runs.missing_tables(spec.name, data.validate_all())
@@ -282,6 +334,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise ParameterError(problems)
     changed = runs.differing(spec.name, params)
     t0 = time.perf_counter()
+    # The page's exporter is made ready while the kernel computes (this process waits then).
+    exporters: list[Any] = []
+    warm = threading.Thread(target=_warm_exporter, args=(exporters,), daemon=True)
+    warm.start()
     with tempfile.TemporaryDirectory(prefix=f"energybook-{spec.name}-") as tmp:
         staging = Path(tmp)
         nb_path = staging / f"{spec.name}.ipynb"
@@ -289,20 +345,12 @@ def cmd_run(args: argparse.Namespace) -> int:
             f"executing {spec.notebook} with papermill "
             f"({'defaults' if not changed else ', '.join(changed) + ' changed'})"
         )
-        # The kernel carries a tag, so that an interruption ends it whatever state
-        # papermill is in.
-        tag = f"run:{outdir}"
-        os.environ[locking.TAG_VAR] = tag
         try:
-            results = pipeline.execute_notebook(spec.name, params, nb_path, root)
+            results = pipeline.execute_notebook(spec.name, params, nb_path, root, kernel=kernel)
         except pipeline.ChapterFailed as e:
             _err(str(e))
             return EXIT_FAILED
-        except BaseException:
-            locking.reap(tag)
-            raise
-        finally:
-            os.environ.pop(locking.TAG_VAR, None)
+        warm.join()
         defaults, source = runs.default_results(spec.name, root)
         if not changed:  # this run is the defaults
             defaults, source = results, "this run (every parameter at its default)"
@@ -314,7 +362,13 @@ def cmd_run(args: argparse.Namespace) -> int:
         specs = runs.chart_specs(spec.name, params, nbformat.read(str(nb_path), as_version=4))
         index = runs.write_chart_data(specs, staging / "charts")
         write_html_page(
-            nb_path, staging / f"{spec.name}.html", spec.name, changed, root, link_dir=outdir
+            nb_path,
+            staging / f"{spec.name}.html",
+            spec.name,
+            changed,
+            root,
+            link_dir=outdir,
+            exporter=exporters[0] if exporters else None,
         )
         pipeline.write_json(staging / "results.json", full)
         (staging / "results.csv").write_text(runs.results_csv(full), encoding="utf-8")

@@ -260,19 +260,26 @@ def _strip_ansi(text: str) -> str:
     return re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", text)
 
 
-# What a kept kernel runs once, when it starts: it notes the warning filters and the
-# working folder of a fresh kernel, so that every later chapter starts from them.
+# What a kept kernel runs once, when it starts: it imports the scientific stack every chapter
+# imports (numpy, pandas, altair, pint add warning filters of their own as they load), then
+# notes the warning filters and the working folder, so that every later chapter starts from
+# them; then IPython's own reset (the names it made, its history, the execution count).
 KERNEL_BASELINE = """\
-import os as _os, sys as _sys, warnings as _warnings
+import importlib as _importlib, os as _os, sys as _sys, warnings as _warnings
+for _name in ("numpy", "pandas", "scipy.stats", "altair", "pint"):
+    try:
+        _importlib.import_module(_name)
+    except ImportError:
+        pass
 _sys._energybook_baseline = (list(_warnings.filters), _os.getcwd())
 get_ipython().reset(new_session=True)
 """
 # What it runs before each further chapter: the warning filters and the working folder of
-# a fresh kernel back, every module of energybook imported again (no cache, no module
-# state of the chapter before survives), then IPython's own reset: an empty namespace, a
-# new input history (publish.start reads the injected parameters from it) and the
-# execution count back at 1. Only third-party modules (numpy, pandas, altair, ...) stay
-# imported: that is the start-up a kept kernel saves.
+# that start back, every module of energybook imported again (no cache, no module state of
+# the chapter before survives), then IPython's own reset: an empty namespace, a new input
+# history (publish.start reads the injected parameters from it) and the execution count
+# back at 1. Only third-party modules (numpy, pandas, altair, ...) stay imported: that is
+# the start-up a kept kernel saves.
 KERNEL_RESET = """\
 import os as _os, sys as _sys, warnings as _warnings
 _filters, _cwd = _sys._energybook_baseline
@@ -290,12 +297,31 @@ class WarmKernel:
     another: each chapter after the first starts from a reset kernel (see
     :data:`KERNEL_RESET`) instead of a new process, which saves the kernel's start-up and
     its imports of the scientific stack. A kernel that failed a chapter, died, or does not
-    reset cleanly is ended and replaced by a new one."""
+    reset cleanly is ended and replaced by a new one.
+
+    :meth:`start` starts one without waiting for it (``energybook run`` starts it before it
+    checks the data, so that both go on at once); :meth:`ready` waits for it."""
 
     def __init__(self) -> None:
         self.km: Any = None
         self.cwd: Path | None = None
         self.used = False
+        self._setup: tuple[Any, str] | None = None  # (client, message id) of KERNEL_BASELINE
+
+    def start(self, cwd: Path) -> None:
+        """Start a kernel in ``cwd`` and send it its set-up code; return at once."""
+        from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
+
+        self.discard()
+        km = AsyncKernelManager(kernel_name="python3")
+        run_sync(km.start_kernel)(
+            extra_arguments=[*KERNEL_ARGS, "--HistoryManager.hist_file=:memory:"], cwd=str(cwd)
+        )
+        self.km, self.cwd, self.used = km, cwd, False
+        kc = km.client()
+        kc.start_channels()
+        self._setup = (kc, kc.execute(KERNEL_BASELINE, silent=True, store_history=False))
 
     def ready(self, cwd: Path) -> Any:
         """The kernel manager for the next chapter (started in ``cwd``, or reset)."""
@@ -306,19 +332,33 @@ class WarmKernel:
         if self.km is not None and self.used and not self._run(KERNEL_RESET):
             self.discard()
         if self.km is None:
-            from jupyter_client.manager import AsyncKernelManager
-
-            km = AsyncKernelManager(kernel_name="python3")
-            run_sync(km.start_kernel)(
-                extra_arguments=[*KERNEL_ARGS, "--HistoryManager.hist_file=:memory:"],
-                cwd=str(cwd),
-            )
-            self.km, self.cwd, self.used = km, cwd, False
-            if not self._run(KERNEL_BASELINE):
-                self.discard()
-                raise RuntimeError("a new kernel did not run its set-up code")
+            self.start(cwd)
+        if self._setup is not None and not self._wait_setup():
+            self.discard()
+            raise RuntimeError("a new kernel did not run its set-up code")
         self.used = True
         return self.km
+
+    def _wait_setup(self) -> bool:
+        from jupyter_core.utils import run_sync
+
+        assert self._setup is not None
+        kc, msg_id = self._setup
+        self._setup = None
+
+        async def go() -> bool:
+            try:
+                while True:
+                    reply = await kc.get_shell_msg(timeout=120)
+                    if reply["parent_header"].get("msg_id") == msg_id:
+                        return reply["content"]["status"] == "ok"
+            finally:
+                kc.stop_channels()
+
+        try:
+            return bool(run_sync(go)())
+        except Exception:
+            return False
 
     def _run(self, code: str) -> bool:
         from jupyter_core.utils import run_sync
@@ -345,6 +385,12 @@ class WarmKernel:
         from jupyter_core.utils import run_sync
 
         km, self.km, self.cwd, self.used = self.km, None, None, False
+        if self._setup is not None:
+            try:
+                self._setup[0].stop_channels()
+            except Exception:
+                pass
+            self._setup = None
         if km is not None:
             try:
                 run_sync(km.shutdown_kernel)(now=True)
