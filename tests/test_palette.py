@@ -335,7 +335,7 @@ def test_long_axis_titles_and_labels_are_broken_into_lines():
     )
     lines = spec["encoding"]["x"]["title"]
     assert isinstance(lines, list) and " ".join(lines) == long
-    assert all(len(line) <= charts.AXIS_TITLE_CHARS for line in lines)
+    assert all(len(line) <= charts.AXIS_TITLE_CHARS["x"] for line in lines)
     assert charts.wrap("short", 10) == ["short"]
     label = charts.wrap_label("decode leaves the memory roof: power limit (additive model)")
     assert "\n" in label and all(len(x) <= charts.LABEL_CHARS for x in label.split("\n"))

@@ -169,38 +169,45 @@ def reference_label(
     it). ``row`` moves the label that many lines of text away from the plot's edge, so that
     the labels of neighbouring lines do not collide; for a line across the plot, a negative
     ``row`` writes the label below the line instead (-1: just below). ``along`` writes the
-    label of a line down the plot along it, on its right, from the top down: it never runs
-    past the plot's sides, however narrow the screen."""
+    label of a line down the plot along it, on its right, from the top down (``at="bottom"``:
+    from the bottom up): it never runs past the plot's sides, however narrow the screen."""
     enc = alt.X if axis == "x" else alt.Y
     pos = enc(f"{field}:Q", title=title, scale=alt.Undefined if scale is None else scale)
-    shown = text
+    shown, lines = text, 1
     if not along:
         # Long labels in lines of at most LABEL_CHARS (the tooltip keeps them whole).
         shown = f"{text}_lines"
         if isinstance(data, pd.DataFrame):
-            data = data.assign(**{shown: [wrap_label(str(t)) for t in data[text]]})
+            labels = [str(t) for t in data[text]]
+            data = data.assign(**{shown: [wrap_label(t) for t in labels]})
         else:
             values = data.to_dict().get("values", [])
+            labels = [str(v[text]) for v in values]
             data = alt.Data(values=[{**v, shown: wrap_label(str(v[text]))} for v in values])
+        lines = max([label_lines(t) for t in labels] or [1])
+    # A label that ends at its anchor (text above a line, or at the plot's bottom) starts its
+    # first line as many lines higher as it has lines below the first.
+    up = LABEL_ROW_PX * (lines - 1)
     if axis == "x" and along:
+        top = at == "top"
         mark = alt.Chart(data).mark_text(
             angle=270,
-            align="right",
+            align="right" if top else "left",
             baseline="top",
-            dx=-4,
+            dx=-4 if top else 4,
             dy=4,
             fontSize=LABEL_FONT_SIZE,
             color=colour,
             lineBreak="\n",
         )
-        other = {"y": alt.value(0)}
+        other = {"y": alt.value(0 if top else "height")}
     elif axis == "x":
         top = at == "top"
         mark = alt.Chart(data).mark_text(
             align="left" if side == "right" else "right",
             baseline="top" if top else "bottom",
             dx=3 if side == "right" else -3,
-            dy=(3 + LABEL_ROW_PX * row) * (1 if top else -1),
+            dy=3 + LABEL_ROW_PX * row if top else -3 - LABEL_ROW_PX * row - up,
             fontSize=LABEL_FONT_SIZE,
             color=colour,
             lineBreak="\n",
@@ -212,7 +219,7 @@ def reference_label(
             align="right" if side == "right" else "left",
             baseline="bottom" if above else "top",
             dx=-2 if side == "right" else 2,
-            dy=-3 - LABEL_ROW_PX * row if above else 3 + LABEL_ROW_PX * (-row - 1),
+            dy=-3 - LABEL_ROW_PX * row - up if above else 3 + LABEL_ROW_PX * (-row - 1),
             fontSize=LABEL_FONT_SIZE,
             color=colour,
             lineBreak="\n",
@@ -226,10 +233,13 @@ def reference_label(
     )
 
 
-LABEL_CHARS = 32
+# A reference label's longest line: about a third of a plot's width on a phone (11 px).
+LABEL_CHARS = 22
 
 
-AXIS_TITLE_CHARS = 44
+# The longest line of an axis title: across, about the plot's width on a phone (12 px
+# bold); down the side, about its height.
+AXIS_TITLE_CHARS = {"x": 34, "y": 38}
 
 
 def wrap(text: str, width: int) -> list[str]:
@@ -277,8 +287,8 @@ def wrap_titles(spec: dict) -> dict:
                 for ch in ("x", "y"):
                     e = enc.get(ch)
                     if isinstance(e, dict) and isinstance(e.get("title"), str):
-                        if len(e["title"]) > AXIS_TITLE_CHARS:
-                            enc[ch] = {**e, "title": wrap(e["title"], AXIS_TITLE_CHARS)}
+                        if len(e["title"]) > AXIS_TITLE_CHARS[ch]:
+                            enc[ch] = {**e, "title": wrap(e["title"], AXIS_TITLE_CHARS[ch])}
                 out[key] = walk(enc)
             else:
                 out[key] = walk(value)

@@ -126,10 +126,11 @@ def theme() -> dict:
                 "titleColor": "#222",
                 "labelColor": "#222",
                 "gridColor": "#e6e6e6",
-                # Tick labels that would overlap are dropped, never drawn over each other.
-                "labelOverlap": "greedy",
-                "labelSeparation": 4,
             },
+            # On a scale of numbers, tick labels that would overlap are dropped, never drawn
+            # over each other ("1,0002,000"); a category axis keeps every label.
+            "axisQuantitative": {"labelOverlap": "greedy", "labelSeparation": 4},
+            "axisTemporal": {"labelOverlap": "greedy", "labelSeparation": 4},
             "legend": {
                 "labelFontSize": 12,
                 "titleFontSize": 12,

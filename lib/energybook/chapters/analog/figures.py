@@ -595,25 +595,18 @@ def chips(ev: Evaluation) -> alt.TopLevelMixin:
             ],
         )
     )
-    ref_text = (
-        alt.Chart(ref)
-        # Along its line, on the right of it (no chip sits just right of either line), from
-        # the top of the plot down.
-        .mark_text(
-            angle=270,
-            align="right",
-            baseline="top",
-            dx=-4,
-            dy=4,
-            fontSize=11,
-            color=charts.REFERENCE_COLOUR,
-        )
-        .encode(
-            x=chip_x,
-            y=alt.value(0),
-            text="series:N",
-            tooltip=[alt.Tooltip("series:N", title="Model")],
-        )
+    # Along each line, on its right, from the bottom up: the chips right of either line are
+    # in the top rows, so the labels stay clear of them at any width.
+    ref_text = charts.reference_label(
+        ref,
+        axis="x",
+        field="tops_per_w",
+        title="TOPS per watt (log scale)",
+        text="series",
+        along=True,
+        at="bottom",
+        scale=alt.Scale(type="log", domain=[0.5, 200]),
+        tooltip=[alt.Tooltip("series:N", title="Model")],
     )
     return alt.layer(ref_lines, ref_text, points).properties(
         title="Published analog and non-von-Neumann chips against GPUs", height=380

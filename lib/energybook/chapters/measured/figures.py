@@ -68,23 +68,17 @@ def windows(ev: Evaluation) -> alt.TopLevelMixin:
     title = "Average board power of the window (W)"
     return alt.layer(
         dots,
-        # The two lines are close: the lower one's label on its left, the higher one's on
-        # its right, so the two never meet.
-        charts.reference_rule(
-            limit,
-            "power limit",
-            axis="x",
-            title=title,
-            fmt=".0f",
-            side="left" if ge.CAPPED_POWER_FACTOR > 1 else "right",
-        ),
+        # The two lines are close and the higher one near the plot's right edge: both
+        # labels on the left of their lines, a line of text apart.
+        charts.reference_rule(limit, "power limit", axis="x", title=title, fmt=".0f", side="left"),
         charts.reference_rule(
             limit * ge.CAPPED_POWER_FACTOR,
             f"{ge.CAPPED_POWER_FACTOR:g} x the power limit",
             axis="x",
             title=title,
             fmt=".0f",
-            side="right" if ge.CAPPED_POWER_FACTOR > 1 else "left",
+            side="left",
+            row=1,
         ),
     ).properties(title="Power-capped windows: as read, and on whole counter updates", height=380)
 
