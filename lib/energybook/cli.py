@@ -889,8 +889,6 @@ def _main(argv: list[str] | None) -> int:
         if args.command not in ("run", "sweep"):
             parser.error("-p/--param is an option of `energybook run` and `energybook sweep`")
         args.param = (getattr(args, "param", None) or []) + pairs
-    from energybook.data import DataError
-
     try:
         with locking.interruptible():
             return args.func(args)
@@ -904,8 +902,13 @@ def _main(argv: list[str] | None) -> int:
         return _report(e.problems)
     except InputRefused as e:
         return _report([str(e)])
-    except DataError as e:
-        return _report(e.problems)
+    except Exception as e:
+        # A bad data table (energybook.data.DataError). Only a command that read the data
+        # can raise one, so the data module (and pandas) is not imported to catch it.
+        data = sys.modules.get("energybook.data")
+        if data is not None and isinstance(e, data.DataError):
+            return _report(e.problems)
+        raise
 
 
 if __name__ == "__main__":
