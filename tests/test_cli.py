@@ -336,3 +336,15 @@ def test_scenario_reports_every_problem(cli, tmp_path):
         r, "must map to NAME: VALUE", "unknown chapter 'rebuond'", "unknown parameter 'nope'"
     )
     assert r.stderr.count("error:") == 3
+
+
+def test_a_refusal_after_the_kernel_started_ends_it_and_writes_nothing(cli, tmp_path):
+    """energybook run starts its kernel once names, types, ranges and the output folder
+    pass, before the checks against the data: a chapter check that refuses the values then
+    ends that kernel (no process of the run is left) and writes nothing."""
+    from energybook import locking
+
+    out = tmp_path / "o"
+    r = cli("run", "scaling", "-p", "start_year", "2024", "-p", "end_year", "2020", "-o", str(out))
+    assert_rejected(r, "start_year (2024) must be before end_year (2020)", outdir=out)
+    assert not locking.tagged(f"run:{out.resolve()}")
