@@ -107,6 +107,21 @@ def efficiency(ev: Evaluation) -> alt.TopLevelMixin:
             ],
         )
     )
+    # The band labelled where it starts, just under it (no chip is drawn there).
+    band_label = (
+        alt.Chart(
+            pooled.iloc[[0]].assign(
+                label=f"{100 * ev.P.confidence_level:.0f}% band of the all-chips fit"
+            )
+        )
+        .mark_text(align="left", baseline="top", dx=2, dy=3, fontSize=11, color="#444444")
+        .encode(
+            x=_x_year(),
+            y=alt.Y("low_gflop_per_j:Q", title=y_title, scale=alt.Scale(type="log")),
+            text="label:N",
+            tooltip=[alt.Tooltip("label:N", title="Band")],
+        )
+    )
     fit_tips = [
         alt.Tooltip("group:N", title="Fit"),
         alt.Tooltip("year:Q", title="Year", format=".1f"),
@@ -152,7 +167,7 @@ def efficiency(ev: Evaluation) -> alt.TopLevelMixin:
         .mark_point(filled=False, size=70, strokeWidth=2)
         .encode(x=_x_year(), y=y_eff, color=colour, tooltip=tips)
     )
-    return alt.layer(band, fits, reported, estimated, measured).properties(
+    return alt.layer(band, band_label, fits, reported, estimated, measured).properties(
         title="Peak FLOP/s per watt of data-centre accelerators", height=340
     )
 
