@@ -254,7 +254,9 @@ def captions(ev: Evaluation) -> dict[str, str]:
             f"{us_last['energy_twh']:,.0f} TWh in {us_last['year']}) and its "
             f"{lo28:,.0f}-{hi28:,.0f} TWh range for 2028, and the IEA's Electricity 2024 "
             f"cases for 2026 ({lo26:,.0f} to {hi26:,.0f} TWh, base {base26:,.0f} TWh), which "
-            "include cryptocurrency. Shape marks estimates against projections."
+            "include cryptocurrency. Colour marks estimates (blue) against projections "
+            "(vermillion) and shape the scope (world, United States, world including "
+            "cryptocurrency); points of one year that agree are set side by side."
         ),
         "regions": (
             "Grouped bars of data-centre electricity by region for 2024 and 2030 in the IEA "
