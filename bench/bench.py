@@ -1,7 +1,10 @@
 """make bench: how long the book takes to build and re-run, and how heavy its pages are.
 
 Reports, never fails. Each build runs on a fresh copy of the book's sources in a temporary
-folder, so the numbers do not depend on the state of _build/.
+folder, so the numbers do not depend on the state of _build/. Each timed command is
+reported with its wall time and its CPU time (user + system, with every process it waited
+for) and the load average is printed: on a shared machine the wall times move with the
+load, the CPU times much less. Each aim says whether this run met it.
 
 Aims on a 2-core machine (from the issues): a clean build at 0.6x of Jupyter Book's own
 executor or better, no-change rebuild < 5 s, single-chapter re-run < 5 s; a chapter page

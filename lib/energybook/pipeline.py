@@ -1,10 +1,13 @@
 """Execution and build: papermill runs the chapters, Jupyter Book builds the site.
 
 - Parameters are validated before anything executes (:mod:`energybook.params`).
-- Chapters execute with papermill into ``_build/executed/``, in parallel across chapters.
-  A chapter re-executes only when its cache key changes: the key covers the notebook's
-  code and markdown, its parameters, every file of ``lib/energybook`` and ``data/``, and
-  the lock file.
+- Chapters execute with papermill into ``_build/executed/``, in parallel across chapters:
+  one worker process a core, longest chapter first, each keeping one kernel for the
+  chapters it executes (:class:`WarmKernel`: reset between chapters, so that each starts
+  as in a kernel of its own; the executed notebooks are byte for byte those of a kernel
+  per chapter). A chapter re-executes only when its cache key changes: the key covers the
+  notebook's code and markdown, its parameters, every file of ``lib/energybook`` and
+  ``data/``, and the lock file.
 - The site is built by Jupyter Book (its own execution off) from a staged copy of the
   sources in which each chapter is its executed notebook, into a fresh folder; only when
   that build passes (strict: ``-W -n --keep-going``) does it replace ``_build/html``. A
