@@ -139,3 +139,25 @@ def test_compound_charts_keep_their_own_widths():
 def test_identifier_labels_are_refused():
     with pytest.raises(ValueError, match="identifier"):
         charts.figure(good_chart().encode(y=alt.Y("twh:Q", title="energy_twh")), "c")
+
+
+def test_the_site_compiles_each_chart_to_vega_once_keeping_its_id():
+    render.setup()
+    html = charts.figure(good_chart(), "A rising line.").html()
+    compiled = render.compile_charts(html + html)
+    specs = render.chart_specs(compiled)
+    assert list(specs) == list(render.chart_specs(html))
+    (spec,) = specs.values()
+    assert render.is_vega(spec) and not render.is_vega(render.chart_specs(html)[next(iter(specs))])
+    assert compiled.count("/schema/vega/v") == 2 and "vega-lite" not in compiled
+    assert render.compile_charts(compiled) == compiled, "compiling twice changes the page"
+    svg = render.static_svg(spec)
+    assert svg.startswith("<svg") and "A chart" in svg
+
+
+def test_the_site_bundle_is_vega_alone_with_the_runtime():
+    site = render.site_js_bundle()
+    full = render.js_bundle()
+    assert "window.vega=" in site and "window.vegaEmbed=" not in site
+    assert render.runtime_js() in site
+    assert len(site) < 0.7 * len(full), (len(site), len(full))

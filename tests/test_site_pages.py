@@ -170,6 +170,11 @@ def test_scripts_kept_on_a_page():
 
     assert not sphinxext.keep_script("https://unpkg.com/thebe.js", True)
     assert not sphinxext.keep_script("scripts/fontawesome.js", True)
+    from sphinx.builders.html._assets import _JavaScript
+
+    assert not sphinxext.keep_script(_JavaScript("scripts/fontawesome.js"), True)
+    assert sphinxext.keep_script(_JavaScript("tables.js"), False)
+    assert not sphinxext.keep_script(_JavaScript("vega-bundle.js"), False)
     assert sphinxext.keep_script("vega-bundle.js", True)
     assert not sphinxext.keep_script("vega-bundle.js", False)
     assert sphinxext.keep_script("tables.js", False)

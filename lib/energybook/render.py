@@ -96,6 +96,9 @@ def static_svg(spec: dict) -> str:
     when scripts do not run. Scales down with its box (CSS), never overflows it."""
     import vl_convert
 
+    if is_vega(spec):  # compiled at build time (compile_charts): drawn at its default width
+        vega_svg: str = vl_convert.vega_to_svg(spec)
+        return vega_svg
     fixed = {k: v for k, v in spec.items() if k not in ("width", "autosize")}
     if not any(k in spec for k in COMPOUND):
         fixed["width"] = WIDTH
@@ -149,13 +152,68 @@ _RUNTIME = (
     "axisY:Object.assign({},c.axisY||{},{titleLimit:typeof s.height==='number'?s.height:300})"
     "});"
     "var t=document.documentElement.dataset.theme;"
-    "if(t==='dark'||(!t&&window.matchMedia&&"
+    "if(t==='dark'||((!t||t==='auto')&&window.matchMedia&&"
     "window.matchMedia('(prefers-color-scheme: dark)').matches)){"
     "c=Object.assign({},c,D);}"
+    "if(isVega(spec)){drawVega(el,spec,c,w,nar);return;}"
     "window.vegaEmbed(el,s,Object.assign({},O,{config:c})).then(function(){"
     "el.classList.add('eb-chart-live');var m=el.querySelector('summary');"
     "if(m){m.setAttribute('aria-label','Chart actions: save as image');}"
-    "}).catch(function(e){console.error(e);});};})();"
+    "}).catch(function(e){console.error(e);});};"
+    # A chart compiled to Vega at build time (the site's pages): drawn by vega alone, no
+    # vega-lite in the browser. The same fit, applied to the Vega spec and its config.
+    "function isVega(x){return typeof x.$schema==='string'&&x.$schema.indexOf('/vega/')>0;}"
+    "function merge(a,b){var o=Object.assign({},a||{});for(var k in b){"
+    "o[k]=b[k]&&typeof b[k]==='object'&&!Array.isArray(b[k])?merge(o[k],b[k]):b[k];}"
+    "return o;}"
+    # A legend below the plot starts at the plot's left edge: its labels get the plot's
+    # width (a number, or the ``width`` signal of a chart as wide as its container).
+    "function vfit(x,w,nar,lim,plot){(x.legends||[]).forEach(function(L){L.orient='bottom';"
+    "L.direction='vertical';L.columns=1;var l=Math.min(L.labelLimit||w,w);"
+    "L.labelLimit=typeof plot==='number'?Math.max(60,Math.min(l,plot-30)):"
+    "{signal:'max(60,min('+l+',width-30))'};});"
+    "(x.axes||[]).forEach(function(A){var l=nar?%(label_px)d:Math.min(260,w*0.3);"
+    "if(typeof A.labelLimit==='number'&&A.labelLimit>l){A.labelLimit=l;}});"
+    "if(typeof x.title==='string'){x.title={text:x.title};}"
+    "if(x.title&&typeof x.title==='object'){x.title.limit=lim;}"
+    "(x.marks||[]).forEach(function(m){if(m.type==='group'&&(m.title||m.legends||m.axes)){"
+    "vfit(m,w,nar,sub,sub);}});}"
+    "var sub=0;"
+    "function drawVega(el,spec,c,w,nar){var s=JSON.parse(JSON.stringify(spec));"
+    "if(s.layout){s.layout.columns=1;sub=Math.max(120,w-160);"
+    "if(typeof s.width==='number'){s.width=sub;}"
+    "(s.signals||[]).forEach(function(g){if(/(^|_)width$|^childWidth$/.test(g.name)&&"
+    "typeof g.value==='number'){g.value=sub;}});}else{sub=Math.max(80,w-30);}"
+    "vfit(s,w,nar,Math.max(80,w-30),s.layout?sub:(typeof s.width==='number'?s.width:'width'));"
+    "if(nar&&s.title){s.title.anchor='start';s.title.frame='bounds';}"
+    "if(c.background){s.background=c.background;}"
+    "s.config=merge(s.config,c);"
+    "var view=new window.vega.View(window.vega.parse(s),{renderer:'svg',container:el,"
+    "hover:true});view.tooltip(tip);"
+    "view.runAsync().then(function(){el.classList.add('eb-chart-live');save(el,view);})"
+    ".catch(function(e){console.error(e);});}"
+    # Tooltips (what vega-embed's vega-tooltip did): the mark's fields as a small table.
+    'var T;function esc(v){return String(v).replace(/[&<>"]/g,function(ch){'
+    "return{'&':'&amp;','<':'&lt;','>':'&gt;','\"':'&quot;'}[ch];});}"
+    "function tip(h,e,item,v){if(!T){T=document.createElement('div');T.className='eb-tooltip';"
+    "T.setAttribute('role','tooltip');document.body.appendChild(T);}"
+    "if(v==null||v===''){T.style.display='none';return;}"
+    "T.innerHTML=typeof v==='object'?'<table>'+Object.keys(v).map(function(k){"
+    "return '<tr><th>'+esc(k)+'</th><td>'+esc(v[k])+'</td></tr>';}).join('')+'</table>'"
+    ":esc(v);T.style.display='block';var x=e.clientX+12,y=e.clientY+12;"
+    "if(x+T.offsetWidth>window.innerWidth){x=Math.max(0,e.clientX-T.offsetWidth-12);}"
+    "if(y+T.offsetHeight>window.innerHeight){y=Math.max(0,e.clientY-T.offsetHeight-12);}"
+    "T.style.left=(x+window.scrollX)+'px';T.style.top=(y+window.scrollY)+'px';}"
+    # Save as image (what vega-embed's actions menu offered).
+    "function save(el,view){var d=document.createElement('details');"
+    "d.className='eb-chart-actions';d.innerHTML='<summary aria-label=\"Chart actions: save as "
+    "image\">\\u2026</summary>';"
+    "['svg','png'].forEach(function(f){var a=document.createElement('a');"
+    "a.textContent='Save as '+f.toUpperCase();a.href='#';a.download=el.id+'.'+f;"
+    "a.addEventListener('click',function(ev){if(a.dataset.ready){return;}ev.preventDefault();"
+    "view.toImageURL(f,f==='png'?2:1).then(function(u){a.href=u;a.dataset.ready='1';a.click();});});"
+    "d.appendChild(a);});el.appendChild(d);}"
+    "})();"
 )
 
 
@@ -222,6 +280,36 @@ def chart_specs(markup: str) -> dict[str, dict]:
             continue
         found.setdefault(m.group(1), spec)
     return found
+
+
+def is_vega(spec: dict) -> bool:
+    """Whether ``spec`` is a Vega spec (compiled), not a Vega-Lite one."""
+    return "/schema/vega/" in str(spec.get("$schema", ""))
+
+
+def compile_charts(markup: str) -> str:
+    """``markup`` with every chart's Vega-Lite spec compiled to Vega (vl-convert), so that
+    the page needs only vega in the browser (:func:`site_js_bundle`), not vega-lite and
+    vega-embed. The chart's id stays the Vega-Lite spec's."""
+    import vl_convert
+
+    decoder = json.JSONDecoder()
+    out, pos = [], 0
+    for m in _CHART_DIV.finditer(markup):
+        s = _SPEC_START.search(markup, m.end())
+        if not s or s.start() < pos:
+            continue
+        try:
+            spec, end = decoder.raw_decode(markup, s.end())
+        except ValueError:
+            continue
+        if is_vega(spec):
+            continue
+        vega = vl_convert.vegalite_to_vega(spec)
+        text = json.dumps(vega, sort_keys=True, separators=(",", ":")).replace("</", "<\\/")
+        out += [markup[pos : s.end()], text]
+        pos = end
+    return "".join(out) + markup[pos:]
 
 
 def fallback_ids(markup: str) -> list[str]:
@@ -317,7 +405,26 @@ def js_bundle() -> str:
     return "(function(){\n" + bundle + "\n" + runtime_js() + "\n})();\n"
 
 
-def _cached_bundle() -> Path:
+def _site_snippet() -> str:
+    """What the site's bundle exports: ``window.vega``. (A snippet's own ``vega`` is vega's
+    default export, null: import the namespace from the module vl-convert vendors.)"""
+    import vl_convert
+
+    version = vl_convert.get_vega_version()
+    return f'import * as vg from "/npm/vega@{version}/+esm";\nwindow.vega = vg;'
+
+
+def site_js_bundle() -> str:
+    """The site's bundle: vega alone (about 0.58 MB against 0.90 MB with vega-lite and
+    vega-embed) and the chart runtime. Enough for pages whose charts were compiled to Vega
+    at build time (:func:`compile_charts`)."""
+    import vl_convert
+
+    bundle: str = vl_convert.javascript_bundle(_site_snippet())
+    return "(function(){\n" + bundle + "\n" + runtime_js() + "\n})();\n"
+
+
+def _cached_bundle(site: bool = False) -> Path:
     """The bundle, generated once per vl-convert version and runtime into the user's cache
     folder."""
     import os
@@ -325,22 +432,25 @@ def _cached_bundle() -> Path:
     import vl_convert
 
     version = getattr(vl_convert, "__version__", "unknown")
-    runtime = hashlib.sha256(runtime_js().encode()).hexdigest()[:12]
+    recipe = runtime_js() + (_site_snippet() if site else "")
+    runtime = hashlib.sha256(recipe.encode()).hexdigest()[:12]
     cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "energybook"
-    path = cache / f"vega-bundle-{version}-{runtime}.js"
+    kind = "vega-site" if site else "vega-bundle"
+    path = cache / f"{kind}-{version}-{runtime}.js"
     if not path.exists():
         cache.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(js_bundle(), encoding="utf-8")
+        tmp.write_text(site_js_bundle() if site else js_bundle(), encoding="utf-8")
         os.replace(tmp, path)
     return path
 
 
-def write_js_bundle(directory: Path) -> Path:
-    """Copy the bundle into ``directory``; return its path."""
+def write_js_bundle(directory: Path, *, site: bool = False) -> Path:
+    """Copy the bundle into ``directory``; return its path. ``site``: the site's vega-only
+    bundle (:func:`site_js_bundle`), for pages whose charts are compiled to Vega."""
     import shutil
 
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / BUNDLE_NAME
-    shutil.copyfile(_cached_bundle(), path)
+    shutil.copyfile(_cached_bundle(site), path)
     return path
