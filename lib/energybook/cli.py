@@ -309,7 +309,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     os.environ[locking.TAG_VAR] = tag
     kernel = pipeline.WarmKernel()
     try:
-        kernel.start((root / spec.notebook).parent)
+        try:
+            kernel.start((root / spec.notebook).parent)
+        except Exception:  # started again when the chapter executes, which reports why not
+            kernel.discard()
         return _run_in(spec, overrides, root, outdir, kernel)
     except BaseException:
         locking.reap(tag)
