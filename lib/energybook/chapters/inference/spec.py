@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from energybook.chapters.inference import model, model_hardware
 from energybook.chapters.inference.params import Params
 from energybook.declare import Headline, chapter
+
+if TYPE_CHECKING:
+    from energybook.chapters.inference import model
+
+# The models (numpy, pandas, the measured chapter's corrections) are imported by the
+# functions that run them, not with the declaration: the command line's help and its
+# refusals of bad values need only the latter.
 
 #: The data tables the check reads (the page reads these and more).
 CHECK_TABLES = ("gpu_runs", "accelerators", "inference_gpus")
@@ -21,6 +27,8 @@ _CONSTANTS: dict[int, tuple[Any, dict]] = {}
 def measured_constants(runs: Any) -> dict:
     """:func:`model_hardware.all_measured_constants` of the measured chapter's corrected table
     of ``runs`` (computed once per table object; a table changed in place is not seen)."""
+    from energybook.chapters.inference import model_hardware
+
     hit = _CONSTANTS.get(id(runs))
     if hit is not None and hit[0] is runs:
         return hit[1]
@@ -33,6 +41,8 @@ def measured_constants(runs: Any) -> dict:
 
 def chosen_hardware(P: Params, tables: Mapping[str, Any]) -> model.Hardware:
     """The roofline constants of the chosen GPU and precision (utilization not applied)."""
+    from energybook.chapters.inference import model_hardware
+
     return model_hardware.hardware(
         P.gpu,
         P.precision,
@@ -50,6 +60,8 @@ def _gb(n_bytes: float) -> str:
 def check(P: Params, tables: Mapping[str, Any]) -> list[str]:
     """Refused before anything runs: a GPU and precision the data cannot price, and a model
     whose weights and KV cache do not fit in the GPUs' memory at that batch and context."""
+    from energybook.chapters.inference import model
+
     try:
         hw = chosen_hardware(P, tables)
     except ValueError as e:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from energybook.chapters.measured import model
 from energybook.chapters.measured.params import Params
 from energybook.declare import Headline, chapter
 
@@ -13,6 +12,8 @@ from energybook.declare import Headline, chapter
 def check(P: Params, tables: Mapping[str, Any]) -> list[str]:
     """The chosen GPU's latest run must have measured the chosen format and both hidden
     sizes of the worked example."""
+    from energybook.chapters.measured import model  # with the check, not the declaration
+
     try:
         model.require_measured(
             tables["gpu_runs"], P.gpu, P.number_format, P.hidden_size, P.aligned_hidden_size

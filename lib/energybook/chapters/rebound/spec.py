@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from energybook.chapters.rebound.model_growth import estimate_years
 from energybook.chapters.rebound.params import Params
 from energybook.declare import Headline, chapter
 
@@ -18,6 +17,8 @@ def _estimate_years(dc_electricity: Any, scope: str) -> list[int]:
     hit = _YEARS.get((id(dc_electricity), scope))
     if hit is not None and hit[0] is dc_electricity:
         return hit[1]
+    from energybook.chapters.rebound.model_growth import estimate_years  # with the check
+
     years = estimate_years(dc_electricity, scope)
     if len(_YEARS) > 16:
         _YEARS.clear()

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
-from energybook.chapters.record import model_compute, model_forecasts
 from energybook.chapters.record.params import Params
 from energybook.declare import Headline, chapter
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# The models (pandas, scipy) are imported where the checks run, not with the declaration:
+# the command line's help and its refusals of bad values need only the latter.
 
 REGIONS = {
     "World and United States": ("World", "United States"),
@@ -28,6 +31,8 @@ MIN_LONG = 4
 
 def scored_forecasts(P: Params, forecasts: pd.DataFrame) -> pd.DataFrame:
     """Every forecast in the chosen scope, paired and scored as the parameters say."""
+    from energybook.chapters.record import model_forecasts
+
     return model_forecasts.score(
         forecasts,
         regions=REGIONS[P.scope],
@@ -40,12 +45,18 @@ def scored_forecasts(P: Params, forecasts: pd.DataFrame) -> pd.DataFrame:
 
 def fit_window(P: Params, compute: pd.DataFrame) -> pd.DataFrame:
     """The notable models whose publication falls in the fit period (whole years)."""
+    import pandas as pd
+
+    from energybook.chapters.record import model_compute
+
     years = model_compute.decimal_year(pd.to_datetime(compute["publication_date"]))
     keep = (years >= P.compute_fit_start) & (years < P.compute_fit_end + 1)
     return compute[keep].assign(year=years[keep])
 
 
 def check(P: Params, tables: Mapping[str, Any]) -> list[str]:
+    from energybook.chapters.record import model_forecasts
+
     problems = []
     span = P.compute_fit_end - P.compute_fit_start
     if span < MIN_FIT_YEARS:
