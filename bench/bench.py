@@ -115,9 +115,17 @@ def jupyter_book_executor(book: Path) -> float:
     )
 
 
-ASSET = re.compile(r'<(?:script|img)[^>]+src="([^"]+)"|<link[^>]+href="([^"]+)"')
+# What a browser fetches: scripts, images, and the <link>s it loads (stylesheets, preloads,
+# icons), not rel="next"/"prev"/"index"/"search" (pages it does not fetch).
+FETCHED = r'rel="(?:stylesheet|preload|modulepreload|icon)"'
+ASSET = re.compile(
+    r'<(?:script|img)[^>]+src="([^"]+)"'
+    rf'|<link[^>]+{FETCHED}[^>]+href="([^"]+)"|<link[^>]+href="([^"]+)"[^>]+{FETCHED}'
+)
+# A browser that runs scripts never fetches what is inside <noscript> (the charts' SVGs).
+NOSCRIPT = re.compile(r"<noscript>.*?</noscript>", re.S)
 FALLBACK_FONTS = (".ttf", ".eot", ".woff", ".otf")
-CSS_URL = re.compile(r"url\(['\"]?([^'\")]+)['\"]?\)")
+CSS_URL = re.compile(r"url\(['\"]?([^'\")]+)['\"]?\)|@import ['\"]([^'\"]+)['\"]")
 
 
 def _local(base: Path, ref: str, html: Path) -> Path | None:
@@ -138,10 +146,12 @@ def page_weights(html: Path) -> list[tuple[str, int, int]]:
         rel = page.relative_to(html)
         if rel.parts[0] in ("_static", "_sources"):
             continue
-        text = page.read_text(encoding="utf-8")
+        text = NOSCRIPT.sub("", page.read_text(encoding="utf-8"))
         seen: set[Path] = set()
         todo = [
-            f for m in ASSET.finditer(text) if (f := _local(page, m.group(1) or m.group(2), html))
+            f
+            for m in ASSET.finditer(text)
+            if (f := _local(page, m.group(1) or m.group(2) or m.group(3), html))
         ]
         while todo:
             f = todo.pop()
@@ -150,7 +160,7 @@ def page_weights(html: Path) -> list[tuple[str, int, int]]:
             seen.add(f)
             if f.suffix == ".css":
                 css = f.read_text(encoding="utf-8", errors="ignore")
-                urls = CSS_URL.findall(css)
+                urls = [a or b for a, b in CSS_URL.findall(css)]
                 if any(u.split("?")[0].endswith(".woff2") for u in urls):
                     # A browser fetches one format of each font (woff2), not every fallback.
                     urls = [u for u in urls if not u.split("?")[0].endswith(FALLBACK_FONTS)]

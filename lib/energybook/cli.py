@@ -197,6 +197,7 @@ def write_html_page(
     with warnings.catch_warnings():  # glue's papermill.record outputs have no HTML form
         warnings.simplefilter("ignore")
         body, _ = exporter.from_notebook_node(nb)
+        body = render.inline_fallbacks(body)
     bundle = render.write_js_bundle(html_path.parent)
     root = root or Path(__file__).resolve().parents[2]
     css = root / "_static" / "energybook.css"

@@ -790,7 +790,7 @@ def stage_sources(
     from energybook import render, site
 
     shutil.copytree(root / "data", stage / "data")
-    render.write_js_bundle(stage / "_static")
+    render.write_js_bundle(stage / "_static", site=True)
     site.write_generated_pages(root, stage)
 
 
@@ -874,7 +874,12 @@ def build_site(
     key_file = build / "html.key"
     try:
         stage_sources(root, stage, executed, banner)
-        key = tree_fingerprint(stage)
+        # The staged sources, and the code Sphinx runs on them that is not staged: the
+        # book's extension and the renderer it compiles every chart with.
+        h = hashlib.sha256(tree_fingerprint(stage).encode())
+        lib = Path(__file__).resolve().parent
+        _hash_files(h, lib, [lib / "sphinxext.py", lib / "render.py", lib / "theme.py"])
+        key = h.hexdigest()
         if not force and html.exists() and key_file.exists() and key_file.read_text() == key:
             return "unchanged"
         jupyter_book_build(stage, out, tag=str(build.resolve()))
