@@ -255,7 +255,7 @@ def captions(ev: Evaluation) -> dict[str, str]:
             f"{lo28:,.0f}-{hi28:,.0f} TWh range for 2028, and the IEA's Electricity 2024 "
             f"cases for 2026 ({lo26:,.0f} to {hi26:,.0f} TWh, base {base26:,.0f} TWh), which "
             "include cryptocurrency. Colour marks estimates (blue) against projections "
-            "(vermillion) and shape the scope (world, United States, world including "
+            "(vermilion) and shape the scope (world, United States, world including "
             "cryptocurrency); points of one year that agree are set side by side."
         ),
         "regions": (

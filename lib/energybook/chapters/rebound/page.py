@@ -1027,7 +1027,7 @@ def captions(ev: Evaluation) -> dict[str, str]:
         "fan": (
             f"Fan chart of data-centre electricity from {P.base_year} to {ev.fan_end}: the "
             "median path as a line, the 50% and 90% intervals of the Monte Carlo as shaded "
-            "bands, and the published estimates (blue) and projections (vermillion) as hollow "
+            "bands, and the published estimates (blue) and projections (vermilion) as hollow "
             "points, one shape per case, set side by side where two agree; one legend names "
             "both bands, the median and every case. Sources: "
             "dc_electricity table (IEA, LBNL); model under the chapter's assumptions."
