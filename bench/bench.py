@@ -206,7 +206,7 @@ def headline_rates() -> list[tuple[str, float, str]]:
         (
             "rebound: headline evaluations per second, n_draws=1,000, one point repeated",
             rate,
-            _at_least(rate, 1000, "aim >= 1,000/s"),
+            "its draws cached after the first call: not the aim's measure",
         )
     )
     axis = sweep.parse_axis("rebound", "elasticity", "0:2:1000")

@@ -47,3 +47,10 @@ def test_the_comparison_can_fail(tmp_path):
     out["data"]["text/plain"] = "2.0"
     nbformat.write(nb, path)
     assert glue_reference.glued(path) != {"x": "1.0"}
+
+
+def test_fresh_values_are_never_written_as_the_reference(capsys):
+    before = glue_reference.REFERENCE.read_bytes()
+    assert glue_reference.main(["--fresh", "overview", "--write"]) == 2
+    assert "do not go together" in capsys.readouterr().err
+    assert glue_reference.REFERENCE.read_bytes() == before

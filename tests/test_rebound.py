@@ -989,6 +989,16 @@ def test_a_batch_larger_than_its_memory_bound_is_split_with_the_same_numbers(tab
     assert not _same(whole[0], whole[2])  # the points differ: the test can fail
 
 
+def test_a_batch_refuses_a_horizon_before_its_base_year_as_the_point_path_does(tables):
+    """Points the spec would refuse (horizon not after the base year) raise the same model
+    error in a batch as one by one, instead of getting numbers."""
+    P = Params(horizon_year=2024, base_year=2024, n_draws=1000)
+    with pytest.raises(ValueError, match="must be after base_year"):
+        page.headlines(page.evaluate(P, tables))
+    with pytest.raises(ValueError, match="must be after base_year"):
+        page.headlines_batch([P], tables)
+
+
 def test_a_batch_refuses_parameter_sets_that_do_not_share_their_other_fields():
     with pytest.raises(ValueError, match="share"):
         mcm.batch_params([Params(seed=1), Params(seed=2)])

@@ -75,6 +75,13 @@ def fresh_all(chapters: list[str] | None = None) -> dict[str, dict[str, str]]:
 
 
 def main(argv: list[str]) -> int:
+    if "--fresh" in argv and "--write" in argv:
+        print(
+            "--fresh and --write do not go together: the reference holds what the committed "
+            "notebooks glue; refresh them (energybook refresh), then run --write alone",
+            file=sys.stderr,
+        )
+        return 2
     if "--fresh" in argv:
         wanted = [a for a in argv if not a.startswith("--")]
         now = fresh_all(wanted or None)
