@@ -3,9 +3,11 @@
 Walks the specification of every figure of every chapter (``figures.gallery``):
 
 - a colour category whose label names a role (``theme.role_of``: "National demand", "Data
-  centres (projection)", "Measured, H100 SXM", "Estimated from a datasheet", ...) is drawn in
-  its role's colour (or a lighter shade of it), from an explicit scale, never from the default
-  palette's next colour; and no colour means two roles in one chart;
+  centres (projection)", "Measured, H100 SXM", "Estimated from a datasheet", ...) or whose
+  chart declared one (handed to ``theme.role_colours``) is drawn in its role's colour (or a
+  shade of it), from an explicit scale, never from the default palette;
+- a category without a role is never drawn in a role's colour or shade (or a near copy), so
+  a role colour means its role across the book; and no colour means two roles in one chart;
 - every reference line (a rule across the plot at one value) and every reference band (a
   rectangle spanning one axis) has a visible label: a text layer beside it on the same field,
   or a legend of its own.
@@ -14,8 +16,10 @@ Walks the specification of every figure of every chapter (``figures.gallery``):
 from __future__ import annotations
 
 import importlib
+import itertools
 import json
 from functools import cache
+from unittest import mock
 
 import altair as alt
 import pandas as pd
@@ -29,14 +33,29 @@ COLOUR_CHANNELS = ("color", "fill", "stroke")
 
 
 @cache
-def gallery(name: str) -> dict[str, dict]:
+def built(name: str) -> tuple[dict[str, dict], dict[str, str | None]]:
+    """Every figure's specification, and the roles its charts declared (each label handed
+    to ``theme.role_colours`` with a role, as the chart builders name them)."""
     page = importlib.import_module(f"energybook.chapters.{name}.page")
     figures = importlib.import_module(f"energybook.chapters.{name}.figures")
     spec = chapters.get(name)
     P = spec.typed(spec.params.defaults())
     ev = page.evaluate(P, data.load_tables(page.TABLES))
     render.setup()
-    return {fig: chart.to_dict() for fig, chart in figures.gallery(ev).items()}
+    declared: dict[str, str | None] = {}
+    original = theme.role_colours
+
+    def recording(categories, roles=None):
+        declared.update(roles or {})
+        return original(categories, roles)
+
+    with mock.patch.object(theme, "role_colours", recording):
+        specs = {fig: chart.to_dict() for fig, chart in figures.gallery(ev).items()}
+    return specs, declared
+
+
+def gallery(name: str) -> dict[str, dict]:
+    return built(name)[0]
 
 
 # --------------------------------------------------------------------------- walking a spec
@@ -127,12 +146,32 @@ def reference_kind(unit: dict) -> str | None:
 
 
 # --------------------------------------------------------------------------- the checks
-def colour_problems(spec: dict) -> list[str]:
-    """Role categories in the wrong colour, and colours that mean two roles."""
+def colour_role(colour: object) -> str | None:
+    """The role a colour means: a role's colour or shade, or one nearer to it than half the
+    theme's least distance (a hand-typed near copy); None for any other colour."""
+    if not isinstance(colour, str) or not colour.startswith("#") or len(colour) != 7:
+        return None
+    exact = theme.role_of_colour(colour)
+    if exact is not None:
+        return exact
+    for role, colours in theme.ROLE_SHADES.items():
+        if any(theme.distance(colour, c) < theme.MIN_DISTANCE / 2 for c in colours):
+            return role
+    return None
+
+
+def colour_problems(spec: dict, declared: dict | None = None) -> list[str]:
+    """Role categories in the wrong colour, categories without a role in a role's colour, and
+    colours that mean two roles in one chart. A category's role is the one its chart declared
+    (``declared``: label to role, as handed to ``theme.role_colours``), else its label's."""
+    declared = declared or {}
     datasets = spec.get("datasets", {})
     problems: list[str] = []
     meaning: dict[str, set[str]] = {}
-    shade_of = {c.upper(): role for role in theme.ROLE_COLOURS for c in theme.role_shades(role)}
+
+    def role_of(c):
+        return declared[c] if c in declared else theme.role_of(c)
+
     for unit, values in leaves(spec, datasets, spec.get("data")):
         enc = unit.get("encoding", {})
         for ch in COLOUR_CHANNELS:
@@ -140,12 +179,7 @@ def colour_problems(spec: dict) -> list[str]:
             if (
                 not isinstance(e, dict)
                 or "field" not in e
-                or e.get("type")
-                not in (
-                    "nominal",
-                    "ordinal",
-                    None,
-                )
+                or e.get("type") not in ("nominal", "ordinal", None)
             ):
                 continue
             scale = e.get("scale") or {}
@@ -159,22 +193,23 @@ def colour_problems(spec: dict) -> list[str]:
             )
             rng = scale.get("range")
             for c in cats:
-                role = theme.role_of(c)
-                if role is None:
-                    continue
-                if not (isinstance(domain, list) and isinstance(rng, list)):
-                    problems.append(f"{c!r} ({role}) takes the default palette's colour")
-                    continue
-                colour = str(rng[domain.index(c) % len(rng)]).upper()
-                if colour not in {x.upper() for x in theme.role_shades(role)}:
-                    problems.append(f"{c!r} ({role}) is drawn in {colour}")
-            if isinstance(domain, list) and isinstance(rng, list):
-                for c, colour in zip(domain, rng, strict=False):
-                    role = theme.role_of(c)
+                role = role_of(c)
+                if not isinstance(rng, list):  # the theme's range: colours of no role
                     if role is not None:
-                        meaning.setdefault(shade_of.get(str(colour).upper(), colour), set()).add(
-                            role
+                        problems.append(f"{c!r} ({role}) takes the default palette's colour")
+                    continue
+                # Without a domain, Vega-Lite sorts the categories and takes the range in turn.
+                colour = str(rng[cats.index(c) % len(rng)]).upper()
+                drawn = colour_role(colour)
+                if role is None:
+                    if drawn is not None:
+                        problems.append(
+                            f"{c!r} has no role but is drawn in {colour}, the {drawn} colour"
                         )
+                    continue
+                if colour not in theme.role_shades(role):
+                    problems.append(f"{c!r} ({role}) is drawn in {colour}")
+                meaning.setdefault(colour, set()).add(role)
         # A constant colour on a mark whose other channels name role categories.
         constant = mark_prop(unit, "color")
         if constant is None and isinstance(enc.get("color"), dict):
@@ -182,15 +217,13 @@ def colour_problems(spec: dict) -> list[str]:
         if isinstance(constant, str):
             for ch in ("shape", "strokeDash"):
                 f = field(enc, ch)
-                named = {theme.role_of(r.get(f)) for r in values if f} - {None}
+                named = {role_of(r.get(f)) for r in values if f} - {None}
                 for role in named:
-                    if constant.upper() not in {x.upper() for x in theme.role_shades(role)}:
+                    if constant.upper() not in theme.role_shades(role):
                         problems.append(f"the {role} points are drawn in {constant}")
-                    meaning.setdefault(role, set()).add(role)
+                    meaning.setdefault(constant.upper(), set()).add(role)
         if reference_kind(unit) == "line" and isinstance(constant, str):
-            meaning.setdefault(shade_of.get(constant.upper(), constant.upper()), set()).add(
-                "reference"
-            )
+            meaning.setdefault(constant.upper(), set()).add("reference")
     for colour, roles in meaning.items():
         if len(roles) > 1:
             problems.append(f"{colour} means {sorted(roles)} in one chart")
@@ -226,7 +259,10 @@ def label_problems(spec: dict) -> list[str]:
 # --------------------------------------------------------------------------- the tests
 @pytest.mark.parametrize("name", NAMES)
 def test_every_role_category_is_drawn_in_its_role_colour(name):
-    problems = [f"{fig}: {p}" for fig, spec in gallery(name).items() for p in colour_problems(spec)]
+    specs, declared = built(name)
+    problems = [
+        f"{fig}: {p}" for fig, spec in specs.items() for p in colour_problems(spec, declared)
+    ]
     assert not problems, f"{name}: " + "; ".join(problems)
 
 
@@ -259,10 +295,54 @@ def test_the_role_scale_passes():
 
 
 def test_one_colour_meaning_two_roles_is_refused():
-    df = pd.DataFrame({"x": [1, 2], "kind": ["Measured, A", "Estimate"]})
+    # A measurement and a reference line in one green: each alone passes the other checks.
+    df = pd.DataFrame({"x": [1, 2], "kind": ["Measured, A", "Measured, B"]})
+    scale = theme.role_scale(["Measured, A", "Measured, B"])
+    bars_ = alt.Chart(df).mark_bar().encode(x="x:Q", color=alt.Color("kind:N", scale=scale))
+    rule = alt.Chart(pd.DataFrame({"v": [1.5]})).mark_rule(color="#009E73").encode(x="v:Q")
+    problems = colour_problems(alt.layer(bars_, rule).to_dict())
+    assert problems == ["#009E73 means ['measured', 'reference'] in one chart"]
     both = alt.Scale(domain=["Measured, A", "Estimate"], range=["#009E73", "#009E73"])
     spec = alt.Chart(df).mark_bar().encode(x="x:Q", color=alt.Color("kind:N", scale=both))
-    assert any("drawn in" in p for p in colour_problems(spec.to_dict()))
+    assert any("means ['estimated', 'measured']" in p for p in colour_problems(spec.to_dict()))
+
+
+def test_a_category_without_a_role_in_a_role_colour_is_refused():
+    df = pd.DataFrame({"x": [1, 2], "kind": ["Measured, A", "Our model"]})
+    same = alt.Scale(domain=["Measured, A", "Our model"], range=["#009E73", "#009E73"])
+    spec = alt.Chart(df).mark_bar().encode(x="x:Q", color=alt.Color("kind:N", scale=same))
+    assert colour_problems(spec.to_dict()) == [
+        "'Our model' has no role but is drawn in #009E73, the measured colour"
+    ]
+    # A shade of a role, or a near copy of its colour, is that role's too.
+    for colour in (theme.role_shades("estimated")[1], "#57B5E8"):
+        near = alt.Scale(domain=["Measured, A", "Our model"], range=["#009E73", colour])
+        spec = alt.Chart(df).mark_bar().encode(x="x:Q", color=alt.Color("kind:N", scale=near))
+        assert any("'Our model' has no role" in p for p in colour_problems(spec.to_dict()))
+    # A range without a domain is taken in the categories' sorted order.
+    bare = alt.Scale(range=["#009E73", "#0072B2"])
+    spec = alt.Chart(df).mark_bar().encode(x="x:Q", color=alt.Color("kind:N", scale=bare))
+    assert any("'Our model' has no role" in p for p in colour_problems(spec.to_dict()))
+    # A role the chart declared (as handed to theme.role_colours) counts as the label's.
+    ok = theme.role_scale(["Measured, A", "Our model"], {"Our model": "model"})
+    spec = alt.Chart(df).mark_bar().encode(x="x:Q", color=alt.Color("kind:N", scale=ok))
+    assert colour_problems(spec.to_dict(), {"Our model": "model"}) == []
+    assert colour_problems(spec.to_dict()) != []
+
+
+def test_a_role_label_in_another_role_colour_is_refused():
+    df = pd.DataFrame({"x": [1], "kind": ["Projected (measured trend)"]})
+    green = alt.Scale(domain=["Projected (measured trend)"], range=["#009E73"])
+    spec = alt.Chart(df).mark_bar().encode(x="x:Q", color=alt.Color("kind:N", scale=green))
+    assert colour_problems(spec.to_dict()) == [
+        "'Projected (measured trend)' (projection) is drawn in #009E73"
+    ]
+
+
+def test_role_points_in_a_constant_colour_of_another_role_are_refused():
+    df = pd.DataFrame({"x": [1], "what": ["Measured, A"]})
+    spec = alt.Chart(df).mark_point(color="#0072B2").encode(x="x:Q", shape="what:N")
+    assert colour_problems(spec.to_dict()) == ["the measured points are drawn in #0072B2"]
 
 
 def test_nations_bars_keep_one_colour_per_kind_in_every_chapter():
@@ -299,6 +379,15 @@ def test_role_of_reads_the_label_not_a_word_inside_it():
     assert theme.role_of("Forecast") == "projection"
     assert theme.role_of("Within the estimate's range") is None
     assert theme.role_of("worst measured chip, energy 4% of cost") is None
+    # The leading word decides; a parenthesis counts only where it closes the label.
+    assert theme.role_of("Projected (measured trend)") == "projection"
+    assert theme.role_of("Measured (projection of the trend) today") == "measured"
+    assert theme.role_of("Chips (measured) per vendor") is None
+    assert theme.role_of("Data centres (estimate)") == "estimated"
+    # An estimate's (any apostrophe) is a word inside a phrase, not the estimate itself.
+    assert theme.role_of("Estimate\u2019s range") is None
+    assert theme.role_of("Estimate's range") is None
+    assert theme.role_of("Scenario A") is None
 
 
 def test_role_colours_are_okabe_ito_and_distinct():
@@ -307,11 +396,40 @@ def test_role_colours_are_okabe_ito_and_distinct():
     assert set(colours) <= set(theme.PALETTE)
 
 
+def test_shades_and_other_colours_stay_apart_from_every_other_meaning():
+    groups = {**theme.ROLE_SHADES, "no role": theme.OTHERS}
+    close = [
+        (a, ca, b, cb, round(theme.distance(ca, cb)))
+        for a, b in itertools.combinations(groups, 2)
+        for ca in groups[a]
+        for cb in groups[b]
+        if theme.distance(ca, cb) < theme.MIN_DISTANCE
+    ]
+    assert not close, close
+    # The estimate's second shade is not the uncertainty's sky blue (it was #66AAD1).
+    assert (
+        theme.distance(theme.role_shades("estimated")[1], theme.ROLE_COLOURS["uncertainty"]) >= 60
+    )
+    for role in theme.ROLE_COLOURS:
+        assert theme.role_shades(role)[0] == theme.ROLE_COLOURS[role].upper()
+
+
+def test_categories_without_a_role_never_take_a_role_colour():
+    assert theme.role_colours(["Scenario A", "Scenario B"]) == theme.OTHER_COLOURS[:2]
+    assert len(set(theme.other_colours(len(theme.OTHERS)))) == len(theme.OTHERS) >= 8
+    many = theme.other_colours(30)
+    assert all(theme.role_of_colour(c) is None for c in many)
+    assert all(colour_role(c) is None for c in many)
+    # The theme's default category range, for every colour legend without a scale.
+    default = theme.theme()["config"]["range"]["category"]
+    assert default and all(colour_role(c) is None for c in default)
+
+
 def test_two_categories_of_one_role_get_shades_and_others_avoid_role_colours():
     got = theme.role_colours(["Measured, A", "Measured, B", "other"])
     assert got[0] == theme.ROLE_COLOURS["measured"]
     assert got[1] != got[0] and got[1] in theme.role_shades("measured")
-    assert got[2] not in theme.role_shades("measured")
+    assert theme.role_of_colour(got[2]) is None
 
 
 @pytest.mark.parametrize("name", NAMES)

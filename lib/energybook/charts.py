@@ -26,16 +26,18 @@ import pandas as pd
 from energybook.render import Figure, js_bundle, render_html, setup
 from energybook.theme import (
     HEIGHT,
+    OTHER_COLOURS,
     PALETTE,
     ROLE_COLOURS,
     WIDTH,
     role_scale,
-    shade,
+    role_shades,
     title_text,
 )
 
 __all__ = [
     "HEIGHT",
+    "OTHER_COLOURS",
     "PALETTE",
     "ROLE_COLOURS",
     "WIDTH",
@@ -467,9 +469,9 @@ def fan(
         roles[c] = "estimated" if str(c).lower().startswith("estimate") else "projection"
     # Every projection in the projection colour (shapes tell them apart); the 90% band a
     # lighter shade of the 50% band's, both light enough for the median to stand out.
-    colours = [ROLE_COLOURS[roles[d] or "reference"] for d in domain]
-    colours[0] = shade(ROLE_COLOURS["uncertainty"], 2)
-    colours[1] = shade(ROLE_COLOURS["uncertainty"], 1)
+    colours = list(role_scale(domain, roles).range)
+    colours[0], colours[1] = role_shades("uncertainty")[2], role_shades("uncertainty")[1]
+    colours[3:] = [ROLE_COLOURS[roles[c] or "reference"] for c in cases]
     shapes = ["square", "square", "stroke", *_point_shapes(len(cases))]
     legend = alt.Legend(
         orient="bottom", direction="vertical", columns=1, title=None, symbolOpacity=1

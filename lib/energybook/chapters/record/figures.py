@@ -124,7 +124,11 @@ def errors(ev: Evaluation) -> alt.TopLevelMixin:
                 title="Forecast was",
                 scale=alt.Scale(
                     domain=["Too high", "Within the estimate's range", "Too low"],
-                    range=[charts.PALETTE[3], charts.PALETTE[2], charts.PALETTE[0]],
+                    range=[
+                        charts.OTHER_COLOURS[2],
+                        charts.OTHER_COLOURS[3],
+                        charts.OTHER_COLOURS[5],
+                    ],
                 ),
             ),
             shape=alt.Shape("region:N", title="Region"),

@@ -21,12 +21,12 @@ from energybook.chapters.scaling.params import VENDORS
 
 ALL_CHIPS = "all chips"
 FRONTIER = "frontier (record setters)"
-# Vendors in colours no role of the book's palette takes in these charts (green is the
-# book's measurement, drawn beside them): the same vendor, the same colour, every chart.
-VENDOR_COLOURS = ["#0072B2", "#E69F00", "#56B4E9", "#D55E00"]
+# Vendors in colours no role of the book's palette takes (green is the book's measurement,
+# drawn beside them): the same vendor, the same colour, every chart.
+VENDOR_COLOURS = charts.OTHER_COLOURS[:4]
 VENDOR_SCALE = alt.Scale(
     domain=[*VENDORS, ALL_CHIPS, FRONTIER],
-    range=[*VENDOR_COLOURS, "#000000", charts.PALETTE[4]],
+    range=[*VENDOR_COLOURS, charts.OTHER_COLOURS[5], charts.OTHER_COLOURS[4]],
 )
 VENDOR_ONLY = alt.Scale(domain=list(VENDORS), range=VENDOR_COLOURS)
 # A tick label in joules with its SI prefix: "1 pJ", "100 aJ", "10 zJ".
@@ -252,9 +252,7 @@ def rolling(ev: Evaluation) -> alt.TopLevelMixin:
             color=alt.Color(
                 "reference:N",
                 title="Reference",
-                scale=alt.Scale(
-                    range=[charts.PALETTE[3], charts.PALETTE[1], "#000000", charts.PALETTE[4]]
-                ),
+                scale=alt.Scale(range=[*charts.OTHER_COLOURS[4:], charts.OTHER_COLOURS[0]]),
             ),
             tooltip=[
                 alt.Tooltip("reference:N", title="Reference"),
