@@ -61,8 +61,12 @@ def test_incomplete_charts_are_refused(broken, problem):
         charts.figure(broken(good_chart()), "caption")
 
 
-def test_palette_is_the_colour_blind_safe_one():
-    assert theme.theme()["config"]["range"]["category"][:3] == ["#0072B2", "#E69F00", "#009E73"]
+def test_default_category_colours_are_never_a_role_colour():
+    """A chart with no colour scale draws its categories in the other colours: a role
+    colour (estimate blue, measured green, ...) always means its role."""
+    default = theme.theme()["config"]["range"]["category"]
+    assert default == theme.OTHERS
+    assert not {c.upper() for c in theme.ROLE_COLOURS.values()} & {c.upper() for c in default}
 
 
 def test_bundle_is_wrapped_and_defines_vega_embed():

@@ -853,7 +853,7 @@ def captions(ev: Evaluation) -> dict[str, str]:
         "efficiency": (
             "Scatter of peak dense FLOP/s per watt (log scale) against release date for each "
             "selected accelerator at the chosen precision, coloured by vendor, with the "
-            "log-linear fit to every product (solid black, with its confidence band), the "
+            "log-linear fit to every product (solid, dark indigo, with its confidence band), the "
             "least-squares fit to the frontier of record-setting chips (dashed, pink; not "
             "corrected for the selection of maxima) and a fit for each vendor "
             "with three or more chips (dashed, vendor colour). Hollow points are chips whose "
