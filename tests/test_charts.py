@@ -1,5 +1,8 @@
 """The chart theme and offline renderer."""
 
+import json
+import re
+
 import altair as alt
 import pandas as pd
 import pytest
@@ -165,3 +168,66 @@ def test_the_site_bundle_is_vega_alone_with_the_runtime():
     assert "window.vega=" in site and "window.vegaEmbed=" not in site
     assert render.runtime_js() in site
     assert len(site) < 0.7 * len(full), (len(site), len(full))
+
+
+def test_slim_drops_only_columns_nothing_names_and_rounds_numbers():
+    df = pd.DataFrame(
+        {
+            "x": [1.0, 2.0],
+            "y": [0.123456789012, 2.0],
+            "in_expression": [1, 2],
+            "CO₂ (t)": [3.0, 4.0],
+            "unused_column": ["a", "b"],
+        }
+    )
+    chart = (
+        alt.Chart(df)
+        .mark_point()
+        .encode(x="x:Q", y="y:Q", tooltip=[alt.Tooltip("CO₂ (t):Q", title="Emissions")])
+        .transform_calculate(twice="2 * datum.in_expression")
+    )
+    spec = chart.to_dict()
+    slim = render.slim(spec)
+    (rows,) = slim["datasets"].values()
+    assert set(rows[0]) == {"x", "y", "in_expression", "CO₂ (t)"}
+    assert rows[0]["y"] == 0.123456789  # nine significant digits
+    assert render.slim(chart.mark_point(tooltip=True).to_dict())["datasets"] != {}
+    (everything,) = render.slim(chart.mark_point(tooltip=True).to_dict())["datasets"].values()
+    assert "unused_column" in everything[0]  # tooltips that show every field keep every column
+
+
+def _numbers_and_text(svg: str):
+    svg = re.sub(r"clip\d+", "clip", svg)  # vl-convert numbers clip paths per process
+    nums = [float(n) for n in re.findall(r"-?\d+\.?\d*(?:e-?\d+)?", svg)]
+    return nums, re.sub(r"-?\d+\.?\d*(?:e-?\d+)?", "#", svg)
+
+
+@pytest.mark.parametrize("chapter", ["scaling", "rebound"])
+def test_slim_charts_draw_the_same(chapter):
+    """Every chart of a chapter drawn from its slimmed spec: the same SVG, every text the
+    same and every number within a few thousandths of a pixel (or, for the data values its
+    screen-reader labels print, within a millionth of the value)."""
+    import importlib
+
+    from energybook import chapters as registry
+    from energybook import data
+
+    spec = registry.get(chapter)
+    page = importlib.import_module(f"energybook.chapters.{chapter}.page")
+    figures = importlib.import_module(f"energybook.chapters.{chapter}.figures")
+    P = spec.typed(spec.validate({}, tables=data.load_tables(spec.tables)))
+    ev = page.evaluate(P, data.load_tables(page.TABLES))
+    render.setup()
+    slimmer = 0
+    for name in page.captions(ev):
+        if not hasattr(figures, name):
+            continue
+        full = charts.figure(getattr(figures, name)(ev), "c").spec
+        a, b = render.static_svg(full), render.static_svg(render.slim(full))
+        (na, ta), (nb, tb) = _numbers_and_text(a), _numbers_and_text(b)
+        assert ta == tb, name
+        assert len(na) == len(nb) and all(
+            abs(x - y) <= 2e-3 + 1e-6 * abs(x) for x, y in zip(na, nb, strict=True)
+        ), name
+        slimmer += len(json.dumps(full)) - len(json.dumps(render.slim(full)))
+    assert slimmer > 0  # the slimming did something: the comparison can fail

@@ -287,6 +287,64 @@ def is_vega(spec: dict) -> bool:
     return "/schema/vega/" in str(spec.get("$schema", ""))
 
 
+SIGNIFICANT_DIGITS = 9
+
+
+def _round(x):
+    if isinstance(x, float):
+        return float(f"{x:.{SIGNIFICANT_DIGITS}g}") if x == x and abs(x) != float("inf") else x
+    if isinstance(x, list):
+        return [_round(v) for v in x]
+    if isinstance(x, dict):
+        return {k: _round(v) for k, v in x.items()}
+    return x
+
+
+def _escaped(name: str) -> bool:
+    """A field name that Vega-Lite spells escaped in a spec (dots, brackets, backslashes):
+    kept whatever the rest of the spec says."""
+    return any(c in name for c in ".[]\\'\"")
+
+
+def _named(name: str, text: str) -> bool:
+    """Whether the spec's JSON ``text`` names field ``name`` where Vega-Lite reads a field:
+    as a whole string value (``"field": "name"``, ``"groupby": ["name"]``, ``"as"``, a
+    lookup's ``"fields"``) or in an expression (``datum.name``, ``datum['name']``,
+    ``datum["name"]``). A title that merely contains the word does not count."""
+    quoted = json.dumps(name, ensure_ascii=False)
+    if quoted in text or f"['{name}']" in text or json.dumps(quoted)[1:-1] in text:
+        return True
+    return re.search(rf"datum\.{re.escape(name)}(?![A-Za-z0-9_])", text) is not None
+
+
+def slim(spec: dict) -> dict:
+    """``spec`` with lighter inline data, drawn the same: every column of a dataset whose
+    name appears nowhere else in the spec (no encoding, transform, tooltip or expression can
+    name it) is dropped, and numbers keep :data:`SIGNIFICANT_DIGITS` significant digits (a
+    relative change below 1e-8: a date in decimal years moves by under three minutes, far
+    under a pixel). A spec whose tooltips show every field (``tooltip: true``) keeps every
+    column."""
+    datasets = spec.get("datasets")
+    if not isinstance(datasets, dict):
+        return spec
+    rest = json.dumps(
+        {k: v for k, v in spec.items() if k != "datasets"}, sort_keys=True, ensure_ascii=False
+    )
+    keep_all = '"tooltip": true' in rest
+    slimmed = {}
+    for name, rows in datasets.items():
+        if not isinstance(rows, list):
+            slimmed[name] = rows
+            continue
+        fields = {k for row in rows if isinstance(row, dict) for k in row}
+        named = {k for k in fields if keep_all or _named(k, rest) or _escaped(k)}
+        slimmed[name] = [
+            _round({k: v for k, v in row.items() if k in named} if isinstance(row, dict) else row)
+            for row in rows
+        ]
+    return {**spec, "datasets": slimmed}
+
+
 def compile_charts(markup: str) -> str:
     """``markup`` with every chart's Vega-Lite spec compiled to Vega (vl-convert), so that
     the page needs only vega in the browser (:func:`site_js_bundle`), not vega-lite and
@@ -305,7 +363,7 @@ def compile_charts(markup: str) -> str:
             continue
         if is_vega(spec):
             continue
-        vega = vl_convert.vegalite_to_vega(spec)
+        vega = vl_convert.vegalite_to_vega(slim(spec))
         text = json.dumps(vega, sort_keys=True, separators=(",", ":")).replace("</", "<\\/")
         out += [markup[pos : s.end()], text]
         pos = end

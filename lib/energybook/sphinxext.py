@@ -16,6 +16,8 @@
   theme's Font Awesome stylesheet cut to the icons the site shows (the icons of
   ``_static/scripts/fontawesome.js``) and its fonts to the subsets in ``_static/fonts/``
   (tools/fontawesome_subset.py writes both).
+- It loads the styles and scripts of highlighted code (pygments, the copy button) only on
+  pages that show code.
 """
 
 from __future__ import annotations
@@ -46,6 +48,17 @@ def _is_offsite_or_thebe(script) -> bool:
     body = getattr(script, "attributes", {}).get("body", "") or ""
     name = str(script)
     return any(host in body or host in name for host in OFFSITE) or "sphinx-thebe" in name
+
+
+# What styles and serves highlighted code (its colours, its copy button): only pages that
+# show code need it (the chapters hide their code; a re-run command is shown as code).
+CODE_MARK = 'class="highlight'
+CODE_ASSETS = ("pygments.css", "copybutton.css", "copybutton.js", "clipboard.min.js")
+
+
+def _for_code(asset) -> bool:
+    name = str(getattr(asset, "filename", asset))
+    return any(a in name for a in CODE_ASSETS)
 
 
 def keep_script(script, has_chart: bool) -> bool:
@@ -87,9 +100,15 @@ def _page_context(app, pagename, templatename, context, doctree):
     if body and CHART_MARK in body:
         context["body"] = render.compile_charts(body)
     scripts = context.get("script_files")
+    has_code = CODE_MARK in (context.get("body") or "")
     if scripts:
         has_chart = CHART_MARK in (context.get("body") or "")
-        context["script_files"] = [s for s in scripts if keep_script(s, has_chart)]
+        context["script_files"] = [
+            s for s in scripts if keep_script(s, has_chart) and (has_code or not _for_code(s))
+        ]
+    styles = context.get("css_files")
+    if styles and not has_code:
+        context["css_files"] = [s for s in styles if not _for_code(s)]
 
 
 def drop_search_scripts(html: Path) -> None:

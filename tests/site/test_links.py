@@ -111,6 +111,16 @@ def test_the_search_index_loads_only_on_the_search_page(parsed):
         assert len(index) == (1 if rel == "search.html" else 0), rel
 
 
+def test_code_styles_and_copy_buttons_load_only_on_pages_that_show_code(parsed):
+    shown = 0
+    for rel, page in parsed.items():
+        has_code = 'class="highlight' in (HTML / rel).read_text(encoding="utf-8")
+        assets = [x for x in page.links if "pygments.css" in x or "copybutton.js" in x]
+        assert bool(assets) == has_code, rel
+        shown += has_code
+    assert shown  # some page shows code (the re-run command): the test can fail both ways
+
+
 def test_every_chart_has_its_fallback_file_and_no_file_is_stale(parsed):
     from energybook import render
 
