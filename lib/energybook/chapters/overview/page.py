@@ -232,36 +232,38 @@ def captions(ev: Evaluation) -> dict[str, str]:
     share = 100.0 * model.share_of_added(regions, US_AND_CHINA)
     return {
         "comparison": (
-            "Horizontal bars of annual electricity: the demand of each selected country and "
-            "the world's data centres, estimated for the base year and in the chosen "
-            "projection"
-            + ("" if not companions else " beside its other IEA vintage")
-            + f". The projection ({ev.picture['projection_twh']:,.0f} TWh) is "
+            "How the electricity of the world's data centres compares with that of whole "
+            f"countries: the chosen projection ({ev.picture['projection_twh']:,.0f} TWh) is "
             + "; ".join(
                 f"{ev.picture['projection_twh'] / model.demand_twh(ev.national, c, P.demand_year):.2f} "
                 f"times {_possessive(c)} demand"
                 for c in P.countries
             )
+            + ". The bars show the annual demand of each selected country and the annual "
+            "electricity of the world's data centres, estimated for the base year and in the "
+            "chosen projection"
+            + ("" if not companions else " beside its other IEA vintage")
             + ". National demand is generation plus net imports and includes grid losses; "
             "the data-centre figures are consumption. Sources: IEA Energy and AI (2025) and "
             "Key Questions on Energy and AI (2026); Our World in Data (Ember)."
         ),
         "forecasts": (
-            f"Points of data-centre electricity by year: world estimates "
-            f"({world['year'].min()}-{world['year'].max()}), the IEA's 2030 and 2035 cases "
-            f"({lo35:,.0f} to {hi35:,.0f} TWh in 2035), US estimates from LBNL "
-            f"({us_first['energy_twh']:,.0f} TWh in {us_first['year']} to "
-            f"{us_last['energy_twh']:,.0f} TWh in {us_last['year']}) and its "
+            "How widely the published estimates and projections of data-centre electricity "
+            f"spread, year by year: the IEA's 2030 and 2035 cases span {lo35:,.0f} to "
+            f"{hi35:,.0f} TWh in 2035, LBNL's US estimates run from "
+            f"{us_first['energy_twh']:,.0f} TWh in {us_first['year']} to "
+            f"{us_last['energy_twh']:,.0f} TWh in {us_last['year']} with a "
             f"{lo28:,.0f}-{hi28:,.0f} TWh range for 2028, and the IEA's Electricity 2024 "
-            f"cases for 2026 ({lo26:,.0f} to {hi26:,.0f} TWh, base {base26:,.0f} TWh), which "
-            "include cryptocurrency. Colour marks estimates (blue) against projections "
-            "(vermilion) and shape the scope (world, United States, world including "
-            "cryptocurrency); points of one year that agree are set side by side."
+            f"cases for 2026 span {lo26:,.0f} to {hi26:,.0f} TWh (base {base26:,.0f} TWh), "
+            "including cryptocurrency. The points also show the world estimates "
+            f"({world['year'].min()}-{world['year'].max()}). Colour marks estimates (blue) "
+            "against projections (vermilion) and shape the scope (world, United States, "
+            "world including cryptocurrency); points of one year that agree are set side by "
+            "side."
         ),
         "regions": (
-            "Grouped bars of data-centre electricity by region for 2024 and 2030 in the IEA "
-            "Base Case, sorted by added demand: "
-            + ", ".join(regions["region"])
-            + f". The United States and China take {share:.0f}% of the added demand."
+            f"The United States and China take {share:.0f}% of the added data-centre "
+            "electricity from 2024 to 2030 in the IEA Base Case. The bars show each region's "
+            "demand in 2024 and 2030, sorted by added demand: " + ", ".join(regions["region"]) + "."
         ),
     }

@@ -654,30 +654,31 @@ def captions(ev: Evaluation) -> dict[str, str]:
     pubs = ev.forecasts["publication"].nunique()
     return {
         "vintages": (
-            f"Every published forecast and estimate of data-centre electricity in the table "
-            f"({pubs} publications), by the year it refers to, on a logarithmic scale: one "
-            "line per publication through the values it published, the point's shape telling "
-            "estimates of past years from forecasts, vertical bars for published ranges (a "
-            "figure published only as a range is a bar without a point). World figures "
-            "above, US figures below; figures that include crypto mining are marked in the "
-            "legend."
+            f"How the forecasts and estimates of data-centre electricity of {pubs} "
+            "publications compare, by the year they refer to: every published figure in the "
+            "table, world figures above, US figures below. Each line joins the values one "
+            "publication published, on a logarithmic scale; the point's shape tells "
+            "estimates of past years from forecasts, and vertical bars are published ranges "
+            "(a figure published only as a range is a bar without a point). Figures that "
+            "include crypto mining are marked in the legend."
         ),
         "errors": (
-            f"Log error of each of the {len(s)} scored forecasts (the natural log of forecast "
-            "over later estimate; above zero: too high) against its horizon in years, "
-            f"counted from {texts(ev)['horizon_label']}. The dashed line is a perfect "
-            f"forecast; {int(n['n_too_high'])} of {len(s)} lie above it, "
-            f"{int(n['n_beyond_range_high'])} above the later estimate's published range "
-            f"and {int(n['n_within_range'])} inside it."
+            f"{int(n['n_too_high'])} of the {len(s)} scored forecasts lie above a perfect "
+            f"forecast (too high), {int(n['n_beyond_range_high'])} above the later "
+            f"estimate's published range and {int(n['n_within_range'])} inside it. Each "
+            "point is a forecast's log error (the natural log of forecast over later "
+            "estimate; above zero: too high) against its horizon in years, counted from "
+            f"{texts(ev)['horizon_label']}; the dashed line is a perfect forecast."
         ),
         "decomposition": (
-            "Contributions, in TWh, of each factor of energy = demand x (IT energy per unit "
-            "of demand) x PUE to the change of data-centre electricity in three periods "
-            "(logarithmic mean Divisia index: the bars of a period add up to its change: "
+            "What changed data-centre electricity in three periods ("
             + ", ".join(
                 f"{p}: {n['change_' + p.replace('-', '_') + '_twh']:+,.0f} TWh" for p in PERIODS
             )
-            + "). Each bar is measured against the energy had its factor stayed at the "
+            + "): the contribution, in TWh, of each factor of energy = demand x (IT energy "
+            "per unit of demand) x PUE, the bars of a period adding up to its change "
+            "(logarithmic mean Divisia index). Each bar is measured against the energy had "
+            "its factor stayed at the "
             "period's first-year value: demand held at its first-year level, each compute "
             "instance needing the first year's servers, each server using the first year's "
             "IT energy, the first year's PUE. The demand and servers-per-instance bars of "
@@ -688,14 +689,15 @@ def captions(ev: Evaluation) -> dict[str, str]:
             "defined by the identity, not measured."
         ),
         "compute_growth": (
-            f"Training compute of {int(n['n_models'])} notable models published "
+            f"Training compute grew {n['compute_growth_common']:.1f} times a year over the "
+            f"hardware's years, {n['compute_to_hardware_gap']:.1f} times the hardware's "
+            "efficiency gain. The chart shows the training compute of "
+            f"{int(n['n_models'])} notable models published "
             f"{ev.P.compute_fit_start}-{ev.P.compute_fit_end} (Epoch AI) and dense 16-bit "
             f"FLOP/s per watt of {int(n['n_chips'])} accelerators, each relative to its fitted "
             f"value in {max(ev.P.compute_fit_start, int(ev.hardware['year'].min()))}, the first "
             "year both were measured, on a logarithmic scale, with the fitted lines over the "
-            "years each was measured on. Over the hardware's years compute grew "
-            f"{n['compute_growth_common']:.1f} times a year, "
-            f"{n['compute_to_hardware_gap']:.1f} times the hardware's efficiency gain."
+            "years each was measured on."
         ),
         "sobol": _sobol_caption(ev),
     }
@@ -713,11 +715,12 @@ def _sobol_caption(ev: Evaluation) -> str:
         "ranking is not settled"
     )
     return (
-        "Total Sobol indices, with 95% bootstrap intervals, of the fitted growth of training "
-        "compute (the point fit, without its interval) with respect to the fit period, each "
-        f"year varied uniformly over a range the page accepts ({ranges}): the sensitivity "
-        "to the analyst's choice of period, not uncertainty. The largest is that of the "
-        f"{SOBOL_LABELS[str(top['parameter'])].lower()} ({top['ST']:.2f}); {ranking}. A total "
-        "index includes the parameter's interactions with the other, so the two can add up "
-        "to more than one."
+        "Which end of the fit period the fitted growth of training compute is more "
+        "sensitive to: the largest total Sobol index is that of the "
+        f"{SOBOL_LABELS[str(top['parameter'])].lower()} ({top['ST']:.2f}); {ranking}. This "
+        "is the sensitivity to the analyst's choice of period, not uncertainty: total Sobol "
+        "indices, with 95% bootstrap intervals, of the fitted growth (the point fit, without "
+        "its interval), each year varied uniformly over a range the page accepts "
+        f"({ranges}). A total index includes the parameter's interactions with the other, "
+        "so the two can add up to more than one."
     )
