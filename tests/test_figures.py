@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import re
 from functools import cache
 
 import pytest
@@ -73,3 +74,25 @@ def test_every_figure_validates_and_speaks_plainly(name):
         assert "width" not in spec or spec["width"] == "container", (
             f"{name}.{fig} sets its own width: take it from the theme (charts.WIDTH)"
         )
+
+
+# The words a caption that describes the chart's form opens with ("Horizontal bars of ...").
+FORM_OPENINGS = re.compile(
+    r"^(?:Scatter|Horizontal|Vertical|Grouped|Stacked|Bars?|Lines?|Log-scale|Two|Three|"
+    r"Points?|Step|Fan chart|Heat map|Intervals?|Areas?|Dots?|A (?:bar|line|scatter|fan)|"
+    r"Chart|Histogram)\b"
+)
+
+
+def test_the_form_check_can_fail():
+    assert FORM_OPENINGS.match("Horizontal bars of the total Sobol indices")
+    assert FORM_OPENINGS.match("Scatter of peak dense FLOP/s per watt")
+    assert not FORM_OPENINGS.match("Utilization moves energy's share of the cost most")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_captions_open_with_what_the_chart_shows_not_its_form(name):
+    _, page = modules(name)
+    ev = evaluated(name)
+    opening = {k: v[:60] for k, v in page.captions(ev).items() if FORM_OPENINGS.match(v)}
+    assert not opening, f"{name}: captions that open with the chart's form: {opening}"

@@ -1017,7 +1017,7 @@ def captions(ev: Evaluation) -> dict[str, str]:
             "trend of memory bandwidth per watt across NVIDIA's data-centre chips "
             f"({n['fleet']:.2f}x). The lines show that growth against the share of its "
             "parameters a model reads (active), one line for each of three number "
-            "formats. Sources: accelerators and growth_trends tables."
+            "formats. Sources: the accelerators and growth-trends data tables (data appendix)."
         ),
         "decomposition": (
             "Where the change in data-centre electricity from "
@@ -1034,7 +1034,7 @@ def captions(ev: Evaluation) -> dict[str, str]:
             "published estimates (blue) and projections (vermilion) as hollow points, one "
             "shape per case, set side by side where two agree. One legend names both bands, "
             "the median and every case. Sources: "
-            "dc_electricity table (IEA, LBNL); model under the chapter's assumptions."
+            "the data-centre electricity table (IEA, LBNL); model under the chapter's assumptions."
         ),
         "interval_2035": (
             f"How this chapter's Monte Carlo for data-centre electricity in {FAN_END_YEAR} "

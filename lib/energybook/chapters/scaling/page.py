@@ -880,7 +880,7 @@ def captions(ev: Evaluation) -> dict[str, str]:
             "Whether the growth of peak FLOP/s per watt has changed over time: the fitted "
             "growth rate (doublings per year) in each rolling window of release dates, at the "
             "chosen precision, against Koomey's "
-            f"{refs.loc[KOOMEY, 'period_start']}-{refs.loc[KOOMEY, 'period_end']} rate, the "
+            f"{refs.loc[KOOMEY, 'period_start']:.0f}-{refs.loc[KOOMEY, 'period_end']:.0f} rate, the "
             "post-2000 rate (Koomey and Naffziger 2016), the FP32 GPU rate of Hobbhahn, Heim "
             "and Aydos (Epoch AI, 2023), Epoch AI's rate for leading ML hardware (2025) and "
             "zero growth. Each window's rate is a point with an interval bar; the published "
