@@ -943,13 +943,17 @@ def captions(ev: Evaluation) -> dict[str, str]:
     exceeds = [f"{_the(k)} ({m:.2f} times)" for k, m in multiples if m > 1]
     short = [f"{_the(k)} ({m:.2f} times)" for k, m in multiples if m <= 1]
     demand = (
-        f"Horizontal bars of annual electricity: the 2024 demand of "
-        f"{_series([_the(k) for k in DEMAND_COUNTRIES])}, beside the world's data centres in "
-        f"2024 (IEA estimate, {base:,.0f} TWh) and in 2030 (IEA Base Case, {proj:,.0f} TWh). "
-        "The 2030 figure exceeds the whole demand of "
-        + (_series(exceeds) or "none of them")
-        + (" but not that of " + _series(short, "or") if short else "")
-        + ". National demand is generation "
+        f"The world's data centres in 2030 (IEA Base Case, {proj:,.0f} TWh) would use "
+        + (
+            "more electricity than the whole 2024 demand of "
+            + _series(exceeds)
+            + (" but not that of " + _series(short, "or") if short else "")
+            if exceeds
+            else "less electricity than the whole 2024 demand of each of " + _series(short)
+        )
+        + ". The bars compare the annual electricity of the world's data centres in 2024 "
+        f"(IEA estimate, {base:,.0f} TWh) and 2030 with the 2024 demand of "
+        f"{_series([_the(k) for k in DEMAND_COUNTRIES])}. National demand is generation "
         "plus net imports. Sources: IEA Energy and AI (2025); Our World in Data (Ember, "
         "Energy Institute)."
     )
@@ -959,12 +963,11 @@ def captions(ev: Evaluation) -> dict[str, str]:
     capital_share = 1.0 - have["energy_share"]
     lo, hi = have.loc[have["energy_share"].idxmin()], have.loc[have["energy_share"].idxmax()]
     tco = (
-        "Stacked horizontal bars of the campus's annual cost (accelerators, servers and "
-        "network, facility, energy) at each sourced electricity price, one bar per price "
-        f"case. Capital is {100 * capital_share.min():.0f}% to "
-        f"{100 * capital_share.max():.0f}% of every bar; energy is "
+        f"Capital is {100 * capital_share.min():.0f}% to {100 * capital_share.max():.0f}% of "
+        "the campus's annual cost at every sourced electricity price, and energy is "
         f"{100 * lo['energy_share']:.1f}% for {row_label(lo)} and "
-        f"{100 * hi['energy_share']:.1f}% for {row_label(hi)}. "
+        f"{100 * hi['energy_share']:.1f}% for {row_label(hi)}. Each bar stacks one price "
+        "case's costs (accelerators, servers and network, facility, energy). "
         + (
             _series(gaps) + " show the text 'no sourced price (gap)' instead of a bar. "
             if gaps
@@ -975,33 +978,35 @@ def captions(ev: Evaluation) -> dict[str, str]:
         "unverified."
     )
     ttp = (
-        "Lines of present value against months of waiting for grid power, for a developer "
-        f"who defers its chips: {ttp_labels(ev)['chart_caption_lines']}. At the chosen wait "
-        f"(dashed rule) waiting costs {c['wait_cost_usd'] / 1e9:,.2f} billion USD of lost "
-        "site earnings, or "
+        "At the chosen wait for grid power (dashed rule), waiting costs a developer who "
+        f"defers its chips {c['wait_cost_usd'] / 1e9:,.2f} billion USD of lost site "
+        "earnings, or "
         f"{c['wait_cost_delay_usd'] / 1e9:,.2f} if nothing ages and the whole project only "
         "starts later; had the chips been bought and left idle their capital charge would be "
-        f"{c['wait_cost_chips_bought_usd'] / 1e9:,.1f}. The line for bridging power, paid only "
+        f"{c['wait_cost_chips_bought_usd'] / 1e9:,.1f}. The lines give present value against "
+        f"months of waiting: {ttp_labels(ev)['chart_caption_lines']}. The line for bridging "
+        "power, paid only "
         "until the grid arrives, rises in proportion to the cost of waiting, so the two "
         "never cross after zero months. Values of compute at the 2025 one-year rental; "
         "sources: model; prices as in the table above; accelerator price unverified."
     )
     wtp = (
-        "Lines of the highest price worth paying for a chip more efficient than the compared "
-        "one, as a multiple of the compared chip's price, against its efficiency advantage, "
-        "with a fixed allocation of power (solid) and without (dashed), at the 2025 one-year "
-        "rental and at the 2023 spot rate, an upper bound on the value of compute. At the "
-        f"chapter's ratio (vertical rule, {ev.w['ratio']:.2f}) the multiples are "
-        f"{c['efficiency_premium_capped']:.2f} and {c['efficiency_premium_uncapped']:.2f} at "
-        f"the 2025 rental, and {c['efficiency_premium_capped_peak']:.2f} and "
-        f"{c['efficiency_premium_uncapped_peak']:.2f} at the 2023 spot rate. Sources: model; "
+        "The highest price worth paying for a chip more efficient than the compared one, at "
+        f"the chapter's ratio (vertical rule, {ev.w['ratio']:.2f}), is "
+        f"{c['efficiency_premium_capped']:.2f} and {c['efficiency_premium_uncapped']:.2f} "
+        "times the compared chip's price at the 2025 rental, with a fixed allocation of "
+        f"power and without, and {c['efficiency_premium_capped_peak']:.2f} and "
+        f"{c['efficiency_premium_uncapped_peak']:.2f} at the 2023 spot rate. The lines give "
+        "this multiple against the efficiency advantage, with a fixed allocation of power "
+        "(solid) and without (dashed), at the 2025 one-year rental and at the 2023 spot "
+        "rate, an upper bound on the value of compute. Sources: model; "
         "H100 rental rates from SemiAnalysis and rental trackers (secondary); accelerator "
         "price unverified."
     )
     top = model_cap.premiums_at_rental(ev.w, VALUE_AXIS_MAX_USD_PER_HOUR)
     value = (
-        "Two lines of the H100's highest price multiple against the one-year rental rate of "
-        "an H100-hour (paid for every contracted hour), with a fixed allocation of power and "
+        "How the H100's highest price multiple changes with the one-year rental rate of an "
+        "H100-hour (paid for every contracted hour), with a fixed allocation of power and "
         "without: one line, the H100's own break-even price, up to "
         f"{c['rental_threshold_usd_per_hour']:.2f} USD per hour, where a compared chip starts "
         "to pay its full cost; beyond it the line without a cap flattens at equal cost per "
@@ -1020,8 +1025,8 @@ def captions(ev: Evaluation) -> dict[str, str]:
     spread = pd.concat(curves, axis=1).agg(lambda r: r.max() / r.min(), axis=1)
     cases = china_cases(ev)
     china_us = (
-        "Falling lines, on a log scale, of China's cost per unit of compute relative to the "
-        "US against the performance per watt of China's chip: "
+        "China's cost per unit of compute relative to the US (log scale) falls as the "
+        "performance per watt of China's chip rises, "
         + _series(
             [
                 {
@@ -1032,8 +1037,8 @@ def captions(ev: Evaluation) -> dict[str, str]:
             ]
             + ["with free electricity"]
         )
-        + f"; at any efficiency they are at most {100 * (spread.max() - 1):.1f}% apart. They "
-        "reach parity (dashed line) at "
+        + f"; at any efficiency the lines are at most {100 * (spread.max() - 1):.1f}% apart. "
+        "They reach parity (dashed line) at "
         + _series(
             [
                 f"{x:.3f}"
@@ -1047,15 +1052,14 @@ def captions(ev: Evaluation) -> dict[str, str]:
     carbon = carbon_table(ev)
     first, last = carbon.iloc[0], carbon.iloc[-1]
     carbon_caption = (
-        "Horizontal bars of the campus's annual emissions on each grid, largest first: "
+        "The campus's annual emissions depend on the grid: on "
+        + _possessive(str(last["country"]))
+        + f" grid they ({last['campus_mt_per_year']:.2f} Mt) are "
+        f"{100 * last['campus_mt_per_year'] / first['campus_mt_per_year']:.0f}% of those on "
+        f"{_possessive(str(first['country']))} ({first['campus_mt_per_year']:.2f} Mt). The "
+        "bars give the emissions on each grid, largest first: "
         + _series([_the(str(k)) for k in carbon["country"]])
-        + ". "
-        + _cap(_possessive(str(last["country"])))
-        + " bar "
-        f"({last['campus_mt_per_year']:.2f} Mt) is "
-        f"{100 * last['campus_mt_per_year'] / first['campus_mt_per_year']:.0f}% of "
-        f"{_possessive(str(first['country']))} ({first['campus_mt_per_year']:.2f} Mt). "
-        "Tooltips add the emissions of a training run of GPT-4's estimated compute. Source: "
+        + ". Tooltips add the emissions of a training run of GPT-4's estimated compute. Source: "
         "Our World in Data (Ember) lifecycle carbon intensity, latest year per country."
     )
     s_top, s_st, apart = sobol_top(ev)
@@ -1066,22 +1070,22 @@ def captions(ev: Evaluation) -> dict[str, str]:
         else ""
     )
     sobol_caption = (
-        "Horizontal bars of the total Sobol indices of energy's share of the campus's annual "
-        f"cost at {selected_label(ev.P)} (the closed-form cost model, not a Monte Carlo), "
-        "each input varied uniformly over a range that includes the chosen value: "
-        f"{price_phrase}the accelerator price over its unverified published range, the PUE "
-        "from Google's fleet to the industry average, servers and network over Epoch AI's "
-        "range across chips, server power from board power to Epoch AI's DGX factor, and "
-        "utilization, discount rate and accelerator lifetime over assumed ranges. Rules "
-        f"mark bootstrap confidence intervals. The largest total index, {s_st:.2f}, is "
-        f"that of the {SOBOL_LABELS[s_top].lower()}"
+        "The largest total Sobol index of energy's share of the campus's annual cost at "
+        f"{selected_label(ev.P)}, {s_st:.2f}, is that of the {SOBOL_LABELS[s_top].lower()}"
         + (
             ""
             if apart
             else f"; its interval overlaps that of the {second.lower()}, so this "
             "sample does not rank the two"
         )
-        + ". The indices measure the assumed ranges, not a measured uncertainty. Sources: "
+        + ". The bars give the total indices of the closed-form cost model (not a Monte "
+        "Carlo), each input varied uniformly over a range that includes the chosen value: "
+        f"{price_phrase}the accelerator price over its unverified published range, the PUE "
+        "from Google's fleet to the industry average, servers and network over Epoch AI's "
+        "range across chips, server power from board power to Epoch AI's DGX factor, and "
+        "utilization, discount rate and accelerator lifetime over assumed ranges. Rules "
+        "mark bootstrap confidence intervals. The indices measure the assumed ranges, not a "
+        "measured uncertainty. Sources: "
         "model; ranges as in the text."
     )
     return {

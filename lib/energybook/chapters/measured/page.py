@@ -747,56 +747,56 @@ def captions(ev: Evaluation) -> dict[str, str]:
 
     return {
         "windows": (
-            f"Dots per measured window of the {P.gpu} run in which the software power cap "
-            f"held the clocks, by configuration: the window's average power as read "
-            f"({span(w['power_w_read'], '.0f')} W) and as used: on whole counter updates "
-            f"where the step count was resolved ({corrected_span} W), as read where it was "
-            f"not ({kept_span}), against the {limit:.0f} W limit and "
-            f"{ge.CAPPED_POWER_FACTOR:g} times it (dashed lines). As read, "
-            f"{counts['above_limit_read']:.0f} of these windows are above the limit; as "
-            f"used, {counts['over_cap']:.0f} {'is' if counts['over_cap'] == 1 else 'are'} "
-            "above the dashed ceiling. "
-            "Source: this book's measurements."
+            f"In the {P.gpu} run in which the software power cap held the clocks, "
+            f"{counts['above_limit_read']:.0f} of the measured windows are above the "
+            f"{limit:.0f} W limit as read; as used, {counts['over_cap']:.0f} "
+            f"{'is' if counts['over_cap'] == 1 else 'are'} above the dashed ceiling of "
+            f"{ge.CAPPED_POWER_FACTOR:g} times it. One dot per window, by configuration: the "
+            f"window's average power as read ({span(w['power_w_read'], '.0f')} W) and as "
+            f"used: on whole counter updates where the step count was resolved "
+            f"({corrected_span} W), as read where it was not ({kept_span}); dashed lines mark "
+            "the limit and the ceiling. Source: this book's measurements."
         ),
         "formats": (
-            "Grouped bars per number format: the dense datasheet peak divided by the board "
-            f"power ({', '.join(sorted(f['chip'].unique()))}; Epoch AI), and the TFLOP per "
-            "joule measured for the square GEMM on one card of each model, with its interval "
-            "(the envelope "
-            "of the windows' bounds) as a line. Every measured bar is lower than the "
-            f"datasheet's, at {span(f['share_pct'], '.0f')}% of it. "
+            "In every number format the TFLOP per joule measured for the square GEMM on one "
+            "card of each model is lower than the dense datasheet peak divided by the board "
+            f"power ({', '.join(sorted(f['chip'].unique()))}; Epoch AI), at "
+            f"{span(f['share_pct'], '.0f')}% of it. The bars are grouped per number format, "
+            "each measured bar with its interval (the envelope of the windows' bounds) as a "
+            "line. "
             "Source: this book's measurements (data/measured/gpu_runs.csv)."
         ),
         "power": (
-            "Scatter of average board power against average SM clock for every configuration "
-            f"of the {P.gpu} run: idle at {idle.mean():.0f} W; the memory copy and the "
-            f"misaligned model shapes h = {_join(full) or 'none'} below the limit at full "
-            "clock; the aligned tensor-core GEMMs and the other misaligned shapes near the "
-            f"{board:.0f} W board power (dashed line) with clocks lowered by the software "
-            "power cap. Source: this book's measurements."
+            f"In the {P.gpu} run the aligned tensor-core GEMMs and the other misaligned "
+            f"shapes draw near the {board:.0f} W board power (dashed line) with clocks "
+            "lowered by the software power cap, while the memory copy and the misaligned "
+            f"model shapes h = {_join(full) or 'none'} stay below the limit at full clock, "
+            f"and idle is at {idle.mean():.0f} W. Each point is one configuration's average "
+            "board power against its average SM clock. Source: this book's measurements."
         ),
         "shapes": (
-            "Grouped bars of picojoules per FLOP of the BF16 GEMM (tokens by h inputs into 4h "
-            "outputs) at each measured hidden size, on one card of each model, with its "
-            "interval. Multiples of "
-            f"64 cost {span(aligned, '.2f')} pJ per FLOP; h = 4095 and 4097 cost "
+            "In the BF16 GEMM (tokens by h inputs into 4h outputs) hidden sizes that are "
+            f"multiples of 64 cost {span(aligned, '.2f')} pJ per FLOP; h = 4095 and 4097 cost "
             f"{span(odd, '.1f')} times as much as their aligned neighbour, h = 4100 "
-            f"{span(h4100, '.1f')} times; the other sizes only a few per cent more. "
-            "Source: this book's measurements."
+            f"{span(h4100, '.1f')} times; the other sizes only a few per cent more. The bars "
+            "give picojoules per FLOP at each measured hidden size on one card of each model, "
+            "each with its interval. Source: this book's measurements."
         ),
         "copy": (
-            "Grouped bars of energy per byte moved by the copy (bytes read plus written), on "
-            "one card of each model: the whole board's, "
+            "The energy per byte moved by the copy (bytes read plus written), on one card of "
+            "each model, is, for the whole board, "
             + "; ".join(f"{r.gpu} {r.pj_per_byte:.0f} pJ" for r in c.itertuples())
             + "; and above the idle board's, "
             + "; ".join(f"{r.gpu} {r.incremental_pj_per_byte:.0f} pJ" for r in c.itertuples())
-            + ", each with its interval. Source: this book's measurements."
+            + ". The bars show both for each card, each with its interval. Source: this "
+            "book's measurements."
         ),
         "example": (
-            "Three horizontal bars of training energy in MWh for the worked example on the "
-            "selected GPU: the model with the chosen hidden size priced at its measured "
-            "efficiency; the same FLOPs at the aligned size's efficiency; and the model built "
-            "with the aligned hidden size. Source: this book's measurements; FLOP count after "
+            "How the training energy in MWh of the worked example on the selected GPU "
+            "depends on the hidden size: the model with the chosen hidden size priced at its "
+            "measured efficiency; the same FLOPs at the aligned size's efficiency; and the "
+            "model built with the aligned hidden size, one bar each. Source: this book's "
+            "measurements; FLOP count after "
             "Narayanan et al. (2021)."
         ),
     }
