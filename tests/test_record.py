@@ -559,7 +559,9 @@ def test_no_caption_or_phrase_holds_a_hand_typed_number(tables):
     # the errors caption holds only counts of forecasts, computed from the scored table
     n = page.numbers(before)
     cap = page.captions(before)["errors"]
-    assert f"{int(n['n_too_high'])} of {int(n['n_scored'])} lie above" in cap
+    assert cap.startswith(
+        f"{int(n['n_too_high'])} of the {int(n['n_scored'])} scored forecasts lie above"
+    )
 
 
 def test_the_markdown_holds_no_typed_number():
