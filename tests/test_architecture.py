@@ -30,6 +30,7 @@ CORE = {
     "energybook.common",
     "energybook.sobol",
     "energybook.decompose",
+    "energybook.memo",
     "energybook.bib",
     "energybook.locking",
 }

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from energybook.chapters.inference.params import Params
 from energybook.declare import Headline, chapter
+from energybook.memo import per_table
 
 if TYPE_CHECKING:
     from energybook.chapters.inference import model
@@ -19,24 +20,14 @@ if TYPE_CHECKING:
 CHECK_TABLES = ("gpu_runs", "accelerators", "inference_gpus")
 
 
-#: The measured constants of the last few ``gpu_runs`` tables, by identity: correcting the
-#: windows takes a few tenths of a second, and a sweep checks every point against one table.
-_CONSTANTS: dict[int, tuple[Any, dict]] = {}
-
-
+@per_table(8)
 def measured_constants(runs: Any) -> dict:
     """:func:`model_hardware.all_measured_constants` of the measured chapter's corrected table
-    of ``runs`` (computed once per table object; a table changed in place is not seen)."""
+    of ``runs``, computed once per table object (correcting the windows takes a few tenths of
+    a second, and a sweep checks every point against one table)."""
     from energybook.chapters.inference import model_hardware
 
-    hit = _CONSTANTS.get(id(runs))
-    if hit is not None and hit[0] is runs:
-        return hit[1]
-    constants = model_hardware.all_measured_constants(model_hardware.corrected_summary(runs))
-    if len(_CONSTANTS) >= 8:
-        _CONSTANTS.clear()
-    _CONSTANTS[id(runs)] = (runs, constants)
-    return constants
+    return model_hardware.all_measured_constants(model_hardware.corrected_summary(runs))
 
 
 def chosen_hardware(P: Params, tables: Mapping[str, Any]) -> model.Hardware:

@@ -7,23 +7,16 @@ from typing import Any
 
 from energybook.chapters.rebound.params import Params
 from energybook.declare import Headline, chapter
+from energybook.memo import per_table
 
-_YEARS: dict[tuple[int, str], tuple[Any, list[int]]] = {}
 
-
+@per_table(16)
 def _estimate_years(dc_electricity: Any, scope: str) -> list[int]:
     """:func:`estimate_years`, memoised on the table object itself: a sweep checks thousands
-    of points against one loaded table (the tables are read once and never changed)."""
-    hit = _YEARS.get((id(dc_electricity), scope))
-    if hit is not None and hit[0] is dc_electricity:
-        return hit[1]
+    of points against one loaded table."""
     from energybook.chapters.rebound.model_growth import estimate_years  # with the check
 
-    years = estimate_years(dc_electricity, scope)
-    if len(_YEARS) > 16:
-        _YEARS.clear()
-    _YEARS[(id(dc_electricity), scope)] = (dc_electricity, years)
-    return years
+    return estimate_years(dc_electricity, scope)
 
 
 def check(P: Params, tables: Mapping[str, Any]) -> list[str]:
