@@ -43,6 +43,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/codespell lib tests tools bench README.md CONTRIBUTING.md CHANGELOG.md glossary.md data/README.md
 	$(BIN)/python tools/datapackage.py
+	$(BIN)/python tools/unit_factors.py
 	$(BIN)/python tools/bibliography.py
 	$(BIN)/python tools/fontawesome_subset.py
 

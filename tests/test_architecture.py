@@ -18,6 +18,7 @@ CORE = {
     "energybook",
     "energybook.params",
     "energybook.units",
+    "energybook.unit_factors",
     "energybook.data",
     "energybook.uncertainty",
     "energybook.gpu_energy",
