@@ -321,6 +321,67 @@ def test_a_chapter_in_a_kept_kernel_is_the_chapter_in_a_new_one(book, tmp_path):
     assert warm.read_bytes() == fresh.read_bytes()
 
 
+def test_a_notebooks_imports_are_read_from_its_code_cells(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("import not_code"),
+        nbformat.v4.new_code_cell("%matplotlib inline\nimport json, os.path as osp\n!ls"),
+        nbformat.v4.new_code_cell("from energybook import charts, data\nfrom . import local"),
+        nbformat.v4.new_code_cell("def f():\n    import csv\n    return csv"),
+        nbformat.v4.new_code_cell("this is not python"),
+        nbformat.v4.new_code_cell("import json"),
+    ]
+    path = tmp_path / "n.ipynb"
+    nbformat.write(nb, str(path))
+    assert pipeline.notebook_imports(path) == (
+        "json",
+        "os.path",
+        "energybook",
+        "energybook.charts",
+        "energybook.data",
+        "csv",
+    )
+
+
+@pytest.mark.slow
+def test_a_chapter_in_a_kernel_that_imported_its_modules_first_is_the_chapter_in_a_new_one(
+    book, tmp_path
+):
+    """``energybook run`` has its kernel import the chapter's modules while it checks the
+    data; the executed notebook is byte for byte a fresh kernel's, and a module in the
+    list that cannot be imported does not stop the kernel (the chapter's own import would
+    report it)."""
+    spec = specs.get("overview")
+    params = spec.params.defaults()
+    fresh = tmp_path / "fresh.ipynb"
+    pipeline.execute_notebook("overview", params, fresh, book)
+    notebook = book / spec.notebook
+    preload = pipeline.notebook_imports(notebook)
+    assert "energybook.chapters.overview.page" in preload
+    kernel = pipeline.WarmKernel()
+    try:
+        kernel.start(notebook.parent, preload=(*preload, "no_such_module_anywhere"))
+        warm = tmp_path / "warm.ipynb"
+        pipeline.execute_notebook("overview", params, warm, book, kernel=kernel)
+    finally:
+        kernel.discard()
+    assert warm.read_bytes() == fresh.read_bytes()
+
+
+@pytest.mark.slow
+def test_a_module_that_breaks_on_import_is_reported_by_the_chapters_cell(tmp_path, root):
+    (tmp_path / "breaks_on_import.py").write_text("raise ValueError('broken module on purpose')")
+    nb = _notebook(tmp_path / "uses.ipynb", "import breaks_on_import")
+    kernel = pipeline.WarmKernel()
+    try:
+        kernel.start(tmp_path, preload=pipeline.notebook_imports(nb))
+        with pytest.raises(pipeline.ChapterFailed, match="broken module on purpose") as e:
+            pipeline._execute("uses", nb, [], {}, tmp_path / "uses.out.ipynb", root, kernel)
+        assert e.value.cell is not None  # the cell's own traceback, not the set-up's
+    finally:
+        kernel.discard()
+
+
 @pytest.mark.slow
 def test_a_failed_chapter_does_not_keep_its_kernel(tmp_path, root):
     bad = _notebook(tmp_path / "bad.ipynb", "raise RuntimeError('broken on purpose')")

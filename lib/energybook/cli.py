@@ -245,9 +245,14 @@ def _html_exporter() -> Any:
 
 def _warm_exporter(holder: list[Any]) -> None:
     """Make the page's exporter and convert a small notebook with it (nbconvert's imports,
-    its templates and its Markdown renderer: a second or more), into ``holder``. Run in a
-    thread while the kernel computes, when this process only waits."""
+    its templates and its Markdown renderer: a second or more), into ``holder``; and import
+    the page's renderer (Altair with it, a quarter of a second) and the results table's
+    (rich). Run in a thread while the kernel computes, when this process only waits."""
     import nbformat
+    import rich.console  # noqa: F401
+    import rich.table  # noqa: F401
+
+    from energybook import render  # noqa: F401
 
     exporter = _html_exporter()
     nb = nbformat.v4.new_notebook()
@@ -311,7 +316,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     kernel = pipeline.WarmKernel()
     try:
         try:
-            kernel.start((root / spec.notebook).parent)
+            notebook = root / spec.notebook
+            kernel.start(notebook.parent, preload=pipeline.notebook_imports(notebook))
         except Exception:  # started again when the chapter executes, which reports why not
             kernel.discard()
         return _run_in(spec, overrides, root, outdir, kernel)
@@ -338,7 +344,10 @@ def _run_in(spec: Any, overrides: dict[str, Any], root: Path, outdir: Path, kern
         raise ParameterError(problems)
     changed = runs.differing(spec.name, params)
     t0 = time.perf_counter()
-    # The page's exporter is made ready while the kernel computes (this process waits then).
+    # The page's exporter is made ready while the kernel computes, when this process only
+    # waits: after papermill's import, which would otherwise share the interpreter with it.
+    import papermill  # noqa: F401
+
     exporters: list[Any] = []
     warm = threading.Thread(target=_warm_exporter, args=(exporters,), daemon=True)
     warm.start()
@@ -354,6 +363,10 @@ def _run_in(spec: Any, overrides: dict[str, Any], root: Path, outdir: Path, kern
         except pipeline.ChapterFailed as e:
             _err(str(e))
             return EXIT_FAILED
+        # The kernel's work is done: it ends while the page is written (joined below, and
+        # not a daemon: the command does not exit before its kernel has).
+        ender = threading.Thread(target=kernel.discard)
+        ender.start()
         warm.join()
         defaults, source = runs.default_results(spec.name, root)
         if not changed:  # this run is the defaults
@@ -387,6 +400,7 @@ def _run_in(spec: Any, overrides: dict[str, Any], root: Path, outdir: Path, kern
         }
         # Everything is written; only now does the output folder change.
         runs.replace_folder(staging, outdir, marker)
+        ender.join()
     print_results(full, spec.name, changed, source)
     _say(
         f"wrote {outdir}/: {spec.name}.ipynb, {spec.name}.html, results.json, results.csv, "

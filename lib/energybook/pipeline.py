@@ -263,20 +263,65 @@ def _strip_ansi(text: str) -> str:
     return re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", text)
 
 
-# What a kept kernel runs once, when it starts: it imports the scientific stack every chapter
-# imports (numpy, pandas, altair, pint add warning filters of their own as they load), then
+# What a kept kernel runs once, when it starts: it imports the scientific stack the chapters
+# import (numpy, pandas, altair, pint add warning filters of their own as they load): a
+# build worker's the whole book's, ``energybook run``'s its one chapter's; then it
 # notes the warning filters and the working folder, so that every later chapter starts from
 # them; then IPython's own reset (the names it made, its history, the execution count).
 KERNEL_BASELINE = """\
 import importlib as _importlib, os as _os, sys as _sys, warnings as _warnings
-for _name in ("numpy", "pandas", "scipy.stats", "altair", "pint"):
+for _name in {modules!r}:
     try:
         _importlib.import_module(_name)
-    except ImportError:
+    except Exception:  # not installed, not a module, or broken: the chapter's import says
         pass
 _sys._energybook_baseline = (list(_warnings.filters), _os.getcwd())
 get_ipython().reset(new_session=True)
 """
+# The stack a build worker's kernel imports once: every chapter imports most of it.
+KERNEL_PRELOAD = ("numpy", "pandas", "scipy.stats", "altair", "pint")
+
+
+def kernel_baseline(modules: Iterable[str] = KERNEL_PRELOAD) -> str:
+    """The set-up code of a new kept kernel, importing ``modules`` (one that fails to import
+    is skipped: the chapter's own import then reports why, in its cell)."""
+    return KERNEL_BASELINE.format(modules=tuple(modules))
+
+
+def notebook_imports(notebook: Path) -> tuple[str, ...]:
+    """The modules a notebook's code cells import, in order, each once: ``import a.b``
+    gives ``a.b``; ``from a import b`` gives ``a``, then ``a.b`` (which the kernel skips
+    where ``b`` is not a submodule). What ``energybook run`` has its kernel import while it
+    checks the data: one chapter's own stack, not the build's, so nothing it does not use.
+    Read from the source, not imported here."""
+    import ast
+
+    # The notebook's JSON as it is (nbformat's import and validation would delay the kernel's
+    # start, which waits for this).
+    cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
+    found: dict[str, None] = {}
+    for cell in cells:
+        if cell.get("cell_type") != "code":
+            continue
+        text = cell.get("source", "")
+        text = "".join(text) if isinstance(text, list) else str(text)
+        # IPython magics and shell lines are not Python: blank them, keep the rest.
+        source = "\n".join(
+            "" if line.lstrip().startswith(("%", "!")) else line for line in text.splitlines()
+        )
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                found.update(dict.fromkeys(alias.name for alias in node.names))
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                found[node.module] = None
+                found.update(dict.fromkeys(f"{node.module}.{a.name}" for a in node.names))
+    return tuple(found)
+
+
 # What it runs before each further chapter: the warning filters and the working folder of
 # that start back, every module of energybook imported again (no cache, no module state of
 # the chapter before survives), then IPython's own reset: an empty namespace, a new input
@@ -311,8 +356,9 @@ class WarmKernel:
         self.used = False
         self._setup: tuple[Any, str] | None = None  # (client, message id) of KERNEL_BASELINE
 
-    def start(self, cwd: Path) -> None:
-        """Start a kernel in ``cwd`` and send it its set-up code; return at once."""
+    def start(self, cwd: Path, preload: Iterable[str] = KERNEL_PRELOAD) -> None:
+        """Start a kernel in ``cwd`` and send it its set-up code, which imports ``preload``;
+        return at once."""
         from jupyter_client.manager import AsyncKernelManager
         from jupyter_core.utils import run_sync
 
@@ -324,7 +370,10 @@ class WarmKernel:
         self.km, self.cwd, self.used = km, cwd, False
         kc = km.client()
         kc.start_channels()
-        self._setup = (kc, kc.execute(KERNEL_BASELINE, silent=True, store_history=False))
+        self._setup = (
+            kc,
+            kc.execute(kernel_baseline(preload), silent=True, store_history=False),
+        )
 
     def ready(self, cwd: Path) -> Any:
         """The kernel manager for the next chapter (started in ``cwd``, or reset)."""
