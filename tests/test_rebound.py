@@ -1018,3 +1018,59 @@ def test_the_checks_memo_of_estimate_years_follows_the_table_object(tables):
     problems = rspec.check(P, {**tables, "dc_electricity": fewer})
     assert any("no data-centre estimate" in p for p in problems)
     assert rspec.check(P, tables) == []
+
+
+# ----------------------------------------------------------------- batches of the point model
+@settings(max_examples=40, deadline=None)
+@given(
+    data=st.data(),
+    size=st.integers(1, 40),
+)
+def test_the_point_model_of_a_batch_is_each_set_alone_bit_for_bit(data, size, dc):
+    """horizon_twh_batch (the Sobol indices' evaluation) is horizon_twh of each parameter
+    set, to the last bit: elementwise operations in the same order."""
+    P = _params()
+    base = _base(P, dc)
+    ranges = page.sensitivity_ranges(P)
+    names = sorted(ranges)
+    draws = {
+        n: np.array(
+            data.draw(
+                st.lists(st.floats(*ranges[n], allow_nan=False), min_size=size, max_size=size),
+                label=n,
+            )
+        )
+        for n in names
+    }
+    fields = {f.name: getattr(P, f.name) for f in dataclasses.fields(P)}
+    from types import SimpleNamespace
+
+    many = gr.horizon_twh_batch(SimpleNamespace(**{**fields, **draws}), base)
+    alone = [
+        gr.horizon_twh(dataclasses.replace(P, **{n: float(draws[n][i]) for n in names}), base)
+        for i in range(size)
+    ]
+    assert many.shape == (size,)
+    assert many.tolist() == alone
+
+
+def test_the_chapters_sobol_indices_are_those_of_one_set_at_a_time(dc):
+    from energybook import sobol
+
+    P = _params()
+    base = _base(P, dc)
+    one_by_one = sobol.of_parameters(
+        lambda Q: gr.horizon_twh(Q, base), P, page.sensitivity_ranges(P), 64
+    )
+    pd.testing.assert_frame_equal(page.sobol_indices(P, base, n=64), one_by_one, check_exact=True)
+
+
+def test_a_fan_of_one_year_holds_that_years_quantiles_of_the_whole_fan(dc):
+    P = _params(n_draws=4_000)
+    mc = mcm.simulate(P, _base(P, dc))
+    whole = mcm.fan_table(mc, 2035).set_index("year")
+    one = mcm.fan_table(mc, 2035, start_year=2035).set_index("year")
+    assert list(one.index) == [2035]
+    for q in ("p05", "p25", "p50", "p75", "p95"):
+        assert one.loc[2035, q] == whole.loc[2035, q]
+    assert one.loc[2035, "mean"] == pytest.approx(whole.loc[2035, "mean"], rel=1e-12)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from energybook import sobol, sweep
@@ -128,6 +129,49 @@ def test_indices_of_a_parameter_object_match_the_function_of_arrays():
     a = sobol.of_parameters(f, P(), ranges, 256, seed=2)
     b = sobol.sobol(ishigami, PROBLEM, 256, seed=2)
     assert np.allclose(a["ST"], b["ST"]) and np.allclose(a["S1"], b["S1"])
+
+
+def test_a_batch_function_gives_the_indices_of_the_function_one_sample_at_a_time():
+    import dataclasses
+
+    @dataclasses.dataclass(frozen=True)
+    class P:
+        x1: float = 0.0
+        x2: float = 0.0
+        x3: float = 0.0
+        fixed: float = 2.0
+
+    def one(p):
+        return float(ishigami(np.array([[p.x1, p.x2, p.x3]]))[0]) * p.fixed
+
+    seen = []
+
+    def many(pb):
+        seen.append(pb)
+        return ishigami(np.stack([pb.x1, pb.x2, pb.x3], axis=1)) * pb.fixed
+
+    ranges = {"x1": (-np.pi, np.pi), "x2": (-np.pi, np.pi), "x3": (-np.pi, np.pi)}
+    a = sobol.of_parameters(one, P(), ranges, 64, seed=3)
+    b = sobol.of_parameters(one, P(), ranges, 64, seed=3, batch=many)
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
+    assert len(seen) == 1 and seen[0].x1.shape == (64 * 5,) and seen[0].fixed == 2.0
+
+
+def test_a_batch_function_is_not_used_for_integer_parameters_and_must_keep_the_shape():
+    import dataclasses
+
+    @dataclasses.dataclass(frozen=True)
+    class P:
+        k: int = 1
+        x: float = 0.0
+
+    def never(pb):
+        raise AssertionError("the batch function was used with an integer parameter")
+
+    got = sobol.of_parameters(lambda p: p.k + p.x, P(), {"k": (1, 4), "x": (0, 1)}, 16, batch=never)
+    assert set(got["parameter"]) == {"k", "x"}
+    with pytest.raises(ValueError, match="shape"):
+        sobol.of_parameters(lambda p: p.x, P(), {"x": (0, 1)}, 16, batch=lambda pb: pb.x[:3])
 
 
 def test_a_rebound_sweep_is_the_same_batched_point_by_point_and_on_two_workers():

@@ -103,10 +103,17 @@ def of_parameters(
     ranges: dict[str, tuple[float, float]],
     n: int,
     seed: int = 20260101,
+    *,
+    batch: Callable[[Any], np.ndarray] | None = None,
 ) -> pd.DataFrame:
     """Sobol indices of ``f(P)`` (one headline of a chapter) with respect to the parameters
     named in ``ranges``, each varied uniformly over its range, the others held at ``P``.
-    ``P`` is a chapter's frozen parameter dataclass; integer parameters are rounded."""
+    ``P`` is a chapter's frozen parameter dataclass; integer parameters are rounded.
+
+    ``batch``: the same function of every sample at once (``f`` vectorised), given one
+    namespace whose varied fields are arrays (one value a sample) and whose other fields
+    are ``P``'s; it must return what ``f`` returns for each sample, one value a sample. It is
+    used where no varied parameter is an integer, instead of one call of ``f`` a sample."""
     import dataclasses
 
     names = tuple(ranges)
@@ -114,6 +121,15 @@ def of_parameters(
     integer = tuple(kinds[name] in (int, "int") for name in names)
     prob = Problem(names, tuple((float(lo), float(hi)) for lo, hi in ranges.values()), integer)
     x = sample(prob, n, seed)
+    if batch is not None and not any(integer):
+        from types import SimpleNamespace
+
+        fields = {fl.name: getattr(P, fl.name) for fl in dataclasses.fields(P)}
+        fields.update({name: x[:, j].copy() for j, name in enumerate(names)})
+        y = np.asarray(batch(SimpleNamespace(**fields)), dtype=float)
+        if y.shape != (len(x),):
+            raise ValueError(f"a batch function returned shape {y.shape}, not ({len(x)},)")
+        return analyze(prob, y, seed=seed)
 
     def one(row: np.ndarray) -> float:
         values = {

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -312,6 +312,31 @@ def point_path(
 def horizon_twh(P: Params, base_twh: float) -> float:
     """Horizon-year data-centre electricity of the point model (TWh)."""
     return float(point_path(P, base_twh, P.horizon_year - P.base_year)["facility_twh"])
+
+
+def horizon_twh_batch(PB: Any, base_twh: float) -> np.ndarray:
+    """:func:`horizon_twh` of many parameter sets at once: ``PB``'s float fields are arrays of
+    shape ``(G,)`` (or numbers, shared), its other fields shared; returns ``(G,)``. The
+    same operations as :func:`point_path` at the horizon, elementwise and in the same order,
+    with the parameter-set axis first: each value is, bit for bit, what :func:`horizon_twh`
+    gives that set alone (tested)."""
+    years = PB.horizon_year - PB.base_year
+    tt = np.asarray(years, float)[..., None]
+    seg = segments_of(PB)  # (G, 2)
+
+    def column(x: ArrayLike) -> np.ndarray:  # one value a set, against the segment axis
+        return np.asarray(x, float)[..., None]
+
+    rho = pue_ratio_path(tt, years, column(central_pue_ratio(PB)))
+    it = it_electricity(
+        tt,
+        seg,
+        column(PB.elasticity),
+        rho,
+        column(PB.late_ambition_ratio),
+        AMBITION_BREAK_YEAR - PB.base_year,
+    )
+    return np.asarray((base_twh * rho * it).sum(-1), float)
 
 
 # =========================================================================== calibration

@@ -534,9 +534,11 @@ def backfire_curve(mc: Mapping[str, Any], modes: ArrayLike) -> pd.DataFrame:
     )
 
 
-def fan_table(mc: Mapping[str, Any], end_year: int) -> pd.DataFrame:
-    """Quantiles of data-centre electricity by year, base year to ``end_year``, from the same
-    draws (columns ``year, p05, p25, p50, p75, p95, mean``)."""
+def fan_table(mc: Mapping[str, Any], end_year: int, start_year: int | None = None) -> pd.DataFrame:
+    """Quantiles of data-centre electricity by year, ``start_year`` (default: the base year)
+    to ``end_year``, from the same draws (columns ``year, p05, p25, p50, p75, p95, mean``).
+    Each year's quantiles are those of that year's draws alone, so a shorter table holds
+    the same quantiles for its years."""
     res = mc["samples"]
     fixed = mc["fixed"]
     P: Params = fixed["P"]
@@ -549,7 +551,7 @@ def fan_table(mc: Mapping[str, Any], end_year: int) -> pd.DataFrame:
         "pue_horizon",
     )
     draws = {n: res[n] for n in names}
-    years = np.arange(P.base_year, end_year + 1)
+    years = np.arange(P.base_year if start_year is None else start_year, end_year + 1)
     paths = np.stack(
         [
             energy_twh_at(

@@ -317,7 +317,9 @@ class Evaluation:
 
     @cached_property
     def fan_other(self) -> pd.DataFrame:
-        return mcm.fan_table(self.mc_other, self.fan_end)
+        """The other anchoring's fan in the year the prose compares (its only use): the same
+        quantiles as that year's row of its whole fan."""
+        return mcm.fan_table(self.mc_other, FAN_END_YEAR, start_year=FAN_END_YEAR)
 
     @cached_property
     def uniform(self) -> dict[str, float]:
@@ -446,7 +448,10 @@ def sobol_indices(P: Params, base_twh: float, n: int = SOBOL_N) -> pd.DataFrame:
     def horizon(Q: Params) -> float:
         return model_growth.horizon_twh(Q, base_twh)
 
-    return sobol_core.of_parameters(horizon, P, sensitivity_ranges(P), n)
+    def horizon_many(PB: Any) -> np.ndarray:
+        return model_growth.horizon_twh_batch(PB, base_twh)
+
+    return sobol_core.of_parameters(horizon, P, sensitivity_ranges(P), n, batch=horizon_many)
 
 
 def _sobol_row(ev: Evaluation, name: str) -> pd.Series:
