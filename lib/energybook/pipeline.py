@@ -264,7 +264,7 @@ def _strip_ansi(text: str) -> str:
 
 
 # What a kept kernel runs once, when it starts: it imports the scientific stack the chapters
-# import (numpy, pandas, altair, pint add warning filters of their own as they load): a
+# import (numpy, pandas, altair add warning filters of their own as they load): a
 # build worker's the whole book's, ``energybook run``'s its one chapter's; then it
 # notes the warning filters and the working folder, so that every later chapter starts from
 # them; then IPython's own reset (the names it made, its history, the execution count).
@@ -279,7 +279,7 @@ _sys._energybook_baseline = (list(_warnings.filters), _os.getcwd())
 get_ipython().reset(new_session=True)
 """
 # The stack a build worker's kernel imports once: every chapter imports most of it.
-KERNEL_PRELOAD = ("numpy", "pandas", "scipy.stats", "altair", "pint")
+KERNEL_PRELOAD = ("numpy", "pandas", "scipy.stats", "altair")
 
 
 def kernel_baseline(modules: Iterable[str] = KERNEL_PRELOAD) -> str:
