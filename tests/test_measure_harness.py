@@ -60,9 +60,9 @@ def test_full_sweep_plan_by_hand():
         presoak_s=measure.DEFAULT_PRESOAK_S,
     )
     # by hand, every warm-up at its longest: 20 s start-up + 90 s pre-soak + 20 x 1.5 s
-    # setup + 17 x 40 s warm-up + 3 idle waits of 60 s + 40 windows of 2.5 s plus two
-    # counter steps (0.2 s) and 0.15 s overhead
-    assert plan == pytest.approx(20 + 90 + 20 * 1.5 + 17 * 40.0 + 3 * 60.0 + 40 * 2.85)
+    # setup + 17 x 40 s warm-up + 3 idle waits of 60 s + 40 windows of 2.5 s plus three
+    # counter steps (0.3 s) and 0.15 s overhead
+    assert plan == pytest.approx(20 + 90 + 20 * 1.5 + 17 * 40.0 + 3 * 60.0 + 40 * 2.95)
     assert plan < measure.DEFAULT_MAX_TOTAL_S
     assert measure.DEFAULT_WINDOW_S >= 2.0 > ge.MIN_WINDOW_S
     # a warm-up must be able to span the settling criterion's slope window
@@ -341,6 +341,19 @@ def test_a_window_is_measured_between_counter_steps(phase):
     assert row["energy_j"] == pytest.approx(row["avg_power_w"] * row["duration_s"])
     assert row["counter_updates"] >= 10 and row["update_period_s"] == pytest.approx(0.1, rel=0.05)
     assert row["duration_s"] >= 1.2 + measure.WINDOW_MARGIN_S
+
+
+@pytest.mark.parametrize("phase", [0.0, 0.05, 0.099])
+def test_a_window_asked_for_at_the_minimum_is_long_enough(phase):
+    """A window of exactly the shortest allowed length is still at least that long between
+    its first and last counter updates, whatever their phase: the work runs a period more
+    than the two the trimming can take."""
+    gpu = FakeGpu(power_w=690.0, phase_s=phase)
+    (row,) = measure.measure_windows(
+        gpu, BF16, _work, 5, window_s=ge.MIN_WINDOW_S, repeats=1, note=""
+    )
+    assert row["status"] == "ok", row["error"]
+    assert row["counter_span_s"] >= ge.MIN_WINDOW_S
 
 
 def test_a_capped_window_above_the_ceiling_is_rejected():

@@ -18,7 +18,7 @@ shuffled with ``--order-seed``. Then each of ``--repeats``
 windows is measured as
 
     synchronize -> perf_counter -> chunks of ~0.1 s of iterations, each followed by a
-    synchronize, for ``--window-s`` plus two counter updates -> perf_counter
+    synchronize, for ``--window-s`` plus three counter updates -> perf_counter
 
 while a background thread polls NVML's total-energy counter every 2 ms and samples board
 power, SM and memory clocks, temperature and the clock-event (throttle) reasons every 50 ms.
@@ -117,8 +117,11 @@ SYNC_CHUNK_S = 0.1
 SAMPLE_PERIOD_S = 0.05
 #: Polling period of the energy counter (its steps are timed to within half of it).
 ENERGY_POLL_S = 0.002
-#: Work run past ``window_s`` so that at least ``window_s`` lies between counter updates.
-WINDOW_MARGIN_S = 2 * ge.COUNTER_UPDATE_S
+#: Work run past ``window_s`` so that at least ``window_s`` lies between counter updates:
+#: the first update inside the run and the last can each fall up to one period inside it,
+#: and their times are midpoints of poll gaps, so two periods leave nothing to spare (a
+#: 1 s window came out at 0.998 s and was refused for its length); three leave one.
+WINDOW_MARGIN_S = 3 * ge.COUNTER_UPDATE_S
 ALIGNED_METHOD = "nvml_energy_counter_aligned"
 
 PUBLISHER = "Ambition Creep measurement harness (energybook.measure)"
@@ -1286,7 +1289,7 @@ HOW_MADE = (
     "size the chunks of iterations between synchronizations; a warm-up of the same work; "
     "then each window: "
     "torch.cuda.synchronize, time.perf_counter, chunks of iterations, each ~0.1 s and "
-    "synchronized, for the window's time plus two counter updates; perf_counter. Meanwhile "
+    "synchronized, for the window's time plus three counter updates; perf_counter. Meanwhile "
     "NVML nvmlDeviceGetTotalEnergyConsumption (mJ) is polled every 2 ms: avg_power_w is the "
     "counter difference between the first and the last update seen inside the window over "
     "the time between them (energy_method nvml_energy_counter_aligned), energy_j = avg_power_w "
