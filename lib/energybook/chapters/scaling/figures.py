@@ -95,7 +95,7 @@ def efficiency(ev: Evaluation) -> alt.TopLevelMixin:
     pooled = lines[lines["group"] == ALL_CHIPS]
     band = (
         alt.Chart(pooled)
-        .mark_area(opacity=0.12, color="#000000")
+        .mark_area(opacity=0.12, color=charts.ROLE_COLOURS["uncertainty"])
         .encode(
             x=_x_year(),
             y=alt.Y("low_gflop_per_j:Q", title=y_title, scale=alt.Scale(type="log")),
@@ -336,7 +336,7 @@ def decomposition(ev: Evaluation) -> alt.TopLevelMixin:
     )
     totals = (
         alt.Chart(long.drop_duplicates("label"))
-        .mark_point(shape="diamond", filled=True, size=110, color="#000000")
+        .mark_point(shape="diamond", filled=True, size=110, color=charts.ROLE_COLOURS["model"])
         .encode(
             y=alt.Y("label:N", title=None, sort=order),
             x=alt.X("log10_total:Q", title=x_title),
@@ -381,7 +381,7 @@ def memory(ev: Evaluation) -> alt.TopLevelMixin:
     )
     fit = (
         alt.Chart(line)
-        .mark_line(color="#000000")
+        .mark_line(color=charts.ROLE_COLOURS["model"])
         .encode(
             x=alt.X("year:Q", title="Release date (year)"),
             y=alt.Y("fit:Q", title=y_title, scale=alt.Scale(type="log")),
@@ -464,7 +464,7 @@ def limits(ev: Evaluation) -> alt.TopLevelMixin:
     )
     projected = (
         alt.Chart(proj)
-        .mark_line(strokeDash=[6, 4], color="#000000")
+        .mark_line(strokeDash=[6, 4], color=charts.ROLE_COLOURS["projection"])
         .encode(
             x=x,
             y=y_j,

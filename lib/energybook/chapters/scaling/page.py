@@ -899,8 +899,8 @@ def captions(ev: Evaluation) -> dict[str, str]:
             "Where each generation step's gain in peak throughput at the chosen precision "
             f"comes from, for the NVIDIA line ({nvidia}) and the AMD line ({amd}): the log10 "
             "of its power, number-format and efficiency factors, which multiply exactly to "
-            "the total. Each step is one bar of its factors end to end, with a black diamond "
-            "at the log10 of the total; bars to the left of zero are factors below one."
+            "the total. Each step is one bar of its factors end to end, with a pink diamond "
+            "(the book's colour for a model result) at the log10 of the total; bars to the left of zero are factors below one."
             + (
                 f" Steps without a figure at this precision are left out: {', '.join(undefined)}."
                 if undefined
@@ -911,7 +911,8 @@ def captions(ev: Evaluation) -> dict[str, str]:
         "memory": (
             "How memory bandwidth per unit of dense peak throughput at the chosen precision "
             "(bytes per FLOP) has changed with release date across the selected "
-            "accelerators, with a log-linear fit for all of them (black line). Each point is "
+            "accelerators, with a log-linear fit for all of them (pink line, the book's colour for "
+            "a model). Each point is "
             "a chip, coloured by vendor, on a log scale. Sources: Epoch AI (2025) and vendor "
             "specifications."
         ),
@@ -921,7 +922,8 @@ def captions(ev: Evaluation) -> dict[str, str]:
             f"beside the CMOS limit estimate of {cmos['source_publisher'].split(' (')[0]} "
             f"({cmos['source_year']}, for {fmt}) and the Landauer limit kT ln 2, "
             f"{orders:.1f} orders of magnitude lower. Points are coloured by vendor, on a log "
-            f"scale, and the two limits are horizontal lines; a dashed line projects the best "
+            f"scale, and the two limits are horizontal lines; a dashed orange line (the book's "
+            f"colour for a projection) projects the best "
             f"{fmt} chip down to the CMOS limit at the fitted doubling time, in a band from "
             "the ends of its confidence interval."
         ),
