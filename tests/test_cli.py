@@ -348,3 +348,52 @@ def test_a_refusal_after_the_kernel_started_ends_it_and_writes_nothing(cli, tmp_
     r = cli("run", "scaling", "-p", "start_year", "2024", "-p", "end_year", "2020", "-o", str(out))
     assert_rejected(r, "start_year (2024) must be before end_year (2020)", outdir=out)
     assert not locking.tagged(f"run:{out.resolve()}")
+
+
+# --------------------------------------------------------------------------- the exit
+def _console(tmp_path, body: str) -> subprocess.CompletedProcess:
+    """Run ``energybook.cli.console`` in a fresh interpreter with ``main`` replaced by
+    ``body`` (the source of a function ``main(argv=None)``)."""
+    script = tmp_path / "s.py"
+    script.write_text(
+        "import atexit, sys, threading, time\n"
+        "from energybook import cli\n" + body + "\ncli.main = main\ncli.console()\n"
+        "print('console returned', file=sys.stderr)\n"
+    )
+    return subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
+
+
+def test_the_command_exits_with_mains_code_after_its_handlers_threads_and_output(tmp_path):
+    done = tmp_path / "late.txt"
+    r = _console(
+        tmp_path,
+        "def main(argv=None):\n"
+        "    atexit.register(lambda: print('handler ran', file=sys.stderr))\n"
+        f"    def late():\n        time.sleep(0.3)\n        open({str(done)!r}, 'w').write('x')\n"
+        "    threading.Thread(target=late).start()\n"
+        "    sys.stdout.write('y' * 200_000)  # more than one pipe buffer, unflushed\n"
+        "    return 3\n",
+    )
+    assert r.returncode == 3
+    assert len(r.stdout) == 200_000  # all of it
+    assert "handler ran" in r.stderr and "console returned" not in r.stderr
+    assert done.read_text() == "x"  # the thread it started finished first
+
+
+@pytest.mark.parametrize(
+    "body, code, err",
+    [
+        ("def main(argv=None):\n    raise SystemExit(0)\n", 0, ""),
+        ("def main(argv=None):\n    raise SystemExit('usage: no')\n", 1, "usage: no"),
+        ("def main(argv=None):\n    return None\n", 0, ""),
+    ],
+)
+def test_system_exit_and_none_become_the_exit_code(tmp_path, body, code, err):
+    r = _console(tmp_path, body)
+    assert r.returncode == code and err in r.stderr
+
+
+def test_an_uncaught_exception_still_ends_with_its_traceback(tmp_path):
+    r = _console(tmp_path, "def main(argv=None):\n    raise RuntimeError('boom on purpose')\n")
+    assert r.returncode == 1
+    assert "Traceback" in r.stderr and "boom on purpose" in r.stderr

@@ -929,5 +929,37 @@ def _main(argv: list[str] | None) -> int:
         raise
 
 
+def console() -> None:
+    """The ``energybook`` command: :func:`main`, then an exit without Python's own
+    finalization. Tearing down every module of a process that imported the scientific stack
+    (pandas, Altair, nbconvert, papermill) takes a third to half a second after the work is
+    done, which every command would wait for. What an exit owes still happens first: the
+    threads the command started are joined, the exit handlers run (temporary folders, log
+    files, worker pools), and both streams are flushed. An uncaught exception ends the
+    normal way, with its traceback."""
+    import atexit
+    import threading
+
+    try:
+        code: Any = main()
+    except SystemExit as e:  # argparse's --help and usage errors
+        code = e.code
+    if code is None:
+        code = 0
+    elif not isinstance(code, int):
+        print(code, file=sys.stderr)
+        code = 1
+    for t in threading.enumerate():
+        if t is not threading.main_thread() and not t.daemon:
+            t.join()
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe or stream: nothing more to say
+            pass
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    console()
