@@ -404,3 +404,90 @@ def test_longest_chapter_first(book):
     by_size = pipeline.longest_first(names, book, {})
     sizes = [(book / specs.get(n).notebook).stat().st_size for n in by_size]
     assert sizes == sorted(sizes, reverse=True)
+
+
+# --------------------------------------------------------------------------- kernel readiness
+class _Iopub:
+    def __init__(self, batches):
+        self.batches = [list(b) for b in batches]  # what each kernel_info request brings
+
+    async def get_msg(self, timeout=None):
+        from queue import Empty
+
+        if not self.batches or not self.batches[0]:
+            if self.batches:
+                self.batches.pop(0)
+            raise Empty
+        return self.batches[0].pop(0)
+
+
+def _status(parent, state):
+    return {
+        "msg_type": "status",
+        "parent_header": {"msg_id": parent},
+        "content": {"execution_state": state},
+    }
+
+
+def _stream(parent):
+    return {"msg_type": "stream", "parent_header": {"msg_id": parent}, "content": {}}
+
+
+def _fake_client(batches):
+    import asyncio
+
+    base = pipeline.prompt_client_class()
+
+    class Fake(base):
+        def __init__(self):
+            self.requests, self.handled = [], []
+            self._iopub = _Iopub(batches)
+
+        @property
+        def iopub_channel(self):
+            return self._iopub
+
+        def kernel_info(self):
+            self.requests.append(f"info{len(self.requests)}")
+            return self.requests[-1]
+
+        async def _async_recv_reply(self, msg_id, timeout=None, channel="shell"):
+            return {"msg_type": "kernel_info_reply", "parent_header": {"msg_id": msg_id}}
+
+        async def _async_is_alive(self):
+            return True
+
+        def _handle_kernel_info_reply(self, msg):
+            self.handled.append(msg["parent_header"]["msg_id"])
+
+    client = Fake()
+    return client, lambda: asyncio.run(client.wait_for_ready(timeout=30))
+
+
+def test_a_kernel_is_ready_once_the_idle_status_of_its_own_request_arrives():
+    """What the kernel sent before (an older request's output) is read and left behind;
+    what comes after the request's idle status is not waited for."""
+    later = _stream("a later request")
+    client, wait = _fake_client(
+        [
+            [
+                _status("old", "busy"),
+                _stream("old"),
+                _status("old", "idle"),
+                _status("info0", "busy"),
+                _status("info0", "idle"),
+                later,
+            ]
+        ]
+    )
+    wait()
+    assert client.requests == ["info0"] and client.handled == ["info0"]
+    assert client.iopub_channel.batches == [[later]]
+
+
+def test_a_late_iopub_subscription_asks_again():
+    """A subscription that joined after the kernel's status messages sees nothing: the
+    request is sent again, and the second one's idle status is the sign of readiness."""
+    client, wait = _fake_client([[], [_status("info1", "busy"), _status("info1", "idle")]])
+    wait()
+    assert client.requests == ["info0", "info1"] and client.handled == ["info1"]

@@ -329,6 +329,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         os.environ.pop(locking.TAG_VAR, None)
 
 
+# The tags of a chapter's parameters cells: its own (defaults) and papermill's injected one.
+PARAMETER_TAGS = frozenset({"parameters", "injected-parameters"})
+
+
 def _run_in(spec: Any, overrides: dict[str, Any], root: Path, outdir: Path, kernel: Any) -> int:
     """The rest of :func:`cmd_run`, with its kernel started."""
     import threading
@@ -344,13 +348,18 @@ def _run_in(spec: Any, overrides: dict[str, Any], root: Path, outdir: Path, kern
         raise ParameterError(problems)
     changed = runs.differing(spec.name, params)
     t0 = time.perf_counter()
-    # The page's exporter is made ready while the kernel computes, when this process only
-    # waits: after papermill's import, which would otherwise share the interpreter with it.
-    import papermill  # noqa: F401
-
+    # The page's exporter is made ready while the kernel computes the chapter, when this
+    # process only waits: started as the chapter's first cell of its own is sent (not
+    # before: papermill's import and set-up would share the interpreter with it, and the
+    # kernel waits for them).
     exporters: list[Any] = []
     warm = threading.Thread(target=_warm_exporter, args=(exporters,), daemon=True)
-    warm.start()
+
+    def on_cell_sent(cell: Any = None, **_: Any) -> None:
+        tags = set(cell.metadata.get("tags", [])) if cell is not None else set()
+        if warm.ident is None and not tags & PARAMETER_TAGS:
+            warm.start()
+
     with tempfile.TemporaryDirectory(prefix=f"energybook-{spec.name}-") as tmp:
         staging = Path(tmp)
         nb_path = staging / f"{spec.name}.ipynb"
@@ -359,10 +368,14 @@ def _run_in(spec: Any, overrides: dict[str, Any], root: Path, outdir: Path, kern
             f"({'defaults' if not changed else ', '.join(changed) + ' changed'})"
         )
         try:
-            results = pipeline.execute_notebook(spec.name, params, nb_path, root, kernel=kernel)
+            results = pipeline.execute_notebook(
+                spec.name, params, nb_path, root, kernel=kernel, on_cell_sent=on_cell_sent
+            )
         except pipeline.ChapterFailed as e:
             _err(str(e))
             return EXIT_FAILED
+        if warm.ident is None:  # no cell of its own was sent: the exporter is made now
+            warm.start()
         # The kernel's work is done: it ends while the page is written (joined below, and
         # not a daemon: the command does not exit before its kernel has).
         ender = threading.Thread(target=kernel.discard)

@@ -186,17 +186,23 @@ def execute_notebook(
     root: Path | None = None,
     *,
     kernel: WarmKernel | None = None,
+    on_cell_sent: Callable[..., None] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Execute one chapter with papermill into ``output``; return its results.
 
     ``kernel``: a :class:`WarmKernel` to execute in (the build's workers keep one between
     chapters); without it the chapter gets a kernel of its own, started and ended here.
+    ``on_cell_sent(cell=..., cell_index=...)`` is called as each code cell is sent to the
+    kernel, before its reply (nbclient's ``on_cell_complete`` hook): what this process
+    does then runs while the kernel computes.
     Raises :class:`ChapterFailed` naming the chapter, the cell and the traceback.
     """
     spec = registry.get(chapter)
     root = root or repo_root()
     headlines = [[h.name, h.unit, h.description] for h in spec.headlines]
-    return _execute(chapter, root / spec.notebook, headlines, params, output, root, kernel)
+    return _execute(
+        chapter, root / spec.notebook, headlines, params, output, root, kernel, on_cell_sent
+    )
 
 
 def _execute(
@@ -207,6 +213,7 @@ def _execute(
     output: Path,
     root: Path,
     kernel: WarmKernel | None,
+    on_cell_sent: Callable[..., None] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """:func:`execute_notebook` without the chapter registry: the notebook and the
     declared headlines (name, unit, description) are given (a worker imports no chapter)."""
@@ -222,6 +229,8 @@ def _execute(
     try:
         if kernel is not None:
             extra["km"] = kernel.ready(src.parent)
+        if on_cell_sent is not None:
+            extra["on_cell_complete"] = on_cell_sent
         pm.execute_notebook(
             str(src),
             str(output),
@@ -340,6 +349,61 @@ get_ipython().reset(new_session=True)
 """
 
 
+_PROMPT_CLIENT: list[type] = []
+
+
+def prompt_client_class() -> type:
+    """jupyter_client's asynchronous kernel client, waiting for a kernel to be ready without
+    its fixed 0.2 s.
+
+    Before a notebook's first cell, ``wait_for_ready`` asks for the kernel's info, then reads
+    IOPub until 0.2 s pass with no message: a wait on every chapter's critical path, as the
+    kernel is idle by then. This one reads IOPub only until the idle status of its own
+    request, which comes after every message the kernel sent before it (IOPub is ordered)
+    and also shows that IOPub is connected (a subscription that joined late sees nothing
+    within a second: the request is sent again, as jupyter_client's own loop does). Made on
+    first use (a worker imports jupyter_client only when it starts a kernel)."""
+    if _PROMPT_CLIENT:
+        return _PROMPT_CLIENT[0]
+    from queue import Empty
+
+    from jupyter_client.asynchronous import AsyncKernelClient
+
+    class PromptKernelClient(AsyncKernelClient):
+        async def wait_for_ready(self, timeout: float | None = None) -> None:
+            deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+            while True:
+                msg_id = self.kernel_info()
+                try:
+                    reply = await self._async_recv_reply(msg_id, timeout=1)
+                except TimeoutError:
+                    reply = None
+                if reply is not None and await self._seen_idle(msg_id, deadline):
+                    self._handle_kernel_info_reply(reply)
+                    return
+                if not await self._async_is_alive():
+                    raise RuntimeError("Kernel died before replying to kernel_info")
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"Kernel didn't respond in {timeout} s")
+
+        async def _seen_idle(self, msg_id: str, deadline: float) -> bool:
+            while True:
+                wait = min(1.0, max(deadline - time.monotonic(), 0.0))
+                try:
+                    msg = await self.iopub_channel.get_msg(timeout=wait)
+                except Empty:
+                    return False
+                if (
+                    msg["msg_type"] == "status"
+                    and msg["parent_header"].get("msg_id") == msg_id
+                    and msg["content"].get("execution_state") == "idle"
+                ):
+                    return True
+
+    _PROMPT_CLIENT.append(PromptKernelClient)
+    return PromptKernelClient
+
+
 class WarmKernel:
     """One Jupyter kernel kept by a chapter worker for the chapters it executes, one after
     another: each chapter after the first starts from a reset kernel (see
@@ -364,6 +428,7 @@ class WarmKernel:
 
         self.discard()
         km = AsyncKernelManager(kernel_name="python3")
+        km.client_factory = prompt_client_class()
         run_sync(km.start_kernel)(
             extra_arguments=[*KERNEL_ARGS, "--HistoryManager.hist_file=:memory:"], cwd=str(cwd)
         )
