@@ -837,3 +837,20 @@ def test_sobol_ranges_pass_the_check_and_indices_recover_what_the_fit_uses(table
     assert page.pooled_doubling_time(P, chips) == pytest.approx(
         sc.fit_log_trend(ev_fit["year"], ev_fit["flop_per_j"]).doubling_time_years
     )
+
+
+def test_a_total_index_estimated_above_one_is_called_what_it_is(tables):
+    """A total Sobol index is a share of variance (at most 1); the caption says so where the
+    estimate passes 1, and gives the lower end of its interval as what the sample shows."""
+    import dataclasses
+
+    ev = page.evaluate(Params(), tables)
+    top = ev.sobol["ST"].idxmax()
+    for st, conf, said in ((1.08, 0.3, True), (0.93, 0.3, False)):
+        sob = ev.sobol.copy()
+        sob.loc[top, ["ST", "ST_conf"]] = [st, conf]
+        caption = page.captions(dataclasses.replace(ev, sobol=sob))["sobol"]
+        assert f"{st:.2f}" in caption
+        assert ("cannot be" in caption) is said
+        if said:
+            assert f"at least {st - conf:.2f} of the variance" in caption

@@ -823,10 +823,19 @@ def _sobol_caption(ev: Evaluation) -> str:
         else "the intervals do not separate it from the next one, so this sample cannot rank "
         "the two"
     )
+    conf = float(t.loc[name, "ST_conf"])
+    # A total index is a share of variance, so at most 1; its estimate can pass 1 by chance.
+    above_one = (
+        f" (above 1, which a share of variance cannot be: the estimator's Monte Carlo "
+        f"error; its 95% interval, {st - conf:.2f} to {st + conf:.2f}, says only that this "
+        f"choice accounts for at least {max(st - conf, 0.0):.2f} of the variance)"
+        if st > 1
+        else ""
+    )
     return (
         f"Which of the analyst's choices of data the pooled "
         f"{PRECISION_LABELS[ev.P.precision]} doubling time is most sensitive to: the largest "
-        f"total Sobol index, {st:.2f}, is that of the {SOBOL_LABELS[name]}; {rank}. This is "
+        f"total Sobol index, {st:.2f}{above_one}, is that of the {SOBOL_LABELS[name]}; {rank}. This is "
         f"sensitivity to the analyst's choices of data, not uncertainty about the chips: "
         f"total Sobol indices (bars; lines: 95% bootstrap intervals) as each choice varies "
         f"uniformly over {ranges} ({SOBOL_N} base samples, "
