@@ -846,11 +846,11 @@ def test_a_total_index_estimated_above_one_is_called_what_it_is(tables):
 
     ev = page.evaluate(Params(), tables)
     top = ev.sobol["ST"].idxmax()
-    for st, conf, said in ((1.08, 0.3, True), (0.93, 0.3, False)):
+    for total, conf, said in ((1.08, 0.3, True), (0.93, 0.3, False)):
         sob = ev.sobol.copy()
-        sob.loc[top, ["ST", "ST_conf"]] = [st, conf]
+        sob.loc[top, ["ST", "ST_conf"]] = [total, conf]
         caption = page.captions(dataclasses.replace(ev, sobol=sob))["sobol"]
-        assert f"{st:.2f}" in caption
+        assert f"{total:.2f}" in caption
         assert ("cannot be" in caption) is said
         if said:
-            assert f"at least {st - conf:.2f} of the variance" in caption
+            assert f"at least {total - conf:.2f} of the variance" in caption
