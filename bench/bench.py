@@ -317,13 +317,13 @@ def main() -> None:
             spread(cleans),
             clean_cpu[cleans.index(min(cleans))],
         )
-        agains, again_cpu = timed_runs([eb, "build"], 3, env)
-        again = median(agains)
+        rebuilds, rebuild_cpu = timed_runs([eb, "build"], 3, env)
+        rebuild = median(rebuilds)
         row(
             "no-change rebuild, median of 3 (s)",
-            again,
-            aim(again, 5, "aim < 5 s") + "; " + spread(agains),
-            median(again_cpu),
+            rebuild,
+            aim(rebuild, 5, "aim < 5 s") + "; " + spread(rebuilds),
+            median(rebuild_cpu),
         )
         run_cmd = [eb, "run", "rebound", "-p", "elasticity", "1.4", "-o", str(Path(tmp) / "run")]
         reruns, rerun_cpu = timed_runs(run_cmd, 5, env)
