@@ -295,8 +295,15 @@ def point_path(
     lam = P.late_ambition_ratio if late_ratio is None else late_ratio
     years = P.horizon_year - P.base_year
     tt = np.asarray(t, float)[..., None]
-    rho = pue_ratio_path(tt, years, central_pue_ratio(P))
-    it = it_electricity(tt, seg, P.elasticity, rho, lam, AMBITION_BREAK_YEAR - P.base_year)
+    rho = pue_ratio_path(tt, years, segment_axis(central_pue_ratio(P)))
+    it = it_electricity(
+        tt,
+        seg,
+        segment_axis(P.elasticity),
+        rho,
+        segment_axis(lam),
+        AMBITION_BREAK_YEAR - P.base_year,
+    )
     seg_twh = base_twh * rho * it
     return {
         "facility_twh": seg_twh.sum(-1),
@@ -316,27 +323,17 @@ def horizon_twh(P: Params, base_twh: float) -> float:
 
 def horizon_twh_batch(PB: Any, base_twh: float) -> np.ndarray:
     """:func:`horizon_twh` of many parameter sets at once: ``PB``'s float fields are arrays of
-    shape ``(G,)`` (or numbers, shared), its other fields shared; returns ``(G,)``. The
-    same operations as :func:`point_path` at the horizon, elementwise and in the same order,
-    with the parameter-set axis first: each value is, bit for bit, what :func:`horizon_twh`
-    gives that set alone (tested)."""
-    years = PB.horizon_year - PB.base_year
-    tt = np.asarray(years, float)[..., None]
-    seg = segments_of(PB)  # (G, 2)
+    shape ``(G,)`` (or numbers, shared), its other fields shared; returns ``(G,)``, each
+    value, bit for bit, what :func:`horizon_twh` gives that set alone (tested): the same
+    :func:`point_path`, whose parameters carry a segment axis, so that a batch of them
+    broadcasts as one set does."""
+    return np.asarray(point_path(PB, base_twh, PB.horizon_year - PB.base_year)["facility_twh"])
 
-    def column(x: ArrayLike) -> np.ndarray:  # one value a set, against the segment axis
-        return np.asarray(x, float)[..., None]
 
-    rho = pue_ratio_path(tt, years, column(central_pue_ratio(PB)))
-    it = it_electricity(
-        tt,
-        seg,
-        column(PB.elasticity),
-        rho,
-        column(PB.late_ambition_ratio),
-        AMBITION_BREAK_YEAR - PB.base_year,
-    )
-    return np.asarray((base_twh * rho * it).sum(-1), float)
+def segment_axis(x: ArrayLike) -> np.ndarray:
+    """A parameter with a (length-1) segment axis added, so that it broadcasts against
+    per-segment arrays both for one parameter set and for a batch of them."""
+    return np.asarray(x, float)[..., None]
 
 
 # =========================================================================== calibration

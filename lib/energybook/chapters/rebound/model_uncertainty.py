@@ -38,6 +38,7 @@ from energybook.chapters.rebound.model_growth import (
     point_path,
     published_growth,
     pue_ratio_path,
+    segment_axis,
     segments_of,
 )
 from energybook.chapters.rebound.params import AMBITION_BREAK_YEAR, Params
@@ -122,24 +123,18 @@ def energy_twh_at(
             "cost": cost_index(
                 t, s0.energy_share, s0.efficiency_growth, s0.hardware_cost_decline, rho0
             ),
-            "elasticity": _segment_axis(P.elasticity),
+            "elasticity": segment_axis(P.elasticity),
         }
     it = it_electricity(
         t,
         seg,
         e,
         rho,
-        _segment_axis(P.late_ambition_ratio),
+        segment_axis(P.late_ambition_ratio),
         AMBITION_BREAK_YEAR - P.base_year,
         trend,
     ) * np.power(amb, t)
     return base_twh * (rho * it).sum(-1)
-
-
-def _segment_axis(x: ArrayLike) -> np.ndarray:
-    """A parameter with a (length-1) segment axis added, so that it broadcasts against
-    per-segment arrays both for one parameter set and for a batch of them."""
-    return np.asarray(x, float)[..., None]
 
 
 def chip_year(elasticity, chip_progress, ai_energy_share, *, P: Params) -> dict[str, np.ndarray]:
