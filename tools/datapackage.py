@@ -23,6 +23,7 @@ import sys
 from pathlib import Path
 
 import yaml
+from generated import write_or_check
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMAS = ROOT / "data" / "schemas"
@@ -84,16 +85,9 @@ def render(pkg: dict) -> str:
 
 
 def main(argv: list[str]) -> int:
-    text = render(build())
-    if "--write" in argv:
-        DESCRIPTOR.write_text(text, encoding="utf-8")
-        print(f"wrote {DESCRIPTOR.relative_to(ROOT)}")
-        return 0
-    if DESCRIPTOR.read_text(encoding="utf-8") != text:
-        print("data/datapackage.json is stale: run tools/datapackage.py --write")
-        return 1
-    print("data/datapackage.json matches data/schemas/")
-    return 0
+    return write_or_check(
+        DESCRIPTOR, render(build()), argv, "tools/datapackage.py", "data/schemas/"
+    )
 
 
 if __name__ == "__main__":

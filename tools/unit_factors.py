@@ -20,6 +20,10 @@ import json
 import sys
 from pathlib import Path
 
+from generated import write_or_check
+
+from energybook import units
+
 ROOT = Path(__file__).resolve().parents[1]
 LIB = ROOT / "lib" / "energybook"
 TABLE = LIB / "unit_factors.py"
@@ -43,22 +47,6 @@ def pairs_used(lib: Path = LIB) -> list[tuple[str, str]]:
     return sorted(found)
 
 
-def pint_factor(from_unit: str, to_unit: str) -> float:
-    import pint
-
-    ureg = _registry(pint)
-    return float(ureg.Quantity(1.0, from_unit).to(to_unit).magnitude)
-
-
-_REG: list = []
-
-
-def _registry(pint):  # one registry for the whole table
-    if not _REG:
-        _REG.append(pint.UnitRegistry())
-    return _REG[0]
-
-
 def render(pairs: list[tuple[str, str]]) -> str:
     import pint
 
@@ -70,22 +58,19 @@ def render(pairs: list[tuple[str, str]]) -> str:
         "FACTORS: dict[tuple[str, str], float] = {",
     ]
     for a, b in pairs:
-        lines.append(f"    ({json.dumps(a)}, {json.dumps(b)}): {pint_factor(a, b)!r},")
+        lines.append(f"    ({json.dumps(a)}, {json.dumps(b)}): {units.pint_factor(a, b)!r},")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str]) -> int:
-    text = render(pairs_used())
-    if "--write" in argv:
-        TABLE.write_text(text, encoding="utf-8")
-        print(f"wrote {TABLE.relative_to(ROOT)}")
-        return 0
-    if not TABLE.exists() or TABLE.read_text(encoding="utf-8") != text:
-        print(f"{TABLE.relative_to(ROOT)} is stale: run tools/unit_factors.py --write")
-        return 1
-    print(f"{TABLE.relative_to(ROOT)} matches pint for every factor the code uses")
-    return 0
+    return write_or_check(
+        TABLE,
+        render(pairs_used()),
+        argv,
+        "tools/unit_factors.py",
+        "pint for every factor the code uses",
+    )
 
 
 if __name__ == "__main__":
