@@ -33,6 +33,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -349,9 +350,7 @@ get_ipython().reset(new_session=True)
 """
 
 
-_PROMPT_CLIENT: list[type] = []
-
-
+@cache
 def prompt_client_class() -> type:
     """jupyter_client's asynchronous kernel client, waiting for a kernel to be ready without
     its fixed 0.2 s.
@@ -363,8 +362,6 @@ def prompt_client_class() -> type:
     and also shows that IOPub is connected (a subscription that joined late sees nothing
     within a second: the request is sent again, as jupyter_client's own loop does). Made on
     first use (a worker imports jupyter_client only when it starts a kernel)."""
-    if _PROMPT_CLIENT:
-        return _PROMPT_CLIENT[0]
     from queue import Empty
 
     from jupyter_client.asynchronous import AsyncKernelClient
@@ -400,7 +397,6 @@ def prompt_client_class() -> type:
                 ):
                     return True
 
-    _PROMPT_CLIENT.append(PromptKernelClient)
     return PromptKernelClient
 
 
@@ -457,8 +453,6 @@ class WarmKernel:
         return self.km
 
     def _wait_setup(self) -> bool:
-        from jupyter_core.utils import run_sync
-
         assert self._setup is not None
         kc, msg_id = self._setup
         self._setup = None
@@ -472,14 +466,9 @@ class WarmKernel:
             finally:
                 kc.stop_channels()
 
-        try:
-            return bool(run_sync(go)())
-        except Exception:
-            return False
+        return _succeeds(go)
 
     def _run(self, code: str) -> bool:
-        from jupyter_core.utils import run_sync
-
         async def go() -> bool:
             kc = self.km.client()
             kc.start_channels()
@@ -492,10 +481,7 @@ class WarmKernel:
             finally:
                 kc.stop_channels()
 
-        try:
-            return bool(run_sync(go)())
-        except Exception:
-            return False
+        return _succeeds(go)
 
     def discard(self) -> None:
         """End the kernel (the next chapter gets a new one)."""
@@ -517,6 +503,17 @@ class WarmKernel:
                 run_sync(km.cleanup_resources)()
             except Exception:
                 pass
+
+
+def _succeeds(go: Callable[[], Any]) -> bool:
+    """Run the coroutine function ``go`` to its end: its answer, or False if it raised (a
+    kernel that died or does not answer is replaced, not reported)."""
+    from jupyter_core.utils import run_sync
+
+    try:
+        return bool(run_sync(go)())
+    except Exception:
+        return False
 
 
 def _ignore(msg: Any) -> None:
