@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import re
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -246,18 +247,8 @@ AXIS_TITLE_CHARS = {"x": 34, "y": 38}
 
 def wrap(text: str, width: int) -> list[str]:
     """``text`` in lines of at most ``width`` characters, broken between words (a word
-    longer than ``width`` has a line of its own)."""
-    lines: list[str] = []
-    line = ""
-    for word in text.split():
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}" if line else word
-    if line:
-        lines.append(line)
-    return lines
+    longer than ``width`` has a line of its own; hyphenated words stay whole)."""
+    return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
 
 
 def wrap_label(text: str) -> str:
