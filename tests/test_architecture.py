@@ -34,6 +34,7 @@ CORE = {
     "energybook.memo",
     "energybook.bib",
     "energybook.locking",
+    "energybook.background",
 }
 TOP = {
     "energybook.pipeline": 5,

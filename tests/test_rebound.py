@@ -1065,6 +1065,20 @@ def test_the_chapters_sobol_indices_are_those_of_one_set_at_a_time(dc):
     pd.testing.assert_frame_equal(page.sobol_indices(P, base, n=64), one_by_one, check_exact=True)
 
 
+@pytest.mark.parametrize("elasticity", [0.0, 1.4])
+def test_sobol_indices_computed_ahead_in_a_child_are_the_pages_own(tables, elasticity):
+    from energybook import background
+
+    P = _params(elasticity=elasticity)
+    ahead = page.evaluate(P, tables, ahead=True)
+    assert set(ahead.ahead) == {"sobol"}
+    got = ahead.sobol
+    if background.enabled():
+        assert ahead.ahead["sobol"].source == "child"
+    pd.testing.assert_frame_equal(got, page.evaluate(P, tables).sobol, check_exact=True)
+    assert not page.evaluate(P, tables).ahead  # only the page asks for it
+
+
 def test_a_fan_of_one_year_holds_that_years_quantiles_of_the_whole_fan(dc):
     P = _params(n_draws=4_000)
     mc = mcm.simulate(P, _base(P, dc))

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from energybook import fmt
+from energybook import background, fmt
 from energybook import sobol as sobol_core
 from energybook.chapters.rebound import model, model_growth, model_h200, model_market
 from energybook.chapters.rebound import model_microsoft as msm
@@ -205,6 +205,11 @@ class Evaluation:
     tables: Mapping[str, pd.DataFrame] = field(repr=False)
     facts: Facts = field(repr=False)
     base_twh: float
+    #: Parts of the evaluation already being computed in a child process (see
+    #: :func:`evaluate`'s ``ahead``), by the name of the property they give.
+    ahead: Mapping[str, background.Pending[Any]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     # The Monte Carlo in steps, each computed on first use: the headlines need only the
     # draws, the horizon energy of each draw and the flip elasticities at the medians; the
@@ -304,6 +309,8 @@ class Evaluation:
     def sobol(self) -> pd.DataFrame:
         """Total and first-order Sobol indices of the point model's horizon-year
         electricity over :func:`sensitivity_ranges` (see :func:`sobol_indices`)."""
+        if "sobol" in self.ahead:
+            return self.ahead["sobol"].result()
         return sobol_indices(self.P, self.base_twh)
 
     @cached_property
@@ -366,13 +373,20 @@ class Evaluation:
         return float(hit["energy_twh"].iloc[0])
 
 
-def evaluate(P: Params, tables: Mapping[str, pd.DataFrame]) -> Evaluation:
+def evaluate(P: Params, tables: Mapping[str, pd.DataFrame], *, ahead: bool = False) -> Evaluation:
+    """The chapter's evaluation under ``P``: each part is computed on first use.
+
+    ``ahead``: start the Sobol indices at once in a child process (see
+    :mod:`energybook.background`), so that they are computed on the second core while the
+    page computes the rest (they alone import ``scipy.stats``, through SALib). The page asks
+    for them last. The same numbers as without (tested)."""
     f = facts(tables)
     base = f.base.get((P.scope, P.base_year))
     if base is None:  # refused by the spec's check; the model names what exists
         base = model_growth.base_energy_twh(tables["dc_electricity"], P.scope, P.base_year)
     mcm.check_years(P)  # a bad horizon is refused here, not on first use
-    return Evaluation(P, tables, f, base)
+    pending = {"sobol": background.start(sobol_indices, P, base)} if ahead else {}
+    return Evaluation(P, tables, f, base, pending)
 
 
 # Draws in one batch of :func:`headlines_batch` (parameter sets x draws each): bounds the
