@@ -49,6 +49,7 @@ TOP = {
     "energybook.cli": 6,
     "energybook.explore": 6,
     "energybook.runs": 5,
+    "energybook.runpage": 5,
 }
 NAMES = {
     0: "core",

@@ -166,140 +166,6 @@ def print_results(
         )
 
 
-def write_html_page(
-    nb_path: Path,
-    html_path: Path,
-    chapter: str | None = None,
-    changed: dict[str, tuple[Any, Any]] | None = None,
-    root: Path | None = None,
-    link_dir: Path | None = None,
-    exporter: Any = None,
-) -> None:
-    """A readable, self-contained-offline HTML page of an executed chapter. It says at its
-    top which parameters differ from the defaults, and every link on it works: the
-    headline box's links point at the run folder's own files, links into the book at the
-    built site (or are plain text where there is none)."""
-    import html as h
-
-    import nbformat
-
-    from energybook import render
-    from energybook.publish import glued_values, resolve_glue
-    from energybook.runs import text
-
-    nb = nbformat.read(str(nb_path), as_version=4)
-    nb.cells = [c for c in nb.cells if "remove-cell" not in c.metadata.get("tags", [])]
-    glued = glued_values(nb)
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            cell.source = resolve_glue(cell.source, glued)
-    exporter = exporter or _html_exporter()
-    with warnings.catch_warnings():  # glue's papermill.record outputs have no HTML form
-        warnings.simplefilter("ignore")
-        body, _ = exporter.from_notebook_node(nb)
-        body = render.inline_fallbacks(body)
-    bundle = render.write_js_bundle(html_path.parent)
-    root = root or Path(__file__).resolve().parents[2]
-    css = root / "_static" / "energybook.css"
-    style = css.read_text() if css.exists() else ""
-    title = nb.cells[0].source.splitlines()[0].lstrip("# ") if nb.cells else "Chapter"
-    if chapter is not None:
-        # Links are relative to where the page will live (the run folder), not to the
-        # staging folder it is written in first.
-        body = _fix_links(body, chapter, link_dir or html_path.parent, root)
-        if changed:
-            what = "; ".join(
-                f"<code>{h.escape(k)}</code> = {h.escape(text(v))} (default {h.escape(text(d))})"
-                for k, (v, d) in changed.items()
-            )
-        else:
-            what = "none: every parameter at its default"
-        banner = (
-            f'<div class="eb-box eb-run-banner"><p><strong>A re-run of chapter '
-            f"{h.escape(chapter)}</strong>, not the published book. Parameters "
-            f"changed from the defaults: {what}.</p><p>In this folder: "
-            f'<a href="results.json">results.json</a>, '
-            f'<a href="results.csv">results.csv</a>, '
-            f'<a href="{h.escape(nb_path.name)}">the executed notebook</a>, '
-            f'<a href="charts/index.csv">the data behind every chart</a>.</p></div>'
-        )
-        body = banner + "\n" + body
-    html_path.write_text(
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f'<title>{h.escape(title)}</title><script src="{bundle.name}"></script>'
-        "<style>body{max-width:900px;margin:2rem auto;padding:0 1rem;"
-        "font-family:system-ui,sans-serif;line-height:1.5}" + style + "</style>"
-        f"</head><body>\n{body}\n</body></html>\n",
-        encoding="utf-8",
-    )
-
-
-def _html_exporter() -> Any:
-    """nbconvert's HTML exporter as :func:`write_html_page` uses it."""
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(template_name="basic")
-    exporter.exclude_input = True
-    # The notebook is validated once, after its preprocessors, not after each of the
-    # dozen (the page is the same; about 0.05 s less on the rebound chapter).
-    exporter.optimistic_validation = True
-    return exporter
-
-
-def _warm_exporter(holder: list[Any]) -> None:
-    """Make the page's exporter and convert a small notebook with it (nbconvert's imports,
-    its templates and its Markdown renderer: a second or more), into ``holder``; and import
-    the page's renderer (Altair with it, a quarter of a second) and the results table's
-    (rich). Run in a thread while the kernel computes, when this process only waits."""
-    import nbformat
-    import rich.console  # noqa: F401
-    import rich.table  # noqa: F401
-
-    from energybook import render  # noqa: F401
-
-    exporter = _html_exporter()
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [
-        nbformat.v4.new_markdown_cell("# A\n\nSome *text*, a [link](a.md) and `code`.\n\n- a\n- b"),
-        nbformat.v4.new_code_cell("1"),
-    ]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        exporter.from_notebook_node(nb)
-    holder.append(exporter)
-
-
-def _fix_links(body: str, chapter: str, outdir: Path, root: Path) -> str:
-    import html as h
-    import posixpath
-    import re
-
-    site = root / "_build" / "html"
-    own = {
-        f"../results/{chapter}.json": "results.json",
-        f"../_sources/chapters/{chapter}.ipynb": f"{chapter}.ipynb",
-    }
-
-    def sub(m: re.Match) -> str:
-        href = h.unescape(m.group(2))
-        if href in own:
-            return f"{m.group(1)}{h.escape(own[href])}{m.group(3)}"
-        if re.match(r"^([a-z][a-z0-9+.-]*:|#|//)", href):
-            return m.group(0)  # absolute, or within the page
-        path, _, frag = href.partition("#")
-        target = posixpath.normpath(posixpath.join("chapters", path))
-        stem, ext = posixpath.splitext(target)
-        page = site / f"{stem}.html" if ext in (".md", ".ipynb", ".html", "") else site / target
-        if page.exists() and not target.startswith(".."):
-            rel = os.path.relpath(page, outdir) + (f"#{frag}" if frag else "")
-            return f"{m.group(1)}{h.escape(rel)}{m.group(3)}"
-        return "\0UNLINK\0"  # no such page: the link is taken out below
-
-    body = re.sub(r'(<a\b[^>]*?\bhref=")([^"]*)("[^>]*>)', sub, body)
-    # Links to nowhere become plain text (the words stay, the link goes).
-    return re.sub(r"\0UNLINK\0(.*?)</a>", r"<span>\1</span>", body, flags=re.S)
-
-
 def cmd_run(args: argparse.Namespace) -> int:
     spec = registry.get(args.chapter)
     overrides = collect_overrides(args.param, args.file)
@@ -340,7 +206,7 @@ def _run_in(spec: Any, overrides: dict[str, Any], root: Path, outdir: Path, kern
     """The rest of :func:`cmd_run`, with its kernel started."""
     import threading
 
-    from energybook import data, pipeline, runs
+    from energybook import data, pipeline, runpage, runs
 
     tables = data.load_tables(spec.tables)
     params = spec.validate(overrides, context=f"chapter {spec.name!r}", tables=tables)
@@ -351,17 +217,16 @@ def _run_in(spec: Any, overrides: dict[str, Any], root: Path, outdir: Path, kern
         raise ParameterError(problems)
     changed = runs.differing(spec.name, params)
     t0 = time.perf_counter()
-    # The page's exporter is made ready while the kernel computes the chapter, when this
-    # process only waits: started as the chapter's first cell of its own is sent (not
-    # before: papermill's import and set-up would share the interpreter with it, and the
-    # kernel waits for them).
-    exporters: list[Any] = []
-    warm = threading.Thread(target=_warm_exporter, args=(exporters,), daemon=True)
+    # The page is exported cell by cell while the kernel computes the chapter, when this
+    # process only waits: its thread starts as the chapter's first cell of its own is sent
+    # (not before: papermill's import and set-up would share the interpreter with it, and
+    # the kernel waits for them), and exports each cell the kernel has run.
+    page = runpage.PageCells(root / spec.notebook)
 
     def on_cell_sent(cell: Any = None, **_: Any) -> None:
         tags = set(cell.metadata.get("tags", [])) if cell is not None else set()
-        if warm.ident is None and not tags & PARAMETER_TAGS:
-            warm.start()
+        if not tags & PARAMETER_TAGS:
+            page.start()
 
     with tempfile.TemporaryDirectory(prefix=f"energybook-{spec.name}-") as tmp:
         staging = Path(tmp)
@@ -372,18 +237,22 @@ def _run_in(spec: Any, overrides: dict[str, Any], root: Path, outdir: Path, kern
         )
         try:
             results = pipeline.execute_notebook(
-                spec.name, params, nb_path, root, kernel=kernel, on_cell_sent=on_cell_sent
+                spec.name,
+                params,
+                nb_path,
+                root,
+                kernel=kernel,
+                on_cell_sent=on_cell_sent,
+                on_cell_executed=page.executed,
             )
         except pipeline.ChapterFailed as e:
             _err(str(e))
             return EXIT_FAILED
-        if warm.ident is None:  # no cell of its own was sent: the exporter is made now
-            warm.start()
         # The kernel's work is done: it ends while the page is written (joined below, and
         # not a daemon: the command does not exit before its kernel has).
         ender = threading.Thread(target=kernel.discard)
         ender.start()
-        warm.join()
+        exports = page.finish()
         defaults, source = runs.default_results(spec.name, root)
         if not changed:  # this run is the defaults
             defaults, source = results, "this run (every parameter at its default)"
@@ -394,14 +263,14 @@ def _run_in(spec: Any, overrides: dict[str, Any], root: Path, outdir: Path, kern
 
         specs = runs.chart_specs(spec.name, params, nbformat.read(str(nb_path), as_version=4))
         index = runs.write_chart_data(specs, staging / "charts")
-        write_html_page(
+        runpage.write_html_page(
             nb_path,
             staging / f"{spec.name}.html",
             spec.name,
             changed,
             root,
             link_dir=outdir,
-            exporter=exporters[0] if exporters else None,
+            exports=exports,
         )
         pipeline.write_json(staging / "results.json", full)
         (staging / "results.csv").write_text(runs.results_csv(full), encoding="utf-8")

@@ -188,6 +188,7 @@ def execute_notebook(
     *,
     kernel: WarmKernel | None = None,
     on_cell_sent: Callable[..., None] | None = None,
+    on_cell_executed: Callable[..., None] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Execute one chapter with papermill into ``output``; return its results.
 
@@ -195,14 +196,23 @@ def execute_notebook(
     chapters); without it the chapter gets a kernel of its own, started and ended here.
     ``on_cell_sent(cell=..., cell_index=...)`` is called as each code cell is sent to the
     kernel, before its reply (nbclient's ``on_cell_complete`` hook): what this process
-    does then runs while the kernel computes.
+    does then runs while the kernel computes. ``on_cell_executed(cell=..., cell_index=...,
+    execute_reply=...)`` is called as each code cell has run, with its outputs.
     Raises :class:`ChapterFailed` naming the chapter, the cell and the traceback.
     """
     spec = registry.get(chapter)
     root = root or repo_root()
     headlines = [[h.name, h.unit, h.description] for h in spec.headlines]
     return _execute(
-        chapter, root / spec.notebook, headlines, params, output, root, kernel, on_cell_sent
+        chapter,
+        root / spec.notebook,
+        headlines,
+        params,
+        output,
+        root,
+        kernel,
+        on_cell_sent,
+        on_cell_executed,
     )
 
 
@@ -215,6 +225,7 @@ def _execute(
     root: Path,
     kernel: WarmKernel | None,
     on_cell_sent: Callable[..., None] | None = None,
+    on_cell_executed: Callable[..., None] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """:func:`execute_notebook` without the chapter registry: the notebook and the
     declared headlines (name, unit, description) are given (a worker imports no chapter)."""
@@ -232,6 +243,8 @@ def _execute(
             extra["km"] = kernel.ready(src.parent)
         if on_cell_sent is not None:
             extra["on_cell_complete"] = on_cell_sent
+        if on_cell_executed is not None:
+            extra["on_cell_executed"] = on_cell_executed
         pm.execute_notebook(
             str(src),
             str(output),
