@@ -1088,3 +1088,19 @@ def test_a_fan_of_one_year_holds_that_years_quantiles_of_the_whole_fan(dc):
     for q in ("p05", "p25", "p50", "p75", "p95"):
         assert one.loc[2035, q] == whole.loc[2035, q]
     assert one.loc[2035, "mean"] == pytest.approx(whole.loc[2035, "mean"], rel=1e-12)
+
+
+@given(
+    st.one_of(
+        st.floats(allow_nan=True),
+        st.integers(-(2**70), 2**70),
+        st.booleans(),
+        st.floats(width=32).map(np.float32),
+        st.floats().map(np.float64),
+        st.floats().map(np.asarray),
+        st.lists(st.floats(), max_size=3).map(np.asarray),
+        st.lists(st.floats(), min_size=1, max_size=3),
+    )
+)
+def test_is_scalar_is_numpys_zero_dimensions(x):
+    assert gr.is_scalar(x) == (np.ndim(x) == 0)

@@ -169,11 +169,18 @@ def segments_of(P: Params, demand_growth: ArrayLike | None = None) -> Segments:
     )
 
 
+def is_scalar(x: object) -> bool:
+    """``np.ndim(x) == 0``, without its cost (a conversion to an array, about 2 us) for a
+    plain number, which is what one parameter set holds: the models check this on every
+    evaluation."""
+    return isinstance(x, (int, float)) or np.ndim(x) == 0
+
+
 def _pair(ai: ArrayLike, other: ArrayLike) -> np.ndarray:
     """The two segments' values with the segment axis last: ``(2,)`` for two numbers, and
     for arrays (a batch of parameter sets, as in :func:`model_uncertainty.batch_params`)
     their broadcast shape plus the segment axis."""
-    if np.ndim(ai) == 0 and np.ndim(other) == 0:
+    if is_scalar(ai) and is_scalar(other):
         return np.array([ai, other], dtype=float)
     return np.stack(np.broadcast_arrays(np.asarray(ai, float), np.asarray(other, float)), -1)
 
@@ -203,7 +210,7 @@ def horizon_pue_median(pue_best: ArrayLike, pue: ArrayLike) -> np.ndarray:
 def central_pue_ratio(P: Params) -> float:
     """Median horizon-year PUE over base-year PUE (an array for a batch of parameter
     sets)."""
-    if np.ndim(P.pue) == 0 and np.ndim(P.pue_best) == 0:
+    if is_scalar(P.pue) and is_scalar(P.pue_best):
         return horizon_pue_distribution(P).median() / P.pue
     return horizon_pue_median(P.pue_best, P.pue) / P.pue  # type: ignore[return-value]
 

@@ -34,6 +34,7 @@ from energybook.chapters.rebound.model_growth import (
     horizon_pue_distribution,
     horizon_pue_distribution_of,
     horizon_pue_median,
+    is_scalar,
     it_electricity,
     point_path,
     published_growth,
@@ -207,7 +208,7 @@ def _chip_shocks(P: Any, base_twh: float, t: float) -> np.ndarray:
     other input at its point value: one call for one parameter set or a batch."""
     pue_median = (
         horizon_pue_distribution(P).median()
-        if np.ndim(P.pue) == 0 and np.ndim(P.pue_best) == 0
+        if is_scalar(P.pue) and is_scalar(P.pue_best)
         else horizon_pue_median(P.pue_best, P.pue)
     )
     chip = np.array([math.exp(x) for x in (-_SHOCK, _SHOCK)])
