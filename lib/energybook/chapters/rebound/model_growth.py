@@ -169,7 +169,7 @@ def segments_of(P: Params, demand_growth: ArrayLike | None = None) -> Segments:
     )
 
 
-def is_scalar(x: object) -> bool:
+def is_scalar(x: ArrayLike) -> bool:
     """``np.ndim(x) == 0``, without its cost (a conversion to an array, about 2 us) for a
     plain number, which is what one parameter set holds: the models check this on every
     evaluation."""
