@@ -20,6 +20,15 @@ compute, to the bit. What the caller shows never depends on the child:
 
 Only a pure function belongs here: one that depends on, and changes, nothing but its
 arguments and its return value (the child's side effects are lost with it).
+
+The risk of forking a process that runs threads (a kernel does): a lock that another
+thread holds at that moment stays held in the child, which then hangs if it needs it
+(Python 3.12 and later warn of this, in a warning hidden by the default filters). The
+child here only imports and computes: Python resets its import lock and the logging
+module's locks in a forked child (and the C library its allocator's), and the child writes
+to no stream the kernel's threads use. One that hangs anyway is ended after
+``timeout_s``, and the caller computes the value: the run is slower by that much, and its
+numbers are the same.
 """
 
 from __future__ import annotations
