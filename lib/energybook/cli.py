@@ -198,10 +198,6 @@ def cmd_run(args: argparse.Namespace) -> int:
         os.environ.pop(locking.TAG_VAR, None)
 
 
-# The tags of a chapter's parameters cells: its own (defaults) and papermill's injected one.
-PARAMETER_TAGS = frozenset({"parameters", "injected-parameters"})
-
-
 def _run_in(spec: Any, overrides: dict[str, Any], root: Path, outdir: Path, kernel: Any) -> int:
     """The rest of :func:`cmd_run`, with its kernel started."""
     import threading
@@ -218,15 +214,12 @@ def _run_in(spec: Any, overrides: dict[str, Any], root: Path, outdir: Path, kern
     changed = runs.differing(spec.name, params)
     t0 = time.perf_counter()
     # The page is exported cell by cell while the kernel computes the chapter, when this
-    # process only waits: its thread starts as the chapter's first cell of its own is sent
-    # (not before: papermill's import and set-up would share the interpreter with it, and
-    # the kernel waits for them), and exports each cell the kernel has run.
+    # process only waits. Its thread starts now and makes its exporter ready while the
+    # kernel still imports the chapter's modules (this process meanwhile only imports
+    # papermill and waits): not later, when the kernel's chapter code and its child
+    # process already take both cores. It exports each cell the kernel has run.
     page = runpage.PageCells(root / spec.notebook)
-
-    def on_cell_sent(cell: Any = None, **_: Any) -> None:
-        tags = set(cell.metadata.get("tags", [])) if cell is not None else set()
-        if not tags & PARAMETER_TAGS:
-            page.start()
+    page.start()
 
     with tempfile.TemporaryDirectory(prefix=f"energybook-{spec.name}-") as tmp:
         staging = Path(tmp)
@@ -242,7 +235,6 @@ def _run_in(spec: Any, overrides: dict[str, Any], root: Path, outdir: Path, kern
                 nb_path,
                 root,
                 kernel=kernel,
-                on_cell_sent=on_cell_sent,
                 on_cell_executed=page.executed,
             )
         except pipeline.ChapterFailed as e:

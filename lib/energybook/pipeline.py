@@ -187,17 +187,14 @@ def execute_notebook(
     root: Path | None = None,
     *,
     kernel: WarmKernel | None = None,
-    on_cell_sent: Callable[..., None] | None = None,
     on_cell_executed: Callable[..., None] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Execute one chapter with papermill into ``output``; return its results.
 
     ``kernel``: a :class:`WarmKernel` to execute in (the build's workers keep one between
     chapters); without it the chapter gets a kernel of its own, started and ended here.
-    ``on_cell_sent(cell=..., cell_index=...)`` is called as each code cell is sent to the
-    kernel, before its reply (nbclient's ``on_cell_complete`` hook): what this process
-    does then runs while the kernel computes. ``on_cell_executed(cell=..., cell_index=...,
-    execute_reply=...)`` is called as each code cell has run, with its outputs.
+    ``on_cell_executed(cell=..., cell_index=..., execute_reply=...)`` is called as each code
+    cell has run, with its outputs (nbclient's hook).
     Raises :class:`ChapterFailed` naming the chapter, the cell and the traceback.
     """
     spec = registry.get(chapter)
@@ -211,7 +208,6 @@ def execute_notebook(
         output,
         root,
         kernel,
-        on_cell_sent,
         on_cell_executed,
     )
 
@@ -224,7 +220,6 @@ def _execute(
     output: Path,
     root: Path,
     kernel: WarmKernel | None,
-    on_cell_sent: Callable[..., None] | None = None,
     on_cell_executed: Callable[..., None] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """:func:`execute_notebook` without the chapter registry: the notebook and the
@@ -241,8 +236,6 @@ def _execute(
     try:
         if kernel is not None:
             extra["km"] = kernel.ready(src.parent)
-        if on_cell_sent is not None:
-            extra["on_cell_complete"] = on_cell_sent
         if on_cell_executed is not None:
             extra["on_cell_executed"] = on_cell_executed
         pm.execute_notebook(

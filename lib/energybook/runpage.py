@@ -113,8 +113,8 @@ def page_cells(nb: Any) -> list[Any]:
 class PageCells:
     """Exports the page's cells in a thread while a chapter executes.
 
-    :meth:`start` (when the kernel starts on the chapter's own cells) makes the exporter and
-    reads the chapter's source notebook; :meth:`executed` hands it each code cell the kernel
+    :meth:`start` (while the kernel starts) makes the exporter and reads the chapter's
+    source notebook; :meth:`executed` hands it each code cell the kernel
     has run (nbclient's ``on_cell_executed`` hook), and it then exports that cell and every
     Markdown cell whose glued values are all known. :meth:`finish` waits for it and returns
     the exports, to which :func:`write_html_page` adds what is missing."""
