@@ -231,3 +231,25 @@ def test_slim_charts_draw_the_same(chapter):
         ), name
         slimmer += len(json.dumps(full)) - len(json.dumps(render.slim(full)))
     assert slimmer > 0  # the slimming did something: the comparison can fail
+
+
+SOBOL = pd.DataFrame(
+    {
+        "parameter": ["energy_share", "pue_horizon"],
+        "ST": [0.6, 0.3],
+        "ST_conf": [0.05, 0.04],
+        "S1": [0.55, 0.2],
+    }
+)
+
+
+def test_sobol_bars_show_every_parameter_by_its_plain_label():
+    labels = {"energy_share": "Energy's share of cost", "pue_horizon": "PUE in 2030"}
+    spec = charts.figure(charts.sobol_bars(SOBOL, title="Which inputs move it", labels=labels), "x")
+    values = [row["label"] for data in spec.spec["datasets"].values() for row in data]
+    assert set(values) == set(labels.values())
+
+
+def test_sobol_bars_refuse_a_parameter_without_a_label():
+    with pytest.raises(ValueError, match="no plain-language label for pue_horizon"):
+        charts.sobol_bars(SOBOL, title="Which inputs move it", labels={"energy_share": "Energy"})

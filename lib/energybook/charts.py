@@ -17,7 +17,7 @@ from __future__ import annotations
 import html
 import re
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -636,12 +636,16 @@ def nations_bar(table: pd.DataFrame, *, title: str, height: int = 260) -> alt.Ch
 
 
 def sobol_bars(
-    indices: pd.DataFrame, *, title: str, labels: dict[str, str] | None = None, height: int = 200
+    indices: pd.DataFrame, *, title: str, labels: Mapping[str, str], height: int = 200
 ) -> alt.TopLevelMixin:
     """Total Sobol indices with their 95% intervals, one bar per parameter (columns
-    ``parameter, ST, ST_conf, S1``); ``labels`` maps parameter names to plain language."""
+    ``parameter, ST, ST_conf, S1``); ``labels`` maps every parameter name to plain language
+    (a name without one is refused: the bar would show a code identifier to readers)."""
+    missing = sorted(set(indices["parameter"]) - set(labels))
+    if missing:
+        raise ValueError(f"sobol_bars: no plain-language label for {', '.join(missing)}")
     t = indices.copy()
-    t["label"] = [(labels or {}).get(p, p.replace("_", " ")) for p in t["parameter"]]
+    t["label"] = [labels[p] for p in t["parameter"]]
     t["low"] = (t["ST"] - t["ST_conf"]).clip(lower=0.0)
     t["high"] = t["ST"] + t["ST_conf"]
     t = t.sort_values("ST", ascending=False)
