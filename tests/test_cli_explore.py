@@ -118,6 +118,7 @@ def test_a_sweep_writes_its_table_and_an_offline_chart(cli, tmp_path):
     )
     page = (out / "sweep.html").read_text()
     assert "vegaEmbed" in page and "cdn.jsdelivr" not in page and "<script src" not in page
+    assert_shows_no_identifier(page)
 
 
 def test_sensitivity_refuses_a_bad_sample_size_and_unknown_names(cli, tmp_path):
@@ -153,4 +154,19 @@ def test_sensitivity_writes_indices_with_intervals(cli, tmp_path):
     assert "too small for the intervals to separate" in r.stderr or all(
         r["separated"] == "True" for r in rows
     )
-    assert (out / "sobol.html").exists()
+    assert_shows_no_identifier((out / "sobol.html").read_text())
+
+
+def assert_shows_no_identifier(page: str) -> None:
+    """The standalone chart's title, caption and text alternative are plain language."""
+    import html
+    import re
+
+    from energybook import charts
+
+    shown = re.findall(r"<title>(.*?)</title>|<figcaption>(.*?)</figcaption>", page, re.S)
+    shown += [(a,) for a in re.findall(r'aria-label="([^"]*)"', page)]
+    texts = [html.unescape(t) for group in shown for t in group if t]
+    assert texts
+    for text in texts:
+        assert not charts.IDENTIFIER.search(text), text

@@ -159,7 +159,9 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         )
         with tempfile.TemporaryDirectory() as tmp:
             path = charts.save_html(
-                chart, Path(tmp) / "sweep.html", f"{spec.title}: {headline} over the sweep"
+                chart,
+                Path(tmp) / "sweep.html",
+                f"{spec.title}: {spec.headline(headline).description} over the sweep",
             )
             files["sweep.html"] = path.read_bytes()
     _write(
@@ -205,15 +207,18 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     finally:
         _close(client)
     main = idx[idx["headline"] == headline]
+    described = spec.headline(headline).description
     chart = charts.sobol_bars(
         main,
-        title=f"Which parameters move: {headline}"[:80],
+        title=f"Which parameters move it: {described}"[:80],
         labels={p.name: p.description[:60] for p in spec.params},
     )
     files = {"sobol.csv": idx.to_csv(index=False).encode()}
     with tempfile.TemporaryDirectory() as tmp:
         path = charts.save_html(
-            chart, Path(tmp) / "sobol.html", f"Total Sobol indices of {headline} with 95% intervals"
+            chart,
+            Path(tmp) / "sobol.html",
+            f"Total Sobol indices of {described}, with 95% intervals",
         )
         files["sobol.html"] = path.read_bytes()
     files["problem.json"] = json.dumps(
