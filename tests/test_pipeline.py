@@ -491,3 +491,18 @@ def test_a_late_iopub_subscription_asks_again():
     client, wait = _fake_client([[], [_status("info1", "busy"), _status("info1", "idle")]])
     wait()
     assert client.requests == ["info0", "info1"] and client.handled == ["info1"]
+
+
+def test_the_private_jupyter_client_methods_the_prompt_client_calls_exist():
+    """The fake above replaces them, so this pins that the locked jupyter_client still has
+    them, with the arguments the prompt client passes: an upgrade that drops them fails
+    here, by name, and not only as a kernel that never becomes ready."""
+    import inspect
+
+    from jupyter_client.asynchronous.client import AsyncKernelClient
+
+    recv = inspect.signature(AsyncKernelClient._async_recv_reply).parameters
+    assert {"msg_id", "timeout"} <= set(recv)
+    handle = inspect.signature(AsyncKernelClient._handle_kernel_info_reply).parameters
+    assert list(handle)[1:] == ["msg"]
+    assert issubclass(pipeline.prompt_client_class(), AsyncKernelClient)
