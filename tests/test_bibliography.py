@@ -97,3 +97,65 @@ def test_every_data_source_entry_is_a_corporate_author():
         assert persons[0].rich_last_names[0].render_as("text") in publishers, key
         checked += 1
     assert checked > 80
+
+
+def _entries(text: str):
+    from pybtex.database import parse_string
+
+    return list(parse_string(text, "bibtex").entries.values())
+
+
+def test_the_references_list_labels_an_entry_as_the_prose_cites_it():
+    from energybook import sphinxext
+
+    one, two, three, corporate, von = _entries(
+        "@article{a, author = {Sorrell, Steve}, title = {T}, year = {2009}}\n"
+        "@article{b, author = {Sorrell, Steve and Dimitropoulos, John}, title = {T},"
+        " year = {2008}}\n"
+        "@article{c, author = {Masanet, Eric and Shehabi, Arman and Lei, Nuoa},"
+        " title = {T}, year = {2020}}\n"
+        "@misc{d, author = {{International Energy Agency}}, title = {T}, year = {2025}}\n"
+        "@article{e, author = {van der Berg, Anna}, title = {T}, year = {2001}}\n"
+    )
+    assert sphinxext.author_year_label(one) == "Sorrell, 2009"
+    assert sphinxext.author_year_label(two) == "Sorrell and Dimitropoulos, 2008"
+    assert sphinxext.author_year_label(three) == "Masanet et al., 2020"
+    assert sphinxext.author_year_label(corporate) == "International Energy Agency, 2025"
+    assert sphinxext.author_year_label(von) == "van der Berg, 2001"
+
+
+def test_labels_two_entries_would_share_get_a_letter_and_the_rest_none():
+    from energybook import sphinxext
+
+    entries = _entries(
+        "@misc{x, author = {{International Energy Agency}}, title = {A}, year = {2025}}\n"
+        "@misc{y, author = {{International Energy Agency}}, title = {B}, year = {2025}}\n"
+        "@misc{z, author = {{International Energy Agency}}, title = {C}, year = {2024}}\n"
+    )
+    labels = list(sphinxext.author_year_labels(entries))
+    assert labels == [
+        "International Energy Agency, 2025a",
+        "International Energy Agency, 2025b",
+        "International Energy Agency, 2024",
+    ]
+    assert len(set(labels)) == len(labels)
+
+
+def test_the_book_cites_in_author_year_form_in_round_brackets():
+    """The styles _config.yml names are the ones the extension registers (Jupyter Book 1.0
+    ignores bibtex_reference_style at the top level: it must sit under sphinx.config)."""
+    import yaml
+
+    from energybook import sphinxext
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    assert "bibtex_reference_style" not in config
+    sphinx = config["sphinx"]["config"]
+    assert sphinx["bibtex_reference_style"] == sphinxext.CITATION_STYLE
+    assert sphinx["bibtex_default_style"] == sphinxext.REFERENCES_STYLE
+    sphinxext.register_citation_style()
+    from sphinxcontrib.bibtex.plugin import find_plugin
+
+    style = find_plugin("sphinxcontrib.bibtex.style.referencing", sphinxext.CITATION_STYLE)()
+    assert (style.bracket_parenthetical.left, style.bracket_parenthetical.right) == ("(", ")")
+    assert (style.bracket_textual.left, style.bracket_textual.right) == ("(", ")")
