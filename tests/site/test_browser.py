@@ -118,6 +118,30 @@ def _measure(browser, server, rel, width):
         context.close()
 
 
+PHONE_PX = 360
+
+
+@pytest.mark.site
+@pytest.mark.parametrize("rel", PAGES)
+def test_no_page_scrolls_sideways_on_a_phone(browser, server, rel):
+    """A long word (a code name, a URL, a reference's title) wraps: the page is no wider
+    than a phone's screen, and says which element runs past it if not."""
+    context, page, _, _ = open_page(browser, server, rel, width=PHONE_PX)
+    try:
+        wide = page.evaluate(
+            "() => { const w = document.documentElement.clientWidth, out = [];"
+            "for (const e of document.querySelectorAll('.bd-article *')) {"
+            "  if (e.scrollWidth > e.clientWidth + 1 && e.clientWidth > 0 &&"
+            "      getComputedStyle(e).overflowX === 'visible')"
+            "    out.push(e.tagName + ': ' + (e.textContent || '').slice(0, 60)); }"
+            "return [document.documentElement.scrollWidth, w, out.slice(-3)]; }"
+        )
+        scroll, width, culprits = wide
+        assert scroll <= width, f"{rel} is {scroll} px wide at {width} px: {culprits}"
+    finally:
+        context.close()
+
+
 @pytest.mark.site
 @pytest.mark.parametrize("width", [400, 1280])
 @pytest.mark.parametrize("rel", CHART_PAGES)
