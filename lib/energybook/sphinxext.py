@@ -18,12 +18,6 @@
   (tools/fontawesome_subset.py writes both).
 - It loads the styles and scripts of highlighted code (pygments, the copy button) only on
   pages that show code.
-- It registers the citation style the book uses, ``author_year_round``: sphinxcontrib-bibtex's
-  author-year style with round brackets, "(Masanet et al., 2020)" and "Masanet et al.
-  (2020)", the convention of the field's literature (the built-in one writes square ones);
-  and the references list's style, ``energybook``: pybtex's ``alpha`` with each entry
-  labelled as the prose cites it, "Masanet et al., 2020" (not "MSL+20"), with a letter
-  after the year where two entries would share a label.
 """
 
 from __future__ import annotations
@@ -31,7 +25,6 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
 
 OFFSITE = ("unpkg.com", "cdn.jsdelivr.net", "cdnjs.cloudflare.com")
 CHART_BUNDLE = "vega-bundle.js"
@@ -188,99 +181,7 @@ def _build_finished(app, exception):
     slim_theme_css(html)
 
 
-CITATION_STYLE = "author_year_round"
-
-
-def _round_brackets():
-    from sphinxcontrib.bibtex.style.referencing import BracketStyle
-
-    return BracketStyle(left="(", right=")")
-
-
-def register_citation_style() -> None:
-    """Register :data:`CITATION_STYLE` with sphinxcontrib-bibtex (``bibtex_reference_style``
-    in _config.yml names it)."""
-    from dataclasses import dataclass, field
-
-    from sphinxcontrib.bibtex.plugin import register_plugin
-    from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
-
-    @dataclass
-    class RoundAuthorYearReferenceStyle(AuthorYearReferenceStyle):
-        bracket_textual: Any = field(default_factory=_round_brackets)
-        bracket_parenthetical: Any = field(default_factory=_round_brackets)
-        bracket_author: Any = field(default_factory=_round_brackets)
-        bracket_label: Any = field(default_factory=_round_brackets)
-        bracket_year: Any = field(default_factory=_round_brackets)
-
-    register_plugin(
-        "sphinxcontrib.bibtex.style.referencing",
-        CITATION_STYLE,
-        RoundAuthorYearReferenceStyle,
-        force=True,
-    )
-
-
-REFERENCES_STYLE = "energybook"
-
-
-def _surnames(person: Any) -> str:
-    parts = [*person.rich_prelast_names, *person.rich_last_names]
-    return " ".join(p.render_as("text") for p in parts)
-
-
-def author_year_label(entry: Any) -> str:
-    """An entry's label in the references list, as the prose cites it: its authors' (else
-    its editors') surnames, one, two ("A and B") or the first and "et al.", then the year."""
-    persons = entry.persons.get("author") or entry.persons.get("editor") or []
-    names = [_surnames(p) for p in persons]
-    if not names:
-        who = entry.fields.get("title", entry.key)
-    elif len(names) == 1:
-        who = names[0]
-    elif len(names) == 2:
-        who = f"{names[0]} and {names[1]}"
-    else:
-        who = f"{names[0]} et al."
-    year = entry.fields.get("year", "")
-    return f"{who}, {year}" if year else who
-
-
-def author_year_labels(sorted_entries: Any) -> Any:
-    """:func:`author_year_label` of each entry, in order; labels that several entries
-    would share get a letter after the year (2025a, 2025b, ...)."""
-    from collections import Counter
-
-    labels = [author_year_label(e) for e in sorted_entries]
-    total, seen = Counter(labels), Counter[str]()
-    for label in labels:
-        if total[label] == 1:
-            yield label
-        else:
-            yield label + chr(ord("a") + seen[label])
-            seen[label] += 1
-
-
-def register_references_style() -> None:
-    """Register :data:`REFERENCES_STYLE` with pybtex (``bibtex_default_style`` in
-    _config.yml names it)."""
-    from pybtex.plugin import register_plugin
-    from pybtex.style.formatting.alpha import Style as AlphaStyle
-    from pybtex.style.labels import BaseLabelStyle
-
-    class AuthorYearLabelStyle(BaseLabelStyle):
-        def format_labels(self, sorted_entries):
-            return author_year_labels(sorted_entries)
-
-    class AuthorYearStyle(AlphaStyle):
-        default_label_style = AuthorYearLabelStyle
-
-    register_plugin("pybtex.style.formatting", REFERENCES_STYLE, AuthorYearStyle, force=True)
-
-
 def setup(app):
-    register_citation_style()
-    register_references_style()
     app.connect("html-page-context", _page_context, priority=900)
     app.connect("build-finished", _build_finished)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -141,16 +141,3 @@ def test_the_theme_stylesheet_loads_only_the_icon_font_subsets(built_site):
     assert fonts and all(f.startswith("../fonts/") for f in fonts), fonts
     for f in fonts:
         assert (HTML / "_static" / "styles" / f).resolve().stat().st_size < 20_000, f
-
-
-def test_citations_read_author_year_and_the_references_list_labels_them_so(built_site):
-    """Prose cites "(Masanet et al., 2020)", not an alpha label ("[MSL+20]"), and the
-    references list labels each entry the same way."""
-    page = (HTML / "chapters" / "rebound.html").read_text(encoding="utf-8")
-    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", page))
-    assert "(Masanet et al., 2020)" in text
-    assert "MSL+20" not in text
-    refs = (HTML / "appendix" / "references.html").read_text(encoding="utf-8")
-    labels = re.findall(r'<span class="label"><span class="fn-bracket">\[</span>([^<]*)<', refs)
-    assert labels and "Masanet et al., 2020" in labels
-    assert all(re.search(r", \d{4}[a-z]?$", label) for label in labels), labels[:5]
