@@ -253,7 +253,8 @@ def _run_in(spec: Any, overrides: dict[str, Any], root: Path, outdir: Path, kern
         # its inline data (the book's offline renderer), so this costs no computation.
         import nbformat
 
-        specs = runs.chart_specs(spec.name, params, nbformat.read(str(nb_path), as_version=4))
+        executed = nbformat.read(str(nb_path), as_version=4)
+        specs = runs.chart_specs(spec.name, params, executed)
         index = runs.write_chart_data(specs, staging / "charts")
         runpage.write_html_page(
             nb_path,
@@ -263,6 +264,7 @@ def _run_in(spec: Any, overrides: dict[str, Any], root: Path, outdir: Path, kern
             root,
             link_dir=outdir,
             exports=exports,
+            nb=executed,
         )
         pipeline.write_json(staging / "results.json", full)
         (staging / "results.csv").write_text(runs.results_csv(full), encoding="utf-8")

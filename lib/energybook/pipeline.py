@@ -154,6 +154,12 @@ def cache_key(
 
 
 # --------------------------------------------------------------------------- execution
+def drop_execution_metadata(cell: Any) -> None:
+    """Take a cell's timings and execution metadata (papermill's, nbclient's) off it."""
+    cell.metadata.pop("papermill", None)
+    cell.metadata.pop("execution", None)
+
+
 def _clean_executed(nb: Any, chapter: str = "") -> None:
     """Make an executed notebook deterministic and fit for the page: drop timings and
     execution metadata, give every cell a derived id (papermill's injected cell gets a
@@ -161,8 +167,7 @@ def _clean_executed(nb: Any, chapter: str = "") -> None:
     nb.metadata.pop("papermill", None)
     seen: set[str] = set()
     for i, cell in enumerate(nb.cells):
-        cell.metadata.pop("papermill", None)
-        cell.metadata.pop("execution", None)
+        drop_execution_metadata(cell)
         tags = cell.metadata.get("tags", [])
         if ("injected-parameters" in tags or "parameters" in tags) and "remove-cell" not in tags:
             cell.metadata["tags"] = [*tags, "remove-cell"]

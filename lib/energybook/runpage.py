@@ -41,11 +41,13 @@ def make_exporter() -> Any:
 
 
 def _clean(cell: Any) -> Any:
-    """A cell as the run folder's notebook stores it (papermill's timings dropped: see
-    ``pipeline._clean_executed``), for the cache key."""
+    """A copy of a cell as the run folder's notebook stores it (its timings dropped, as
+    :func:`~energybook.pipeline.drop_execution_metadata` drops them there), for the cache
+    key."""
+    from energybook.pipeline import drop_execution_metadata
+
     cell = copy.deepcopy(cell)
-    cell.metadata.pop("papermill", None)
-    cell.metadata.pop("execution", None)
+    drop_execution_metadata(cell)
     return cell
 
 
@@ -186,18 +188,21 @@ def write_html_page(
     root: Path | None = None,
     link_dir: Path | None = None,
     exports: CellExports | None = None,
+    nb: Any = None,
 ) -> None:
     """A readable, self-contained-offline HTML page of an executed chapter. It says at its
     top which parameters differ from the defaults, and every link on it works: the
     headline box's links point at the run folder's own files, links into the book at the
     built site (or are plain text where there is none). ``exports``: cells exported ahead
-    (:class:`PageCells`)."""
+    (:class:`PageCells`); ``nb``: the notebook at ``nb_path``, where the caller has read
+    it already."""
     import nbformat
 
     from energybook import render
     from energybook.runs import text
 
-    nb = nbformat.read(str(nb_path), as_version=4)
+    if nb is None:
+        nb = nbformat.read(str(nb_path), as_version=4)
     cells = page_cells(nb)
     body = (exports or CellExports()).html(nb.metadata, cells)
     body = render.inline_fallbacks(body)
